@@ -1,0 +1,91 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every target shares: Swift 6 language mode with strict concurrency is the default for
+/// tools-version 6; the upcoming features keep imports explicit.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "leadsync",
+    platforms: [.macOS(.v15)],
+    products: [
+        /// The embeddable library: journal, engine and HubSpot client. No NIO, no servers.
+        .library(name: "LeadSync", targets: ["LeadSyncEngine"]),
+        /// The bundled HubSpot simulator, embeddable in-process for tests, demos and benchmarks.
+        .library(name: "HubSpotSimulator", targets: ["HubSpotSimulator"]),
+        /// The lead-set generator used by the demo, tests and benchmarks.
+        .library(name: "LeadSyncWorkload", targets: ["LeadSyncWorkload"]),
+        .executable(name: "leadsync", targets: ["leadsync"]),
+        .executable(name: "hubspot-sim", targets: ["hubspot-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C system libraries: only their wrapper module imports each one.
+        .systemLibrary(name: "CLeadSyncSQLite", path: "Sources/CLeadSyncSQLite"),
+        .systemLibrary(name: "CLeadSyncCurl", path: "Sources/CLeadSyncCurl"),
+        .systemLibrary(name: "CLeadSyncZlib", path: "Sources/CLeadSyncZlib"),
+
+        // Tiny shared vocabulary: Secret, clocks, seeded randomness, JSON value, timestamps.
+        .target(name: "LeadSyncSupport"),
+
+        .target(name: "LeadSyncSQLite", dependencies: ["CLeadSyncSQLite"]),
+        .target(name: "LeadSyncJournal", dependencies: ["LeadSyncSQLite", "LeadSyncSupport"]),
+
+        .target(name: "LeadSyncHTTP", dependencies: ["CLeadSyncCurl", "LeadSyncSupport"]),
+        .target(
+            name: "HubSpotAPI",
+            dependencies: ["LeadSyncHTTP", "LeadSyncSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+
+        .target(
+            name: "LeadSyncEngine",
+            dependencies: [
+                "LeadSyncJournal", "HubSpotAPI", "LeadSyncHTTPServer", "LeadSyncSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // A small HTTP/1.1 server on POSIX sockets: the simulator, the OAuth loopback redirect and
+        // the health/metrics endpoint of `sync --follow`. It knows nothing of HubSpot.
+        .target(name: "LeadSyncHTTPServer", dependencies: ["CLeadSyncZlib", "LeadSyncSupport"]),
+        .target(name: "HubSpotSimulator", dependencies: ["LeadSyncHTTPServer", "LeadSyncSupport"]),
+
+        .target(name: "LeadSyncWorkload", dependencies: ["LeadSyncSupport"]),
+
+        .executableTarget(
+            name: "leadsync",
+            dependencies: [
+                "LeadSyncEngine", "HubSpotSimulator", "LeadSyncWorkload",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "hubspot-sim",
+            dependencies: ["HubSpotSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .target(
+            name: "LeadSyncTestKit",
+            dependencies: ["LeadSyncSupport", "HubSpotSimulator", "LeadSyncWorkload"],
+            path: "Tests/LeadSyncTestKit"
+        ),
+        .testTarget(name: "LeadSyncSQLiteTests", dependencies: ["LeadSyncSQLite", "LeadSyncTestKit"]),
+        .testTarget(name: "LeadSyncJournalTests", dependencies: ["LeadSyncJournal", "LeadSyncTestKit"]),
+        .testTarget(name: "LeadSyncHTTPTests", dependencies: ["LeadSyncHTTP", "LeadSyncHTTPServer", "LeadSyncTestKit"]),
+        .testTarget(name: "HubSpotAPITests", dependencies: ["HubSpotAPI", "LeadSyncTestKit"]),
+        .testTarget(name: "LeadSyncEngineTests", dependencies: ["LeadSyncEngine", "LeadSyncTestKit"]),
+        .testTarget(name: "HubSpotSimulatorTests", dependencies: ["HubSpotSimulator", "LeadSyncTestKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LeadSyncTestKit", "LeadSyncJournal"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}
