@@ -24,7 +24,7 @@ public struct ContactSearchFilter: Sendable, Hashable {
 
 /// A contact search request as the pull plans it: one filter group (every filter must hold), one
 /// ascending sort, the first page only. The pull never pages by offset, so no query comes near
-/// search's 10,000-result cap (docs/decisions/0002-incremental-pull-keyset.md).
+/// search's 10,000-result cap (docs/decisions/pull-incremental-keyset-windows.md).
 public struct ContactSearchQuery: Sendable, Hashable {
     public let filters: [ContactSearchFilter]
     /// The property the results are sorted by, ascending.
