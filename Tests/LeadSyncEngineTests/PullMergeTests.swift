@@ -1,4 +1,5 @@
 import LeadSyncEngine
+import LeadSyncJournal
 import LeadSyncSupport
 import Testing
 
@@ -17,16 +18,25 @@ import Testing
         #expect(merge.lead == "hubspot-512")
         #expect(merge.linksContact)
         #expect(merge.changes == ["email": .string("ada@example.com"), "first_name": .string("Ada")])
-        #expect(merge.baseValues == ["email": "ada@example.com", "firstname": "Ada", "company": "", "budget": ""])
+        #expect(
+            merge.baseValues == [
+                "email": "ada@example.com", "firstname": "Ada", "company": "", "budget": "",
+                "lastmodifieddate": "1970-01-01T00:00:01.000Z",
+            ])
         #expect(merge.lastModified == 1000)
+        #expect(
+            merge.update
+                == PulledUpdate(
+                    lead: "hubspot-512", remoteID: "512", atMilliseconds: 1000, changes: merge.changes,
+                    baseValues: merge.baseValues))
     }
 
     /// product.md's table: a field without a pending local value takes HubSpot's; a field with one
     /// keeps it pending (its write rule decides at push time); the base value is HubSpot's either way.
     @Test func conflictTablePerField() throws {
-        let lead = PullLeadState(
-            lead: "L-1", remoteId: "512",
-            values: ["first_name": .string("Ada"), "company": .string("Old Co"), "budget": .number("10")],
+        let lead = LeadSnapshot(
+            lead: "L-1", remoteID: "512",
+            fields: ["first_name": .string("Ada"), "company": .string("Old Co"), "budget": .number("10")],
             pendingFields: ["company"])
         let merge = PullMerge(
             contact: try contact(["firstname": "Augusta", "company": "HubSpot Co", "budget": "10"]),
@@ -38,15 +48,15 @@ import Testing
     }
 
     @Test func anEmptiedHubSpotValueClearsTheLocalOne() throws {
-        let lead = PullLeadState(lead: "L-1", remoteId: "512", values: ["company": .string("Acme")], pendingFields: [])
+        let lead = LeadSnapshot(lead: "L-1", remoteID: "512", fields: ["company": .string("Acme")], pendingFields: [])
         let merge = PullMerge(contact: try contact(["email": nil]), link: .linked(lead), fieldsByProperty: mappings)
         #expect(merge.changes == ["company": .null])
     }
 
     @Test func equalValuesJournalNothing() throws {
-        let lead = PullLeadState(
-            lead: "L-1", remoteId: "512",
-            values: ["email": .string(" Ada@Example.com"), "budget": .number("5000.50"), "company": .null],
+        let lead = LeadSnapshot(
+            lead: "L-1", remoteID: "512",
+            fields: ["email": .string(" Ada@Example.com"), "budget": .number("5000.50"), "company": .null],
             pendingFields: [])
         let merge = PullMerge(
             contact: try contact(["email": "ada@example.com", "budget": "5000.5", "company": ""]),
@@ -56,7 +66,7 @@ import Testing
     }
 
     @Test func aLeadMatchedByEmailCountsAsLinkedEvenWithoutNewValues() throws {
-        let lead = PullLeadState(lead: "L-7", remoteId: nil, values: ["email": .string("ada@example.com")], pendingFields: [])
+        let lead = LeadSnapshot(lead: "L-7", remoteID: nil, fields: ["email": .string("ada@example.com")], pendingFields: [])
         let merge = PullMerge(contact: try contact(["email": "ada@example.com"]), link: .matched(lead), fieldsByProperty: mappings)
         #expect(merge.outcome == .linked)
         #expect(merge.linksContact)
@@ -68,7 +78,7 @@ import Testing
         ("1e3", "1000", false), ("5000", "5001", false), ("12a", "12a", true), (".5", "0.5", false),
     ])
     func numbersCompareByValueOnlyAsPlainDecimals(local: String, remote: String, same: Bool) throws {
-        let lead = PullLeadState(lead: "L-1", remoteId: "512", values: ["budget": .number(local)], pendingFields: [])
+        let lead = LeadSnapshot(lead: "L-1", remoteID: "512", fields: ["budget": .number(local)], pendingFields: [])
         let merge = PullMerge(contact: try contact(["budget": remote]), link: .linked(lead), fieldsByProperty: mappings)
         #expect(merge.changes.isEmpty == same)
     }

@@ -1,14 +1,27 @@
+public import LeadSyncJournal
+
 /// Which lead a pulled contact belongs to (cli-contract.md, `pull`): the lead linked to its HubSpot
 /// id; else a lead whose email is the contact's primary email or one of its `hs_additional_emails`;
 /// else a new lead `hubspot-<contact id>`.
 public enum ContactLink: Sendable, Hashable {
     /// The lead already linked to this contact.
-    case linked(PullLeadState)
+    case linked(LeadSnapshot)
     /// A lead found by email (or by the id a pull gives new leads) that is not linked to this
     /// contact yet; the pull links it.
-    case matched(PullLeadState)
+    case matched(LeadSnapshot)
     /// No lead matches: the pull creates this lead id.
     case created(lead: String)
+
+    /// Whether this contact, as read now, was already processed by an earlier pull (or an earlier
+    /// page of this one): its lead is linked to it and remembers a `lastmodifieddate` at least as
+    /// recent. Such a contact, read again only because of the search overlap or a resumed pull, is
+    /// neither applied nor counted again.
+    public func hasProcessed(_ contact: PulledContact) -> Bool {
+        guard case .linked(let lead) = self,
+            let processed = lead.baseValues[PulledContact.lastModifiedProperty].flatMap(PropertyInstant.epochMilliseconds)
+        else { return false }
+        return processed >= contact.lastModified
+    }
 
     /// The id of a lead a pull creates for a contact.
     public static func newLeadId(forContact id: String) -> String { "hubspot-\(id)" }
@@ -26,13 +39,13 @@ public enum ContactLink: Sendable, Hashable {
     ///   - lead: the lead with a given lead id, if it exists.
     public static func find(
         for contact: PulledContact,
-        leadLinked: (String) -> PullLeadState?,
-        leadsWithEmail: (String) -> [PullLeadState],
-        lead: (String) -> PullLeadState?
+        leadLinked: (String) -> LeadSnapshot?,
+        leadsWithEmail: (String) -> [LeadSnapshot],
+        lead: (String) -> LeadSnapshot?
     ) -> ContactLink {
         if let linked = leadLinked(contact.id) { return .linked(linked) }
         for email in contact.identityEmails {
-            let candidates = leadsWithEmail(email).filter { $0.remoteId == nil }.sorted { $0.lead < $1.lead }
+            let candidates = leadsWithEmail(email).filter { $0.remoteID == nil }.sorted { $0.lead < $1.lead }
             if let first = candidates.first { return .matched(first) }
         }
         let newId = newLeadId(forContact: contact.id)

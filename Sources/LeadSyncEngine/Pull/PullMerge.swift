@@ -1,3 +1,4 @@
+public import LeadSyncJournal
 public import LeadSyncSupport
 
 /// What pulling one contact does to its lead, decided per field by product.md's conflict table:
@@ -32,6 +33,8 @@ public struct PullMerge: Sendable, Hashable {
     /// whose current value differs from HubSpot's. An empty HubSpot value is `.null` (cleared).
     public let changes: [String: FieldValue]
     /// Property → HubSpot's value (`""` when empty), for every mapped property: the new base values.
+    /// Also `lastmodifieddate`, which marks the contact as processed up to that time
+    /// (`ContactLink.hasProcessed`).
     public let baseValues: [String: String]
     public let outcome: Outcome
 
@@ -40,7 +43,7 @@ public struct PullMerge: Sendable, Hashable {
     ///   - link: its lead (`ContactLink.find`).
     ///   - fieldsByProperty: the field mappings, HubSpot property → lead field.
     public init(contact: PulledContact, link: ContactLink, fieldsByProperty: [String: String]) {
-        let state: PullLeadState?
+        let state: LeadSnapshot?
         switch link {
         case .linked(let lead), .matched(let lead): state = lead
         case .created: state = nil
@@ -51,10 +54,11 @@ public struct PullMerge: Sendable, Hashable {
             let remote = contact.properties[property] ?? ""
             baseValues[property] = remote
             if state?.pendingFields.contains(field) == true { continue }
-            if !Self.same(local: state?.values[field], remote: remote, property: property) {
+            if !Self.same(local: state?.fields[field], remote: remote, property: property) {
                 changes[field] = remote.isEmpty ? .null : .string(remote)
             }
         }
+        baseValues[PulledContact.lastModifiedProperty] = Timestamp.format(epochMilliseconds: contact.lastModified)
         self.contactId = contact.id
         self.lastModified = contact.lastModified
         self.changes = changes
@@ -67,6 +71,12 @@ public struct PullMerge: Sendable, Hashable {
         case .linked(let lead):
             (self.lead, self.linksContact, self.outcome) = (lead.lead, false, changes.isEmpty ? .unchanged : .updated)
         }
+    }
+
+    /// The journal write this merge amounts to.
+    public var update: PulledUpdate {
+        PulledUpdate(
+            lead: lead, remoteID: contactId, atMilliseconds: lastModified, changes: changes, baseValues: baseValues)
     }
 
     /// Whether the lead's current value already says what HubSpot says: emails compare as identity
