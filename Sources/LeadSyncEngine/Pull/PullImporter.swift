@@ -90,6 +90,7 @@ public struct PullImporter: Sendable {
         while true {
             let page = try await source.listContacts(
                 after: checkpoint.after, limit: configuration.listPageSize, properties: session.properties)
+            session.read += page.contacts.count
             let settings: [SettingKey: String?]
             if let next = page.next {
                 checkpoint = FullPullCheckpoint(startedAt: checkpoint.startedAt, after: next)
@@ -119,8 +120,8 @@ public struct PullImporter: Sendable {
             if wait > 0 { try await clock.sleep(for: .milliseconds(wait)) }
             pacer.started(at: now)
             let page = try await source.searchContacts(query, properties: session.properties)
+            session.read += page.count
             let fresh = try planner.accept(page)
-            session.read += page.count - fresh.count
             try await session.process(
                 fresh, settings: [.pullCursor: Timestamp.format(epochMilliseconds: planner.cursor)])
             progress(Progress(full: false, read: session.read, counts: session.counts))

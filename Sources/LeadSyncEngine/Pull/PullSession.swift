@@ -43,7 +43,6 @@ struct PullSession: Sendable {
     /// transaction. Contacts outside the pull rules, and contacts already processed at this
     /// `lastmodifieddate`, are skipped and not counted.
     mutating func process(_ contacts: [PulledContact], settings: [SettingKey: String?]) async throws {
-        read += contacts.count
         let admitted = contacts.filter { PullFilter.admit($0, filters) }
         let candidates = admitted.flatMap { contact in
             contact.identityEmails.flatMap { leadsByEmail[$0] ?? [] } + [ContactLink.newLeadId(forContact: contact.id)]
