@@ -101,7 +101,7 @@ public struct PullImporter: Sendable {
                     .fullPullCheckpoint: nil, .pullCursor: Timestamp.format(epochMilliseconds: checkpoint.startedAt),
                 ]
             }
-            try await session.process(page.contacts, settings: settings)
+            try await session.process(page.contacts, skippingProcessed: false, settings: settings)
             progress(Progress(full: true, read: session.read, counts: session.counts))
             if page.next == nil { return }
         }
@@ -123,7 +123,7 @@ public struct PullImporter: Sendable {
             session.read += page.count
             let fresh = try planner.accept(page)
             try await session.process(
-                fresh, settings: [.pullCursor: Timestamp.format(epochMilliseconds: planner.cursor)])
+                fresh, skippingProcessed: true, settings: [.pullCursor: Timestamp.format(epochMilliseconds: planner.cursor)])
             progress(Progress(full: false, read: session.read, counts: session.counts))
         }
     }

@@ -40,9 +40,12 @@ struct PullSession: Sendable {
     }
 
     /// Links, merges and journals one page of contacts with `settings` (the pull's progress) in one
-    /// transaction. Contacts outside the pull rules, and contacts already processed at this
-    /// `lastmodifieddate`, are skipped and not counted.
-    mutating func process(_ contacts: [PulledContact], settings: [SettingKey: String?]) async throws {
+    /// transaction. Contacts outside the pull rules are skipped. With `skippingProcessed`, so are
+    /// contacts already processed at this `lastmodifieddate` (search re-reads: the overlap window,
+    /// a resumed pull), which are not counted either; a full pull counts every contact it lists.
+    mutating func process(
+        _ contacts: [PulledContact], skippingProcessed: Bool, settings: [SettingKey: String?]
+    ) async throws {
         let admitted = contacts.filter { PullFilter.admit($0, filters) }
         let candidates = admitted.flatMap { contact in
             contact.identityEmails.flatMap { leadsByEmail[$0] ?? [] } + [ContactLink.newLeadId(forContact: contact.id)]
@@ -57,7 +60,7 @@ struct PullSession: Sendable {
                 for: contact, leadLinked: { byRemote[$0] },
                 leadsWithEmail: { [leadsByEmail] in (leadsByEmail[$0] ?? []).compactMap { byLead[$0] } },
                 lead: { byLead[$0] })
-            if link.hasProcessed(contact) { continue }
+            if skippingProcessed, link.hasProcessed(contact) { continue }
             let merge = PullMerge(contact: contact, link: link, fieldsByProperty: fieldsByProperty)
             updates.append(merge.update)
             if counted.insert(contact.id).inserted { counts.count(merge.outcome) }
