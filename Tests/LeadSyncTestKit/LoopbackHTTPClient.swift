@@ -130,10 +130,13 @@ public final class LoopbackHTTPClient {
     }
 
     private func fill() throws(Failure) {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        let received = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, 65_536, 0) }
+        var received = 0
+        let chunk = [UInt8](unsafeUninitializedCapacity: 65_536) { raw, count in
+            received = recv(fd, raw.baseAddress!, 65_536, 0)
+            count = max(received, 0)
+        }
         if received > 0 {
-            buffer.append(contentsOf: chunk[0..<received])
+            buffer.append(contentsOf: chunk)
             return
         }
         let code = errno
