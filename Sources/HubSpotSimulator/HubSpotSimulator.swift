@@ -172,6 +172,7 @@ public final class HubSpotSimulator: Sendable {
     }
 
     /// Merges two contacts as HubSpot does: a new id replaces both; returns it.
+    @discardableResult
     public func mergeContacts(primary: String, secondary: String) -> String? {
         let time = now
         return state.withLock { s in

@@ -224,6 +224,10 @@ struct SimulatorState {
             headers = rateHeaders(limit: limit, remaining: limit.max - used - 1, isStatic: isStatic)
         } else if isStatic {
             dailyUsed += 1
+            if let daily = configuration.dailyLimit {
+                headers = [("X-HubSpot-RateLimit-Daily", String(daily)),
+                           ("X-HubSpot-RateLimit-Daily-Remaining", String(max(0, daily - dailyUsed)))]
+            }
         }
         var response = answer(route, request: request, body: body, now: now, correlation: correlation)
         response.headers.append(contentsOf: headers)
