@@ -146,8 +146,9 @@ public final class LoopbackHTTPClient {
         throw code == ECONNRESET ? .reset : .closed
     }
 
-    /// Reads one answer from the connection (also after ``write(_:)``).
-    public func readResponse(headOnly: Bool = false) throws(Failure) -> Response {
+    /// Reads one answer from the connection (also after ``write(_:)``); an interim `100 Continue`
+    /// is skipped unless `interim` asks for it.
+    public func readResponse(headOnly: Bool = false, interim: Bool = false) throws(Failure) -> Response {
         var end: Int?
         while end == nil {
             if buffer.count >= 4 {
@@ -167,7 +168,7 @@ public final class LoopbackHTTPClient {
             headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         var response = Response(status: status, headers: headers, body: [])
-        if status == 100 { return try readResponse(headOnly: headOnly) }
+        if status == 100 { return interim ? response : try readResponse(headOnly: headOnly) }
         let length = headOnly ? 0 : Int(response.header("Content-Length") ?? "0") ?? 0
         while buffer.count < length { try fill() }
         response.body = Array(buffer[0..<length])
