@@ -148,13 +148,8 @@ extension SimulatorState {
             plans.append(plan)
         }
         if !traceMode, let failed = plans.first(where: { $0.error != nil })?.error {
-            var body = failed
-            if case .object(var members) = body {
-                members.insert(("correlationId", .string(context.correlation)), at: 2)
-                body = .object(members)
-            }
-            let status = body["category"]?.stringValue == "CONFLICT" ? 409 : 400
-            return SimResponse(status: status, json: body)
+            let status = failed["category"]?.stringValue == "CONFLICT" ? 409 : 400
+            return SimResponse(status: status, json: withCorrelation(failed, context.correlation))
         }
         var results: [JSONValue] = []
         results.reserveCapacity(plans.count)
