@@ -50,7 +50,7 @@ struct AuthRegistry {
         guard let authorization, authorization.count > 7, authorization.lowercased().hasPrefix("bearer ") else {
             return .failure(.missing)
         }
-        let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        let token = authorization.dropFirst(7).trimmedSpaces
         if let scopes = staticTokens[token] {
             return .success(Principal(kind: .staticToken, bucket: "static:" + token, scopes: scopes))
         }

@@ -18,7 +18,7 @@ struct ContactStore {
     /// Names of the properties whose values are unique keys besides email.
     private(set) var uniqueNames: Set<String> = []
     /// `email` and the unique names, as a list for the write path.
-    private var indexedNames = ["email"]
+    private(set) var indexedNames = ["email"]
 
     init(uniqueNames: Set<String>) {
         self.uniqueNames = uniqueNames
@@ -40,7 +40,7 @@ struct ContactStore {
     /// The key a value is compared by: emails trimmed and lowercased (when configured).
     func key(_ property: String, _ value: String) -> String {
         guard property == "email", caseInsensitiveEmails else { return value }
-        return value.trimmingCharacters(in: .whitespaces).lowercased()
+        return value.emailKey
     }
 
     subscript(id: Int64) -> SimContact? { contacts[id] }
@@ -63,7 +63,7 @@ struct ContactStore {
     mutating func create(_ properties: [String: String], at now: Int64, source: String = "INTEGRATION") -> Int64 {
         let id = nextId
         nextId += 1
-        var contact = SimContact(id: String(id), createdAtMilliseconds: now)
+        var contact = SimContact(id: String(id), createdAtMilliseconds: now, capacity: properties.count)
         for (name, value) in properties { contact.set(name, value, at: now, source: source) }
         contacts[id] = contact
         order.append(id)
@@ -78,13 +78,14 @@ struct ContactStore {
         _ id: Int64, _ properties: [String: String], at now: Int64, source: String = "INTEGRATION",
         bumpOnNoOp: Bool
     ) -> Bool {
-        guard var contact = contacts[id] else { return false }
-        unindex(contact)
+        guard let previousUpdate = contacts[id]?.updatedAtMilliseconds else { return false }
+        let rekeyed = indexedNames.contains { properties[$0] != nil } || properties["hs_additional_emails"] != nil
+        if rekeyed { unindex(contacts[id]!) }
+        // Mutate in place: a copy of the contact would copy its dictionaries on write.
         var changed = false
-        for (name, value) in properties where contact.set(name, value, at: now, source: source) { changed = true }
-        if changed || bumpOnNoOp { contact.updatedAtMilliseconds = max(now, contact.updatedAtMilliseconds) }
-        contacts[id] = contact
-        index(contact, id: id)
+        for (name, value) in properties where contacts[id]!.set(name, value, at: now, source: source) { changed = true }
+        if changed || bumpOnNoOp { contacts[id]!.updatedAtMilliseconds = max(now, previousUpdate) }
+        if rekeyed { index(contacts[id]!, id: id) }
         reindex(id, at: now)
         return changed
     }

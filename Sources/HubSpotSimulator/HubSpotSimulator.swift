@@ -133,7 +133,7 @@ public final class HubSpotSimulator: Sendable {
             contacts.map { values in
                 var normalised = values
                 if let email = values["email"], s.configuration.caseInsensitiveEmails {
-                    normalised["email"] = email.trimmingCharacters(in: .whitespaces).lowercased()
+                    normalised["email"] = email.emailKey
                 }
                 return String(s.store.create(normalised, at: time, source: "CRM_UI"))
             }

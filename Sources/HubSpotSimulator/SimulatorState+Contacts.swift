@@ -55,7 +55,7 @@ extension SimulatorState {
 
     /// The id another contact holds for a unique value in `values`, if any (email conflicts).
     private func uniqueConflict(_ values: [String: String], owner: Int64?) -> Int64? {
-        for name in store.uniqueNames.union(["email"]) {
+        for name in store.indexedNames {
             if let value = values[name], !value.isEmpty, let holder = store.find(name, value), holder != owner { return holder }
         }
         for email in ContactStore.split(values["hs_additional_emails"]) {
@@ -126,7 +126,7 @@ extension SimulatorState {
             let existing = store.find(property, id)
             var plan = Plan(existing: existing, values: [:], trace: trace)
             var problems: [PropertyValidator.Problem] = []
-            if property == "email", !PropertyValidator.isEmail(id.trimmingCharacters(in: .whitespaces)) {
+            if property == "email", !PropertyValidator.isEmail(id.trimmedSpaces) {
                 problems.append(PropertyValidator.Problem(name: "email", code: "INVALID_EMAIL", message: "Email address \(id) is invalid"))
             }
             switch validate(input["properties"], existing: existing.flatMap { store[$0] }) {
@@ -135,7 +135,7 @@ extension SimulatorState {
                 values[property] = nil
                 if existing == nil {
                     values[property] = property == "email" && configuration.caseInsensitiveEmails
-                        ? id.trimmingCharacters(in: .whitespaces).lowercased() : id
+                        ? id.emailKey : id
                 }
                 plan.values = values
             case .failure(let found): problems += found.problems

@@ -166,7 +166,7 @@ struct SimulatorState {
             return SimResponse.error(
                 401, category: "EXPIRED_AUTHENTICATION",
                 message: "The OAuth token used to make this call expired \(ago) second(s) ago.", correlationId: correlation,
-                context: [("expire time", [Timestamp.format(epochMilliseconds: at)])])
+                context: [("expire time", [ISOTimestamp.format(at)])])
         case .failure:
             var response = SimResponse.error(
                 401, category: "INVALID_AUTHENTICATION",
