@@ -138,6 +138,7 @@ extension SimulatorState {
         return SimResponse(status: 200, json: [
             "token_type": "bearer", "refresh_token": .string(refresh), "access_token": .string(access),
             "expires_in": .int(lifetime), "hub_id": .int(configuration.portalId), "scopes": .strings(scopes),
+            "token_use": "access_token", "user_id": 1,
         ])
     }
 
@@ -179,6 +180,12 @@ extension SimulatorState {
                 "active": true, "app_id": 1, "client_id": .string(access.clientId), "hub_id": .int(configuration.portalId),
                 "scopes": .strings(access.scopes), "token": .string(token), "token_type": "bearer", "token_use": "access_token",
                 "user_id": 1, "expires_in": .int(Int((access.expiresAtMilliseconds - now) / 1000)),
+                "is_private_distribution": false,
+                "signed_access_token": [
+                    "expiresAt": .int(access.expiresAtMilliseconds), "scopes": "", "hubId": .int(configuration.portalId),
+                    "userId": 1, "appId": 1, "signature": "", "hublet": "na1", "isUserLevel": false,
+                    "isServiceAccount": false, "isPrivateDistribution": false,
+                ],
             ])
         }
         if let refresh = auth.refreshTokens[token], !refresh.revoked {
