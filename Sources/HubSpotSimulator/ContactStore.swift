@@ -216,11 +216,13 @@ struct ContactStore {
         return list.split(separator: ";", omittingEmptySubsequences: true).map(String.init)
     }
 
-    /// Replaces everything with `contacts` (from a state file), keeping their ids.
-    mutating func load(_ loaded: [SimContact]) {
+    /// Replaces everything with `contacts` (from a state file), keeping their ids; new ids start
+    /// at `nextId` at the earliest, so ids merged away are never reused.
+    mutating func load(_ loaded: [SimContact], nextId firstFree: Int64) {
         contacts = [:]
         order = []
         redirects = [:]
+        nextId = max(1001, firstFree)
         for name in unique.keys { unique[name] = [:] }
         for contact in loaded.sorted(by: { Int64($0.id)! < Int64($1.id)! }) {
             let id = Int64(contact.id)!

@@ -225,7 +225,8 @@ public final class HubSpotSimulator: Sendable {
     public func loadContacts(json: [UInt8]) throws {
         let document = try JSONParser.parse(json)
         let contacts = try SimulatorState.contacts(from: document)
-        state.withLock { $0.store.load(contacts) }
+        let nextId = document["nextId"]?.intValue.map(Int64.init) ?? 0
+        state.withLock { $0.store.load(contacts, nextId: nextId) }
     }
 }
 

@@ -12,15 +12,39 @@ enum PropertyValidator {
 
     static let maximumStringLength = 65_536
 
+    /// What a property accepts, reduced from its definition so the write path looks up one
+    /// small value per property instead of copying a whole ``SimProperty``.
+    struct Rule {
+        enum Kind { case string, email, number, bool, date, datetime, enumeration, multiEnumeration, additionalEmails }
+        var kind: Kind
+        var writable: Bool
+        var options: [String]
+
+        init(_ property: SimProperty) {
+            writable = !property.readOnlyValue && !property.calculated
+            options = property.options.map(\.value)
+            switch (property.name, property.type) {
+            case ("email", _): kind = .email
+            case ("hs_additional_emails", _): kind = .additionalEmails
+            case (_, "number"): kind = .number
+            case (_, "bool"): kind = .bool
+            case (_, "date"): kind = .date
+            case (_, "datetime"): kind = .datetime
+            case (_, "enumeration"): kind = property.fieldType == "checkbox" ? .multiEnumeration : .enumeration
+            default: kind = .string
+            }
+        }
+    }
+
     /// The value to store for `name = value`, or the problem that refuses it. `""` clears a
     /// writable property and is always accepted.
     static func check(
-        name: String, value: String, property: SimProperty?, lowercaseEmails: Bool
+        name: String, value: String, rule: Rule?, lowercaseEmails: Bool
     ) -> Result<String, Problem> {
-        guard let property else {
+        guard let rule else {
             return .failure(Problem(name: name, code: "PROPERTY_DOESNT_EXIST", message: "Property \"\(name)\" does not exist"))
         }
-        if property.readOnlyValue || property.calculated {
+        if !rule.writable {
             return .failure(Problem(
                 name: name, code: "READ_ONLY_VALUE",
                 message: "\(name) is a read only property; its value cannot be set."))
@@ -31,45 +55,44 @@ enum PropertyValidator {
                 name: name, code: "INVALID_STRING_LENGTH",
                 message: "\(name) value is \(value.utf16.count) characters long, the maximum is \(maximumStringLength)."))
         }
-        switch property.type {
-        case "number":
+        switch rule.kind {
+        case .number:
             guard isNumber(value) else {
                 return .failure(Problem(name: name, code: "INVALID_INTEGER", message: "\(value) was not a valid number."))
             }
             return .success(value)
-        case "bool":
+        case .bool:
             guard value == "true" || value == "false" else {
                 return .failure(Problem(
                     name: name, code: "INVALID_BOOLEAN", message: "\(value) was not a valid boolean (true or false)."))
             }
             return .success(value)
-        case "date":
+        case .date:
             return date(name: name, value: value)
-        case "datetime":
+        case .datetime:
             guard let ms = epochMilliseconds(value) else {
                 return .failure(Problem(name: name, code: "INVALID_DATETIME", message: "\(value) was not a valid datetime."))
             }
             return .success(ISOTimestamp.format(ms))
-        case "enumeration":
-            if name == "hs_additional_emails" { return additionalEmails(value, lowercase: lowercaseEmails) }
-            let allowed = property.options.map(\.value)
+        case .additionalEmails:
+            return additionalEmails(value, lowercase: lowercaseEmails)
+        case .enumeration, .multiEnumeration:
             // Multi-select (checkbox) values are `;`-separated; a leading `;` appends to the set.
-            let parts = property.fieldType == "checkbox"
+            let parts = rule.kind == .multiEnumeration
                 ? value.split(separator: ";", omittingEmptySubsequences: true).map(String.init) : [value]
-            for part in parts where !allowed.contains(part) {
+            for part in parts where !rule.options.contains(part) {
                 return .failure(Problem(
                     name: name, code: "INVALID_OPTION",
-                    message: "\(part) was not one of the allowed options: [\(allowed.joined(separator: ", "))]"))
+                    message: "\(part) was not one of the allowed options: [\(rule.options.joined(separator: ", "))]"))
             }
             return .success(value)
-        default:
-            if name == "email" {
-                let trimmed = value.trimmedSpaces
-                guard isEmail(trimmed) else {
-                    return .failure(Problem(name: name, code: "INVALID_EMAIL", message: "Email address \(value) is invalid"))
-                }
-                return .success(lowercaseEmails ? trimmed.lowercased() : trimmed)
+        case .email:
+            let trimmed = value.trimmedSpaces
+            guard isEmail(trimmed) else {
+                return .failure(Problem(name: name, code: "INVALID_EMAIL", message: "Email address \(value) is invalid"))
             }
+            return .success(lowercaseEmails ? trimmed.emailKey : trimmed)
+        case .string:
             return .success(value)
         }
     }

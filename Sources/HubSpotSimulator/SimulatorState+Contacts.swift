@@ -35,7 +35,7 @@ extension SimulatorState {
         for (name, raw) in properties?.objectValue ?? [] {
             let text = raw.propertyString ?? ""
             switch PropertyValidator.check(
-                name: name, value: text, property: self.properties[name], lowercaseEmails: configuration.caseInsensitiveEmails)
+                name: name, value: text, rule: rules[name], lowercaseEmails: configuration.caseInsensitiveEmails)
             {
             case .success(let value): values[name] = value
             case .failure(let problem): problems.append(problem)

@@ -8,6 +8,8 @@ struct SimulatorState {
     var configuration: SimulatorConfiguration
     var store: ContactStore
     var properties: [String: SimProperty]
+    /// The validation rule of each property, kept in step with `properties` by `define(_:)`.
+    var rules: [String: PropertyValidator.Rule]
     var auth = AuthRegistry()
     var counters = SimulatorCounters()
     var random: SplitMix64
@@ -27,6 +29,7 @@ struct SimulatorState {
             properties[property.name] = property
         }
         self.properties = properties
+        rules = properties.mapValues(PropertyValidator.Rule.init)
         store = ContactStore(uniqueNames: Set(properties.values.filter(\.hasUniqueValue).map(\.name)))
         store.caseInsensitiveEmails = configuration.caseInsensitiveEmails
         store.setSearchLag(configuration.searchIndexLagMilliseconds)
