@@ -130,8 +130,8 @@ struct ContactStore {
         return id
     }
 
-    /// Ids of live (or archived) contacts after `after`, in order, at most `limit`, and whether more follow.
-    func page(after: Int64?, limit: Int, archived: Bool) -> (ids: [Int64], more: Bool) {
+    /// Ids of live (or archived) contacts after `after`, in order, at most `limit`.
+    func page(after: Int64?, limit: Int, archived: Bool) -> [Int64] {
         var low = 0
         if let after {
             var high = order.count
@@ -146,12 +146,12 @@ struct ContactStore {
         while i < order.count {
             let id = order[i]
             if contacts[id]?.archived == archived {
-                if ids.count == limit { return (ids, true) }
                 ids.append(id)
+                if ids.count == limit { return ids }
             }
             i += 1
         }
-        return (ids, false)
+        return ids
     }
 
     /// The contacts search sees at `now`: writes older than the index lag, archived excluded.

@@ -39,10 +39,13 @@ public final class HubSpotSimulator: Sendable {
     /// Listens on `host` (loopback by default) and `port` (0 = any free port); returns the port.
     @discardableResult
     public func start(host: String = "127.0.0.1", port: Int = 0) throws -> Int {
-        let http = HTTPServer { [self] request in handle(request) }
-        let bound = try http.start(host: host, port: port)
-        server.withLock { $0 = (http, bound, host) }
-        return bound
+        try server.withLock { running in
+            guard running == nil else { throw HTTPServerError.alreadyStarted }
+            let http = HTTPServer { [self] request in handle(request) }
+            let bound = try http.start(host: host, port: port)
+            running = (http, bound, host)
+            return bound
+        }
     }
 
     /// The URL clients use, e.g. `http://127.0.0.1:52311`; empty before ``start(host:port:)``.
@@ -67,10 +70,11 @@ public final class HubSpotSimulator: Sendable {
     public func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
         if request.path.hasPrefix("/_sim/") { return control(request).httpResponse() }
         guard let route = Route.match(method: request.method, path: request.path) else {
-            return SimResponse.error(
-                404, category: nil, message: "No route for \(request.method) \(request.path)",
-                correlationId: state.withLock { $0.correlationId() }
-            ).httpResponse()
+            let correlation = state.withLock { $0.correlationId() }
+            var notFound = SimResponse.error(
+                404, category: nil, message: "No route for \(request.method) \(request.path)", correlationId: correlation)
+            notFound.headers.append(("X-HubSpot-Correlation-Id", correlation))
+            return notFound.httpResponse()
         }
         var body: Result<JSONValue, JSONParser.Failure>?
         if route.takesJSON, !request.body.isEmpty {
@@ -181,6 +185,7 @@ public final class HubSpotSimulator: Sendable {
         }
     }
 
+    /// The configuration in effect.
     public var configuration: SimulatorConfiguration { state.withLock { $0.configuration } }
 
     /// Changes limits, latency, faults or choices at run time.

@@ -444,7 +444,7 @@ extension SimulatorState {
             }
             after = value - 1
         }
-        let (ids, _) = store.page(after: after, limit: limit + 1, archived: context.flag("archived"))
+        let ids = store.page(after: after, limit: limit + 1, archived: context.flag("archived"))
         let names = context.list("properties") ?? Self.defaultPropertyNames
         let shown = ids.prefix(limit)
         var members: [(String, JSONValue)] = [
