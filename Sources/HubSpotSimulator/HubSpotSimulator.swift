@@ -121,6 +121,12 @@ public final class HubSpotSimulator: Sendable {
         state.withLock { $0.auth.refreshTokens[token]?.revoked = true }
     }
 
+    /// Uninstalls an OAuth app from the account: its access tokens answer 401 and refreshing
+    /// answers 400 `BAD_HUB` until a new authorization code is issued (a reinstall).
+    public func uninstallApp(clientId: String) {
+        state.withLock { _ = $0.auth.uninstalled.insert(clientId) }
+    }
+
     /// Makes every issued OAuth access token expire now.
     public func expireAccessTokens() {
         let time = now

@@ -28,6 +28,7 @@ extension SimulatorState {
 
     /// Issues a single-use code, as the consent page would after the user approves.
     mutating func issueCode(clientId: String, redirectURI: String, scopes: [String], codeChallenge: String?, now: Int64) -> String {
+        auth.uninstalled.remove(clientId)
         let code = randomToken("code-")
         auth.codes[code] = AuthRegistry.AuthorizationCode(
             clientId: clientId, redirectURI: redirectURI, scopes: scopes, codeChallenge: codeChallenge,
@@ -116,6 +117,13 @@ extension SimulatorState {
                 grant.clientId == clientId
             else {
                 return grantError("BAD_REFRESH_TOKEN", "invalid_grant", "refresh token is invalid, expired or revoked")
+            }
+            guard !auth.uninstalled.contains(clientId) else {
+                // HubSpot's answer when the app was uninstalled or the account deleted: no `invalid_grant`.
+                return SimResponse(status: 400, json: [
+                    "status": "BAD_HUB", "message": "The app was uninstalled from this account or the account was deleted.",
+                    "error": "access_denied", "error_description": "The app was uninstalled from this account.",
+                ])
             }
             counters.refreshes += 1
             var refresh = presented

@@ -143,3 +143,31 @@ struct OAuthTests {
         }
     }
 }
+
+@Suite("OAuth app uninstall")
+struct UninstallTests {
+    @Test func uninstalledAppGetsBadHubUntilReinstalled() throws {
+        let harness = try SimulatorHarness()
+        defer { harness.stop() }
+        harness.simulator.registerOAuthClient(id: "app", secret: "s")
+        let client = harness.client()
+        func exchange(_ code: String) throws -> [String: Any] {
+            try client.form("POST", "/oauth/v1/token", [("grant_type", "authorization_code"), ("client_id", "app"),
+                                                         ("client_secret", "s"), ("redirect_uri", "http://localhost/cb"),
+                                                         ("code", code)]).json
+        }
+        let tokens = try exchange(harness.simulator.issueAuthorizationCode(clientId: "app", redirectURI: "http://localhost/cb"))
+        let access = tokens["access_token"] as! String
+        let refresh = tokens["refresh_token"] as! String
+        #expect(try client.json("POST", "/_sim/uninstall", body: ["clientId": "app"]).status == 200)
+        #expect(try client.json("GET", ContactInputs.contacts, token: access).status == 401)
+        let refused = try client.form("POST", "/oauth/v1/token", [("grant_type", "refresh_token"), ("client_id", "app"),
+                                                                   ("client_secret", "s"), ("refresh_token", refresh)])
+        #expect(refused.status == 400)
+        #expect(refused.json["status"] as? String == "BAD_HUB")
+        #expect(refused.json["error"] as? String == "access_denied")
+        let again = try exchange(harness.simulator.issueAuthorizationCode(clientId: "app", redirectURI: "http://localhost/cb"))
+        let reinstalled = try #require(again["access_token"] as? String)
+        #expect(try client.json("GET", ContactInputs.contacts, token: reinstalled).status == 200)
+    }
+}
