@@ -83,9 +83,17 @@ struct FaultTests {
         let gateway = try client.json("GET", ContactInputs.contacts, token: harness.token)
         #expect(gateway.header("Content-Type") == "text/html")
         #expect(gateway.text.contains("cloudflare"))
-        harness.simulator.updateConfiguration { $0.latencyMilliseconds = 120 }
-        let start = ContinuousClock.now
-        _ = try client.json("GET", ContactInputs.contacts, token: harness.token)
-        #expect(ContinuousClock.now - start >= .milliseconds(120))
+        harness.simulator.updateConfiguration {
+            $0.latencyMilliseconds = 120
+            $0.jitterMilliseconds = 60
+        }
+        var elapsed: [Duration] = []
+        for _ in 0..<4 {
+            let start = ContinuousClock.now
+            _ = try client.json("GET", ContactInputs.contacts, token: harness.token)
+            elapsed.append(ContinuousClock.now - start)
+        }
+        #expect(elapsed.allSatisfy { $0 >= .milliseconds(120) })
+        #expect(Set(elapsed.map { $0 / .milliseconds(10) }).count > 1, "jitter should vary the latency: \(elapsed)")
     }
 }
