@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "HubSpotAPITests", dependencies: ["HubSpotAPI", "LeadSyncTestKit"]),
         .testTarget(name: "LeadSyncEngineTests", dependencies: ["LeadSyncEngine", "LeadSyncTestKit"]),
         .testTarget(name: "HubSpotSimulatorTests", dependencies: ["HubSpotSimulator", "LeadSyncTestKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LeadSyncTestKit", "LeadSyncJournal"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LeadSyncTestKit", "LeadSyncJournal", "LeadSyncSQLite"]),
     ]
 )
 
