@@ -8,7 +8,8 @@ let package = Package(
     name: "leadsync-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: "..")
+        // Named, because a path dependency is otherwise known by its folder name, which varies by checkout.
+        .package(name: "leadsync", path: "..")
     ],
     targets: [
         // The baseline's own view of libsqlite3, independent of the product's wrapper.
