@@ -25,5 +25,10 @@ public struct JournalOptions: Sendable {
     /// right after a huge ingest; what is left is reported as `unfoldedChanges`. Default 50,000.
     public var readFoldLimit: Int = 50_000
 
+    /// SQLite's page cache per connection, in KiB. Default 16 MiB: the fold and the sync walk
+    /// per-lead state in key order, and a cache this size keeps those pages from being re-read
+    /// from the OS for every window, while a device's memory stays small.
+    public var cacheKiB: Int = 16_384
+
     public init(synchronous: Synchronous = .full) { self.synchronous = synchronous }
 }
