@@ -1,4 +1,3 @@
-internal import Foundation
 internal import LeadSyncSQLite
 internal import LeadSyncSupport
 
@@ -179,6 +178,7 @@ final class DerivedStateWriter {
             return false
         }
         let value = (try? FieldsCodec.decodeValue(row.value)) ?? .null
-        return !value.wireString.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        // Matching trims whitespace, so a value of spaces only is no identity.
+        return value.wireString.unicodeScalars.contains { !$0.properties.isWhitespace }
     }
 }
