@@ -5,6 +5,11 @@ public struct IngestReport: Sendable, Hashable {
         /// The line number (from 1; for CSV, the line where the record starts, the header is 1).
         public var line: Int
         public var error: String
+
+        public init(line: Int, error: String) {
+            self.line = line
+            self.error = error
+        }
     }
 
     public var appended: Int = 0
