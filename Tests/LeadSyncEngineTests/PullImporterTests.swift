@@ -1,5 +1,7 @@
+import HubSpotAPI
 import HubSpotSimulator
 import LeadSyncEngine
+import LeadSyncHTTP
 import LeadSyncJournal
 import LeadSyncSupport
 import LeadSyncTestKit
@@ -23,7 +25,10 @@ import Testing
         }
 
         func importer() -> PullImporter {
-            PullImporter(journal: journal, source: harness.pullSource(), clock: harness.clock)
+            let client = HubSpotClient(
+                baseURL: harness.baseURL, transport: CurlTransport(),
+                authorizer: StaticTokenAuthorizer(token: Secret(harness.token)))
+            return PullImporter(journal: journal, client: client, clock: harness.clock)
         }
 
         /// Every lead linked to a contact, by contact id, with the current values of its mapped

@@ -1,3 +1,4 @@
+import HubSpotAPI
 import LeadSyncEngine
 import LeadSyncSupport
 import Testing
@@ -9,28 +10,30 @@ import Testing
     /// sorted ascending by the sort property (ties in an order the test chooses, since HubSpot does
     /// not promise one), first `limit` results.
     private func search(
-        _ query: ContactSearchQuery, in index: [PulledContact], tieOrder: (PulledContact, PulledContact) -> Bool
+        _ query: ContactSearch, in index: [PulledContact], tieOrder: (PulledContact, PulledContact) -> Bool
     ) -> [PulledContact] {
+        #expect(query.filterGroups.count == 1 && query.sorts.count == 1 && query.after == nil)
+        let sortProperty = query.sorts[0].propertyName
         func key(_ c: PulledContact, _ property: String) -> Int64 {
             property == PulledContact.idProperty ? Int64(c.id)! : c.lastModified
         }
         let matching = index.filter { contact in
-            query.filters.allSatisfy { filter in
-                guard filter.property == PulledContact.idProperty || filter.property == PulledContact.lastModifiedProperty
+            query.filterGroups[0].allSatisfy { filter in
+                guard filter.propertyName == PulledContact.idProperty || filter.propertyName == PulledContact.lastModifiedProperty
                 else { return true }
-                let value = key(contact, filter.property)
+                let value = key(contact, filter.propertyName)
                 let operand = Int64(filter.value!)!
-                switch filter.op {
-                case .equal: return value == operand
-                case .greaterThan: return value > operand
-                case .greaterThanOrEqual: return value >= operand
-                case .lessThanOrEqual: return value <= operand
-                case .hasProperty, .notHasProperty: return true
+                switch filter.operator {
+                case "EQ": return value == operand
+                case "GT": return value > operand
+                case "GTE": return value >= operand
+                case "LTE": return value <= operand
+                default: Issue.record("unexpected operator \(filter.operator)"); return false
                 }
             }
         }
         let sorted = matching.sorted { a, b in
-            let (ka, kb) = (key(a, query.sortProperty), key(b, query.sortProperty))
+            let (ka, kb) = (key(a, sortProperty), key(b, sortProperty))
             return ka != kb ? ka < kb : tieOrder(a, b)
         }
         return Array(sorted.prefix(query.limit))
@@ -48,9 +51,9 @@ import Testing
         _ planner: inout IncrementalPullPlanner, index: () -> [PulledContact],
         tieOrder: (PulledContact, PulledContact) -> Bool = { Self.scrambled($0) < Self.scrambled($1) },
         afterEachPage: (Int) -> Void = { _ in }
-    ) throws -> (read: [PulledContact], queries: [ContactSearchQuery]) {
+    ) throws -> (read: [PulledContact], queries: [ContactSearch]) {
         var read: [PulledContact] = []
-        var queries: [ContactSearchQuery] = []
+        var queries: [ContactSearch] = []
         while let query = planner.nextQuery {
             queries.append(query)
             #expect(queries.count < 10_000, "planner does not terminate")
@@ -84,8 +87,8 @@ import Testing
         // at that timestamp proved all of its contacts read.
         let latest = try #require(index.map(\.lastModified).max())
         #expect(planner.cursor == latest || planner.cursor == latest + 1)
-        #expect(queries.allSatisfy { $0.limit == 50 && $0.filters.count <= 6 })
-        #expect(queries.contains { $0.sortProperty == PulledContact.idProperty }, "tie-break never exercised")
+        #expect(queries.allSatisfy { $0.limit == 50 && $0.filterGroups[0].count <= 6 })
+        #expect(queries.contains { $0.sorts[0].propertyName == PulledContact.idProperty }, "tie-break never exercised")
         // Re-reads at window boundaries cost pages, but boundedly.
         #expect(queries.count < 2_000 / 50 * 3)
     }
@@ -103,8 +106,8 @@ import Testing
         configuration.overlapMilliseconds = 60_000
         var planner = IncrementalPullPlanner(cursor: 500_000, upperBound: 900_000, configuration: configuration)
         let query = try #require(planner.nextQuery)
-        #expect(query.filters.first == ContactSearchFilter("lastmodifieddate", .greaterThanOrEqual, "440000"))
-        #expect(query.filters.dropFirst().first == ContactSearchFilter("lastmodifieddate", .lessThanOrEqual, "900000"))
+        #expect(query.filterGroups[0].first == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "GTE", value: "440000"))
+        #expect(query.filterGroups[0].dropFirst().first == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "LTE", value: "900000"))
 
         // Only a late-indexed contact from inside the overlap comes back: read, cursor kept.
         let late = try contact(7, at: 470_000)
@@ -121,7 +124,7 @@ import Testing
         _ = try planner.accept([try contact(1, at: 100), try contact(2, at: 150), try contact(3, at: 170)])
         // Contacts at 170 beyond this page may exist: only "before 170" is proven read.
         #expect(planner.cursor == 170)
-        #expect(planner.nextQuery?.filters.first == ContactSearchFilter("lastmodifieddate", .greaterThanOrEqual, "170"))
+        #expect(planner.nextQuery?.filterGroups[0].first == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "GTE", value: "170"))
         // The next window starts at 170 again; contact 3 is not handed out twice.
         let fresh = try planner.accept([try contact(3, at: 170), try contact(4, at: 170)])
         #expect(fresh.map(\.id) == ["4"])
@@ -136,19 +139,19 @@ import Testing
         var planner = IncrementalPullPlanner(cursor: 10, upperBound: 99, configuration: configuration)
         _ = try planner.accept([try contact(9, at: 10), try contact(4, at: 10)])
         var query = try #require(planner.nextQuery)
-        #expect(query.sortProperty == "hs_object_id")
-        #expect(query.filters == [ContactSearchFilter("lastmodifieddate", .equal, "10")])
+        #expect(query.sorts[0].propertyName == "hs_object_id")
+        #expect(query.filterGroups[0] == [ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "EQ", value: "10")])
 
         let fresh = try planner.accept([try contact(4, at: 10), try contact(5, at: 10)])
         #expect(fresh.map(\.id) == ["5"])
         query = try #require(planner.nextQuery)
-        #expect(query.filters.last == ContactSearchFilter("hs_object_id", .greaterThan, "5"))
+        #expect(query.filterGroups[0].last == ContactSearch.Filter(propertyName: "hs_object_id", operator: "GT", value: "5"))
 
         #expect(try planner.accept([try contact(9, at: 10)]).isEmpty)
         #expect(planner.cursor == 11)
         query = try #require(planner.nextQuery)
-        #expect(query.sortProperty == "lastmodifieddate")
-        #expect(query.filters.first == ContactSearchFilter("lastmodifieddate", .greaterThan, "10"))
+        #expect(query.sorts[0].propertyName == "lastmodifieddate")
+        #expect(query.filterGroups[0].first == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "GT", value: "10"))
     }
 
     @Test func aContactEditedDuringThePullLeavesNoGap() throws {
@@ -170,19 +173,19 @@ import Testing
     }
 
     @Test func ruleFiltersNarrowTheSearchWithinHubSpotsFilterLimit() throws {
-        let rules = (1...6).map { ContactSearchFilter("p\($0)", .hasProperty) }
+        let rules = (1...6).map { ContactSearch.Filter(propertyName: "p\($0)", operator: "HAS_PROPERTY") }
         var planner = IncrementalPullPlanner(cursor: 0, upperBound: 10, ruleFilters: rules)
-        #expect(planner.nextQuery?.filters.count == 6)
-        #expect(planner.nextQuery?.filters.suffix(4) == rules.prefix(4))
+        #expect(planner.nextQuery?.filterGroups[0].count == 6)
+        #expect(planner.nextQuery?.filterGroups[0].suffix(4) == rules.prefix(4))
         var configuration = IncrementalPullPlanner.Configuration()
         configuration.pageSize = 1
         planner = IncrementalPullPlanner(cursor: 0, upperBound: 10, ruleFilters: rules, configuration: configuration)
         _ = try planner.accept([try contact(1, at: -299_000)])
         _ = try planner.accept([try contact(1, at: -299_000)])
-        #expect(planner.nextQuery?.sortProperty == "hs_object_id")
-        #expect(planner.nextQuery?.filters.count == 5)
+        #expect(planner.nextQuery?.sorts[0].propertyName == "hs_object_id")
+        #expect(planner.nextQuery?.filterGroups[0].count == 5)
         _ = try planner.accept([try contact(1, at: -299_000)])
-        #expect(planner.nextQuery?.filters.count == 6)
+        #expect(planner.nextQuery?.filterGroups[0].count == 6)
     }
 
     @Test func aPageOutOfOrderIsRefused() throws {

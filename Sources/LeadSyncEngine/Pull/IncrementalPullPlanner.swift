@@ -1,3 +1,5 @@
+public import HubSpotAPI
+
 /// Plans the searches of an incremental pull and keeps its cursor: which contacts modified since
 /// the last pull to read next, which of those read are new to this run, and up to where everything
 /// has been read.
@@ -17,7 +19,7 @@
 /// contact edited during the pull cannot shift unread results into pages already read. The first
 /// window starts `overlap` before the cursor, for contacts search indexed after the last pull read
 /// past their timestamp; those already processed are recognised by the caller (by their
-/// `lastmodifieddate`) and not counted again.
+/// `lastmodifieddate`) and not counted again. Why: docs/decisions/pull-incremental-keyset-windows.md.
 public struct IncrementalPullPlanner: Sendable {
     public struct Configuration: Sendable, Hashable {
         /// Results per search. Default 200: search's maximum page size.
@@ -41,7 +43,8 @@ public struct IncrementalPullPlanner: Sendable {
 
     private let configuration: Configuration
     private let upperBound: Int64
-    private let ruleFilters: [ContactSearchFilter]
+    private let properties: [String]
+    private let ruleFilters: [ContactSearch.Filter]
     private var position: Position
     /// Ids already read whose `lastmodifieddate` is the current window's lower bound.
     private var readAtBound: Set<String> = []
@@ -55,12 +58,14 @@ public struct IncrementalPullPlanner: Sendable {
     ///   - cursor: the stored cursor of the previous pull.
     ///   - upperBound: the latest `lastmodifieddate` this pull reads (the time it started), so a
     ///     pull ends even while contacts keep changing; later changes are the next pull's.
+    ///   - properties: the properties every search asks for.
     ///   - ruleFilters: search filters that narrow the pull (from `PullFilter.searchFilter`).
     public init(
-        cursor: Int64, upperBound: Int64, ruleFilters: [ContactSearchFilter] = [],
+        cursor: Int64, upperBound: Int64, properties: [String] = [], ruleFilters: [ContactSearch.Filter] = [],
         configuration: Configuration = Configuration()
     ) {
         self.configuration = configuration
+        self.properties = properties
         self.cursor = cursor
         self.upperBound = upperBound
         self.ruleFilters = Array(ruleFilters.prefix(max(0, configuration.maxFiltersPerQuery - 2)))
@@ -70,26 +75,30 @@ public struct IncrementalPullPlanner: Sendable {
     /// True once every contact modified up to `upperBound` has been read.
     public var isFinished: Bool { position == .finished }
 
-    /// The next search to send, or nil when the pull has read everything.
-    public var nextQuery: ContactSearchQuery? {
+    /// The next search to send, or nil when the pull has read everything: one filter group, one
+    /// ascending sort, the first page only.
+    public var nextQuery: ContactSearch? {
         let modified = PulledContact.lastModifiedProperty
+        let filters: [ContactSearch.Filter]
+        let sort: String
         switch position {
         case .range(let from, let inclusive):
-            return ContactSearchQuery(
-                filters: [
-                    ContactSearchFilter(modified, inclusive ? .greaterThanOrEqual : .greaterThan, String(from)),
-                    ContactSearchFilter(modified, .lessThanOrEqual, String(upperBound)),
-                ] + ruleFilters,
-                sortProperty: modified, limit: configuration.pageSize)
+            filters = [
+                ContactSearch.Filter(propertyName: modified, operator: inclusive ? "GTE" : "GT", value: String(from)),
+                ContactSearch.Filter(propertyName: modified, operator: "LTE", value: String(upperBound)),
+            ]
+            sort = modified
         case .tie(let at, let afterId):
-            let idFilter = afterId.map { ContactSearchFilter(PulledContact.idProperty, .greaterThan, String($0)) }
-            return ContactSearchQuery(
-                filters: [ContactSearchFilter(modified, .equal, String(at))] + (idFilter.map { [$0] } ?? [])
-                    + ruleFilters,
-                sortProperty: PulledContact.idProperty, limit: configuration.pageSize)
+            filters =
+                [ContactSearch.Filter(propertyName: modified, operator: "EQ", value: String(at))]
+                + (afterId.map { [ContactSearch.Filter(propertyName: PulledContact.idProperty, operator: "GT", value: String($0))] } ?? [])
+            sort = PulledContact.idProperty
         case .finished:
             return nil
         }
+        return ContactSearch(
+            filterGroups: [filters + ruleFilters], sorts: [ContactSearch.Sort(propertyName: sort)], properties: properties,
+            limit: configuration.pageSize)
     }
 
     /// Takes the results of `nextQuery`, in the order search returned them, and returns those this

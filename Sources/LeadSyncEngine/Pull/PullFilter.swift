@@ -1,4 +1,5 @@
 import Foundation
+public import HubSpotAPI
 
 /// One pull rule as the engine applies it: a condition on one contact property. A contact comes in
 /// when it satisfies every filter; no filters means every contact.
@@ -99,11 +100,11 @@ public struct PullFilter: Sendable, Hashable {
     /// The same condition for HubSpot's search, when search evaluates it exactly as `admits` does;
     /// nil for `eq`/`in`, whose case rules differ at HubSpot between text and enumeration properties
     /// (hubspot-api.md §4.2), so they are only evaluated locally.
-    public var searchFilter: ContactSearchFilter? {
+    public var searchFilter: ContactSearch.Filter? {
         switch condition {
-        case .hasValue: ContactSearchFilter(property, .hasProperty)
-        case .notSet: ContactSearchFilter(property, .notHasProperty)
-        case .after(_, let instant): ContactSearchFilter(property, .greaterThan, String(instant))
+        case .hasValue: ContactSearch.Filter(propertyName: property, operator: "HAS_PROPERTY")
+        case .notSet: ContactSearch.Filter(propertyName: property, operator: "NOT_HAS_PROPERTY")
+        case .after(_, let instant): ContactSearch.Filter(propertyName: property, operator: "GT", value: String(instant))
         case .equals, .oneOf: nil
         }
     }

@@ -1,4 +1,6 @@
+public import HubSpotAPI
 public import LeadSyncJournal
+internal import LeadSyncHTTP
 public import LeadSyncSupport
 public import Logging
 
@@ -11,7 +13,7 @@ public import Logging
 /// moment resumes where its last page ended, without duplicates or gaps.
 ///
 /// ```swift
-/// let importer = PullImporter(journal: journal, source: client)
+/// let importer = PullImporter(journal: journal, client: client)
 /// let counts = try await importer.run(full: false)
 /// print(counts.json)  // {"created": 3, "linked": 1, "updated": 0, "unchanged": 12}
 /// ```
@@ -23,6 +25,9 @@ public struct PullImporter: Sendable {
         public var incremental = IncrementalPullPlanner.Configuration()
         /// Search requests per second. Default 5: HubSpot's search limit per account.
         public var searchRequestsPerSecond = 5
+        /// Attempts per read before a transient failure (5xx, timeout, reset, 429) ends the pull.
+        /// Default 6, about 30 s of waiting; the pull resumes where it stopped when run again.
+        public var maximumAttempts = 6
 
         public init() {}
     }
@@ -37,17 +42,17 @@ public struct PullImporter: Sendable {
     }
 
     private let journal: Journal
-    private let source: any PullContactSource
+    private let client: HubSpotClient
     private let clock: any WallClock
     private let configuration: Configuration
     private let logger: Logger
 
     public init(
-        journal: Journal, source: any PullContactSource, clock: any WallClock = SystemWallClock(),
+        journal: Journal, client: HubSpotClient, clock: any WallClock = SystemWallClock(),
         configuration: Configuration = Configuration(), logger: Logger = Logger(label: "leadsync.pull")
     ) {
         self.journal = journal
-        self.source = source
+        self.client = client
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
@@ -58,8 +63,9 @@ public struct PullImporter: Sendable {
     /// otherwise.
     ///
     /// - Returns: what the pull did, each contact counted once (cli-contract.md).
-    /// - Throws: `PullError` for an unusable rule or answer, or whatever the source or journal
-    ///   throws; everything processed before stays processed.
+    /// - Throws: `PullError` for an unusable rule or answer, `HubSpotError` or `TransportError`
+    ///   when HubSpot refused or stayed unreachable, `JournalError`/`SQLiteError` from the journal;
+    ///   every page processed before stays processed.
     public func run(full: Bool, progress: @Sendable (Progress) -> Void = { _ in }) async throws -> PullCounts {
         var session = try await PullSession(journal: journal)
         if let stored = session.settings[.fullPullCheckpoint] {
@@ -85,14 +91,17 @@ public struct PullImporter: Sendable {
     private func fullPull(
         from start: FullPullCheckpoint, _ session: inout PullSession, _ progress: (Progress) -> Void
     ) async throws {
-        logger.debug("full pull", metadata: ["pull.resumed_after": "\(start.after ?? "-")"])
+        logger.debug("full pull", metadata: ["pull.after": "\(start.after ?? "-")"])
         var checkpoint = start
+        let properties = session.properties
         while true {
-            let page = try await source.listContacts(
-                after: checkpoint.after, limit: configuration.listPageSize, properties: session.properties)
-            session.read += page.contacts.count
+            let after = checkpoint.after
+            let page = try await read("contacts.list") {
+                try await client.listContacts(after: after, limit: configuration.listPageSize, properties: properties)
+            }.value
+            session.read += page.results.count
             let settings: [SettingKey: String?]
-            if let next = page.next {
+            if let next = page.nextAfter {
                 checkpoint = FullPullCheckpoint(startedAt: checkpoint.startedAt, after: next)
                 settings = [.fullPullCheckpoint: checkpoint.stored]
             } else {
@@ -101,9 +110,11 @@ public struct PullImporter: Sendable {
                     .fullPullCheckpoint: nil, .pullCursor: Timestamp.format(epochMilliseconds: checkpoint.startedAt),
                 ]
             }
-            try await session.process(page.contacts, skippingProcessed: false, settings: settings)
+            try await session.process(
+                try page.results.map { contact throws(PullError) in try PulledContact(contact) },
+                skippingProcessed: false, settings: settings)
             progress(Progress(full: true, read: session.read, counts: session.counts))
-            if page.next == nil { return }
+            if page.nextAfter == nil { return }
         }
     }
 
@@ -111,20 +122,57 @@ public struct PullImporter: Sendable {
         from cursor: Int64, _ session: inout PullSession, _ progress: (Progress) -> Void
     ) async throws {
         var planner = IncrementalPullPlanner(
-            cursor: cursor, upperBound: now, ruleFilters: session.filters.compactMap(\.searchFilter),
-            configuration: configuration.incremental)
+            cursor: cursor, upperBound: now, properties: session.properties,
+            ruleFilters: session.filters.compactMap(\.searchFilter), configuration: configuration.incremental)
         var pacer = SearchPacer(requestsPerSecond: configuration.searchRequestsPerSecond)
         logger.debug("incremental pull", metadata: ["pull.cursor": "\(Timestamp.format(epochMilliseconds: cursor))"])
         while let query = planner.nextQuery {
-            let wait = pacer.delay(now: now)
-            if wait > 0 { try await clock.sleep(for: .milliseconds(wait)) }
-            pacer.started(at: now)
-            let page = try await source.searchContacts(query, properties: session.properties)
-            session.read += page.count
-            let fresh = try planner.accept(page)
+            let page = try await read("contacts.search") {
+                let wait = pacer.delay(now: now)
+                if wait > 0 { try await clock.sleep(for: .milliseconds(wait)) }
+                pacer.started(at: now)
+                return try await client.searchContacts(query)
+            }.value
+            session.read += page.results.count
+            let fresh = try planner.accept(page.results.map { contact throws(PullError) in try PulledContact(contact) })
             try await session.process(
-                fresh, skippingProcessed: true, settings: [.pullCursor: Timestamp.format(epochMilliseconds: planner.cursor)])
+                fresh, skippingProcessed: true,
+                settings: [.pullCursor: Timestamp.format(epochMilliseconds: planner.cursor)])
             progress(Progress(full: false, read: session.read, counts: session.counts))
         }
     }
+
+    /// Sends one read, waiting out 429s (`Retry-After` or the policy's window) and retrying
+    /// transient failures with exponential waits (0.5 s doubling, at most 8 s), up to
+    /// `maximumAttempts`. Reads are idempotent, so any transport failure may be retried. A daily
+    /// limit, a refused token or a refused request ends the pull at once.
+    private func read<T>(_ operation: String, _ send: () async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            let wait: Duration
+            do {
+                return try await send()
+            } catch let error as HubSpotError {
+                switch error.classification {
+                case .rateLimited(let policy, let window) where policy != "DAILY": wait = window ?? .seconds(1)
+                case .retryLater(let after): wait = after ?? Self.backoff(attempt)
+                default: throw error
+                }
+                guard attempt < configuration.maximumAttempts else { throw error }
+                logger.info(
+                    "pull read failed, retrying",
+                    metadata: ["pull.operation": "\(operation)", "hubspot.status": "\(error.status)"])
+            } catch let error as TransportError where error.isTransient {
+                guard attempt < configuration.maximumAttempts else { throw error }
+                wait = Self.backoff(attempt)
+                logger.info(
+                    "pull read failed, retrying",
+                    metadata: ["pull.operation": "\(operation)", "transport.kind": "\(error.kind.rawValue)"])
+            }
+            try await clock.sleep(for: wait)
+            attempt += 1
+        }
+    }
+
+    private static func backoff(_ attempt: Int) -> Duration { .milliseconds(500 << min(attempt - 1, 4)) }
 }

@@ -1,3 +1,5 @@
+public import HubSpotAPI
+
 /// A HubSpot contact as a pull reads it (from list or search): its record id, the requested
 /// properties that have a value, and when HubSpot last modified it.
 ///
@@ -46,6 +48,13 @@ public struct PulledContact: Sendable, Hashable {
         self.numericId = numericId
         self.lastModified = modified
         self.properties = values
+    }
+
+    /// Builds a contact from the client's record.
+    ///
+    /// - Throws: `PullError.malformedContact` as `init(id:properties:updatedAt:)`.
+    public init(_ contact: Contact) throws(PullError) {
+        try self.init(id: contact.id, properties: contact.properties.mapValues { $0 }, updatedAt: contact.updatedAt)
     }
 
     /// The emails that identify this contact, trimmed and lowercased: the primary one first, then
