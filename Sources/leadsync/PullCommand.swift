@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import HubSpotAPI
+import LeadSyncEngine
+import LeadSyncHTTP
+import LeadSyncJournal
+import LeadSyncSupport
+import Logging
+
+struct PullCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Import HubSpot contacts as leads (a full import first, then only what changed).",
+        discussion: """
+            A contact is linked to the lead with its HubSpot id, else to a lead with its email (primary \
+            or secondary), else becomes the lead hubspot-<contact id>. Fields with a pending local value \
+            keep it; the others take HubSpot's value. An interrupted pull resumes where it stopped.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Read every contact again instead of only those modified since the last pull.") var full = false
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    func run() async throws {
+        let journal = try global.openJournal()
+        let client = try hubSpotClient(journal: journal)
+        let progress = PullProgressLine()
+        let counts: PullCounts
+        do {
+            counts = try await PullImporter(journal: journal, client: client).run(full: full) { progress.show($0) }
+        } catch let error as HubSpotError {
+            progress.finish()
+            switch error.classification {
+            case .needsReconnect:
+                throw CommandError(.notConnected, "HubSpot refused the token: run `leadsync connect` (\(error.message))")
+            case .rateLimited(policy: "DAILY", _):
+                throw CommandError(.dailyLimit, "HubSpot's daily limit is spent; pull resumes where it stopped")
+            case .missingScopes(let scopes):
+                throw CommandError(.failure, "the token lacks the scopes \(scopes.joined(separator: ", "))")
+            default:
+                throw CommandError(.failure, "pull stopped, run it again to resume: \(error)")
+            }
+        } catch let error as TransportError {
+            progress.finish()
+            throw CommandError(.failure, "pull stopped, run it again to resume: \(error)")
+        } catch let error as PullError {
+            progress.finish()
+            throw CommandError(error.code == .invalidRule ? .usage : .failure, error.message)
+        }
+        progress.finish()
+        if json {
+            Output.data(counts.json)
+        } else {
+            Output.data(
+                "created \(counts.created), linked \(counts.linked), updated \(counts.updated), unchanged \(counts.unchanged)")
+        }
+    }
+
+    /// A client for the journal's HubSpot account: `LEADSYNC_TOKEN` when set; otherwise not
+    /// connected (exit 3).
+    private func hubSpotClient(journal: Journal) throws -> HubSpotClient {
+        let environment = global.environment
+        guard let version = HubSpotAPIVersion(environmentValue: environment["LEADSYNC_HUBSPOT_API"]) else {
+            throw CommandError(.usage, "LEADSYNC_HUBSPOT_API must be 2026-03 or v3")
+        }
+        guard let token = environment["LEADSYNC_TOKEN"], !token.isEmpty else {
+            throw CommandError(.notConnected, "not connected to HubSpot: run `leadsync connect` or set LEADSYNC_TOKEN")
+        }
+        return HubSpotClient(
+            baseURL: try global.hubspotBaseURL(journal: journal), version: version, transport: CurlTransport(),
+            authorizer: StaticTokenAuthorizer(token: Secret(token)))
+    }
+}
