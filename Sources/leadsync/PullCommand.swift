@@ -20,6 +20,7 @@ struct PullCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Read every contact again instead of only those modified since the last pull.") var full = false
     @Flag(help: "Print one JSON document on stdout.") var json = false
+    @Flag(help: .hidden) var printCommits = false
 
     func run() async throws {
         let journal = try global.openJournal()
@@ -27,7 +28,11 @@ struct PullCommand: AsyncParsableCommand {
         let progress = PullProgressLine()
         let counts: PullCounts
         do {
-            counts = try await PullImporter(journal: journal, client: client).run(full: full) { progress.show($0) }
+            counts = try await PullImporter(journal: journal, client: client).run(full: full) { [printCommits] page in
+                progress.show(page)
+                // For crash tests: written after the page and the pull's progress committed.
+                if printCommits { Output.note("committed page read \(page.read)") }
+            }
         } catch let error as HubSpotError {
             progress.finish()
             switch error.classification {
