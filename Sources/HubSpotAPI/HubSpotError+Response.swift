@@ -29,7 +29,8 @@ extension HubSpotError {
         if details.isEmpty { details = Self.propertyValueDetails(in: message) }
         var propertyNames = context["propertyName"]?.values ?? []
         for name in details.compactMap(\.propertyName) where !propertyNames.contains(name) { propertyNames.append(name) }
-        let oauthError = wire.error ?? (wire.status == "error" ? nil : wire.status)
+        // HubSpot's own `status` (`BAD_HUB`, `BAD_REFRESH_TOKEN`) is more precise than the RFC 6749 `error`.
+        let oauthError = (wire.status == "error" ? nil : wire.status) ?? wire.error
         self.init(
             status: status, category: wire.category ?? wire.errorType, subCategory: wire.subCategory, message: message,
             correlationId: correlationId, traceIds: context["objectWriteTraceId"]?.values ?? [],

@@ -66,7 +66,8 @@ public struct HubSpotError: Error, Sendable, Hashable, CustomStringConvertible {
     public var propertyNames: [String]
     /// A 429's `policyName`.
     public var policyName: String?
-    /// The OAuth error code: `error` (`invalid_grant`) or, in older bodies, `status` (`BAD_HUB`).
+    /// The OAuth error code: HubSpot's `status` (`BAD_REFRESH_TOKEN`, `BAD_HUB`) when present,
+    /// else the RFC 6749 `error` (`invalid_grant`).
     public var oauthError: String?
     /// For a 409 `CONFLICT` on create: the id of the contact that already has the email.
     public var existingId: String?

@@ -4,6 +4,11 @@ public struct PropertyDefinition: Sendable, Hashable, Decodable {
         public var label: String
         /// What a write must send (not the label).
         public var value: String
+
+        public init(label: String, value: String) {
+            self.label = label
+            self.value = value
+        }
     }
 
     public var name: String
