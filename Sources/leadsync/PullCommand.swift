@@ -45,6 +45,9 @@ struct PullCommand: AsyncParsableCommand {
             default:
                 throw CommandError(.failure, "pull stopped, run it again to resume: \(error)")
             }
+        } catch let error as ConnectionError where error.kind == .reconnectionRequired || error.kind == .notConnected {
+            progress.finish()
+            throw CommandError(.notConnected, "\(error.message): run `leadsync connect`")
         } catch let error as TransportError {
             progress.finish()
             throw CommandError(.failure, "pull stopped, run it again to resume: \(error)")
@@ -61,18 +64,32 @@ struct PullCommand: AsyncParsableCommand {
         }
     }
 
-    /// A client for the journal's HubSpot account: `LEADSYNC_TOKEN` when set; otherwise not
-    /// connected (exit 3).
+    /// A client for the journal's HubSpot account: `LEADSYNC_TOKEN` when set, else the stored
+    /// credentials (refreshed by a `TokenManager` when they are OAuth tokens); exit 3 without either.
     private func hubSpotClient(journal: Journal) throws -> HubSpotClient {
         let environment = global.environment
         guard let version = HubSpotAPIVersion(environmentValue: environment["LEADSYNC_HUBSPOT_API"]) else {
             throw CommandError(.usage, "LEADSYNC_HUBSPOT_API must be 2026-03 or v3")
         }
-        guard let token = environment["LEADSYNC_TOKEN"], !token.isEmpty else {
-            throw CommandError(.notConnected, "not connected to HubSpot: run `leadsync connect` or set LEADSYNC_TOKEN")
+        let baseURL = try global.hubspotBaseURL(journal: journal)
+        let transport = CurlTransport()
+        let authorizer: any HubSpotAuthorizer
+        if let token = environment["LEADSYNC_TOKEN"], !token.isEmpty {
+            authorizer = StaticTokenAuthorizer(token: Secret(token))
+        } else {
+            let file = CredentialsFile(path: try global.credentialsPath())
+            guard let credentials = try file.read() else {
+                throw CommandError(.notConnected, "not connected to HubSpot: run `leadsync connect` or set LEADSYNC_TOKEN")
+            }
+            if try journal.setting(.reconnectionRequired) == "true" {
+                throw CommandError(.notConnected, "HubSpot access must be reconnected: run `leadsync connect`")
+            }
+            var oauth: HubSpotOAuth?
+            if let id = credentials.clientId, let secret = credentials.clientSecret {
+                oauth = HubSpotOAuth(baseURL: baseURL, version: version, transport: transport, clientId: id, clientSecret: secret)
+            }
+            authorizer = TokenManager(credentials: credentials, file: file, settings: journal, oauth: oauth)
         }
-        return HubSpotClient(
-            baseURL: try global.hubspotBaseURL(journal: journal), version: version, transport: CurlTransport(),
-            authorizer: StaticTokenAuthorizer(token: Secret(token)))
+        return HubSpotClient(baseURL: baseURL, version: version, transport: transport, authorizer: authorizer)
     }
 }
