@@ -27,5 +27,12 @@ let package = Package(
                 .product(name: "LeadSyncWorkload", package: "leadsync"),
             ]
         ),
+        .executableTarget(
+            name: "PullBenchmark",
+            dependencies: [
+                .product(name: "LeadSync", package: "leadsync"),
+                .product(name: "HubSpotSimulator", package: "leadsync"),
+            ]
+        ),
     ]
 )

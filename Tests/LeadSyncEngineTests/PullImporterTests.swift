@@ -114,4 +114,37 @@ import Testing
         // 1,200 changed plus the 3,000 seeded inside the overlap window, ≈ 200 per search.
         #expect(counters.count("contacts.search") - searchesBefore <= 30)
     }
+
+    /// product.md's conflict table, pull side: a field with a pending local value keeps it (its
+    /// write rule decides at push time, whatever HubSpot now holds); the other fields take
+    /// HubSpot's newer values; HubSpot's values become the base values either way.
+    @Test func pendingLocalValuesSurviveAPullAndTheOtherFieldsTakeHubSpots() async throws {
+        let fixture = try Fixture { $0.rateLimit = nil }
+        let sim = fixture.harness.simulator
+        let journal = fixture.journal
+        _ = try journal.setMapping(Mapping(field: "job_title", property: "jobtitle", write: .ifEmpty))
+        let id = try #require(sim.seedContacts([["email": "ada@example.com", "firstname": "Ada", "company": "Old Co"]]).first)
+        try await journal.record(lead: "L-1", fields: ["email": .string("ada@example.com")])
+        fixture.harness.clock.advance(seconds: 1)
+        #expect(try await fixture.importer().run(full: false) == PullCounts(linked: 1))
+
+        fixture.harness.clock.advance(seconds: 1)
+        try await journal.record(
+            lead: "L-1", fields: ["company": .string("Local Co"), "job_title": .string("Local Title")],
+            at: fixture.harness.clock.now)
+        fixture.harness.clock.advance(seconds: 1)
+        _ = sim.editContact(id: id, properties: ["company": "HubSpot Co", "jobtitle": "HubSpot Title", "firstname": "Augusta"])
+        fixture.harness.clock.advance(seconds: 1)
+        #expect(try await fixture.importer().run(full: false) == PullCounts(updated: 1))
+
+        let lead = try #require(try journal.lead("L-1"))
+        #expect(lead.fields["company"] == .string("Local Co"))
+        #expect(lead.delivery["company"]?.state == .pending)
+        #expect(lead.fields["job_title"] == .string("Local Title"))
+        #expect(lead.delivery["job_title"]?.state == .pending)
+        #expect(lead.fields["first_name"] == .string("Augusta"))
+        #expect(lead.delivery["first_name"]?.state == .delivered)
+        let base = try journal.baseValues(lead: "L-1")
+        #expect(base["company"] == "HubSpot Co" && base["jobtitle"] == "HubSpot Title" && base["firstname"] == "Augusta")
+    }
 }
