@@ -99,6 +99,7 @@ struct SimulatorState {
         }
         counters.requests[route.name, default: [:]][recorded, default: 0] += 1
         if recorded == 429 { counters.rateLimited += 1 }
+        response.compressible = configuration.compressResponses
         if response.disposition == .respond {
             let latency = configuration.latencyMilliseconds
                 + (configuration.jitterMilliseconds > 0 ? Int(random.next() % UInt64(configuration.jitterMilliseconds + 1)) : 0)

@@ -30,6 +30,7 @@ struct HubSpotSim: ParsableCommand {
     @Flag(help: "Apply faulted writes before failing them (lost answers).") var faultsApplied = false
     @Flag(help: "Return refresh tokens rotated on each refresh.") var rotateRefreshTokens = false
     @Flag(help: "Shuffle batch results.") var shuffle = false
+    @Flag(help: "Never gzip answers, even when the client accepts gzip.") var noGzip = false
     @Option(help: "Seed of faults, jitter and tokens.") var seed: UInt64 = 0x5EED
     @Option(help: "Load contacts from this JSON file at start; save them there on stop.") var state: String?
 
@@ -50,6 +51,7 @@ struct HubSpotSim: ParsableCommand {
         configuration.faults.applyBeforeFailing = faultsApplied
         configuration.rotateRefreshTokens = rotateRefreshTokens
         configuration.shuffleResults = shuffle
+        configuration.compressResponses = !noGzip
         configuration.seed = seed
 
         let simulator = HubSpotSimulator(configuration: configuration)

@@ -31,9 +31,10 @@ func upsertBody(batch: Int, round: Int) -> [UInt8] {
     return Array(#"{"inputs":[\#(inputs.joined(separator: ","))]}"#.utf8)
 }
 
-func request(_ body: [UInt8]) -> [UInt8] {
+func request(_ body: [UInt8], gzip: Bool = false) -> [UInt8] {
     Array(
         ("POST /crm/v3/objects/contacts/batch/upsert HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+            + (gzip ? "Accept-Encoding: gzip\r\n" : "")
             + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body
 }
 
@@ -102,7 +103,7 @@ let sampleAnswer: [UInt8] = {
 }()
 let echo = HTTPServer { _ in HTTPServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: sampleAnswer) }
 let echoPort = try echo.start()
-let transport = drive(port: echoPort, requests: creates.map(request))
+let transport = drive(port: echoPort, requests: creates.map { request($0) })
 echo.stop()
 
 // Baseline 2: the simulator core in-process, no sockets.
@@ -120,14 +121,18 @@ let coreSeconds = Double(DispatchTime.now().uptimeNanoseconds - coreStart.uptime
 let simulator = HubSpotSimulator(configuration: unlimited())
 simulator.registerToken(token)
 let port = try simulator.start()
-let created = drive(port: port, requests: creates.map(request))
-let updated = drive(port: port, requests: updates.map(request))
+let created = drive(port: port, requests: creates.map { request($0) })
+let updated = drive(port: port, requests: updates.map { request($0) })
+let zipped = drive(port: port, requests: creates.map { request($0, gzip: true) })
 simulator.stop()
 precondition(simulator.contacts().count == total, "expected \(total) contacts, have \(simulator.contacts().count)")
-precondition(created.statuses == [200: batches] && updated.statuses == [200: batches], "non-200 answers: \(created.statuses) \(updated.statuses)")
+precondition(
+    [created, updated, zipped].allSatisfy { $0.statuses == [200: batches] },
+    "non-200 answers: \(created.statuses) \(updated.statuses) \(zipped.statuses)")
 
 func rate(_ seconds: Double) -> String { String(format: "%9.0f contacts/s", Double(total) / seconds) }
 print("transport baseline (echo server):      \(rate(transport.seconds))  \(String(format: "%6.0f", Double(batches) / transport.seconds)) req/s")
 print("simulator core, in-process (creates):  \(rate(coreSeconds))")
 print("simulator over HTTP, creates:          \(rate(created.seconds))  ratio to transport \(String(format: "%.2f", transport.seconds / created.seconds))")
 print("simulator over HTTP, updates:          \(rate(updated.seconds))  ratio to transport \(String(format: "%.2f", transport.seconds / updated.seconds))")
+print("simulator over HTTP, updates, gzip:   \(rate(zipped.seconds))  ratio to transport \(String(format: "%.2f", transport.seconds / zipped.seconds))")
