@@ -235,5 +235,3 @@ struct ContactStore {
         pendingIndex = []
     }
 }
-
-import Foundation

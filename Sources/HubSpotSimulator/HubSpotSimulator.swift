@@ -240,5 +240,3 @@ public final class HubSpotSimulator: Sendable {
         state.withLock { $0.store.load(contacts, nextId: nextId) }
     }
 }
-
-import Foundation

@@ -460,5 +460,3 @@ extension SimulatorState {
         return SimResponse(status: 200, json: .object(members))
     }
 }
-
-import Foundation
