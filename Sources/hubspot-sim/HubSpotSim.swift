@@ -34,6 +34,16 @@ struct HubSpotSim: ParsableCommand {
     @Option(help: "Seed of faults, jitter and tokens.") var seed: UInt64 = 0x5EED
     @Option(help: "Load contacts from this JSON file at start; save them there on stop.") var state: String?
 
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535, got \(port)") }
+        let rates = [("--fault-5xx", fault5xx), ("--fault-429", fault429), ("--fault-reset", faultReset), ("--fault-hang", faultHang)]
+        for (name, rate) in rates where !(0...1).contains(rate) {
+            throw ValidationError("\(name) must be a share between 0 and 1, got \(rate)")
+        }
+        guard rates.map(\.1).reduce(0, +) <= 1 else { throw ValidationError("the --fault-* shares add up to more than 1") }
+        guard tokenLifetime > 0 else { throw ValidationError("--token-lifetime must be positive, got \(tokenLifetime)") }
+    }
+
     mutating func run() throws {
         var configuration = SimulatorConfiguration()
         configuration.rateLimit = try Self.limit(rateLimit, option: "--rate-limit")
