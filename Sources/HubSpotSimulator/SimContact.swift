@@ -21,8 +21,8 @@ public struct SimContact: Sendable, Equatable {
         }
     }
 
-    /// A current value with its write time and source: one dictionary entry per property keeps
-    /// large stores small (drain benchmarks hold millions of contacts).
+    /// A current value with its write time and source, kept together so large stores stay small
+    /// (drain benchmarks hold millions of contacts).
     struct Stored: Sendable {
         var value: String
         var timestamp: Int64
@@ -31,7 +31,7 @@ public struct SimContact: Sendable, Equatable {
 
     /// The numeric record id, as a string.
     public var id: String
-    var values: [String: Stored]
+    var values: PropertyValueList
     public var createdAtMilliseconds: Int64
     public var updatedAtMilliseconds: Int64
     public var archived = false
@@ -43,7 +43,7 @@ public struct SimContact: Sendable, Equatable {
 
     init(id: String, createdAtMilliseconds: Int64, capacity: Int = 0) {
         self.id = id
-        self.values = Dictionary(minimumCapacity: capacity)
+        self.values = PropertyValueList(capacity: capacity)
         self.createdAtMilliseconds = createdAtMilliseconds
         self.updatedAtMilliseconds = createdAtMilliseconds
     }
@@ -57,7 +57,7 @@ public struct SimContact: Sendable, Equatable {
     /// Values written by clients, HubSpot-side edits or merges; server-managed properties
     /// (`createdate`, `lastmodifieddate`, `hs_object_id`, `hs_merged_object_ids`) are derived, see
     /// ``allProperties``.
-    public var properties: [String: String] { values.mapValues(\.value) }
+    public var properties: [String: String] { values.plain }
 
     /// A written value (not a server-managed one).
     func written(_ name: String) -> String? { values[name]?.value }

@@ -48,6 +48,14 @@ func cpuSeconds(thread: Bool) -> Double {
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
+/// Resident memory of the process in bytes (Linux `/proc/self/statm`), 0 where unavailable.
+func residentBytes() -> Int {
+    guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+        let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+    else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
 /// Sends every request on one keep-alive connection, reading each answer before the next.
 /// Returns seconds elapsed and the statuses seen.
 func drive(port: Int, requests: [[UInt8]]) -> (seconds: Double, cpu: Double, statuses: [Int: Int]) {
@@ -131,10 +139,13 @@ let coreSeconds = Double(DispatchTime.now().uptimeNanoseconds - coreStart.uptime
 let coreCPU = cpuSeconds(thread: true) - coreCPUStart
 
 // The figure: the simulator over HTTP, creating then updating.
+let requestsToCreate = creates.map { request($0) }
+let residentBefore = residentBytes()
 let simulator = HubSpotSimulator(configuration: unlimited())
 simulator.registerToken(token)
 let port = try simulator.start()
-let created = drive(port: port, requests: creates.map { request($0) })
+let created = drive(port: port, requests: requestsToCreate)
+let residentAfter = residentBytes()
 let updated = drive(port: port, requests: updates.map { request($0) })
 let zipped = drive(port: port, requests: creates.map { request($0, gzip: true) })
 simulator.stop()
@@ -153,3 +164,4 @@ line("simulator core, in-process, creates", wall: coreSeconds, cpu: coreCPU)
 line("simulator over HTTP, creates", wall: created.seconds, cpu: created.cpu, baseline: transport.seconds)
 line("simulator over HTTP, updates", wall: updated.seconds, cpu: updated.cpu, baseline: transport.seconds)
 line("simulator over HTTP, updates, gzip", wall: zipped.seconds, cpu: zipped.cpu, baseline: transport.seconds)
+print("memory held per stored contact (resident growth over the creates): \((residentAfter - residentBefore) / total) bytes")
