@@ -1,0 +1,147 @@
+import Foundation
+public import LeadSyncSupport
+
+/// Turns a lead field's value into the string HubSpot receives for a property, or refuses it
+/// locally with the category and message HubSpot would answer (hubspot-api.md §5.3, §5.4;
+/// cli-contract.md "Values go to HubSpot as strings").
+///
+/// ```swift
+/// ValueConverter.wireValue(.number("0.10"), for: budget)   // .success("0.10")
+/// ValueConverter.wireValue(.string("soon"), for: closeDate) // .failure(INVALID_DATE)
+/// ```
+public enum ValueConverter {
+    /// HubSpot's longest string value; longer ones are refused, never truncated.
+    public static let maximumStringLength = 65_536
+
+    /// Converts `value` for `definition` (nil: HubSpot has no such property, named `property`).
+    public static func wireValue(
+        _ value: FieldValue, for definition: PropertyDefinition?, property: String
+    ) -> Result<String, Refusal> {
+        guard let definition else {
+            return .failure(
+                .invalidProperty(property, code: "PROPERTY_DOESNT_EXIST", message: "Property \"\(property)\" does not exist"))
+        }
+        if definition.isReadOnly {
+            return .failure(
+                .invalidProperty(
+                    property, code: "READ_ONLY_VALUE",
+                    message: "\"\(property)\" is a read only property; its value cannot be set."))
+        }
+        // Every type is cleared the same way.
+        if value.isNull { return .success("") }
+        let text = value.wireString
+        switch definition.type {
+        case .number:
+            if case .bool = value { return .failure(invalidNumber(text, property)) }
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            return isDecimal(trimmed) ? .success(trimmed) : .failure(invalidNumber(text, property))
+        case .bool:
+            let lowered = text.lowercased()
+            guard lowered == "true" || lowered == "false" else {
+                return .failure(
+                    .invalidProperty(
+                        property, code: "INVALID_BOOLEAN", message: "\(text) was not a valid boolean (true or false)"))
+            }
+            return .success(lowered)
+        case .enumeration:
+            return enumerationValue(text, definition)
+        case .date:
+            return dateValue(value, text, property)
+        case .datetime:
+            if case .bool = value { return .failure(invalidDatetime(text, property)) }
+            if isInteger(text) || Timestamp.parse(text) != nil { return .success(text) }
+            return .failure(invalidDatetime(text, property))
+        case .string, .phoneNumber, .other:
+            if property == "email" {
+                guard let email = EmailAddress(text) else { return .failure(invalidEmail(text)) }
+                return .success(email.value)
+            }
+            guard text.count <= maximumStringLength else {
+                return .failure(
+                    .invalidProperty(
+                        property, code: "INVALID_STRING_LENGTH",
+                        message:
+                            "\(property) has a value of \(text.count) characters, longer than the limit of \(maximumStringLength)"
+                    ))
+            }
+            return .success(text)
+        }
+    }
+
+    /// HubSpot's refusal of an email value (the lead's identity).
+    public static func invalidEmail(_ text: String) -> Refusal {
+        .invalidProperty("email", code: "INVALID_EMAIL", message: "Email address \(text) is invalid")
+    }
+
+    private static func enumerationValue(_ text: String, _ definition: PropertyDefinition) -> Result<String, Refusal> {
+        let chosen: [Substring] =
+            definition.allowsMultipleOptions
+            ? text.split(separator: ";", omittingEmptySubsequences: true) : [Substring(text)]
+        for option in chosen where !definition.options.contains(String(option)) {
+            return .failure(
+                .invalidProperty(
+                    definition.name, code: "INVALID_OPTION",
+                    message:
+                        "\(option) was not one of the allowed options: [\(definition.options.joined(separator: ", "))]"))
+        }
+        return .success(text)
+    }
+
+    private static func dateValue(_ value: FieldValue, _ text: String, _ property: String) -> Result<String, Refusal> {
+        if case .bool = value { return .failure(invalidDate(text, property)) }
+        if isInteger(text), let ms = Int64(text) {
+            let remainder = ((ms % 86_400_000) + 86_400_000) % 86_400_000
+            guard remainder == 0 else {
+                let time = Timestamp.format(epochMilliseconds: ms)
+                let clock = time.dropFirst(11).dropLast()  // hh:mm:ss.sss
+                return .failure(
+                    .invalidProperty(
+                        property, code: "INVALID_DATE", message: "\(text) is at \(clock) UTC, not midnight!"))
+            }
+            return .success(text)
+        }
+        // A calendar day `YYYY-MM-DD`; the RFC 3339 parser checks month lengths and leap years.
+        guard text.utf8.count == 10, Timestamp.parse(text + "T00:00:00Z") != nil else {
+            return .failure(invalidDate(text, property))
+        }
+        return .success(text)
+    }
+
+    private static func invalidNumber(_ text: String, _ property: String) -> Refusal {
+        .invalidProperty(property, code: "INVALID_NUMBER", message: "\(text) was not a valid number.")
+    }
+
+    private static func invalidDate(_ text: String, _ property: String) -> Refusal {
+        .invalidProperty(
+            property, code: "INVALID_DATE", message: "\(text) was not a valid date (YYYY-MM-DD or epoch milliseconds).")
+    }
+
+    private static func invalidDatetime(_ text: String, _ property: String) -> Refusal {
+        .invalidProperty(
+            property, code: "INVALID_DATETIME",
+            message: "\(text) was not a valid datetime (ISO 8601 or epoch milliseconds).")
+    }
+
+    /// Digits with at most one decimal point and an optional leading minus (hubspot-api.md §5.4).
+    static func isDecimal(_ text: String) -> Bool {
+        var digits = 0
+        var points = 0
+        for (i, c) in text.utf8.enumerated() {
+            if c >= 48 && c <= 57 {
+                digits += 1
+            } else if c == 46 {
+                points += 1
+            } else if c == 45 && i == 0 {
+                continue
+            } else {
+                return false
+            }
+        }
+        return digits > 0 && points <= 1
+    }
+
+    private static func isInteger(_ text: String) -> Bool {
+        let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        return !body.isEmpty && body.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+}
