@@ -1,0 +1,240 @@
+internal import LeadSyncSQLite
+
+extension Journal {
+    // MARK: Mappings
+
+    /// Every mapping, ordered by field.
+    public func mappings() throws -> [Mapping] {
+        try sync { db in try DerivedStateWriter(db).mappings.values.sorted { $0.field < $1.field } }
+    }
+
+    /// Adds or changes the mapping of `mapping.field`.
+    ///
+    /// Each property is the target of at most one field: a mapping of another field to the same
+    /// property is replaced, and its pending values become local only. Unless only the write rule
+    /// changed, every lead's current value of the field becomes pending for the new property.
+    ///
+    /// - Returns: the mapping that was replaced because it targeted the same property, if any.
+    /// - Throws: `JournalError.invalidMapping` for empty names, or when the change would leave
+    ///   no field mapped to the identity property.
+    @discardableResult
+    public func setMapping(_ mapping: Mapping) throws -> Mapping? {
+        guard !mapping.field.isEmpty, !mapping.property.isEmpty else {
+            throw JournalError(.invalidMapping, "a mapping needs a lead field and a property")
+        }
+        return try sync { db in
+            try db.write { db -> Mapping? in
+                let current = try DerivedStateWriter(db).mappings
+                let previous = current[mapping.field]
+                if previous?.property == mapping.property {
+                    try Self.upsertMapping(mapping, db)
+                    return nil
+                }
+                if previous?.property == Mapping.identityProperty {
+                    throw JournalError(
+                        .invalidMapping,
+                        "`\(mapping.field)` is mapped to `\(Mapping.identityProperty)`, the lead's identity; map another field to `\(Mapping.identityProperty)` instead"
+                    )
+                }
+                let replaced = current.values.first { $0.property == mapping.property && $0.field != mapping.field }
+                if let replaced {
+                    try db.cached("DELETE FROM mapping WHERE field = ?").execute([.text(replaced.field)])
+                }
+                try Self.upsertMapping(mapping, db)
+                let writer = try DerivedStateWriter(db)
+                if let replaced { try Self.setFieldStates(replaced.field, from: [.pending], to: .unmapped, writer) }
+                try Self.setFieldStates(
+                    mapping.field, from: [.delivered, .rejected, .skipped, .unmapped], to: .pending, writer)
+                try writer.finish()
+                return replaced
+            }
+        }
+    }
+
+    /// Removes the mapping of `field`; its pending values become local only.
+    ///
+    /// - Returns: false when the field had no mapping.
+    /// - Throws: `JournalError.invalidMapping` for the field mapped to the identity property.
+    @discardableResult
+    public func removeMapping(field: String) throws -> Bool {
+        try sync { db in
+            try db.write { db -> Bool in
+                guard let mapping = try DerivedStateWriter(db).mappings[field] else { return false }
+                guard mapping.property != Mapping.identityProperty else {
+                    throw JournalError(
+                        .invalidMapping,
+                        "cannot remove the mapping of `\(field)` to `\(Mapping.identityProperty)`: it is the lead's identity"
+                    )
+                }
+                try db.cached("DELETE FROM mapping WHERE field = ?").execute([.text(field)])
+                let writer = try DerivedStateWriter(db)
+                try Self.setFieldStates(field, from: [.pending], to: .unmapped, writer)
+                try writer.finish()
+                return true
+            }
+        }
+    }
+
+    private static func upsertMapping(_ mapping: Mapping, _ db: Connection) throws {
+        try db.cached(
+            "INSERT INTO mapping(field, property, write) VALUES (?, ?, ?) ON CONFLICT(field) DO UPDATE SET property = excluded.property, write = excluded.write"
+        ).execute([.text(mapping.field), .text(mapping.property), .text(mapping.write.rawValue)])
+    }
+
+    /// Moves every current value of `field` whose state is in `from` to `state`.
+    private static func setFieldStates(
+        _ field: String, from: Set<DeliveryState>, to state: DeliveryState, _ writer: DerivedStateWriter
+    ) throws {
+        let select = try writer.db.cached("SELECT lead_id, value, seq, at, state FROM lead_field WHERE field = ?")
+        try select.bind(1, field)
+        var rows: [(Int64, DerivedStateWriter.FieldRow)] = []
+        while try select.step() {
+            let row = DerivedStateWriter.FieldRow(
+                value: select.text(1), seq: select.int64(2), at: select.int64(3),
+                state: DeliveryState(rawValue: select.int64(4)) ?? .unmapped)
+            if from.contains(row.state) { rows.append((select.int64(0), row)) }
+        }
+        select.reset()
+        for (leadID, row) in rows { try writer.setState(leadID, field, row, to: state) }
+    }
+
+    /// Lead fields seen in the journal so far (after the last `fold()`), sorted.
+    public func fieldsSeen() throws -> [String] {
+        try sync { db in
+            let select = try db.cached("SELECT field FROM field_seen ORDER BY field")
+            defer { select.reset() }
+            var fields: [String] = []
+            while try select.step() { fields.append(select.text(0)) }
+            return fields
+        }
+    }
+
+    // MARK: Push rules
+
+    /// The push rules (default: update on, create on).
+    public func pushRules() throws -> PushRules {
+        try sync { db in try Self.pushRules(db) }
+    }
+
+    /// Changes the push rules; nil leaves a rule as it is.
+    ///
+    /// Turning update off also turns create off (`createTurnedOff` says when that happened).
+    /// - Throws: `JournalError.invalidRule` when create would be on while update is off.
+    public func setPushRules(update: Bool?, create: Bool?) throws -> (rules: PushRules, createTurnedOff: Bool) {
+        try sync { db in
+            try db.write { db in
+                let current = try Self.pushRules(db)
+                var rules = current
+                if let update { rules.update = update }
+                if let create { rules.create = create }
+                if create == true && !rules.update {
+                    throw JournalError(.invalidRule, "--create on needs update on: create makes records only while update is on")
+                }
+                let turnedOff = update == false && create == nil && current.create
+                if turnedOff { rules.create = false }
+                try Self.setSetting(.pushUpdate, String(rules.update), db)
+                try Self.setSetting(.pushCreate, String(rules.create), db)
+                return (rules, turnedOff)
+            }
+        }
+    }
+
+    private static func pushRules(_ db: Connection) throws -> PushRules {
+        PushRules(
+            update: try setting(.pushUpdate, db).map { $0 == "true" } ?? true,
+            create: try setting(.pushCreate, db).map { $0 == "true" } ?? true)
+    }
+
+    // MARK: Pull rules
+
+    /// Pull rules in the order they were added.
+    public func pullRules() throws -> [PullRule] {
+        try sync { db in
+            let select = try db.cached("SELECT id, property, op, vals FROM pull_rule ORDER BY id")
+            defer { select.reset() }
+            var rules: [PullRule] = []
+            while try select.step() {
+                let values: [String]
+                if case .array(let items) = try JSONParser.parse(select.text(3)) {
+                    values = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+                } else {
+                    values = []
+                }
+                rules.append(
+                    PullRule(
+                        id: String(select.int64(0)), property: select.text(1),
+                        op: PullRule.Operator(rawValue: select.text(2)) ?? .eq, values: values))
+            }
+            return rules
+        }
+    }
+
+    /// Adds a pull rule and returns it with its id.
+    /// - Throws: `JournalError.invalidRule` when the values do not suit the operator.
+    @discardableResult
+    public func addPullRule(property: String, op: PullRule.Operator, values: [String]) throws -> PullRule {
+        guard !property.isEmpty else { throw JournalError(.invalidRule, "a pull rule needs a property") }
+        switch op {
+        case .eq, .after:
+            guard values.count == 1 else {
+                throw JournalError(.invalidRule, "--\(op.rawValue) takes exactly one value")
+            }
+        case .in:
+            guard !values.isEmpty else { throw JournalError(.invalidRule, "--in takes at least one value") }
+        case .hasValue, .notSet:
+            guard values.isEmpty else { throw JournalError(.invalidRule, "\(op.rawValue) takes no value") }
+        }
+        return try sync { db in
+            let encoded = "[" + values.map(FieldsCodec.quoted).joined(separator: ",") + "]"
+            try db.cached("INSERT INTO pull_rule(property, op, vals) VALUES (?, ?, ?)")
+                .execute([.text(property), .text(op.rawValue), .text(encoded)])
+            return PullRule(id: String(db.lastInsertRowID), property: property, op: op, values: values)
+        }
+    }
+
+    /// Removes a pull rule.
+    /// - Throws: `JournalError.unknownPullRule` when no rule has that id.
+    public func removePullRule(id: String) throws {
+        try sync { db in
+            guard let number = Int64(id) else { throw JournalError(.unknownPullRule, "no pull rule with id \(id)") }
+            try db.cached("DELETE FROM pull_rule WHERE id = ?").execute([.integer(number)])
+            guard db.changes > 0 else { throw JournalError(.unknownPullRule, "no pull rule with id \(id)") }
+        }
+    }
+
+    // MARK: Settings
+
+    /// A stored setting, or nil.
+    public func setting(_ key: SettingKey) throws -> String? {
+        try sync { db in try Self.setting(key, db) }
+    }
+
+    /// Stores (or, with nil, removes) a setting.
+    public func setSetting(_ key: SettingKey, _ value: String?) throws {
+        try sync { db in try Self.setSetting(key, value, db) }
+    }
+
+    /// Every stored setting.
+    public func settings() throws -> [SettingKey: String] {
+        try sync { db in
+            let select = try db.cached("SELECT key, value FROM setting ORDER BY key")
+            defer { select.reset() }
+            var settings: [SettingKey: String] = [:]
+            while try select.step() { settings[SettingKey(rawValue: select.text(0))] = select.text(1) }
+            return settings
+        }
+    }
+
+    static func setting(_ key: SettingKey, _ db: Connection) throws -> String? {
+        try db.scalarText("SELECT value FROM setting WHERE key = ?", [.text(key.rawValue)])
+    }
+
+    static func setSetting(_ key: SettingKey, _ value: String?, _ db: Connection) throws {
+        if let value {
+            try db.cached("INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+                .execute([.text(key.rawValue), .text(value)])
+        } else {
+            try db.cached("DELETE FROM setting WHERE key = ?").execute([.text(key.rawValue)])
+        }
+    }
+}

@@ -1,0 +1,94 @@
+internal import LeadSyncSQLite
+internal import LeadSyncSupport
+
+extension Journal {
+    /// Brings derived state (current values, pending counts, fields seen) up to date with every
+    /// change appended so far, in windows of `options.foldWindow` changes per transaction.
+    ///
+    /// Local changes: for each field, the value with the latest `at` wins (ties: the one
+    /// appended later); a winning mapped value becomes pending, an unmapped one local only, and
+    /// a losing one is superseded at once. Pulled changes become the current value unless a
+    /// local value of that field is pending.
+    ///
+    /// - Returns: how many changes were folded.
+    @discardableResult
+    public func fold() throws -> Int {
+        try sync { db in try Self.fold(db, window: options.foldWindow, limit: nil) }
+    }
+
+    /// `fold()` without blocking the calling task's thread.
+    @discardableResult
+    public func fold() async throws -> Int {
+        try await async { journal, db in try Self.fold(db, window: journal.options.foldWindow, limit: nil) }
+    }
+
+    static func fold(_ db: Connection, window: Int, limit: Int?) throws -> Int {
+        var total = 0
+        while limit.map({ total < $0 }) ?? true {
+            let size = min(window, limit.map { $0 - total } ?? window)
+            let folded = try db.write { db in try foldWindow(db, size: size) }
+            total += folded
+            if folded < size { break }
+        }
+        return total
+    }
+
+    private static func foldWindow(_ db: Connection, size: Int) throws -> Int {
+        let after = try counter(.foldedSeq, db)
+        let writer = try DerivedStateWriter(db)
+        let select = try db.cached("SELECT seq, lead, at, fields, origin FROM change WHERE seq > ? ORDER BY seq LIMIT ?")
+        defer { select.reset() }
+        try select.bind(1, after)
+        try select.bind(2, Int64(size))
+        var count = 0
+        var last = after
+        var seen = Set<String>()
+        while try select.step() {
+            let seq = select.int64(0)
+            let lead = select.text(1)
+            let at = select.int64(2)
+            let origin = ChangeOrigin(rawValue: select.int64(4)) ?? .local
+            let fields: [String: FieldValue]
+            do {
+                fields = try FieldsCodec.decode(select.text(3))
+            } catch {
+                throw JournalError(.corrupt, "change \(seq) has unreadable fields: \(error)")
+            }
+            let leadID = try writer.leadID(lead, create: true)!
+            for (field, value) in fields {
+                if seen.insert(field).inserted {
+                    try db.cached("INSERT OR IGNORE INTO field_seen(field) VALUES (?)").execute([.text(field)])
+                }
+                let old = try writer.fieldRow(leadID, field)
+                let encoded = FieldsCodec.encode(value)
+                switch origin {
+                case .local:
+                    // Latest `at` wins; on a tie the later append (this one) wins.
+                    if let old, at < old.at { continue }
+                    let state: DeliveryState = writer.mappings[field] == nil ? .unmapped : .pending
+                    try writer.setField(
+                        leadID, field, old: old, new: .init(value: encoded, seq: seq, at: at, state: state))
+                case .remote:
+                    if old?.state == .pending { continue }
+                    let state: DeliveryState = writer.mappings[field] == nil ? .unmapped : .delivered
+                    try writer.setField(
+                        leadID, field, old: old, new: .init(value: encoded, seq: seq, at: at, state: state))
+                }
+            }
+            count += 1
+            last = seq
+        }
+        select.reset()
+        try writer.finish()
+        if count > 0 { try setCounter(.foldedSeq, last, db) }
+        return count
+    }
+
+    static func counter(_ counter: Counter, _ db: Connection) throws -> Int64 {
+        try db.scalar("SELECT value FROM counter WHERE name = ?", [.text(counter.rawValue)]) ?? 0
+    }
+
+    static func setCounter(_ counter: Counter, _ value: Int64, _ db: Connection) throws {
+        try db.cached("UPDATE counter SET value = ? WHERE name = ?").execute([.integer(value), .text(counter.rawValue)])
+    }
+}

@@ -1,0 +1,108 @@
+internal import LeadSyncSQLite
+internal import LeadSyncSupport
+
+extension Journal {
+    /// The journal's counters. Folds at most `options.readFoldLimit` new changes first, so it
+    /// stays fast right after a huge ingest; it never scans the journal.
+    public func status() throws -> JournalStatus {
+        try sync { db in
+            _ = try Self.fold(db, window: options.foldWindow, limit: options.readFoldLimit)
+            return try Self.status(db)
+        }
+    }
+
+    /// `status()` without blocking the calling task's thread.
+    public func status() async throws -> JournalStatus {
+        try await async { journal, db in
+            _ = try Self.fold(db, window: journal.options.foldWindow, limit: journal.options.readFoldLimit)
+            return try Self.status(db)
+        }
+    }
+
+    static func status(_ db: Connection) throws -> JournalStatus {
+        try db.read { db in
+            var counters: [String: Int64] = [:]
+            let select = try db.cached("SELECT name, value FROM counter")
+            while try select.step() { counters[select.text(0)] = select.int64(1) }
+            select.reset()
+            // The rowid B-tree's last key: O(log n), unlike count(*).
+            let lastSeq = try db.scalar("SELECT max(seq) FROM change") ?? 0
+            func value(_ counter: Counter) -> Int64 { counters[counter.rawValue] ?? 0 }
+            return JournalStatus(
+                journalEntries: lastSeq - value(.removedChanges), pendingChanges: value(.pendingChanges),
+                pendingLeads: value(.pendingLeads), awaitingIdentity: value(.awaitingIdentity),
+                unmatched: value(.unmatched), rejected: value(.rejected), skipped: value(.skipped),
+                unfoldedChanges: lastSeq - value(.foldedSeq), lastSyncAt: try setting(.lastSyncAt, db),
+                lastError: try setting(.lastError, db))
+        }
+    }
+
+    /// Everything known about one lead, or nil when the journal has never seen it. Folds at most
+    /// `options.readFoldLimit` new changes first.
+    public func lead(_ key: String) throws -> LeadRecord? {
+        try sync { db in
+            _ = try Self.fold(db, window: options.foldWindow, limit: options.readFoldLimit)
+            return try db.read { db in try Self.lead(key, db) }
+        }
+    }
+
+    private static func lead(_ key: String, _ db: Connection) throws -> LeadRecord? {
+        let writer = try DerivedStateWriter(db)
+        let leadRow = try db.cached("SELECT id, remote_id, mark, pending_fields FROM lead WHERE key = ?")
+        try leadRow.bind(1, key)
+        guard try leadRow.step() else {
+            leadRow.reset()
+            return nil
+        }
+        let leadID = leadRow.int64(0)
+        let remoteID = leadRow.optionalText(1)
+        let mark = LeadMark(rawValue: leadRow.int64(2)) ?? .none
+        let pendingFields = leadRow.int64(3)
+        leadRow.reset()
+
+        var fields: [String: FieldValue] = [:]
+        var delivery: [String: LeadRecord.FieldDelivery] = [:]
+        var pendingSeqs = Set<Int64>()
+        let select = try db.cached("SELECT field, value, seq, at, state FROM lead_field WHERE lead_id = ?")
+        try select.bind(1, leadID)
+        while try select.step() {
+            let field = select.text(0)
+            let value = try FieldsCodec.decodeValue(select.text(1))
+            let state = DeliveryState(rawValue: select.int64(4)) ?? .unmapped
+            fields[field] = value
+            delivery[field] = LeadRecord.FieldDelivery(
+                property: writer.mappings[field]?.property, state: state, value: value,
+                atMilliseconds: select.int64(3))
+            if state == .pending { pendingSeqs.insert(select.int64(2)) }
+        }
+        select.reset()
+
+        var pending: [LeadRecord.PendingChange] = []
+        let change = try db.cached("SELECT at, fields FROM change WHERE seq = ?")
+        for seq in pendingSeqs.sorted() {
+            try change.bind(1, seq)
+            if try change.step() {
+                pending.append(
+                    LeadRecord.PendingChange(
+                        seq: seq, atMilliseconds: change.int64(0), fields: try FieldsCodec.decode(change.text(1))))
+            }
+            change.reset()
+        }
+        let rejected = try rejectedEntries(lead: key, db)
+        let state: LeadState
+        if pendingFields > 0 {
+            switch mark {
+            case .awaitingIdentity: state = .awaitingIdentity
+            case .unmatched: state = .unmatched
+            case .none: state = .pending
+            }
+        } else if delivery.values.contains(where: { $0.state == .rejected }) {
+            state = .rejected
+        } else {
+            state = .synced
+        }
+        return LeadRecord(
+            lead: key, remoteID: remoteID, state: state, fields: fields, delivery: delivery, pending: pending,
+            rejected: rejected)
+    }
+}

@@ -1,0 +1,29 @@
+/// How a journal is opened. Every default suits a device appending leads while a sync runs.
+public struct JournalOptions: Sendable {
+    /// Durability of a commit.
+    public enum Synchronous: String, Sendable, CaseIterable {
+        /// Default: a commit is on disk when `record` returns, even through power loss.
+        case full
+        /// WAL `synchronous=NORMAL`: a commit survives a crash of the process, but the last
+        /// commits before a power loss or kernel panic may be lost. Roughly 10× faster for
+        /// one-change transactions on a slow disk; batched appends barely differ.
+        case normal
+    }
+
+    /// Default `.full`: an append is durable when it returns, which is the product's promise.
+    public var synchronous: Synchronous = .full
+
+    /// How long a write waits for another process's lock before failing. Default 30 s: an
+    /// ingest or a sync holds the lock for one batch at a time, well under a second.
+    public var busyTimeout: Duration = .seconds(30)
+
+    /// Changes folded into derived state per transaction. Default 5,000: large enough to
+    /// amortise the commit, small enough that appenders never wait long for the lock.
+    public var foldWindow: Int = 5_000
+
+    /// Most changes `status` and `lead show` fold before they answer, so they stay fast even
+    /// right after a huge ingest; what is left is reported as `unfoldedChanges`. Default 50,000.
+    public var readFoldLimit: Int = 50_000
+
+    public init(synchronous: Synchronous = .full) { self.synchronous = synchronous }
+}

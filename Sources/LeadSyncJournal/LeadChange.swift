@@ -1,0 +1,22 @@
+public import Foundation
+public import LeadSyncSupport
+
+/// One lead change: at time `at`, lead `lead`'s fields became `fields` (null clears a field).
+public struct LeadChange: Sendable, Hashable {
+    /// The lead's own id (non-empty).
+    public var lead: String
+    /// When the change happened, in milliseconds since 1970-01-01T00:00:00Z.
+    public var atMilliseconds: Int64
+    /// Field name → new value. Field names are lead fields, not remote properties.
+    public var fields: [String: FieldValue]
+
+    public init(lead: String, fields: [String: FieldValue], atMilliseconds: Int64) {
+        self.lead = lead
+        self.fields = fields
+        self.atMilliseconds = atMilliseconds
+    }
+
+    public init(lead: String, fields: [String: FieldValue], at: Date = Date()) {
+        self.init(lead: lead, fields: fields, atMilliseconds: Timestamp.epochMilliseconds(at))
+    }
+}
