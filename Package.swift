@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "LeadSyncJournalTests", dependencies: ["LeadSyncJournal", "LeadSyncTestKit"]),
         .testTarget(name: "LeadSyncHTTPTests", dependencies: ["LeadSyncHTTP", "LeadSyncHTTPServer", "LeadSyncTestKit"]),
         .testTarget(name: "HubSpotAPITests", dependencies: ["HubSpotAPI", "LeadSyncTestKit"]),
-        .testTarget(name: "LeadSyncEngineTests", dependencies: ["LeadSyncEngine", "LeadSyncTestKit"]),
+        .testTarget(name: "LeadSyncEngineTests", dependencies: ["LeadSyncEngine", "LeadSyncJournal", "LeadSyncTestKit"]),
         .testTarget(name: "HubSpotSimulatorTests", dependencies: ["HubSpotSimulator", "LeadSyncTestKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LeadSyncTestKit", "LeadSyncJournal"]),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import LeadSyncJournal
 import LeadSyncSupport
 import Testing
 
@@ -12,16 +13,8 @@ import Testing
 
     static let start = Date(timeIntervalSince1970: 1_764_000_000)
 
-    static func configuration(
-        pushRules: PushRules = PushRules(), companyRule: WriteRule = .overwrite, limit: Int = 100
-    ) -> Machine.Configuration {
+    static func configuration(pushRules: PushRules = PushRules(), limit: Int = 100) -> Machine.Configuration {
         var configuration = Machine.Configuration(
-            mappings: [
-                PropertyMapping(field: "email", property: "email"),
-                PropertyMapping(field: "first_name", property: "firstname"),
-                PropertyMapping(field: "company", property: "company", rule: companyRule),
-                PropertyMapping(field: "budget", property: "budget"),
-            ],
             definitions: [
                 "email": PropertyDefinition(name: "email", type: .string),
                 "firstname": PropertyDefinition(name: "firstname", type: .string),
@@ -38,16 +31,10 @@ import Testing
 
     static func lead(
         _ id: String, email: String? = nil, remoteID: String? = nil, seq: Int64 = 1, at: Int64 = 1,
-        _ fields: [String: FieldValue] = ["first_name": .string("Ada")]
+        companyRule: Mapping.WriteRule = .overwrite, _ values: [String: FieldValue] = ["first_name": .string("Ada")]
     ) -> PendingLead {
-        var all = fields
-        if let email { all["email"] = .string(email) }
-        var pending: [String: PendingLead.Field] = [:]
-        for (name, value) in all {
-            let journaled = JournaledValue(value: value, seq: seq, at: at)
-            pending[name] = PendingLead.Field(pending: [journaled], current: journaled)
-        }
-        return PendingLead(lead: id, remoteID: remoteID, fields: pending, currentEmail: email.map { .string($0) })
+        PendingLeadFixture.lead(
+            id, email: email, remoteID: remoteID, seq: seq, at: at, companyRule: companyRule, values)
     }
 
     /// A machine under test and the clock it is fed.
@@ -91,7 +78,13 @@ import Testing
 
     static func outcomes(_ actions: [Action]) -> [LeadOutcome] {
         actions.flatMap { action -> [LeadOutcome] in
-            if case .record(let outcomes) = action { outcomes } else { [] }
+            if case .record(let outcomes, _) = action { outcomes } else { [] }
+        }
+    }
+
+    static func marks(_ actions: [Action]) -> [String: LeadMark] {
+        actions.reduce(into: [:]) { marks, action in
+            if case .record(_, let more) = action { marks.merge(more) { $1 } }
         }
     }
 
@@ -110,8 +103,9 @@ import Testing
         let after = d.answer(request, Self.written(request))
         let recorded = Self.outcomes(after)
         #expect(recorded.count == 2)
-        #expect(recorded.allSatisfy { $0.link != nil && $0.waiting == nil })
-        #expect(recorded.flatMap(\.fields).allSatisfy { if case .delivered = $0.resolution { true } else { false } })
+        #expect(recorded.allSatisfy { if case .set = $0.remoteID { true } else { false } })
+        #expect(recorded.flatMap(\.fields).allSatisfy { if case .delivered = $0.result { true } else { false } })
+        #expect(recorded.flatMap(\.fields).count == 4)
         #expect(after.last == .loadWindow(newPass: true), "a pass with sends is followed by one more")
         #expect(d.load([]) == [.finished(sendableLeft: false)])
         #expect(d.machine.summary.delivered == 2)
@@ -126,7 +120,7 @@ import Testing
         #expect(request.inputs.first?.key == "512")
         #expect(request.inputs.first?.properties["email"] == "new@example.com")
         let recorded = Self.outcomes(d.answer(request, Self.written(request)))
-        #expect(recorded.first?.link == nil, "same id: no relink")
+        #expect(recorded.first?.remoteID == .keep, "same id: no relink")
     }
 
     @Test func leadsWithoutIdentityWaitAndAreNotSent() {
@@ -134,7 +128,8 @@ import Testing
         _ = d.start()
         let actions = d.load([Self.lead("L-1")])
         #expect(Self.sends(actions).isEmpty)
-        #expect(Self.outcomes(actions) == [LeadOutcome(lead: "L-1", waiting: .awaitingIdentity)])
+        #expect(Self.outcomes(actions).isEmpty)
+        #expect(Self.marks(actions) == ["L-1": .awaitingIdentity])
         #expect(actions.last == .finished(sendableLeft: false))
         #expect(d.machine.summary.awaitingIdentity == 1)
     }
@@ -157,8 +152,8 @@ import Testing
             errors: [BatchResponse.InputError(category: "OBJECT_NOT_FOUND", message: "not found", ids: ["nobody@example.com"])])
         let actions = d.answer(read, found)
         let recorded = Self.outcomes(actions)
-        #expect(recorded.contains(LeadOutcome(lead: "L-1", link: .linked("77"))))
-        #expect(recorded.contains(LeadOutcome(lead: "L-2", waiting: .unmatched)))
+        #expect(recorded == [LeadOutcome(lead: "L-1", remoteID: .set("77"), fields: [])])
+        #expect(Self.marks(actions) == ["L-2": .unmatched])
         let update = try #require(Self.sends(actions).first)
         #expect(update.kind == .updateByID)
         #expect(update.inputs.map(\.key) == ["77"])
@@ -172,13 +167,15 @@ import Testing
     // MARK: Write rules
 
     @Test func ifEmptyReadsHubSpotFirstAndSkipsWhereItHasAValue() throws {
-        var d = Driver(Self.configuration(companyRule: .ifEmpty))
+        var d = Driver()
         _ = d.start()
         let read = try #require(
             Self.sends(
                 d.load([
-                    Self.lead("L-1", remoteID: "5", ["company": .string("Acme"), "first_name": .string("Ada")]),
-                    Self.lead("L-2", remoteID: "6", ["company": .string("Initech")]),
+                    Self.lead(
+                        "L-1", remoteID: "5", companyRule: .ifEmpty,
+                        ["company": .string("Acme"), "first_name": .string("Ada")]),
+                    Self.lead("L-2", remoteID: "6", companyRule: .ifEmpty, ["company": .string("Initech")]),
                 ])
             ).first)
         #expect(read.kind == .readByID)
@@ -190,7 +187,9 @@ import Testing
                 BatchResponse.Contact(id: "6", properties: ["company": nil]),
             ]))
         let recorded = Self.outcomes(actions)
-        let skipped = recorded.flatMap(\.fields).filter { $0.resolution == .skipped(hubSpotValue: "Globex") }
+        let skipped = recorded.flatMap(\.fields).filter {
+            $0.result == .skipped(property: "company", remoteValue: "Globex")
+        }
         #expect(skipped.map(\.field) == ["company"])
         let update = try #require(Self.sends(actions).first)
         let byKey = Dictionary(uniqueKeysWithValues: update.inputs.map { ($0.key, $0.properties) })
@@ -200,13 +199,14 @@ import Testing
     }
 
     @Test func ifEmptyTreatsANewContactAsEmptyAndNeverSendsANull() throws {
-        var d = Driver(Self.configuration(companyRule: .ifEmpty))
+        var d = Driver()
         _ = d.start()
         let actions = d.load([
-            Self.lead("L-1", email: "ada@example.com", ["company": .string("Acme")]),
-            Self.lead("L-2", email: "bob@example.com", ["company": .null]),
+            Self.lead("L-1", email: "ada@example.com", companyRule: .ifEmpty, ["company": .string("Acme")]),
+            Self.lead("L-2", email: "bob@example.com", companyRule: .ifEmpty, ["company": .null]),
         ])
-        #expect(Self.outcomes(actions).flatMap(\.fields).map(\.resolution) == [.skipped(hubSpotValue: nil)])
+        #expect(
+            Self.outcomes(actions).flatMap(\.fields).map(\.result) == [.skipped(property: "company", remoteValue: nil)])
         let read = try #require(Self.sends(actions).first)
         #expect(read.kind == .readByEmail)
         #expect(read.inputs.map(\.key) == ["ada@example.com"])
@@ -276,10 +276,10 @@ import Testing
             ])
         let actions = d.answer(request, response)
         let recorded = Dictionary(grouping: Self.outcomes(actions), by: \.lead)
-        #expect(recorded["L-2"]?.first?.link == .linked("2"))
+        #expect(recorded["L-2"]?.first?.remoteID == .set("2"))
         let l1 = try #require(recorded["L-1"]?.first)
         #expect(l1.fields.map(\.field) == ["company"])
-        #expect(l1.fields.first?.resolution == .rejected(Refusal(category: "VALIDATION_ERROR", message: message, source: .hubspot)))
+        #expect(l1.fields.first?.result == .rejected(category: "VALIDATION_ERROR", message: message, source: .remote))
         #expect(recorded["L-3"]?.first?.fields.count == 2, "no property named: the whole record")
         let resend = try #require(Self.sends(actions).first)
         #expect(resend.inputs.map(\.properties) == [["email": "a@example.com", "firstname": "A"]])
@@ -322,7 +322,7 @@ import Testing
                         category: "CONFLICT", message: "Contact already exists. Existing ID: 4242",
                         traceIDs: [upsert.inputs[0].traceID])
                 ]))
-        #expect(Self.outcomes(actions) == [LeadOutcome(lead: "L-1", link: .linked("4242"))])
+        #expect(Self.outcomes(actions) == [LeadOutcome(lead: "L-1", remoteID: .set("4242"), fields: [])])
         let update = try #require(Self.sends(actions).first)
         #expect(update.kind == .updateByID)
         #expect(update.inputs.map(\.key) == ["4242"])
@@ -341,7 +341,7 @@ import Testing
                         category: "OBJECT_NOT_FOUND", message: Machine.notFoundMessage, ids: ["9"])
                 ]))
         let outcome = try #require(Self.outcomes(actions).first)
-        #expect(outcome.link == .unlinked)
+        #expect(outcome.remoteID == .clear)
         #expect(outcome.fields.count == 2)
         #expect(Self.sends(actions).isEmpty)
     }
@@ -351,7 +351,7 @@ import Testing
         _ = d.start()
         let update = try #require(Self.sends(d.load([Self.lead("L-1", remoteID: "5")])).first)
         let outcome = try #require(Self.outcomes(d.answer(update, Self.written(update, ids: ["88"]))).first)
-        #expect(outcome.link == .linked("88"))
+        #expect(outcome.remoteID == .set("88"))
     }
 
     // MARK: Failures of whole requests

@@ -35,7 +35,6 @@ public struct BatchResponse: Sendable, Hashable {
             self.properties = properties
         }
 
-        var refusal: Refusal { Refusal(category: category, message: message, source: .hubspot) }
     }
 
     public var results: [Contact]

@@ -1,22 +1,23 @@
-/// One lead's coalesced record for one cycle: each mapped property's winning value, converted
-/// and checked, plus how the lead is identified at HubSpot.
+import LeadSyncJournal
+
+/// One lead's record for one cycle: each pending mapped property's value, converted and checked,
+/// plus how the lead is identified at HubSpot.
 struct LeadRecord: Sendable, Hashable {
     /// One property's value on its way to HubSpot.
     struct Value: Sendable, Hashable {
         var field: String
         var property: String
-        var rule: WriteRule
+        var rule: Mapping.WriteRule
         /// The string HubSpot receives (`""` for a null).
         var wire: String
         var isNull: Bool
-        /// The winning value's position, for ordering records of leads sharing a contact.
+        /// The change the value came from: outcomes name it, so an older value never marks a
+        /// newer one done.
         var seq: Int64
         var at: Int64
-        /// Every pending value of the field up to this sequence number is resolved with this one.
-        var throughSeq: Int64
 
-        func outcome(_ resolution: FieldOutcome.Resolution) -> FieldOutcome {
-            FieldOutcome(field: field, property: property, throughSeq: throughSeq, resolution: resolution)
+        func outcome(_ result: LeadOutcome.Field.Result) -> LeadOutcome.Field {
+            LeadOutcome.Field(field: field, seq: seq, result: result)
         }
     }
 
@@ -30,6 +31,8 @@ struct LeadRecord: Sendable, Hashable {
     /// The lead's highest pending sequence number when the record was built: a lead left waiting
     /// is not looked at again in the same run until a newer change arrives.
     var pendingThrough: Int64
+    /// What an earlier sync found (unmatched, awaiting identity); cleared once the lead is sent.
+    var mark: LeadMark
 
     /// The keys no other record may share in one batch or in two batches in flight.
     var keys: [String] {

@@ -1,4 +1,5 @@
 public import Foundation
+public import LeadSyncJournal
 
 extension Reconciler {
     /// The reconciliation loop's decisions, with no I/O: events in (a window of pending leads was
@@ -17,7 +18,6 @@ extension Reconciler {
     public struct StateMachine<Random: RandomNumberGenerator & Sendable>: Sendable {
         /// What the machine decides with.
         public struct Configuration: Sendable {
-            public var mappings: [PropertyMapping]
             /// HubSpot's contact property definitions by name.
             public var definitions: [String: PropertyDefinition]
             public var pushRules: PushRules
@@ -31,8 +31,7 @@ extension Reconciler {
             public var giveUpAfter: Duration?
             public var backoff = Backoff()
 
-            public init(mappings: [PropertyMapping], definitions: [String: PropertyDefinition], pushRules: PushRules) {
-                self.mappings = mappings
+            public init(definitions: [String: PropertyDefinition], pushRules: PushRules) {
                 self.definitions = definitions
                 self.pushRules = pushRules
             }
@@ -46,8 +45,9 @@ extension Reconciler {
             /// Send this request; answer with ``responseReceived(_:_:rateLimit:now:)`` or
             /// ``requestFailed(_:_:rateLimit:now:)``.
             case send(OutboundRequest)
-            /// Record these outcomes in the journal, in one transaction, before anything else.
-            case record([LeadOutcome])
+            /// Record these outcomes in the journal, in one transaction, and these marks (what
+            /// leads wait for), before anything else.
+            case record([LeadOutcome], marks: [String: LeadMark])
             /// Refresh the access token, then call ``tokenRefreshed(now:)``.
             case refreshToken
             /// Call ``wake(now:)`` at this time (a retry or the pacer is due).
@@ -136,10 +136,13 @@ extension Reconciler {
         private var latency: Duration = .milliseconds(100)
         private var lastProgressAt: Date
         private var nextRequestID = 1
+        /// Outcomes and marks gathered while handling one event, emitted as one `.record`.
+        private var unrecorded: [LeadOutcome] = []
+        private var unrecordedMarks: [String: LeadMark] = [:]
 
         public init(configuration: Configuration, random: Random, now: Date) {
             self.configuration = configuration
-            self.builder = RecordBuilder(mappings: configuration.mappings, definitions: configuration.definitions)
+            self.builder = RecordBuilder(definitions: configuration.definitions)
             self.pacer = Pacer(configuration: configuration.pacer, now: now)
             self.random = random
             self.lastProgressAt = now
@@ -166,33 +169,31 @@ extension Reconciler {
         public mutating func windowLoaded(_ leads: [PendingLead], endOfPass: Bool, now: Date) -> [Action] {
             loading = false
             if endOfPass { passExhausted = true }
-            var outcomes: [LeadOutcome] = []
             var fresh: [Item] = []
             for lead in leads {
                 if busyLeads.contains(lead.lead) || recordedSinceLoad.contains(lead.lead) {
                     passSkippedBusy = true
                     continue
                 }
-                let through = lead.maxPendingSeq
+                let through = lead.fields.map(\.seq).max() ?? 0
                 if parked[lead.lead] == through { continue }
                 parked[lead.lead] = nil
                 let built = builder.build(lead)
-                var outcome = built.outcome
-                summary.rejected += outcome.fields.filter { if case .rejected = $0.resolution { true } else { false } }.count
-                if outcome.waiting == .awaitingIdentity {
+                note(lead.lead, fields: built.rejected)
+                summary.rejected += built.rejected.count
+                if built.awaitingIdentity {
                     parked[lead.lead] = through
                     summary.awaitingIdentity += 1
+                    if lead.mark != .awaitingIdentity { unrecordedMarks[lead.lead] = .awaitingIdentity }
                 }
-                if let record = built.record {
-                    let needsMatch = record.remoteID == nil && !configuration.pushRules.create
-                    let item = Item(record: record, stage: needsMatch ? .read : .write, hubSpot: nil)
-                    if let item = applyWriteRules(item, to: &outcome) {
-                        fresh.append(item)
-                        busyLeads.insert(lead.lead)
-                        passHadSends = true
-                    }
+                guard let record = built.record else { continue }
+                let needsMatch = record.remoteID == nil && !configuration.pushRules.create
+                let item = Item(record: record, stage: needsMatch ? .read : .write, hubSpot: nil)
+                if let item = applyWriteRules(item) {
+                    fresh.append(item)
+                    busyLeads.insert(lead.lead)
+                    passHadSends = true
                 }
-                if !outcome.isEmpty { outcomes.append(outcome) }
             }
             // Leads sharing a contact go out in (at, append) order of their newest change.
             let ordered = fresh.enumerated().sorted { a, b in
@@ -200,7 +201,7 @@ extension Reconciler {
                 return x != y ? x < y : a.offset < b.offset
             }
             queue.append(contentsOf: ordered.map(\.element))
-            return emit(outcomes) + pump(now: now)
+            return emit() + pump(now: now)
         }
 
         /// HubSpot answered request `id` with 200, 201 or 207.
@@ -213,13 +214,12 @@ extension Reconciler {
             latency = latency * 0.8 + sample * 0.2
             lastProgressAt = now
             busyKeys.subtract(flight.keys)
-            var outcomes: [LeadOutcome] = []
             if flight.request.kind.isRead {
-                handleRead(flight, response, into: &outcomes)
+                handleRead(flight, response)
             } else {
-                handleWrite(flight, response, into: &outcomes)
+                handleWrite(flight, response)
             }
-            return emit(outcomes) + pump(now: now)
+            return emit() + pump(now: now)
         }
 
         /// Request `id` failed as a whole.
@@ -229,7 +229,6 @@ extension Reconciler {
             guard var flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
             if let rateLimit { pacer.observe(rateLimit, now: now) }
             var actions: [Action] = []
-            var outcomes: [LeadOutcome] = []
             switch failure {
             case .rateLimited(let daily, let retryAfter):
                 summary.rateLimited += 1
@@ -275,12 +274,11 @@ extension Reconciler {
                 } else {
                     busyKeys.subtract(flight.keys)
                     for item in flight.items.values {
-                        refuse(
-                            item, BatchResponse.InputError(category: category, message: message), into: &outcomes)
+                        refuse(item, BatchResponse.InputError(category: category, message: message))
                     }
                 }
             }
-            return actions + emit(outcomes) + pump(now: now)
+            return actions + emit() + pump(now: now)
         }
 
         /// A timer the machine asked for fired.
@@ -405,7 +403,7 @@ extension Reconciler {
                     readProperties.formUnion(item.record.values.filter { $0.rule == .ifEmpty }.map(\.property))
                 }
             }
-            if kind == .readByEmail { readProperties.insert(RecordBuilder.emailProperty) }
+            if kind == .readByEmail { readProperties.insert(Mapping.identityProperty) }
             if kind == .readByID { readProperties.insert(Self.mergedIDsProperty) }
             let request = OutboundRequest(id: id, kind: kind, inputs: inputs, readProperties: readProperties.sorted())
             return Flight(request: request, items: byTrace, keys: keys, sentAt: .distantPast)
@@ -432,18 +430,19 @@ extension Reconciler {
         /// HubSpot lists the ids merged into a contact here; a read by an old id answers with the new.
         static var mergedIDsProperty: String { "hs_merged_object_ids" }
 
-        private mutating func handleWrite(_ flight: Flight, _ response: BatchResponse, into outcomes: inout [LeadOutcome]) {
+        private mutating func handleWrite(_ flight: Flight, _ response: BatchResponse) {
             var open = flight.items
             for contact in response.results {
                 guard let trace = writeTrace(of: contact, in: open, kind: flight.request.kind) else { continue }
                 let item = open.removeValue(forKey: trace)!
-                var outcome = LeadOutcome(lead: item.record.lead)
-                outcome.fields = item.record.values.map { $0.outcome(.delivered(value: $0.wire)) }
-                if contact.id != item.record.remoteID { outcome.link = .linked(contact.id) }
+                let record = item.record
+                note(
+                    record.lead, remoteID: contact.id != record.remoteID ? .set(contact.id) : .keep,
+                    fields: record.values.map { $0.outcome(.delivered(property: $0.property, sent: $0.wire)) })
+                if record.mark != .none { unrecordedMarks[record.lead] = LeadMark.none }
                 summary.delivered += 1
-                summary.deliveredValues += item.record.values.count
-                finish(item.record.lead)
-                outcomes.append(outcome)
+                summary.deliveredValues += record.values.count
+                finish(record.lead)
             }
             for error in response.errors {
                 var traces = error.traceIDs.filter { open[$0] != nil }
@@ -451,7 +450,7 @@ extension Reconciler {
                     traces = open.filter { error.ids.contains($0.value.key) }.map(\.key)
                 }
                 for trace in traces {
-                    refuse(open.removeValue(forKey: trace)!, error, into: &outcomes)
+                    refuse(open.removeValue(forKey: trace)!, error)
                 }
             }
             for var item in open.values {
@@ -473,54 +472,51 @@ extension Reconciler {
             -> String?
         {
             if let trace = contact.traceID, open[trace] != nil { return trace }
-            let email = contact.properties[RecordBuilder.emailProperty].flatMap { $0 }.flatMap(EmailAddress.init)
+            let email = contact.properties[Mapping.identityProperty].flatMap { $0 }.flatMap(EmailAddress.init)
             return open.first { _, item in
                 kind == .updateByID ? item.record.remoteID == contact.id : item.record.email == email && email != nil
             }?.key
         }
 
-        private mutating func handleRead(_ flight: Flight, _ response: BatchResponse, into outcomes: inout [LeadOutcome]) {
+        private mutating func handleRead(_ flight: Flight, _ response: BatchResponse) {
             for var item in flight.items.values {
-                var outcome = LeadOutcome(lead: item.record.lead)
                 let found: BatchResponse.Contact? =
                     if let id = item.record.remoteID {
                         response.results.first { $0.id == id || Self.mergedIDs(of: $0).contains(id) }
                     } else {
                         response.results.first { contact in
-                            let email = contact.properties[RecordBuilder.emailProperty].flatMap { $0 }
+                            let email = contact.properties[Mapping.identityProperty].flatMap { $0 }
                             return email.flatMap(EmailAddress.init) == item.record.email
                         }
                     }
                 if let found {
                     item.hubSpot = found.properties
                     if found.id != item.record.remoteID {
-                        outcome.link = .linked(found.id)
+                        note(item.record.lead, remoteID: .set(found.id))
                         item.record.remoteID = found.id
                     }
                 } else if item.record.remoteID != nil {
                     let error =
                         response.errors.first { $0.ids.contains(item.key) }
                         ?? BatchResponse.InputError(category: "OBJECT_NOT_FOUND", message: Self.notFoundMessage)
-                    refuse(item, error, into: &outcomes)
+                    refuse(item, error)
                     continue
                 } else if configuration.pushRules.create {
                     // No contact has the email: the upsert creates it, so every property is empty.
                     item.hubSpot = [:]
                 } else {
-                    outcome.waiting = .unmatched
+                    if item.record.mark != .unmatched { unrecordedMarks[item.record.lead] = .unmatched }
                     summary.unmatched += 1
                     parked[item.record.lead] = item.record.pendingThrough
                     finish(item.record.lead)
-                    outcomes.append(outcome)
                     continue
                 }
                 item.stage = .write
-                if let item = applyWriteRules(item, to: &outcome) {
+                if let item = applyWriteRules(item) {
                     queue.insert(item, at: 0)
                 } else {
                     finish(item.record.lead)
                 }
-                if !outcome.isEmpty { outcomes.append(outcome) }
             }
         }
 
@@ -534,54 +530,49 @@ extension Reconciler {
         }
 
         /// HubSpot refused `item` (or its batch, when it was alone in it).
-        private mutating func refuse(_ item: Item, _ error: BatchResponse.InputError, into outcomes: inout [LeadOutcome]) {
+        private mutating func refuse(_ item: Item, _ error: BatchResponse.InputError) {
             var item = item
-            var outcome = LeadOutcome(lead: item.record.lead)
-            let refusal = error.refusal
-            func rejectAll(_ values: [LeadRecord.Value]) {
-                outcome.fields += values.map { $0.outcome(.rejected(refusal)) }
+            let lead = item.record.lead
+            func reject(_ values: [LeadRecord.Value], remoteID: LeadOutcome.RemoteID = .keep) {
+                let result = LeadOutcome.Field.Result.rejected(
+                    category: error.category, message: error.message, source: .remote)
+                note(lead, remoteID: remoteID, fields: values.map { $0.outcome(result) })
                 summary.rejected += values.count
             }
             switch error.category {
             case "OBJECT_NOT_FOUND" where item.record.remoteID != nil:
                 // Deleted, archived or GDPR-deleted: forget the id, never recreate on our own.
-                outcome.link = .unlinked
-                rejectAll(item.record.values)
+                reject(item.record.values, remoteID: .clear)
             case "CONFLICT":
                 guard let existing = Self.existingID(in: error.message) else {
-                    rejectAll(item.record.values)
+                    reject(item.record.values)
                     break
                 }
                 // The contact exists: link to it and send the record again as an update. What
                 // we assumed empty may not be.
-                outcome.link = .linked(existing)
+                note(lead, remoteID: .set(existing))
                 item.record.remoteID = existing
                 item.hubSpot = nil
                 item.stage = .write
-                if let retried = applyWriteRules(item, to: &outcome) {
+                if let retried = applyWriteRules(item) {
                     queue.insert(retried, at: 0)
-                    outcomes.append(outcome)
                     return
                 }
             default:
                 let named = Set(error.properties + Refusal.propertyNames(inValidationMessage: error.message))
-                let (refused, rest) = (
-                    item.record.values.filter { named.contains($0.property) },
-                    item.record.values.filter { !named.contains($0.property) }
-                )
+                let refused = item.record.values.filter { named.contains($0.property) }
+                let rest = item.record.values.filter { !named.contains($0.property) }
                 if refused.isEmpty || rest.isEmpty {
-                    rejectAll(item.record.values)
+                    reject(item.record.values)
                 } else {
                     // Refusal is per value: the rest goes out again.
-                    rejectAll(refused)
+                    reject(refused)
                     item.record.values = rest
                     queue.insert(item, at: 0)
-                    outcomes.append(outcome)
                     return
                 }
             }
-            finish(item.record.lead)
-            outcomes.append(outcome)
+            finish(lead)
         }
 
         /// The id in HubSpot's `Contact already exists. Existing ID: 512`.
@@ -594,7 +585,7 @@ extension Reconciler {
         /// Applies write rules with what is known of HubSpot's values; returns the item to send
         /// (moved to the read stage when an `if-empty` value needs HubSpot's value first), or nil
         /// when nothing is left to send.
-        private mutating func applyWriteRules(_ item: Item, to outcome: inout LeadOutcome) -> Item? {
+        private mutating func applyWriteRules(_ item: Item) -> Item? {
             var item = item
             var kept: [LeadRecord.Value] = []
             var needsRead = false
@@ -608,7 +599,7 @@ extension Reconciler {
                     kept.append(value)
                     needsRead = true
                 case .skip(let hubSpotValue):
-                    outcome.fields.append(value.outcome(.skipped(hubSpotValue: hubSpotValue)))
+                    note(item.record.lead, fields: [value.outcome(.skipped(property: value.property, remoteValue: hubSpotValue))])
                     summary.skipped += 1
                 }
             }
@@ -623,8 +614,23 @@ extension Reconciler {
             recordedSinceLoad.insert(lead)
         }
 
-        private func emit(_ outcomes: [LeadOutcome]) -> [Action] {
-            outcomes.isEmpty ? [] : [.record(outcomes)]
+        /// Adds to the outcome of `lead` gathered for the current event.
+        private mutating func note(_ lead: String, remoteID: LeadOutcome.RemoteID = .keep, fields: [LeadOutcome.Field] = []) {
+            if let index = unrecorded.lastIndex(where: { $0.lead == lead }) {
+                unrecorded[index].fields += fields
+                if remoteID != .keep { unrecorded[index].remoteID = remoteID }
+            } else if remoteID != .keep || !fields.isEmpty {
+                unrecorded.append(LeadOutcome(lead: lead, remoteID: remoteID, fields: fields))
+            }
+        }
+
+        /// The outcomes and marks gathered for the current event, as one action.
+        private mutating func emit() -> [Action] {
+            defer {
+                unrecorded = []
+                unrecordedMarks = [:]
+            }
+            return unrecorded.isEmpty && unrecordedMarks.isEmpty ? [] : [.record(unrecorded, marks: unrecordedMarks)]
         }
     }
 }

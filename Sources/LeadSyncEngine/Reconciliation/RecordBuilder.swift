@@ -1,79 +1,57 @@
-/// Coalesces a lead's pending values into one record: per mapped field the winning value
-/// (latest `at`, ties by append order), converted and checked against HubSpot's property
-/// definitions; identity from the HubSpot id, else the trimmed, lowercased email.
+import LeadSyncJournal
+
+/// Turns a lead's pending values (already coalesced by the journal: each field's winning value,
+/// latest `at`, ties by append order) into one record: each value converted and checked against
+/// HubSpot's property definitions, identity from the HubSpot id, else the trimmed, lowercased
+/// email.
 struct RecordBuilder: Sendable {
     /// What building a lead's record produced.
     struct Built: Sendable, Hashable {
         /// Nil when nothing can be sent now (nothing left, or awaiting identity).
         var record: LeadRecord?
-        /// Values resolved without a request (local refusals, superseded values) and, when the
-        /// lead has no usable identity, `waiting = .awaitingIdentity`.
-        var outcome: LeadOutcome
+        /// Values refused locally, without spending a request.
+        var rejected: [LeadOutcome.Field]
+        /// True when values wait for a usable email (no email, or a refused one, and no id).
+        var awaitingIdentity: Bool
     }
 
-    var mappings: [PropertyMapping]
     /// HubSpot's contact properties by name.
     var definitions: [String: PropertyDefinition]
 
-    /// The property that identifies a contact.
-    static let emailProperty = "email"
-
     func build(_ lead: PendingLead) -> Built {
-        var outcome = LeadOutcome(lead: lead.lead)
+        var rejected: [LeadOutcome.Field] = []
         var values: [LeadRecord.Value] = []
-        var pendingEmail: EmailAddress?
-        var emailPendingButRefused = false
-        for mapping in mappings {
-            guard let field = lead.fields[mapping.field], let winner = Self.winner(of: field.pending) else { continue }
-            let throughSeq = field.pending.map(\.seq).max() ?? winner.seq
-            if let current = field.current, current.seq != winner.seq, current.wins(over: winner) {
-                outcome.fields.append(
-                    FieldOutcome(
-                        field: mapping.field, property: mapping.property, throughSeq: throughSeq, resolution: .superseded))
-                continue
-            }
-            switch ValueConverter.wireValue(
-                winner.value, for: definitions[mapping.property], property: mapping.property)
-            {
+        var email: EmailAddress?
+        var identityPending = false
+        for field in lead.fields {
+            let isIdentity = field.property == Mapping.identityProperty
+            if isIdentity { identityPending = true }
+            switch ValueConverter.wireValue(field.value, for: definitions[field.property], property: field.property) {
             case .success(let wire):
-                if mapping.property == Self.emailProperty, !winner.value.isNull {
-                    pendingEmail = EmailAddress(wire)
-                }
+                if isIdentity, !field.value.isNull { email = EmailAddress(wire) }
                 values.append(
                     LeadRecord.Value(
-                        field: mapping.field, property: mapping.property, rule: mapping.rule, wire: wire,
-                        isNull: winner.value.isNull, seq: winner.seq, at: winner.at, throughSeq: throughSeq))
+                        field: field.field, property: field.property, rule: field.write, wire: wire,
+                        isNull: field.value.isNull, seq: field.seq, at: field.atMilliseconds))
             case .failure(let refusal):
-                if mapping.property == Self.emailProperty { emailPendingButRefused = true }
-                outcome.fields.append(
-                    FieldOutcome(
-                        field: mapping.field, property: mapping.property, throughSeq: throughSeq,
-                        resolution: .rejected(refusal)))
+                rejected.append(
+                    LeadOutcome.Field(
+                        field: field.field, seq: field.seq,
+                        result: .rejected(category: refusal.category, message: refusal.message, source: .local)))
             }
         }
-        let emailFieldPending = values.contains { $0.property == Self.emailProperty }
-        let email: EmailAddress? =
-            if emailFieldPending || emailPendingButRefused {
-                pendingEmail
-            } else {
-                lead.currentEmail.flatMap { $0.isNull ? nil : EmailAddress($0.wireString) }
-            }
+        if !identityPending, let identity = lead.identity, !identity.isNull {
+            email = EmailAddress(identity.wireString)
+        }
         guard lead.remoteID != nil || email != nil else {
             // The values wait for an email; they go out with it.
-            if !values.isEmpty { outcome.waiting = .awaitingIdentity }
-            return Built(record: nil, outcome: outcome)
+            return Built(record: nil, rejected: rejected, awaitingIdentity: !values.isEmpty)
         }
-        guard !values.isEmpty else { return Built(record: nil, outcome: outcome) }
+        guard !values.isEmpty else { return Built(record: nil, rejected: rejected, awaitingIdentity: false) }
         values.sort { $0.property < $1.property }
-        return Built(
-            record: LeadRecord(
-                lead: lead.lead, remoteID: lead.remoteID, email: email, values: values,
-                pendingThrough: lead.maxPendingSeq),
-            outcome: outcome)
-    }
-
-    /// The winning value: latest `at`, ties broken by the later append.
-    static func winner(of values: [JournaledValue]) -> JournaledValue? {
-        values.max { $1.wins(over: $0) }
+        let record = LeadRecord(
+            lead: lead.lead, remoteID: lead.remoteID, email: email, values: values,
+            pendingThrough: lead.fields.map(\.seq).max() ?? 0, mark: lead.mark)
+        return Built(record: record, rejected: rejected, awaitingIdentity: false)
     }
 }

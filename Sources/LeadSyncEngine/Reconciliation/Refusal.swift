@@ -1,21 +1,16 @@
 import Foundation
 
-/// Why a value (or a whole record) will not reach HubSpot: HubSpot's own category and message,
-/// whether HubSpot said it or local validation said it first with HubSpot's words.
+/// Why a value will not reach HubSpot: HubSpot's own category and message, as local validation
+/// says it before spending a request.
 public struct Refusal: Sendable, Hashable, Error {
-    /// Who refused: local validation spends no request; HubSpot's refusals come from a response.
-    public enum Source: String, Sendable, Hashable { case local, hubspot }
-
     /// HubSpot's `category`, e.g. `VALIDATION_ERROR`, `OBJECT_NOT_FOUND`.
     public var category: String
     /// HubSpot's `message`, verbatim.
     public var message: String
-    public var source: Source
 
-    public init(category: String, message: String, source: Source) {
+    public init(category: String, message: String) {
         self.category = category
         self.message = message
-        self.source = source
     }
 }
 
@@ -27,7 +22,7 @@ extension Refusal {
             #"{"isValid":false,"message":"# + jsonQuoted(message) + #","error":"# + jsonQuoted(code)
             + #","name":"# + jsonQuoted(property) + #","localizedErrorMessage":"# + jsonQuoted(message) + "}"
         return Refusal(
-            category: "VALIDATION_ERROR", message: "Property values were not valid: [\(item)]", source: .local)
+            category: "VALIDATION_ERROR", message: "Property values were not valid: [\(item)]")
     }
 
     /// The properties a HubSpot validation message names (`"name":"…"` items of the array

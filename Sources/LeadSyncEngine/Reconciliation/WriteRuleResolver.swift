@@ -1,3 +1,5 @@
+import LeadSyncJournal
+
 /// Decides, per property, whether a local value is sent under its write rule, given what is known
 /// of HubSpot's value (product.md, the conflict table).
 enum WriteRuleResolver {
@@ -24,7 +26,7 @@ enum WriteRuleResolver {
         case needsHubSpotValue
     }
 
-    static func decide(rule: WriteRule, localIsNull: Bool, hubSpot: HubSpotValue) -> Decision {
+    static func decide(rule: Mapping.WriteRule, localIsNull: Bool, hubSpot: HubSpotValue) -> Decision {
         switch rule {
         case .overwrite:
             return .send
