@@ -25,14 +25,14 @@ public enum ValueConverter {
             return .failure(
                 .invalidProperty(
                     property, code: "READ_ONLY_VALUE",
-                    message: "\"\(property)\" is a read only property; its value cannot be set."))
+                    message: "\(property) is a read only property; its value cannot be set."))
         }
         // Every type is cleared the same way.
         if value.isNull { return .success("") }
         let text = value.wireString
         switch definition.type {
         case .number:
-            if case .bool = value { return .failure(invalidNumber(text, property)) }
+            if isBool(value) { return .failure(invalidNumber(text, property)) }
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             return isDecimal(trimmed) ? .success(trimmed) : .failure(invalidNumber(text, property))
         case .bool:
@@ -40,7 +40,7 @@ public enum ValueConverter {
             guard lowered == "true" || lowered == "false" else {
                 return .failure(
                     .invalidProperty(
-                        property, code: "INVALID_BOOLEAN", message: "\(text) was not a valid boolean (true or false)"))
+                        property, code: "INVALID_BOOLEAN", message: "\(text) was not a valid boolean (true or false)."))
             }
             return .success(lowered)
         case .enumeration:
@@ -48,21 +48,20 @@ public enum ValueConverter {
         case .date:
             return dateValue(value, text, property)
         case .datetime:
-            if case .bool = value { return .failure(invalidDatetime(text, property)) }
-            if isInteger(text) || Timestamp.parse(text) != nil { return .success(text) }
-            return .failure(invalidDatetime(text, property))
+            if isBool(value) { return .failure(invalidDatetime(text, property)) }
+            return epochMilliseconds(text) != nil ? .success(text) : .failure(invalidDatetime(text, property))
         case .string, .phoneNumber, .other:
             if property == "email" {
                 guard let email = EmailAddress(text) else { return .failure(invalidEmail(text)) }
                 return .success(email.value)
             }
-            guard text.count <= maximumStringLength else {
+            // HubSpot counts UTF-16 code units.
+            let length = text.utf16.count
+            guard length <= maximumStringLength else {
                 return .failure(
                     .invalidProperty(
                         property, code: "INVALID_STRING_LENGTH",
-                        message:
-                            "\(property) has a value of \(text.count) characters, longer than the limit of \(maximumStringLength)"
-                    ))
+                        message: "\(property) value is \(length) characters long, the maximum is \(maximumStringLength)."))
             }
             return .success(text)
         }
@@ -88,38 +87,39 @@ public enum ValueConverter {
     }
 
     private static func dateValue(_ value: FieldValue, _ text: String, _ property: String) -> Result<String, Refusal> {
-        if case .bool = value { return .failure(invalidDate(text, property)) }
-        if isInteger(text), let ms = Int64(text) {
-            let remainder = ((ms % 86_400_000) + 86_400_000) % 86_400_000
-            guard remainder == 0 else {
-                let time = Timestamp.format(epochMilliseconds: ms)
-                let clock = time.dropFirst(11).dropLast()  // hh:mm:ss.sss
-                return .failure(
-                    .invalidProperty(
-                        property, code: "INVALID_DATE", message: "\(text) is at \(clock) UTC, not midnight!"))
-            }
-            return .success(text)
-        }
-        // A calendar day `YYYY-MM-DD`; the RFC 3339 parser checks month lengths and leap years.
-        guard text.utf8.count == 10, Timestamp.parse(text + "T00:00:00Z") != nil else {
-            return .failure(invalidDate(text, property))
+        guard !isBool(value), let ms = epochMilliseconds(text) else { return .failure(invalidDate(text, property)) }
+        let remainder = ((ms % 86_400_000) + 86_400_000) % 86_400_000
+        guard remainder == 0 else {
+            let clock = Timestamp.format(epochMilliseconds: ms).dropFirst(11).dropLast()  // hh:mm:ss.sss
+            return .failure(
+                .invalidProperty(property, code: "INVALID_DATE", message: "\(text) is at \(clock) UTC, not midnight!"))
         }
         return .success(text)
     }
 
+    /// Epoch milliseconds from digits, a calendar day `YYYY-MM-DD` or an RFC 3339 timestamp: what
+    /// HubSpot reads in a date or datetime property.
+    private static func epochMilliseconds(_ text: String) -> Int64? {
+        if isInteger(text) { return Int64(text) }
+        // The RFC 3339 parser checks month lengths and leap years for a bare day too.
+        if text.utf8.count == 10 { return Timestamp.parse(text + "T00:00:00Z") }
+        return Timestamp.parse(text)
+    }
+
+    private static func isBool(_ value: FieldValue) -> Bool {
+        if case .bool = value { true } else { false }
+    }
+
     private static func invalidNumber(_ text: String, _ property: String) -> Refusal {
-        .invalidProperty(property, code: "INVALID_NUMBER", message: "\(text) was not a valid number.")
+        .invalidProperty(property, code: "INVALID_INTEGER", message: "\(text) was not a valid number.")
     }
 
     private static func invalidDate(_ text: String, _ property: String) -> Refusal {
-        .invalidProperty(
-            property, code: "INVALID_DATE", message: "\(text) was not a valid date (YYYY-MM-DD or epoch milliseconds).")
+        .invalidProperty(property, code: "INVALID_DATE", message: "\(text) was not a valid date.")
     }
 
     private static func invalidDatetime(_ text: String, _ property: String) -> Refusal {
-        .invalidProperty(
-            property, code: "INVALID_DATETIME",
-            message: "\(text) was not a valid datetime (ISO 8601 or epoch milliseconds).")
+        .invalidProperty(property, code: "INVALID_DATETIME", message: "\(text) was not a valid datetime.")
     }
 
     /// Digits with at most one decimal point and an optional leading minus (hubspot-api.md §5.4).
