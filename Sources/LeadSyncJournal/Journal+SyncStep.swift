@@ -39,3 +39,15 @@ extension Journal {
         }
     }
 }
+
+extension Journal {
+    /// `pushRules()` without blocking the calling task's thread.
+    public func pushRules() async throws -> PushRules {
+        // Same reading as the blocking form (whose helper is private to its file).
+        try await async { _, db in
+            PushRules(
+                update: try Self.setting(.pushUpdate, db).map { $0 == "true" } ?? true,
+                create: try Self.setting(.pushCreate, db).map { $0 == "true" } ?? true)
+        }
+    }
+}

@@ -303,6 +303,12 @@ extension Reconciler {
             return pump(now: now)
         }
 
+        /// A request made outside the machine (the property list at start) counts against the budget.
+        public mutating func recordExternalRequest(now: Date) {
+            pacer.recordSend(now: now)
+            summary.requests += 1
+        }
+
         /// `--max-seconds` ran out or a shutdown began: start no new batch, finish those in flight.
         public mutating func stopIssuing(now: Date) -> [Action] {
             issuing = false
@@ -312,7 +318,13 @@ extension Reconciler {
         // MARK: Pumping
 
         private mutating func pump(now: Date) -> [Action] {
-            guard !stopped, !idle, paused == nil, !refreshingToken else { return [] }
+            guard !stopped, !idle else { return [] }
+            if !issuing, inFlight.isEmpty, !loading {
+                idle = true
+                let left = !queue.isEmpty || !retries.isEmpty || !passExhausted || passSkippedBusy
+                return [.finished(sendableLeft: left)]
+            }
+            guard paused == nil, !refreshingToken else { return [] }
             var actions: [Action] = []
             var wakeAt: Date?
             while issuing, inFlight.count < pacer.concurrency(latency: latency) {
@@ -356,11 +368,8 @@ extension Reconciler {
             if issuing, !loading, !passExhausted, queue.count < configuration.refillBelow {
                 actions += beginLoad(newPass: false)
             }
-            if inFlight.isEmpty, retries.isEmpty, !loading {
-                if !issuing {
-                    idle = true
-                    actions.append(.finished(sendableLeft: !queue.isEmpty || !passExhausted || passSkippedBusy))
-                } else if queue.isEmpty, passExhausted {
+            if issuing, inFlight.isEmpty, retries.isEmpty, !loading {
+                if queue.isEmpty, passExhausted {
                     if passHadSends || passSkippedBusy {
                         // Leads skipped while busy, or changed since: one more pass finds them.
                         passExhausted = false
