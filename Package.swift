@@ -77,12 +77,12 @@ let package = Package(
             path: "Tests/LeadSyncTestKit"
         ),
         .testTarget(name: "LeadSyncSQLiteTests", dependencies: ["LeadSyncSQLite", "LeadSyncTestKit"]),
-        .testTarget(name: "LeadSyncJournalTests", dependencies: ["LeadSyncJournal", "LeadSyncTestKit"]),
+        .testTarget(name: "LeadSyncJournalTests", dependencies: ["LeadSyncJournal", "LeadSyncWorkload", "LeadSyncTestKit"]),
         .testTarget(name: "LeadSyncHTTPTests", dependencies: ["LeadSyncHTTP", "LeadSyncHTTPServer", "LeadSyncTestKit"]),
         .testTarget(name: "HubSpotAPITests", dependencies: ["HubSpotAPI", "LeadSyncTestKit"]),
         .testTarget(name: "LeadSyncEngineTests", dependencies: ["LeadSyncEngine", "LeadSyncJournal", "LeadSyncTestKit"]),
         .testTarget(name: "HubSpotSimulatorTests", dependencies: ["HubSpotSimulator", "LeadSyncTestKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LeadSyncTestKit", "LeadSyncJournal"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LeadSyncTestKit", "LeadSyncJournal", "LeadSyncSQLite"]),
     ]
 )
 

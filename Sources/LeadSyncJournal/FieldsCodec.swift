@@ -49,38 +49,10 @@ public enum FieldsCodec {
         return value
     }
 
-    static func appendValue(_ value: FieldValue, to out: inout [UInt8]) {
-        switch value {
-        case .string(let s): appendString(s, to: &out)
-        case .number(let n): out.append(contentsOf: n.utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .null: out.append(contentsOf: "null".utf8)
-        }
-    }
+    static func appendValue(_ value: FieldValue, to out: inout [UInt8]) { JSONText.appendValue(value, to: &out) }
 
-    /// Appends `s` as a JSON string literal.
-    public static func appendString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
+    static func appendString(_ s: String, to out: inout [UInt8]) { JSONText.appendString(s, to: &out) }
 
     /// `s` as a JSON string literal.
-    public static func quoted(_ s: String) -> String {
-        var out: [UInt8] = []
-        appendString(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func quoted(_ s: String) -> String { JSONText.quoted(s) }
 }

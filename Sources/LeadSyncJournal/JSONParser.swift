@@ -7,6 +7,7 @@ public struct JSONParser {
     /// Why a text is not acceptable JSON.
     public struct ParseError: Error, CustomStringConvertible, Sendable, Equatable {
         public let message: String
+        public init(message: String) { self.message = message }
         public var description: String { message }
     }
 

@@ -106,3 +106,25 @@ extension Journal {
             rejected: rejected)
     }
 }
+
+extension Journal {
+    /// Up to `limit` journaled changes with a seq above `after`, in seq order: a plain scan of
+    /// the journal, for audits, exports and tests.
+    public func changes(after seq: Int64 = 0, limit: Int) throws -> [JournaledChange] {
+        try sync { db in
+            let select = try db.cached("SELECT seq, lead, at, fields, origin FROM change WHERE seq > ? ORDER BY seq LIMIT ?")
+            defer { select.reset() }
+            try select.bind(1, seq)
+            try select.bind(2, Int64(limit))
+            var changes: [JournaledChange] = []
+            while try select.step() {
+                changes.append(
+                    JournaledChange(
+                        seq: select.int64(0), lead: select.text(1), atMilliseconds: select.int64(2),
+                        fields: try FieldsCodec.decode(select.text(3)),
+                        origin: ChangeOrigin(rawValue: select.int64(4)) ?? .local))
+            }
+            return changes
+        }
+    }
+}

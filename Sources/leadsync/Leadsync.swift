@@ -1,11 +1,48 @@
 import ArgumentParser
+import Foundation
+import LeadSyncJournal
+import LeadSyncSQLite
 
-/// The `leadsync` command: a thin shell over `LeadSyncEngine`, one file per subcommand.
+/// The `leadsync` command: a thin shell over the library modules, one file per subcommand.
 @main
 struct Leadsync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadsync",
         abstract: "Keep HubSpot contacts in step with the leads an edge deployment collects.",
-        subcommands: []
+        subcommands: [
+            InitCommand.self, IngestCommand.self, MapCommand.self, RulesCommand.self, LeadCommand.self,
+            StatusCommand.self, ConfigCommand.self, JournalCommand.self, GenerateCommand.self,
+        ]
     )
+
+    /// Runs the command and maps every failure to cli-contract.md's exit codes: usage and
+    /// validation errors exit 2 (ArgumentParser's own default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot(GlobalOptions.movedAfterCommand(Array(CommandLine.arguments.dropFirst())))
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CommandError {
+            fail(error.message, error.status)
+        } catch let error as JournalError {
+            fail(error.message, error.isConfiguration ? .usage : .failure)
+        } catch let error as SQLiteError {
+            fail("journal: \(error)", .failure)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+
+    private static func fail(_ message: String, _ status: ExitStatus) -> Never {
+        FileHandle.standardError.write(Data("leadsync: \(message)\n".utf8))
+        Foundation.exit(status.rawValue)
+    }
 }

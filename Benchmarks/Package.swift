@@ -1,0 +1,25 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Benchmarks: plain executables that print each figure beside a baseline measured in the same
+/// run. A separate package, so nothing here enters the product's or CI's build.
+/// Run one with `swift run -c release --package-path Benchmarks <Name>Benchmark`.
+let package = Package(
+    name: "leadsync-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: "..")
+    ],
+    targets: [
+        // The baseline's own view of libsqlite3, independent of the product's wrapper.
+        .systemLibrary(name: "CBenchmarkSQLite", path: "Sources/CBenchmarkSQLite"),
+        .executableTarget(
+            name: "JournalBenchmark",
+            dependencies: [
+                "CBenchmarkSQLite",
+                .product(name: "LeadSync", package: "leadsync"),
+                .product(name: "LeadSyncWorkload", package: "leadsync"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import LeadSyncJournal
+
+struct ConfigShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show the resolved options, stored settings, mappings and rules (secrets masked).")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    func run() throws {
+        let journal = try global.openJournal()
+        let rules = try journal.pushRules()
+        let credentials = try global.credentialsPath()
+        let token = global.environment["LEADSYNC_TOKEN"].map { $0.isEmpty ? JSONValue.null : .string("<redacted>") }
+        let document = JSONValue.object([
+            ("db", .string(journal.path)),
+            ("hubspot_url", .string(try global.hubspotBaseURL(journal: journal))),
+            ("hubspot_auth_url", .string(try global.hubspotAuthorizeURL(journal: journal))),
+            ("hubspot_api", .string(global.environment["LEADSYNC_HUBSPOT_API"] ?? "2026-03")),
+            ("log_level", .string(try global.resolvedLogLevel())),
+            ("rate_limit", try global.resolvedRateLimit().map { .string("\($0)/10s") } ?? .null),
+            ("daily_limit", try global.resolvedDailyLimit().map { .integer($0) } ?? .null),
+            ("synchronous", .string(try global.synchronous().rawValue)),
+            ("credentials", .string(FileManager.default.fileExists(atPath: credentials) ? "stored" : "none")),
+            ("credentials_path", .string(credentials)),
+            ("token_env", token ?? .null),
+            (
+                "settings",
+                .object(try journal.settings().sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, .string($0.value)) })
+            ),
+            ("mappings", .array(try journal.mappings().map(\.json))),
+            ("rules", .object([("update", .bool(rules.update)), ("create", .bool(rules.create))])),
+            (
+                "pull_rules",
+                .array(
+                    try journal.pullRules().map { rule in
+                        .object([
+                            ("id", .string(rule.id)), ("property", .string(rule.property)), ("op", .string(rule.op.rawValue)),
+                            ("values", .array(rule.values.map(JSONValue.string))),
+                        ])
+                    })
+            ),
+        ])
+        if json {
+            Output.json(document)
+        } else if case .object(let members) = document {
+            for (key, value) in members {
+                let text = if case .string(let s) = value { s } else { value.text }
+                Output.data("\(key): \(text)")
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import LeadSyncJournal
+
+/// The options every command accepts, before or after the command name.
+///
+/// Each value is resolved as cli-contract.md says: flag, then environment variable, then the
+/// config file (`--config` / `LEADSYNC_CONFIG`, a JSON object keyed by the flag names with `_`
+/// for `-`), then the journal's stored settings (connection settings), then the default.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: "The journal file (env LEADSYNC_DB).")
+    var db: String?
+
+    @Option(name: .customLong("hubspot-url"), help: "Base URL of the HubSpot API (env LEADSYNC_HUBSPOT_URL).")
+    var hubspotURL: String?
+
+    @Option(
+        name: .customLong("hubspot-auth-url"), help: "Where the OAuth consent page lives (env LEADSYNC_HUBSPOT_AUTH_URL).")
+    var hubspotAuthURL: String?
+
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning or error (env LEADSYNC_LOG_LEVEL).")
+    var logLevel: String?
+
+    @Option(name: .customLong("rate-limit"), help: "Requests per 10 seconds, as N/10s (env LEADSYNC_RATE_LIMIT).")
+    var rateLimit: String?
+
+    @Option(name: .customLong("daily-limit"), help: "Requests per day (env LEADSYNC_DAILY_LIMIT).")
+    var dailyLimit: String?
+
+    @Option(name: .customLong("config"), help: "A JSON config file (env LEADSYNC_CONFIG).")
+    var config: String?
+
+    /// The long names of the options above, which all take a value.
+    static let names: Set<String> = [
+        "--db", "--hubspot-url", "--hubspot-auth-url", "--log-level", "--rate-limit", "--daily-limit", "--config",
+    ]
+
+    /// Moves global options given before the command name to the end of the arguments, where
+    /// every subcommand's `@OptionGroup` parses them: `leadsync --db X status` becomes
+    /// `leadsync status --db X`.
+    static func movedAfterCommand(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
+            guard names.contains(name) else { break }
+            leading.append(argument)
+            if !argument.contains("="), index + 1 < arguments.count {
+                leading.append(arguments[index + 1])
+                index += 1
+            }
+            index += 1
+        }
+        guard !leading.isEmpty else { return arguments }
+        var rest = Array(arguments[index...])
+        let end = rest.firstIndex(of: "--") ?? rest.endIndex
+        rest.insert(contentsOf: leading, at: end)
+        return rest
+    }
+
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error"]
+    static let defaultHubSpotURL = "https://api.hubapi.com"
+    static let defaultAuthURL = "https://app.hubspot.com/oauth/authorize"
+
+    /// The process environment; a parameter so tests can resolve with their own.
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// A value from flag, environment or config file, in that order, with where it came from.
+    func lookup(_ flag: String?, env: String, key: String) throws -> (value: String, source: String)? {
+        if let flag { return (flag, "--\(key.replacingOccurrences(of: "_", with: "-"))") }
+        if let value = environment[env], !value.isEmpty { return (value, env) }
+        if let value = try configFile()[key] { return (value, "config file key \(key)") }
+        return nil
+    }
+
+    /// The config file's entries, or none when no config file is given.
+    func configFile() throws -> [String: String] {
+        guard let path = config ?? environment["LEADSYNC_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else { return [:] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandError(.usage, "--config: cannot read \(path)")
+        }
+        let parsed: JSONValue
+        do {
+            parsed = try data.withUnsafeBytes { raw throws(JSONParser.ParseError) in
+                try JSONParser.parse(raw.bindMemory(to: UInt8.self))
+            }
+        } catch {
+            throw CommandError(.usage, "--config: \(path) is not valid JSON: \(error)")
+        }
+        guard case .object(let members) = parsed else {
+            throw CommandError(.usage, "--config: \(path) must hold a JSON object")
+        }
+        var values: [String: String] = [:]
+        for member in members {
+            switch member.value {
+            case .string(let s), .number(let s): values[member.key] = s
+            default: throw CommandError(.usage, "--config: key \(member.key) in \(path) must be a string or number")
+            }
+        }
+        return values
+    }
+
+    /// The journal path: `--db`, `LEADSYNC_DB`, config `db`, else the XDG data directory.
+    func databasePath() throws -> String {
+        if let found = try lookup(db, env: "LEADSYNC_DB", key: "db") { return found.value }
+        let dataHome =
+            environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+        return (dataHome as NSString).appendingPathComponent("leadsync/leadsync.db")
+    }
+
+    /// Where stored credentials live: `LEADSYNC_CREDENTIALS`, else `<journal>.credentials`.
+    func credentialsPath() throws -> String {
+        if let path = environment["LEADSYNC_CREDENTIALS"], !path.isEmpty { return path }
+        return try databasePath() + ".credentials"
+    }
+
+    /// Opens (creating when needed) the journal, making its directory first.
+    func openJournal() throws -> Journal {
+        try validateAll()
+        let path = try databasePath()
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw CommandError(.failure, "cannot create the journal's directory \(directory): \(error.localizedDescription)")
+            }
+        }
+        do {
+            return try Journal(path: path, options: JournalOptions(synchronous: try synchronous()))
+        } catch let error as CommandError {
+            throw error
+        } catch {
+            throw CommandError(.failure, "cannot open the journal \(path): \(error)")
+        }
+    }
+
+    /// `LEADSYNC_SYNCHRONOUS` (`full` or `normal`): the journal's commit durability.
+    func synchronous() throws -> JournalOptions.Synchronous {
+        guard let value = environment["LEADSYNC_SYNCHRONOUS"], !value.isEmpty else { return .full }
+        guard let mode = JournalOptions.Synchronous(rawValue: value.lowercased()) else {
+            throw CommandError(.usage, "LEADSYNC_SYNCHRONOUS must be full or normal, not \(value)")
+        }
+        return mode
+    }
+
+    /// The HubSpot API's base URL: flag, env, config file, the journal's stored setting, default.
+    func hubspotBaseURL(journal: Journal?) throws -> String {
+        if let found = try lookup(hubspotURL, env: "LEADSYNC_HUBSPOT_URL", key: "hubspot_url") { return found.value }
+        if let stored = try journal?.setting(.apiURL) { return stored }
+        return Self.defaultHubSpotURL
+    }
+
+    /// The OAuth consent page: flag, env, config file, stored setting; by default HubSpot's,
+    /// or `{hubspot-url}/oauth/authorize` when a HubSpot URL was given.
+    func hubspotAuthorizeURL(journal: Journal?) throws -> String {
+        if let found = try lookup(hubspotAuthURL, env: "LEADSYNC_HUBSPOT_AUTH_URL", key: "hubspot_auth_url") {
+            return found.value
+        }
+        if try lookup(hubspotURL, env: "LEADSYNC_HUBSPOT_URL", key: "hubspot_url") != nil {
+            return try hubspotBaseURL(journal: journal) + "/oauth/authorize"
+        }
+        if let stored = try journal?.setting(.authURL) { return stored }
+        return Self.defaultAuthURL
+    }
+
+    /// The log level name, checked.
+    func resolvedLogLevel() throws -> String {
+        guard let found = try lookup(logLevel, env: "LEADSYNC_LOG_LEVEL", key: "log_level") else { return "info" }
+        guard Self.logLevels.contains(found.value) else {
+            throw CommandError(
+                .usage, "\(found.source): unknown log level \(found.value) (use \(Self.logLevels.joined(separator: ", ")))")
+        }
+        return found.value
+    }
+
+    /// The 10-second request limit when one was given (`N/10s`), checked.
+    func resolvedRateLimit() throws -> Int? {
+        guard let found = try lookup(rateLimit, env: "LEADSYNC_RATE_LIMIT", key: "rate_limit") else { return nil }
+        let text = found.value.hasSuffix("/10s") ? String(found.value.dropLast(4)) : found.value
+        guard let limit = Int(text), limit > 0 else {
+            throw CommandError(.usage, "\(found.source): expected N/10s with N > 0, not \(found.value)")
+        }
+        return limit
+    }
+
+    /// The daily request limit when one was given, checked.
+    func resolvedDailyLimit() throws -> Int? {
+        guard let found = try lookup(dailyLimit, env: "LEADSYNC_DAILY_LIMIT", key: "daily_limit") else { return nil }
+        guard let limit = Int(found.value), limit > 0 else {
+            throw CommandError(.usage, "\(found.source): expected a positive number, not \(found.value)")
+        }
+        return limit
+    }
+
+    /// Checks every option that has a value, so a bad one fails every command with exit 2.
+    func validateAll() throws {
+        _ = try resolvedLogLevel()
+        _ = try resolvedRateLimit()
+        _ = try resolvedDailyLimit()
+    }
+}

@@ -1,0 +1,67 @@
+public import ArgumentParser
+import Foundation
+public import LeadSyncJournal
+import LeadSyncSupport
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Append lead changes from NDJSON or CSV to the journal.",
+        discussion: """
+            Every valid line is appended durably; every invalid line is reported on stderr as \
+            `line N: reason` and does not stop the others. Exit 0 when all lines were valid, 1 when \
+            some were not.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The file to read; - or nothing reads stdin.") var file: String?
+
+    @Option(help: "ndjson or csv.") var format: IngestFormat = .ndjson
+
+    @Option(help: "Changes per transaction.") var batchSize = 1_000
+
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    @Flag(help: .hidden) var printCommits = false
+
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+    }
+
+    func run() throws {
+        let journal = try global.openJournal()
+        let fd: Int32
+        if let file, file != "-" {
+            fd = open(file, O_RDONLY)
+            guard fd >= 0 else { throw CommandError(.failure, "cannot open \(file): \(String(cString: strerror(errno)))") }
+        } else {
+            fd = STDIN_FILENO
+        }
+        defer { if fd != STDIN_FILENO { close(fd) } }
+        var ingester = Ingester(journal: journal, format: format, defaultAt: Timestamp.epochMilliseconds(Date()))
+        ingester.batchSize = batchSize
+        if printCommits {
+            // For crash tests: each line is written after its batch committed.
+            ingester.onCommit = { seq, line in Output.note("committed seq \(seq) line \(line)") }
+        }
+        let report = try ingester.run(fileDescriptor: fd)
+        for invalid in report.invalid { Output.note("line \(invalid.line): \(invalid.error)") }
+        if json {
+            Output.json(
+                .object([
+                    ("appended", .integer(report.appended)),
+                    (
+                        "invalid",
+                        .array(
+                            report.invalid.map { .object([("line", .integer($0.line)), ("error", .string($0.error))]) })
+                    ),
+                ]))
+        } else {
+            Output.note("appended \(report.appended) changes, \(report.invalid.count) invalid lines")
+        }
+        if !report.invalid.isEmpty { throw ExitCode(ExitStatus.failure.rawValue) }
+    }
+}
+
+extension IngestFormat: ExpressibleByArgument {}

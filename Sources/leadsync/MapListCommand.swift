@@ -1,0 +1,24 @@
+import ArgumentParser
+import LeadSyncJournal
+
+struct MapListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the mappings.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    func run() throws {
+        let mappings = try global.openJournal().mappings()
+        if json {
+            Output.json(.array(mappings.map(\.json)))
+        } else {
+            for mapping in mappings { Output.data("\(mapping.field) → \(mapping.property) (\(mapping.write.rawValue))") }
+        }
+    }
+}
+
+extension Mapping {
+    var json: JSONValue {
+        .object([("field", .string(field)), ("property", .string(property)), ("write", .string(write.rawValue))])
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import LeadSyncJournal
+
+/// Where commands write: data on stdout (one JSON document under `--json`), everything meant
+/// for people on stderr.
+enum Output {
+    /// Prints one JSON document on stdout.
+    static func json(_ value: JSONValue) {
+        FileHandle.standardOutput.write(Data((value.text + "\n").utf8))
+    }
+
+    /// Prints human-readable data on stdout.
+    static func data(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints a note for people on stderr.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import LeadSyncJournal
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "Show or set the push rules (create needs update).")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "on or off: write to matching contacts.") var update: Switch?
+    @Option(help: "on or off: create contacts when none matches.") var create: Switch?
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    enum Switch: String, ExpressibleByArgument {
+        case on, off
+        var isOn: Bool { self == .on }
+    }
+
+    func run() throws {
+        let journal = try global.openJournal()
+        let rules: PushRules
+        if update != nil || create != nil {
+            let result = try journal.setPushRules(update: update?.isOn, create: create?.isOn)
+            if result.createTurnedOff { Output.note("create is off too: creating contacts needs update") }
+            rules = result.rules
+        } else {
+            rules = try journal.pushRules()
+        }
+        if json {
+            Output.json(.object([("update", .bool(rules.update)), ("create", .bool(rules.create))]))
+        } else {
+            Output.data("update: \(rules.update ? "on" : "off")\ncreate: \(rules.create ? "on" : "off")")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import LeadSyncJournal
+import Testing
+
+@Suite struct JSONParserTests {
+    @Test(arguments: [
+        ("5000", "5000"), ("0.10", "0.10"), ("1e3", "1000"), ("1E+3", "1000"), ("1.5e2", "150"), ("1.25e1", "12.5"),
+        ("1e-2", "0.01"), ("-2.5e-3", "-0.0025"), ("0e5", "0"), ("-0", "-0"), ("12345678901234567890123", "12345678901234567890123"),
+    ])
+    func numbersKeepDecimalTextAndLoseTheirExponent(_ input: String, _ expected: String) throws {
+        #expect(try JSONParser.parse(input) == .number(expected))
+    }
+
+    @Test(arguments: ["01", "1.", ".5", "1e", "--1", "+1", "0x10", "NaN", "1e1001"])
+    func malformedNumbersAreRefused(_ input: String) {
+        #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse(input) }
+    }
+
+    @Test func stringsDecodeEscapesAndSurrogatePairs() throws {
+        #expect(try JSONParser.parse(#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\né😀"))
+    }
+
+    @Test func objectsKeepKeyOrderAndRefuseDuplicates() throws {
+        let value = try JSONParser.parse(#"{"b": 1, "a": [true, null]}"#)
+        #expect(value == .object([("b", .number("1")), ("a", .array([.bool(true), .null]))]))
+        #expect(throws: JSONParser.ParseError(message: #"duplicate key "a" at byte 10"#)) {
+            try JSONParser.parse(#"{"a": 1, "a": 2}"#)
+        }
+    }
+
+    @Test func deepNestingIsRefused() {
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test func textRoundTrips() throws {
+        let text = #"{"lead":"L-1","fields":{"note":"line\nbreak \"quoted\"","n":0.10,"ok":false,"gone":null}}"#
+        #expect(try JSONParser.parse(text).text == text)
+    }
+}
