@@ -46,7 +46,7 @@ extension Reconciler {
             /// ``requestFailed(_:_:rateLimit:now:)``.
             case send(OutboundRequest)
             /// Record these outcomes in the journal, in one transaction, and these marks (what
-            /// leads wait for), before anything else.
+            /// leads wait for), before anything else: a window loaded later must see them.
             case record([LeadOutcome], marks: [String: LeadMark])
             /// Refresh the access token, then call ``tokenRefreshed(now:)``.
             case refreshToken
@@ -121,9 +121,6 @@ extension Reconciler {
         private var busyKeys: Set<String> = []
         /// Leads left waiting (identity, match) in this run, with their highest pending seq.
         private var parked: [String: Int64] = [:]
-        /// Leads whose outcome was recorded after the current window load was asked for: the
-        /// window may predate the record, so they are skipped and looked at in the next pass.
-        private var recordedSinceLoad: Set<String> = []
         private var loading = false
         private var passExhausted = false
         private var passHadSends = false
@@ -171,7 +168,7 @@ extension Reconciler {
             if endOfPass { passExhausted = true }
             var fresh: [Item] = []
             for lead in leads {
-                if busyLeads.contains(lead.lead) || recordedSinceLoad.contains(lead.lead) {
+                if busyLeads.contains(lead.lead) {
                     passSkippedBusy = true
                     continue
                 }
@@ -388,7 +385,6 @@ extension Reconciler {
 
         private mutating func beginLoad(newPass: Bool) -> [Action] {
             loading = true
-            recordedSinceLoad = []
             return [.loadWindow(newPass: newPass)]
         }
 
@@ -620,7 +616,6 @@ extension Reconciler {
 
         private mutating func finish(_ lead: String) {
             busyLeads.remove(lead)
-            recordedSinceLoad.insert(lead)
         }
 
         /// Adds to the outcome of `lead` gathered for the current event.
