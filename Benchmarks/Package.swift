@@ -8,9 +8,15 @@ let package = Package(
     name: "leadsync-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: "..")
+        // Named, because a path dependency is otherwise known by its folder name, which varies by checkout.
+        .package(name: "leadsync", path: "..")
     ],
     targets: [
+        .executableTarget(
+            name: "SimulatorBenchmark",
+            dependencies: [.product(name: "HubSpotSimulator", package: "leadsync")],
+            path: "Sources/SimulatorBenchmark"
+        ),
         // The baseline's own view of libsqlite3, independent of the product's wrapper.
         .systemLibrary(name: "CBenchmarkSQLite", path: "Sources/CBenchmarkSQLite"),
         .executableTarget(

@@ -45,16 +45,18 @@ struct AuthRegistry {
     var accessTokens: [String: AccessToken] = [:]
     var refreshTokens: [String: RefreshToken] = [:]
     var codes: [String: AuthorizationCode] = [:]
+    /// OAuth apps uninstalled from the account: their tokens stop working until a new consent.
+    var uninstalled: Set<String> = []
 
     func authenticate(_ authorization: String?, at now: Int64) -> Result<Principal, Refusal> {
         guard let authorization, authorization.count > 7, authorization.lowercased().hasPrefix("bearer ") else {
             return .failure(.missing)
         }
-        let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        let token = authorization.dropFirst(7).trimmedSpaces
         if let scopes = staticTokens[token] {
             return .success(Principal(kind: .staticToken, bucket: "static:" + token, scopes: scopes))
         }
-        guard let access = accessTokens[token] else { return .failure(.unknown) }
+        guard let access = accessTokens[token], !uninstalled.contains(access.clientId) else { return .failure(.unknown) }
         guard access.expiresAtMilliseconds > now else { return .failure(.expired(expiredAtMilliseconds: access.expiresAtMilliseconds)) }
         return .success(Principal(kind: .oauth, bucket: "oauth:" + access.clientId, scopes: access.scopes))
     }

@@ -18,7 +18,7 @@ struct ContactStore {
     /// Names of the properties whose values are unique keys besides email.
     private(set) var uniqueNames: Set<String> = []
     /// `email` and the unique names, as a list for the write path.
-    private var indexedNames = ["email"]
+    private(set) var indexedNames = ["email"]
 
     init(uniqueNames: Set<String>) {
         self.uniqueNames = uniqueNames
@@ -40,7 +40,7 @@ struct ContactStore {
     /// The key a value is compared by: emails trimmed and lowercased (when configured).
     func key(_ property: String, _ value: String) -> String {
         guard property == "email", caseInsensitiveEmails else { return value }
-        return value.trimmingCharacters(in: .whitespaces).lowercased()
+        return value.emailKey
     }
 
     subscript(id: Int64) -> SimContact? { contacts[id] }
@@ -63,7 +63,7 @@ struct ContactStore {
     mutating func create(_ properties: [String: String], at now: Int64, source: String = "INTEGRATION") -> Int64 {
         let id = nextId
         nextId += 1
-        var contact = SimContact(id: String(id), createdAtMilliseconds: now)
+        var contact = SimContact(id: String(id), createdAtMilliseconds: now, capacity: properties.count)
         for (name, value) in properties { contact.set(name, value, at: now, source: source) }
         contacts[id] = contact
         order.append(id)
@@ -78,13 +78,14 @@ struct ContactStore {
         _ id: Int64, _ properties: [String: String], at now: Int64, source: String = "INTEGRATION",
         bumpOnNoOp: Bool
     ) -> Bool {
-        guard var contact = contacts[id] else { return false }
-        unindex(contact)
+        guard let previousUpdate = contacts[id]?.updatedAtMilliseconds else { return false }
+        let rekeyed = indexedNames.contains { properties[$0] != nil } || properties["hs_additional_emails"] != nil
+        if rekeyed { unindex(contacts[id]!) }
+        // Mutate in place: a copy of the contact would copy its dictionaries on write.
         var changed = false
-        for (name, value) in properties where contact.set(name, value, at: now, source: source) { changed = true }
-        if changed || bumpOnNoOp { contact.updatedAtMilliseconds = max(now, contact.updatedAtMilliseconds) }
-        contacts[id] = contact
-        index(contact, id: id)
+        for (name, value) in properties where contacts[id]!.set(name, value, at: now, source: source) { changed = true }
+        if changed || bumpOnNoOp { contacts[id]!.updatedAtMilliseconds = max(now, previousUpdate) }
+        if rekeyed { index(contacts[id]!, id: id) }
         reindex(id, at: now)
         return changed
     }
@@ -129,8 +130,8 @@ struct ContactStore {
         return id
     }
 
-    /// Ids of live (or archived) contacts after `after`, in order, at most `limit`, and whether more follow.
-    func page(after: Int64?, limit: Int, archived: Bool) -> (ids: [Int64], more: Bool) {
+    /// Ids of live (or archived) contacts after `after`, in order, at most `limit`.
+    func page(after: Int64?, limit: Int, archived: Bool) -> [Int64] {
         var low = 0
         if let after {
             var high = order.count
@@ -145,12 +146,12 @@ struct ContactStore {
         while i < order.count {
             let id = order[i]
             if contacts[id]?.archived == archived {
-                if ids.count == limit { return (ids, true) }
                 ids.append(id)
+                if ids.count == limit { return ids }
             }
             i += 1
         }
-        return (ids, false)
+        return ids
     }
 
     /// The contacts search sees at `now`: writes older than the index lag, archived excluded.
@@ -215,11 +216,13 @@ struct ContactStore {
         return list.split(separator: ";", omittingEmptySubsequences: true).map(String.init)
     }
 
-    /// Replaces everything with `contacts` (from a state file), keeping their ids.
-    mutating func load(_ loaded: [SimContact]) {
+    /// Replaces everything with `contacts` (from a state file), keeping their ids; new ids start
+    /// at `nextId` at the earliest, so ids merged away are never reused.
+    mutating func load(_ loaded: [SimContact], nextId firstFree: Int64) {
         contacts = [:]
         order = []
         redirects = [:]
+        nextId = max(1001, firstFree)
         for name in unique.keys { unique[name] = [:] }
         for contact in loaded.sorted(by: { Int64($0.id)! < Int64($1.id)! }) {
             let id = Int64(contact.id)!

@@ -14,6 +14,7 @@ import LeadSyncHTTPServer
 /// | `POST /_sim/codes {"clientId","redirectUri","scopes"?,"codeChallenge"?}` | issue a code (`{"code"}`) |
 /// | `POST /_sim/revoke {"refreshToken"}` | revoke a refresh token |
 /// | `POST /_sim/expire-access-tokens` | expire every access token |
+/// | `POST /_sim/uninstall {"clientId"}` | uninstall an OAuth app (refresh → `BAD_HUB`) |
 /// | `GET /_sim/config` / `POST /_sim/config {…}` | read / change configuration (partial) |
 /// | `POST /_sim/faults {"fault","status"?,"milliseconds"?,"onRequest"?,"persistent"?,"path"?,"applied"?}` / `DELETE /_sim/faults` | schedule / clear faults |
 /// | `GET /_sim/counters` | counters |
@@ -83,6 +84,10 @@ extension HubSpotSimulator {
         case ("POST", ["revoke"]):
             guard let token = body["refreshToken"]?.stringValue else { return bad("expected {\"refreshToken\":…}") }
             revokeRefreshToken(token)
+            return ok
+        case ("POST", ["uninstall"]):
+            guard let client = body["clientId"]?.stringValue else { return bad("expected {\"clientId\":…}") }
+            uninstallApp(clientId: client)
             return ok
         case ("POST", ["expire-access-tokens"]):
             expireAccessTokens()

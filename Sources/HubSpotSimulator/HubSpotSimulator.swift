@@ -39,10 +39,13 @@ public final class HubSpotSimulator: Sendable {
     /// Listens on `host` (loopback by default) and `port` (0 = any free port); returns the port.
     @discardableResult
     public func start(host: String = "127.0.0.1", port: Int = 0) throws -> Int {
-        let http = HTTPServer { [self] request in handle(request) }
-        let bound = try http.start(host: host, port: port)
-        server.withLock { $0 = (http, bound, host) }
-        return bound
+        try server.withLock { running in
+            guard running == nil else { throw HTTPServerError.alreadyStarted }
+            let http = HTTPServer { [self] request in handle(request) }
+            let bound = try http.start(host: host, port: port)
+            running = (http, bound, host)
+            return bound
+        }
     }
 
     /// The URL clients use, e.g. `http://127.0.0.1:52311`; empty before ``start(host:port:)``.
@@ -67,10 +70,11 @@ public final class HubSpotSimulator: Sendable {
     public func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
         if request.path.hasPrefix("/_sim/") { return control(request).httpResponse() }
         guard let route = Route.match(method: request.method, path: request.path) else {
-            return SimResponse.error(
-                404, category: nil, message: "No route for \(request.method) \(request.path)",
-                correlationId: state.withLock { $0.correlationId() }
-            ).httpResponse()
+            let correlation = state.withLock { $0.correlationId() }
+            var notFound = SimResponse.error(
+                404, category: nil, message: "No route for \(request.method) \(request.path)", correlationId: correlation)
+            notFound.headers.append(("X-HubSpot-Correlation-Id", correlation))
+            return notFound.httpResponse()
         }
         var body: Result<JSONValue, JSONParser.Failure>?
         if route.takesJSON, !request.body.isEmpty {
@@ -117,6 +121,12 @@ public final class HubSpotSimulator: Sendable {
         state.withLock { $0.auth.refreshTokens[token]?.revoked = true }
     }
 
+    /// Uninstalls an OAuth app from the account: its access tokens answer 401 and refreshing
+    /// answers 400 `BAD_HUB` until a new authorization code is issued (a reinstall).
+    public func uninstallApp(clientId: String) {
+        state.withLock { _ = $0.auth.uninstalled.insert(clientId) }
+    }
+
     /// Makes every issued OAuth access token expire now.
     public func expireAccessTokens() {
         let time = now
@@ -133,7 +143,7 @@ public final class HubSpotSimulator: Sendable {
             contacts.map { values in
                 var normalised = values
                 if let email = values["email"], s.configuration.caseInsensitiveEmails {
-                    normalised["email"] = email.trimmingCharacters(in: .whitespaces).lowercased()
+                    normalised["email"] = email.emailKey
                 }
                 return String(s.store.create(normalised, at: time, source: "CRM_UI"))
             }
@@ -172,6 +182,7 @@ public final class HubSpotSimulator: Sendable {
     }
 
     /// Merges two contacts as HubSpot does: a new id replaces both; returns it.
+    @discardableResult
     public func mergeContacts(primary: String, secondary: String) -> String? {
         let time = now
         return state.withLock { s in
@@ -180,6 +191,7 @@ public final class HubSpotSimulator: Sendable {
         }
     }
 
+    /// The configuration in effect.
     public var configuration: SimulatorConfiguration { state.withLock { $0.configuration } }
 
     /// Changes limits, latency, faults or choices at run time.
@@ -224,7 +236,8 @@ public final class HubSpotSimulator: Sendable {
     public func loadContacts(json: [UInt8]) throws {
         let document = try JSONParser.parse(json)
         let contacts = try SimulatorState.contacts(from: document)
-        state.withLock { $0.store.load(contacts) }
+        let nextId = document["nextId"]?.intValue.map(Int64.init) ?? 0
+        state.withLock { $0.store.load(contacts, nextId: nextId) }
     }
 }
 

@@ -12,15 +12,39 @@ enum PropertyValidator {
 
     static let maximumStringLength = 65_536
 
+    /// What a property accepts, reduced from its definition so the write path looks up one
+    /// small value per property instead of copying a whole ``SimProperty``.
+    struct Rule {
+        enum Kind { case string, email, number, bool, date, datetime, enumeration, multiEnumeration, additionalEmails }
+        var kind: Kind
+        var writable: Bool
+        var options: [String]
+
+        init(_ property: SimProperty) {
+            writable = !property.readOnlyValue && !property.calculated
+            options = property.options.map(\.value)
+            switch (property.name, property.type) {
+            case ("email", _): kind = .email
+            case ("hs_additional_emails", _): kind = .additionalEmails
+            case (_, "number"): kind = .number
+            case (_, "bool"): kind = .bool
+            case (_, "date"): kind = .date
+            case (_, "datetime"): kind = .datetime
+            case (_, "enumeration"): kind = property.fieldType == "checkbox" ? .multiEnumeration : .enumeration
+            default: kind = .string
+            }
+        }
+    }
+
     /// The value to store for `name = value`, or the problem that refuses it. `""` clears a
     /// writable property and is always accepted.
     static func check(
-        name: String, value: String, property: SimProperty?, lowercaseEmails: Bool
+        name: String, value: String, rule: Rule?, lowercaseEmails: Bool
     ) -> Result<String, Problem> {
-        guard let property else {
+        guard let rule else {
             return .failure(Problem(name: name, code: "PROPERTY_DOESNT_EXIST", message: "Property \"\(name)\" does not exist"))
         }
-        if property.readOnlyValue || property.calculated {
+        if !rule.writable {
             return .failure(Problem(
                 name: name, code: "READ_ONLY_VALUE",
                 message: "\(name) is a read only property; its value cannot be set."))
@@ -31,45 +55,44 @@ enum PropertyValidator {
                 name: name, code: "INVALID_STRING_LENGTH",
                 message: "\(name) value is \(value.utf16.count) characters long, the maximum is \(maximumStringLength)."))
         }
-        switch property.type {
-        case "number":
+        switch rule.kind {
+        case .number:
             guard isNumber(value) else {
                 return .failure(Problem(name: name, code: "INVALID_INTEGER", message: "\(value) was not a valid number."))
             }
             return .success(value)
-        case "bool":
+        case .bool:
             guard value == "true" || value == "false" else {
                 return .failure(Problem(
                     name: name, code: "INVALID_BOOLEAN", message: "\(value) was not a valid boolean (true or false)."))
             }
             return .success(value)
-        case "date":
+        case .date:
             return date(name: name, value: value)
-        case "datetime":
+        case .datetime:
             guard let ms = epochMilliseconds(value) else {
                 return .failure(Problem(name: name, code: "INVALID_DATETIME", message: "\(value) was not a valid datetime."))
             }
-            return .success(Timestamp.format(epochMilliseconds: ms))
-        case "enumeration":
-            if name == "hs_additional_emails" { return additionalEmails(value, lowercase: lowercaseEmails) }
-            let allowed = property.options.map(\.value)
+            return .success(ISOTimestamp.format(ms))
+        case .additionalEmails:
+            return additionalEmails(value, lowercase: lowercaseEmails)
+        case .enumeration, .multiEnumeration:
             // Multi-select (checkbox) values are `;`-separated; a leading `;` appends to the set.
-            let parts = property.fieldType == "checkbox"
+            let parts = rule.kind == .multiEnumeration
                 ? value.split(separator: ";", omittingEmptySubsequences: true).map(String.init) : [value]
-            for part in parts where !allowed.contains(part) {
+            for part in parts where !rule.options.contains(part) {
                 return .failure(Problem(
                     name: name, code: "INVALID_OPTION",
-                    message: "\(part) was not one of the allowed options: [\(allowed.joined(separator: ", "))]"))
+                    message: "\(part) was not one of the allowed options: [\(rule.options.joined(separator: ", "))]"))
             }
             return .success(value)
-        default:
-            if name == "email" {
-                let trimmed = value.trimmingCharacters(in: .whitespaces)
-                guard isEmail(trimmed) else {
-                    return .failure(Problem(name: name, code: "INVALID_EMAIL", message: "Email address \(value) is invalid"))
-                }
-                return .success(lowercaseEmails ? trimmed.lowercased() : trimmed)
+        case .email:
+            let trimmed = value.trimmedSpaces
+            guard isEmail(trimmed) else {
+                return .failure(Problem(name: name, code: "INVALID_EMAIL", message: "Email address \(value) is invalid"))
             }
+            return .success(lowercaseEmails ? trimmed.emailKey : trimmed)
+        case .string:
             return .success(value)
         }
     }
@@ -77,7 +100,7 @@ enum PropertyValidator {
     private static func additionalEmails(_ value: String, lowercase: Bool) -> Result<String, Problem> {
         var emails: [String] = []
         for part in value.split(separator: ";", omittingEmptySubsequences: true) {
-            let trimmed = part.trimmingCharacters(in: .whitespaces)
+            let trimmed = part.trimmedSpaces
             guard isEmail(trimmed) else {
                 return .failure(Problem(
                     name: "hs_additional_emails", code: "INVALID_EMAIL", message: "Email address \(trimmed) is invalid"))
@@ -101,7 +124,7 @@ enum PropertyValidator {
                 name: name, code: "INVALID_DATE",
                 message: "\(value) is at \(two(h)):\(two(m)):\(two(s)).\(millis) UTC, not midnight!"))
         }
-        return .success(String(Timestamp.format(epochMilliseconds: ms).prefix(10)))
+        return .success(String(ISOTimestamp.format(ms).prefix(10)))
     }
 
     /// Epoch milliseconds from digits, `YYYY-MM-DD`, or an RFC 3339 timestamp.
@@ -129,13 +152,29 @@ enum PropertyValidator {
     /// Syntax check: one `@`, a non-empty local part, a dotted domain whose last label has two or
     /// more letters, no spaces. HubSpot also checks deliverability; the simulator cannot.
     static func isEmail(_ value: String) -> Bool {
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.count <= 64, !value.contains(" ") else { return false }
-        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }),
-            let tld = labels.last, tld.count >= 2, tld.allSatisfy({ $0.isLetter })
+        let bytes = Array(value.utf8)
+        guard let at = bytes.firstIndex(of: 0x40), at > 0, at <= 64, bytes.lastIndex(of: 0x40) == at,
+            !bytes.contains(0x20), !bytes.contains(0x09)
         else { return false }
-        return parts[1].allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }
+        // Domain: dot-separated labels of letters, digits and inner hyphens (non-ASCII allowed for
+        // internationalised names); the last label has two or more letters.
+        var labelStart = at + 1
+        var labels = 0
+        var tldLetters = true
+        for i in (at + 1)...bytes.count {
+            if i == bytes.count || bytes[i] == 0x2E {
+                let length = i - labelStart
+                guard length > 0, bytes[labelStart] != 0x2D, bytes[i - 1] != 0x2D else { return false }
+                labels += 1
+                tldLetters = length >= 2 && bytes[labelStart..<i].allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
+                labelStart = i + 1
+                continue
+            }
+            let b = bytes[i]
+            let allowed = (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b >= 0x30 && b <= 0x39 || b == 0x2D || b >= 0x80
+            guard allowed else { return false }
+        }
+        return labels >= 2 && tldLetters
     }
 }
 

@@ -18,10 +18,4 @@ struct RollingWindow {
     }
 
     mutating func record(at now: Int64) { stamps.append(now) }
-
-    /// Milliseconds until the oldest event in the window leaves it.
-    func millisecondsUntilSlot(at now: Int64) -> Int64 {
-        guard head < stamps.count else { return 0 }
-        return max(0, stamps[head] + intervalMilliseconds - now)
-    }
 }

@@ -27,9 +27,10 @@ public struct SimContact: Sendable, Equatable {
     /// Earlier values per property, newest first.
     var history: [String: [Version]] = [:]
 
-    init(id: String, createdAtMilliseconds: Int64) {
+    init(id: String, createdAtMilliseconds: Int64, capacity: Int = 0) {
         self.id = id
-        self.properties = [:]
+        self.properties = Dictionary(minimumCapacity: capacity)
+        self.stamps = Dictionary(minimumCapacity: capacity)
         self.createdAtMilliseconds = createdAtMilliseconds
         self.updatedAtMilliseconds = createdAtMilliseconds
     }
@@ -44,8 +45,8 @@ public struct SimContact: Sendable, Equatable {
     public func value(_ name: String) -> String? {
         switch name {
         case "hs_object_id": id
-        case "createdate": Timestamp.format(epochMilliseconds: createdAtMilliseconds)
-        case "lastmodifieddate": Timestamp.format(epochMilliseconds: updatedAtMilliseconds)
+        case "createdate": ISOTimestamp.format(createdAtMilliseconds)
+        case "lastmodifieddate": ISOTimestamp.format(updatedAtMilliseconds)
         case "hs_merged_object_ids": mergedIds.isEmpty ? nil : mergedIds.joined(separator: ";")
         default: properties[name]
         }

@@ -46,7 +46,7 @@ public struct SimProperty: Sendable, Equatable {
 
     /// The `Property` JSON of the Properties API.
     var json: JSONValue {
-        let stamp = JSONValue.string(Timestamp.format(epochMilliseconds: createdAtMilliseconds))
+        let stamp = JSONValue.string(ISOTimestamp.format(createdAtMilliseconds))
         var members: [(String, JSONValue)] = [
             ("name", .string(name)), ("label", .string(label)), ("type", .string(type)),
             ("fieldType", .string(fieldType)), ("description", ""), ("groupName", .string(groupName)),

@@ -32,11 +32,15 @@ struct SimResponse: Error {
         category: String?, message: String, correlationId: String? = nil, context: [(String, [String])] = [],
         errors: [JSONValue] = [], extra: [(String, JSONValue)] = []
     ) -> JSONValue {
+        // An entry of a batch's `errors[]` (no correlation id) is a StandardError, whose schema
+        // requires `context`, `errors` and `links`; the official clients refuse it without them.
+        let entry = correlationId == nil
         var members: [(String, JSONValue)] = [("status", "error"), ("message", .string(message))]
         if let correlationId { members.append(("correlationId", .string(correlationId))) }
-        if !context.isEmpty { members.append(("context", .object(context.map { ($0.0, .strings($0.1)) }))) }
-        if !errors.isEmpty { members.append(("errors", .array(errors))) }
+        if !context.isEmpty || entry { members.append(("context", .object(context.map { ($0.0, .strings($0.1)) }))) }
+        if !errors.isEmpty || entry { members.append(("errors", .array(errors))) }
         if let category { members.append(("category", .string(category))) }
+        if entry { members.append(("links", .object([]))) }
         members.append(contentsOf: extra)
         return .object(members)
     }

@@ -35,7 +35,7 @@ extension SimulatorState {
         for (name, raw) in properties?.objectValue ?? [] {
             let text = raw.propertyString ?? ""
             switch PropertyValidator.check(
-                name: name, value: text, property: self.properties[name], lowercaseEmails: configuration.caseInsensitiveEmails)
+                name: name, value: text, rule: rules[name], lowercaseEmails: configuration.caseInsensitiveEmails)
             {
             case .success(let value): values[name] = value
             case .failure(let problem): problems.append(problem)
@@ -55,7 +55,7 @@ extension SimulatorState {
 
     /// The id another contact holds for a unique value in `values`, if any (email conflicts).
     private func uniqueConflict(_ values: [String: String], owner: Int64?) -> Int64? {
-        for name in store.uniqueNames.union(["email"]) {
+        for name in store.indexedNames {
             if let value = values[name], !value.isEmpty, let holder = store.find(name, value), holder != owner { return holder }
         }
         for email in ContactStore.split(values["hs_additional_emails"]) {
@@ -126,7 +126,7 @@ extension SimulatorState {
             let existing = store.find(property, id)
             var plan = Plan(existing: existing, values: [:], trace: trace)
             var problems: [PropertyValidator.Problem] = []
-            if property == "email", !PropertyValidator.isEmail(id.trimmingCharacters(in: .whitespaces)) {
+            if property == "email", !PropertyValidator.isEmail(id.trimmedSpaces) {
                 problems.append(PropertyValidator.Problem(name: "email", code: "INVALID_EMAIL", message: "Email address \(id) is invalid"))
             }
             switch validate(input["properties"], existing: existing.flatMap { store[$0] }) {
@@ -135,7 +135,7 @@ extension SimulatorState {
                 values[property] = nil
                 if existing == nil {
                     values[property] = property == "email" && configuration.caseInsensitiveEmails
-                        ? id.trimmingCharacters(in: .whitespaces).lowercased() : id
+                        ? id.emailKey : id
                 }
                 plan.values = values
             case .failure(let found): problems += found.problems
@@ -148,13 +148,8 @@ extension SimulatorState {
             plans.append(plan)
         }
         if !traceMode, let failed = plans.first(where: { $0.error != nil })?.error {
-            var body = failed
-            if case .object(var members) = body {
-                members.insert(("correlationId", .string(context.correlation)), at: 2)
-                body = .object(members)
-            }
-            let status = body["category"]?.stringValue == "CONFLICT" ? 409 : 400
-            return SimResponse(status: status, json: body)
+            let status = failed["category"]?.stringValue == "CONFLICT" ? 409 : 400
+            return SimResponse(status: status, json: withCorrelation(failed, context.correlation))
         }
         var results: [JSONValue] = []
         results.reserveCapacity(plans.count)
@@ -449,7 +444,7 @@ extension SimulatorState {
             }
             after = value - 1
         }
-        let (ids, _) = store.page(after: after, limit: limit + 1, archived: context.flag("archived"))
+        let ids = store.page(after: after, limit: limit + 1, archived: context.flag("archived"))
         let names = context.list("properties") ?? Self.defaultPropertyNames
         let shown = ids.prefix(limit)
         var members: [(String, JSONValue)] = [

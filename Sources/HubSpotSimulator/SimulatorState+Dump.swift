@@ -14,8 +14,8 @@ extension SimulatorState {
                 var members: [(String, JSONValue)] = [
                     ("id", .string(contact.id)),
                     ("properties", .object(contact.allProperties.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-                    ("createdAt", .string(Timestamp.format(epochMilliseconds: contact.createdAtMilliseconds))),
-                    ("updatedAt", .string(Timestamp.format(epochMilliseconds: contact.updatedAtMilliseconds))),
+                    ("createdAt", .string(ISOTimestamp.format(contact.createdAtMilliseconds))),
+                    ("updatedAt", .string(ISOTimestamp.format(contact.updatedAtMilliseconds))),
                     ("archived", .bool(contact.archived)),
                 ]
                 if !contact.mergedIds.isEmpty { members.append(("mergedIds", .strings(contact.mergedIds))) }

@@ -28,6 +28,7 @@ extension SimulatorState {
 
     /// Issues a single-use code, as the consent page would after the user approves.
     mutating func issueCode(clientId: String, redirectURI: String, scopes: [String], codeChallenge: String?, now: Int64) -> String {
+        auth.uninstalled.remove(clientId)
         let code = randomToken("code-")
         auth.codes[code] = AuthRegistry.AuthorizationCode(
             clientId: clientId, redirectURI: redirectURI, scopes: scopes, codeChallenge: codeChallenge,
@@ -117,6 +118,13 @@ extension SimulatorState {
             else {
                 return grantError("BAD_REFRESH_TOKEN", "invalid_grant", "refresh token is invalid, expired or revoked")
             }
+            guard !auth.uninstalled.contains(clientId) else {
+                // HubSpot's answer when the app was uninstalled or the account deleted: no `invalid_grant`.
+                return SimResponse(status: 400, json: [
+                    "status": "BAD_HUB", "message": "The app was uninstalled from this account or the account was deleted.",
+                    "error": "access_denied", "error_description": "The app was uninstalled from this account.",
+                ])
+            }
             counters.refreshes += 1
             var refresh = presented
             if configuration.rotateRefreshTokens {
@@ -138,6 +146,7 @@ extension SimulatorState {
         return SimResponse(status: 200, json: [
             "token_type": "bearer", "refresh_token": .string(refresh), "access_token": .string(access),
             "expires_in": .int(lifetime), "hub_id": .int(configuration.portalId), "scopes": .strings(scopes),
+            "token_use": "access_token", "user_id": 1,
         ])
     }
 
@@ -179,6 +188,12 @@ extension SimulatorState {
                 "active": true, "app_id": 1, "client_id": .string(access.clientId), "hub_id": .int(configuration.portalId),
                 "scopes": .strings(access.scopes), "token": .string(token), "token_type": "bearer", "token_use": "access_token",
                 "user_id": 1, "expires_in": .int(Int((access.expiresAtMilliseconds - now) / 1000)),
+                "is_private_distribution": false,
+                "signed_access_token": [
+                    "expiresAt": .int(access.expiresAtMilliseconds), "scopes": "", "hubId": .int(configuration.portalId),
+                    "userId": 1, "appId": 1, "signature": "", "hublet": "na1", "isUserLevel": false,
+                    "isServiceAccount": false, "isPrivateDistribution": false,
+                ],
             ])
         }
         if let refresh = auth.refreshTokens[token], !refresh.revoked {

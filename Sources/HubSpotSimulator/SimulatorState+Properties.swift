@@ -44,6 +44,7 @@ extension SimulatorState {
     /// Adds or replaces a property definition.
     mutating func define(_ property: SimProperty) {
         properties[property.name] = property
+        rules[property.name] = PropertyValidator.Rule(property)
         if property.hasUniqueValue { store.addUniqueProperty(property.name) }
     }
 

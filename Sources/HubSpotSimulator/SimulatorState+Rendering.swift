@@ -10,10 +10,11 @@ extension SimulatorState {
     func render(
         _ contact: SimContact, names: [String], history: [String] = [], extra: [(String, JSONValue)] = []
     ) -> JSONValue {
-        var seen = Set<String>()
         var props: [(String, JSONValue)] = []
         props.reserveCapacity(names.count + 3)
-        for name in (names + Self.alwaysReturned).sorted() where seen.insert(name).inserted {
+        var previous: String?
+        for name in (names + Self.alwaysReturned).sorted() where name != previous {
+            previous = name
             if let value = contact.value(name) {
                 props.append((name, .string(value)))
             } else if configuration.emptyPropertiesAsNull {
@@ -25,16 +26,16 @@ extension SimulatorState {
             members.append(("propertiesWithHistory", .object(history.sorted().map { name in
                 (name, .array(contact.versions(name).map { version in
                     ["value": .string(version.value),
-                     "timestamp": .string(Timestamp.format(epochMilliseconds: version.timestampMilliseconds)),
+                     "timestamp": .string(ISOTimestamp.format(version.timestampMilliseconds)),
                      "sourceType": .string(version.sourceType)]
                 }))
             })))
         }
-        members.append(("createdAt", .string(Timestamp.format(epochMilliseconds: contact.createdAtMilliseconds))))
-        members.append(("updatedAt", .string(Timestamp.format(epochMilliseconds: contact.updatedAtMilliseconds))))
+        members.append(("createdAt", .string(ISOTimestamp.format(contact.createdAtMilliseconds))))
+        members.append(("updatedAt", .string(ISOTimestamp.format(contact.updatedAtMilliseconds))))
         members.append(("archived", .bool(contact.archived)))
         if let archivedAt = contact.archivedAtMilliseconds {
-            members.append(("archivedAt", .string(Timestamp.format(epochMilliseconds: archivedAt))))
+            members.append(("archivedAt", .string(ISOTimestamp.format(archivedAt))))
         }
         members.append(contentsOf: extra)
         return .object(members)
@@ -44,7 +45,7 @@ extension SimulatorState {
     mutating func batchAnswer(results: [JSONValue], errors: [JSONValue], now: Int64, successStatus: Int) -> SimResponse {
         var ordered = results
         if configuration.shuffleResults { ordered.shuffle(using: &random) }
-        let stamp = JSONValue.string(Timestamp.format(epochMilliseconds: now))
+        let stamp = JSONValue.string(ISOTimestamp.format(now))
         var members: [(String, JSONValue)] = [("status", "COMPLETE"), ("results", .array(ordered))]
         if !errors.isEmpty {
             members.append(("numErrors", .int(errors.count)))

@@ -8,6 +8,8 @@ struct SimulatorState {
     var configuration: SimulatorConfiguration
     var store: ContactStore
     var properties: [String: SimProperty]
+    /// The validation rule of each property, kept in step with `properties` by `define(_:)`.
+    var rules: [String: PropertyValidator.Rule]
     var auth = AuthRegistry()
     var counters = SimulatorCounters()
     var random: SplitMix64
@@ -27,6 +29,7 @@ struct SimulatorState {
             properties[property.name] = property
         }
         self.properties = properties
+        rules = properties.mapValues(PropertyValidator.Rule.init)
         store = ContactStore(uniqueNames: Set(properties.values.filter(\.hasUniqueValue).map(\.name)))
         store.caseInsensitiveEmails = configuration.caseInsensitiveEmails
         store.setSearchLag(configuration.searchIndexLagMilliseconds)
@@ -166,7 +169,7 @@ struct SimulatorState {
             return SimResponse.error(
                 401, category: "EXPIRED_AUTHENTICATION",
                 message: "The OAuth token used to make this call expired \(ago) second(s) ago.", correlationId: correlation,
-                context: [("expire time", [Timestamp.format(epochMilliseconds: at)])])
+                context: [("expire time", [ISOTimestamp.format(at)])])
         case .failure:
             var response = SimResponse.error(
                 401, category: "INVALID_AUTHENTICATION",
@@ -224,6 +227,10 @@ struct SimulatorState {
             headers = rateHeaders(limit: limit, remaining: limit.max - used - 1, isStatic: isStatic)
         } else if isStatic {
             dailyUsed += 1
+            if let daily = configuration.dailyLimit {
+                headers = [("X-HubSpot-RateLimit-Daily", String(daily)),
+                           ("X-HubSpot-RateLimit-Daily-Remaining", String(max(0, daily - dailyUsed)))]
+            }
         }
         var response = answer(route, request: request, body: body, now: now, correlation: correlation)
         response.headers.append(contentsOf: headers)

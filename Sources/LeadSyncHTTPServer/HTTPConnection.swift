@@ -220,19 +220,15 @@ struct HTTPConnection {
     private mutating func fill() throws -> Bool {
         compact()
         let chunk = 64 * 1024
-        let oldCount = buffer.count
-        buffer.reserveCapacity(oldCount + chunk)
         var received = 0
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
-        while true {
-            received = buffer.withUnsafeMutableBytes { raw in
-                recv(fd, raw.baseAddress! + oldCount, chunk, 0)
-            }
-            if received < 0, errno == EINTR { continue }
-            break
+        let incoming = [UInt8](unsafeUninitializedCapacity: chunk) { raw, count in
+            repeat {
+                received = recv(fd, raw.baseAddress!, chunk, 0)
+            } while received < 0 && errno == EINTR
+            count = max(received, 0)
         }
-        buffer.removeSubrange((oldCount + max(received, 0))...)
         if received < 0 { throw Failure.closed }
+        buffer.append(contentsOf: incoming)
         return received > 0
     }
 

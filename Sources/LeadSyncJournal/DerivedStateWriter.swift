@@ -1,4 +1,3 @@
-internal import Foundation
 internal import LeadSyncSQLite
 internal import LeadSyncSupport
 
@@ -22,9 +21,21 @@ final class DerivedStateWriter {
     private var explicitMarks: [Int64: LeadMark] = [:]
     private var counterDeltas: [Counter: Int64] = [:]
     private var leadIDs: [String: Int64] = [:]
+    /// Net change of pending references per seq, applied in `finish()`: a change with five
+    /// pending fields costs one row update, not five.
+    private var referenceDeltas: [Int64: Int64] = [:]
+    private let selectField: Statement
+    private let upsertField: Statement
 
     init(_ db: Connection) throws {
         self.db = db
+        selectField = try db.cached("SELECT value, seq, at, state FROM lead_field WHERE lead_id = ? AND field = ?")
+        upsertField = try db.cached(
+            """
+            INSERT INTO lead_field(lead_id, field, value, seq, at, state) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(lead_id, field) DO UPDATE SET
+                value = excluded.value, seq = excluded.seq, at = excluded.at, state = excluded.state
+            """)
         var mappings: [String: Mapping] = [:]
         let statement = try db.cached("SELECT field, property, write FROM mapping")
         while try statement.step() {
@@ -52,7 +63,7 @@ final class DerivedStateWriter {
     }
 
     func fieldRow(_ leadID: Int64, _ field: String) throws -> FieldRow? {
-        let statement = try db.cached("SELECT value, seq, at, state FROM lead_field WHERE lead_id = ? AND field = ?")
+        let statement = selectField
         defer { statement.reset() }
         try statement.bind(1, leadID)
         try statement.bind(2, field)
@@ -64,22 +75,16 @@ final class DerivedStateWriter {
 
     /// Writes a field's row, moving pending references from the old value to the new one.
     func setField(_ leadID: Int64, _ field: String, old: FieldRow?, new: FieldRow) throws {
-        try db.cached(
-            """
-            INSERT INTO lead_field(lead_id, field, value, seq, at, state) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT(lead_id, field) DO UPDATE SET
-                value = excluded.value, seq = excluded.seq, at = excluded.at, state = excluded.state
-            """
-        ).execute([
+        try upsertField.execute([
             .integer(leadID), .text(field), .text(new.value), .integer(new.seq), .integer(new.at),
             .integer(new.state.rawValue),
         ])
         if let old, old.state == .pending {
-            try release(seq: old.seq)
+            referenceDeltas[old.seq, default: 0] -= 1
             leadDeltas[leadID, default: 0] -= 1
         }
         if new.state == .pending {
-            try retain(seq: new.seq)
+            referenceDeltas[new.seq, default: 0] += 1
             leadDeltas[leadID, default: 0] += 1
         }
         if field == identityField || old?.state != new.state { touch(leadID) }
@@ -101,23 +106,30 @@ final class DerivedStateWriter {
 
     func count(_ counter: Counter, _ delta: Int64) { counterDeltas[counter, default: 0] += delta }
 
-    private func retain(seq: Int64) throws {
-        let statement = try db.cached(
-            "INSERT INTO pending_change(seq, refs) VALUES (?, 1) ON CONFLICT(seq) DO UPDATE SET refs = refs + 1 RETURNING refs"
+    /// Applies the net reference change of every seq; a seq with no reference left is no
+    /// longer a pending change.
+    private func applyReferenceDeltas() throws {
+        let upsert = try db.cached(
+            "INSERT INTO pending_change(seq, refs) VALUES (?, ?) ON CONFLICT(seq) DO UPDATE SET refs = refs + excluded.refs RETURNING refs"
         )
-        defer { statement.reset() }
-        try statement.bind(1, seq)
-        if try statement.step(), statement.int64(0) == 1 { count(.pendingChanges, 1) }
-    }
-
-    private func release(seq: Int64) throws {
-        try db.cached("UPDATE pending_change SET refs = refs - 1 WHERE seq = ?").execute([.integer(seq)])
-        try db.cached("DELETE FROM pending_change WHERE seq = ? AND refs <= 0").execute([.integer(seq)])
-        if db.changes > 0 { count(.pendingChanges, -1) }
+        let delete = try db.cached("DELETE FROM pending_change WHERE seq = ?")
+        for (seq, delta) in referenceDeltas where delta != 0 {
+            try upsert.bind(1, seq)
+            try upsert.bind(2, delta)
+            guard try upsert.step() else { throw JournalError(.corrupt, "pending reference of change \(seq) not written") }
+            let refs = upsert.int64(0)
+            upsert.reset()
+            let before = refs - delta
+            if refs <= 0 { try delete.execute([.integer(seq)]) }
+            if before <= 0 && refs > 0 { count(.pendingChanges, 1) }
+            if before > 0 && refs <= 0 { count(.pendingChanges, -1) }
+        }
+        referenceDeltas.removeAll()
     }
 
     /// Applies per-lead consequences and counter deltas. Call once, before the transaction ends.
     func finish() throws {
+        try applyReferenceDeltas()
         for (leadID, delta) in leadDeltas { try refreshLead(leadID, pendingDelta: delta) }
         leadDeltas.removeAll()
         for (counter, delta) in counterDeltas where delta != 0 {
@@ -166,6 +178,7 @@ final class DerivedStateWriter {
             return false
         }
         let value = (try? FieldsCodec.decodeValue(row.value)) ?? .null
-        return !value.wireString.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        // Matching trims whitespace, so a value of spaces only is no identity.
+        return value.wireString.unicodeScalars.contains { !$0.properties.isWhitespace }
     }
 }

@@ -2,21 +2,29 @@ public import LeadSyncSupport
 
 /// The compact JSON text a change's fields are stored as: `{"budget":5000,"email":"a@b.c"}`.
 ///
-/// Keys are sorted so one set of fields always has one encoding; numbers are written as their
-/// decimal text, so they round-trip exactly.
+/// Numbers are written as their decimal text, so they round-trip exactly.
 public enum FieldsCodec {
     /// Encodes fields as a JSON object.
     public static func encode(_ fields: [String: FieldValue]) -> String {
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(16 + fields.count * 24)
-        for (offset, key) in fields.keys.sorted().enumerated() {
-            if offset > 0 { out.append(UInt8(ascii: ",")) }
-            appendString(key, to: &out)
+        var out: [UInt8] = []
+        encode(fields, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the JSON object for `fields` to `out`. Keys come in the dictionary's order: the
+    /// text of one set of fields may differ between processes, its meaning never does, and not
+    /// sorting keeps the append path lean.
+    public static func encode(_ fields: [String: FieldValue], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        for (key, value) in fields {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONText.appendString(key, to: &out)
             out.append(UInt8(ascii: ":"))
-            appendValue(fields[key]!, to: &out)
+            JSONText.appendValue(value, to: &out)
         }
         out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Encodes one value as JSON (`"text"`, `5000`, `true`, `null`).

@@ -48,10 +48,14 @@ extension Journal {
         }
         return try db.write { db in
             let insert = try db.cached(insertChangeSQL)
+            var encoded: [UInt8] = []
+            encoded.reserveCapacity(512)
             for change in changes {
+                encoded.removeAll(keepingCapacity: true)
+                FieldsCodec.encode(change.fields, into: &encoded)
                 try insert.bind(1, change.lead)
                 try insert.bind(2, change.atMilliseconds)
-                try insert.bind(3, FieldsCodec.encode(change.fields))
+                try insert.bind(3, utf8: encoded)
                 try insert.bind(4, origin.rawValue)
                 try insert.step()
                 insert.reset()

@@ -33,6 +33,20 @@ extension Journal {
         return total
     }
 
+    /// One lead field as the window sees it: the row stored before the window and the value
+    /// that currently wins. Only the final winner is written, so values superseded within the
+    /// window never touch the database.
+    private struct StagedField {
+        var stored: DerivedStateWriter.FieldRow?
+        var current: DerivedStateWriter.FieldRow?
+        var changed = false
+    }
+
+    private struct FieldKey: Hashable {
+        var leadID: Int64
+        var field: String
+    }
+
     private static func foldWindow(_ db: Connection, size: Int) throws -> Int {
         let after = try counter(.foldedSeq, db)
         let writer = try DerivedStateWriter(db)
@@ -43,9 +57,9 @@ extension Journal {
         var count = 0
         var last = after
         var seen = Set<String>()
+        var staged: [FieldKey: StagedField] = [:]
         while try select.step() {
             let seq = select.int64(0)
-            let lead = select.text(1)
             let at = select.int64(2)
             let origin = ChangeOrigin(rawValue: select.int64(4)) ?? .local
             let fields: [String: FieldValue]
@@ -54,31 +68,40 @@ extension Journal {
             } catch {
                 throw JournalError(.corrupt, "change \(seq) has unreadable fields: \(error)")
             }
-            let leadID = try writer.leadID(lead, create: true)!
+            let leadID = try writer.leadID(select.text(1), create: true)!
             for (field, value) in fields {
                 if seen.insert(field).inserted {
                     try db.cached("INSERT OR IGNORE INTO field_seen(field) VALUES (?)").execute([.text(field)])
                 }
-                let old = try writer.fieldRow(leadID, field)
-                let encoded = FieldsCodec.encode(value)
+                let key = FieldKey(leadID: leadID, field: field)
+                var entry: StagedField
+                if let existing = staged[key] {
+                    entry = existing
+                } else {
+                    let stored = try writer.fieldRow(leadID, field)
+                    entry = StagedField(stored: stored, current: stored)
+                }
+                let mapped = writer.mappings[field] != nil
                 switch origin {
                 case .local:
                     // Latest `at` wins; on a tie the later append (this one) wins.
-                    if let old, at < old.at { continue }
-                    let state: DeliveryState = writer.mappings[field] == nil ? .unmapped : .pending
-                    try writer.setField(
-                        leadID, field, old: old, new: .init(value: encoded, seq: seq, at: at, state: state))
+                    if let current = entry.current, at < current.at { break }
+                    entry.current = .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .pending : .unmapped)
+                    entry.changed = true
                 case .remote:
-                    if old?.state == .pending { continue }
-                    let state: DeliveryState = writer.mappings[field] == nil ? .unmapped : .delivered
-                    try writer.setField(
-                        leadID, field, old: old, new: .init(value: encoded, seq: seq, at: at, state: state))
+                    if entry.current?.state == .pending { break }
+                    entry.current = .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .delivered : .unmapped)
+                    entry.changed = true
                 }
+                staged[key] = entry
             }
             count += 1
             last = seq
         }
         select.reset()
+        for (key, entry) in staged where entry.changed {
+            try writer.setField(key.leadID, key.field, old: entry.stored, new: entry.current!)
+        }
         try writer.finish()
         if count > 0 { try setCounter(.foldedSeq, last, db) }
         return count

@@ -39,6 +39,7 @@ public final class Journal: @unchecked Sendable {
         // WAL lets readers run beside the single writer; the mode is persistent in the file.
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = \(options.synchronous == .full ? "FULL" : "NORMAL")")
+        try connection.execute("PRAGMA cache_size = -\(options.cacheKiB)")
         let before = try connection.userVersion
         try JournalSchema.migrator.migrate(connection)
         self.connection = connection

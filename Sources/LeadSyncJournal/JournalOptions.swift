@@ -17,13 +17,19 @@ public struct JournalOptions: Sendable {
     /// ingest or a sync holds the lock for one batch at a time, well under a second.
     public var busyTimeout: Duration = .seconds(30)
 
-    /// Changes folded into derived state per transaction. Default 5,000: large enough to
-    /// amortise the commit, small enough that appenders never wait long for the lock.
-    public var foldWindow: Int = 5_000
+    /// Changes folded into derived state per transaction. Default 10,000: large enough to
+    /// amortise the commit and to collapse repeated changes of a lead's field into one write,
+    /// small enough that appenders wait at most a fraction of a second for the lock.
+    public var foldWindow: Int = 10_000
 
     /// Most changes `status` and `lead show` fold before they answer, so they stay fast even
     /// right after a huge ingest; what is left is reported as `unfoldedChanges`. Default 50,000.
     public var readFoldLimit: Int = 50_000
+
+    /// SQLite's page cache per connection, in KiB. Default 16 MiB: the fold and the sync walk
+    /// per-lead state in key order, and a cache this size keeps those pages from being re-read
+    /// from the OS for every window, while a device's memory stays small.
+    public var cacheKiB: Int = 16_384
 
     public init(synchronous: Synchronous = .full) { self.synchronous = synchronous }
 }

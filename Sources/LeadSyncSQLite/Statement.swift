@@ -52,6 +52,19 @@ public final class Statement {
         try check(rc)
     }
 
+    /// Binds UTF-8 bytes as text without making a `String` first (SQLite copies them).
+    public func bind(_ index: Int32, utf8 bytes: [UInt8]) throws(SQLiteError) {
+        let rc = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                guard let base = chars.baseAddress, chars.count > 0 else {
+                    return sqlite3_bind_text(handle, index, "", 0, leadsync_sqlite3_transient())
+                }
+                return sqlite3_bind_text(handle, index, base, Int32(chars.count), leadsync_sqlite3_transient())
+            }
+        }
+        try check(rc)
+    }
+
     public func bind(_ index: Int32, _ value: String?) throws(SQLiteError) {
         if let value { try bind(index, value) } else { try bindNull(index) }
     }

@@ -34,6 +34,8 @@ struct BatchUpsertTests {
         let stored = try #require(harness.simulator.contact(id: id))
         #expect(stored.properties == ["email": "ada@example.com", "firstname": "Ada", "lastname": "Lovelace"])
         #expect(stored.updatedAtMilliseconds - stored.createdAtMilliseconds == 1500)
+        #expect(harness.simulator.counters().recordsReceived == 2)
+        #expect(harness.simulator.counters().count("contacts.batch.upsert", status: 200) == 2)
     }
 
     @Test func allValuesAreStringsAndEmptyStringClears() throws {
@@ -84,7 +86,7 @@ struct BatchUpsertTests {
             #expect(answer.json["message"] as? String == "Duplicate IDs found in batch input: [DUP@example.com]. IDs must be unique")
             #expect(ContactInputs.context(answer.json)["ids"] == ["DUP@example.com"])
             #expect(answer.json["category"] as? String == "VALIDATION_ERROR")
-            #expect(answer.json["correlationId"] is String)
+            #expect(answer.json["correlationId"] as? String == answer.header("X-HubSpot-Correlation-Id"))
         }
         #expect(harness.simulator.contacts().isEmpty)
     }

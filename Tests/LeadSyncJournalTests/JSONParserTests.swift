@@ -37,3 +37,10 @@ import Testing
         #expect(try JSONParser.parse(text).text == text)
     }
 }
+
+@Suite struct JSONValueTextTests {
+    @Test func booleansAndIntegersPrintAsJSON() {
+        #expect(JSONValue.object([("created", .bool(true)), ("n", .integer(3))]).text == #"{"created":true,"n":3}"#)
+        #expect(JSONValue.bool(false).text == "false")
+    }
+}

@@ -130,10 +130,13 @@ public final class LoopbackHTTPClient {
     }
 
     private func fill() throws(Failure) {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        let received = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, 65_536, 0) }
+        var received = 0
+        let chunk = [UInt8](unsafeUninitializedCapacity: 65_536) { raw, count in
+            received = recv(fd, raw.baseAddress!, 65_536, 0)
+            count = max(received, 0)
+        }
         if received > 0 {
-            buffer.append(contentsOf: chunk[0..<received])
+            buffer.append(contentsOf: chunk)
             return
         }
         let code = errno
@@ -143,8 +146,9 @@ public final class LoopbackHTTPClient {
         throw code == ECONNRESET ? .reset : .closed
     }
 
-    /// Reads one answer from the connection (also after ``write(_:)``).
-    public func readResponse(headOnly: Bool = false) throws(Failure) -> Response {
+    /// Reads one answer from the connection (also after ``write(_:)``); an interim `100 Continue`
+    /// is skipped unless `interim` asks for it.
+    public func readResponse(headOnly: Bool = false, interim: Bool = false) throws(Failure) -> Response {
         var end: Int?
         while end == nil {
             if buffer.count >= 4 {
@@ -164,7 +168,7 @@ public final class LoopbackHTTPClient {
             headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         var response = Response(status: status, headers: headers, body: [])
-        if status == 100 { return try readResponse(headOnly: headOnly) }
+        if status == 100 { return interim ? response : try readResponse(headOnly: headOnly) }
         let length = headOnly ? 0 : Int(response.header("Content-Length") ?? "0") ?? 0
         while buffer.count < length { try fill() }
         response.body = Array(buffer[0..<length])

@@ -24,36 +24,45 @@ struct JournalBenchmark {
         var journal: [String: [Double]] = [:]
         var fold: [Double] = []
         var status: [Double] = []
-        for _ in 0..<repeats {
-            raw["batched", default: []].append(rate(rows.count) { dir in
-                RawSQLiteAppender(path: dir + "/raw.db", synchronous: synchronous.rawValue)
-                    .append(rows, perTransaction: perTransaction)
-            })
-            var folded = 0.0
-            var statusTime = 0.0
-            journal["batched", default: []].append(rate(rows.count) { dir in
-                let j = try! Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
-                var index = 0
-                while index < rows.count {
-                    try! j.record(rows[index..<min(index + perTransaction, rows.count)].map(\.change))
-                    index += perTransaction
-                }
-                // Outside the timed append: folding into derived state and reading status.
-                folded = seconds { try! j.fold() }
-                statusTime = seconds { _ = try! j.status() }
-            })
-            fold.append(Double(rows.count) / folded)
-            status.append(statusTime)
-            raw["single", default: []].append(rate(singles.count) { dir in
-                RawSQLiteAppender(path: dir + "/raw.db", synchronous: synchronous.rawValue)
-                    .append(singles, perTransaction: 1)
-            })
-            journal["single", default: []].append(rate(singles.count) { dir in
-                let j = try! Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
-                for row in singles {
-                    try! j.record([row.change])
-                }
-            })
+        for round in 0..<repeats {
+            // Alternate which side goes first, so neither always pays for the other's writeback.
+            var runs: [() throws -> Void] = [
+                {
+                    raw["batched", default: []].append(rate(rows.count) { dir in
+                        RawSQLiteAppender(path: dir + "/raw.db", synchronous: synchronous.rawValue)
+                            .append(rows, perTransaction: perTransaction)
+                    })
+                },
+                {
+                    let dir = scratchDirectory()
+                    defer { try? FileManager.default.removeItem(atPath: dir) }
+                    let j = try Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
+                    journal["batched", default: []].append(Double(rows.count) / (try seconds {
+                        var index = 0
+                        while index < rows.count {
+                            try j.record(rows[index..<min(index + perTransaction, rows.count)].map(\.change))
+                            index += perTransaction
+                        }
+                    }))
+                    // Derived state is brought up to date off the append path: measured on its own.
+                    fold.append(Double(rows.count) / (try seconds { try j.fold() }))
+                    status.append(try seconds { _ = try j.status() })
+                },
+                {
+                    raw["single", default: []].append(rate(singles.count) { dir in
+                        RawSQLiteAppender(path: dir + "/raw.db", synchronous: synchronous.rawValue)
+                            .append(singles, perTransaction: 1)
+                    })
+                },
+                {
+                    journal["single", default: []].append(try rate(singles.count) { dir in
+                        let j = try Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
+                        for row in singles { try j.record([row.change]) }
+                    })
+                },
+            ]
+            if round % 2 == 1 { runs = [runs[1], runs[0], runs[3], runs[2]] }
+            for run in runs { try run() }
         }
 
         print("")
@@ -69,13 +78,18 @@ struct JournalBenchmark {
 
     /// Rows per second of `body`, run in a fresh directory (creation of the file included).
     static func rate(_ rows: Int, _ body: (String) throws -> Void) rethrows -> Double {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("journal-bench-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let start = ContinuousClock.now
         try body(dir)
         let elapsed = ContinuousClock.now - start
         return Double(rows) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    static func scratchDirectory() -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("journal-bench-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
     }
 
     static func seconds(_ body: () throws -> Void) rethrows -> Double {

@@ -2,7 +2,7 @@
 ///
 /// The simulator keeps its own JSON code, independent of the HubSpot client's, so a misreading of
 /// HubSpot's wire format cannot hide in both. Numbers keep their text; objects keep key order.
-public enum JSONValue: Sendable, Equatable {
+enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A number as written (`12`, `0.5`, `1e3`).
@@ -11,7 +11,7 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
@@ -24,19 +24,19 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The member named `key` of an object (first occurrence); nil for other values.
-    public subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }
 
-    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
-    public var objectValue: [(String, JSONValue)]? { if case .object(let o) = self { o } else { nil } }
-    public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
-    public var isNull: Bool { if case .null = self { true } else { false } }
+    var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    var objectValue: [(String, JSONValue)]? { if case .object(let o) = self { o } else { nil } }
+    var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
+    var isNull: Bool { if case .null = self { true } else { false } }
 
     /// An integer from a number (or a numeric string, as HubSpot accepts `"after": "10"`).
-    public var intValue: Int? {
+    var intValue: Int? {
         switch self {
         case .number(let text), .string(let text): Int(text)
         default: nil
@@ -55,7 +55,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// Serialises to UTF-8 bytes.
-    public var bytes: [UInt8] {
+    var bytes: [UInt8] {
         var writer = JSONWriter()
         writer.write(self)
         return writer.bytes
@@ -65,12 +65,12 @@ public enum JSONValue: Sendable, Equatable {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(integerLiteral value: Int) { self = .number(String(value)) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
-    public init(nilLiteral: ()) { self = .null }
+    init(stringLiteral value: String) { self = .string(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(integerLiteral value: Int) { self = .number(String(value)) }
+    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
+    init(nilLiteral: ()) { self = .null }
 
     /// A number from an integer.
     static func int<I: BinaryInteger>(_ value: I) -> JSONValue { .number(String(value)) }

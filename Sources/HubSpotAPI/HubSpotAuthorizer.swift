@@ -1,0 +1,31 @@
+public import LeadSyncSupport
+
+/// Supplies the bearer token for API calls and decides what a refused token means.
+///
+/// The engine's token manager implements it for OAuth (refresh ahead of expiry, once for all
+/// waiting requests); ``StaticTokenAuthorizer`` serves private-app tokens and service keys.
+public protocol HubSpotAuthorizer: Sendable {
+    /// The token to send now.
+    func accessToken() async throws -> Secret
+
+    /// HubSpot answered 401 to a request sent with `token`. Returns normally when a new token is
+    /// available and the request should be sent once more; throws (typically the given error,
+    /// classified ``HubSpotError/Classification/needsReconnect``) when not.
+    func tokenRefused(_ token: Secret, error: HubSpotError) async throws
+}
+
+/// A token that never changes: a private-app access token or a service key. A 401 means it was
+/// revoked or rotated, so it never refreshes: the answer is to reconnect.
+public struct StaticTokenAuthorizer: HubSpotAuthorizer {
+    private let token: Secret
+
+    public init(token: Secret) { self.token = token }
+
+    public func accessToken() async throws -> Secret { token }
+
+    public func tokenRefused(_ token: Secret, error: HubSpotError) async throws {
+        var error = error
+        error.classification = .needsReconnect
+        throw error
+    }
+}

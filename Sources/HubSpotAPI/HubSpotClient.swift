@@ -1,0 +1,215 @@
+import Foundation
+public import LeadSyncHTTP
+public import Logging
+
+/// The typed HubSpot client for contacts, properties and account details.
+///
+/// Every call takes its token from the ``HubSpotAuthorizer``; on a 401 it asks the authorizer
+/// once and, when that returns, sends the request again. Successful calls return the value with
+/// the response's rate-limit headers; failures throw ``HubSpotError`` (HubSpot answered) or
+/// ``TransportError`` (no answer). Any 2xx counts as success.
+///
+/// ```swift
+/// let client = HubSpotClient(baseURL: simulator.baseURL, transport: CurlTransport(),
+///                            authorizer: StaticTokenAuthorizer(token: Secret("pat-na1-…")))
+/// let answer = try await client.batchUpsert([UpsertInput(id: "ada@example.com", objectWriteTraceId: "t1",
+///                                                        properties: ["firstname": "Ada"])])
+/// ```
+public struct HubSpotClient: Sendable {
+    let http: HubSpotHTTP
+    private let authorizer: any HubSpotAuthorizer
+
+    public init(
+        baseURL: String, version: HubSpotAPIVersion = .v2026_03, transport: any HTTPTransport,
+        authorizer: any HubSpotAuthorizer, logger: Logger = Logger(label: "leadsync.hubspot")
+    ) {
+        http = HubSpotHTTP(baseURL: baseURL, version: version, transport: transport, logger: logger)
+        self.authorizer = authorizer
+    }
+
+    // MARK: Batches
+
+    /// Creates or updates contacts keyed by `idProperty` (email by default). At most 100 inputs.
+    public func batchUpsert(_ inputs: [UpsertInput]) async throws -> HubSpotResponse<BatchResult> {
+        var json = JSONWriter(capacity: inputs.count * 256)
+        json.raw("{\"inputs\":")
+        json.array(inputs) { json, input in
+            json.raw("{\"id\":"); json.string(input.id)
+            json.raw(",\"idProperty\":"); json.string(input.idProperty)
+            json.raw(",\"objectWriteTraceId\":"); json.string(input.objectWriteTraceId)
+            json.raw(",\"properties\":"); json.stringMap(input.properties)
+            json.raw("}")
+        }
+        json.raw("}")
+        return try await batch("/batch/upsert", json.data, operation: "contacts.batch.upsert")
+    }
+
+    /// Updates contacts by record id. At most 100 inputs.
+    public func batchUpdate(_ inputs: [UpdateInput]) async throws -> HubSpotResponse<BatchResult> {
+        var json = JSONWriter(capacity: inputs.count * 256)
+        json.raw("{\"inputs\":")
+        json.array(inputs) { json, input in
+            json.raw("{\"id\":"); json.string(input.id)
+            json.raw(",\"objectWriteTraceId\":"); json.string(input.objectWriteTraceId)
+            json.raw(",\"properties\":"); json.stringMap(input.properties)
+            json.raw("}")
+        }
+        json.raw("}")
+        return try await batch("/batch/update", json.data, operation: "contacts.batch.update")
+    }
+
+    /// Creates contacts. Not idempotent: prefer ``batchUpsert(_:)`` for anything retried.
+    public func batchCreate(_ inputs: [CreateInput]) async throws -> HubSpotResponse<BatchResult> {
+        var json = JSONWriter(capacity: inputs.count * 256)
+        json.raw("{\"inputs\":")
+        json.array(inputs) { json, input in
+            json.raw("{\"objectWriteTraceId\":"); json.string(input.objectWriteTraceId)
+            json.raw(",\"properties\":"); json.stringMap(input.properties)
+            json.raw(",\"associations\":[]}")
+        }
+        json.raw("}")
+        return try await batch("/batch/create", json.data, operation: "contacts.batch.create")
+    }
+
+    /// Reads contacts by record id, or by `idProperty` (e.g. `email`). Ids not found come back as
+    /// ``BatchResult/errors`` (`OBJECT_NOT_FOUND`, naming them in ``HubSpotError/ids``).
+    public func batchRead(ids: [String], idProperty: String? = nil, properties: [String]) async throws -> HubSpotResponse<BatchResult> {
+        var json = JSONWriter(capacity: ids.count * 40)
+        json.raw("{\"properties\":"); json.stringArray(properties)
+        if let idProperty { json.raw(",\"idProperty\":"); json.string(idProperty) }
+        json.raw(",\"inputs\":")
+        json.array(ids) { json, id in json.raw("{\"id\":"); json.string(id); json.raw("}") }
+        json.raw("}")
+        return try await batch("/batch/read", json.data, operation: "contacts.batch.read")
+    }
+
+    private func batch(_ suffix: String, _ body: Data, operation: String) async throws -> HubSpotResponse<BatchResult> {
+        let response = try await authorized(http.request(.post, http.version.contacts + suffix, json: body), operation: operation)
+        let wire = try http.decode(WireBatchResponse.self, from: response, operation: operation)
+        let correlationId = response.headers["X-HubSpot-Correlation-Id"]
+        let errors = (wire.errors ?? []).map { HubSpotError(batchEntry: $0, status: response.status, correlationId: correlationId) }
+        return http.wrap(BatchResult(results: wire.results ?? [], errors: errors), response)
+    }
+
+    // MARK: Single contacts, list, search
+
+    /// Creates one contact. An email another contact has → 409 with ``HubSpotError/existingId``.
+    public func createContact(properties: [String: String]) async throws -> HubSpotResponse<Contact> {
+        var json = JSONWriter()
+        json.raw("{\"properties\":"); json.stringMap(properties); json.raw(",\"associations\":[]}")
+        let response = try await authorized(http.request(.post, http.version.contacts, json: json.data), operation: "contacts.create")
+        return http.wrap(try http.decode(Contact.self, from: response, operation: "contacts.create"), response)
+    }
+
+    /// Reads one contact by record id, or by `idProperty` (e.g. `email`).
+    public func contact(id: String, idProperty: String? = nil, properties: [String]) async throws -> HubSpotResponse<Contact> {
+        var query = [("properties", properties.joined(separator: ","))]
+        if let idProperty { query.append(("idProperty", idProperty)) }
+        let path = http.version.contacts + "/" + HubSpotHTTP.percentEncode(id)
+        let response = try await authorized(http.request(.get, path, query: query), operation: "contacts.get")
+        return http.wrap(try http.decode(Contact.self, from: response, operation: "contacts.get"), response)
+    }
+
+    /// One page of all contacts in id order; pass the previous page's `nextAfter` for the next.
+    public func listContacts(after: String? = nil, limit: Int = 100, properties: [String]) async throws -> HubSpotResponse<ContactPage> {
+        var query = [("limit", String(limit)), ("properties", properties.joined(separator: ","))]
+        if let after { query.append(("after", after)) }
+        let response = try await authorized(http.request(.get, http.version.contacts, query: query), operation: "contacts.list")
+        let page = try http.decode(WirePage.self, from: response, operation: "contacts.list")
+        return http.wrap(ContactPage(results: page.results, nextAfter: page.paging?.next?.after), response)
+    }
+
+    /// One page of a search. Search has its own limit (5/s) and no rate-limit headers.
+    public func searchContacts(_ search: ContactSearch) async throws -> HubSpotResponse<ContactPage> {
+        var json = JSONWriter()
+        json.raw("{\"filterGroups\":")
+        json.array(search.filterGroups) { json, filters in
+            json.raw("{\"filters\":")
+            json.array(filters) { json, filter in
+                json.raw("{\"propertyName\":"); json.string(filter.propertyName)
+                json.raw(",\"operator\":"); json.string(filter.operator)
+                if let value = filter.value { json.raw(",\"value\":"); json.string(value) }
+                if let high = filter.highValue { json.raw(",\"highValue\":"); json.string(high) }
+                if let values = filter.values { json.raw(",\"values\":"); json.stringArray(values) }
+                json.raw("}")
+            }
+            json.raw("}")
+        }
+        json.raw(",\"sorts\":")
+        json.array(search.sorts) { json, sort in
+            json.raw("{\"propertyName\":"); json.string(sort.propertyName)
+            json.raw(",\"direction\":"); json.string(sort.ascending ? "ASCENDING" : "DESCENDING")
+            json.raw("}")
+        }
+        json.raw(",\"properties\":"); json.stringArray(search.properties)
+        json.raw(",\"limit\":"); json.integer(search.limit)
+        if let after = search.after { json.raw(",\"after\":"); json.string(after) }
+        json.raw("}")
+        let request = http.request(.post, http.version.contacts + "/search", json: json.data)
+        let response = try await authorized(request, operation: "contacts.search")
+        let page = try http.decode(WirePage.self, from: response, operation: "contacts.search")
+        return http.wrap(ContactPage(results: page.results, nextAfter: page.paging?.next?.after, total: page.total), response)
+    }
+
+    // MARK: Properties and account
+
+    /// Every contact property definition.
+    public func contactProperties() async throws -> HubSpotResponse<[PropertyDefinition]> {
+        struct Wire: Decodable { var results: [PropertyDefinition] }
+        let response = try await authorized(http.request(.get, http.version.contactProperties), operation: "properties.list")
+        return http.wrap(try http.decode(Wire.self, from: response, operation: "properties.list").results, response)
+    }
+
+    /// Creates a custom contact property (`groupName` defaults to `contactinformation`).
+    public func createContactProperty(
+        name: String, label: String, type: String, fieldType: String, groupName: String = "contactinformation",
+        options: [PropertyDefinition.Option] = [], hasUniqueValue: Bool = false
+    ) async throws -> HubSpotResponse<PropertyDefinition> {
+        var json = JSONWriter()
+        json.raw("{\"name\":"); json.string(name)
+        json.raw(",\"label\":"); json.string(label)
+        json.raw(",\"type\":"); json.string(type)
+        json.raw(",\"fieldType\":"); json.string(fieldType)
+        json.raw(",\"groupName\":"); json.string(groupName)
+        json.raw(",\"hasUniqueValue\":"); json.raw(hasUniqueValue ? "true" : "false")
+        json.raw(",\"options\":")
+        json.array(Array(options.enumerated())) { json, item in
+            json.raw("{\"label\":"); json.string(item.element.label)
+            json.raw(",\"value\":"); json.string(item.element.value)
+            json.raw(",\"displayOrder\":"); json.integer(item.offset)
+            json.raw("}")
+        }
+        json.raw("}")
+        let request = http.request(.post, http.version.contactProperties, json: json.data)
+        let response = try await authorized(request, operation: "properties.create")
+        return http.wrap(try http.decode(PropertyDefinition.self, from: response, operation: "properties.create"), response)
+    }
+
+    /// The account the token belongs to: portal id and time zone.
+    public func accountDetails() async throws -> HubSpotResponse<AccountDetails> {
+        let response = try await authorized(http.request(.get, http.version.accountDetails), operation: "account.details")
+        return http.wrap(try http.decode(AccountDetails.self, from: response, operation: "account.details"), response)
+    }
+
+    /// Sends with the authorizer's token; on a 401 lets the authorizer refresh (or give up) and
+    /// sends once more.
+    private func authorized(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
+        var attempt = request
+        let token = try await authorizer.accessToken()
+        attempt.headers.replaceOrAdd(name: "Authorization", value: "Bearer " + token.revealed)
+        do {
+            return try await http.send(attempt, operation: operation)
+        } catch let error as HubSpotError where error.status == 401 {
+            try await authorizer.tokenRefused(token, error: error)
+            let fresh = try await authorizer.accessToken()
+            attempt.headers.replaceOrAdd(name: "Authorization", value: "Bearer " + fresh.revealed)
+            do {
+                return try await http.send(attempt, operation: operation)
+            } catch var error as HubSpotError where error.status == 401 {
+                // Refused right after a refresh: the grant itself is dead, never loop.
+                error.classification = .needsReconnect
+                throw error
+            }
+        }
+    }
+}

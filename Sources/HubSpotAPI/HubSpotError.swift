@@ -1,0 +1,122 @@
+/// Everything HubSpot said about one failure: of a whole request (thrown), or of some inputs of a
+/// batch (listed in ``BatchResult/errors``).
+///
+/// ```swift
+/// catch let error as HubSpotError {
+///     switch error.classification {
+///     case .rateLimited(let policy, let window): pacer.slowDown(policy, window)
+///     case .needsReconnect: return .reconnectionRequired
+///     default: …
+///     }
+/// }
+/// ```
+public struct HubSpotError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What the caller should do about it.
+    public enum Classification: Sendable, Hashable {
+        /// A transient failure (423 lock, 5xx, 477 migration): try again, not before `after` when given.
+        case retryLater(after: Duration?)
+        /// A 429. `policy` is HubSpot's `policyName` (`TEN_SECONDLY_ROLLING`, `DAILY`, `SECONDLY`
+        /// for search); `window` is when trying again makes sense (`Retry-After` when sent, the
+        /// policy's window otherwise; nil for `DAILY`, which lasts until the account's midnight).
+        case rateLimited(policy: String, window: Duration?)
+        /// 401 `EXPIRED_AUTHENTICATION`: refresh the access token and send again.
+        case needsTokenRefresh
+        /// The credentials are dead (401 with a static or just-refreshed token, `invalid_grant`,
+        /// `BAD_REFRESH_TOKEN`, `BAD_HUB`): only a new `connect` helps.
+        case needsReconnect
+        /// The token lacks these scopes (403 `MISSING_SCOPES`).
+        case missingScopes([String])
+        /// The client id, secret or redirect URI is wrong (`invalid_client`, `BAD_CLIENT_*`).
+        case badConfiguration
+        /// These records' values or ids were refused (a 207 entry, 404, 409): sending the same
+        /// values again fails again, the rest of the batch is unaffected.
+        case permanentForRecords
+        /// The request itself was refused (400 on its shape, 403, other 4xx): fix the request.
+        case permanentForRequest
+    }
+
+    /// One entry of HubSpot's `errors[]` inside an error, or one item of a "Property values were
+    /// not valid" message.
+    public struct Detail: Sendable, Hashable {
+        public var message: String
+        /// `INVALID_OPTION`, `PROPERTY_DOESNT_EXIST`, `INVALID_DATE`, …
+        public var code: String?
+        public var propertyName: String?
+
+        public init(message: String, code: String? = nil, propertyName: String? = nil) {
+            self.message = message
+            self.code = code
+            self.propertyName = propertyName
+        }
+    }
+
+    /// The HTTP status of the response that carried the error (207 for a batch entry).
+    public var status: Int
+    /// `VALIDATION_ERROR`, `OBJECT_NOT_FOUND`, `CONFLICT`, `EXPIRED_AUTHENTICATION`, … or, for
+    /// 429 bodies without one, `errorType` (`RATE_LIMIT`).
+    public var category: String?
+    public var subCategory: String?
+    public var message: String
+    public var correlationId: String?
+    /// The `objectWriteTraceId`s of the inputs this error concerns.
+    public var traceIds: [String]
+    /// The record ids (or emails) this error concerns (`context.ids`, `context.id`).
+    public var ids: [String]
+    /// The property names this error concerns.
+    public var propertyNames: [String]
+    /// A 429's `policyName`.
+    public var policyName: String?
+    /// The OAuth error code: HubSpot's `status` (`BAD_REFRESH_TOKEN`, `BAD_HUB`) when present,
+    /// else the RFC 6749 `error` (`invalid_grant`).
+    public var oauthError: String?
+    /// For a 409 `CONFLICT` on create: the id of the contact that already has the email.
+    public var existingId: String?
+    /// `Retry-After`, when the response carried one.
+    public var retryAfter: Duration?
+    public var details: [Detail]
+    /// The rate-limit headers of the response that carried the error.
+    public var rateLimit: RateLimitInfo?
+    public var classification: Classification
+
+    public init(
+        status: Int, category: String? = nil, subCategory: String? = nil, message: String,
+        correlationId: String? = nil, traceIds: [String] = [], ids: [String] = [], propertyNames: [String] = [],
+        policyName: String? = nil, oauthError: String? = nil, existingId: String? = nil, retryAfter: Duration? = nil,
+        details: [Detail] = [], rateLimit: RateLimitInfo? = nil, classification: Classification
+    ) {
+        self.status = status
+        self.category = category
+        self.subCategory = subCategory
+        self.message = message
+        self.correlationId = correlationId
+        self.traceIds = traceIds
+        self.ids = ids
+        self.propertyNames = propertyNames
+        self.policyName = policyName
+        self.oauthError = oauthError
+        self.existingId = existingId
+        self.retryAfter = retryAfter
+        self.details = details
+        self.rateLimit = rateLimit
+        self.classification = classification
+    }
+
+    /// A short, label-safe code for metrics and `last_error`: the category, the OAuth error or
+    /// `http_<status>`.
+    public var code: String { category ?? oauthError ?? "http_\(status)" }
+
+    /// True for the daily limit, which lasts until midnight in the account's time zone.
+    public var isDailyLimit: Bool {
+        if case .rateLimited(let policy, _) = classification { return policy == "DAILY" }
+        return false
+    }
+
+    public var description: String {
+        var text = "HubSpot answered \(status)"
+        if let category { text += " \(category)" }
+        if let oauthError { text += " \(oauthError)" }
+        text += ": \(message)"
+        if let correlationId { text += " (correlation id \(correlationId))" }
+        return text
+    }
+}
