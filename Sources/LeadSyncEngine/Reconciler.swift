@@ -2,6 +2,7 @@ import Foundation
 public import LeadSyncJournal
 public import LeadSyncSupport
 public import Logging
+import HubSpotAPI
 import Synchronization
 
 /// The reconciliation loop: drains the journal's pending changes into HubSpot.
@@ -49,7 +50,7 @@ public final class Reconciler: Sendable {
 
     /// What happened, delivered to the loop one at a time.
     enum Event: Sendable {
-        case answered(Int, GatewayAnswer<BatchResponse>)
+        case answered(Int, GatewayAnswer<BatchResult>)
         case wake
         case tokenRefreshed(RequestFailure?)
         case deadline
@@ -199,8 +200,8 @@ public final class Reconciler: Sendable {
                 let delay = retryAfter ?? options.backoff.delay(attempt: attempt, using: &random)
                 attempt += 1
                 do { try await clock.sleep(for: delay) } catch { return .ended(.stopped) }
-            case .refused(let category, let message):
-                return .ended(.gaveUp(lastError: "HubSpot refused the property list: \(category) \(message)"))
+            case .refused(let error):
+                return .ended(.gaveUp(lastError: "HubSpot refused the property list: \(error)"))
             }
         }
     }

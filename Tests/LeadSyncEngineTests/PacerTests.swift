@@ -1,3 +1,4 @@
+import HubSpotAPI
 import Foundation
 import LeadSyncSupport
 import Testing
@@ -54,15 +55,15 @@ import Testing
         open.limit = 100
         var pacer = Pacer(configuration: open, now: start)
         #expect(pacer.concurrency(latency: .milliseconds(150)) == 1, "one request until the limit is known")
-        pacer.observe(RateLimitHeaders(max: 190, intervalMilliseconds: 10_000, remaining: 189), now: start)
+        pacer.observe(RateLimitInfo(max: 190, intervalMilliseconds: 10_000, remaining: 189), now: start)
         #expect(pacer.limit == 190)
         // 19 requests/s × 0.15 s × 1.5 for jitter, rounded up, plus one.
         #expect(pacer.concurrency(latency: .milliseconds(150)) == 6)
 
         var capped = Pacer(configuration: configuration(limit: 10), now: start)
-        capped.observe(RateLimitHeaders(max: 190, intervalMilliseconds: 10_000, remaining: 189), now: start)
+        capped.observe(RateLimitInfo(max: 190, intervalMilliseconds: 10_000, remaining: 189), now: start)
         #expect(capped.limit == 10)
-        capped.observe(RateLimitHeaders(max: 5, intervalMilliseconds: 10_000, remaining: 4), now: start)
+        capped.observe(RateLimitInfo(max: 5, intervalMilliseconds: 10_000, remaining: 4), now: start)
         #expect(capped.limit == 5)
     }
 
@@ -70,7 +71,7 @@ import Testing
         var pacer = Pacer(configuration: configuration(limit: 10), now: start)
         pacer.recordSend(now: start)
         // HubSpot counted 6 requests in the window; one was ours.
-        pacer.observe(RateLimitHeaders(max: 10, intervalMilliseconds: 10_000, remaining: 4), now: start)
+        pacer.observe(RateLimitInfo(max: 10, intervalMilliseconds: 10_000, remaining: 4), now: start)
         var granted = 0
         while pacer.decide(now: start) == .now {
             pacer.recordSend(now: start)
@@ -101,7 +102,7 @@ import Testing
 
     @Test func dailyRemainingCountsTheWholeAccount() {
         var pacer = Pacer(configuration: configuration(limit: 100, daily: 1_000), now: start)
-        pacer.observe(RateLimitHeaders(daily: 1_000, dailyRemaining: 0), now: start)
+        pacer.observe(RateLimitInfo(daily: 1_000, dailyRemaining: 0), now: start)
         guard case .dailyLimitReached = pacer.decide(now: start) else {
             Issue.record("expected the daily limit")
             return

@@ -1,4 +1,5 @@
 import Foundation
+import HubSpotAPI
 import LeadSyncJournal
 import LeadSyncSupport
 import Testing
@@ -13,15 +14,15 @@ import Testing
 
     static let start = Date(timeIntervalSince1970: 1_764_000_000)
 
+    static let definitions = [
+        "email": PropertyDefinition(name: "email", type: "string", fieldType: "text"),
+        "firstname": PropertyDefinition(name: "firstname", type: "string", fieldType: "text"),
+        "company": PropertyDefinition(name: "company", type: "string", fieldType: "text"),
+        "budget": PropertyDefinition(name: "budget", type: "number", fieldType: "number"),
+    ]
+
     static func configuration(pushRules: PushRules = PushRules(), limit: Int = 100) -> Machine.Configuration {
-        var configuration = Machine.Configuration(
-            definitions: [
-                "email": PropertyDefinition(name: "email", type: .string),
-                "firstname": PropertyDefinition(name: "firstname", type: .string),
-                "company": PropertyDefinition(name: "company", type: .string),
-                "budget": PropertyDefinition(name: "budget", type: .number),
-            ],
-            pushRules: pushRules)
+        var configuration = Machine.Configuration(definitions: definitions, pushRules: pushRules)
         configuration.pacer.limit = limit
         configuration.pacer.limitIsCap = true
         configuration.pacer.margin = .zero
@@ -51,7 +52,7 @@ import Testing
         mutating func load(_ leads: [PendingLead], end: Bool = true) -> [Action] {
             machine.windowLoaded(leads, endOfPass: end, now: now)
         }
-        mutating func answer(_ request: OutboundRequest, _ response: BatchResponse, headers: RateLimitHeaders? = nil)
+        mutating func answer(_ request: OutboundRequest, _ response: BatchResult, headers: RateLimitInfo? = nil)
             -> [Action]
         {
             machine.responseReceived(request.id, response, rateLimit: headers, now: now)
@@ -62,12 +63,22 @@ import Testing
     }
 
     /// Every input written, with ids 1000+ in input order (and the email echoed).
-    static func written(_ request: OutboundRequest, ids: [String]? = nil) -> BatchResponse {
-        BatchResponse(
+    static func written(_ request: OutboundRequest, ids: [String]? = nil) -> BatchResult {
+        BatchResult(
             results: request.inputs.enumerated().map { index, input in
                 let id = ids?[index] ?? (request.kind == .updateByID ? input.key : "\(1000 + index)")
-                return BatchResponse.Contact(id: id, traceID: input.traceID, properties: [:])
-            })
+                return Contact(id: id, properties: [:], objectWriteTraceId: input.traceID)
+            },
+            errors: [])
+    }
+
+    /// One entry of a 207's `errors[]`.
+    static func inputError(
+        _ category: String, _ message: String, traceIDs: [String] = [], ids: [String] = [], existingID: String? = nil
+    ) -> HubSpotError {
+        HubSpotError(
+            status: 207, category: category, message: message, traceIds: traceIDs, ids: ids, existingId: existingID,
+            classification: .permanentForRecords)
     }
 
     static func sends(_ actions: [Action]) -> [OutboundRequest] {
@@ -147,9 +158,9 @@ import Testing
                 .first)
         #expect(read.kind == .readByEmail)
         #expect(read.readProperties.contains("email"))
-        let found = BatchResponse(
-            results: [BatchResponse.Contact(id: "77", properties: ["email": "ADA@example.com"])],
-            errors: [BatchResponse.InputError(category: "OBJECT_NOT_FOUND", message: "not found", ids: ["nobody@example.com"])])
+        let found = BatchResult(
+            results: [Contact(id: "77", properties: ["email": "ADA@example.com"])],
+            errors: [Self.inputError("OBJECT_NOT_FOUND", "not found", ids: ["nobody@example.com"])])
         let actions = d.answer(read, found)
         let recorded = Self.outcomes(actions)
         #expect(recorded == [LeadOutcome(lead: "L-1", remoteID: .set("77"), fields: [])])
@@ -182,10 +193,9 @@ import Testing
         #expect(read.readProperties.contains("company"))
         let actions = d.answer(
             read,
-            BatchResponse(results: [
-                BatchResponse.Contact(id: "5", properties: ["company": "Globex"]),
-                BatchResponse.Contact(id: "6", properties: ["company": nil]),
-            ]))
+            BatchResult(
+                results: [Contact(id: "5", properties: ["company": "Globex"]), Contact(id: "6", properties: [:])],
+                errors: []))
         let recorded = Self.outcomes(actions)
         let skipped = recorded.flatMap(\.fields).filter {
             $0.result == .skipped(property: "company", remoteValue: "Globex")
@@ -210,7 +220,7 @@ import Testing
         let read = try #require(Self.sends(actions).first)
         #expect(read.kind == .readByEmail)
         #expect(read.inputs.map(\.key) == ["ada@example.com"])
-        let upsert = try #require(Self.sends(d.answer(read, BatchResponse(results: []))).first)
+        let upsert = try #require(Self.sends(d.answer(read, BatchResult(results: [], errors: []))).first)
         #expect(upsert.kind == .upsertByEmail)
         #expect(upsert.inputs.first?.properties == ["company": "Acme", "email": "ada@example.com"])
     }
@@ -268,11 +278,11 @@ import Testing
             request.inputs.first { $0.key == "\(lead.lowercased().dropFirst(2))@example.com" }!.traceID
         }
         let message = #"Property values were not valid: [{"isValid":false,"message":"nope","error":"INVALID_OPTION","name":"company"}]"#
-        let response = BatchResponse(
-            results: [BatchResponse.Contact(id: "2", traceID: trace("L-B"))],
+        let response = BatchResult(
+            results: [Contact(id: "2", properties: [:], objectWriteTraceId: trace("L-B"))],
             errors: [
-                BatchResponse.InputError(category: "VALIDATION_ERROR", message: message, traceIDs: [trace("L-A")]),
-                BatchResponse.InputError(category: "VALIDATION_ERROR", message: "no property named", traceIDs: [trace("L-C")]),
+                Self.inputError("VALIDATION_ERROR", message, traceIDs: [trace("L-A")]),
+                Self.inputError("VALIDATION_ERROR", "no property named", traceIDs: [trace("L-C")]),
             ])
         let actions = d.answer(request, response)
         let recorded = Dictionary(grouping: Self.outcomes(actions), by: \.lead)
@@ -297,7 +307,12 @@ import Testing
             let actions: [Action]
             if request.inputs.contains(where: { $0.key == "p5@example.com" }) {
                 if request.inputs.count == 1 { refusedAlone.append(request.inputs[0].key) }
-                actions = d.fail(request, .refused(category: "VALIDATION_ERROR", message: "bad batch"))
+                actions = d.fail(
+                    request,
+                    .refused(
+                        HubSpotError(
+                            status: 400, category: "VALIDATION_ERROR", message: "bad batch",
+                            classification: .permanentForRequest)))
             } else {
                 actions = d.answer(request, Self.written(request))
             }
@@ -315,12 +330,11 @@ import Testing
         let upsert = try #require(Self.sends(d.load([Self.lead("L-1", email: "alias@example.com")])).first)
         let actions = d.answer(
             upsert,
-            BatchResponse(
+            BatchResult(
                 results: [],
                 errors: [
-                    BatchResponse.InputError(
-                        category: "CONFLICT", message: "Contact already exists. Existing ID: 4242",
-                        traceIDs: [upsert.inputs[0].traceID])
+                    Self.inputError(
+                        "CONFLICT", "Contact already exists. Existing ID: 4242", traceIDs: [upsert.inputs[0].traceID])
                 ]))
         #expect(Self.outcomes(actions) == [LeadOutcome(lead: "L-1", remoteID: .set("4242"), fields: [])])
         let update = try #require(Self.sends(actions).first)
@@ -334,12 +348,7 @@ import Testing
         let update = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com", remoteID: "9")])).first)
         let actions = d.answer(
             update,
-            BatchResponse(
-                results: [],
-                errors: [
-                    BatchResponse.InputError(
-                        category: "OBJECT_NOT_FOUND", message: Machine.notFoundMessage, ids: ["9"])
-                ]))
+            BatchResult(results: [], errors: [Self.inputError("OBJECT_NOT_FOUND", Machine.notFoundMessage, ids: ["9"])]))
         let outcome = try #require(Self.outcomes(actions).first)
         #expect(outcome.remoteID == .clear)
         #expect(outcome.fields.count == 2)
@@ -411,7 +420,7 @@ import Testing
         _ = d.start()
         let leads = (0..<150).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
         let first = try #require(Self.sends(d.load(leads)).first)
-        _ = d.answer(first, Self.written(first), headers: RateLimitHeaders(max: 100, intervalMilliseconds: 10_000, remaining: 99))
+        _ = d.answer(first, Self.written(first), headers: RateLimitInfo(max: 100, intervalMilliseconds: 10_000, remaining: 99))
         let actions = d.fail(first, .authenticationExpired)
         #expect(actions.isEmpty, "unknown id: nothing")
         var d2 = Driver()
@@ -510,7 +519,7 @@ import Testing
                 let request = inFlight.remove(at: index).request
                 actions = d.answer(
                     request, Self.written(request),
-                    headers: RateLimitHeaders(max: 10, intervalMilliseconds: 10_000, remaining: 5))
+                    headers: RateLimitInfo(max: 10, intervalMilliseconds: 10_000, remaining: 5))
             } else {
                 wakes.removeAll { $0 <= next }
                 actions = d.machine.wake(now: d.now)

@@ -1,3 +1,4 @@
+import HubSpotAPI
 import LeadSyncJournal
 import LeadSyncSupport
 import Testing
@@ -5,12 +6,7 @@ import Testing
 @testable import LeadSyncEngine
 
 @Suite struct RecordBuilderTests {
-    let builder = RecordBuilder(definitions: [
-        "email": PropertyDefinition(name: "email", type: .string),
-        "firstname": PropertyDefinition(name: "firstname", type: .string),
-        "company": PropertyDefinition(name: "company", type: .string),
-        "budget": PropertyDefinition(name: "budget", type: .number),
-    ])
+    let builder = RecordBuilder(definitions: ReconcilerStateMachineTests.definitions)
 
     @Test func emailIsTrimmedAndLowercasedAsKeyAndValue() throws {
         let record = try #require(builder.build(PendingLeadFixture.lead("L-1", email: "  Ada@Example.COM ")).record)

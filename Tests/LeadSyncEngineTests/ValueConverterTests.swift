@@ -1,17 +1,22 @@
+import HubSpotAPI
 import LeadSyncSupport
 import Testing
 
 @testable import LeadSyncEngine
 
 @Suite struct ValueConverterTests {
-    let budget = PropertyDefinition(name: "budget", type: .number)
-    let closeDate = PropertyDefinition(name: "close_date", type: .date)
-    let lastSeen = PropertyDefinition(name: "last_seen", type: .datetime)
-    let booked = PropertyDefinition(name: "meeting_booked", type: .bool)
-    let band = PropertyDefinition(name: "band", type: .enumeration, options: ["small", "large"])
-    let tags = PropertyDefinition(name: "tags", type: .enumeration, options: ["a", "b"], allowsMultipleOptions: true)
-    let company = PropertyDefinition(name: "company", type: .string)
-    let email = PropertyDefinition(name: "email", type: .string)
+    let budget = PropertyDefinition(name: "budget", type: "number", fieldType: "number")
+    let closeDate = PropertyDefinition(name: "close_date", type: "date", fieldType: "date")
+    let lastSeen = PropertyDefinition(name: "last_seen", type: "datetime", fieldType: "date")
+    let booked = PropertyDefinition(name: "meeting_booked", type: "bool", fieldType: "booleancheckbox")
+    let band = PropertyDefinition(
+        name: "band", type: "enumeration", fieldType: "select",
+        options: [.init(label: "Small", value: "small"), .init(label: "Large", value: "large")])
+    let tags = PropertyDefinition(
+        name: "tags", type: "enumeration", fieldType: "checkbox",
+        options: [.init(label: "A", value: "a"), .init(label: "B", value: "b")])
+    let company = PropertyDefinition(name: "company", type: "string", fieldType: "text")
+    let email = PropertyDefinition(name: "email", type: "string", fieldType: "text")
 
     func wire(_ value: FieldValue, _ definition: PropertyDefinition?, _ name: String? = nil) -> String? {
         try? ValueConverter.wireValue(value, for: definition, property: name ?? definition?.name ?? "x").get()
@@ -93,7 +98,7 @@ import Testing
         let missing = refusal(.string("v"), nil, "testproperty")
         #expect(missing?.message.contains(#"Property \"testproperty\" does not exist"#) == true)
         #expect(missing?.message.contains("PROPERTY_DOESNT_EXIST") == true)
-        let created = PropertyDefinition(name: "createdate", type: .datetime, isReadOnly: true)
+        let created = PropertyDefinition(name: "createdate", type: "datetime", fieldType: "date", readOnlyValue: true)
         #expect(refusal(.string("2026-01-01T00:00:00Z"), created)?.message.contains("READ_ONLY_VALUE") == true)
     }
 

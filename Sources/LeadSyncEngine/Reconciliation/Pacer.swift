@@ -1,4 +1,5 @@
 public import Foundation
+public import HubSpotAPI
 
 /// Keeps requests under the account's rolling 10-second limit and its daily limit, and says how
 /// many requests may be in flight to hide latency at that rate.
@@ -98,7 +99,7 @@ public struct Pacer: Sendable {
     }
 
     /// Learns from HubSpot's rate-limit headers on a response received at `now`.
-    public mutating func observe(_ headers: RateLimitHeaders, now: Date) {
+    public mutating func observe(_ headers: RateLimitInfo, now: Date) {
         if let max = headers.max, max > 0 {
             limit = configuration.limitIsCap ? min(configuration.limit, max) : max
             limitKnown = true

@@ -1,4 +1,5 @@
 public import Foundation
+public import HubSpotAPI
 public import LeadSyncJournal
 
 extension Reconciler {
@@ -79,7 +80,7 @@ extension Reconciler {
             var record: LeadRecord
             var stage: Stage
             /// HubSpot's values, when read this cycle (or known empty: no contact has the email).
-            var hubSpot: [String: String?]?
+            var hubSpot: [String: String]?
             /// How many times a response left this item unanswered.
             var unanswered = 0
 
@@ -203,7 +204,7 @@ extension Reconciler {
 
         /// HubSpot answered request `id` with 200, 201 or 207.
         public mutating func responseReceived(
-            _ id: Int, _ response: BatchResponse, rateLimit: RateLimitHeaders?, now: Date
+            _ id: Int, _ response: BatchResult, rateLimit: RateLimitInfo?, now: Date
         ) -> [Action] {
             guard let flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
             if let rateLimit { pacer.observe(rateLimit, now: now) }
@@ -221,7 +222,7 @@ extension Reconciler {
 
         /// Request `id` failed as a whole.
         public mutating func requestFailed(
-            _ id: Int, _ failure: RequestFailure, rateLimit: RateLimitHeaders?, now: Date
+            _ id: Int, _ failure: RequestFailure, rateLimit: RateLimitInfo?, now: Date
         ) -> [Action] {
             guard var flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
             if let rateLimit { pacer.observe(rateLimit, now: now) }
@@ -262,7 +263,7 @@ extension Reconciler {
                 lastError = message
                 stopped = true
                 return [.stop(.missingScopes(scopes, message: message))]
-            case .refused(let category, let message):
+            case .refused(let error):
                 lastProgressAt = now
                 if flight.items.count > 1 {
                     // Split until the bad inputs are isolated; both halves go out at once.
@@ -270,9 +271,7 @@ extension Reconciler {
                     retries.insert(contentsOf: [(left, now), (right, now)], at: 0)
                 } else {
                     busyKeys.subtract(flight.keys)
-                    for item in flight.items.values {
-                        refuse(item, BatchResponse.InputError(category: category, message: message))
-                    }
+                    for item in flight.items.values { refuse(item, error) }
                 }
             }
             return actions + emit() + pump(now: now)
@@ -435,7 +434,7 @@ extension Reconciler {
         /// HubSpot lists the ids merged into a contact here; a read by an old id answers with the new.
         static var mergedIDsProperty: String { "hs_merged_object_ids" }
 
-        private mutating func handleWrite(_ flight: Flight, _ response: BatchResponse) {
+        private mutating func handleWrite(_ flight: Flight, _ response: BatchResult) {
             var open = flight.items
             for contact in response.results {
                 guard let trace = writeTrace(of: contact, in: open, kind: flight.request.kind) else { continue }
@@ -450,7 +449,7 @@ extension Reconciler {
                 finish(record.lead)
             }
             for error in response.errors {
-                var traces = error.traceIDs.filter { open[$0] != nil }
+                var traces = error.traceIds.filter { open[$0] != nil }
                 if traces.isEmpty {
                     traces = open.filter { error.ids.contains($0.value.key) }.map(\.key)
                 }
@@ -473,25 +472,22 @@ extension Reconciler {
         }
 
         /// Which open input a written contact answers: its echoed trace id, else its id or email.
-        private func writeTrace(of contact: BatchResponse.Contact, in open: [String: Item], kind: OutboundRequest.Kind)
-            -> String?
-        {
-            if let trace = contact.traceID, open[trace] != nil { return trace }
-            let email = contact.properties[Mapping.identityProperty].flatMap { $0 }.flatMap(EmailAddress.init)
+        private func writeTrace(of contact: Contact, in open: [String: Item], kind: OutboundRequest.Kind) -> String? {
+            if let trace = contact.objectWriteTraceId, open[trace] != nil { return trace }
+            let email = contact.properties[Mapping.identityProperty].flatMap(EmailAddress.init)
             return open.first { _, item in
                 kind == .updateByID ? item.record.remoteID == contact.id : item.record.email == email && email != nil
             }?.key
         }
 
-        private mutating func handleRead(_ flight: Flight, _ response: BatchResponse) {
+        private mutating func handleRead(_ flight: Flight, _ response: BatchResult) {
             for var item in flight.items.values {
-                let found: BatchResponse.Contact? =
+                let found: Contact? =
                     if let id = item.record.remoteID {
                         response.results.first { $0.id == id || Self.mergedIDs(of: $0).contains(id) }
                     } else {
                         response.results.first { contact in
-                            let email = contact.properties[Mapping.identityProperty].flatMap { $0 }
-                            return email.flatMap(EmailAddress.init) == item.record.email
+                            contact.properties[Mapping.identityProperty].flatMap(EmailAddress.init) == item.record.email
                         }
                     }
                 if let found {
@@ -503,7 +499,9 @@ extension Reconciler {
                 } else if item.record.remoteID != nil {
                     let error =
                         response.errors.first { $0.ids.contains(item.key) }
-                        ?? BatchResponse.InputError(category: "OBJECT_NOT_FOUND", message: Self.notFoundMessage)
+                        ?? HubSpotError(
+                            status: 207, category: "OBJECT_NOT_FOUND", message: Self.notFoundMessage,
+                            ids: [item.key], classification: .permanentForRecords)
                     refuse(item, error)
                     continue
                 } else if configuration.pushRules.create {
@@ -530,17 +528,17 @@ extension Reconciler {
             "Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid."
         }
 
-        private static func mergedIDs(of contact: BatchResponse.Contact) -> [String] {
-            (contact.properties[mergedIDsProperty].flatMap { $0 } ?? "").split(separator: ";").map(String.init)
+        static func mergedIDs(of contact: Contact) -> [String] {
+            (contact.properties[mergedIDsProperty] ?? "").split(separator: ";").map(String.init)
         }
 
         /// HubSpot refused `item` (or its batch, when it was alone in it).
-        private mutating func refuse(_ item: Item, _ error: BatchResponse.InputError) {
+        private mutating func refuse(_ item: Item, _ error: HubSpotError) {
             var item = item
             let lead = item.record.lead
             func reject(_ values: [LeadRecord.Value], remoteID: LeadOutcome.RemoteID = .keep) {
                 let result = LeadOutcome.Field.Result.rejected(
-                    category: error.category, message: error.message, source: .remote)
+                    category: error.category ?? "http_\(error.status)", message: error.message, source: .remote)
                 note(lead, remoteID: remoteID, fields: values.map { $0.outcome(result) })
                 summary.rejected += values.count
             }
@@ -549,7 +547,7 @@ extension Reconciler {
                 // Deleted, archived or GDPR-deleted: forget the id, never recreate on our own.
                 reject(item.record.values, remoteID: .clear)
             case "CONFLICT":
-                guard let existing = Self.existingID(in: error.message) else {
+                guard let existing = error.existingId ?? Self.existingID(in: error.message) else {
                     reject(item.record.values)
                     break
                 }
@@ -564,7 +562,7 @@ extension Reconciler {
                     return
                 }
             default:
-                let named = Set(error.properties + Refusal.propertyNames(inValidationMessage: error.message))
+                let named = Set(error.propertyNames + Refusal.propertyNames(inValidationMessage: error.message))
                 let refused = item.record.values.filter { named.contains($0.property) }
                 let rest = item.record.values.filter { !named.contains($0.property) }
                 if refused.isEmpty || rest.isEmpty {
@@ -596,7 +594,7 @@ extension Reconciler {
             var needsRead = false
             for value in item.record.values {
                 let hubSpot: WriteRuleResolver.HubSpotValue =
-                    item.hubSpot.map { .known($0[value.property].flatMap { $0 }) } ?? .unknown
+                    item.hubSpot.map { .known($0[value.property]) } ?? .unknown
                 switch WriteRuleResolver.decide(rule: value.rule, localIsNull: value.isNull, hubSpot: hubSpot) {
                 case .send:
                     kept.append(value)

@@ -1,3 +1,4 @@
+import HubSpotAPI
 import LeadSyncJournal
 
 /// Turns a lead's pending values (already coalesced by the journal: each field's winning value,

@@ -1,4 +1,5 @@
 import Foundation
+public import HubSpotAPI
 public import LeadSyncSupport
 
 /// Turns a lead field's value into the string HubSpot receives for a property, or refuses it
@@ -21,7 +22,7 @@ public enum ValueConverter {
             return .failure(
                 .invalidProperty(property, code: "PROPERTY_DOESNT_EXIST", message: "Property \"\(property)\" does not exist"))
         }
-        if definition.isReadOnly {
+        if !definition.isWritable {
             return .failure(
                 .invalidProperty(
                     property, code: "READ_ONLY_VALUE",
@@ -31,11 +32,11 @@ public enum ValueConverter {
         if value.isNull { return .success("") }
         let text = value.wireString
         switch definition.type {
-        case .number:
+        case "number":
             if isBool(value) { return .failure(invalidNumber(text, property)) }
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             return isDecimal(trimmed) ? .success(trimmed) : .failure(invalidNumber(text, property))
-        case .bool:
+        case "bool":
             let lowered = text.lowercased()
             guard lowered == "true" || lowered == "false" else {
                 return .failure(
@@ -43,14 +44,14 @@ public enum ValueConverter {
                         property, code: "INVALID_BOOLEAN", message: "\(text) was not a valid boolean (true or false)."))
             }
             return .success(lowered)
-        case .enumeration:
+        case "enumeration":
             return enumerationValue(text, definition)
-        case .date:
+        case "date":
             return dateValue(value, text, property)
-        case .datetime:
+        case "datetime":
             if isBool(value) { return .failure(invalidDatetime(text, property)) }
             return epochMilliseconds(text) != nil ? .success(text) : .failure(invalidDatetime(text, property))
-        case .string, .phoneNumber, .other:
+        default:
             if property == "email" {
                 guard let email = EmailAddress(text) else { return .failure(invalidEmail(text)) }
                 return .success(email.value)
@@ -73,15 +74,16 @@ public enum ValueConverter {
     }
 
     private static func enumerationValue(_ text: String, _ definition: PropertyDefinition) -> Result<String, Refusal> {
+        let allowed = definition.options.map(\.value)
+        // Multi-select (checkbox) values are `;`-separated; a leading `;` appends to the set.
         let chosen: [Substring] =
-            definition.allowsMultipleOptions
+            definition.fieldType == "checkbox"
             ? text.split(separator: ";", omittingEmptySubsequences: true) : [Substring(text)]
-        for option in chosen where !definition.options.contains(String(option)) {
+        for option in chosen where !allowed.contains(String(option)) {
             return .failure(
                 .invalidProperty(
                     definition.name, code: "INVALID_OPTION",
-                    message:
-                        "\(option) was not one of the allowed options: [\(definition.options.joined(separator: ", "))]"))
+                    message: "\(option) was not one of the allowed options: [\(allowed.joined(separator: ", "))]"))
         }
         return .success(text)
     }

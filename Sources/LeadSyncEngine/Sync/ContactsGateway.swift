@@ -1,3 +1,5 @@
+public import HubSpotAPI
+
 /// How the reconciler reaches HubSpot: the batch calls its state machine asks for, HubSpot's
 /// property definitions, and token refresh, each answer already classified for the machine.
 ///
@@ -5,7 +7,7 @@
 /// HubSpot's error shapes out of the reconciler.
 public protocol ContactsGateway: Sendable {
     /// Sends one batch request.
-    func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchResponse>
+    func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchResult>
     /// HubSpot's contact property definitions.
     func propertyDefinitions() async -> GatewayAnswer<[PropertyDefinition]>
     /// Refreshes the access token after a 401 `EXPIRED_AUTHENTICATION`; nil when it worked.
@@ -16,9 +18,9 @@ public protocol ContactsGateway: Sendable {
 /// of the response, when there was one.
 public struct GatewayAnswer<Value: Sendable>: Sendable {
     public var result: Result<Value, RequestFailure>
-    public var rateLimit: RateLimitHeaders?
+    public var rateLimit: RateLimitInfo?
 
-    public init(_ result: Result<Value, RequestFailure>, rateLimit: RateLimitHeaders? = nil) {
+    public init(_ result: Result<Value, RequestFailure>, rateLimit: RateLimitInfo? = nil) {
         self.result = result
         self.rateLimit = rateLimit
     }

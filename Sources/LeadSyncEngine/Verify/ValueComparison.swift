@@ -1,4 +1,5 @@
 import Foundation
+import HubSpotAPI
 import LeadSyncSupport
 
 /// Whether the value HubSpot holds is the value that was sent, allowing for how HubSpot stores
@@ -10,16 +11,16 @@ enum ValueComparison {
         if sent == stored { return true }
         if sent.isEmpty || stored.isEmpty { return false }
         switch definition?.type {
-        case .number?:
+        case "number"?:
             guard let a = Decimal(string: sent), let b = Decimal(string: stored) else { return false }
             return a == b
-        case .date?:
+        case "date"?:
             return instant(sent).map { $0 / 86_400_000 } == instant(stored).map { $0 / 86_400_000 }
-        case .datetime?:
+        case "datetime"?:
             return instant(sent) != nil && instant(sent) == instant(stored)
-        case .bool?:
+        case "bool"?:
             return sent.lowercased() == stored.lowercased()
-        case .enumeration? where definition?.allowsMultipleOptions == true:
+        case "enumeration"? where definition?.fieldType == "checkbox":
             let parts = { (text: String) in Set(text.split(separator: ";").map(String.init)) }
             return parts(sent) == parts(stored)
         default:

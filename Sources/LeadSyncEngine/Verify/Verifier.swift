@@ -1,4 +1,5 @@
 import Foundation
+import HubSpotAPI
 public import LeadSyncJournal
 public import LeadSyncSupport
 
@@ -64,12 +65,11 @@ public struct Verifier: Sendable {
             report.checked += 1
             let contact = response.results.first {
                 $0.id == lead.remoteID
-                    || ($0.properties[Reconciler.StateMachine<SplitMix64>.mergedIDsProperty].flatMap { $0 } ?? "")
-                        .split(separator: ";").contains(Substring(lead.remoteID))
+                    || Reconciler.StateMachine<SplitMix64>.mergedIDs(of: $0).contains(lead.remoteID)
             }
             for (property, expected) in lead.baseValues.sorted(by: { $0.key < $1.key })
             where properties.contains(property) {
-                let actual = contact?.properties[property].flatMap { $0 }
+                let actual = contact?.properties[property]
                 if !ValueComparison.same(sent: expected, stored: actual, definition: definitions[property]) {
                     report.differences.append(
                         VerifyReport.Difference(
