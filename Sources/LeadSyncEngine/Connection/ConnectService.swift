@@ -1,0 +1,156 @@
+import Foundation
+public import HubSpotAPI
+public import LeadSyncHTTP
+public import LeadSyncJournal
+public import LeadSyncSupport
+public import Logging
+
+/// `leadsync connect` in its three forms: a static token, OAuth with a loopback redirect, OAuth
+/// with a pasted code. Each checks the credentials against HubSpot's account details, then stores
+/// the secrets in the credentials file and the rest in the journal's settings.
+public struct ConnectService: Sendable {
+    /// Where and how to reach HubSpot.
+    public struct Endpoint: Sendable {
+        public var apiURL: String
+        public var authURL: String
+        public var version: HubSpotAPIVersion
+
+        public init(apiURL: String, authURL: String, version: HubSpotAPIVersion = .v2026_03) {
+            self.apiURL = apiURL
+            self.authURL = authURL
+            self.version = version
+        }
+    }
+
+    /// What `connect` did, for its report.
+    public struct Outcome: Sendable {
+        /// The portal id, nil when it could not be checked (unreachable, or 403).
+        public var accountId: String?
+        public var timeZone: String?
+        public var tokenKind: StoredCredentials.Kind
+        /// Things the user should know although connecting succeeded.
+        public var warnings: [String]
+    }
+
+    /// The scopes `connect` asks for unless `--scopes` replaces them.
+    public static let defaultScopes = [
+        "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.schemas.contacts.read", "oauth",
+    ]
+
+    let journal: Journal
+    let file: CredentialsFile
+    let endpoint: Endpoint
+    let transport: any HTTPTransport
+    let clock: any WallClock
+    let logger: Logger
+
+    public init(
+        journal: Journal, file: CredentialsFile, endpoint: Endpoint, transport: any HTTPTransport,
+        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.connection")
+    ) {
+        self.journal = journal
+        self.file = file
+        self.endpoint = endpoint
+        self.transport = transport
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// `connect --token`: a private-app token or service key.
+    public func connect(token: Secret, newAccount: Bool = false) async throws -> Outcome {
+        try await store(.staticToken(token), clientId: nil, scopes: [], newAccount: newAccount)
+    }
+
+    /// `connect --code --redirect-uri`: exchanges a code obtained elsewhere (no PKCE).
+    public func connect(clientId: String, clientSecret: Secret, code: Secret, redirectURI: String, newAccount: Bool = false) async throws -> Outcome {
+        let tokens = try await exchange(clientId: clientId, clientSecret: clientSecret, code: code, redirectURI: redirectURI, verifier: nil)
+        let credentials = StoredCredentials.oauth(tokens, clientId: clientId, clientSecret: clientSecret, now: clock.now)
+        return try await store(credentials, clientId: clientId, scopes: tokens.scopes ?? [], newAccount: newAccount)
+    }
+
+    /// `connect --client-id --client-secret`: the authorization-code flow with PKCE (S256) and a
+    /// random `state`, the redirect received on `localhost:port`. `announce` gets the consent URL
+    /// to print; the browser is opened unless `openBrowser` is false.
+    public func connect(
+        clientId: String, clientSecret: Secret, scopes: [String] = ConnectService.defaultScopes, port: Int = 8976,
+        openBrowser: Bool = true, timeout: Duration = .seconds(300), newAccount: Bool = false,
+        announce: @Sendable (String) -> Void
+    ) async throws -> Outcome {
+        var generator = SystemRandomNumberGenerator()
+        let pkce = PKCE(using: &generator)
+        let state = Base64URL.randomToken(using: &generator)
+        let listener = try OAuthLoopbackListener(port: port, state: state)
+        defer { listener.stop() }
+        let url = HubSpotOAuth.authorizeURL(
+            authURL: endpoint.authURL, clientId: clientId, redirectURI: listener.redirectURI, scopes: scopes, state: state,
+            codeChallenge: pkce.challenge)
+        announce(url)
+        if openBrowser { _ = BrowserLauncher.open(url) }
+        let code = try await listener.code(timeout: timeout)
+        let tokens = try await exchange(
+            clientId: clientId, clientSecret: clientSecret, code: code, redirectURI: listener.redirectURI, verifier: Secret(pkce.verifier))
+        let credentials = StoredCredentials.oauth(tokens, clientId: clientId, clientSecret: clientSecret, now: clock.now)
+        return try await store(credentials, clientId: clientId, scopes: tokens.scopes ?? scopes, newAccount: newAccount)
+    }
+
+    private func exchange(clientId: String, clientSecret: Secret, code: Secret, redirectURI: String, verifier: Secret?) async throws -> OAuthTokens {
+        let oauth = HubSpotOAuth(
+            baseURL: endpoint.apiURL, version: endpoint.version, transport: transport, clientId: clientId, clientSecret: clientSecret,
+            logger: logger)
+        do {
+            return try await oauth.exchange(code: code, redirectURI: redirectURI, codeVerifier: verifier)
+        } catch let error as HubSpotError {
+            let kind: ConnectionError.Kind = error.classification == .badConfiguration ? .configuration : .authorizationFailed
+            throw ConnectionError(kind, "HubSpot refused the authorization code: \(error.message) (\(error.code)); nothing was stored")
+        }
+    }
+
+    /// Checks the credentials, then stores them; refused credentials store nothing.
+    private func store(_ credentials: StoredCredentials, clientId: String?, scopes: [String], newAccount: Bool) async throws -> Outcome {
+        var warnings: [String] = []
+        var account: AccountDetails?
+        // A 403 says the account cannot be known; an unreachable HubSpot says nothing new.
+        var accountRefused = false
+        let client = HubSpotClient(
+            baseURL: endpoint.apiURL, version: endpoint.version, transport: transport,
+            authorizer: StaticTokenAuthorizer(token: credentials.accessToken), logger: logger)
+        do {
+            account = try await client.accountDetails().value
+        } catch let error as HubSpotError where error.status == 401 {
+            throw ConnectionError(.refused, "HubSpot refused these credentials (\(error.code)); nothing was stored")
+        } catch let error as HubSpotError where error.status == 403 {
+            accountRefused = true
+            warnings.append("HubSpot would not show the account details (\(error.code)); the account stays unknown and its time zone UTC")
+        } catch let error as HubSpotError {
+            warnings.append("could not check the credentials with HubSpot (\(error.code)); stored unchecked")
+        } catch let error as TransportError {
+            warnings.append("HubSpot could not be reached (\(error.kind.rawValue)); credentials stored unchecked")
+        }
+
+        var settings = try journal.connectionSettings()
+        let accountId = account.map { String($0.portalId) }
+        if let previous = settings.accountId, let accountId, previous != accountId {
+            guard newAccount else {
+                throw ConnectionError(
+                    .configuration,
+                    "these credentials belong to HubSpot account \(accountId), but this journal syncs with account \(previous); pass --new-account to switch and match every lead again")
+            }
+            try journal.forgetRemoteState()
+            warnings.append("switched from account \(previous) to \(accountId): every lead will be matched again by email")
+        }
+        try file.write(credentials)
+        settings.apiURL = endpoint.apiURL
+        settings.authURL = endpoint.authURL
+        settings.tokenKind = credentials.kind
+        settings.clientId = clientId
+        if account != nil || accountRefused {
+            settings.accountId = accountId
+            settings.timeZone = account?.timeZone
+        }
+        settings.scopes = scopes
+        settings.reconnectionRequired = false
+        try journal.saveConnectionSettings(settings)
+        logger.info("connected", metadata: ["hubspot.account": "\(accountId ?? "unknown")", "token.kind": "\(credentials.kind.rawValue)"])
+        return Outcome(accountId: accountId, timeZone: account?.timeZone, tokenKind: credentials.kind, warnings: warnings)
+    }
+}

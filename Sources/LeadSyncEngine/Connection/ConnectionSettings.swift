@@ -1,0 +1,37 @@
+/// What a journal remembers of its connection besides the secrets: where HubSpot is, which
+/// account, and whether access must be reconnected.
+public struct ConnectionSettings: Sendable, Hashable {
+    public var apiURL: String?
+    public var authURL: String?
+    public var tokenKind: StoredCredentials.Kind?
+    public var clientId: String?
+    /// The portal id; nil while unknown (HubSpot unreachable or the check refused with 403).
+    public var accountId: String?
+    /// IANA name; nil means UTC.
+    public var timeZone: String?
+    public var scopes: [String]
+    public var reconnectionRequired: Bool
+
+    public init(
+        apiURL: String? = nil, authURL: String? = nil, tokenKind: StoredCredentials.Kind? = nil, clientId: String? = nil,
+        accountId: String? = nil, timeZone: String? = nil, scopes: [String] = [], reconnectionRequired: Bool = false
+    ) {
+        self.apiURL = apiURL
+        self.authURL = authURL
+        self.tokenKind = tokenKind
+        self.clientId = clientId
+        self.accountId = accountId
+        self.timeZone = timeZone
+        self.scopes = scopes
+        self.reconnectionRequired = reconnectionRequired
+    }
+}
+
+/// Where connection settings live: the journal's settings table in the product, a value in a
+/// test. Never holds a secret.
+public protocol ConnectionSettingsStore: Sendable {
+    func connectionSettings() throws -> ConnectionSettings
+    func saveConnectionSettings(_ settings: ConnectionSettings) throws
+    /// Records that refreshing failed for good (shown by `status`), or that it no longer has.
+    func setReconnectionRequired(_ required: Bool) throws
+}

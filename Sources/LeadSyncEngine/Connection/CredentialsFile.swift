@@ -1,0 +1,90 @@
+public import Foundation
+import LeadSyncSupport
+
+/// The credentials file beside the journal (`<journal>.credentials`, or `LEADSYNC_CREDENTIALS`):
+/// JSON, mode 0600 from the moment it exists whatever the umask, replaced atomically.
+public struct CredentialsFile: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// `LEADSYNC_CREDENTIALS` when set, else `<journal path>.credentials`.
+    public init(journalPath: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        if let override = environment["LEADSYNC_CREDENTIALS"], !override.isEmpty {
+            path = override
+        } else {
+            path = journalPath + ".credentials"
+        }
+    }
+
+    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// The stored credentials, or nil when there is no file.
+    public func read() throws -> StoredCredentials? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let kind = (object["kind"] as? String).flatMap(StoredCredentials.Kind.init(rawValue:)),
+            let access = object["access_token"] as? String
+        else { throw CredentialsFileError(path: path, reason: "is not a leadsync credentials file") }
+        return StoredCredentials(
+            kind: kind, accessToken: Secret(access), refreshToken: (object["refresh_token"] as? String).map(Secret.init),
+            expiresAt: (object["expires_at"] as? String).flatMap(Timestamp.parse).map { Date(timeIntervalSince1970: Double($0) / 1000) },
+            lifetimeSeconds: object["lifetime_seconds"] as? Int, clientId: object["client_id"] as? String,
+            clientSecret: (object["client_secret"] as? String).map(Secret.init))
+    }
+
+    /// Replaces the file atomically: a temporary file created 0600 (`O_EXCL`, then `fchmod` so
+    /// the umask cannot widen it), written, synced, renamed over the old one, directory synced.
+    public func write(_ credentials: StoredCredentials) throws {
+        var object: [String: Any] = ["kind": credentials.kind.rawValue, "access_token": credentials.accessToken.revealed]
+        object["refresh_token"] = credentials.refreshToken?.revealed
+        object["expires_at"] = credentials.expiresAt.map(Timestamp.format)
+        object["lifetime_seconds"] = credentials.lifetimeSeconds
+        object["client_id"] = credentials.clientId
+        object["client_secret"] = credentials.clientSecret?.revealed
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CredentialsFileError(path: temporary, reason: "cannot be created: \(String(cString: strerror(errno)))") }
+        var renamed = false
+        defer { if !renamed { unlink(temporary) } }
+        do {
+            defer { close(fd) }
+            guard fchmod(fd, 0o600) == 0 else { throw CredentialsFileError(path: temporary, reason: "cannot be made private") }
+            try data.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    guard written > 0 else { throw CredentialsFileError(path: temporary, reason: "write failed: \(String(cString: strerror(errno)))") }
+                    offset += written
+                }
+            }
+            guard fsync(fd) == 0 else { throw CredentialsFileError(path: temporary, reason: "fsync failed") }
+        }
+        guard rename(temporary, path) == 0 else {
+            throw CredentialsFileError(path: path, reason: "cannot be replaced: \(String(cString: strerror(errno)))")
+        }
+        renamed = true
+        let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    /// Forgets the credentials; no file is not an error.
+    public func delete() throws {
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw CredentialsFileError(path: path, reason: "cannot be removed: \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// The credentials file could not be read or written.
+public struct CredentialsFileError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "credentials file \(path) \(reason)" }
+}

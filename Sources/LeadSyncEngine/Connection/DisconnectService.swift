@@ -1,0 +1,62 @@
+import HubSpotAPI
+public import LeadSyncHTTP
+public import LeadSyncJournal
+import LeadSyncSupport
+public import Logging
+
+/// `leadsync disconnect`: revokes the refresh token at HubSpot when there is one, then forgets
+/// the local tokens whatever HubSpot said. Mappings, rules and the journal stay.
+public struct DisconnectService: Sendable {
+    /// What happened, for the report.
+    public struct Outcome: Sendable {
+        /// True when HubSpot confirmed the revocation.
+        public var revoked: Bool
+        /// True when there were credentials to forget.
+        public var forgotCredentials: Bool
+        /// Why revoking did not happen or failed, when it did not.
+        public var warning: String?
+    }
+
+    let journal: Journal
+    let file: CredentialsFile
+    let endpoint: ConnectService.Endpoint
+    let transport: any HTTPTransport
+    let logger: Logger
+
+    public init(journal: Journal, file: CredentialsFile, endpoint: ConnectService.Endpoint, transport: any HTTPTransport,
+                logger: Logger = Logger(label: "leadsync.connection")) {
+        self.journal = journal
+        self.file = file
+        self.endpoint = endpoint
+        self.transport = transport
+        self.logger = logger
+    }
+
+    public func disconnect() async throws -> Outcome {
+        let credentials = try file.read()
+        var revoked = false
+        var warning: String?
+        if let credentials, credentials.kind == .oauth, let refreshToken = credentials.refreshToken,
+            let clientId = credentials.clientId, let clientSecret = credentials.clientSecret
+        {
+            let oauth = HubSpotOAuth(
+                baseURL: endpoint.apiURL, version: endpoint.version, transport: transport, clientId: clientId,
+                clientSecret: clientSecret, logger: logger)
+            do {
+                try await oauth.revoke(refreshToken: refreshToken)
+                revoked = true
+            } catch let error as HubSpotError {
+                warning = "HubSpot did not revoke the refresh token (\(error.code)); local tokens forgotten anyway"
+            } catch let error as TransportError {
+                warning = "HubSpot could not be reached to revoke the refresh token (\(error.kind.rawValue)); local tokens forgotten anyway"
+            }
+        }
+        try file.delete()
+        var settings = try journal.connectionSettings()
+        settings.tokenKind = nil
+        settings.reconnectionRequired = false
+        try journal.saveConnectionSettings(settings)
+        logger.info("disconnected", metadata: ["token.revoked": "\(revoked)"])
+        return Outcome(revoked: revoked, forgotCredentials: credentials != nil, warning: warning)
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+public import HubSpotAPI
+import LeadSyncHTTP
+public import LeadSyncSupport
+public import Logging
+
+/// Keeps a valid access token for every request: refreshes ahead of expiry and when HubSpot
+/// answers 401 `EXPIRED_AUTHENTICATION`, with exactly one refresh in flight however many requests
+/// wait for it; saves whatever refresh token comes back; marks the connection
+/// `reconnection_required` when the grant is dead.
+///
+/// A refused token never loops: a 401 on a token that was just refreshed, or on a static token,
+/// means reconnecting. Failures that end in reconnecting throw ``HubSpotError`` classified
+/// `.needsReconnect`, or ``ConnectionError`` `.reconnectionRequired` once that is recorded.
+public actor TokenManager: HubSpotAuthorizer {
+    /// How hard to try the token endpoint when it answers 429 or 5xx or cannot be reached.
+    public struct Configuration: Sendable {
+        /// Default 5 attempts: rides out a 10-second rate window without hammering the endpoint.
+        public var maxRefreshAttempts = 5
+        /// Default 500 ms, doubling per attempt.
+        public var initialBackoff: Duration = .milliseconds(500)
+        /// Default 30 s.
+        public var maxBackoff: Duration = .seconds(30)
+        /// Refresh when less than this much of the token's life remains, at most…
+        public var refreshMargin: Duration = .seconds(300)
+        /// …and at most this fraction of its lifetime (20 %: a 30-minute token refreshes at 6 min).
+        public var refreshFraction = 0.2
+
+        public init() {}
+    }
+
+    private var credentials: StoredCredentials
+    private let file: CredentialsFile?
+    private let settings: any ConnectionSettingsStore
+    private let oauth: HubSpotOAuth?
+    private let clock: any WallClock
+    private let configuration: Configuration
+    private let logger: Logger
+    private var refreshing: Task<Secret, any Error>?
+    /// The access token the latest refresh produced: a 401 on it means the grant is dead.
+    private var freshToken: Secret?
+    private var reconnectionRequired = false
+    /// How many refreshes reached HubSpot's token endpoint successfully.
+    public private(set) var refreshCount = 0
+
+    /// - Parameters:
+    ///   - file: where refreshed credentials are saved; nil keeps them in memory only.
+    ///   - oauth: the token endpoint client; required for OAuth credentials.
+    public init(
+        credentials: StoredCredentials, file: CredentialsFile?, settings: any ConnectionSettingsStore, oauth: HubSpotOAuth?,
+        clock: any WallClock = SystemWallClock(), configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "leadsync.connection")
+    ) {
+        self.credentials = credentials
+        self.file = file
+        self.settings = settings
+        self.oauth = oauth
+        self.clock = clock
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func accessToken() async throws -> Secret {
+        guard !reconnectionRequired else { throw Self.reconnectError }
+        guard credentials.kind == .oauth, refreshDue else { return credentials.accessToken }
+        logger.debug("access token near expiry, refreshing")
+        return try await refresh()
+    }
+
+    public func tokenRefused(_ token: Secret, error: HubSpotError) async throws {
+        guard credentials.kind == .oauth, token != freshToken else {
+            try markReconnectionRequired()
+            var dead = error
+            dead.classification = .needsReconnect
+            throw dead
+        }
+        // Another request already replaced the token: send again with the new one.
+        guard token == credentials.accessToken else { return }
+        logger.debug("access token refused, refreshing", metadata: ["hubspot.error": "\(error.code)"])
+        _ = try await refresh()
+    }
+
+    /// True when the access token is within the refresh margin of its expiry.
+    private var refreshDue: Bool {
+        guard let expiresAt = credentials.expiresAt else { return false }
+        let lifetime = Double(credentials.lifetimeSeconds ?? 1800)
+        let margin = min(Double(configuration.refreshMargin.components.seconds), lifetime * configuration.refreshFraction)
+        return expiresAt.timeIntervalSince(clock.now) <= margin
+    }
+
+    /// Joins the refresh in flight or starts the only one.
+    private func refresh() async throws -> Secret {
+        if let refreshing { return try await refreshing.value }
+        let task = Task { try await self.performRefresh() }
+        refreshing = task
+        defer { refreshing = nil }
+        return try await task.value
+    }
+
+    private func performRefresh() async throws -> Secret {
+        guard let oauth, let refreshToken = credentials.refreshToken else {
+            try markReconnectionRequired()
+            throw Self.reconnectError
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            let retryHint: Duration?
+            do {
+                let tokens = try await oauth.refresh(refreshToken)
+                var updated = credentials
+                updated.accessToken = tokens.accessToken
+                updated.refreshToken = tokens.refreshToken ?? refreshToken
+                updated.expiresAt = clock.now.addingTimeInterval(TimeInterval(tokens.expiresIn))
+                updated.lifetimeSeconds = tokens.expiresIn
+                try file?.write(updated)
+                credentials = updated
+                freshToken = tokens.accessToken
+                refreshCount += 1
+                logger.info("access token refreshed", metadata: ["token.expires_in": "\(tokens.expiresIn)"])
+                return tokens.accessToken
+            } catch let error as HubSpotError {
+                switch error.classification {
+                case .rateLimited(_, let window): retryHint = window
+                case .retryLater(let after): retryHint = after
+                case .needsReconnect:
+                    try markReconnectionRequired()
+                    throw error
+                default: throw error
+                }
+                guard attempt < configuration.maxRefreshAttempts else { throw error }
+            } catch let error as TransportError where error.isTransient {
+                guard attempt < configuration.maxRefreshAttempts else { throw error }
+                retryHint = nil
+            }
+            let backoff = min(configuration.maxBackoff, configuration.initialBackoff * (1 << (attempt - 1)))
+            logger.notice("token endpoint unavailable, retrying", metadata: ["attempt": "\(attempt)"])
+            try await clock.sleep(for: max(backoff, retryHint ?? .zero))
+        }
+    }
+
+    private func markReconnectionRequired() throws {
+        reconnectionRequired = true
+        logger.warning("HubSpot access must be reconnected")
+        try settings.setReconnectionRequired(true)
+    }
+
+    private static let reconnectError = ConnectionError(
+        .reconnectionRequired, "HubSpot no longer accepts the stored credentials; run `leadsync connect` again")
+}

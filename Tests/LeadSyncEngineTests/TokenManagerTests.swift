@@ -1,0 +1,110 @@
+import Foundation
+import HubSpotAPI
+import HubSpotSimulator
+import LeadSyncEngine
+import LeadSyncHTTP
+import LeadSyncJournal
+import LeadSyncSupport
+import LeadSyncTestKit
+import Testing
+
+@Suite("TokenManager against hubspot-sim", .timeLimit(.minutes(1)))
+struct TokenManagerTests {
+    let harness: SimulatorHarness
+    let directory: TemporaryDirectory
+    let journal: Journal
+    let transport = CurlTransport()
+    let redirectURI = "http://localhost:8976/callback"
+
+    init() throws {
+        harness = try SimulatorHarness { $0.accessTokenLifetimeSeconds = 2 }
+        harness.simulator.registerOAuthClient(id: "client-1", secret: "secret-1")
+        directory = try TemporaryDirectory()
+        journal = try Journal(path: directory.path("leadsync.db"))
+    }
+
+    var oauth: HubSpotOAuth {
+        HubSpotOAuth(baseURL: harness.baseURL, transport: transport, clientId: "client-1", clientSecret: Secret("secret-1"))
+    }
+
+    var file: CredentialsFile { CredentialsFile(path: directory.path("leadsync.db.credentials")) }
+
+    /// Connects through the token endpoint as `connect --code` would and returns a manager.
+    func connectedManager() async throws -> (TokenManager, HubSpotClient) {
+        let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
+        let tokens = try await oauth.exchange(code: Secret(code), redirectURI: redirectURI, codeVerifier: nil)
+        let credentials = StoredCredentials.oauth(tokens, clientId: "client-1", clientSecret: Secret("secret-1"), now: harness.clock.now)
+        try file.write(credentials)
+        let manager = TokenManager(credentials: credentials, file: file, settings: journal, oauth: oauth, clock: harness.clock)
+        let client = HubSpotClient(baseURL: harness.baseURL, transport: transport, authorizer: manager)
+        return (manager, client)
+    }
+
+    @Test func fiftyConcurrentRequestsMeetingAnExpiredTokenShareOneRefresh() async throws {
+        let (manager, client) = try await connectedManager()
+        _ = try await client.accountDetails()
+        harness.simulator.expireAccessTokens()
+        let before = try #require(try file.read())
+
+        let succeeded = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<50 { group.addTask { try await client.accountDetails().status } }
+            return try await group.reduce(0) { $0 + ($1 == 200 ? 1 : 0) }
+        }
+        #expect(succeeded == 50)
+        #expect(await manager.refreshCount == 1)
+        let after = try #require(try file.read())
+        #expect(after.accessToken != before.accessToken)
+    }
+
+    @Test func refreshesAheadOfExpiryWithoutA401() async throws {
+        let (manager, client) = try await connectedManager()
+        // A 2-second token refreshes when less than 20 % (0.4 s) of its life remains.
+        harness.clock.advance(seconds: 1.7)
+        _ = try await client.accountDetails()
+        #expect(await manager.refreshCount == 1)
+        _ = try await client.accountDetails()
+        #expect(await manager.refreshCount == 1)
+    }
+
+    @Test func rotatedRefreshTokenIsSaved() async throws {
+        harness.simulator.updateConfiguration { $0.rotateRefreshTokens = true }
+        let (_, client) = try await connectedManager()
+        let before = try #require(try file.read()?.refreshToken)
+        harness.simulator.expireAccessTokens()
+        _ = try await client.accountDetails()
+        let after = try #require(try file.read()?.refreshToken)
+        #expect(after != before)
+    }
+
+    @Test func revokedRefreshTokenRequiresReconnectionAndIsPersisted() async throws {
+        let (manager, client) = try await connectedManager()
+        let refreshToken = try #require(try file.read()?.refreshToken)
+        harness.simulator.revokeRefreshToken(refreshToken.revealed)
+        harness.simulator.expireAccessTokens()
+        let error = await #expect(throws: HubSpotError.self) { try await client.accountDetails() }
+        #expect(error?.classification == .needsReconnect)
+        #expect(try journal.connectionSettings().reconnectionRequired)
+        await #expect(throws: ConnectionError.self) { try await manager.accessToken() }
+        #expect(await manager.refreshCount == 0)
+    }
+
+    @Test func tokenEndpointRateLimitIsRetriedWithBackoff() async throws {
+        let (manager, client) = try await connectedManager()
+        harness.simulator.expireAccessTokens()
+        harness.simulator.injectFault(.status(503), onRequest: 1, path: "/oauth/2026-03/token")
+        let started = harness.clock.now
+        _ = try await client.accountDetails()
+        #expect(await manager.refreshCount == 1)
+        // The manager waited on its (adjustable) clock, not the wall clock.
+        #expect(harness.clock.now > started)
+    }
+
+    @Test func staticTokenRefusedMeansReconnectNeverRefresh() async throws {
+        let manager = TokenManager(
+            credentials: .staticToken(Secret("pat-na1-revoked")), file: file, settings: journal, oauth: nil, clock: harness.clock)
+        let client = HubSpotClient(baseURL: harness.baseURL, transport: transport, authorizer: manager)
+        let error = await #expect(throws: HubSpotError.self) { try await client.accountDetails() }
+        #expect(error?.classification == .needsReconnect)
+        #expect(try journal.connectionSettings().reconnectionRequired)
+    }
+}
