@@ -120,12 +120,20 @@ public final class Reconciler: Sendable {
             var actions = machine.start(now: clock.now)
             if stopRequested.withLock({ $0 }) { actions += machine.stopIssuing(now: clock.now) }
             var iterator = stream.makeAsyncIterator()
+            // Once the sync must end, answers still in flight are recorded first, so the journal
+            // knows what HubSpot took.
+            var ending: SyncReport.Ending?
             while true {
-                if let ending = try await loop.perform(actions, on: &machine, in: &group) {
+                if let reached = try await loop.perform(actions, on: &machine, in: &group), ending == nil {
+                    ending = reached
+                    loop.stopping = true
+                    _ = machine.stopIssuing(now: clock.now)
+                }
+                if let ending, machine.requestsInFlight == 0 {
                     return SyncReport(ending: ending, summary: machine.summary)
                 }
                 guard let event = await iterator.next() else {
-                    return SyncReport(ending: .stopped, summary: machine.summary)
+                    return SyncReport(ending: ending ?? .stopped, summary: machine.summary)
                 }
                 let now = clock.now
                 switch event {

@@ -110,6 +110,8 @@ extension Reconciler {
         public private(set) var pacer: Pacer
         private var random: Random
         public private(set) var summary = DrainSummary()
+        /// Requests sent and not yet answered.
+        public var requestsInFlight: Int { inFlight.count }
         /// The last failure seen, for `status` and `--give-up-after`.
         public private(set) var lastError: String?
 
