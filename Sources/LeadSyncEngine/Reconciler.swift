@@ -223,6 +223,8 @@ public final class Reconciler: Sendable {
         var stopping = false
         var lastRecheck: Date
         var waitingForChanges = false
+        /// The journal's size when the last pass began, to notice appends.
+        var journalEntries: Int64?
 
         init(reconciler: Reconciler, continuation: AsyncStream<Event>.Continuation) {
             self.reconciler = reconciler
@@ -247,6 +249,7 @@ public final class Reconciler: Sendable {
                     if newPass {
                         cursor = 0
                         _ = try await journal.fold()
+                        if options.follow { journalEntries = try await journal.status().journalEntries }
                     }
                     let leads = try await journal.pendingLeads(limit: options.windowSize, after: cursor)
                     cursor = leads.last?.cursor ?? cursor
@@ -297,14 +300,18 @@ public final class Reconciler: Sendable {
             _ machine: inout Reconciler.StateMachine<SplitMix64>, in group: inout ThrowingTaskGroup<Void, any Error>
         ) async throws -> [Reconciler.StateMachine<SplitMix64>.Action] {
             guard waitingForChanges, !stopping else { return [] }
-            let folded = try await journal.fold()
+            // Another process may have folded the new changes already (`status` does), so the
+            // journal's size tells whether anything arrived.
+            _ = try await journal.fold()
+            let entries = try await journal.status().journalEntries
             let now = clock.now
             let recheck = now.timeIntervalSince(lastRecheck) >= options.recheckWaitingInterval.timeInterval
-            guard folded > 0 || recheck else {
+            guard entries != journalEntries || recheck else {
                 schedule(.poll, after: options.pollInterval, in: &group)
                 return []
             }
             if recheck { lastRecheck = now }
+            journalEntries = entries
             waitingForChanges = false
             return machine.start(now: now, recheckWaiting: recheck)
         }
