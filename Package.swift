@@ -88,7 +88,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HubSpotSimulatorTests", dependencies: ["HubSpotSimulator", "LeadSyncTestKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LeadSyncTestKit", "LeadSyncJournal", "LeadSyncSQLite"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["LeadSyncTestKit", "LeadSyncJournal", "LeadSyncSQLite", "HubSpotSimulator", "LeadSyncWorkload"]
+        ),
     ]
 )
 
