@@ -64,14 +64,8 @@ final class DrainHarness: Sendable {
     /// The live contact with this email (primary or secondary).
     func contact(email: String) -> SimContact? { simulator.contact(email: email) }
 
-    /// Every live contact with an email, keyed by it, with the `properties` that have a value.
     func contactsByEmail(properties: Set<String>) -> [String: [String: String]] {
-        var result: [String: [String: String]] = [:]
-        for contact in simulator.contacts() where !contact.archived {
-            guard let email = contact.properties["email"] else { continue }
-            result[email] = contact.properties.filter { properties.contains($0.key) && !$0.value.isEmpty }
-        }
-        return result
+        simulator.contactsByEmail(properties: properties)
     }
 
     /// Archives a contact as a HubSpot user would (batch archive); returns the HTTP status.
