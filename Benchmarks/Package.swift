@@ -27,5 +27,13 @@ let package = Package(
                 .product(name: "LeadSyncWorkload", package: "leadsync"),
             ]
         ),
+        .executableTarget(
+            name: "DrainBenchmark",
+            dependencies: [
+                .product(name: "LeadSync", package: "leadsync"),
+                .product(name: "HubSpotSimulator", package: "leadsync"),
+                .product(name: "LeadSyncWorkload", package: "leadsync"),
+            ]
+        ),
     ]
 )

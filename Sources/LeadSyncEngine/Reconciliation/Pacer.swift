@@ -30,8 +30,9 @@ public struct Pacer: Sendable {
         public var dailyLimit = 250_000
         /// True when the operator gave `--daily-limit`.
         public var dailyLimitIsCap = false
-        /// Default 250 ms: added to the window to absorb latency jitter (costs 2.5% of a 10 s budget).
-        public var margin: Duration = .milliseconds(250)
+        /// Default 150 ms: added to the window so jitter between sending and HubSpot counting a
+        /// request never puts N+1 in its window; costs 1.5% of a 10 s budget.
+        public var margin: Duration = .milliseconds(150)
         /// The account's time zone: the daily count resets at its midnight. Default UTC.
         public var timeZone = TimeZone(identifier: "UTC")!
         /// Default 16: enough to cover 150 ms of latency at 100 requests/s.
