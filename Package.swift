@@ -80,9 +80,18 @@ let package = Package(
         .testTarget(name: "LeadSyncJournalTests", dependencies: ["LeadSyncJournal", "LeadSyncWorkload", "LeadSyncTestKit"]),
         .testTarget(name: "LeadSyncHTTPTests", dependencies: ["LeadSyncHTTP", "LeadSyncHTTPServer", "LeadSyncTestKit"]),
         .testTarget(name: "HubSpotAPITests", dependencies: ["HubSpotAPI", "LeadSyncTestKit"]),
-        .testTarget(name: "LeadSyncEngineTests", dependencies: ["LeadSyncEngine", "LeadSyncTestKit"]),
+        .testTarget(
+            name: "LeadSyncEngineTests",
+            dependencies: [
+                "LeadSyncEngine", "LeadSyncJournal", "HubSpotAPI", "LeadSyncHTTP", "HubSpotSimulator", "LeadSyncWorkload",
+                "LeadSyncTestKit",
+            ]
+        ),
         .testTarget(name: "HubSpotSimulatorTests", dependencies: ["HubSpotSimulator", "LeadSyncTestKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LeadSyncTestKit", "LeadSyncJournal", "LeadSyncSQLite"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["LeadSyncTestKit", "LeadSyncJournal", "LeadSyncSQLite", "HubSpotSimulator", "LeadSyncWorkload"]
+        ),
     ]
 )
 

@@ -28,6 +28,14 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "DrainBenchmark",
+            dependencies: [
+                .product(name: "LeadSync", package: "leadsync"),
+                .product(name: "HubSpotSimulator", package: "leadsync"),
+                .product(name: "LeadSyncWorkload", package: "leadsync"),
+            ]
+        ),
+        .executableTarget(
             name: "PullBenchmark",
             dependencies: [
                 .product(name: "LeadSync", package: "leadsync"),

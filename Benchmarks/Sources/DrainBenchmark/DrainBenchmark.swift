@@ -1,0 +1,238 @@
+import Foundation
+import HubSpotAPI
+import HubSpotSimulator
+import LeadSyncEngine
+import LeadSyncHTTP
+import LeadSyncJournal
+import LeadSyncSupport
+import LeadSyncWorkload
+
+/// Drains of generated lead sets into the in-process simulator, each figure beside baselines
+/// measured in the same run:
+///
+/// - `unthrottled [changes] [leads]`: no limits, no latency. leadsync's drain (input changes
+///   acknowledged per second, contacts per second) against a naive batch-upsert loop (each change
+///   one input, 100 per call, sequential, as HubSpot's client documentation shows) and against
+///   the simulator's own ceiling (pre-encoded 100-contact upserts on 8 connections).
+/// - `paced [limit-per-10s] [latency-ms] [seconds]`: HubSpot's rolling limit and latency; the
+///   share of the request budget used, batch fill and 429s.
+///
+/// Usage: `swift run -c release --package-path Benchmarks DrainBenchmark [all|unthrottled|paced] …`
+@main
+struct DrainBenchmark {
+    static let token = "pat-na1-benchmark"
+
+    static func main() async throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let mode = arguments.first ?? "all"
+        let numbers = arguments.dropFirst().compactMap { Int($0) }
+        if mode == "all" || mode == "unthrottled" {
+            try await unthrottled(
+                changes: numbers.count > 0 ? numbers[0] : 100_000, leads: numbers.count > 1 ? numbers[1] : 10_000)
+        }
+        if mode == "all" || mode == "paced" {
+            try await paced(
+                limit: numbers.count > 0 && mode == "paced" ? numbers[0] : 100,
+                latencyMilliseconds: numbers.count > 1 ? numbers[1] : 150, seconds: numbers.count > 2 ? numbers[2] : 30)
+        }
+    }
+
+    // MARK: Unthrottled
+
+    static func unthrottled(changes count: Int, leads: Int) async throws {
+        print("unthrottled drain: \(count) changes over \(leads) leads, simulator in-process, no limits, no latency")
+        let simulator = start { $0.rateLimit = nil }
+        defer { simulator.stop() }
+        let changes = Array(LeadSetGenerator(WorkloadSpec(leads: leads, changes: count, seed: 1)))
+
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(path: directory + "/journal.db", options: JournalOptions(synchronous: .normal))
+        for start in stride(from: 0, to: changes.count, by: 1_000) {
+            _ = try journal.record(
+                changes[start..<min(start + 1_000, changes.count)].map {
+                    LeadChange(lead: $0.lead, fields: $0.fieldDictionary, atMilliseconds: $0.atMilliseconds)
+                })
+        }
+        _ = try journal.fold()
+
+        var options = SyncOptions()
+        options.pacer.limit = 1_000_000
+        options.pacer.limitIsCap = true
+        options.pacer.dailyLimit = 100_000_000
+        options.seed = 1
+        let transport = CurlTransport()
+        let started = Date()
+        let report = try await Reconciler(journal: journal, gateway: gateway(simulator, transport), options: options).run()
+        let drain = Date().timeIntervalSince(started)
+        guard report.ending == .drained else { fatalError("drain ended with \(report.ending)") }
+
+        simulator.reset()
+        simulator.registerToken(token)
+        let (peerChanges, peerSeconds, peerRequests) = try await naiveLoop(changes, simulator, transport)
+
+        simulator.reset()
+        simulator.registerToken(token)
+        let (ceilingContacts, ceilingSeconds) = try await simulatorCeiling(simulator, transport, requests: 400)
+
+        let ours = Double(count) / drain
+        let peer = Double(peerChanges) / peerSeconds
+        let contacts = Double(report.summary.delivered) / drain
+        let ceiling = Double(ceilingContacts) / ceilingSeconds
+        print(
+            row("leadsync drain", "\(Int(ours)) changes/s", "\(Int(contacts)) contacts/s",
+                "\(report.summary.requests) requests, fill \(percent(report.summary.batchFill))"))
+        print(row("naive upsert loop", "\(Int(peer)) changes/s", "", "\(peerRequests) requests"))
+        print(row("simulator ceiling", "", "\(Int(ceiling)) contacts/s", "pre-encoded upserts, 8 connections"))
+        print(
+            "ratios: leadsync/naive loop = \(String(format: "%.1f", ours / peer))x (changes/s); "
+                + "leadsync contacts/s / simulator ceiling = \(String(format: "%.2f", contacts / ceiling))")
+        print("")
+    }
+
+    /// Each change one input keyed by its lead's email, 100 per call, one call at a time; a new
+    /// call starts when an email repeats (HubSpot refuses duplicate ids in a batch). Changes of
+    /// leads without an email cannot be sent this way and are skipped.
+    static func naiveLoop(_ changes: [GeneratedChange], _ simulator: HubSpotSimulator, _ transport: CurlTransport)
+        async throws -> (changes: Int, seconds: Double, requests: Int)
+    {
+        let client = HubSpotClient(
+            baseURL: simulator.baseURL, transport: transport, authorizer: StaticTokenAuthorizer(token: Secret(token)))
+        let properties = Dictionary(uniqueKeysWithValues: Mapping.defaults.map { ($0.field, $0.property) })
+        var emails: [String: String] = [:]
+        var batch: [UpsertInput] = []
+        var inBatch = Set<String>()
+        var sent = 0
+        var requests = 0
+        let started = Date()
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            _ = try await client.batchUpsert(batch)
+            sent += batch.count
+            requests += 1
+            batch.removeAll(keepingCapacity: true)
+            inBatch.removeAll(keepingCapacity: true)
+        }
+        for change in changes {
+            for field in change.fields where field.name == "email" {
+                emails[change.lead] = field.value.wireString.lowercased()
+            }
+            guard let email = emails[change.lead] else { continue }
+            var values: [String: String] = [:]
+            for field in change.fields {
+                if let property = properties[field.name] { values[property] = field.value.wireString }
+            }
+            values["email"] = nil
+            if inBatch.contains(email) || batch.count == 100 { try await flush() }
+            batch.append(UpsertInput(id: email, objectWriteTraceId: "\(batch.count)", properties: values))
+            inBatch.insert(email)
+        }
+        try await flush()
+        return (sent, Date().timeIntervalSince(started), requests)
+    }
+
+    /// Pre-encoded 100-contact upserts on 8 connections at once: what the simulator and the
+    /// transport can take, with no client work at all.
+    static func simulatorCeiling(_ simulator: HubSpotSimulator, _ transport: CurlTransport, requests: Int)
+        async throws -> (contacts: Int, seconds: Double)
+    {
+        let bodies = (0..<8).map { worker in
+            let inputs = (0..<100).map { index in
+                #"{"id":"w\#(worker)-\#(index)@ceiling.example","idProperty":"email","objectWriteTraceId":"\#(index)","properties":{"firstname":"Ada","company":"Analytical Engines"}}"#
+            }
+            return Data(#"{"inputs":[\#(inputs.joined(separator: ","))]}"#.utf8)
+        }
+        let url = simulator.baseURL + "/crm/objects/2026-03/contacts/batch/upsert"
+        let started = Date()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for _ in 0..<(requests / 8) {
+                        let response = try await transport.send(
+                            HTTPRequest(
+                                method: .post, url: url,
+                                headers: ["Authorization": "Bearer " + token, "Content-Type": "application/json"],
+                                body: bodies[worker]))
+                        precondition(response.status == 200, "ceiling upsert answered \(response.status)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return (requests / 8 * 8 * 100, Date().timeIntervalSince(started))
+    }
+
+    // MARK: Paced
+
+    static func paced(limit: Int, latencyMilliseconds: Int, seconds: Int) async throws {
+        print("paced drain: limit \(limit)/10s, latency \(latencyMilliseconds) ms, \(seconds) s of a backlog larger than that")
+        let simulator = start {
+            $0.rateLimit = .init(max: limit, intervalMilliseconds: 10_000)
+            $0.latencyMilliseconds = latencyMilliseconds
+        }
+        defer { simulator.stop() }
+        let leads = limit * seconds * 20
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(path: directory + "/journal.db", options: JournalOptions(synchronous: .normal))
+        var spec = WorkloadSpec(leads: leads, changes: leads, seed: 2)
+        spec.noEmailShare = 0
+        let changes = Array(LeadSetGenerator(spec))
+        for start in stride(from: 0, to: changes.count, by: 1_000) {
+            _ = try journal.record(
+                changes[start..<min(start + 1_000, changes.count)].map {
+                    LeadChange(lead: $0.lead, fields: $0.fieldDictionary, atMilliseconds: $0.atMilliseconds)
+                })
+        }
+        _ = try journal.fold()
+
+        var options = SyncOptions()
+        options.pacer.limit = limit
+        options.pacer.limitIsCap = true
+        options.maximumDuration = .seconds(seconds)
+        options.seed = 2
+        let report = try await Reconciler(journal: journal, gateway: gateway(simulator, CurlTransport()), options: options)
+            .run()
+        let elapsed = report.summary.elapsedSeconds
+        let budget = Double(limit) * elapsed / 10
+        let counters = simulator.counters()
+        print(
+            row("leadsync drain", "\(report.summary.requests) requests in \(String(format: "%.1f", elapsed)) s",
+                "budget used \(percent(Double(report.summary.requests) / budget))",
+                "fill \(percent(report.summary.batchFill)), 429s \(counters.rateLimited), most in any 10 s: \(counters.maxRequestsInTenSeconds)"
+            ))
+        print("")
+    }
+
+    // MARK: Helpers
+
+    static func start(_ configure: (inout SimulatorConfiguration) -> Void) -> HubSpotSimulator {
+        var configuration = SimulatorConfiguration()
+        configuration.dailyLimit = nil
+        configuration.searchPerSecond = nil
+        configure(&configuration)
+        let simulator = HubSpotSimulator(configuration: configuration)
+        simulator.registerToken(token)
+        _ = try! simulator.start()
+        return simulator
+    }
+
+    static func gateway(_ simulator: HubSpotSimulator, _ transport: CurlTransport) -> HubSpotGateway {
+        HubSpotGateway(
+            client: HubSpotClient(
+                baseURL: simulator.baseURL, transport: transport, authorizer: StaticTokenAuthorizer(token: Secret(token))))
+    }
+
+    static func scratchDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "leadsync-drain-benchmark-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func row(_ columns: String...) -> String {
+        zip(columns, [22, 26, 30, 0]).map { text, width in text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+            .joined()
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+}

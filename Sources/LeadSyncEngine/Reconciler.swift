@@ -1,0 +1,336 @@
+import Foundation
+public import LeadSyncJournal
+public import LeadSyncSupport
+public import Logging
+import HubSpotAPI
+import Synchronization
+
+/// The reconciliation loop: drains the journal's pending changes into HubSpot.
+///
+/// Its decisions live in ``StateMachine`` (pure, tested without I/O); this shell performs the
+/// actions the machine returns: it reads the journal in bounded windows, sends batches
+/// concurrently (the machine's pacer decides how many and when), records outcomes before acting
+/// on the next event, and runs timers for backoff and pacing, so a stalled queue never waits for
+/// a new local write to wake up.
+///
+/// Crash safety: outcomes are recorded only after HubSpot answered, in one transaction per
+/// answer, so a kill at any moment leaves at most the batches in flight to be sent again (batch
+/// upsert and update by id are idempotent), and the journal only marks the exact value sent.
+///
+/// ```swift
+/// let reconciler = Reconciler(journal: journal, gateway: gateway, options: options)
+/// let report = try await reconciler.run { summary in print(summary.delivered) }
+/// ```
+public final class Reconciler: Sendable {
+    public let journal: Journal
+    public let gateway: any ContactsGateway
+    public let options: SyncOptions
+    let clock: any WallClock
+    let logger: Logger
+    /// Where the running loop listens; nil outside ``run(progress:)``.
+    private let events: Mutex<AsyncStream<Event>.Continuation?> = Mutex(nil)
+    private let stopRequested = Mutex(false)
+
+    public init(
+        journal: Journal, gateway: any ContactsGateway, options: SyncOptions = SyncOptions(),
+        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.sync")
+    ) {
+        self.journal = journal
+        self.gateway = gateway
+        self.options = options
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Asks a running sync to stop: no new batch starts, batches in flight are finished.
+    public func requestStop() {
+        stopRequested.withLock { $0 = true }
+        _ = events.withLock { $0?.yield(.stop) }
+    }
+
+    /// What happened, delivered to the loop one at a time.
+    enum Event: Sendable {
+        case answered(Int, GatewayAnswer<BatchResult>)
+        case wake
+        case tokenRefreshed(RequestFailure?)
+        case deadline
+        case stop
+        case poll
+        case probe
+    }
+
+    /// Runs the sync until it drains (`--once`), is stopped, or cannot go on. `progress` is
+    /// called after every answer with the running totals.
+    public func run(progress: (@Sendable (DrainSummary) -> Void)? = nil) async throws -> SyncReport {
+        let started = clock.now
+        var report = try await drain(progress: progress)
+        report.summary.elapsedSeconds = clock.now.timeIntervalSince(started)
+        if report.ending == .drained || report.ending == .stopped {
+            try await journal.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
+        } else {
+            try await journal.setSettings([.lastError: describe(report.ending)])
+        }
+        return report
+    }
+
+    private func describe(_ ending: SyncReport.Ending) -> String {
+        switch ending {
+        case .drained, .stopped: ""
+        case .deadlineReached: "stopped by --max-seconds with changes left"
+        case .reconnectionRequired(let message): "HubSpot access must be reconnected: \(message)"
+        case .dailyLimit(let resetAt): "HubSpot daily limit reached; it resets at \(Timestamp.format(resetAt))"
+        case .gaveUp(let lastError): "gave up: no request succeeded; last error: \(lastError)"
+        case .missingScopes(let scopes, let message):
+            "HubSpot refused: missing scope \(scopes.joined(separator: ", ")) (\(message))"
+        }
+    }
+
+    private func drain(progress: (@Sendable (DrainSummary) -> Void)?) async throws -> SyncReport {
+        _ = try await journal.fold()
+        let pushRules = try await journal.pushRules()
+        var configuration = Reconciler.StateMachine<SplitMix64>.Configuration(definitions: [:], pushRules: pushRules)
+        configuration.pacer = options.pacer
+        configuration.backoff = options.backoff
+        configuration.giveUpAfter = options.follow ? nil : options.giveUpAfter
+        configuration.refillBelow = max(options.windowSize * 4 / 5, BatchPlanner.maximumInputs)
+        guard pushRules.update else { return SyncReport(ending: .drained, summary: DrainSummary()) }
+
+        switch await propertyDefinitions() {
+        case .fetched(let definitions):
+            configuration.definitions = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { $1 })
+        case .ended(let ending):
+            return SyncReport(ending: ending, summary: DrainSummary())
+        }
+        var machine = Reconciler.StateMachine(
+            configuration: configuration, random: SplitMix64(seed: options.seed), now: clock.now)
+        machine.recordExternalRequest(now: clock.now)
+
+        let (stream, continuation) = AsyncStream<Event>.makeStream()
+        events.withLock { $0 = continuation }
+        defer {
+            events.withLock { $0 = nil }
+            continuation.finish()
+        }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            defer { group.cancelAll() }
+            var loop = Loop(reconciler: self, continuation: continuation)
+            if let limit = options.maximumDuration {
+                loop.schedule(.deadline, after: limit, in: &group)
+            }
+            var actions = machine.start(now: clock.now)
+            if stopRequested.withLock({ $0 }) { actions += machine.stopIssuing(now: clock.now) }
+            var iterator = stream.makeAsyncIterator()
+            // Once the sync must end, answers still in flight are recorded first, so the journal
+            // knows what HubSpot took.
+            var ending: SyncReport.Ending?
+            while true {
+                if let reached = try await loop.perform(actions, on: &machine, in: &group), ending == nil {
+                    ending = reached
+                    loop.stopping = true
+                    _ = machine.stopIssuing(now: clock.now)
+                }
+                if let ending, machine.requestsInFlight == 0 {
+                    return SyncReport(ending: ending, summary: machine.summary)
+                }
+                guard let event = await iterator.next() else {
+                    return SyncReport(ending: ending ?? .stopped, summary: machine.summary)
+                }
+                let now = clock.now
+                switch event {
+                case .answered(let id, let answer):
+                    switch answer.result {
+                    case .success(let response):
+                        actions = machine.responseReceived(id, response, rateLimit: answer.rateLimit, now: now)
+                    case .failure(let failure):
+                        logger.debug(
+                            "request failed", metadata: ["request.id": "\(id)", "failure": "\(failure)"])
+                        actions = machine.requestFailed(id, failure, rateLimit: answer.rateLimit, now: now)
+                    }
+                    progress?(machine.summary)
+                case .wake:
+                    loop.timerDue = nil
+                    actions = machine.wake(now: now)
+                case .tokenRefreshed(nil):
+                    actions = machine.tokenRefreshed(now: now)
+                case .tokenRefreshed(.reconnectionRequired(let message)?):
+                    actions = [.pause(.reconnectionRequired(message))]
+                case .tokenRefreshed(let failure?):
+                    // The refresh itself failed transiently: the held requests go again, meet
+                    // the 401 again and ask for another refresh, paced by their own backoff.
+                    logger.debug("token refresh failed", metadata: ["failure": "\(failure)"])
+                    actions = machine.tokenRefreshed(now: now)
+                case .deadline, .stop:
+                    if loop.waitingForChanges { return SyncReport(ending: .stopped, summary: machine.summary) }
+                    loop.stopping = true
+                    actions = machine.stopIssuing(now: now)
+                case .poll:
+                    actions = try await loop.pollForChanges(&machine, in: &group)
+                case .probe:
+                    actions = loop.probe(&machine)
+                }
+            }
+        }
+    }
+
+    private enum Definitions {
+        case fetched([PropertyDefinition])
+        case ended(SyncReport.Ending)
+    }
+
+    /// HubSpot's property definitions, retried like any request until `--give-up-after`.
+    private func propertyDefinitions() async -> Definitions {
+        var random = SplitMix64(seed: options.seed)
+        let started = clock.now
+        var attempt = 0
+        while true {
+            let answer = await gateway.propertyDefinitions()
+            let failure: RequestFailure
+            switch answer.result {
+            case .success(let definitions): return .fetched(definitions)
+            case .failure(let error): failure = error
+            }
+            switch failure {
+            case .reconnectionRequired(let message): return .ended(.reconnectionRequired(message))
+            case .missingScopes(let scopes, let message): return .ended(.missingScopes(scopes, message: message))
+            case .rateLimited(daily: true, _):
+                return .ended(.dailyLimit(resetAt: Pacer.nextMidnight(after: clock.now, in: options.pacer.timeZone)))
+            case .authenticationExpired:
+                if let refusal = await gateway.refreshToken() {
+                    return .ended(.reconnectionRequired("\(refusal)"))
+                }
+                continue
+            case .rateLimited(daily: false, let retryAfter), .transient(_, let retryAfter):
+                if let giveUp = options.giveUpAfter, !options.follow,
+                    clock.now.timeIntervalSince(started) >= giveUp.timeInterval
+                {
+                    return .ended(.gaveUp(lastError: "\(failure)"))
+                }
+                let delay = retryAfter ?? options.backoff.delay(attempt: attempt, using: &random)
+                attempt += 1
+                do { try await clock.sleep(for: delay) } catch { return .ended(.stopped) }
+            case .refused(let error):
+                return .ended(.gaveUp(lastError: "HubSpot refused the property list: \(error)"))
+            }
+        }
+    }
+
+    /// The loop's own state: timers, the journal cursor, follow-mode bookkeeping.
+    struct Loop {
+        let reconciler: Reconciler
+        let continuation: AsyncStream<Event>.Continuation
+        var cursor: Int64 = 0
+        var timerDue: Date?
+        var stopping = false
+        var lastRecheck: Date
+        var waitingForChanges = false
+        /// The journal's size when the last pass began, to notice appends.
+        var journalEntries: Int64?
+
+        init(reconciler: Reconciler, continuation: AsyncStream<Event>.Continuation) {
+            self.reconciler = reconciler
+            self.continuation = continuation
+            self.lastRecheck = reconciler.clock.now
+        }
+
+        var options: SyncOptions { reconciler.options }
+        var journal: Journal { reconciler.journal }
+        var clock: any WallClock { reconciler.clock }
+
+        /// Performs `actions` (and those they lead to) in order; returns an ending when the sync
+        /// must return.
+        mutating func perform(
+            _ actions: [Reconciler.StateMachine<SplitMix64>.Action],
+            on machine: inout Reconciler.StateMachine<SplitMix64>, in group: inout ThrowingTaskGroup<Void, any Error>
+        ) async throws -> SyncReport.Ending? {
+            var queue = actions[...]
+            while let action = queue.popFirst() {
+                switch action {
+                case .loadWindow(let newPass):
+                    if newPass {
+                        cursor = 0
+                        _ = try await journal.fold()
+                        if options.follow { journalEntries = try await journal.status().journalEntries }
+                    }
+                    let leads = try await journal.pendingLeads(limit: options.windowSize, after: cursor)
+                    cursor = leads.last?.cursor ?? cursor
+                    queue += machine.windowLoaded(leads, endOfPass: leads.count < options.windowSize, now: clock.now)
+                case .send(let request):
+                    let gateway = reconciler.gateway
+                    let continuation = continuation
+                    group.addTask {
+                        let answer = await gateway.send(request)
+                        continuation.yield(.answered(request.id, answer))
+                    }
+                case .record(let outcomes, let marks):
+                    try await journal.recordSyncStep(outcomes: outcomes, marks: marks, at: clock.now)
+                case .refreshToken:
+                    let gateway = reconciler.gateway
+                    let continuation = continuation
+                    group.addTask { continuation.yield(.tokenRefreshed(await gateway.refreshToken())) }
+                case .wake(let at):
+                    if let due = timerDue, due <= at { continue }
+                    timerDue = at
+                    schedule(.wake, after: .interval(max(0, at.timeIntervalSince(clock.now))), in: &group)
+                case .pause(.reconnectionRequired(let message)):
+                    reconciler.logger.warning("HubSpot access must be reconnected", metadata: ["reason": "\(message)"])
+                    guard options.follow, !stopping else { return .reconnectionRequired(message) }
+                    schedule(.probe, after: options.probeInterval, in: &group)
+                case .pause(.dailyLimit(let resetAt)):
+                    guard options.follow, !stopping else { return .dailyLimit(resetAt: resetAt) }
+                    let untilReset = Duration.interval(max(0, resetAt.timeIntervalSince(clock.now)))
+                    schedule(.probe, after: min(untilReset, options.probeInterval), in: &group)
+                case .stop(.gaveUp(let lastError)):
+                    return .gaveUp(lastError: lastError)
+                case .stop(.missingScopes(let scopes, let message)):
+                    return .missingScopes(scopes, message: message)
+                case .finished(let sendableLeft):
+                    guard options.follow else { return stopping && sendableLeft ? .deadlineReached : .drained }
+                    if stopping { return .stopped }
+                    try await journal.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
+                    waitingForChanges = true
+                    schedule(.poll, after: options.pollInterval, in: &group)
+                }
+            }
+            return nil
+        }
+
+        /// Follow mode, drained: starts a new pass when changes arrived (or unmatched leads are
+        /// due for a re-check), else looks again later.
+        mutating func pollForChanges(
+            _ machine: inout Reconciler.StateMachine<SplitMix64>, in group: inout ThrowingTaskGroup<Void, any Error>
+        ) async throws -> [Reconciler.StateMachine<SplitMix64>.Action] {
+            guard waitingForChanges, !stopping else { return [] }
+            // Another process may have folded the new changes already (`status` does), so the
+            // journal's size tells whether anything arrived.
+            _ = try await journal.fold()
+            let entries = try await journal.status().journalEntries
+            let now = clock.now
+            let recheck = now.timeIntervalSince(lastRecheck) >= options.recheckWaitingInterval.timeInterval
+            guard entries != journalEntries || recheck else {
+                schedule(.poll, after: options.pollInterval, in: &group)
+                return []
+            }
+            if recheck { lastRecheck = now }
+            journalEntries = entries
+            waitingForChanges = false
+            return machine.start(now: now, recheckWaiting: recheck)
+        }
+
+        /// Follow mode, paused: try again (a new connection, or the daily reset).
+        mutating func probe(_ machine: inout Reconciler.StateMachine<SplitMix64>)
+            -> [Reconciler.StateMachine<SplitMix64>.Action]
+        {
+            guard !stopping else { return machine.stopIssuing(now: clock.now) }
+            return machine.connectionRestored(now: clock.now)
+        }
+
+        func schedule(_ event: Event, after delay: Duration, in group: inout ThrowingTaskGroup<Void, any Error>) {
+            let clock = clock
+            let continuation = continuation
+            group.addTask {
+                try? await clock.sleep(for: delay)
+                continuation.yield(event)
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import LeadSyncJournal
+
+/// One lead's record for one cycle: each pending mapped property's value, converted and checked,
+/// plus how the lead is identified at HubSpot.
+struct LeadRecord: Sendable, Hashable {
+    /// One property's value on its way to HubSpot.
+    struct Value: Sendable, Hashable {
+        var field: String
+        var property: String
+        var rule: Mapping.WriteRule
+        /// The string HubSpot receives (`""` for a null).
+        var wire: String
+        var isNull: Bool
+        /// The change the value came from: outcomes name it, so an older value never marks a
+        /// newer one done.
+        var seq: Int64
+        var at: Int64
+
+        func outcome(_ result: LeadOutcome.Field.Result) -> LeadOutcome.Field {
+            LeadOutcome.Field(field: field, seq: seq, result: result)
+        }
+    }
+
+    var lead: String
+    /// The HubSpot contact id: updates go by it whenever it is known, even after an email change.
+    var remoteID: String?
+    /// The usable, normalised email; the upsert and read key when there is no id.
+    var email: EmailAddress?
+    /// Sorted by property name, so bodies and tests are deterministic.
+    var values: [Value]
+    /// The lead's highest pending sequence number when the record was built: a lead left waiting
+    /// is not looked at again in the same run until a newer change arrives.
+    var pendingThrough: Int64
+    /// What an earlier sync found (unmatched, awaiting identity); cleared once the lead is sent.
+    var mark: LeadMark
+
+    /// The keys no other record may share in one batch or in two batches in flight.
+    var keys: [String] {
+        var keys = ["lead:" + lead]
+        if let remoteID { keys.append("id:" + remoteID) }
+        if let email { keys.append("email:" + email.value) }
+        return keys
+    }
+
+    /// The newest change the record carries, so records of leads sharing a contact go out in
+    /// (`at`, append) order.
+    var newest: (Int64, Int64) {
+        values.map { ($0.at, $0.seq) }.max { $0 < $1 } ?? (0, 0)
+    }
+}

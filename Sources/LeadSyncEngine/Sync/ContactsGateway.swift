@@ -1,0 +1,27 @@
+public import HubSpotAPI
+
+/// How the reconciler reaches HubSpot: the batch calls its state machine asks for, HubSpot's
+/// property definitions, and token refresh, each answer already classified for the machine.
+///
+/// ``HubSpotGateway`` is the implementation over `HubSpotClient`; the seam keeps HTTP and
+/// HubSpot's error shapes out of the reconciler.
+public protocol ContactsGateway: Sendable {
+    /// Sends one batch request.
+    func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchResult>
+    /// HubSpot's contact property definitions.
+    func propertyDefinitions() async -> GatewayAnswer<[PropertyDefinition]>
+    /// Refreshes the access token after a 401 `EXPIRED_AUTHENTICATION`; nil when it worked.
+    func refreshToken() async -> RequestFailure?
+}
+
+/// One answer from HubSpot: the value, or why the request failed; with the rate-limit headers
+/// of the response, when there was one.
+public struct GatewayAnswer<Value: Sendable>: Sendable {
+    public var result: Result<Value, RequestFailure>
+    public var rateLimit: RateLimitInfo?
+
+    public init(_ result: Result<Value, RequestFailure>, rateLimit: RateLimitInfo? = nil) {
+        self.result = result
+        self.rateLimit = rateLimit
+    }
+}

@@ -1,0 +1,73 @@
+public import HubSpotAPI
+import LeadSyncHTTP
+
+/// The reconciler's way to HubSpot: ``OutboundRequest``s sent with `HubSpotClient`, answers and
+/// failures classified as the state machine acts on them.
+///
+/// ```swift
+/// let gateway = HubSpotGateway(client: HubSpotClient(baseURL: url, transport: CurlTransport(), authorizer: authorizer))
+/// let reconciler = Reconciler(journal: journal, gateway: gateway)
+/// ```
+public struct HubSpotGateway: ContactsGateway {
+    public let client: HubSpotClient
+
+    public init(client: HubSpotClient) {
+        self.client = client
+    }
+
+    public func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchResult> {
+        await answer {
+            switch request.kind {
+            case .upsertByEmail:
+                try await client.batchUpsert(
+                    request.inputs.map {
+                        UpsertInput(
+                            id: $0.key, idProperty: "email", objectWriteTraceId: $0.traceID, properties: $0.properties)
+                    })
+            case .updateByID:
+                try await client.batchUpdate(
+                    request.inputs.map {
+                        UpdateInput(id: $0.key, objectWriteTraceId: $0.traceID, properties: $0.properties)
+                    })
+            case .readByEmail:
+                try await client.batchRead(
+                    ids: request.inputs.map(\.key), idProperty: "email", properties: request.readProperties)
+            case .readByID:
+                try await client.batchRead(ids: request.inputs.map(\.key), properties: request.readProperties)
+            }
+        }
+    }
+
+    public func propertyDefinitions() async -> GatewayAnswer<[PropertyDefinition]> {
+        await answer { try await client.contactProperties() }
+    }
+
+    /// The client refreshes through its authorizer on every 401 by itself; by the time a 401
+    /// reaches the reconciler, the next request's token is already the fresh one.
+    public func refreshToken() async -> RequestFailure? { nil }
+
+    private func answer<Value>(_ call: () async throws -> HubSpotResponse<Value>) async -> GatewayAnswer<Value> {
+        do {
+            let response = try await call()
+            return GatewayAnswer(.success(response.value), rateLimit: response.rateLimit)
+        } catch let error as HubSpotError {
+            return GatewayAnswer(.failure(Self.failure(error)), rateLimit: error.rateLimit)
+        } catch let error as TransportError {
+            return GatewayAnswer(.failure(.transient("\(error)", retryAfter: nil)))
+        } catch {
+            return GatewayAnswer(.failure(.transient("\(error)", retryAfter: nil)))
+        }
+    }
+
+    /// How the reconciler acts on what HubSpot said.
+    static func failure(_ error: HubSpotError) -> RequestFailure {
+        switch error.classification {
+        case .retryLater(let after): .transient("HubSpot answered \(error.status) (\(error.code))", retryAfter: after)
+        case .rateLimited(let policy, let window): .rateLimited(daily: policy == "DAILY", retryAfter: window)
+        case .needsTokenRefresh: .authenticationExpired
+        case .needsReconnect, .badConfiguration: .reconnectionRequired(error.message)
+        case .missingScopes(let scopes): .missingScopes(scopes, message: error.message)
+        case .permanentForRecords, .permanentForRequest: .refused(error)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import HubSpotAPI
+public import LeadSyncJournal
+public import LeadSyncSupport
+
+/// Reads back the contacts of delivered leads and reports every mapped property whose HubSpot
+/// value differs from the last value the journal knows it delivered (`leadsync verify`).
+///
+/// ```swift
+/// let report = try await Verifier(journal: journal, gateway: gateway, properties: mapped).run(sample: 100)
+/// ```
+public struct Verifier: Sendable {
+    public let journal: Journal
+    public let gateway: any ContactsGateway
+    /// The mapped properties: only these are compared.
+    public let properties: Set<String>
+    public var pacer: Pacer.Configuration
+    let clock: any WallClock
+
+    public init(
+        journal: Journal, gateway: any ContactsGateway, properties: Set<String>,
+        pacer: Pacer.Configuration = Pacer.Configuration(), clock: any WallClock = SystemWallClock()
+    ) {
+        self.journal = journal
+        self.gateway = gateway
+        self.properties = properties
+        self.pacer = pacer
+        self.clock = clock
+    }
+
+    /// Checks `sample` linked leads chosen at random, or every linked lead when nil.
+    public func run(sample: Int?) async throws -> VerifyReport {
+        var pacer = Pacer(configuration: pacer, now: clock.now)
+        let definitions = try await answer(&pacer) { await gateway.propertyDefinitions() }
+        let byName = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { $1 })
+        var report = VerifyReport()
+        var cursor: Int64 = 0
+        while true {
+            let leads: [LinkedLead]
+            if let sample {
+                leads = cursor == 0 ? try await journal.linkedLeadsSample(sample) : []
+                cursor = 1
+            } else {
+                leads = try await journal.linkedLeads(limit: BatchPlanner.maximumInputs, after: cursor)
+                cursor = leads.last?.cursor ?? cursor
+            }
+            if leads.isEmpty { return report }
+            for chunk in stride(from: 0, to: leads.count, by: BatchPlanner.maximumInputs) {
+                let batch = Array(leads[chunk..<min(chunk + BatchPlanner.maximumInputs, leads.count)])
+                try await check(batch, byName, &report, &pacer)
+            }
+        }
+    }
+
+    private func check(
+        _ leads: [LinkedLead], _ definitions: [String: PropertyDefinition], _ report: inout VerifyReport,
+        _ pacer: inout Pacer
+    ) async throws {
+        let request = OutboundRequest(
+            id: 0, kind: .readByID,
+            inputs: leads.map { OutboundRequest.Input(key: $0.remoteID, traceID: $0.lead, properties: [:]) },
+            readProperties: (properties + [Reconciler.StateMachine<SplitMix64>.mergedIDsProperty]).sorted())
+        let response = try await answer(&pacer) { await gateway.send(request) }
+        for lead in leads {
+            report.checked += 1
+            let contact = response.results.first {
+                $0.id == lead.remoteID
+                    || Reconciler.StateMachine<SplitMix64>.mergedIDs(of: $0).contains(lead.remoteID)
+            }
+            for (property, expected) in lead.baseValues.sorted(by: { $0.key < $1.key })
+            where properties.contains(property) {
+                let actual = contact?.properties[property]
+                if !ValueComparison.same(sent: expected, stored: actual, definition: definitions[property]) {
+                    report.differences.append(
+                        VerifyReport.Difference(
+                            lead: lead.lead, hubSpotID: lead.remoteID, property: property, expected: expected,
+                            actual: actual))
+                }
+            }
+        }
+    }
+
+    /// Sends `request` when the pacer allows, retrying rate limits and transient failures a few
+    /// times; any other failure ends the verification with its reason.
+    private func answer<Value>(
+        _ pacer: inout Pacer, _ request: () async -> GatewayAnswer<Value>
+    ) async throws -> Value {
+        var attempt = 0
+        var random = SplitMix64(seed: UInt64(clock.now.timeIntervalSince1970 * 1000))
+        while true {
+            switch pacer.decide(now: clock.now) {
+            case .now:
+                pacer.recordSend(now: clock.now)
+                let answer = await request()
+                if let headers = answer.rateLimit { pacer.observe(headers, now: clock.now) }
+                switch answer.result {
+                case .success(let value):
+                    return value
+                case .failure(.rateLimited(daily: false, let retryAfter)) where attempt < 5:
+                    pacer.rateLimited(retryAfter: retryAfter, now: clock.now)
+                case .failure(.transient(_, let retryAfter)) where attempt < 5:
+                    try await clock.sleep(for: retryAfter ?? Backoff().delay(attempt: attempt, using: &random))
+                case .failure(.authenticationExpired) where attempt < 5:
+                    if let failure = await gateway.refreshToken() { throw failure }
+                case .failure(let failure):
+                    throw failure
+                }
+                attempt += 1
+            case .at(let date):
+                try await clock.sleep(for: .interval(max(0, date.timeIntervalSince(clock.now))))
+            case .dailyLimitReached:
+                throw RequestFailure.rateLimited(daily: true, retryAfter: nil)
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import LeadSyncJournal
+
+/// `leadsync rejected list|retry`: the values HubSpot (or local validation with HubSpot's rules)
+/// refused for good, and making them pending again after a fix.
+struct RejectedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rejected", abstract: "List refused values, or make them pending again.",
+        subcommands: [RejectedListCommand.self, RejectedRetryCommand.self])
+}
+
+struct RejectedListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the values HubSpot refused, with its category and message.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    func run() throws {
+        let entries = try global.openJournal().rejectedEntries()
+        if json {
+            Output.json(.array(entries.map(\.json)))
+            return
+        }
+        if entries.isEmpty { Output.note("nothing rejected") }
+        for entry in entries {
+            let fields = entry.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(JSONValue($0.value).text)" }
+            Output.data(
+                "#\(entry.id) \(entry.lead) [\(entry.source.rawValue)] \(entry.category): \(entry.message)  "
+                    + fields.joined(separator: " "))
+        }
+    }
+}
+
+struct RejectedRetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Make refused values pending again (each field's current value, checked again at the next sync).")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Retry every rejected entry.") var all = false
+    @Argument(help: "Ids of the entries to retry (see `rejected list`).") var ids: [String] = []
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    func validate() throws {
+        guard all != !ids.isEmpty else {
+            throw ValidationError("give either --all or the ids of the entries to retry")
+        }
+    }
+
+    func run() throws {
+        let retried: Int
+        do {
+            retried = try global.openJournal().retryRejected(ids: all ? nil : ids)
+        } catch let error as JournalError where error.code == .unknownRejectedEntry {
+            throw CommandError(.failure, error.message)
+        }
+        if json {
+            Output.json(.object([("retried", .integer(Int64(retried)))]))
+        } else {
+            Output.note("\(retried) rejected \(retried == 1 ? "entry is" : "entries are") pending again")
+        }
+    }
+}

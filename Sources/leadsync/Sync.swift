@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import HubSpotAPI
+import LeadSyncEngine
+import LeadSyncHTTP
+import LeadSyncJournal
+import LeadSyncSupport
+import Synchronization
+
+/// `leadsync sync --once | --follow`: drain the journal into HubSpot.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Push pending lead changes to HubSpot, once or continuously.",
+        discussion: """
+            --once pushes everything sendable and exits: 0 when nothing sendable is left, 3 when \
+            HubSpot access must be (re)connected, 4 at the daily limit, 5 when --max-seconds ran out \
+            with changes left, 1 when nothing succeeded for --give-up-after (or a scope is missing). \
+            --follow keeps pushing new changes until SIGINT or SIGTERM. One sync runs per journal.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Push everything sendable, then exit.") var once = false
+    @Flag(help: "Keep running, pushing new changes as they arrive.") var follow = false
+    @Option(name: .customLong("max-seconds"), help: "Start no new batch after N seconds (exit 5 if changes are left).")
+    var maxSeconds: Double?
+    @Option(
+        name: .customLong("give-up-after"),
+        help: "Exit 1 when no request has succeeded for this long (e.g. 90s, 5m, 1h). Default 5m.")
+    var giveUpAfter: DurationText = DurationText(seconds: 300)
+    @Flag(help: "Print the summary as one JSON document on stdout.") var json = false
+
+    func validate() throws {
+        guard once != follow else { throw ValidationError("give exactly one of --once and --follow") }
+        if let maxSeconds, maxSeconds <= 0 { throw ValidationError("--max-seconds must be positive") }
+    }
+
+    func run() async throws {
+        let journal = try global.openJournal()
+        let lock: SyncLock
+        do {
+            lock = try SyncLock(journalPath: journal.path)
+        } catch let error as SyncError {
+            throw CommandError(.failure, error.message)
+        }
+        defer { lock.release() }
+        let access: HubSpotAccess
+        do {
+            access = try HubSpotAccess.open(
+                journal: journal, journalPath: journal.path, apiURL: try global.hubspotBaseURL(journal: journal),
+                version: try global.hubspotAPIVersion(), transport: CurlTransport())
+        } catch let error as ConnectionError {
+            throw CommandError(.notConnected, error.message)
+        }
+
+        var options = SyncOptions()
+        options.follow = follow
+        options.maximumDuration = maxSeconds.map { .milliseconds(Int64($0 * 1000)) }
+        options.giveUpAfter = .milliseconds(Int64(giveUpAfter.seconds * 1000))
+        options.pacer = try global.pacerConfiguration(journal: journal)
+        let reconciler = Reconciler(
+            journal: journal, gateway: HubSpotGateway(client: access.client), options: options)
+
+        let signals = SignalRelay([SIGINT, SIGTERM]) { reconciler.requestStop() }
+        defer { signals.cancel() }
+        let progress = ProgressReporter(total: try await journal.status().pendingLeads)
+        let report = try await reconciler.run { summary in progress.update(summary) }
+        progress.finish()
+        print(report)
+        switch report.ending {
+        case .drained, .stopped: return
+        case .deadlineReached:
+            throw CommandError(.timeLimit, "stopped by --max-seconds; changes are left (run sync again)")
+        case .reconnectionRequired(let message):
+            throw CommandError(.notConnected, "HubSpot access must be reconnected (\(message)); run `leadsync connect`")
+        case .dailyLimit(let resetAt):
+            throw CommandError(
+                .dailyLimit, "HubSpot's daily request limit is spent; it resets at \(Timestamp.format(resetAt))")
+        case .gaveUp(let lastError):
+            throw CommandError(.failure, "no request succeeded for \(giveUpAfter.text); last error: \(lastError)")
+        case .missingScopes(let scopes, let message):
+            throw CommandError(
+                .failure, "HubSpot refused: the token lacks the scope \(scopes.joined(separator: ", ")) (\(message))")
+        }
+    }
+
+    private func print(_ report: SyncReport) {
+        let summary = report.summary
+        if json {
+            Output.json(
+                .object([
+                    ("delivered", .integer(Int64(summary.delivered))),
+                    ("delivered_values", .integer(Int64(summary.deliveredValues))),
+                    ("rejected", .integer(Int64(summary.rejected))),
+                    ("skipped", .integer(Int64(summary.skipped))),
+                    ("awaiting_identity", .integer(Int64(summary.awaitingIdentity))),
+                    ("unmatched", .integer(Int64(summary.unmatched))),
+                    ("requests", .integer(Int64(summary.requests))),
+                    ("rate_limited", .integer(Int64(summary.rateLimited))),
+                    ("batch_fill", .number(String(format: "%.3f", summary.batchFill))),
+                    ("elapsed_seconds", .number(String(format: "%.3f", summary.elapsedSeconds))),
+                ]))
+        } else {
+            Output.note(summary.text)
+        }
+    }
+}
+
+extension DrainSummary {
+    /// The summary a person reads after a drain.
+    var text: String {
+        """
+        delivered \(delivered) records (\(deliveredValues) values), rejected \(rejected) values, \
+        skipped \(skipped), awaiting identity \(awaitingIdentity), unmatched \(unmatched); \
+        \(requests) requests, \(rateLimited) 429s, batch fill \(Int((batchFill * 100).rounded()))%, \
+        \(String(format: "%.1f", elapsedSeconds)) s
+        """
+    }
+}
+
+/// A duration as a user writes it: `90`, `90s`, `5m`, `1h`.
+struct DurationText: ExpressibleByArgument {
+    var seconds: Double
+    var text: String
+
+    init(seconds: Double) {
+        self.seconds = seconds
+        self.text = "\(Int(seconds))s"
+    }
+
+    init?(argument: String) {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        let unit = argument.last.flatMap { units[$0] }
+        guard let number = Double(unit == nil ? argument : String(argument.dropLast())), number > 0 else { return nil }
+        seconds = number * (unit ?? 1)
+        text = argument
+    }
+}
+
+/// Runs `handler` on SIGINT/SIGTERM instead of dying, so a sync stops cleanly.
+final class SignalRelay {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ signals: [Int32], handler: @escaping @Sendable () -> Void) {
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}
+
+/// The progress line on a terminal's stderr, redrawn at most five times a second; silent when
+/// stderr is not a terminal.
+final class ProgressReporter: Sendable {
+    private let line: ProgressLine
+    private let started = Date()
+    private let state = Mutex<(lastDraw: Date, drawn: Bool)>((.distantPast, false))
+    private let enabled = isatty(STDERR_FILENO) != 0
+
+    init(total: Int64) {
+        line = ProgressLine(total: Int(total))
+    }
+
+    func update(_ summary: DrainSummary) {
+        guard enabled else { return }
+        let now = Date()
+        let due = state.withLock { state in
+            guard now.timeIntervalSince(state.lastDraw) >= 0.2 else { return false }
+            state = (now, true)
+            return true
+        }
+        guard due else { return }
+        let text = line.render(summary, elapsedSeconds: now.timeIntervalSince(started))
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+    }
+
+    func finish() {
+        if state.withLock({ $0.drawn }) { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+extension GlobalOptions {
+    /// The pacer's limits: `--rate-limit` and `--daily-limit` as caps when given, the account's
+    /// time zone (recorded at `connect`) for the daily reset.
+    func pacerConfiguration(journal: Journal) throws -> Pacer.Configuration {
+        var configuration = Pacer.Configuration()
+        if let limit = try resolvedRateLimit() {
+            configuration.limit = limit
+            configuration.limitIsCap = true
+        }
+        if let daily = try resolvedDailyLimit() {
+            configuration.dailyLimit = daily
+            configuration.dailyLimitIsCap = true
+        }
+        if let name = try journal.setting(.timeZone), let zone = TimeZone(identifier: name) {
+            configuration.timeZone = zone
+        }
+        return configuration
+    }
+}

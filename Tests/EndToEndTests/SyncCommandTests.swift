@@ -1,0 +1,158 @@
+import Foundation
+import HubSpotSimulator
+import LeadSyncJournal
+import LeadSyncSupport
+import LeadSyncTestKit
+import LeadSyncWorkload
+import Testing
+
+/// `leadsync sync` as a user runs it: the built executable against the simulator (in this test
+/// process, on a loopback port), each exit code of cli-contract.md.
+@Suite(.timeLimit(.minutes(1))) struct SyncCommandTests {
+    /// The CLI on its own journal, and a simulator it reaches with a static token.
+    struct Fixture {
+        let cli: LeadsyncCLI
+        let simulator: HubSpotSimulator
+        let token = "pat-na1-sync-e2e"
+
+        init(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
+            cli = try LeadsyncCLI()
+            var configuration = SimulatorConfiguration()
+            configuration.rateLimit = nil
+            configuration.dailyLimit = nil
+            configure(&configuration)
+            simulator = HubSpotSimulator(configuration: configuration)
+            simulator.registerToken(token)
+            _ = try simulator.start()
+        }
+
+        var environment: [String: String] {
+            ["LEADSYNC_TOKEN": token, "LEADSYNC_HUBSPOT_URL": simulator.baseURL]
+        }
+
+        /// Ingests `changes` through `leadsync ingest`.
+        func ingest(_ changes: [GeneratedChange]) throws {
+            let lines = changes.map(\.ndjsonLine).joined(separator: "\n") + "\n"
+            let result = try cli.run(["ingest"], stdin: Data(lines.utf8))
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+
+        func sync(_ arguments: String..., environment extra: [String: String] = [:]) throws -> ProcessResult {
+            try cli.run(["sync"] + arguments, environment: environment.merging(extra) { _, new in new })
+        }
+
+        func startFollow() throws -> RunningProcess {
+            try cli.executable.start(
+                ["sync", "--follow"],
+                environment: environment.merging(["LEADSYNC_DB": cli.db, "LEADSYNC_SYNCHRONOUS": "normal"]) { _, new in new })
+        }
+    }
+
+    @Test func syncOnceDrainsAndPrintsItsSummary() throws {
+        let fixture = try Fixture()
+        defer { fixture.simulator.stop() }
+        let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 200, changes: 600, seed: 8)))
+        try fixture.ingest(changes)
+        let result = try fixture.sync("--once", "--json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let expected = ExpectedContacts(changes, mappings: Dictionary(uniqueKeysWithValues: Mapping.defaults.map { ($0.field, $0.property) }))
+        #expect(summary["delivered"] as? Int == expected.contacts.count)
+        #expect(summary["rate_limited"] as? Int == 0)
+        #expect(fixture.simulator.contacts().count == expected.contacts.count)
+        let (_, status) = try fixture.cli.json("status")
+        let fields = try #require(status as? [String: Any])
+        #expect(fields["last_sync_at"] is String)
+        #expect(fields["pending_leads"] as? Int == fields["awaiting_identity"] as? Int)
+    }
+
+    @Test func withoutCredentialsItExitsThree() throws {
+        let fixture = try Fixture()
+        defer { fixture.simulator.stop() }
+        let result = try fixture.cli.run(["sync", "--once"], environment: ["LEADSYNC_HUBSPOT_URL": fixture.simulator.baseURL])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("leadsync connect"))
+    }
+
+    @Test func aRevokedTokenExitsThreeAndKeepsEverythingPending() throws {
+        let fixture = try Fixture()
+        defer { fixture.simulator.stop() }
+        try fixture.ingest(Array(LeadSetGenerator(WorkloadSpec(leads: 10, changes: 10, seed: 1))))
+        fixture.simulator.revokeToken(fixture.token)
+        let result = try fixture.sync("--once")
+        #expect(result.status == 3, "\(result.stderr)")
+        let (_, status) = try fixture.cli.json("status")
+        #expect((status as? [String: Any])?["pending_leads"] as? Int == 10)
+    }
+
+    @Test func theDailyLimitExitsFour() throws {
+        let fixture = try Fixture { $0.dailyLimit = 1 }
+        defer { fixture.simulator.stop() }
+        try fixture.ingest(Array(LeadSetGenerator(WorkloadSpec(leads: 10, changes: 10, seed: 1))))
+        let result = try fixture.sync("--once")
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.stderr.contains("daily"))
+    }
+
+    @Test func maxSecondsExitsFiveWithChangesLeft() throws {
+        let fixture = try Fixture { $0.rateLimit = .init(max: 2, intervalMilliseconds: 10_000) }
+        defer { fixture.simulator.stop() }
+        try fixture.ingest(Array(LeadSetGenerator(WorkloadSpec(leads: 500, changes: 500, seed: 1))))
+        let result = try fixture.sync("--once", "--max-seconds", "1", "--rate-limit", "2/10s")
+        #expect(result.status == 5, "\(result.stderr)")
+        #expect(fixture.simulator.counters().rateLimited == 0)
+    }
+
+    @Test func givingUpExitsOneNamingTheLastError() throws {
+        let fixture = try Fixture()
+        defer { fixture.simulator.stop() }
+        fixture.simulator.injectFault(.status(503), onRequest: 2, persistent: true)
+        try fixture.ingest(Array(LeadSetGenerator(WorkloadSpec(leads: 10, changes: 10, seed: 1))))
+        let result = try fixture.sync("--once", "--give-up-after", "1s")
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("503"))
+    }
+
+    @Test func aSecondSyncExitsOneNamingTheHolder() throws {
+        let fixture = try Fixture()
+        defer { fixture.simulator.stop() }
+        try fixture.ingest(Array(LeadSetGenerator(WorkloadSpec(leads: 10, changes: 10, seed: 1))))
+        let follower = try fixture.startFollow()
+        defer {
+            follower.kill()
+            follower.wait()
+        }
+        // The follower holds the lock once it has drained what is there.
+        try waitUntil { fixture.simulator.contacts().count >= 9 }
+        let second = try fixture.sync("--once")
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("process \(follower.pid)"), "\(second.stderr)")
+    }
+
+    @Test func followPushesNewChangesAndStopsCleanlyOnSIGTERM() throws {
+        let fixture = try Fixture()
+        defer { fixture.simulator.stop() }
+        let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 100, changes: 300, seed: 2)))
+        try fixture.ingest(Array(changes.prefix(150)))
+        let follower = try fixture.startFollow()
+        try waitUntil { fixture.simulator.counters().recordsReceived > 0 }
+        try fixture.ingest(Array(changes.dropFirst(150)))
+        let expected = ExpectedContacts(changes, mappings: Dictionary(uniqueKeysWithValues: Mapping.defaults.map { ($0.field, $0.property) }))
+        try waitUntil {
+            fixture.simulator.contacts().count == expected.contacts.count
+                && (try? fixture.cli.json("status").1 as? [String: Any])?["pending_leads"] as? Int
+                    == 100 - expected.contacts.count
+        }
+        kill(follower.pid, SIGTERM)
+        #expect(follower.wait() == 0)
+    }
+
+    /// Polls `condition` every 50 ms for up to 20 seconds.
+    func waitUntil(_ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(20)
+        while try !condition() {
+            guard Date() < deadline else { throw CancellationError() }
+            usleep(50_000)
+        }
+    }
+}

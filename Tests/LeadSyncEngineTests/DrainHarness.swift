@@ -1,0 +1,82 @@
+import Foundation
+import HubSpotAPI
+import HubSpotSimulator
+import LeadSyncEngine
+import LeadSyncHTTP
+import LeadSyncJournal
+import LeadSyncSupport
+import LeadSyncTestKit
+import LeadSyncWorkload
+
+/// A real journal in a temporary directory, the simulator in-process on a loopback port, and a
+/// reconciler talking to it over real HTTP: what a drain test starts from.
+final class DrainHarness: Sendable {
+    let directory: TemporaryDirectory
+    let journal: Journal
+    let simulator: HubSpotSimulator
+    let token = "pat-na1-drain-harness"
+    let transport = CurlTransport()
+
+    init(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
+        directory = try TemporaryDirectory(prefix: "leadsync-drain")
+        journal = try Journal(path: directory.path("journal.db"))
+        var configuration = SimulatorConfiguration()
+        configuration.rateLimit = nil
+        configuration.dailyLimit = nil
+        configure(&configuration)
+        simulator = HubSpotSimulator(configuration: configuration)
+        simulator.registerToken(token)
+        _ = try simulator.start()
+    }
+
+    deinit { simulator.stop() }
+
+    var gateway: HubSpotGateway {
+        HubSpotGateway(
+            client: HubSpotClient(
+                baseURL: simulator.baseURL, transport: transport, authorizer: StaticTokenAuthorizer(token: Secret(token))))
+    }
+
+    /// Appends `changes` in one transaction.
+    func record(_ changes: [GeneratedChange]) throws {
+        _ = try journal.record(
+            changes.map { LeadChange(lead: $0.lead, fields: $0.fieldDictionary, atMilliseconds: $0.atMilliseconds) })
+    }
+
+    /// Appends one change of one lead.
+    func record(_ lead: String, _ fields: [String: FieldValue], at: Int64) throws {
+        _ = try journal.record([LeadChange(lead: lead, fields: fields, atMilliseconds: at)])
+    }
+
+    /// Runs `sync --once` with test-sized backoff; `adjust` changes the options first.
+    func sync(_ adjust: (inout SyncOptions) -> Void = { _ in }) async throws -> SyncReport {
+        var options = SyncOptions()
+        options.seed = 7
+        options.backoff = Backoff(base: .milliseconds(20), cap: .milliseconds(400))
+        options.giveUpAfter = .seconds(30)
+        options.pacer.limit = 10_000
+        options.pacer.limitIsCap = true
+        options.pacer.dailyLimit = 1_000_000
+        adjust(&options)
+        return try await Reconciler(journal: journal, gateway: gateway, options: options).run()
+    }
+
+    /// The live contact with this email (primary or secondary).
+    func contact(email: String) -> SimContact? { simulator.contact(email: email) }
+
+    func contactsByEmail(properties: Set<String>) -> [String: [String: String]] {
+        simulator.contactsByEmail(properties: properties)
+    }
+
+    /// Archives a contact as a HubSpot user would (batch archive); returns the HTTP status.
+    func archive(_ id: String) async throws -> Int {
+        let request = HTTPRequest(
+            method: .post, url: simulator.baseURL + "/crm/v3/objects/contacts/batch/archive",
+            headers: ["Authorization": "Bearer " + token, "Content-Type": "application/json"],
+            body: Data(#"{"inputs":[{"id":"\#(id)"}]}"#.utf8))
+        return try await transport.send(request).status
+    }
+
+    /// The default mappings, field → property.
+    static let defaultMappings = Dictionary(uniqueKeysWithValues: Mapping.defaults.map { ($0.field, $0.property) })
+}

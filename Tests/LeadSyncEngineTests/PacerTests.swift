@@ -1,0 +1,116 @@
+import HubSpotAPI
+import Foundation
+import LeadSyncSupport
+import Testing
+
+@testable import LeadSyncEngine
+
+@Suite struct PacerTests {
+    let start = Date(timeIntervalSince1970: 1_764_000_000)
+
+    func configuration(limit: Int = 10, daily: Int = 1_000, margin: Duration = .zero) -> Pacer.Configuration {
+        var configuration = Pacer.Configuration()
+        configuration.limit = limit
+        configuration.limitIsCap = true
+        configuration.dailyLimit = daily
+        configuration.margin = margin
+        return configuration
+    }
+
+    /// Sends as fast as the pacer allows for `seconds` and returns the send times.
+    func drive(_ pacer: inout Pacer, seconds: Double, step: Double = 0.01) -> [Date] {
+        var sends: [Date] = []
+        var now = start
+        while now < start.addingTimeInterval(seconds) {
+            if pacer.decide(now: now) == .now {
+                pacer.recordSend(now: now)
+                sends.append(now)
+            } else {
+                now = now.addingTimeInterval(step)
+            }
+        }
+        return sends
+    }
+
+    @Test func neverMoreThanTheLimitInAnyWindow() {
+        var pacer = Pacer(configuration: configuration(limit: 10), now: start)
+        let sends = drive(&pacer, seconds: 60)
+        for (i, send) in sends.enumerated() {
+            let inWindow = sends[i...].prefix { $0 < send.addingTimeInterval(10) }.count
+            #expect(inWindow <= 10, "window starting at send \(i)")
+        }
+        // And it uses the budget: 6 windows of 10.
+        #expect(sends.count >= 59)
+    }
+
+    @Test func saysWhenTheNextRequestMayGo() {
+        var pacer = Pacer(configuration: configuration(limit: 2, margin: .milliseconds(250)), now: start)
+        pacer.recordSend(now: start)
+        pacer.recordSend(now: start.addingTimeInterval(1))
+        #expect(pacer.decide(now: start.addingTimeInterval(2)) == .at(start.addingTimeInterval(10.25)))
+    }
+
+    @Test func headersSetTheLimitUnlessAnExplicitCapIsLower() {
+        var open = Pacer.Configuration()
+        open.limit = 100
+        var pacer = Pacer(configuration: open, now: start)
+        #expect(pacer.concurrency(latency: .milliseconds(150)) == 1, "one request until the limit is known")
+        pacer.observe(RateLimitInfo(max: 190, intervalMilliseconds: 10_000, remaining: 189), now: start)
+        #expect(pacer.limit == 190)
+        // 19 requests/s × 0.15 s × 1.5 for jitter, rounded up, plus one.
+        #expect(pacer.concurrency(latency: .milliseconds(150)) == 6)
+
+        var capped = Pacer(configuration: configuration(limit: 10), now: start)
+        capped.observe(RateLimitInfo(max: 190, intervalMilliseconds: 10_000, remaining: 189), now: start)
+        #expect(capped.limit == 10)
+        capped.observe(RateLimitInfo(max: 5, intervalMilliseconds: 10_000, remaining: 4), now: start)
+        #expect(capped.limit == 5)
+    }
+
+    @Test func remainingRevealsOtherAppsUsingTheBudget() {
+        var pacer = Pacer(configuration: configuration(limit: 10), now: start)
+        pacer.recordSend(now: start)
+        // HubSpot counted 6 requests in the window; one was ours.
+        pacer.observe(RateLimitInfo(max: 10, intervalMilliseconds: 10_000, remaining: 4), now: start)
+        var granted = 0
+        while pacer.decide(now: start) == .now {
+            pacer.recordSend(now: start)
+            granted += 1
+        }
+        #expect(granted == 4)
+    }
+
+    @Test func aRateLimitWaitsOutTheWindowAndSlowsDown() {
+        var pacer = Pacer(configuration: configuration(limit: 10), now: start)
+        pacer.rateLimited(retryAfter: nil, now: start)
+        #expect(pacer.decide(now: start.addingTimeInterval(5)) == .at(start.addingTimeInterval(10)))
+        #expect(pacer.decide(now: start.addingTimeInterval(10)) == .now)
+        #expect(pacer.limit == 9)
+    }
+
+    @Test func theDailyLimitStopsUntilMidnightInTheAccountsTimeZone() throws {
+        var config = configuration(limit: 100, daily: 3)
+        config.timeZone = try #require(TimeZone(identifier: "America/New_York"))
+        // 2026-11-29T03:00:00Z is 22:00 on the 28th in New York: the reset is at 05:00Z.
+        let now = try #require(Timestamp.parse("2026-11-29T03:00:00Z")).seconds
+        var pacer = Pacer(configuration: config, now: now)
+        for _ in 0..<3 { pacer.recordSend(now: now) }
+        let reset = try #require(Timestamp.parse("2026-11-29T05:00:00Z")).seconds
+        #expect(pacer.decide(now: now) == .dailyLimitReached(resetAt: reset))
+        #expect(pacer.decide(now: reset) == .now)
+    }
+
+    @Test func dailyRemainingCountsTheWholeAccount() {
+        var pacer = Pacer(configuration: configuration(limit: 100, daily: 1_000), now: start)
+        pacer.observe(RateLimitInfo(daily: 1_000, dailyRemaining: 0), now: start)
+        guard case .dailyLimitReached = pacer.decide(now: start) else {
+            Issue.record("expected the daily limit")
+            return
+        }
+    }
+}
+
+extension Int64 {
+    /// Epoch milliseconds as a `Date`.
+    fileprivate var seconds: Date { Date(timeIntervalSince1970: Double(self) / 1000) }
+}

@@ -1,0 +1,547 @@
+import Foundation
+import HubSpotAPI
+import LeadSyncJournal
+import LeadSyncSupport
+import Testing
+
+@testable import LeadSyncEngine
+
+/// Feeds the reconciler's state machine events and checks the actions it returns: no I/O, time
+/// as a parameter, jitter from a seeded generator.
+@Suite struct ReconcilerStateMachineTests {
+    typealias Machine = Reconciler.StateMachine<SplitMix64>
+    typealias Action = Machine.Action
+
+    static let start = Date(timeIntervalSince1970: 1_764_000_000)
+
+    static let definitions = [
+        "email": PropertyDefinition(name: "email", type: "string", fieldType: "text"),
+        "firstname": PropertyDefinition(name: "firstname", type: "string", fieldType: "text"),
+        "company": PropertyDefinition(name: "company", type: "string", fieldType: "text"),
+        "budget": PropertyDefinition(name: "budget", type: "number", fieldType: "number"),
+    ]
+
+    static func configuration(pushRules: PushRules = PushRules(), limit: Int = 100) -> Machine.Configuration {
+        var configuration = Machine.Configuration(definitions: definitions, pushRules: pushRules)
+        configuration.pacer.limit = limit
+        configuration.pacer.limitIsCap = true
+        configuration.pacer.margin = .zero
+        configuration.giveUpAfter = .seconds(60)
+        return configuration
+    }
+
+    static func lead(
+        _ id: String, email: String? = nil, remoteID: String? = nil, seq: Int64 = 1, at: Int64 = 1,
+        companyRule: Mapping.WriteRule = .overwrite, _ values: [String: FieldValue] = ["first_name": .string("Ada")]
+    ) -> PendingLead {
+        PendingLeadFixture.lead(
+            id, email: email, remoteID: remoteID, seq: seq, at: at, companyRule: companyRule, values)
+    }
+
+    /// A machine under test and the clock it is fed.
+    struct Driver {
+        var machine: Machine
+        var now = ReconcilerStateMachineTests.start
+
+        init(_ configuration: Machine.Configuration = ReconcilerStateMachineTests.configuration(), seed: UInt64 = 1) {
+            machine = Machine(configuration: configuration, random: SplitMix64(seed: seed), now: now)
+        }
+
+        mutating func advance(_ seconds: Double) { now = now.addingTimeInterval(seconds) }
+        mutating func start() -> [Action] { machine.start(now: now) }
+        mutating func load(_ leads: [PendingLead], end: Bool = true) -> [Action] {
+            machine.windowLoaded(leads, endOfPass: end, now: now)
+        }
+        mutating func answer(_ request: OutboundRequest, _ response: BatchResult, headers: RateLimitInfo? = nil)
+            -> [Action]
+        {
+            machine.responseReceived(request.id, response, rateLimit: headers, now: now)
+        }
+        mutating func fail(_ request: OutboundRequest, _ failure: RequestFailure) -> [Action] {
+            machine.requestFailed(request.id, failure, rateLimit: nil, now: now)
+        }
+    }
+
+    /// Every input written, with ids 1000+ in input order (and the email echoed).
+    static func written(_ request: OutboundRequest, ids: [String]? = nil) -> BatchResult {
+        BatchResult(
+            results: request.inputs.enumerated().map { index, input in
+                let id = ids?[index] ?? (request.kind == .updateByID ? input.key : "\(1000 + index)")
+                return Contact(id: id, properties: [:], objectWriteTraceId: input.traceID)
+            },
+            errors: [])
+    }
+
+    /// One entry of a 207's `errors[]`.
+    static func inputError(
+        _ category: String, _ message: String, traceIDs: [String] = [], ids: [String] = [], existingID: String? = nil
+    ) -> HubSpotError {
+        HubSpotError(
+            status: 207, category: category, message: message, traceIds: traceIDs, ids: ids, existingId: existingID,
+            classification: .permanentForRecords)
+    }
+
+    static func sends(_ actions: [Action]) -> [OutboundRequest] {
+        actions.compactMap { action -> OutboundRequest? in
+            if case .send(let request) = action { request } else { nil }
+        }
+    }
+
+    static func outcomes(_ actions: [Action]) -> [LeadOutcome] {
+        actions.flatMap { action -> [LeadOutcome] in
+            if case .record(let outcomes, _) = action { outcomes } else { [] }
+        }
+    }
+
+    static func marks(_ actions: [Action]) -> [String: LeadMark] {
+        actions.reduce(into: [:]) { marks, action in
+            if case .record(_, let more) = action { marks.merge(more) { $1 } }
+        }
+    }
+
+    // MARK: Push rules and identity
+
+    @Test func upsertsByEmailThenFinishesAfterAQuietPass() throws {
+        var d = Driver()
+        #expect(d.start() == [.loadWindow(newPass: true)])
+        let actions = d.load([
+            Self.lead("L-1", email: "Ada@Example.com"), Self.lead("L-2", email: "grace@example.com"),
+        ])
+        let request = try #require(Self.sends(actions).first)
+        #expect(request.kind == .upsertByEmail)
+        #expect(Set(request.inputs.map(\.key)) == ["ada@example.com", "grace@example.com"])
+        #expect(request.inputs.allSatisfy { $0.properties["firstname"] == "Ada" })
+        let after = d.answer(request, Self.written(request))
+        let recorded = Self.outcomes(after)
+        #expect(recorded.count == 2)
+        #expect(recorded.allSatisfy { if case .set = $0.remoteID { true } else { false } })
+        #expect(recorded.flatMap(\.fields).allSatisfy { if case .delivered = $0.result { true } else { false } })
+        #expect(recorded.flatMap(\.fields).count == 4)
+        #expect(after.last == .loadWindow(newPass: true), "a pass with sends is followed by one more")
+        #expect(d.load([]) == [.finished(sendableLeft: false)])
+        #expect(d.machine.summary.delivered == 2)
+        #expect(d.machine.summary.batchFill == 0.02)
+    }
+
+    @Test func linkedLeadsUpdateByIDEvenAfterAnEmailChange() throws {
+        var d = Driver()
+        _ = d.start()
+        let request = try #require(Self.sends(d.load([Self.lead("L-1", email: "new@example.com", remoteID: "512")])).first)
+        #expect(request.kind == .updateByID)
+        #expect(request.inputs.first?.key == "512")
+        #expect(request.inputs.first?.properties["email"] == "new@example.com")
+        let recorded = Self.outcomes(d.answer(request, Self.written(request)))
+        #expect(recorded.first?.remoteID == .keep, "same id: no relink")
+    }
+
+    @Test func leadsWithoutIdentityWaitAndAreNotSent() {
+        var d = Driver()
+        _ = d.start()
+        let actions = d.load([Self.lead("L-1")])
+        #expect(Self.sends(actions).isEmpty)
+        #expect(Self.outcomes(actions).isEmpty)
+        #expect(Self.marks(actions) == ["L-1": .awaitingIdentity])
+        #expect(actions.last == .finished(sendableLeft: false))
+        #expect(d.machine.summary.awaitingIdentity == 1)
+    }
+
+    @Test func updateOffPushesNothing() {
+        var d = Driver(Self.configuration(pushRules: PushRules(update: false)))
+        #expect(d.start() == [.finished(sendableLeft: false)])
+    }
+
+    @Test func createOffReadsByEmailThenUpdatesTheFoundAndHoldsTheRest() throws {
+        var d = Driver(Self.configuration(pushRules: PushRules(update: true, create: false)))
+        _ = d.start()
+        let read = try #require(
+            Self.sends(d.load([Self.lead("L-1", email: "ada@example.com"), Self.lead("L-2", email: "nobody@example.com")]))
+                .first)
+        #expect(read.kind == .readByEmail)
+        #expect(read.readProperties.contains("email"))
+        let found = BatchResult(
+            results: [Contact(id: "77", properties: ["email": "ADA@example.com"])],
+            errors: [Self.inputError("OBJECT_NOT_FOUND", "not found", ids: ["nobody@example.com"])])
+        let actions = d.answer(read, found)
+        let recorded = Self.outcomes(actions)
+        #expect(recorded == [LeadOutcome(lead: "L-1", remoteID: .set("77"), fields: [])])
+        #expect(Self.marks(actions) == ["L-2": .unmatched])
+        let update = try #require(Self.sends(actions).first)
+        #expect(update.kind == .updateByID)
+        #expect(update.inputs.map(\.key) == ["77"])
+        #expect(d.machine.summary.unmatched == 1)
+        // The unmatched lead is not read again in this run's next pass.
+        _ = d.answer(update, Self.written(update))
+        let next = d.load([Self.lead("L-2", email: "nobody@example.com")])
+        #expect(next == [.finished(sendableLeft: false)])
+    }
+
+    // MARK: Write rules
+
+    @Test func ifEmptyReadsHubSpotFirstAndSkipsWhereItHasAValue() throws {
+        var d = Driver()
+        _ = d.start()
+        let read = try #require(
+            Self.sends(
+                d.load([
+                    Self.lead(
+                        "L-1", remoteID: "5", companyRule: .ifEmpty,
+                        ["company": .string("Acme"), "first_name": .string("Ada")]),
+                    Self.lead("L-2", remoteID: "6", companyRule: .ifEmpty, ["company": .string("Initech")]),
+                ])
+            ).first)
+        #expect(read.kind == .readByID)
+        #expect(read.readProperties.contains("company"))
+        let actions = d.answer(
+            read,
+            BatchResult(
+                results: [Contact(id: "5", properties: ["company": "Globex"]), Contact(id: "6", properties: [:])],
+                errors: []))
+        let recorded = Self.outcomes(actions)
+        let skipped = recorded.flatMap(\.fields).filter {
+            $0.result == .skipped(property: "company", remoteValue: "Globex")
+        }
+        #expect(skipped.map(\.field) == ["company"])
+        let update = try #require(Self.sends(actions).first)
+        let byKey = Dictionary(uniqueKeysWithValues: update.inputs.map { ($0.key, $0.properties) })
+        #expect(byKey["5"] == ["firstname": "Ada"])
+        #expect(byKey["6"] == ["company": "Initech"])
+        #expect(d.machine.summary.skipped == 1)
+    }
+
+    @Test func ifEmptyTreatsANewContactAsEmptyAndNeverSendsANull() throws {
+        var d = Driver()
+        _ = d.start()
+        let actions = d.load([
+            Self.lead("L-1", email: "ada@example.com", companyRule: .ifEmpty, ["company": .string("Acme")]),
+            Self.lead("L-2", email: "bob@example.com", companyRule: .ifEmpty, ["company": .null]),
+        ])
+        #expect(
+            Self.outcomes(actions).flatMap(\.fields).map(\.result) == [.skipped(property: "company", remoteValue: nil)])
+        let read = try #require(Self.sends(actions).first)
+        #expect(read.kind == .readByEmail)
+        #expect(read.inputs.map(\.key) == ["ada@example.com"])
+        let upsert = try #require(Self.sends(d.answer(read, BatchResult(results: [], errors: []))).first)
+        #expect(upsert.kind == .upsertByEmail)
+        #expect(upsert.inputs.first?.properties == ["company": "Acme", "email": "ada@example.com"])
+    }
+
+    // MARK: Batches
+
+    @Test func leadsSharingAnEmailNeverShareABatchAndGoInChangeOrder() throws {
+        var d = Driver()
+        _ = d.start()
+        let actions = d.load([
+            Self.lead("L-new", email: "ada@example.com", seq: 9, at: 900, ["first_name": .string("New")]),
+            Self.lead("L-old", email: "ADA@example.com", seq: 2, at: 100, ["first_name": .string("Old")]),
+            Self.lead("L-3", email: "bob@example.com"),
+        ])
+        let first = try #require(Self.sends(actions).first)
+        #expect(first.inputs.count == 2)
+        #expect(first.inputs.first { $0.key == "ada@example.com" }?.properties["firstname"] == "Old")
+        let second = try #require(Self.sends(d.answer(first, Self.written(first))).first)
+        #expect(second.inputs.map { $0.properties["firstname"] } == ["New"])
+    }
+
+    @Test func batchesHoldAtMostOneHundredInputs() {
+        var d = Driver()
+        _ = d.start()
+        let leads = (0..<250).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        // 100 requests/10 s with 100 ms assumed latency: three in flight.
+        let requests = Self.sends(d.load(leads))
+        #expect(requests.map(\.inputs.count) == [100, 100, 50])
+        #expect(Set(requests.flatMap(\.inputs).map(\.key)).count == 250)
+    }
+
+    @Test func aLeadInFlightIsNotQueuedAgainFromTheNextWindow() throws {
+        var d = Driver()
+        _ = d.start()
+        let request = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com")], end: false)).first)
+        let again = d.load([Self.lead("L-1", email: "a@example.com", seq: 2, at: 2)], end: true)
+        #expect(Self.sends(again).isEmpty)
+        let after = d.answer(request, Self.written(request))
+        #expect(after.last == .loadWindow(newPass: true))
+    }
+
+    // MARK: Partial failures
+
+    @Test func multiStatusDeliversTheGoodAndRejectsTheBadByTraceID() throws {
+        var d = Driver()
+        _ = d.start()
+        let request = try #require(
+            Self.sends(
+                d.load([
+                    Self.lead("L-1", email: "a@example.com", ["first_name": .string("A"), "company": .string("Bad")]),
+                    Self.lead("L-2", email: "b@example.com"), Self.lead("L-3", email: "c@example.com"),
+                ])
+            ).first)
+        let trace = { (lead: String) in
+            request.inputs.first { $0.key == "\(lead.lowercased().dropFirst(2))@example.com" }!.traceID
+        }
+        let message = #"Property values were not valid: [{"isValid":false,"message":"nope","error":"INVALID_OPTION","name":"company"}]"#
+        let response = BatchResult(
+            results: [Contact(id: "2", properties: [:], objectWriteTraceId: trace("L-B"))],
+            errors: [
+                Self.inputError("VALIDATION_ERROR", message, traceIDs: [trace("L-A")]),
+                Self.inputError("VALIDATION_ERROR", "no property named", traceIDs: [trace("L-C")]),
+            ])
+        let actions = d.answer(request, response)
+        let recorded = Dictionary(grouping: Self.outcomes(actions), by: \.lead)
+        #expect(recorded["L-2"]?.first?.remoteID == .set("2"))
+        let l1 = try #require(recorded["L-1"]?.first)
+        #expect(l1.fields.map(\.field) == ["company"])
+        #expect(l1.fields.first?.result == .rejected(category: "VALIDATION_ERROR", message: message, source: .remote))
+        #expect(recorded["L-3"]?.first?.fields.count == 2, "no property named: the whole record")
+        let resend = try #require(Self.sends(actions).first)
+        #expect(resend.inputs.map(\.properties) == [["email": "a@example.com", "firstname": "A"]])
+    }
+
+    @Test func aWholeBatchRefusalIsSplitUntilTheBadRecordIsIsolated() throws {
+        var d = Driver()
+        _ = d.start()
+        let leads = (0..<8).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        var pending = Self.sends(d.load(leads))
+        var refusedAlone: [String] = []
+        var requests = 0
+        while let request = pending.popLast() {
+            requests += 1
+            let actions: [Action]
+            if request.inputs.contains(where: { $0.key == "p5@example.com" }) {
+                if request.inputs.count == 1 { refusedAlone.append(request.inputs[0].key) }
+                actions = d.fail(
+                    request,
+                    .refused(
+                        HubSpotError(
+                            status: 400, category: "VALIDATION_ERROR", message: "bad batch",
+                            classification: .permanentForRequest)))
+            } else {
+                actions = d.answer(request, Self.written(request))
+            }
+            pending += Self.sends(actions)
+        }
+        #expect(refusedAlone == ["p5@example.com"])
+        #expect(requests == 7, "8 → 4+4 → 2+2 → 1+1: one refused request per level plus the good halves")
+        #expect(d.machine.summary.delivered == 7)
+        #expect(d.machine.summary.rejected == 2)
+    }
+
+    @Test func aConflictLinksTheNamedContactAndResendsAsAnUpdate() throws {
+        var d = Driver()
+        _ = d.start()
+        let upsert = try #require(Self.sends(d.load([Self.lead("L-1", email: "alias@example.com")])).first)
+        let actions = d.answer(
+            upsert,
+            BatchResult(
+                results: [],
+                errors: [
+                    Self.inputError(
+                        "CONFLICT", "Contact already exists. Existing ID: 4242", traceIDs: [upsert.inputs[0].traceID])
+                ]))
+        #expect(Self.outcomes(actions) == [LeadOutcome(lead: "L-1", remoteID: .set("4242"), fields: [])])
+        let update = try #require(Self.sends(actions).first)
+        #expect(update.kind == .updateByID)
+        #expect(update.inputs.map(\.key) == ["4242"])
+    }
+
+    @Test func aDeletedContactUnlinksAndRejectsWithoutRecreating() throws {
+        var d = Driver()
+        _ = d.start()
+        let update = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com", remoteID: "9")])).first)
+        let actions = d.answer(
+            update,
+            BatchResult(results: [], errors: [Self.inputError("OBJECT_NOT_FOUND", Machine.notFoundMessage, ids: ["9"])]))
+        let outcome = try #require(Self.outcomes(actions).first)
+        #expect(outcome.remoteID == .clear)
+        #expect(outcome.fields.count == 2)
+        #expect(Self.sends(actions).isEmpty)
+    }
+
+    @Test func aMergedContactRelinksToTheIDHubSpotAnswers() throws {
+        var d = Driver()
+        _ = d.start()
+        let update = try #require(Self.sends(d.load([Self.lead("L-1", remoteID: "5")])).first)
+        let outcome = try #require(Self.outcomes(d.answer(update, Self.written(update, ids: ["88"]))).first)
+        #expect(outcome.remoteID == .set("88"))
+    }
+
+    // MARK: Failures of whole requests
+
+    @Test func aRateLimitWaitsOutTheWindowThenResendsTheSameBatch() throws {
+        var d = Driver(Self.configuration(limit: 10))
+        _ = d.start()
+        let request = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com")])).first)
+        d.advance(1)
+        let actions = d.fail(request, .rateLimited(daily: false, retryAfter: nil))
+        #expect(actions == [.wake(at: d.now.addingTimeInterval(10))])
+        d.advance(5)
+        #expect(Self.sends(d.machine.wake(now: d.now)).isEmpty)
+        d.advance(5)
+        let resent = try #require(Self.sends(d.machine.wake(now: d.now)).first)
+        #expect(resent.inputs == request.inputs)
+        #expect(d.machine.summary.rateLimited == 1)
+    }
+
+    @Test(arguments: [3, 17, 123] as [UInt64])
+    func transientFailuresBackOffWithJitterFromATimer(seed: UInt64) throws {
+        var configuration = Self.configuration()
+        configuration.backoff = Backoff(base: .milliseconds(100), cap: .seconds(2))
+        var d = Driver(configuration, seed: seed)
+        _ = d.start()
+        var request = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com")])).first)
+        for attempt in 0..<6 {
+            let actions = d.fail(request, .transient("HTTP 503", retryAfter: nil))
+            guard case .wake(let at)? = actions.last else {
+                Issue.record("seed \(seed): no timer after attempt \(attempt): \(actions)")
+                return
+            }
+            let delay = at.timeIntervalSince(d.now)
+            #expect(delay >= 0 && delay <= configuration.backoff.ceiling(attempt: attempt).timeInterval, "seed \(seed)")
+            d.now = at
+            request = try #require(Self.sends(d.machine.wake(now: d.now)).first, "seed \(seed)")
+        }
+        #expect(d.machine.lastError == "HTTP 503")
+    }
+
+    @Test func givesUpWhenNothingSucceededForTooLong() throws {
+        var d = Driver()
+        _ = d.start()
+        var request = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com")])).first)
+        while true {
+            d.advance(10)
+            let actions = d.fail(request, .transient("connection reset", retryAfter: .seconds(1)))
+            if actions == [.stop(.gaveUp(lastError: "connection reset"))] { break }
+            d.advance(1)
+            request = try #require(Self.sends(d.machine.wake(now: d.now)).first)
+        }
+        #expect(d.now.timeIntervalSince(Self.start) >= 60)
+    }
+
+    @Test func anExpiredTokenIsRefreshedOnceAndTheBatchRetried() throws {
+        var d = Driver()
+        _ = d.start()
+        let leads = (0..<150).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        let first = try #require(Self.sends(d.load(leads)).first)
+        _ = d.answer(first, Self.written(first), headers: RateLimitInfo(max: 100, intervalMilliseconds: 10_000, remaining: 99))
+        let actions = d.fail(first, .authenticationExpired)
+        #expect(actions.isEmpty, "unknown id: nothing")
+        var d2 = Driver()
+        _ = d2.start()
+        let request = try #require(Self.sends(d2.load(leads)).first)
+        #expect(d2.fail(request, .authenticationExpired) == [.refreshToken])
+        let resent = Self.sends(d2.machine.tokenRefreshed(now: d2.now))
+        #expect(resent.first?.inputs == request.inputs)
+    }
+
+    @Test func reconnectionRequiredPausesAndKeepsEverythingPending() throws {
+        var d = Driver()
+        _ = d.start()
+        let request = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com")])).first)
+        let actions = d.fail(request, .reconnectionRequired("refresh token revoked"))
+        #expect(actions == [.pause(.reconnectionRequired("refresh token revoked"))])
+        #expect(Self.outcomes(actions).isEmpty)
+        #expect(d.machine.wake(now: d.now).isEmpty)
+        let resent = try #require(Self.sends(d.machine.connectionRestored(now: d.now)).first)
+        #expect(resent.inputs == request.inputs)
+    }
+
+    @Test func aMissingScopeStopsNamingIt() throws {
+        var d = Driver()
+        _ = d.start()
+        let request = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com")])).first)
+        let actions = d.fail(request, .missingScopes(["crm.objects.contacts.write"], message: "missing scopes"))
+        #expect(actions == [.stop(.missingScopes(["crm.objects.contacts.write"], message: "missing scopes"))])
+    }
+
+    @Test func theDailyLimitPausesUntilTheReset() throws {
+        var d = Driver()
+        _ = d.start()
+        let leads = (0..<150).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        let request = try #require(Self.sends(d.load(leads)).first)
+        let actions = d.fail(request, .rateLimited(daily: true, retryAfter: nil))
+        let reset = Pacer.nextMidnight(after: d.now, in: TimeZone(identifier: "UTC")!)
+        #expect(actions == [.pause(.dailyLimit(resetAt: reset))])
+        d.now = reset
+        let resent = try #require(Self.sends(d.machine.resume(now: d.now)).first)
+        #expect(resent.inputs == request.inputs)
+    }
+
+    @Test func stoppingIssuingFinishesInFlightAndReportsWhatIsLeft() throws {
+        var d = Driver()
+        _ = d.start()
+        let leads = (0..<350).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        let requests = Self.sends(d.load(leads))
+        #expect(requests.count == 3)
+        #expect(d.machine.stopIssuing(now: d.now).isEmpty)
+        var last: [Action] = []
+        for request in requests {
+            last = d.answer(request, Self.written(request))
+            #expect(Self.sends(last).isEmpty)
+        }
+        #expect(last.last == .finished(sendableLeft: true))
+        #expect(d.machine.summary.delivered == 300)
+    }
+
+    // MARK: Pacing over a whole drain
+
+    @Test(arguments: [5, 99] as [UInt64])
+    func aDrainAtTenPerTenSecondsNeverExceedsTheLimit(seed: UInt64) {
+        var configuration = Self.configuration(limit: 10)
+        configuration.refillBelow = 200
+        var d = Driver(configuration, seed: seed)
+        var random = SplitMix64(seed: seed)
+        let leads = (0..<2_000).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        var windows = stride(from: 0, to: leads.count, by: 500).map { Array(leads[$0..<min($0 + 500, leads.count)]) }
+        var inFlight: [(due: Date, request: OutboundRequest)] = []
+        var wakes: [Date] = []
+        var sendTimes: [Date] = []
+        var finished = false
+        var actions = d.start()
+        while !finished {
+            for action in actions {
+                switch action {
+                case .loadWindow(let newPass):
+                    if newPass && windows.isEmpty { windows = [[]] }
+                    let window = windows.isEmpty ? [] : windows.removeFirst()
+                    actions = []
+                    let more = d.load(window, end: windows.isEmpty)
+                    for next in more { apply(next) }
+                case .send, .wake, .record, .finished: apply(action)
+                default: Issue.record("unexpected \(action)")
+                }
+            }
+            actions = []
+            guard !finished else { break }
+            // Advance to the next event: a response (150 ms ± 50 ms latency) or a timer.
+            let nextResponse = inFlight.map(\.due).min()
+            let nextWake = wakes.min()
+            guard let next = [nextResponse, nextWake].compactMap({ $0 }).min() else { break }
+            d.now = next
+            if let index = inFlight.firstIndex(where: { $0.due == next }) {
+                let request = inFlight.remove(at: index).request
+                actions = d.answer(
+                    request, Self.written(request),
+                    headers: RateLimitInfo(max: 10, intervalMilliseconds: 10_000, remaining: 5))
+            } else {
+                wakes.removeAll { $0 <= next }
+                actions = d.machine.wake(now: d.now)
+            }
+        }
+        func apply(_ action: Action) {
+            switch action {
+            case .send(let request):
+                sendTimes.append(d.now)
+                let latency = 0.1 + Double(random.next() % 100) / 1000
+                inFlight.append((d.now.addingTimeInterval(latency), request))
+            case .wake(let at): wakes.append(at)
+            case .finished: finished = true
+            default: break
+            }
+        }
+        #expect(finished, "seed \(seed)")
+        #expect(d.machine.summary.delivered == 2_000, "seed \(seed)")
+        #expect(d.machine.summary.batchFill == 1.0, "seed \(seed)")
+        for (i, send) in sendTimes.enumerated() {
+            let inWindow = sendTimes[i...].prefix { $0 < send.addingTimeInterval(10) }.count
+            #expect(inWindow <= 10, "seed \(seed): \(inWindow) requests in the window from send \(i)")
+        }
+    }
+}

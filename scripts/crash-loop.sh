@@ -1,0 +1,11 @@
+#!/bin/sh
+# kill -9 of `leadsync sync --follow` at random moments, ROUNDS times (default 200), while new
+# changes keep arriving; then a last `sync --once` must leave HubSpot (the simulator) in exactly
+# the final state computed from the input. Prints the records re-sent after each crash.
+#
+#   scripts/crash-loop.sh [ROUNDS] [SEED]
+set -eu
+cd "$(dirname "$0")/.."
+swift build --build-tests
+LEADSYNC_CRASH_ROUNDS="${1:-200}" LEADSYNC_CRASH_SEED="${2:-$(date +%s)}" \
+    swift test --skip-build --filter SyncCrashTests 2>&1 | grep -E "sync crash loop|✔|✘|error"
