@@ -8,7 +8,8 @@ enum ConfigurationJSON {
         func optional(_ value: Int?) -> JSONValue { value.map { .int($0) } ?? .null }
         func rate(_ value: Double) -> JSONValue { .number(String(value)) }
         return [
-            "rateLimit": limit(c.rateLimit), "oauthRateLimit": limit(c.oauthRateLimit), "dailyLimit": optional(c.dailyLimit),
+            "rateLimit": limit(c.rateLimit), "oauthRateLimit": limit(c.oauthRateLimit),
+            "tokenEndpointRateLimit": limit(c.tokenEndpointRateLimit), "dailyLimit": optional(c.dailyLimit),
             "searchPerSecond": optional(c.searchPerSecond), "latencyMilliseconds": .int(c.latencyMilliseconds),
             "jitterMilliseconds": .int(c.jitterMilliseconds), "accessTokenLifetimeSeconds": .int(c.accessTokenLifetimeSeconds),
             "rotateRefreshTokens": .bool(c.rotateRefreshTokens), "searchIndexLagMilliseconds": .int(c.searchIndexLagMilliseconds),
@@ -44,6 +45,7 @@ enum ConfigurationJSON {
             switch key {
             case "rateLimit": if let l = limit() { c.rateLimit = l } else { ok = false }
             case "oauthRateLimit": if let l = limit() { c.oauthRateLimit = l } else { ok = false }
+            case "tokenEndpointRateLimit": if let l = limit() { c.tokenEndpointRateLimit = l } else { ok = false }
             case "dailyLimit": if value.isNull { c.dailyLimit = nil } else if let v = int() { c.dailyLimit = v } else { ok = false }
             case "searchPerSecond": if value.isNull { c.searchPerSecond = nil } else if let v = int() { c.searchPerSecond = v } else { ok = false }
             case "retryAfterSeconds": if value.isNull { c.retryAfterSeconds = nil } else if let v = int() { c.retryAfterSeconds = v } else { ok = false }

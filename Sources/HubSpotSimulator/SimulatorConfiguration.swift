@@ -17,6 +17,9 @@ public struct SimulatorConfiguration: Sendable {
     public var rateLimit: RateLimit? = RateLimit(max: 190, intervalMilliseconds: 10_000)
     /// Rolling-window limit per OAuth app (all its access tokens together); HubSpot: 110 per 10 s.
     public var oauthRateLimit: RateLimit? = RateLimit(max: 110, intervalMilliseconds: 10_000)
+    /// Rolling limit on the OAuth token endpoints per client id (HubSpot limits them but publishes
+    /// no figure; refresh herds have hit it). nil = unlimited.
+    public var tokenEndpointRateLimit: RateLimit?
     /// Requests per account-local day for static tokens (OAuth calls have none); nil = unlimited.
     public var dailyLimit: Int? = 625_000
     /// Search requests per second per account (exempt from the other limits); nil = unlimited.

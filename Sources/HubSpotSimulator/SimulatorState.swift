@@ -170,6 +170,14 @@ struct SimulatorState {
         correlation: String
     ) -> SimResponse {
         guard let required = route.requiredScopes else {
+            if route == .token, let limit = configuration.tokenEndpointRateLimit {
+                let client = request.formItems.first { $0.name == "client_id" }?.value ?? ""
+                let bucket = "token:" + client
+                var window = windows[bucket] ?? RollingWindow(intervalMilliseconds: Int64(limit.intervalMilliseconds))
+                guard window.count(at: now) < limit.max else { return tenSecondlyLimited(bucket: bucket, correlation: correlation) }
+                window.record(at: now)
+                windows[bucket] = window
+            }
             return oauth(route, request: request, now: now, correlation: correlation)
         }
         let principal: AuthRegistry.Principal
@@ -264,7 +272,8 @@ struct SimulatorState {
     }
 
     private func tenSecondlyLimited(bucket: String, correlation: String) -> SimResponse {
-        let app = bucket.hasPrefix("oauth:") ? "oauth-app-api-calls-ten-secondly" : "private_app-api-calls-ten-secondly"
+        let app = bucket.hasPrefix("oauth:") ? "oauth-app-api-calls-ten-secondly"
+            : bucket.hasPrefix("token:") ? "oauth-token-calls-ten-secondly" : "private_app-api-calls-ten-secondly"
         var response = SimResponse.error(
             429, category: nil, message: "You have reached your ten_secondly_rolling limit.", correlationId: correlation,
             extra: [("errorType", "RATE_LIMIT"), ("policyName", "TEN_SECONDLY_ROLLING"),
