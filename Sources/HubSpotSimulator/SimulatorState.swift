@@ -74,11 +74,11 @@ struct SimulatorState {
         allRequests.record(at: now)
         counters.maxRequestsInTenSeconds = max(counters.maxRequestsInTenSeconds, allRequests.count(at: now))
 
+        // Every scheduled fault counts every matching request, so "the Nth" stays true for each;
+        // the first one due wins.
         var fault: (Fault, applied: Bool)?
-        for i in scheduledFaults.indices where fault == nil {
-            if scheduledFaults[i].fires(path: request.path, endpoint: route.name) {
-                fault = (scheduledFaults[i].fault, scheduledFaults[i].applied)
-            }
+        for i in scheduledFaults.indices where scheduledFaults[i].fires(path: request.path, endpoint: route.name) {
+            if fault == nil { fault = (scheduledFaults[i].fault, scheduledFaults[i].applied) }
         }
         scheduledFaults.removeAll { $0.spent }
         if fault == nil { fault = randomFault().map { ($0, configuration.faults.applyBeforeFailing) } }
