@@ -15,7 +15,7 @@ enum ConfigurationJSON {
             "rotateRefreshTokens": .bool(c.rotateRefreshTokens), "searchIndexLagMilliseconds": .int(c.searchIndexLagMilliseconds),
             "authorizationCodeLifetimeSeconds": .int(c.authorizationCodeLifetimeSeconds),
             "consentError": c.consentError.map { .string($0) } ?? .null,
-            "seed": .number(String(c.seed)), "shuffleResults": .bool(c.shuffleResults),
+            "seed": .number(String(c.seed)), "shuffleResults": .bool(c.shuffleResults), "createSuccessStatus": .int(c.createSuccessStatus),
             "emptyPropertiesAsNull": .bool(c.emptyPropertiesAsNull), "caseInsensitiveEmails": .bool(c.caseInsensitiveEmails),
             "lifecycleStageForwardOnly": .bool(c.lifecycleStageForwardOnly),
             "bumpModifiedOnNoOpWrite": .bool(c.bumpModifiedOnNoOpWrite), "compressResponses": .bool(c.compressResponses), "retryAfterSeconds": optional(c.retryAfterSeconds),
@@ -61,6 +61,7 @@ enum ConfigurationJSON {
             case "seed": if let v = value.propertyString.flatMap({ UInt64($0) }) { c.seed = v } else { ok = false }
             case "rotateRefreshTokens": if let v = bool() { c.rotateRefreshTokens = v } else { ok = false }
             case "shuffleResults": if let v = bool() { c.shuffleResults = v } else { ok = false }
+            case "createSuccessStatus": if let v = int(), (200..<300).contains(v) { c.createSuccessStatus = v } else { ok = false }
             case "emptyPropertiesAsNull": if let v = bool() { c.emptyPropertiesAsNull = v } else { ok = false }
             case "caseInsensitiveEmails": if let v = bool() { c.caseInsensitiveEmails = v } else { ok = false }
             case "lifecycleStageForwardOnly": if let v = bool() { c.lifecycleStageForwardOnly = v } else { ok = false }

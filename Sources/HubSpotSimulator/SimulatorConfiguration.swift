@@ -43,6 +43,10 @@ public struct SimulatorConfiguration: Sendable {
     public var faults = FaultPlan()
     /// Seed of every random choice (faults, jitter, shuffling, ids of tokens).
     public var seed: UInt64 = 0x5EED
+    /// Success status of creates (batch and single). HubSpot answers 201 but has changed success
+    /// codes of live endpoints before (201 → 200 on associations, 2025); set 200 to check that a
+    /// client accepts any 2xx.
+    public var createSuccessStatus = 201
     /// Return batch results in a shuffled order, as HubSpot does not promise input order.
     public var shuffleResults = false
     /// Return requested properties that have no value as `null` instead of omitting them.

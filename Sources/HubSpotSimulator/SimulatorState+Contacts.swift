@@ -222,7 +222,7 @@ extension SimulatorState {
             if let trace = plan.trace { extra.append(("objectWriteTraceId", .string(trace))) }
             results.append(render(store[id]!, names: Array(plan.values.keys), extra: extra))
         }
-        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: 201)
+        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: configuration.createSuccessStatus)
     }
 
     private func withCorrelation(_ body: JSONValue, _ correlation: String) -> JSONValue {
@@ -386,7 +386,7 @@ extension SimulatorState {
                 return SimResponse(status: 409, json: conflictError(holder, context: [], correlation: context.correlation))
             }
             let id = store.create(values, at: context.now)
-            return SimResponse(status: 201, json: render(store[id]!, names: Array(values.keys)))
+            return SimResponse(status: configuration.createSuccessStatus, json: render(store[id]!, names: Array(values.keys)))
         }
     }
 

@@ -58,4 +58,15 @@ struct ConfigurationChoiceTests {
                                       body: ContactInputs.batch([ContactInputs.upsert("n@example.com", ["firstname": "Same"])]))
         #expect(harness.simulator.contact(id: ids[0])?.updatedAtMilliseconds == before + 5000)
     }
+
+    @Test func createStatusDriftsTo200WhenConfigured() throws {
+        let harness = try SimulatorHarness { $0.createSuccessStatus = 200 }
+        defer { harness.stop() }
+        let batch = try harness.client().json("POST", ContactInputs.contacts + "/batch/create", token: harness.token,
+                                              body: ["inputs": [["properties": ["email": "d1@example.com"]]]])
+        #expect(batch.status == 200)
+        let single = try harness.client().json("POST", ContactInputs.contacts, token: harness.token,
+                                               body: ["properties": ["email": "d2@example.com"]])
+        #expect(single.status == 200)
+    }
 }
