@@ -70,8 +70,14 @@ extension SimulatorState {
             context: context)
     }
 
-    private func duplicates(_ keys: [(key: String, id: String)], correlation: String) -> SimResponse? {
-        var seen = Set<String>()
+    /// What identifies an input's record within a batch: the id property and the compared value.
+    private struct InputKey: Hashable {
+        var property: String
+        var value: String
+    }
+
+    private func duplicates(_ keys: [(key: InputKey, id: String)], correlation: String) -> SimResponse? {
+        var seen = Set<InputKey>(minimumCapacity: keys.count)
         var repeated: [String] = []
         for (key, id) in keys where !seen.insert(key).inserted && !repeated.contains(id) { repeated.append(id) }
         guard !repeated.isEmpty else { return nil }
@@ -97,7 +103,7 @@ extension SimulatorState {
         case .failure(let response): return response
         }
         counters.recordsReceived += inputs.count
-        var keyed: [(key: String, id: String)] = []
+        var keyed: [(key: InputKey, id: String)] = []
         keyed.reserveCapacity(inputs.count)
         for input in inputs {
             let property = input["idProperty"]?.stringValue ?? "hs_object_id"
@@ -105,7 +111,7 @@ extension SimulatorState {
             guard property == "email" || store.uniqueNames.contains(property) else {
                 return nonUnique(property, correlation: context.correlation)
             }
-            keyed.append((property + "\u{0}" + store.key(property, id), id))
+            keyed.append((InputKey(property: property, value: store.key(property, id)), id))
         }
         if let refused = duplicates(keyed, correlation: context.correlation) { return refused }
 
@@ -240,14 +246,14 @@ extension SimulatorState {
         case .failure(let response): return response
         }
         counters.recordsReceived += inputs.count
-        var keyed: [(key: String, id: String)] = []
+        var keyed: [(key: InputKey, id: String)] = []
         for input in inputs {
             let id = input["id"]?.propertyString ?? ""
             if let property = input["idProperty"]?.stringValue {
                 guard store.uniqueNames.contains(property) else { return nonUnique(property, correlation: context.correlation) }
-                keyed.append((property + "\u{0}" + id, id))
+                keyed.append((InputKey(property: property, value: id), id))
             } else {
-                keyed.append(("\u{0}" + id, id))
+                keyed.append((InputKey(property: "hs_object_id", value: id), id))
             }
         }
         if let refused = duplicates(keyed, correlation: context.correlation) { return refused }
