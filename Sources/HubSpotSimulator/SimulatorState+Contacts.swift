@@ -1,10 +1,5 @@
 import LeadSyncSupport
 
-/// Every problem with one input's `properties`.
-struct ValidationFailure: Error {
-    var problems: [PropertyValidator.Problem]
-}
-
 /// Contact endpoints: batch upsert/create/update/read/archive, single get/create/patch/delete,
 /// list and merge.
 extension SimulatorState {
