@@ -17,7 +17,7 @@ enum ConfigurationJSON {
             "seed": .number(String(c.seed)), "shuffleResults": .bool(c.shuffleResults),
             "emptyPropertiesAsNull": .bool(c.emptyPropertiesAsNull), "caseInsensitiveEmails": .bool(c.caseInsensitiveEmails),
             "lifecycleStageForwardOnly": .bool(c.lifecycleStageForwardOnly),
-            "bumpModifiedOnNoOpWrite": .bool(c.bumpModifiedOnNoOpWrite), "retryAfterSeconds": optional(c.retryAfterSeconds),
+            "bumpModifiedOnNoOpWrite": .bool(c.bumpModifiedOnNoOpWrite), "compressResponses": .bool(c.compressResponses), "retryAfterSeconds": optional(c.retryAfterSeconds),
             "portalId": .int(c.portalId), "timeZone": .string(c.timeZone), "utcOffsetMilliseconds": .int(c.utcOffsetMilliseconds),
             "faults": [
                 "serverErrorRate": rate(c.faults.serverErrorRate), "serverErrorStatuses": .array(c.faults.serverErrorStatuses.map { .int($0) }),
@@ -63,6 +63,7 @@ enum ConfigurationJSON {
             case "caseInsensitiveEmails": if let v = bool() { c.caseInsensitiveEmails = v } else { ok = false }
             case "lifecycleStageForwardOnly": if let v = bool() { c.lifecycleStageForwardOnly = v } else { ok = false }
             case "bumpModifiedOnNoOpWrite": if let v = bool() { c.bumpModifiedOnNoOpWrite = v } else { ok = false }
+            case "compressResponses": if let v = bool() { c.compressResponses = v } else { ok = false }
             case "faults": if let failure = applyFaults(value, to: &c.faults) { return failure }
             default: return "unknown configuration member \"\(key)\""
             }

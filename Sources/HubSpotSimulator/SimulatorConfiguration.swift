@@ -52,6 +52,10 @@ public struct SimulatorConfiguration: Sendable {
     public var bumpModifiedOnNoOpWrite = true
     /// `Retry-After` seconds on 429 answers; nil (HubSpot's documented behaviour) sends none.
     public var retryAfterSeconds: Int?
+    /// gzip answers for clients that send `Accept-Encoding: gzip`, as HubSpot does. Compression
+    /// costs about a third of the simulator's throughput on one core; drain benchmarks that want
+    /// the simulator out of the way may turn it off.
+    public var compressResponses = true
     /// The account: portal id and its UTC offset (the daily limit resets at its local midnight).
     public var portalId = 62_515_000
     public var timeZone = "UTC"

@@ -42,7 +42,7 @@ extension SimulatorState {
             }
         }
         if configuration.lifecycleStageForwardOnly, let next = values["lifecyclestage"], !next.isEmpty,
-            let current = existing?.properties["lifecyclestage"],
+            let current = existing?.written("lifecyclestage"),
             let from = StandardContactProperties.lifecycleStages.firstIndex(where: { $0.1 == current }),
             let to = StandardContactProperties.lifecycleStages.firstIndex(where: { $0.1 == next }), to < from
         {
@@ -460,5 +460,3 @@ extension SimulatorState {
         return SimResponse(status: 200, json: .object(members))
     }
 }
-
-import Foundation

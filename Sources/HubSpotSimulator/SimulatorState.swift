@@ -84,7 +84,10 @@ struct SimulatorState {
         if fault == nil { fault = randomFault().map { ($0, configuration.faults.applyBeforeFailing) } }
 
         var response: SimResponse
-        if let (chosen, applied) = fault, !applied || !route.writes {
+        if case .slow(let ms) = fault?.0 {
+            response = authorizedAnswer(route, request: request, body: body, now: now, correlation: correlation)
+            response.disposition = .delay(milliseconds: ms)
+        } else if let (chosen, applied) = fault, !applied || !route.writes {
             response = faultResponse(chosen, correlation: correlation)
         } else {
             response = authorizedAnswer(route, request: request, body: body, now: now, correlation: correlation)
@@ -99,10 +102,16 @@ struct SimulatorState {
         }
         counters.requests[route.name, default: [:]][recorded, default: 0] += 1
         if recorded == 429 { counters.rateLimited += 1 }
-        if response.disposition == .respond {
+        response.compressible = configuration.compressResponses
+        switch response.disposition {
+        case .respond:
             let latency = configuration.latencyMilliseconds
                 + (configuration.jitterMilliseconds > 0 ? Int(random.next() % UInt64(configuration.jitterMilliseconds + 1)) : 0)
             if latency > 0 { response.disposition = .delay(milliseconds: latency) }
+        case .delay(let ms):
+            response.disposition = .delay(milliseconds: ms + configuration.latencyMilliseconds)
+        case .reset, .hangThenDrop:
+            break
         }
         return response
     }
@@ -137,6 +146,8 @@ struct SimulatorState {
             var response = SimResponse(status: 0)
             response.disposition = .hangThenDrop(milliseconds: ms)
             return response
+        case .slow:
+            preconditionFailure("slow answers are served, not replaced")
         case .status(let status):
             if status == 502 || status == 504 || status >= 520 {
                 var response = SimResponse(status: status, headers: [("Server", "cloudflare")])
