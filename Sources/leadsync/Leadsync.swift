@@ -13,7 +13,7 @@ struct Leadsync: AsyncParsableCommand {
             InitCommand.self, IngestCommand.self, MapCommand.self, RulesCommand.self, LeadCommand.self,
             StatusCommand.self, ConfigCommand.self, JournalCommand.self, GenerateCommand.self, ConnectCommand.self,
             DisconnectCommand.self, RejectedCommand.self, SyncCommand.self,
-            PullCommand.self, PullRulesCommand.self,
+            PullCommand.self, PullRulesCommand.self, BenchCommand.self,
         ]
     )
 

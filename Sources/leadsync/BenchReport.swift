@@ -1,0 +1,86 @@
+import Foundation
+import LeadSyncEngine
+import LeadSyncJournal
+
+/// What `leadsync bench` measured and found: the summary table's rows, and the same figures as
+/// one JSON object whose keys are the rows' names in snake_case.
+struct BenchReport {
+    /// How the read-back compared with the state expected from the input.
+    struct Verification {
+        /// Contacts whose every mapped property holds the expected value.
+        var matched = 0
+        /// One line per missing contact or differing property.
+        var differences: [String] = []
+    }
+
+    let settings: BenchRun.Settings
+    let changes: Int
+    let ending: SyncReport.Ending
+    let summary: DrainSummary
+    let verification: Verification
+
+    /// Requests sent over what the rate limit allowed during the drain.
+    var budgetShare: Double {
+        let allowed = Double(settings.rateLimit) * summary.elapsedSeconds / 10
+        return allowed == 0 ? 0 : Double(summary.requests) / allowed
+    }
+
+    private func perSecond(_ count: Int) -> Double {
+        summary.elapsedSeconds == 0 ? 0 : Double(count) / summary.elapsedSeconds
+    }
+
+    /// The table's rows in order: name, figure as a person reads it, figure as JSON.
+    var rows: [(name: String, text: String, json: JSONValue)] {
+        func count(_ name: String, _ value: Int) -> (String, String, JSONValue) {
+            (name, value.formatted(.number.grouping(.automatic)), .integer(Int64(value)))
+        }
+        func decimal(_ name: String, _ value: Double, _ text: String) -> (String, String, JSONValue) {
+            (name, text, .number(String(format: "%.3f", value)))
+        }
+        return [
+            count("changes", changes),
+            count("leads", settings.leads),
+            count("contacts delivered", summary.delivered),
+            count("values rejected", summary.rejected),
+            count("skipped", summary.skipped),
+            count("awaiting identity", summary.awaitingIdentity),
+            count("unmatched", summary.unmatched),
+            count("requests", summary.requests),
+            count("429s", summary.rateLimited),
+            decimal("mean batch fill", summary.batchFill, String(format: "%.1f%%", summary.batchFill * 100)),
+            decimal("request budget used", budgetShare, String(format: "%.1f%%", budgetShare * 100)),
+            decimal("elapsed seconds", summary.elapsedSeconds, String(format: "%.1f", summary.elapsedSeconds)),
+            decimal("changes/s", perSecond(changes), String(format: "%.0f", perSecond(changes))),
+            decimal("contacts/s", perSecond(summary.delivered), String(format: "%.0f", perSecond(summary.delivered))),
+        ]
+    }
+
+    /// The summary table, names left, figures right-aligned.
+    var table: String {
+        let rows = rows
+        let nameWidth = rows.map(\.name.count).max() ?? 0
+        let figureWidth = rows.map(\.text.count).max() ?? 0
+        return rows.map { row in
+            row.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
+                + String(repeating: " ", count: figureWidth - row.text.count) + row.text
+        }.joined(separator: "\n")
+    }
+
+    /// The rows as a JSON object (`429s` is `rate_limited`, `changes/s` `changes_per_second`), plus
+    /// the verification.
+    var json: JSONValue {
+        .object(
+            rows.map { row in (Self.snakeCase(row.name), row.json) } + [
+                ("verified", .integer(Int64(verification.matched))),
+                ("differences", .array(verification.differences.map { .string($0) })),
+            ])
+    }
+
+    static func snakeCase(_ name: String) -> String {
+        switch name {
+        case "429s": "rate_limited"
+        case "request budget used": "request_budget_used"
+        default: name.replacingOccurrences(of: "/s", with: " per second").replacingOccurrences(of: " ", with: "_")
+        }
+    }
+}
