@@ -1,5 +1,5 @@
 internal import Foundation
-public import LeadSyncSupport
+import LeadSyncSupport
 
 /// What HubSpot should hold once every change was drained, computed from the input alone: per
 /// lead with an accepted email, each mapped property's winning value (latest `at`, ties by input

@@ -5,13 +5,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-venv="$root/.venv-compat"
+venv="$("$root/scripts/python-client-venv.sh")"
 configuration="${CONFIGURATION:-debug}"
-
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet hubspot-api-client
-fi
 
 (cd "$root" && swift build -c "$configuration" --product hubspot-sim)
 sim="$root/.build/$configuration/hubspot-sim"

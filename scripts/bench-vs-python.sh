@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# leadsync against HubSpot's official Python client (hubspot-api-client), both fed the same
+# generated changes against the same local hubspot-sim with no limits and no latency, plus the
+# simulator's own ceiling, in one run:
+#
+#   1. CHANGES changes over LEADS leads: input changes acknowledged per second, leadsync
+#      (`ingest` + `sync --once`, each a process) vs the Python client's documented batch upsert
+#      loop (each change one input, 100 per call), and the ratio (goal >= 20x at 10^6 over 10^5).
+#   2. CONTACTS changes over CONTACTS leads (one change per lead): contacts per second, the same
+#      two sides (goal >= 10x at 10^5).
+#   3. The simulator's ceiling: pre-encoded 100-contact upserts on 8 parallel connections (curl).
+#
+# Each side gets a fresh hubspot-sim. leadsync's peak RSS during `sync --once` is printed too.
+# Usage: scripts/bench-vs-python.sh [CHANGES=1000000] [LEADS=100000] [CONTACTS=100000]
+set -euo pipefail
+
+changes="${1:-1000000}"
+leads="${2:-100000}"
+contacts="${3:-100000}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+venv="$("$root/scripts/python-client-venv.sh")"
+swift build -c release --package-path "$root" --product leadsync >&2
+swift build -c release --package-path "$root" --product hubspot-sim >&2
+leadsync="$root/.build/release/leadsync"
+sim="$root/.build/release/hubspot-sim"
+
+work="$(mktemp -d)"
+sim_pid=""
+stop_sim() { if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; fi; }
+trap 'stop_sim; rm -rf "$work"' EXIT
+token="pat-na1-bench-vs-python"
+
+# Starts a fresh simulator without limits or latency; sets $url.
+start_sim() {
+    stop_sim
+    "$sim" --port 0 --token "$token" --rate-limit none --daily-limit 0 --search-per-second 0 >"$work/sim.out" &
+    sim_pid=$!
+    for _ in $(seq 1 100); do
+        [ -s "$work/sim.out" ] && break
+        sleep 0.1
+    done
+    url="$(head -n 1 "$work/sim.out")"
+    [ -n "$url" ] || { echo "hubspot-sim did not print its URL" >&2; exit 1; }
+}
+
+now() { date +%s.%N; }
+rate() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):,.0f}')" "$1" "$2"; }
+ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$1" "$2"; }
+
+# leadsync: ingest + sync --once into a fresh simulator. Prints "seconds delivered peak_kb sync_seconds".
+run_leadsync() {
+    local file="$1" db="$work/journal-$RANDOM.db"
+    start_sim
+    local start end
+    start="$(now)"
+    LEADSYNC_DB="$db" LEADSYNC_SYNCHRONOUS=normal "$leadsync" ingest "$file" >/dev/null
+    local synced
+    synced="$(now)"
+    LEADSYNC_DB="$db" LEADSYNC_SYNCHRONOUS=normal LEADSYNC_HUBSPOT_URL="$url" LEADSYNC_TOKEN="$token" \
+        /usr/bin/time -f '%M' -o "$work/rss" "$leadsync" sync --once --rate-limit 1000000/10s \
+        --daily-limit 100000000 --json >"$work/sync.json"
+    end="$(now)"
+    local delivered
+    delivered="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["delivered"])' "$work/sync.json")"
+    echo "$(python3 -c "print($end - $start)") $delivered $(cat "$work/rss") $(python3 -c "print($end - $synced)")"
+    rm -f "$db" "$db"-*
+}
+
+# The Python client's loop into a fresh simulator. Prints "seconds acknowledged requests".
+run_python() {
+    start_sim
+    "$venv/bin/python" "$root/scripts/bench-vs-python/upsert_loop.py" "$url" "$token" "$1" |
+        python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["seconds"], r["changes_acknowledged"], r["requests"])'
+}
+
+echo "== $changes changes over $leads leads (no limits, no latency)"
+"$leadsync" generate --leads "$leads" --changes "$changes" --seed 1 -o "$work/changes.ndjson"
+read -r ls_seconds ls_delivered ls_rss ls_sync <<<"$(run_leadsync "$work/changes.ndjson")"
+read -r py_seconds py_acked py_requests <<<"$(run_python "$work/changes.ndjson")"
+ls_rate="$(python3 -c "print($changes / $ls_seconds)")"
+py_rate="$(python3 -c "print($py_acked / $py_seconds)")"
+echo "leadsync ingest + sync --once: $(rate "$changes" "$ls_seconds") changes/s ($changes changes in ${ls_seconds%.*}.$(cut -c1-2 <<<"${ls_seconds#*.}") s, sync alone $ls_sync s; $ls_delivered contacts; peak RSS of sync $((ls_rss / 1024)) MB)"
+echo "python client upsert loop:    $(rate "$py_acked" "$py_seconds") changes/s ($py_acked changes with an email acknowledged in $py_seconds s, $py_requests requests)"
+echo "ratio: $(ratio "$ls_rate" "$py_rate")x (goal >= 20x)"
+
+echo "== $contacts changes over $contacts leads (one change per lead)"
+"$leadsync" generate --leads "$contacts" --changes "$contacts" --seed 2 -o "$work/contacts.ndjson"
+read -r ls_seconds ls_delivered ls_rss ls_sync <<<"$(run_leadsync "$work/contacts.ndjson")"
+read -r py_seconds py_acked py_requests <<<"$(run_python "$work/contacts.ndjson")"
+ls_rate="$(python3 -c "print($ls_delivered / $ls_seconds)")"
+py_rate="$(python3 -c "print($py_acked / $py_seconds)")"
+echo "leadsync ingest + sync --once: $(rate "$ls_delivered" "$ls_seconds") contacts/s ($ls_delivered contacts in $ls_seconds s, sync alone $ls_sync s; peak RSS of sync $((ls_rss / 1024)) MB)"
+echo "python client upsert loop:    $(rate "$py_acked" "$py_seconds") contacts/s ($py_acked contacts in $py_seconds s)"
+echo "ratio: $(ratio "$ls_rate" "$py_rate")x (goal >= 10x)"
+
+echo "== simulator ceiling"
+start_sim
+python3 - "$work/body.json" <<'PY'
+import json, sys
+inputs = [{"id": f"c{i}@ceiling.example", "idProperty": "email", "objectWriteTraceId": str(i),
+           "properties": {"firstname": "Ada", "company": "Analytical Engines"}} for i in range(100)]
+json.dump({"inputs": inputs}, open(sys.argv[1], "w"))
+PY
+requests=800
+start="$(now)"
+curl -s -o /dev/null -Z --parallel-max 8 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    --data-binary @"$work/body.json" "$url/crm/v3/objects/contacts/batch/upsert?n=[1-$requests]"
+end="$(now)"
+seconds="$(python3 -c "print($end - $start)")"
+echo "simulator ceiling: $(rate $((requests * 100)) "$seconds") contacts/s ($requests upserts of 100 on 8 connections in $seconds s)"
