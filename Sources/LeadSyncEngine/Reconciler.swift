@@ -111,9 +111,14 @@ public final class Reconciler: Sendable {
             events.withLock { $0 = nil }
             continuation.finish()
         }
+        let lane = JournalLane(journal: journal)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            defer { group.cancelAll() }
-            var loop = Loop(reconciler: self, continuation: continuation)
+            group.addTask { await lane.run() }
+            defer {
+                lane.finish()
+                group.cancelAll()
+            }
+            var loop = Loop(reconciler: self, continuation: continuation, lane: lane)
             if let limit = options.maximumDuration {
                 loop.schedule(.deadline, after: limit, in: &group)
             }
@@ -130,9 +135,11 @@ public final class Reconciler: Sendable {
                     _ = machine.stopIssuing(now: clock.now)
                 }
                 if let ending, machine.requestsInFlight == 0 {
+                    try await lane.drain()
                     return SyncReport(ending: ending, summary: machine.summary)
                 }
                 guard let event = await iterator.next() else {
+                    try await lane.drain()
                     return SyncReport(ending: ending ?? .stopped, summary: machine.summary)
                 }
                 let now = clock.now
@@ -160,7 +167,10 @@ public final class Reconciler: Sendable {
                     logger.debug("token refresh failed", metadata: ["failure": "\(failure)"])
                     actions = machine.tokenRefreshed(now: now)
                 case .deadline, .stop:
-                    if loop.waitingForChanges { return SyncReport(ending: .stopped, summary: machine.summary) }
+                    if loop.waitingForChanges {
+                        try await lane.drain()
+                        return SyncReport(ending: .stopped, summary: machine.summary)
+                    }
                     loop.stopping = true
                     actions = machine.stopIssuing(now: now)
                 case .poll:
@@ -218,6 +228,7 @@ public final class Reconciler: Sendable {
     struct Loop {
         let reconciler: Reconciler
         let continuation: AsyncStream<Event>.Continuation
+        let lane: JournalLane
         var cursor: Int64 = 0
         var timerDue: Date?
         var stopping = false
@@ -226,9 +237,10 @@ public final class Reconciler: Sendable {
         /// The journal's size when the last pass began, to notice appends.
         var journalEntries: Int64?
 
-        init(reconciler: Reconciler, continuation: AsyncStream<Event>.Continuation) {
+        init(reconciler: Reconciler, continuation: AsyncStream<Event>.Continuation, lane: JournalLane) {
             self.reconciler = reconciler
             self.continuation = continuation
+            self.lane = lane
             self.lastRecheck = reconciler.clock.now
         }
 
@@ -246,6 +258,8 @@ public final class Reconciler: Sendable {
             while let action = queue.popFirst() {
                 switch action {
                 case .loadWindow(let newPass):
+                    // The window must see every outcome recorded so far.
+                    try await lane.drain()
                     if newPass {
                         cursor = 0
                         _ = try await journal.fold()
@@ -262,7 +276,7 @@ public final class Reconciler: Sendable {
                         continuation.yield(.answered(request.id, answer))
                     }
                 case .record(let outcomes, let marks):
-                    try await journal.recordSyncStep(outcomes: outcomes, marks: marks, at: clock.now)
+                    try lane.record(outcomes, marks: marks, at: clock.now)
                 case .refreshToken:
                     let gateway = reconciler.gateway
                     let continuation = continuation
@@ -286,6 +300,7 @@ public final class Reconciler: Sendable {
                 case .finished(let sendableLeft):
                     guard options.follow else { return stopping && sendableLeft ? .deadlineReached : .drained }
                     if stopping { return .stopped }
+                    try await lane.drain()
                     try await journal.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
                     waitingForChanges = true
                     schedule(.poll, after: options.pollInterval, in: &group)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Bounded memory and a fast `status` on a large journal: generates CHANGES changes over LEADS
+# leads, ingests them, times `leadsync status` on the full journal (goal < 100 ms), then drains
+# them with `sync --once` into hubspot-sim (no limits, no latency) and reports the sync's peak
+# RSS from /usr/bin/time (goal <= 128 MB whatever the journal's size).
+# Usage: scripts/drain-memory.sh [CHANGES=10000000] [LEADS=CHANGES/10]
+set -euo pipefail
+
+changes="${1:-10000000}"
+leads="${2:-$((changes / 10))}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+swift build -c release --package-path "$root" --product leadsync >&2
+swift build -c release --package-path "$root" --product hubspot-sim >&2
+leadsync="$root/.build/release/leadsync"
+sim="$root/.build/release/hubspot-sim"
+
+work="$(mktemp -d)"
+sim_pid=""
+trap '[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null; rm -rf "$work"' EXIT
+token="pat-na1-drain-memory"
+export LEADSYNC_DB="$work/journal.db" LEADSYNC_SYNCHRONOUS=normal
+
+echo "== $changes changes over $leads leads"
+/usr/bin/time -f 'generate: %e s, peak RSS %M KB' "$leadsync" generate --leads "$leads" --changes "$changes" --seed 3 \
+    -o "$work/changes.ndjson"
+/usr/bin/time -f 'ingest: %e s, peak RSS %M KB' "$leadsync" ingest "$work/changes.ndjson" --json
+rm "$work/changes.ndjson"
+"$leadsync" status --json >/dev/null # folds what ingest appended; the timed runs below read counters only
+python3 - "$leadsync" <<'PY'
+import subprocess, sys, time
+times = []
+for _ in range(5):
+    start = time.monotonic()
+    subprocess.run([sys.argv[1], "status", "--json"], check=True, stdout=subprocess.DEVNULL)
+    times.append((time.monotonic() - start) * 1000)
+print(f"status (whole process, 5 runs): min {min(times):.1f} ms, max {max(times):.1f} ms (goal < 100 ms)")
+PY
+ls -l "$work/journal.db" | awk '{printf "journal file: %.0f MB\n", $5 / 1048576}'
+
+"$sim" --port 0 --token "$token" --rate-limit none --daily-limit 0 --search-per-second 0 --no-gzip >"$work/sim.out" &
+sim_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/sim.out" ] && break; sleep 0.1; done
+url="$(head -n 1 "$work/sim.out")"
+LEADSYNC_HUBSPOT_URL="$url" LEADSYNC_TOKEN="$token" /usr/bin/time -f 'sync --once: %e s, peak RSS %M KB (goal <= 131072 KB)' \
+    "$leadsync" sync --once --rate-limit 1000000/10s --daily-limit 100000000 --json
