@@ -1,0 +1,63 @@
+/// Who may call the simulator: static (private-app) tokens, OAuth apps and what they were issued.
+struct AuthRegistry {
+    /// Scopes a token gets when none are given: everything the engine uses.
+    static let allScopes = HubSpotSimulator.allScopes
+
+    struct AccessToken {
+        var clientId: String
+        var scopes: [String]
+        var expiresAtMilliseconds: Int64
+        var refreshToken: String
+    }
+
+    struct RefreshToken {
+        var clientId: String
+        var scopes: [String]
+        var revoked = false
+    }
+
+    struct AuthorizationCode {
+        var clientId: String
+        var redirectURI: String
+        var scopes: [String]
+        var codeChallenge: String?
+        var expiresAtMilliseconds: Int64
+    }
+
+    /// The caller of an API request, once authenticated.
+    struct Principal {
+        enum Kind { case staticToken, oauth }
+        var kind: Kind
+        /// Rate-limit bucket: one per static token, one per OAuth app.
+        var bucket: String
+        var scopes: [String]
+    }
+
+    /// Why a bearer token was refused.
+    enum Refusal: Error {
+        case missing
+        case unknown
+        case expired(expiredAtMilliseconds: Int64)
+    }
+
+    var staticTokens: [String: [String]] = [:]
+    var clients: [String: String] = [:]
+    var accessTokens: [String: AccessToken] = [:]
+    var refreshTokens: [String: RefreshToken] = [:]
+    var codes: [String: AuthorizationCode] = [:]
+    /// OAuth apps uninstalled from the account: their tokens stop working until a new consent.
+    var uninstalled: Set<String> = []
+
+    func authenticate(_ authorization: String?, at now: Int64) -> Result<Principal, Refusal> {
+        guard let authorization, authorization.count > 7, authorization.lowercased().hasPrefix("bearer ") else {
+            return .failure(.missing)
+        }
+        let token = authorization.dropFirst(7).trimmedSpaces
+        if let scopes = staticTokens[token] {
+            return .success(Principal(kind: .staticToken, bucket: "static:" + token, scopes: scopes))
+        }
+        guard let access = accessTokens[token], !uninstalled.contains(access.clientId) else { return .failure(.unknown) }
+        guard access.expiresAtMilliseconds > now else { return .failure(.expired(expiredAtMilliseconds: access.expiresAtMilliseconds)) }
+        return .success(Principal(kind: .oauth, bucket: "oauth:" + access.clientId, scopes: access.scopes))
+    }
+}

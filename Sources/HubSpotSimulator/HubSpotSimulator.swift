@@ -1,0 +1,242 @@
+public import LeadSyncHTTPServer
+public import LeadSyncSupport
+import Synchronization
+
+/// A faithful local HubSpot: contacts (batch, single, list, search), properties, OAuth and
+/// account details, with HubSpot's limits, errors and faults, plus a control API under `/_sim/`.
+///
+/// ```swift
+/// let simulator = HubSpotSimulator()
+/// simulator.registerToken("pat-na1-test")
+/// let port = try simulator.start()          // 127.0.0.1, any free port
+/// defer { simulator.stop() }
+/// // point a client at simulator.baseURL
+/// ```
+///
+/// Everything is in memory and guarded by one lock; latency and hung requests sleep on the
+/// connection's own thread, outside the lock. Inject a clock to drive token expiry, rate windows
+/// and the search index lag without sleeping.
+public final class HubSpotSimulator: Sendable {
+    let state: Mutex<SimulatorState>
+    let clock: any WallClock
+    private let server = Mutex<(server: HTTPServer, port: Int, host: String)?>(nil)
+
+    /// The scopes a token or code gets when none are given: everything leadsync uses.
+    public static let allScopes = [
+        "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.schemas.contacts.read",
+        "crm.schemas.contacts.write", "oauth",
+    ]
+
+    public init(configuration: SimulatorConfiguration = SimulatorConfiguration(), clock: any WallClock = SystemWallClock()) {
+        self.clock = clock
+        self.state = Mutex(SimulatorState(configuration: configuration, now: Timestamp.epochMilliseconds(clock.now)))
+    }
+
+    var now: Int64 { Timestamp.epochMilliseconds(clock.now) }
+
+    // MARK: Serving
+
+    /// Listens on `host` (loopback by default) and `port` (0 = any free port); returns the port.
+    @discardableResult
+    public func start(host: String = "127.0.0.1", port: Int = 0) throws -> Int {
+        try server.withLock { running in
+            guard running == nil else { throw HTTPServerError.alreadyStarted }
+            let http = HTTPServer { [self] request in handle(request) }
+            let bound = try http.start(host: host, port: port)
+            running = (http, bound, host)
+            return bound
+        }
+    }
+
+    /// The URL clients use, e.g. `http://127.0.0.1:52311`; empty before ``start(host:port:)``.
+    public var baseURL: String {
+        server.withLock { running in
+            guard let running else { return "" }
+            let host = running.host.contains(":") ? "[\(running.host)]" : running.host
+            return "http://\(host):\(running.port)"
+        }
+    }
+
+    /// Stops listening and closes live connections. Data stays; `start` may be called again.
+    public func stop() {
+        let running = server.withLock { value in
+            defer { value = nil }
+            return value
+        }
+        running?.server.stop()
+    }
+
+    /// Answers one request as the HTTP server would; usable without sockets (benchmarks).
+    public func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
+        if request.path.hasPrefix("/_sim/") { return control(request).httpResponse() }
+        guard let route = Route.match(method: request.method, path: request.path) else {
+            let correlation = state.withLock { $0.correlationId() }
+            var notFound = SimResponse.error(
+                404, category: nil, message: "No route for \(request.method) \(request.path)", correlationId: correlation)
+            notFound.headers.append(("X-HubSpot-Correlation-Id", correlation))
+            return notFound.httpResponse()
+        }
+        var body: Result<JSONValue, JSONParser.Failure>?
+        if route.takesJSON, !request.body.isEmpty {
+            do throws(JSONParser.Failure) { body = .success(try JSONParser.parse(request.body)) } catch { body = .failure(error) }
+        }
+        let time = now
+        return state.withLock { $0.serve(route, request: request, body: body, now: time) }.httpResponse()
+    }
+
+    // MARK: In-process control (the same powers as `/_sim/`)
+
+    /// Registers a private-app (static) token that never expires; nil scopes = every scope.
+    public func registerToken(_ token: String, scopes: [String]? = nil) {
+        state.withLock { $0.auth.staticTokens[token] = scopes ?? AuthRegistry.allScopes }
+    }
+
+    /// Forgets a static token, access token or refresh token (later calls get 401 / invalid_grant).
+    public func revokeToken(_ token: String) {
+        state.withLock {
+            $0.auth.staticTokens[token] = nil
+            $0.auth.accessTokens[token] = nil
+            $0.auth.refreshTokens[token]?.revoked = true
+        }
+    }
+
+    /// Registers an OAuth app whose id and secret the token endpoints accept.
+    public func registerOAuthClient(id: String, secret: String) {
+        state.withLock { $0.auth.clients[id] = secret }
+    }
+
+    /// Issues an authorization code without the consent redirect. `codeChallenge` (S256) makes the
+    /// token endpoint require the matching `code_verifier`.
+    public func issueAuthorizationCode(
+        clientId: String, redirectURI: String, scopes: [String] = HubSpotSimulator.allScopes, codeChallenge: String? = nil
+    ) -> String {
+        let time = now
+        return state.withLock {
+            $0.issueCode(clientId: clientId, redirectURI: redirectURI, scopes: scopes, codeChallenge: codeChallenge, now: time)
+        }
+    }
+
+    /// Revokes a refresh token (as uninstalling the app would); access tokens stay valid until expiry.
+    public func revokeRefreshToken(_ token: String) {
+        state.withLock { $0.auth.refreshTokens[token]?.revoked = true }
+    }
+
+    /// Uninstalls an OAuth app from the account: its access tokens answer 401 and refreshing
+    /// answers 400 `BAD_HUB` until a new authorization code is issued (a reinstall).
+    public func uninstallApp(clientId: String) {
+        state.withLock { _ = $0.auth.uninstalled.insert(clientId) }
+    }
+
+    /// Makes every issued OAuth access token expire now.
+    public func expireAccessTokens() {
+        let time = now
+        state.withLock { s in
+            for key in s.auth.accessTokens.keys { s.auth.accessTokens[key]!.expiresAtMilliseconds = time }
+        }
+    }
+
+    /// Creates contacts directly (no validation, limits or counters); returns their ids in order.
+    @discardableResult
+    public func seedContacts(_ contacts: [[String: String]]) -> [String] {
+        let time = now
+        return state.withLock { s in
+            contacts.map { values in
+                var normalised = values
+                if let email = values["email"], s.configuration.caseInsensitiveEmails {
+                    normalised["email"] = email.emailKey
+                }
+                return String(s.store.create(normalised, at: time, source: .crmUI))
+            }
+        }
+    }
+
+    /// Adds or replaces a property definition.
+    public func defineProperty(_ property: SimProperty) {
+        state.withLock { $0.define(property) }
+    }
+
+    /// Every contact (archived included), in id order.
+    public func contacts() -> [SimContact] {
+        state.withLock { s in s.store.order.compactMap { s.store[$0] } }
+    }
+
+    /// The live contact with this id (following merges) or primary/secondary email.
+    public func contact(id: String) -> SimContact? {
+        state.withLock { s in s.store.resolve(id).flatMap { s.store[$0] } }
+    }
+
+    public func contact(email: String) -> SimContact? {
+        state.withLock { s in s.store.find("email", email).flatMap { s.store[$0] } }
+    }
+
+    /// A "HubSpot-side" edit (a user in the CRM): writes values unvalidated and bumps
+    /// `lastmodifieddate`. Returns false when the contact does not exist.
+    @discardableResult
+    public func editContact(id: String, properties: [String: String]) -> Bool {
+        let time = now
+        return state.withLock { s in
+            guard let found = s.store.resolve(id) else { return false }
+            s.store.update(found, properties, at: time, source: .crmUI, bumpOnNoOp: true)
+            return true
+        }
+    }
+
+    /// Merges two contacts as HubSpot does: a new id replaces both; returns it.
+    @discardableResult
+    public func mergeContacts(primary: String, secondary: String) -> String? {
+        let time = now
+        return state.withLock { s in
+            guard let first = s.store.resolve(primary), let second = s.store.resolve(secondary) else { return nil }
+            return s.store.merge(primary: first, secondary: second, at: time).map(String.init)
+        }
+    }
+
+    /// The configuration in effect.
+    public var configuration: SimulatorConfiguration { state.withLock { $0.configuration } }
+
+    /// Changes limits, latency, faults or choices at run time.
+    public func updateConfiguration(_ change: (inout SimulatorConfiguration) -> Void) {
+        state.withLock { s in
+            var configuration = s.configuration
+            change(&configuration)
+            s.reconfigure(configuration)
+        }
+    }
+
+    /// Fails the `n`th API request (1-based, counted from now, among those matching `path`: a
+    /// path prefix such as `/crm/v3/objects/contacts/batch/upsert` or an endpoint name such as
+    /// `contacts.batch.upsert`), once or — when `persistent` — that one and every later one.
+    /// `applied` lets a write take effect before the fault hides the answer.
+    public func injectFault(_ fault: Fault, onRequest n: Int = 1, persistent: Bool = false, path: String? = nil, applied: Bool = false) {
+        state.withLock {
+            $0.scheduledFaults.append(ScheduledFault(fault: fault, onRequest: max(1, n), persistent: persistent, path: path, applied: applied))
+        }
+    }
+
+    /// Drops every scheduled fault (random fault rates stay as configured).
+    public func clearFaults() {
+        state.withLock { $0.scheduledFaults = [] }
+    }
+
+    public func counters() -> SimulatorCounters { state.withLock { $0.counters } }
+
+    /// Back to a fresh start: no contacts, standard properties, no tokens, counters zeroed.
+    /// The configuration stays.
+    public func reset() {
+        let time = now
+        state.withLock { s in s = SimulatorState(configuration: s.configuration, now: time) }
+    }
+
+    /// Contacts as JSON (`{"nextId":…,"contacts":[…]}`), for `--state` files and `GET /_sim/contacts`.
+    public func contactsJSON() -> [UInt8] {
+        state.withLock { s in s.dump() }.bytes
+    }
+
+    /// Replaces all contacts with those of a ``contactsJSON()`` document.
+    public func loadContacts(json: [UInt8]) throws {
+        let document = try JSONParser.parse(json)
+        let contacts = try SimulatorState.contacts(from: document)
+        let nextId = document["nextId"]?.intValue.map(Int64.init) ?? 0
+        state.withLock { $0.store.load(contacts, nextId: nextId) }
+    }
+}

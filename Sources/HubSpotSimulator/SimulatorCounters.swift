@@ -1,0 +1,35 @@
+/// What the simulator has seen since start or the last reset.
+public struct SimulatorCounters: Sendable, Equatable {
+    /// Requests per endpoint name (e.g. `contacts.batch.upsert`) and HTTP status (0 = no answer).
+    public var requests: [String: [Int: Int]] = [:]
+    /// API requests in total (control calls excluded).
+    public var totalRequests = 0
+    /// 429 answers, whatever their cause (budget, search limit or injected fault).
+    public var rateLimited = 0
+    /// Inputs received by write batches and single writes (upsert/create/update/archive).
+    public var recordsReceived = 0
+    /// Successful refresh-token grants.
+    public var refreshes = 0
+    /// Faults injected (random and scheduled).
+    public var faultsInjected = 0
+    /// The most API requests seen in any rolling 10-second window.
+    public var maxRequestsInTenSeconds = 0
+
+    public init() {}
+
+    /// Requests answered with `status` on `endpoint`.
+    public func count(_ endpoint: String, status: Int) -> Int { requests[endpoint]?[status] ?? 0 }
+    /// Requests on `endpoint` with any status.
+    public func count(_ endpoint: String) -> Int { requests[endpoint]?.values.reduce(0, +) ?? 0 }
+
+    var json: JSONValue {
+        .object([
+            ("requests", .object(requests.sorted { $0.key < $1.key }.map { endpoint, statuses in
+                (endpoint, .object(statuses.sorted { $0.key < $1.key }.map { (String($0.key), .int($0.value)) }))
+            })),
+            ("totalRequests", .int(totalRequests)), ("rateLimited", .int(rateLimited)),
+            ("recordsReceived", .int(recordsReceived)), ("refreshes", .int(refreshes)),
+            ("faultsInjected", .int(faultsInjected)), ("maxRequestsInTenSeconds", .int(maxRequestsInTenSeconds)),
+        ])
+    }
+}

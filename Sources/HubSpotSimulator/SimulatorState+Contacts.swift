@@ -1,0 +1,463 @@
+import LeadSyncSupport
+
+/// Contact endpoints: batch upsert/create/update/read/archive, single get/create/patch/delete,
+/// list and merge.
+extension SimulatorState {
+    static let batchLimit = 100
+    static let historyBatchLimit = 50
+
+    /// The `inputs` of a batch body, or the 400 HubSpot answers for a missing list or too many.
+    private func inputs(_ context: RequestContext, limit: Int = batchLimit) -> Result<[JSONValue], SimResponse> {
+        guard let inputs = context.body["inputs"]?.arrayValue else {
+            return .failure(SimResponse.error(
+                400, category: nil,
+                message: "Invalid input JSON on line 1, column 1: Missing required creator property 'inputs'",
+                correlationId: context.correlation))
+        }
+        guard inputs.count <= limit else {
+            let message = limit == Self.historyBatchLimit
+                ? "The maximum number of inputs supported in a batch request for property histories is \(limit). Please reduce the number of inputs."
+                : "Too many inputs: \(inputs.count). The maximum number of inputs supported in a batch request is \(limit)."
+            return .failure(SimResponse.error(400, category: "VALIDATION_ERROR", message: message, correlationId: context.correlation))
+        }
+        return .success(inputs)
+    }
+
+    /// Validated values of a `properties` object, or every problem with them.
+    private func validate(_ properties: JSONValue?, existing: SimContact?) -> Result<[String: String], ValidationFailure> {
+        var values: [String: String] = [:]
+        var problems: [PropertyValidator.Problem] = []
+        for (name, raw) in properties?.objectValue ?? [] {
+            let text = raw.propertyString ?? ""
+            switch PropertyValidator.check(
+                name: name, value: text, rule: rules[name], lowercaseEmails: configuration.caseInsensitiveEmails)
+            {
+            case .success(let value): values[name] = value
+            case .failure(let problem): problems.append(problem)
+            }
+        }
+        if configuration.lifecycleStageForwardOnly, let next = values["lifecyclestage"], !next.isEmpty,
+            let current = existing?.written("lifecyclestage"),
+            let from = StandardContactProperties.lifecycleStages.firstIndex(where: { $0.1 == current }),
+            let to = StandardContactProperties.lifecycleStages.firstIndex(where: { $0.1 == next }), to < from
+        {
+            problems.append(PropertyValidator.Problem(
+                name: "lifecyclestage", code: "INVALID_LIFECYCLE_STAGE",
+                message: "lifecyclestage cannot move backwards from \(current) to \(next); clear it first."))
+        }
+        return problems.isEmpty ? .success(values) : .failure(ValidationFailure(problems: problems))
+    }
+
+    /// The id another contact holds for a unique value in `values`, if any (email conflicts).
+    private func uniqueConflict(_ values: [String: String], owner: Int64?) -> Int64? {
+        for name in store.indexedNames {
+            if let value = values[name], !value.isEmpty, let holder = store.find(name, value), holder != owner { return holder }
+        }
+        for email in ContactStore.split(values["hs_additional_emails"]) {
+            if let holder = store.find("email", email), holder != owner { return holder }
+        }
+        return nil
+    }
+
+    private func conflictError(_ existing: Int64, context: [(String, [String])], correlation: String?) -> JSONValue {
+        SimResponse.errorBody(
+            category: "CONFLICT", message: "Contact already exists. Existing ID: \(existing)", correlationId: correlation,
+            context: context)
+    }
+
+    /// What identifies an input's record within a batch: the id property and the compared value.
+    private struct InputKey: Hashable {
+        var property: String
+        var value: String
+    }
+
+    private func duplicates(_ keys: [(key: InputKey, id: String)], correlation: String) -> SimResponse? {
+        var seen = Set<InputKey>(minimumCapacity: keys.count)
+        var repeated: [String] = []
+        for (key, id) in keys where !seen.insert(key).inserted && !repeated.contains(id) { repeated.append(id) }
+        guard !repeated.isEmpty else { return nil }
+        return SimResponse.error(
+            400, category: "VALIDATION_ERROR",
+            message: "Duplicate IDs found in batch input: [\(repeated.joined(separator: ", "))]. IDs must be unique",
+            correlationId: correlation, context: [("ids", repeated)])
+    }
+
+    private func nonUnique(_ property: String, correlation: String) -> SimResponse {
+        SimResponse.error(
+            400, category: "VALIDATION_ERROR",
+            message: "Unable to perform update/upsert by non-unique 0-1 property \(property). Only unique properties can be used as idProperty.",
+            correlationId: correlation)
+    }
+
+    // MARK: Batch upsert
+
+    mutating func batchUpsert(_ context: RequestContext) -> SimResponse {
+        let inputs: [JSONValue]
+        switch self.inputs(context) {
+        case .success(let i): inputs = i
+        case .failure(let response): return response
+        }
+        counters.recordsReceived += inputs.count
+        var keyed: [(key: InputKey, id: String)] = []
+        keyed.reserveCapacity(inputs.count)
+        for input in inputs {
+            let property = input["idProperty"]?.stringValue ?? "hs_object_id"
+            let id = input["id"]?.propertyString ?? ""
+            guard property == "email" || store.uniqueNames.contains(property) else {
+                return nonUnique(property, correlation: context.correlation)
+            }
+            keyed.append((InputKey(property: property, value: store.key(property, id)), id))
+        }
+        if let refused = duplicates(keyed, correlation: context.correlation) { return refused }
+
+        struct Plan {
+            var existing: Int64?
+            var values: [String: String]
+            var trace: String?
+            var error: JSONValue?
+        }
+        var plans: [Plan] = []
+        plans.reserveCapacity(inputs.count)
+        var traceMode = false
+        for (index, input) in inputs.enumerated() {
+            let property = input["idProperty"]?.stringValue ?? "hs_object_id"
+            let id = keyed[index].id
+            let trace = input["objectWriteTraceId"]?.propertyString
+            if trace != nil { traceMode = true }
+            let existing = store.find(property, id)
+            var plan = Plan(existing: existing, values: [:], trace: trace)
+            var problems: [PropertyValidator.Problem] = []
+            if property == "email", !PropertyValidator.isEmail(id.trimmedSpaces) {
+                problems.append(PropertyValidator.Problem(name: "email", code: "INVALID_EMAIL", message: "Email address \(id) is invalid"))
+            }
+            switch validate(input["properties"], existing: existing.flatMap { store[$0] }) {
+            case .success(var values):
+                // The id names the contact; an email in `properties` cannot re-key it.
+                values[property] = nil
+                if existing == nil {
+                    values[property] = property == "email" && configuration.caseInsensitiveEmails
+                        ? id.emailKey : id
+                }
+                plan.values = values
+            case .failure(let found): problems += found.problems
+            }
+            if !problems.isEmpty {
+                plan.error = validationError(problems, context: Self.inputContext(trace: trace), correlation: nil)
+            } else if let holder = uniqueConflict(plan.values, owner: existing) {
+                plan.error = conflictError(holder, context: Self.inputContext(trace: trace), correlation: nil)
+            }
+            plans.append(plan)
+        }
+        if !traceMode, let failed = plans.first(where: { $0.error != nil })?.error {
+            let status = failed["category"]?.stringValue == "CONFLICT" ? 409 : 400
+            return SimResponse(status: status, json: withCorrelation(failed, context.correlation))
+        }
+        var results: [JSONValue] = []
+        results.reserveCapacity(plans.count)
+        var errors: [JSONValue] = []
+        for plan in plans {
+            if let error = plan.error {
+                errors.append(error)
+                continue
+            }
+            let id: Int64
+            let created: Bool
+            if let existing = plan.existing {
+                store.update(existing, plan.values, at: context.now, bumpOnNoOp: configuration.bumpModifiedOnNoOpWrite)
+                id = existing
+                created = false
+            } else {
+                id = store.create(plan.values, at: context.now)
+                created = true
+            }
+            var extra: [(String, JSONValue)] = [("new", .bool(created))]
+            if let trace = plan.trace { extra.append(("objectWriteTraceId", .string(trace))) }
+            results.append(render(store[id]!, names: Array(plan.values.keys), extra: extra))
+        }
+        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: 200)
+    }
+
+    // MARK: Batch create
+
+    mutating func batchCreate(_ context: RequestContext) -> SimResponse {
+        let inputs: [JSONValue]
+        switch self.inputs(context) {
+        case .success(let i): inputs = i
+        case .failure(let response): return response
+        }
+        counters.recordsReceived += inputs.count
+        let traceMode = inputs.contains { $0["objectWriteTraceId"] != nil }
+        var planned: [(values: [String: String], trace: String?, error: JSONValue?)] = []
+        for input in inputs {
+            let trace = input["objectWriteTraceId"]?.propertyString
+            switch validate(input["properties"], existing: nil) {
+            case .success(let values):
+                let conflict = uniqueConflict(values, owner: nil)
+                planned.append((values, trace, conflict.map { conflictError($0, context: Self.inputContext(trace: trace), correlation: nil) }))
+            case .failure(let problems):
+                planned.append(([:], trace, validationError(problems.problems, context: Self.inputContext(trace: trace), correlation: nil)))
+            }
+        }
+        if !traceMode {
+            if let invalid = planned.first(where: { $0.error?["category"]?.stringValue == "VALIDATION_ERROR" }) {
+                return SimResponse(status: 400, json: withCorrelation(invalid.error!, context.correlation))
+            }
+            if let conflict = planned.first(where: { $0.error != nil }) {
+                return SimResponse(status: 409, json: withCorrelation(conflict.error!, context.correlation))
+            }
+        }
+        var results: [JSONValue] = []
+        var errors: [JSONValue] = []
+        for plan in planned {
+            if let error = plan.error {
+                errors.append(error)
+                continue
+            }
+            // An email repeated inside the batch conflicts with the contact its first input created.
+            if let holder = uniqueConflict(plan.values, owner: nil) {
+                errors.append(conflictError(holder, context: Self.inputContext(trace: plan.trace), correlation: nil))
+                continue
+            }
+            let id = store.create(plan.values, at: context.now)
+            var extra: [(String, JSONValue)] = []
+            if let trace = plan.trace { extra.append(("objectWriteTraceId", .string(trace))) }
+            results.append(render(store[id]!, names: Array(plan.values.keys), extra: extra))
+        }
+        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: configuration.createSuccessStatus)
+    }
+
+    private func withCorrelation(_ body: JSONValue, _ correlation: String) -> JSONValue {
+        guard case .object(var members) = body else { return body }
+        members.insert(("correlationId", .string(correlation)), at: min(2, members.count))
+        return .object(members)
+    }
+
+    // MARK: Batch update
+
+    mutating func batchUpdate(_ context: RequestContext) -> SimResponse {
+        let inputs: [JSONValue]
+        switch self.inputs(context) {
+        case .success(let i): inputs = i
+        case .failure(let response): return response
+        }
+        counters.recordsReceived += inputs.count
+        var keyed: [(key: InputKey, id: String)] = []
+        for input in inputs {
+            let id = input["id"]?.propertyString ?? ""
+            if let property = input["idProperty"]?.stringValue {
+                guard store.uniqueNames.contains(property) else { return nonUnique(property, correlation: context.correlation) }
+                keyed.append((InputKey(property: property, value: id), id))
+            } else {
+                keyed.append((InputKey(property: "hs_object_id", value: id), id))
+            }
+        }
+        if let refused = duplicates(keyed, correlation: context.correlation) { return refused }
+        let traceMode = inputs.contains { $0["objectWriteTraceId"] != nil }
+        var planned: [(id: Int64?, values: [String: String], trace: String?, error: JSONValue?)] = []
+        for (index, input) in inputs.enumerated() {
+            let trace = input["objectWriteTraceId"]?.propertyString
+            let raw = keyed[index].id
+            let id: Int64?
+            if let property = input["idProperty"]?.stringValue { id = store.find(property, raw) } else { id = store.resolve(raw) }
+            guard let id else {
+                planned.append((nil, [:], trace, SimResponse.errorBody(
+                    category: "OBJECT_NOT_FOUND",
+                    message: "Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.",
+                    context: Self.inputContext(trace: trace, ids: [raw]))))
+                continue
+            }
+            switch validate(input["properties"], existing: store[id]) {
+            case .success(let values):
+                let conflict = uniqueConflict(values, owner: id)
+                planned.append((id, values, trace, conflict.map { conflictError($0, context: Self.inputContext(trace: trace), correlation: nil) }))
+            case .failure(let problems):
+                planned.append((id, [:], trace, validationError(problems.problems, context: Self.inputContext(trace: trace), correlation: nil)))
+            }
+        }
+        if !traceMode, let invalid = planned.first(where: { $0.error?["category"]?.stringValue == "VALIDATION_ERROR" }) {
+            return SimResponse(status: 400, json: withCorrelation(invalid.error!, context.correlation))
+        }
+        var results: [JSONValue] = []
+        var errors: [JSONValue] = []
+        for plan in planned {
+            guard plan.error == nil, let id = plan.id else {
+                errors.append(plan.error!)
+                continue
+            }
+            store.update(id, plan.values, at: context.now, bumpOnNoOp: configuration.bumpModifiedOnNoOpWrite)
+            var extra: [(String, JSONValue)] = []
+            if let trace = plan.trace { extra.append(("objectWriteTraceId", .string(trace))) }
+            results.append(render(store[id]!, names: Array(plan.values.keys), extra: extra))
+        }
+        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: 200)
+    }
+
+    // MARK: Batch read
+
+    mutating func batchRead(_ context: RequestContext) -> SimResponse {
+        let history = context.body["propertiesWithHistory"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let inputs: [JSONValue]
+        switch self.inputs(context, limit: history.isEmpty ? Self.batchLimit : Self.historyBatchLimit) {
+        case .success(let i): inputs = i
+        case .failure(let response): return response
+        }
+        let names = context.body["properties"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let idProperty = context.body["idProperty"]?.stringValue
+        if let idProperty, idProperty != "email", idProperty != "hs_object_id", !store.uniqueNames.contains(idProperty) {
+            return nonUnique(idProperty, correlation: context.correlation)
+        }
+        let archived = context.flag("archived")
+        var results: [JSONValue] = []
+        var returned = Set<Int64>()
+        var missing: [String] = []
+        for input in inputs {
+            let raw = input["id"]?.propertyString ?? ""
+            let found: Int64?
+            if let idProperty, idProperty != "hs_object_id" {
+                found = store.find(idProperty, raw)
+            } else {
+                found = store.resolve(raw, includeArchived: archived)
+            }
+            guard let id = found, let contact = store[id], contact.archived == archived else {
+                missing.append(raw)
+                continue
+            }
+            if returned.insert(id).inserted {
+                results.append(render(contact, names: names.isEmpty ? Self.defaultPropertyNames : names, history: history))
+            }
+        }
+        var errors: [JSONValue] = []
+        if !missing.isEmpty {
+            errors.append(SimResponse.errorBody(
+                category: "OBJECT_NOT_FOUND",
+                message: "Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.",
+                context: [("ids", missing)]))
+        }
+        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: 200)
+    }
+
+    // MARK: Batch archive
+
+    mutating func batchArchive(_ context: RequestContext) -> SimResponse {
+        let inputs: [JSONValue]
+        switch self.inputs(context) {
+        case .success(let i): inputs = i
+        case .failure(let response): return response
+        }
+        counters.recordsReceived += inputs.count
+        for input in inputs {
+            if let id = store.resolve(input["id"]?.propertyString ?? "") { store.archive(id, at: context.now) }
+        }
+        return SimResponse(status: 204)
+    }
+
+    // MARK: Single-object endpoints
+
+    private func notFound(_ id: String, _ correlation: String) -> SimResponse {
+        SimResponse.error(
+            404, category: "OBJECT_NOT_FOUND", message: "Object not found.  objectId are usually numeric.",
+            correlationId: correlation, context: [("id", [id])])
+    }
+
+    private func lookup(_ id: String, _ context: RequestContext, archived: Bool = false) -> Int64? {
+        if let property = context.request.queryValue("idProperty"), property != "hs_object_id" {
+            guard let found = store.find(property, id), store[found]?.archived == archived else { return nil }
+            return found
+        }
+        guard let found = store.resolve(id, includeArchived: archived), store[found]?.archived == archived else { return nil }
+        return found
+    }
+
+    mutating func getContact(_ id: String, _ context: RequestContext) -> SimResponse {
+        guard let found = lookup(id, context, archived: context.flag("archived")), let contact = store[found] else {
+            return notFound(id, context.correlation)
+        }
+        return SimResponse(status: 200, json: render(
+            contact, names: context.list("properties") ?? Self.defaultPropertyNames,
+            history: context.list("propertiesWithHistory") ?? []))
+    }
+
+    mutating func createContact(_ context: RequestContext) -> SimResponse {
+        counters.recordsReceived += 1
+        switch validate(context.body["properties"], existing: nil) {
+        case .failure(let problems):
+            return SimResponse(status: 400, json: validationError(problems.problems, context: [], correlation: context.correlation))
+        case .success(let values):
+            if let holder = uniqueConflict(values, owner: nil) {
+                return SimResponse(status: 409, json: conflictError(holder, context: [], correlation: context.correlation))
+            }
+            let id = store.create(values, at: context.now)
+            return SimResponse(status: configuration.createSuccessStatus, json: render(store[id]!, names: Array(values.keys)))
+        }
+    }
+
+    mutating func updateContact(_ id: String, _ context: RequestContext) -> SimResponse {
+        counters.recordsReceived += 1
+        guard let found = lookup(id, context) else { return notFound(id, context.correlation) }
+        switch validate(context.body["properties"], existing: store[found]) {
+        case .failure(let problems):
+            return SimResponse(status: 400, json: validationError(problems.problems, context: [], correlation: context.correlation))
+        case .success(let values):
+            if let holder = uniqueConflict(values, owner: found) {
+                return SimResponse(status: 409, json: conflictError(holder, context: [], correlation: context.correlation))
+            }
+            store.update(found, values, at: context.now, bumpOnNoOp: configuration.bumpModifiedOnNoOpWrite)
+            return SimResponse(status: 200, json: render(store[found]!, names: Array(values.keys)))
+        }
+    }
+
+    mutating func archiveContact(_ id: String, _ context: RequestContext) -> SimResponse {
+        counters.recordsReceived += 1
+        if let found = store.resolve(id) { store.archive(found, at: context.now) }
+        return SimResponse(status: 204)
+    }
+
+    mutating func merge(_ context: RequestContext) -> SimResponse {
+        let primary = context.body["primaryObjectId"]?.propertyString ?? ""
+        let secondary = context.body["objectIdToMerge"]?.propertyString ?? ""
+        guard let first = store.resolve(primary) else { return notFound(primary, context.correlation) }
+        guard let second = store.resolve(secondary) else { return notFound(secondary, context.correlation) }
+        guard let merged = store.merge(primary: first, secondary: second, at: context.now) else {
+            return SimResponse.error(
+                400, category: "VALIDATION_ERROR", message: "Cannot merge an object with itself.", correlationId: context.correlation)
+        }
+        return SimResponse(status: 200, json: render(store[merged]!, names: Self.defaultPropertyNames + ["hs_merged_object_ids"]))
+    }
+
+    // MARK: List
+
+    mutating func listContacts(_ context: RequestContext) -> SimResponse {
+        let history = context.list("propertiesWithHistory") ?? []
+        let requested = context.request.queryValue("limit").flatMap { Int($0) } ?? 10
+        let maximum = history.isEmpty ? 100 : 50
+        guard requested >= 1, requested <= maximum || history.isEmpty else {
+            return SimResponse.error(
+                400, category: "VALIDATION_ERROR",
+                message: "limit must be between 1 and \(maximum)\(history.isEmpty ? "" : " when requesting property history")",
+                correlationId: context.correlation)
+        }
+        let limit = min(requested, maximum)
+        var after: Int64?
+        if let text = context.request.queryValue("after"), !text.isEmpty {
+            guard let value = Int64(text) else {
+                return SimResponse.error(
+                    400, category: "VALIDATION_ERROR", message: "after must be a record id, got \(text)", correlationId: context.correlation)
+            }
+            after = value - 1
+        }
+        let ids = store.page(after: after, limit: limit + 1, archived: context.flag("archived"))
+        let names = context.list("properties") ?? Self.defaultPropertyNames
+        let shown = ids.prefix(limit)
+        var members: [(String, JSONValue)] = [
+            ("results", .array(shown.map { render(store[$0]!, names: names, history: history) }))
+        ]
+        if ids.count > limit {
+            let next = String(ids[limit])
+            members.append(("paging", ["next": [
+                "after": .string(next),
+                "link": .string("?after=\(next)&limit=\(limit)"),
+            ]]))
+        }
+        return SimResponse(status: 200, json: .object(members))
+    }
+}

@@ -1,0 +1,85 @@
+import LeadSyncSupport
+
+/// How contacts, batch envelopes and validation errors look on the wire.
+extension SimulatorState {
+    /// Properties HubSpot returns when a read names none.
+    static let defaultPropertyNames = ["firstname", "lastname", "email"]
+    /// Properties every contact answer carries.
+    static let alwaysReturned = ["createdate", "hs_object_id", "lastmodifieddate"]
+
+    func render(
+        _ contact: SimContact, names: [String], history: [String] = [], extra: [(String, JSONValue)] = []
+    ) -> JSONValue {
+        var props: [(String, JSONValue)] = []
+        props.reserveCapacity(names.count + 3)
+        var previous: String?
+        for name in (names + Self.alwaysReturned).sorted() where name != previous {
+            previous = name
+            if let value = contact.value(name) {
+                props.append((name, .string(value)))
+            } else if configuration.emptyPropertiesAsNull {
+                props.append((name, .null))
+            }
+        }
+        var members: [(String, JSONValue)] = [("id", .string(contact.id)), ("properties", .object(props))]
+        if !history.isEmpty {
+            members.append(("propertiesWithHistory", .object(history.sorted().map { name in
+                (name, .array(contact.versions(name).map { version in
+                    ["value": .string(version.value),
+                     "timestamp": .string(ISOTimestamp.format(version.timestampMilliseconds)),
+                     "sourceType": .string(version.sourceType)]
+                }))
+            })))
+        }
+        members.append(("createdAt", .string(ISOTimestamp.format(contact.createdAtMilliseconds))))
+        members.append(("updatedAt", .string(ISOTimestamp.format(contact.updatedAtMilliseconds))))
+        members.append(("archived", .bool(contact.archived)))
+        if let archivedAt = contact.archivedAtMilliseconds {
+            members.append(("archivedAt", .string(ISOTimestamp.format(archivedAt))))
+        }
+        members.append(contentsOf: extra)
+        return .object(members)
+    }
+
+    /// The batch envelope: 200/201 without errors, 207 (`numErrors`, `errors`) with them.
+    mutating func batchAnswer(results: [JSONValue], errors: [JSONValue], now: Int64, successStatus: Int) -> SimResponse {
+        var ordered = results
+        if configuration.shuffleResults { ordered.shuffle(using: &random) }
+        let stamp = JSONValue.string(ISOTimestamp.format(now))
+        var members: [(String, JSONValue)] = [("status", "COMPLETE"), ("results", .array(ordered))]
+        if !errors.isEmpty {
+            members.append(("numErrors", .int(errors.count)))
+            members.append(("errors", .array(errors)))
+        }
+        members.append(("startedAt", stamp))
+        members.append(("completedAt", stamp))
+        return SimResponse(status: errors.isEmpty ? successStatus : 207, json: .object(members))
+    }
+
+    /// `VALIDATION_ERROR` for refused property values: the message embeds the v1-style JSON list,
+    /// `errors[]` carries `code` and `context.propertyName`.
+    func validationError(_ problems: [PropertyValidator.Problem], context: [(String, [String])], correlation: String?) -> JSONValue {
+        var list = JSONWriter()
+        list.write(.array(problems.map { problem in
+            ["isValid": false, "message": .string(problem.message), "error": .string(problem.code),
+             "name": .string(problem.name), "localizedErrorMessage": .string(problem.message),
+             "portalId": .int(configuration.portalId)]
+        }))
+        return SimResponse.errorBody(
+            category: "VALIDATION_ERROR",
+            message: "Property values were not valid: " + String(decoding: list.bytes, as: UTF8.self),
+            correlationId: correlation, context: context,
+            errors: problems.map { problem in
+                ["message": .string(problem.message), "code": .string(problem.code),
+                 "context": ["propertyName": .strings([problem.name])]]
+            })
+    }
+
+    /// `context` naming an input by its trace id (and ids, when given).
+    static func inputContext(trace: String?, ids: [String] = []) -> [(String, [String])] {
+        var context: [(String, [String])] = []
+        if !ids.isEmpty { context.append(("ids", ids)) }
+        if let trace { context.append(("objectWriteTraceId", [trace])) }
+        return context
+    }
+}
