@@ -147,4 +147,19 @@ import Testing
         let base = try journal.baseValues(lead: "L-1")
         #expect(base["company"] == "HubSpot Co" && base["jobtitle"] == "HubSpot Title" && base["firstname"] == "Augusta")
     }
+
+    /// List requests count against the account's rolling window: the pull paces them by HubSpot's
+    /// rate-limit headers instead of meeting 429s.
+    @Test func aFullPullStaysUnderTheTenSecondLimit() async throws {
+        let fixture = try Fixture { $0.rateLimit = .init(max: 8, intervalMilliseconds: 10_000) }
+        _ = fixture.harness.simulator.seedContacts((1...2_000).map(Self.person))
+        let start = fixture.harness.clock.now
+        #expect(try await fixture.importer().run(full: true) == PullCounts(created: 2_000))
+        let counters = fixture.harness.simulator.counters()
+        #expect(counters.count("contacts.list") == 20)
+        #expect(counters.rateLimited == 0)
+        #expect(counters.maxRequestsInTenSeconds <= 8)
+        // 20 requests at 8 per 10 s: at least two full windows waited, on the shared clock.
+        #expect(fixture.harness.clock.now.timeIntervalSince(start) >= 20)
+    }
 }
