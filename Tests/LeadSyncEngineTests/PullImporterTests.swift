@@ -162,4 +162,25 @@ import Testing
         // 20 requests at 8 per 10 s: at least two full windows waited, on the shared clock.
         #expect(fixture.harness.clock.now.timeIntervalSince(start) >= 20)
     }
+
+    /// 5xx answers, resets and 429s on list and search are waited out and retried; the pull still
+    /// reads every contact exactly once.
+    @Test func transientFailuresAreRetriedWithoutGapsOrDuplicates() async throws {
+        let fixture = try Fixture { $0.rateLimit = nil }
+        let sim = fixture.harness.simulator
+        let ids = sim.seedContacts((1...500).map(Self.person))
+        sim.injectFault(.status(503), onRequest: 2, path: "contacts.list")
+        sim.injectFault(.reset, onRequest: 4, path: "contacts.list")
+        fixture.harness.clock.advance(seconds: 1)
+        #expect(try await fixture.importer().run(full: false) == PullCounts(created: 500))
+
+        fixture.harness.clock.advance(seconds: 400)
+        for id in ids.prefix(450) { _ = sim.editContact(id: id, properties: ["firstname": "Again"]) }
+        fixture.harness.clock.advance(seconds: 1)
+        sim.injectFault(.rateLimit, onRequest: 1, path: "contacts.search")
+        sim.injectFault(.status(502), onRequest: 2, path: "contacts.search")
+        #expect(try await fixture.importer().run(full: false) == PullCounts(updated: 450))
+        try await fixture.expectLeadsEqualContacts()
+        #expect(sim.counters().faultsInjected == 4)
+    }
 }
