@@ -71,6 +71,30 @@ struct ConnectionCommandTests {
         #expect(try run(["connect", "--token", harness.token, "--new-account"]).status == 0)
     }
 
+    @Test func revokedGrantShowsReconnectionRequiredUntilTheNextConnect() throws {
+        harness.simulator.registerOAuthClient(id: "client-1", secret: "secret-1")
+        let redirectURI = "http://localhost:8976/callback"
+        func connectWithCode() throws -> Int32 {
+            let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
+            return try run(
+                ["connect", "--client-id", "client-1", "--client-secret", "-", "--code", code, "--redirect-uri", redirectURI],
+                stdin: "secret-1\n"
+            ).status
+        }
+        #expect(try connectWithCode() == 0)
+        let credentials = try String(contentsOfFile: journalPath + ".credentials", encoding: .utf8)
+        let refreshToken = try #require(
+            (try JSONSerialization.jsonObject(with: Data(credentials.utf8)) as? [String: Any])?["refresh_token"] as? String)
+        harness.simulator.revokeRefreshToken(refreshToken)
+        harness.simulator.expireAccessTokens()
+
+        #expect(try run(["map", "check"]).status == 3)
+        #expect(try run(["status", "--json"]).stdout.contains(#""connection":"reconnection_required""#))
+        #expect(try connectWithCode() == 0)
+        #expect(try run(["status", "--json"]).stdout.contains(#""connection":"connected""#))
+        #expect(try run(["map", "check"]).status == 0)
+    }
+
     @Test func oauthWithoutARedirectTimesOutWithExit1() throws {
         harness.simulator.registerOAuthClient(id: "client-1", secret: "secret-1")
         let result = try run(["connect", "--client-id", "client-1", "--client-secret", "-", "--no-browser", "--port", "0", "--timeout", "1s"], stdin: "secret-1\n")

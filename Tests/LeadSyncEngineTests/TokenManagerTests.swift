@@ -109,10 +109,11 @@ struct TokenManagerTests {
         #expect(await manager.refreshCount == 0)
     }
 
-    @Test func tokenEndpointRateLimitIsRetriedWithBackoff() async throws {
+    @Test(arguments: [Fault.status(503), Fault.rateLimit])
+    func tokenEndpointFailuresAreRetriedWithBackoff(fault: Fault) async throws {
         let (manager, client) = try await connectedManager()
         harness.simulator.expireAccessTokens()
-        harness.simulator.injectFault(.status(503), onRequest: 1, path: "/oauth/2026-03/token")
+        harness.simulator.injectFault(fault, onRequest: 1, path: "/oauth/2026-03/token")
         let started = harness.clock.now
         _ = try await client.accountDetails()
         #expect(await manager.refreshCount == 1)
