@@ -24,7 +24,9 @@ struct PullCommand: AsyncParsableCommand {
         let journal = try global.openJournal()
         let logger = try global.logger("leadsync.pull")
         let access = try global.hubspotAccess(journal: journal, transport: CurlTransport(), logger: logger)
-        let importer = PullImporter(journal: journal, client: access.client, logger: logger)
+        var configuration = PullImporter.Configuration()
+        configuration.pacer = try global.pacerConfiguration(journal: journal)
+        let importer = PullImporter(journal: journal, client: access.client, configuration: configuration, logger: logger)
         let progress = PullProgressLine()
         let counts: PullCounts
         do {
@@ -48,7 +50,13 @@ struct PullCommand: AsyncParsableCommand {
         } catch let error as TransportError {
             throw CommandError(.failure, "pull stopped, run it again to resume: \(error)")
         } catch let error as PullError {
-            throw CommandError(error.code == .invalidRule ? .usage : .failure, error.message)
+            let status: ExitStatus =
+                switch error.code {
+                case .invalidRule: .usage
+                case .dailyLimitReached: .dailyLimit
+                default: .failure
+                }
+            throw CommandError(status, error.message)
         }
         if json {
             Output.data(counts.json)

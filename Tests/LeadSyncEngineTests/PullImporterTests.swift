@@ -147,4 +147,40 @@ import Testing
         let base = try journal.baseValues(lead: "L-1")
         #expect(base["company"] == "HubSpot Co" && base["jobtitle"] == "HubSpot Title" && base["firstname"] == "Augusta")
     }
+
+    /// List requests count against the account's rolling window: the pull paces them by HubSpot's
+    /// rate-limit headers instead of meeting 429s.
+    @Test func aFullPullStaysUnderTheTenSecondLimit() async throws {
+        let fixture = try Fixture { $0.rateLimit = .init(max: 8, intervalMilliseconds: 10_000) }
+        _ = fixture.harness.simulator.seedContacts((1...2_000).map(Self.person))
+        let start = fixture.harness.clock.now
+        #expect(try await fixture.importer().run(full: true) == PullCounts(created: 2_000))
+        let counters = fixture.harness.simulator.counters()
+        #expect(counters.count("contacts.list") == 20)
+        #expect(counters.rateLimited == 0)
+        #expect(counters.maxRequestsInTenSeconds <= 8)
+        // 20 requests at 8 per 10 s: at least two full windows waited, on the shared clock.
+        #expect(fixture.harness.clock.now.timeIntervalSince(start) >= 20)
+    }
+
+    /// 5xx answers, resets and 429s on list and search are waited out and retried; the pull still
+    /// reads every contact exactly once.
+    @Test func transientFailuresAreRetriedWithoutGapsOrDuplicates() async throws {
+        let fixture = try Fixture { $0.rateLimit = nil }
+        let sim = fixture.harness.simulator
+        let ids = sim.seedContacts((1...500).map(Self.person))
+        sim.injectFault(.status(503), onRequest: 2, path: "contacts.list")
+        sim.injectFault(.reset, onRequest: 4, path: "contacts.list")
+        fixture.harness.clock.advance(seconds: 1)
+        #expect(try await fixture.importer().run(full: false) == PullCounts(created: 500))
+
+        fixture.harness.clock.advance(seconds: 400)
+        for id in ids.prefix(450) { _ = sim.editContact(id: id, properties: ["firstname": "Again"]) }
+        fixture.harness.clock.advance(seconds: 1)
+        sim.injectFault(.rateLimit, onRequest: 1, path: "contacts.search")
+        sim.injectFault(.status(502), onRequest: 2, path: "contacts.search")
+        #expect(try await fixture.importer().run(full: false) == PullCounts(updated: 450))
+        try await fixture.expectLeadsEqualContacts()
+        #expect(sim.counters().faultsInjected == 4)
+    }
 }

@@ -1,6 +1,6 @@
-/// Why a pull could not go on: a rule that cannot be parsed, or an answer from HubSpot that breaks
+/// Why a pull could not go on: a rule that cannot be parsed, an answer from HubSpot that breaks
 /// what the pull relies on (a record without a usable id or modification time, a search page out of
-/// order). The description names the rule, record or page concerned.
+/// order), or the account's daily limit. The description names the rule, record or page concerned.
 public struct PullError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable, label-safe code (for logs and metrics).
     public enum Code: String, Sendable, Hashable {
@@ -8,6 +8,7 @@ public struct PullError: Error, Sendable, Hashable, CustomStringConvertible {
         case malformedContact = "malformed_contact"
         case unorderedSearchPage = "unordered_search_page"
         case malformedCheckpoint = "malformed_checkpoint"
+        case dailyLimitReached = "daily_limit_reached"
     }
 
     public let code: Code

@@ -5,8 +5,9 @@ public import LeadSyncSupport
 public import Logging
 
 /// Imports HubSpot contacts as leads (`leadsync pull`): a full pull by list paging, resumable from
-/// a checkpoint, then incremental pulls by search on `lastmodifieddate`
-/// (`IncrementalPullPlanner`), paced under search's own limit (`SearchPacer`).
+/// a checkpoint and paced under the account's 10-second and daily limits (`Pacer`), then
+/// incremental pulls by search on `lastmodifieddate` (`IncrementalPullPlanner`), paced under
+/// search's own per-second limit (`SearchPacer`).
 ///
 /// Each page is linked (`ContactLink`), merged by the conflict table (`PullMerge`) and written with
 /// the pull's progress in one journal transaction (`Journal.applyPulled`), so a pull killed at any
@@ -25,6 +26,8 @@ public struct PullImporter: Sendable {
         public var incremental = IncrementalPullPlanner.Configuration()
         /// Search requests per second. Default 5: HubSpot's search limit per account.
         public var searchRequestsPerSecond = 5
+        /// The account's 10-second and daily limits, for list requests (search is exempt).
+        public var pacer = Pacer.Configuration()
         /// Attempts per read before a transient failure (5xx, timeout, reset, 429) ends the pull.
         /// Default 6, about 30 s of waiting; the pull resumes where it stopped when run again.
         public var maximumAttempts = 6
@@ -94,10 +97,16 @@ public struct PullImporter: Sendable {
         logger.debug("full pull", metadata: ["pull.after": "\(start.after ?? "-")"])
         var checkpoint = start
         let properties = session.properties
+        var pacer = Pacer(configuration: configuration.pacer, now: clock.now)
         while true {
             let after = checkpoint.after
             let page = try await read("contacts.list") {
-                try await client.listContacts(after: after, limit: configuration.listPageSize, properties: properties)
+                try await waitForTurn(&pacer)
+                pacer.recordSend(now: clock.now)
+                let response = try await client.listContacts(
+                    after: after, limit: configuration.listPageSize, properties: properties)
+                if let headers = response.rateLimit { pacer.observe(headers, now: clock.now) }
+                return response
             }.value
             session.read += page.results.count
             let settings: [SettingKey: String?]
@@ -139,6 +148,24 @@ public struct PullImporter: Sendable {
                 fresh, skippingProcessed: true,
                 settings: [.pullCursor: Timestamp.format(epochMilliseconds: planner.cursor)])
             progress(Progress(full: false, read: session.read, counts: session.counts))
+        }
+    }
+
+    /// Sleeps until `pacer` lets a request go under the account's limits.
+    ///
+    /// - Throws: `PullError.dailyLimitReached` when the day's budget is spent.
+    private func waitForTurn(_ pacer: inout Pacer) async throws {
+        while true {
+            switch pacer.decide(now: clock.now) {
+            case .now:
+                return
+            case .at(let date):
+                try await clock.sleep(for: .milliseconds(max(1, Int64(date.timeIntervalSince(clock.now) * 1000))))
+            case .dailyLimitReached(let reset):
+                throw PullError(
+                    .dailyLimitReached,
+                    "the account's daily request limit is spent until \(Timestamp.format(reset)); pull resumes where it stopped")
+            }
         }
     }
 
