@@ -44,10 +44,12 @@ start_sim() {
 }
 
 now() { date +%s.%N; }
+secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 rate() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):,.0f}')" "$1" "$2"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$1" "$2"; }
 
-# leadsync: ingest + sync --once into a fresh simulator. Prints "seconds delivered peak_kb sync_seconds".
+# leadsync: ingest + sync --once into a fresh simulator. Writes "seconds delivered peak_kb
+# sync_seconds" to $work/result (not printed: a command substitution would lose the simulator's pid).
 run_leadsync() {
     local file="$1" db="$work/journal-$RANDOM.db"
     start_sim
@@ -62,31 +64,36 @@ run_leadsync() {
     end="$(now)"
     local delivered
     delivered="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["delivered"])' "$work/sync.json")"
-    echo "$(python3 -c "print($end - $start)") $delivered $(cat "$work/rss") $(python3 -c "print($end - $synced)")"
+    echo "$(secs "$start" "$end") $delivered $(cat "$work/rss") $(secs "$synced" "$end")" >"$work/result"
     rm -f "$db" "$db"-*
 }
 
-# The Python client's loop into a fresh simulator. Prints "seconds acknowledged requests".
+# The Python client's loop into a fresh simulator. Writes "seconds acknowledged requests" to $work/result.
 run_python() {
     start_sim
     "$venv/bin/python" "$root/scripts/bench-vs-python/upsert_loop.py" "$url" "$token" "$1" |
-        python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["seconds"], r["changes_acknowledged"], r["requests"])'
+        python3 -c 'import json,sys; r=json.load(sys.stdin); print(round(r["seconds"], 2), r["changes_acknowledged"], r["requests"])' \
+            >"$work/result"
 }
 
 echo "== $changes changes over $leads leads (no limits, no latency)"
 "$leadsync" generate --leads "$leads" --changes "$changes" --seed 1 -o "$work/changes.ndjson"
-read -r ls_seconds ls_delivered ls_rss ls_sync <<<"$(run_leadsync "$work/changes.ndjson")"
-read -r py_seconds py_acked py_requests <<<"$(run_python "$work/changes.ndjson")"
+run_leadsync "$work/changes.ndjson"
+read -r ls_seconds ls_delivered ls_rss ls_sync <"$work/result"
+run_python "$work/changes.ndjson"
+read -r py_seconds py_acked py_requests <"$work/result"
 ls_rate="$(python3 -c "print($changes / $ls_seconds)")"
 py_rate="$(python3 -c "print($py_acked / $py_seconds)")"
-echo "leadsync ingest + sync --once: $(rate "$changes" "$ls_seconds") changes/s ($changes changes in ${ls_seconds%.*}.$(cut -c1-2 <<<"${ls_seconds#*.}") s, sync alone $ls_sync s; $ls_delivered contacts; peak RSS of sync $((ls_rss / 1024)) MB)"
+echo "leadsync ingest + sync --once: $(rate "$changes" "$ls_seconds") changes/s ($changes changes in $ls_seconds s, sync alone $ls_sync s; $ls_delivered contacts; peak RSS of sync $((ls_rss / 1024)) MB)"
 echo "python client upsert loop:    $(rate "$py_acked" "$py_seconds") changes/s ($py_acked changes with an email acknowledged in $py_seconds s, $py_requests requests)"
 echo "ratio: $(ratio "$ls_rate" "$py_rate")x (goal >= 20x)"
 
 echo "== $contacts changes over $contacts leads (one change per lead)"
 "$leadsync" generate --leads "$contacts" --changes "$contacts" --seed 2 -o "$work/contacts.ndjson"
-read -r ls_seconds ls_delivered ls_rss ls_sync <<<"$(run_leadsync "$work/contacts.ndjson")"
-read -r py_seconds py_acked py_requests <<<"$(run_python "$work/contacts.ndjson")"
+run_leadsync "$work/contacts.ndjson"
+read -r ls_seconds ls_delivered ls_rss ls_sync <"$work/result"
+run_python "$work/contacts.ndjson"
+read -r py_seconds py_acked py_requests <"$work/result"
 ls_rate="$(python3 -c "print($ls_delivered / $ls_seconds)")"
 py_rate="$(python3 -c "print($py_acked / $py_seconds)")"
 echo "leadsync ingest + sync --once: $(rate "$ls_delivered" "$ls_seconds") contacts/s ($ls_delivered contacts in $ls_seconds s, sync alone $ls_sync s; peak RSS of sync $((ls_rss / 1024)) MB)"
@@ -103,8 +110,8 @@ json.dump({"inputs": inputs}, open(sys.argv[1], "w"))
 PY
 requests=800
 start="$(now)"
-curl -s -o /dev/null -Z --parallel-max 8 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+curl --fail --no-progress-meter -o /dev/null -Z --parallel-max 8 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
     --data-binary @"$work/body.json" "$url/crm/v3/objects/contacts/batch/upsert?n=[1-$requests]"
 end="$(now)"
-seconds="$(python3 -c "print($end - $start)")"
+seconds="$(secs "$start" "$end")"
 echo "simulator ceiling: $(rate $((requests * 100)) "$seconds") contacts/s ($requests upserts of 100 on 8 connections in $seconds s)"
