@@ -1,23 +1,21 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// Benchmarks: plain executables that print each figure beside a baseline measured in the same
-/// run. A separate package, so nothing here enters the product's or CI's build.
+/// Benchmarks: plain executables that print their figures beside a baseline measured in the same
+/// run. Kept out of the root package so its build and CI stay lean.
 /// Run one with `swift run -c release --package-path Benchmarks <Name>Benchmark`.
 let package = Package(
     name: "leadsync-benchmarks",
     platforms: [.macOS(.v15)],
-    dependencies: [
-        // Named, because a path dependency is otherwise known by its folder name, which varies by checkout.
-        .package(name: "leadsync", path: "..")
-    ],
+    // Named, because a path dependency is otherwise known by its folder name, which varies by checkout.
+    dependencies: [.package(name: "leadsync", path: "..")],
     targets: [
         .executableTarget(
             name: "SimulatorBenchmark",
             dependencies: [.product(name: "HubSpotSimulator", package: "leadsync")],
             path: "Sources/SimulatorBenchmark"
         ),
-        // The baseline's own view of libsqlite3, independent of the product's wrapper.
+        // The journal baseline's own view of libsqlite3, independent of the product's wrapper.
         .systemLibrary(name: "CBenchmarkSQLite", path: "Sources/CBenchmarkSQLite"),
         .executableTarget(
             name: "JournalBenchmark",

@@ -61,5 +61,3 @@ struct AuthRegistry {
         return .success(Principal(kind: .oauth, bucket: "oauth:" + access.clientId, scopes: access.scopes))
     }
 }
-
-import Foundation

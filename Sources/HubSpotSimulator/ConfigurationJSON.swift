@@ -8,16 +8,17 @@ enum ConfigurationJSON {
         func optional(_ value: Int?) -> JSONValue { value.map { .int($0) } ?? .null }
         func rate(_ value: Double) -> JSONValue { .number(String(value)) }
         return [
-            "rateLimit": limit(c.rateLimit), "oauthRateLimit": limit(c.oauthRateLimit), "dailyLimit": optional(c.dailyLimit),
+            "rateLimit": limit(c.rateLimit), "oauthRateLimit": limit(c.oauthRateLimit),
+            "tokenEndpointRateLimit": limit(c.tokenEndpointRateLimit), "dailyLimit": optional(c.dailyLimit),
             "searchPerSecond": optional(c.searchPerSecond), "latencyMilliseconds": .int(c.latencyMilliseconds),
             "jitterMilliseconds": .int(c.jitterMilliseconds), "accessTokenLifetimeSeconds": .int(c.accessTokenLifetimeSeconds),
             "rotateRefreshTokens": .bool(c.rotateRefreshTokens), "searchIndexLagMilliseconds": .int(c.searchIndexLagMilliseconds),
             "authorizationCodeLifetimeSeconds": .int(c.authorizationCodeLifetimeSeconds),
             "consentError": c.consentError.map { .string($0) } ?? .null,
-            "seed": .number(String(c.seed)), "shuffleResults": .bool(c.shuffleResults),
+            "seed": .number(String(c.seed)), "shuffleResults": .bool(c.shuffleResults), "createSuccessStatus": .int(c.createSuccessStatus),
             "emptyPropertiesAsNull": .bool(c.emptyPropertiesAsNull), "caseInsensitiveEmails": .bool(c.caseInsensitiveEmails),
             "lifecycleStageForwardOnly": .bool(c.lifecycleStageForwardOnly),
-            "bumpModifiedOnNoOpWrite": .bool(c.bumpModifiedOnNoOpWrite), "retryAfterSeconds": optional(c.retryAfterSeconds),
+            "bumpModifiedOnNoOpWrite": .bool(c.bumpModifiedOnNoOpWrite), "compressResponses": .bool(c.compressResponses), "retryAfterSeconds": optional(c.retryAfterSeconds),
             "portalId": .int(c.portalId), "timeZone": .string(c.timeZone), "utcOffsetMilliseconds": .int(c.utcOffsetMilliseconds),
             "faults": [
                 "serverErrorRate": rate(c.faults.serverErrorRate), "serverErrorStatuses": .array(c.faults.serverErrorStatuses.map { .int($0) }),
@@ -44,6 +45,7 @@ enum ConfigurationJSON {
             switch key {
             case "rateLimit": if let l = limit() { c.rateLimit = l } else { ok = false }
             case "oauthRateLimit": if let l = limit() { c.oauthRateLimit = l } else { ok = false }
+            case "tokenEndpointRateLimit": if let l = limit() { c.tokenEndpointRateLimit = l } else { ok = false }
             case "dailyLimit": if value.isNull { c.dailyLimit = nil } else if let v = int() { c.dailyLimit = v } else { ok = false }
             case "searchPerSecond": if value.isNull { c.searchPerSecond = nil } else if let v = int() { c.searchPerSecond = v } else { ok = false }
             case "retryAfterSeconds": if value.isNull { c.retryAfterSeconds = nil } else if let v = int() { c.retryAfterSeconds = v } else { ok = false }
@@ -59,10 +61,12 @@ enum ConfigurationJSON {
             case "seed": if let v = value.propertyString.flatMap({ UInt64($0) }) { c.seed = v } else { ok = false }
             case "rotateRefreshTokens": if let v = bool() { c.rotateRefreshTokens = v } else { ok = false }
             case "shuffleResults": if let v = bool() { c.shuffleResults = v } else { ok = false }
+            case "createSuccessStatus": if let v = int(), (200..<300).contains(v) { c.createSuccessStatus = v } else { ok = false }
             case "emptyPropertiesAsNull": if let v = bool() { c.emptyPropertiesAsNull = v } else { ok = false }
             case "caseInsensitiveEmails": if let v = bool() { c.caseInsensitiveEmails = v } else { ok = false }
             case "lifecycleStageForwardOnly": if let v = bool() { c.lifecycleStageForwardOnly = v } else { ok = false }
             case "bumpModifiedOnNoOpWrite": if let v = bool() { c.bumpModifiedOnNoOpWrite = v } else { ok = false }
+            case "compressResponses": if let v = bool() { c.compressResponses = v } else { ok = false }
             case "faults": if let failure = applyFaults(value, to: &c.faults) { return failure }
             default: return "unknown configuration member \"\(key)\""
             }

@@ -32,7 +32,7 @@ struct ContactStore {
         indexedNames.append(name)
         var index: [String: Int64] = [:]
         for (id, contact) in contacts where !contact.archived {
-            if let value = contact.properties[name] { index[value] = id }
+            if let value = contact.written(name) { index[value] = id }
         }
         unique[name] = index
     }
@@ -60,7 +60,7 @@ struct ContactStore {
     }
 
     /// Creates a contact; values must already be validated. Returns its id.
-    mutating func create(_ properties: [String: String], at now: Int64, source: String = "INTEGRATION") -> Int64 {
+    mutating func create(_ properties: [String: String], at now: Int64, source: SimContact.Source = .integration) -> Int64 {
         let id = nextId
         nextId += 1
         var contact = SimContact(id: String(id), createdAtMilliseconds: now, capacity: properties.count)
@@ -75,7 +75,7 @@ struct ContactStore {
     /// Writes validated values to an existing contact. Returns whether anything changed.
     @discardableResult
     mutating func update(
-        _ id: Int64, _ properties: [String: String], at now: Int64, source: String = "INTEGRATION",
+        _ id: Int64, _ properties: [String: String], at now: Int64, source: SimContact.Source = .integration,
         bumpOnNoOp: Bool
     ) -> Bool {
         guard let previousUpdate = contacts[id]?.updatedAtMilliseconds else { return false }
@@ -114,7 +114,7 @@ struct ContactStore {
         let id = nextId
         nextId += 1
         var merged = SimContact(id: String(id), createdAtMilliseconds: min(first.createdAtMilliseconds, second.createdAtMilliseconds))
-        for (name, value) in values { merged.set(name, value, at: now, source: "MERGE") }
+        for (name, value) in values { merged.set(name, value, at: now, source: .merge) }
         merged.updatedAtMilliseconds = now
         merged.mergedIds = first.mergedIds + second.mergedIds + [first.id, second.id]
         contacts[primary] = nil
@@ -190,12 +190,12 @@ struct ContactStore {
     private mutating func index(_ contact: SimContact, id: Int64) {
         guard !contact.archived else { return }
         for name in indexedNames {
-            if let value = contact.properties[name] {
+            if let value = contact.written(name) {
                 let k = key(name, value)
                 unique[name, default: [:]][k] = id
             }
         }
-        for email in Self.split(contact.properties["hs_additional_emails"]) {
+        for email in Self.split(contact.written("hs_additional_emails")) {
             let k = key("email", email)
             unique["email", default: [:]][k] = id
         }
@@ -205,9 +205,9 @@ struct ContactStore {
         let id = Int64(contact.id)
         var keys: [(String, String)] = []
         for name in indexedNames {
-            if let value = contact.properties[name] { keys.append((name, key(name, value))) }
+            if let value = contact.written(name) { keys.append((name, key(name, value))) }
         }
-        for email in Self.split(contact.properties["hs_additional_emails"]) { keys.append(("email", key("email", email))) }
+        for email in Self.split(contact.written("hs_additional_emails")) { keys.append(("email", key("email", email))) }
         for (name, k) in keys where unique[name]?[k] == id { unique[name]?[k] = nil }
     }
 
@@ -235,5 +235,3 @@ struct ContactStore {
         pendingIndex = []
     }
 }
-
-import Foundation

@@ -34,4 +34,6 @@ public enum Fault: Sendable, Equatable {
     case reset
     /// Hang this long, then drop the connection without answering.
     case hang(milliseconds: Int)
+    /// Answer normally, but only after this long (a slow response; the request is applied).
+    case slow(milliseconds: Int)
 }

@@ -16,7 +16,7 @@ import LeadSyncHTTPServer
 /// | `POST /_sim/expire-access-tokens` | expire every access token |
 /// | `POST /_sim/uninstall {"clientId"}` | uninstall an OAuth app (refresh → `BAD_HUB`) |
 /// | `GET /_sim/config` / `POST /_sim/config {…}` | read / change configuration (partial) |
-/// | `POST /_sim/faults {"fault","status"?,"milliseconds"?,"onRequest"?,"persistent"?,"path"?,"applied"?}` / `DELETE /_sim/faults` | schedule / clear faults |
+/// | `POST /_sim/faults {"fault","status"?,"milliseconds"?,"onRequest"?,"persistent"?,"path"?,"applied"?}` / `DELETE /_sim/faults` | schedule / clear faults (`fault`: `5xx`/`status`, `429`, `reset`, `hang`, `slow`) |
 /// | `GET /_sim/counters` | counters |
 extension HubSpotSimulator {
     func control(_ request: HTTPServerRequest) -> SimResponse {
@@ -106,7 +106,8 @@ extension HubSpotSimulator {
             case "429": fault = .rateLimit
             case "reset": fault = .reset
             case "hang": fault = .hang(milliseconds: body["milliseconds"]?.intValue ?? configuration.faults.hangMilliseconds)
-            default: return bad("fault must be one of 5xx, status, 429, reset, hang")
+            case "slow": fault = .slow(milliseconds: body["milliseconds"]?.intValue ?? 1000)
+            default: return bad("fault must be one of 5xx, status, 429, reset, hang, slow")
             }
             injectFault(
                 fault, onRequest: body["onRequest"]?.intValue ?? 1, persistent: body["persistent"]?.boolValue ?? false,

@@ -145,7 +145,7 @@ public final class HubSpotSimulator: Sendable {
                 if let email = values["email"], s.configuration.caseInsensitiveEmails {
                     normalised["email"] = email.emailKey
                 }
-                return String(s.store.create(normalised, at: time, source: "CRM_UI"))
+                return String(s.store.create(normalised, at: time, source: .crmUI))
             }
         }
     }
@@ -176,7 +176,7 @@ public final class HubSpotSimulator: Sendable {
         let time = now
         return state.withLock { s in
             guard let found = s.store.resolve(id) else { return false }
-            s.store.update(found, properties, at: time, source: "CRM_UI", bumpOnNoOp: true)
+            s.store.update(found, properties, at: time, source: .crmUI, bumpOnNoOp: true)
             return true
         }
     }
@@ -240,5 +240,3 @@ public final class HubSpotSimulator: Sendable {
         state.withLock { $0.store.load(contacts, nextId: nextId) }
     }
 }
-
-import Foundation

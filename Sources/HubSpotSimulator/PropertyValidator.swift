@@ -177,5 +177,3 @@ enum PropertyValidator {
         return labels >= 2 && tldLetters
     }
 }
-
-import Foundation

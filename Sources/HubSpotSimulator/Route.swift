@@ -1,3 +1,5 @@
+import LeadSyncHTTPServer
+
 /// An API endpoint the simulator serves, recognised from method and path. Versioned paths
 /// (`/crm/v3/…`, `/crm/objects/2026-03/…`) map to the same routes.
 enum Route: Equatable {
@@ -148,5 +150,3 @@ enum Route: Equatable {
         }
     }
 }
-
-import LeadSyncHTTPServer

@@ -1,3 +1,5 @@
+import LeadSyncSupport
+
 /// A contact property definition as the Properties API describes it.
 public struct SimProperty: Sendable, Equatable {
     /// One allowed value of an enumeration.
@@ -67,5 +69,3 @@ public struct SimProperty: Sendable, Equatable {
         return .object(members)
     }
 }
-
-import LeadSyncSupport

@@ -9,6 +9,7 @@ struct SimResponse: Error {
     /// A non-JSON body (HTML error pages, redirects); wins over `json`.
     var raw: (contentType: String, bytes: [UInt8])?
     var disposition: HTTPServerResponse.Disposition = .respond
+    var compressible = true
 
     init(status: Int, json: JSONValue? = nil, headers: [(name: String, value: String)] = []) {
         self.status = status
@@ -55,6 +56,8 @@ struct SimResponse: Error {
             headers.append(("Content-Type", "application/json;charset=utf-8"))
             body = json.bytes
         }
-        return HTTPServerResponse(status: status, headers: headers, body: body, disposition: disposition)
+        var response = HTTPServerResponse(status: status, headers: headers, body: body, disposition: disposition)
+        response.compressible = compressible
+        return response
     }
 }

@@ -17,6 +17,9 @@ public struct SimulatorConfiguration: Sendable {
     public var rateLimit: RateLimit? = RateLimit(max: 190, intervalMilliseconds: 10_000)
     /// Rolling-window limit per OAuth app (all its access tokens together); HubSpot: 110 per 10 s.
     public var oauthRateLimit: RateLimit? = RateLimit(max: 110, intervalMilliseconds: 10_000)
+    /// Rolling limit on the OAuth token endpoints per client id (HubSpot limits them but publishes
+    /// no figure; refresh herds have hit it). nil = unlimited.
+    public var tokenEndpointRateLimit: RateLimit?
     /// Requests per account-local day for static tokens (OAuth calls have none); nil = unlimited.
     public var dailyLimit: Int? = 625_000
     /// Search requests per second per account (exempt from the other limits); nil = unlimited.
@@ -40,6 +43,10 @@ public struct SimulatorConfiguration: Sendable {
     public var faults = FaultPlan()
     /// Seed of every random choice (faults, jitter, shuffling, ids of tokens).
     public var seed: UInt64 = 0x5EED
+    /// Success status of creates (batch and single). HubSpot answers 201 but has changed success
+    /// codes of live endpoints before (201 → 200 on associations, 2025); set 200 to check that a
+    /// client accepts any 2xx.
+    public var createSuccessStatus = 201
     /// Return batch results in a shuffled order, as HubSpot does not promise input order.
     public var shuffleResults = false
     /// Return requested properties that have no value as `null` instead of omitting them.
@@ -52,6 +59,10 @@ public struct SimulatorConfiguration: Sendable {
     public var bumpModifiedOnNoOpWrite = true
     /// `Retry-After` seconds on 429 answers; nil (HubSpot's documented behaviour) sends none.
     public var retryAfterSeconds: Int?
+    /// gzip answers for clients that send `Accept-Encoding: gzip`, as HubSpot does. Compression
+    /// costs about a third of the simulator's throughput on one core; drain benchmarks that want
+    /// the simulator out of the way may turn it off.
+    public var compressResponses = true
     /// The account: portal id and its UTC offset (the daily limit resets at its local midnight).
     public var portalId = 62_515_000
     public var timeZone = "UTC"

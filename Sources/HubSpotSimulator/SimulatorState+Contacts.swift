@@ -1,10 +1,5 @@
 import LeadSyncSupport
 
-/// Every problem with one input's `properties`.
-struct ValidationFailure: Error {
-    var problems: [PropertyValidator.Problem]
-}
-
 /// Contact endpoints: batch upsert/create/update/read/archive, single get/create/patch/delete,
 /// list and merge.
 extension SimulatorState {
@@ -42,7 +37,7 @@ extension SimulatorState {
             }
         }
         if configuration.lifecycleStageForwardOnly, let next = values["lifecyclestage"], !next.isEmpty,
-            let current = existing?.properties["lifecyclestage"],
+            let current = existing?.written("lifecyclestage"),
             let from = StandardContactProperties.lifecycleStages.firstIndex(where: { $0.1 == current }),
             let to = StandardContactProperties.lifecycleStages.firstIndex(where: { $0.1 == next }), to < from
         {
@@ -70,8 +65,14 @@ extension SimulatorState {
             context: context)
     }
 
-    private func duplicates(_ keys: [(key: String, id: String)], correlation: String) -> SimResponse? {
-        var seen = Set<String>()
+    /// What identifies an input's record within a batch: the id property and the compared value.
+    private struct InputKey: Hashable {
+        var property: String
+        var value: String
+    }
+
+    private func duplicates(_ keys: [(key: InputKey, id: String)], correlation: String) -> SimResponse? {
+        var seen = Set<InputKey>(minimumCapacity: keys.count)
         var repeated: [String] = []
         for (key, id) in keys where !seen.insert(key).inserted && !repeated.contains(id) { repeated.append(id) }
         guard !repeated.isEmpty else { return nil }
@@ -97,7 +98,7 @@ extension SimulatorState {
         case .failure(let response): return response
         }
         counters.recordsReceived += inputs.count
-        var keyed: [(key: String, id: String)] = []
+        var keyed: [(key: InputKey, id: String)] = []
         keyed.reserveCapacity(inputs.count)
         for input in inputs {
             let property = input["idProperty"]?.stringValue ?? "hs_object_id"
@@ -105,7 +106,7 @@ extension SimulatorState {
             guard property == "email" || store.uniqueNames.contains(property) else {
                 return nonUnique(property, correlation: context.correlation)
             }
-            keyed.append((property + "\u{0}" + store.key(property, id), id))
+            keyed.append((InputKey(property: property, value: store.key(property, id)), id))
         }
         if let refused = duplicates(keyed, correlation: context.correlation) { return refused }
 
@@ -222,7 +223,7 @@ extension SimulatorState {
             if let trace = plan.trace { extra.append(("objectWriteTraceId", .string(trace))) }
             results.append(render(store[id]!, names: Array(plan.values.keys), extra: extra))
         }
-        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: 201)
+        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: configuration.createSuccessStatus)
     }
 
     private func withCorrelation(_ body: JSONValue, _ correlation: String) -> JSONValue {
@@ -240,14 +241,14 @@ extension SimulatorState {
         case .failure(let response): return response
         }
         counters.recordsReceived += inputs.count
-        var keyed: [(key: String, id: String)] = []
+        var keyed: [(key: InputKey, id: String)] = []
         for input in inputs {
             let id = input["id"]?.propertyString ?? ""
             if let property = input["idProperty"]?.stringValue {
                 guard store.uniqueNames.contains(property) else { return nonUnique(property, correlation: context.correlation) }
-                keyed.append((property + "\u{0}" + id, id))
+                keyed.append((InputKey(property: property, value: id), id))
             } else {
-                keyed.append(("\u{0}" + id, id))
+                keyed.append((InputKey(property: "hs_object_id", value: id), id))
             }
         }
         if let refused = duplicates(keyed, correlation: context.correlation) { return refused }
@@ -386,7 +387,7 @@ extension SimulatorState {
                 return SimResponse(status: 409, json: conflictError(holder, context: [], correlation: context.correlation))
             }
             let id = store.create(values, at: context.now)
-            return SimResponse(status: 201, json: render(store[id]!, names: Array(values.keys)))
+            return SimResponse(status: configuration.createSuccessStatus, json: render(store[id]!, names: Array(values.keys)))
         }
     }
 
@@ -460,5 +461,3 @@ extension SimulatorState {
         return SimResponse(status: 200, json: .object(members))
     }
 }
-
-import Foundation

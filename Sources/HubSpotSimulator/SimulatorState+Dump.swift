@@ -34,7 +34,7 @@ extension SimulatorState {
             else { throw LoadError(description: "contact #\(index + 1) needs a numeric id, createdAt and updatedAt") }
             var contact = SimContact(id: id, createdAtMilliseconds: created)
             for (name, value) in item["properties"]?.objectValue ?? [] where !derived.contains(name) {
-                contact.set(name, value.propertyString ?? "", at: updated, source: "INTEGRATION")
+                contact.set(name, value.propertyString ?? "", at: updated, source: .integration)
             }
             contact.updatedAtMilliseconds = updated
             contact.archived = item["archived"]?.boolValue ?? false

@@ -73,9 +73,3 @@ extension SimulatorState {
             hasUniqueValue: body["hasUniqueValue"]?.boolValue ?? false, createdAtMilliseconds: now))
     }
 }
-
-/// A request refused with a message (bad property definition, bad search filter).
-struct InvalidRequest: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
-}

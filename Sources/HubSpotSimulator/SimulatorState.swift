@@ -74,17 +74,20 @@ struct SimulatorState {
         allRequests.record(at: now)
         counters.maxRequestsInTenSeconds = max(counters.maxRequestsInTenSeconds, allRequests.count(at: now))
 
+        // Every scheduled fault counts every matching request, so "the Nth" stays true for each;
+        // the first one due wins.
         var fault: (Fault, applied: Bool)?
-        for i in scheduledFaults.indices where fault == nil {
-            if scheduledFaults[i].fires(path: request.path, endpoint: route.name) {
-                fault = (scheduledFaults[i].fault, scheduledFaults[i].applied)
-            }
+        for i in scheduledFaults.indices where scheduledFaults[i].fires(path: request.path, endpoint: route.name) {
+            if fault == nil { fault = (scheduledFaults[i].fault, scheduledFaults[i].applied) }
         }
         scheduledFaults.removeAll { $0.spent }
         if fault == nil { fault = randomFault().map { ($0, configuration.faults.applyBeforeFailing) } }
 
         var response: SimResponse
-        if let (chosen, applied) = fault, !applied || !route.writes {
+        if case .slow(let ms) = fault?.0 {
+            response = authorizedAnswer(route, request: request, body: body, now: now, correlation: correlation)
+            response.disposition = .delay(milliseconds: ms)
+        } else if let (chosen, applied) = fault, !applied || !route.writes {
             response = faultResponse(chosen, correlation: correlation)
         } else {
             response = authorizedAnswer(route, request: request, body: body, now: now, correlation: correlation)
@@ -99,10 +102,16 @@ struct SimulatorState {
         }
         counters.requests[route.name, default: [:]][recorded, default: 0] += 1
         if recorded == 429 { counters.rateLimited += 1 }
-        if response.disposition == .respond {
+        response.compressible = configuration.compressResponses
+        switch response.disposition {
+        case .respond:
             let latency = configuration.latencyMilliseconds
                 + (configuration.jitterMilliseconds > 0 ? Int(random.next() % UInt64(configuration.jitterMilliseconds + 1)) : 0)
             if latency > 0 { response.disposition = .delay(milliseconds: latency) }
+        case .delay(let ms):
+            response.disposition = .delay(milliseconds: ms + configuration.latencyMilliseconds)
+        case .reset, .hangThenDrop:
+            break
         }
         return response
     }
@@ -137,6 +146,8 @@ struct SimulatorState {
             var response = SimResponse(status: 0)
             response.disposition = .hangThenDrop(milliseconds: ms)
             return response
+        case .slow:
+            preconditionFailure("slow answers are served, not replaced")
         case .status(let status):
             if status == 502 || status == 504 || status >= 520 {
                 var response = SimResponse(status: status, headers: [("Server", "cloudflare")])
@@ -159,6 +170,14 @@ struct SimulatorState {
         correlation: String
     ) -> SimResponse {
         guard let required = route.requiredScopes else {
+            if route == .token, let limit = configuration.tokenEndpointRateLimit {
+                let client = request.formItems.first { $0.name == "client_id" }?.value ?? ""
+                let bucket = "token:" + client
+                var window = windows[bucket] ?? RollingWindow(intervalMilliseconds: Int64(limit.intervalMilliseconds))
+                guard window.count(at: now) < limit.max else { return tenSecondlyLimited(bucket: bucket, correlation: correlation) }
+                window.record(at: now)
+                windows[bucket] = window
+            }
             return oauth(route, request: request, now: now, correlation: correlation)
         }
         let principal: AuthRegistry.Principal
@@ -253,7 +272,8 @@ struct SimulatorState {
     }
 
     private func tenSecondlyLimited(bucket: String, correlation: String) -> SimResponse {
-        let app = bucket.hasPrefix("oauth:") ? "oauth-app-api-calls-ten-secondly" : "private_app-api-calls-ten-secondly"
+        let app = bucket.hasPrefix("oauth:") ? "oauth-app-api-calls-ten-secondly"
+            : bucket.hasPrefix("token:") ? "oauth-token-calls-ten-secondly" : "private_app-api-calls-ten-secondly"
         var response = SimResponse.error(
             429, category: nil, message: "You have reached your ten_secondly_rolling limit.", correlationId: correlation,
             extra: [("errorType", "RATE_LIMIT"), ("policyName", "TEN_SECONDLY_ROLLING"),
@@ -313,22 +333,4 @@ struct SimulatorState {
             "dataHostingLocation": "na1",
         ])
     }
-}
-
-/// The parts of a request an endpoint handler reads.
-struct RequestContext {
-    var request: HTTPServerRequest
-    var body: JSONValue
-    var now: Int64
-    var correlation: String
-
-    /// Comma-separated or repeated query values (`properties=a,b&properties=c`).
-    func list(_ name: String) -> [String]? {
-        let values = request.queryItems.filter { $0.name == name }.flatMap {
-            $0.value.split(separator: ",", omittingEmptySubsequences: true).map(String.init)
-        }
-        return values.isEmpty ? nil : values
-    }
-
-    func flag(_ name: String) -> Bool { request.queryValue(name)?.lowercased() == "true" }
 }

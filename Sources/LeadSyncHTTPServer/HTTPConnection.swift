@@ -55,7 +55,7 @@ struct HTTPConnection {
                     return
                 }
                 let keepAlive = Self.keepsAlive(head)
-                if let encoding = request.header("Accept-Encoding"), encoding.contains("gzip"),
+                if response.compressible, let encoding = request.header("Accept-Encoding"), encoding.contains("gzip"),
                     !response.body.isEmpty, !response.headers.contains(where: { $0.name.lowercased() == "content-encoding" }),
                     let compressed = GzipEncoder.compress(response.body)
                 {

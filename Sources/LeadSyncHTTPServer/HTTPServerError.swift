@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why the server could not start listening.
 public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
     /// The host is not an IPv4 or IPv6 literal nor `localhost`.
@@ -18,9 +24,3 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -21,6 +21,8 @@ public struct HTTPServerResponse: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
     public var disposition: Disposition
+    /// Whether the server may gzip the body for a client that accepts it (on by default).
+    public var compressible = true
 
     public init(
         status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [],

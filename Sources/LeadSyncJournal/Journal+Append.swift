@@ -1,4 +1,5 @@
 public import Foundation
+internal import Synchronization
 public import LeadSyncSupport
 internal import LeadSyncSQLite
 
@@ -6,6 +7,7 @@ extension Journal {
     static let insertChangeSQL = "INSERT INTO change(lead, at, fields, origin) VALUES (?, ?, ?, ?)"
 
     /// Appends one change; durable when it returns (under the default `synchronous=FULL`).
+    /// Changes recorded concurrently from several threads or tasks share one commit.
     ///
     /// ```swift
     /// let seq = try journal.record(lead: "L-1042", fields: ["budget": .number("5000")])
@@ -15,15 +17,45 @@ extension Journal {
     ///   write failed (nothing was appended).
     @discardableResult
     public func record(lead: String, fields: [String: FieldValue], at: Date = Date()) throws -> Int64 {
-        let change = LeadChange(lead: lead, fields: fields, at: at)
-        return try sync { db in try Self.append([change], origin: .local, db)! }
+        let change = try Self.validated(LeadChange(lead: lead, fields: fields, at: at))
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<Int64, any Error>?>(nil)
+        submit(change) { result in
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.withLock { $0! }.get()
     }
 
     /// Appends one change without blocking the calling task's thread.
     @discardableResult
     public func record(lead: String, fields: [String: FieldValue], at: Date = Date()) async throws -> Int64 {
-        let change = LeadChange(lead: lead, fields: fields, at: at)
-        return try await async { _, db in try Self.append([change], origin: .local, db)! }
+        let change = try Self.validated(LeadChange(lead: lead, fields: fields, at: at))
+        return try await withCheckedThrowingContinuation { continuation in
+            submit(change) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Joins `change` to the next group commit, scheduling one when none is waiting.
+    private func submit(_ change: LeadChange, completion: @escaping GroupCommit.Completion) {
+        guard groupCommit.submit(change, completion: completion) else { return }
+        onQueue { db in
+            let group = self.groupCommit.take()
+            do {
+                let last = try Self.append(group.map(\.change), origin: .local, db)!
+                // Rowids inside one transaction are consecutive: no other writer can interleave.
+                let first = last - Int64(group.count) + 1
+                for (offset, entry) in group.enumerated() { entry.completion(.success(first + Int64(offset))) }
+            } catch {
+                for entry in group { entry.completion(.failure(error)) }
+            }
+        }
+    }
+
+    private static func validated(_ change: LeadChange) throws -> LeadChange {
+        guard !change.lead.isEmpty else { throw JournalError(.invalidChange, "a change needs a non-empty lead id") }
+        return change
     }
 
     /// Appends many changes in one transaction: all or none, durable when it returns. Batches
@@ -43,9 +75,7 @@ extension Journal {
 
     static func append(_ changes: [LeadChange], origin: ChangeOrigin, _ db: Connection) throws -> Int64? {
         guard !changes.isEmpty else { return nil }
-        for change in changes where change.lead.isEmpty {
-            throw JournalError(.invalidChange, "a change needs a non-empty lead id")
-        }
+        for change in changes { _ = try validated(change) }
         return try db.write { db in
             let insert = try db.cached(insertChangeSQL)
             var encoded: [UInt8] = []

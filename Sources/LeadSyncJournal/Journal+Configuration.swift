@@ -82,7 +82,7 @@ extension Journal {
     }
 
     /// Moves every current value of `field` whose state is in `from` to `state`.
-    private static func setFieldStates(
+    static func setFieldStates(
         _ field: String, from: Set<DeliveryState>, to state: DeliveryState, _ writer: DerivedStateWriter
     ) throws {
         let select = try writer.db.cached("SELECT lead_id, value, seq, at, state FROM lead_field WHERE field = ?")

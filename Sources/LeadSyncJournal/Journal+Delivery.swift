@@ -316,21 +316,7 @@ extension Journal {
                 try db.execute("UPDATE lead SET remote_id = NULL; DELETE FROM base_value;")
                 let writer = try DerivedStateWriter(db)
                 for field in writer.mappings.keys {
-                    let select = try db.cached(
-                        "SELECT lead_id, value, seq, at, state FROM lead_field WHERE field = ? AND state IN (1, 2, 3)")
-                    try select.bind(1, field)
-                    var rows: [(Int64, DerivedStateWriter.FieldRow)] = []
-                    while try select.step() {
-                        rows.append(
-                            (
-                                select.int64(0),
-                                .init(
-                                    value: select.text(1), seq: select.int64(2), at: select.int64(3),
-                                    state: DeliveryState(rawValue: select.int64(4)) ?? .delivered)
-                            ))
-                    }
-                    select.reset()
-                    for (leadID, row) in rows { try writer.setState(leadID, field, row, to: .pending) }
+                    try Self.setFieldStates(field, from: [.delivered, .rejected, .skipped], to: .pending, writer)
                 }
                 let rejected = try db.scalar("SELECT count(*) FROM rejected") ?? 0
                 try db.execute("DELETE FROM rejected")

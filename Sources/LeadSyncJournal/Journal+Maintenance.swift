@@ -36,11 +36,16 @@ extension Journal {
                             (SELECT count(*) FROM lead_field f WHERE f.lead_id = l.id AND f.state = 0)
                         """) ?? 0
                 if badLeads > 0 { problems.append("\(badLeads) leads have a wrong pending count") }
+                // Grouped once and joined, not a correlated count per change: that would scan
+                // lead_field once per pending change.
                 let badRefs =
                     try db.scalar(
                         """
-                        SELECT count(*) FROM pending_change p WHERE refs !=
-                            (SELECT count(*) FROM lead_field f WHERE f.seq = p.seq AND f.state = 0)
+                        WITH counted AS (SELECT seq, count(*) AS n FROM lead_field WHERE state = 0 GROUP BY seq)
+                        SELECT (SELECT count(*) FROM pending_change p LEFT JOIN counted c ON c.seq = p.seq
+                                WHERE c.n IS NULL OR c.n != p.refs)
+                             + (SELECT count(*) FROM counted c LEFT JOIN pending_change p ON p.seq = c.seq
+                                WHERE p.seq IS NULL)
                         """) ?? 0
                 if badRefs > 0 { problems.append("\(badRefs) pending changes have a wrong reference count") }
                 if status.unfoldedChanges < 0 { problems.append("folded past the last change") }

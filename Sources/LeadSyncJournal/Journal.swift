@@ -28,6 +28,7 @@ public final class Journal: @unchecked Sendable {
     public let options: JournalOptions
     /// True when this open created the journal (it had no schema before).
     public let created: Bool
+    let groupCommit = GroupCommit()
 
     /// The schema version a fully migrated journal has.
     public static var schemaVersion: Int { JournalSchema.migrator.latestVersion }
@@ -55,6 +56,11 @@ public final class Journal: @unchecked Sendable {
     /// Runs `body` on the journal's queue and waits for it.
     func sync<T>(_ body: (Connection) throws -> T) throws -> T {
         try queue.sync { try body(connection) }
+    }
+
+    /// Runs `body` on the journal's queue later; the caller goes on at once.
+    func onQueue(_ body: @escaping @Sendable (Connection) -> Void) {
+        queue.async { body(self.connection) }
     }
 
     /// Runs `body` on the journal's queue without blocking the caller's thread.

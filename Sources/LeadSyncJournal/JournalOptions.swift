@@ -5,8 +5,8 @@ public struct JournalOptions: Sendable {
         /// Default: a commit is on disk when `record` returns, even through power loss.
         case full
         /// WAL `synchronous=NORMAL`: a commit survives a crash of the process, but the last
-        /// commits before a power loss or kernel panic may be lost. Roughly 10× faster for
-        /// one-change transactions on a slow disk; batched appends barely differ.
+        /// commits before a power loss or kernel panic may be lost. About 4× faster for
+        /// one-change transactions here (docs/benchmarks.md); batched appends barely differ.
         case normal
     }
 
@@ -23,8 +23,10 @@ public struct JournalOptions: Sendable {
     public var foldWindow: Int = 10_000
 
     /// Most changes `status` and `lead show` fold before they answer, so they stay fast even
-    /// right after a huge ingest; what is left is reported as `unfoldedChanges`. Default 50,000.
-    public var readFoldLimit: Int = 50_000
+    /// right after many library appends; what is left is reported as `unfoldedChanges`.
+    /// Default 2,000: about 60 ms of folding at the rate measured in docs/benchmarks.md, which
+    /// keeps `status` under 100 ms. Ingest and sync fold everything themselves.
+    public var readFoldLimit: Int = 2_000
 
     /// SQLite's page cache per connection, in KiB. Default 16 MiB: the fold and the sync walk
     /// per-lead state in key order, and a cache this size keeps those pages from being re-read

@@ -30,8 +30,19 @@ struct HubSpotSim: ParsableCommand {
     @Flag(help: "Apply faulted writes before failing them (lost answers).") var faultsApplied = false
     @Flag(help: "Return refresh tokens rotated on each refresh.") var rotateRefreshTokens = false
     @Flag(help: "Shuffle batch results.") var shuffle = false
+    @Flag(help: "Never gzip answers, even when the client accepts gzip.") var noGzip = false
     @Option(help: "Seed of faults, jitter and tokens.") var seed: UInt64 = 0x5EED
     @Option(help: "Load contacts from this JSON file at start; save them there on stop.") var state: String?
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535, got \(port)") }
+        let rates = [("--fault-5xx", fault5xx), ("--fault-429", fault429), ("--fault-reset", faultReset), ("--fault-hang", faultHang)]
+        for (name, rate) in rates where !(0...1).contains(rate) {
+            throw ValidationError("\(name) must be a share between 0 and 1, got \(rate)")
+        }
+        guard rates.map(\.1).reduce(0, +) <= 1 else { throw ValidationError("the --fault-* shares add up to more than 1") }
+        guard tokenLifetime > 0 else { throw ValidationError("--token-lifetime must be positive, got \(tokenLifetime)") }
+    }
 
     mutating func run() throws {
         var configuration = SimulatorConfiguration()
@@ -50,6 +61,7 @@ struct HubSpotSim: ParsableCommand {
         configuration.faults.applyBeforeFailing = faultsApplied
         configuration.rotateRefreshTokens = rotateRefreshTokens
         configuration.shuffleResults = shuffle
+        configuration.compressResponses = !noGzip
         configuration.seed = seed
 
         let simulator = HubSpotSimulator(configuration: configuration)

@@ -1,3 +1,4 @@
+import Foundation
 import HubSpotSimulator
 import LeadSyncTestKit
 import Testing
@@ -152,5 +153,25 @@ struct BatchUpsertTests {
         let emails = ContactInputs.results(answer.json).map { ContactInputs.properties($0)["email"] ?? "" }
         #expect(Set(emails) == Set((0..<20).map { "s\($0)@example.com" }))
         #expect(emails != (0..<20).map { "s\($0)@example.com" })
+    }
+}
+
+@Suite("Concurrent clients")
+struct ConcurrentClientTests {
+    @Test func parallelConnectionsAllLand() throws {
+        let harness = try SimulatorHarness { $0.rateLimit = nil }
+        defer { harness.stop() }
+        let port = harness.port
+        let token = harness.token
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            let client = LoopbackHTTPClient(port: port)
+            for batch in 0..<5 {
+                let inputs = (0..<100).map { ContactInputs.upsert("w\(worker)-b\(batch)-\($0)@example.com") }
+                _ = try? client.json("POST", ContactInputs.contacts + "/batch/upsert", token: token, body: ContactInputs.batch(inputs))
+            }
+        }
+        #expect(harness.simulator.contacts().count == 2000)
+        #expect(Set(harness.simulator.contacts().map(\.id)).count == 2000)
+        #expect(harness.simulator.counters().count("contacts.batch.upsert", status: 200) == 20)
     }
 }

@@ -75,6 +75,19 @@ struct FaultTests {
         #expect(first.filter { $0 == 200 }.count > 30)
     }
 
+    @Test func slowFaultAnswersLateButNormally() throws {
+        let harness = try SimulatorHarness()
+        defer { harness.stop() }
+        let client = harness.client()
+        harness.simulator.injectFault(.slow(milliseconds: 150), path: "contacts.batch.upsert")
+        let start = ContinuousClock.now
+        let answer = try client.json("POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
+                                     body: ContactInputs.batch([ContactInputs.upsert("slow@example.com")]))
+        #expect(ContinuousClock.now - start >= .milliseconds(150))
+        #expect(answer.status == 200)
+        #expect(harness.simulator.contact(email: "slow@example.com") != nil)
+    }
+
     @Test func gatewayErrorsAreHtmlAndLatencyDelaysAnswers() throws {
         let harness = try SimulatorHarness()
         defer { harness.stop() }

@@ -100,3 +100,18 @@ struct HTTPServerTests {
         #expect(request.queryValue("a") == "1")
     }
 }
+
+@Suite("Simulator compression")
+struct SimulatorCompressionTests {
+    @Test func gzipFollowsTheClientAndTheConfiguration() throws {
+        let harness = try SimulatorHarness()
+        defer { harness.stop() }
+        let client = harness.client()
+        let zipped = try client.json("GET", ContactInputs.contacts, token: harness.token, headers: [("Accept-Encoding", "gzip")])
+        #expect(zipped.header("Content-Encoding") == "gzip")
+        harness.simulator.updateConfiguration { $0.compressResponses = false }
+        let plain = try client.json("GET", ContactInputs.contacts, token: harness.token, headers: [("Accept-Encoding", "gzip")])
+        #expect(plain.header("Content-Encoding") == nil)
+        #expect(plain.json["results"] != nil)
+    }
+}

@@ -76,4 +76,19 @@ struct RateLimitTests {
         #expect(limited.status == 429)
         #expect(limited.header("Retry-After") == "1")
     }
+
+    @Test func tokenEndpointLimitPerClientWhenConfigured() throws {
+        let harness = try SimulatorHarness { $0.tokenEndpointRateLimit = .init(max: 2, intervalMilliseconds: 10_000) }
+        defer { harness.stop() }
+        harness.simulator.registerOAuthClient(id: "c", secret: "s")
+        let client = harness.client()
+        let fields = [("grant_type", "refresh_token"), ("client_id", "c"), ("client_secret", "s"), ("refresh_token", "none")]
+        #expect(try client.form("POST", "/oauth/v1/token", fields).status == 400)
+        #expect(try client.form("POST", "/oauth/2026-03/token", fields).status == 400)
+        let limited = try client.form("POST", "/oauth/v1/token", fields)
+        #expect(limited.status == 429)
+        #expect(limited.json["policyName"] as? String == "TEN_SECONDLY_ROLLING")
+        harness.clock.advance(seconds: 10)
+        #expect(try client.form("POST", "/oauth/v1/token", fields).status == 400)
+    }
 }

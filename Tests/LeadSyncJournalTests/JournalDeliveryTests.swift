@@ -189,3 +189,32 @@ import Testing
         #expect(try journal.check() == [])
     }
 }
+
+@Suite struct ForgetRemoteStateTests {
+    @Test func forgettingTheAccountMakesEveryMappedValuePendingAgain() throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
+        try journal.record(lead: "L-1", fields: ["email": .string("a@b.io"), "first_name": .string("A"), "note": .string("x")])
+        try journal.fold()
+        let lead = try #require(try journal.pendingLeads(limit: 1).first)
+        try journal.recordOutcomes([
+            LeadOutcome(
+                lead: "L-1", remoteID: .set("7"),
+                fields: lead.fields.map {
+                    .init(
+                        field: $0.field, seq: $0.seq,
+                        result: $0.field == "email"
+                            ? .delivered(property: "email", sent: "a@b.io")
+                            : .rejected(category: "VALIDATION_ERROR", message: "no", source: .remote))
+                })
+        ])
+        #expect(try journal.status().pendingLeads == 0)
+        try journal.forgetRemoteState()
+        let status = try journal.status()
+        #expect(status.pendingLeads == 1 && status.pendingChanges == 1 && status.rejected == 0)
+        let record = try #require(try journal.lead("L-1"))
+        #expect(record.remoteID == nil && record.delivery["note"]?.state == .unmapped)
+        #expect(try journal.baseValues(lead: "L-1").isEmpty)
+        #expect(try journal.check() == [])
+    }
+}

@@ -2,8 +2,14 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+private let closeSocket: @Sendable (Int32) -> Int32 = Glibc.close
+private let streamSocket = Int32(SOCK_STREAM.rawValue)
+private let noSignal = Int32(MSG_NOSIGNAL)
 #elseif canImport(Darwin)
 import Darwin
+private let closeSocket: @Sendable (Int32) -> Int32 = Darwin.close
+private let streamSocket = SOCK_STREAM
+private let noSignal: Int32 = 0
 #endif
 
 /// A tiny blocking HTTP/1.1 client over one keep-alive loopback connection, for tests that need
@@ -51,7 +57,7 @@ public final class LoopbackHTTPClient {
     deinit { close() }
 
     public func close() {
-        if fd >= 0 { _ = Glibc.close(fd) }
+        if fd >= 0 { _ = closeSocket(fd) }
         fd = -1
         buffer = []
     }
@@ -100,7 +106,7 @@ public final class LoopbackHTTPClient {
         try connectIfNeeded()
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes.withUnsafeBytes { sendBytes(fd, $0.baseAddress! + offset, bytes.count - offset) }
             guard sent > 0 else { throw errno == ECONNRESET ? .reset : .closed }
             offset += sent
         }
@@ -108,7 +114,7 @@ public final class LoopbackHTTPClient {
 
     private func connectIfNeeded() throws(Failure) {
         guard fd < 0 else { return }
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socketFD = socket(AF_INET, streamSocket, 0)
         guard socketFD >= 0 else { throw .connect(errno) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -119,7 +125,7 @@ public final class LoopbackHTTPClient {
         }
         guard result == 0 else {
             let code = errno
-            _ = Glibc.close(socketFD)
+            _ = closeSocket(socketFD)
             throw .connect(code)
         }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -176,4 +182,9 @@ public final class LoopbackHTTPClient {
         if response.header("Connection")?.lowercased() == "close" { close() }
         return response
     }
+}
+
+/// `send` without SIGPIPE; a free function because the client's own `send` method shadows it.
+private func sendBytes(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+    send(fd, pointer, count, noSignal)
 }

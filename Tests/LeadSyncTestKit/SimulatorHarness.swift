@@ -35,5 +35,8 @@ public final class SimulatorHarness: Sendable {
         LoopbackHTTPClient(port: port, timeoutSeconds: timeoutSeconds)
     }
 
+    /// Stops the simulator's server (also done when the harness goes away).
     public func stop() { simulator.stop() }
+
+    deinit { simulator.stop() }
 }

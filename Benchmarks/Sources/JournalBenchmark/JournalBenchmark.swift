@@ -17,6 +17,10 @@ struct JournalBenchmark {
 
         let rows = BenchmarkRow.generate(count: batchedRows, seed: 42)
         let singles = Array(rows.prefix(singleRows))
+        // The journal's batches, built before timing as the raw side's rows are.
+        let batches = stride(from: 0, to: rows.count, by: perTransaction).map { start in
+            rows[start..<min(start + perTransaction, rows.count)].map(\.change)
+        }
         print("journal append benchmark: WAL, synchronous=\(synchronous.rawValue), median of \(repeats) alternating runs")
         print("rows: \(batchedRows) batched (\(perTransaction) per transaction), \(singleRows) single (1 per transaction)")
 
@@ -38,11 +42,7 @@ struct JournalBenchmark {
                     defer { try? FileManager.default.removeItem(atPath: dir) }
                     let j = try Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
                     journal["batched", default: []].append(Double(rows.count) / (try seconds {
-                        var index = 0
-                        while index < rows.count {
-                            try j.record(rows[index..<min(index + perTransaction, rows.count)].map(\.change))
-                            index += perTransaction
-                        }
+                        for batch in batches { try j.record(batch) }
                     }))
                     // Derived state is brought up to date off the append path: measured on its own.
                     fold.append(Double(rows.count) / (try seconds { try j.fold() }))
@@ -63,6 +63,15 @@ struct JournalBenchmark {
             ]
             if round % 2 == 1 { runs = [runs[1], runs[0], runs[3], runs[2]] }
             for run in runs { try run() }
+            journal["concurrent", default: []].append(try rate(singles.count) { dir in
+                let j = try Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
+                let threads = 8
+                DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                    for row in singles[(thread * singles.count / threads)..<((thread + 1) * singles.count / threads)] {
+                        try! j.record(lead: row.change.lead, fields: row.change.fields)
+                    }
+                }
+            })
         }
 
         print("")
@@ -72,6 +81,10 @@ struct JournalBenchmark {
             let j = median(journal[kind]!)
             print(pad("\(kind) appends", 24) + pad(perSecond(r), 16) + pad(perSecond(j), 16) + String(format: "%.2f", j / r))
         }
+        let concurrent = median(journal["concurrent"]!)
+        print(
+            pad("single, 8 threads", 24) + pad("(1 thread)", 16) + pad(perSecond(concurrent), 16)
+                + String(format: "%.2f", concurrent / median(raw["single"]!)))
         print(pad("fold (derived state)", 24) + pad("", 16) + pad(perSecond(median(fold)), 16))
         print(pad("status after fold", 24) + pad("", 16) + pad(String(format: "%.2f ms", median(status) * 1000), 16))
     }

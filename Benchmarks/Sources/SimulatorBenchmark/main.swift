@@ -2,6 +2,9 @@
 // no latency and no limits, beside two baselines measured in the same run:
 //   - transport: the same requests answered by an echo server on the same HTTP stack;
 //   - core: the same requests handed to the simulator in-process, without sockets.
+// Each figure is given per wall-clock second and per CPU second (this thread for the in-process
+// run, the whole process — client included — over HTTP), so a machine shared with other work
+// still yields a usable per-core figure.
 // Usage: SimulatorBenchmark [contacts] (default 200,000; batches of 100).
 
 import Foundation
@@ -31,15 +34,31 @@ func upsertBody(batch: Int, round: Int) -> [UInt8] {
     return Array(#"{"inputs":[\#(inputs.joined(separator: ","))]}"#.utf8)
 }
 
-func request(_ body: [UInt8]) -> [UInt8] {
+func request(_ body: [UInt8], gzip: Bool = false) -> [UInt8] {
     Array(
         ("POST /crm/v3/objects/contacts/batch/upsert HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+            + (gzip ? "Accept-Encoding: gzip\r\n" : "")
             + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body
+}
+
+/// CPU seconds used so far by the calling thread or the whole process.
+func cpuSeconds(thread: Bool) -> Double {
+    var time = timespec()
+    clock_gettime(thread ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// Resident memory of the process in bytes (Linux `/proc/self/statm`), 0 where unavailable.
+func residentBytes() -> Int {
+    guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+        let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+    else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
 
 /// Sends every request on one keep-alive connection, reading each answer before the next.
 /// Returns seconds elapsed and the statuses seen.
-func drive(port: Int, requests: [[UInt8]]) -> (seconds: Double, statuses: [Int: Int]) {
+func drive(port: Int, requests: [[UInt8]]) -> (seconds: Double, cpu: Double, statuses: [Int: Int]) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
@@ -54,6 +73,7 @@ func drive(port: Int, requests: [[UInt8]]) -> (seconds: Double, statuses: [Int: 
     var statuses: [Int: Int] = [:]
     var buffer = [UInt8](repeating: 0, count: 1 << 20)
     let start = DispatchTime.now()
+    let cpuStart = cpuSeconds(thread: false)
     for bytes in requests {
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
         var have = 0
@@ -76,7 +96,7 @@ func drive(port: Int, requests: [[UInt8]]) -> (seconds: Double, statuses: [Int: 
         statuses[status, default: 0] += 1
     }
     let end = DispatchTime.now()
-    return (Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9, statuses)
+    return (Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9, cpuSeconds(thread: false) - cpuStart, statuses)
 }
 
 func unlimited() -> SimulatorConfiguration {
@@ -102,32 +122,46 @@ let sampleAnswer: [UInt8] = {
 }()
 let echo = HTTPServer { _ in HTTPServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: sampleAnswer) }
 let echoPort = try echo.start()
-let transport = drive(port: echoPort, requests: creates.map(request))
+let transport = drive(port: echoPort, requests: creates.map { request($0) })
 echo.stop()
 
 // Baseline 2: the simulator core in-process, no sockets.
 let core = HubSpotSimulator(configuration: unlimited())
 core.registerToken(token)
 let coreStart = DispatchTime.now()
+let coreCPUStart = cpuSeconds(thread: true)
 for body in creates {
     _ = core.handle(HTTPServerRequest(
         method: "POST", path: "/crm/v3/objects/contacts/batch/upsert",
         headers: [("Authorization", "Bearer \(token)")], body: body))
 }
 let coreSeconds = Double(DispatchTime.now().uptimeNanoseconds - coreStart.uptimeNanoseconds) / 1e9
+let coreCPU = cpuSeconds(thread: true) - coreCPUStart
 
 // The figure: the simulator over HTTP, creating then updating.
+let requestsToCreate = creates.map { request($0) }
+let residentBefore = residentBytes()
 let simulator = HubSpotSimulator(configuration: unlimited())
 simulator.registerToken(token)
 let port = try simulator.start()
-let created = drive(port: port, requests: creates.map(request))
-let updated = drive(port: port, requests: updates.map(request))
+let created = drive(port: port, requests: requestsToCreate)
+let residentAfter = residentBytes()
+let updated = drive(port: port, requests: updates.map { request($0) })
+let zipped = drive(port: port, requests: creates.map { request($0, gzip: true) })
 simulator.stop()
 precondition(simulator.contacts().count == total, "expected \(total) contacts, have \(simulator.contacts().count)")
-precondition(created.statuses == [200: batches] && updated.statuses == [200: batches], "non-200 answers: \(created.statuses) \(updated.statuses)")
+precondition(
+    [created, updated, zipped].allSatisfy { $0.statuses == [200: batches] },
+    "non-200 answers: \(created.statuses) \(updated.statuses) \(zipped.statuses)")
 
-func rate(_ seconds: Double) -> String { String(format: "%9.0f contacts/s", Double(total) / seconds) }
-print("transport baseline (echo server):      \(rate(transport.seconds))  \(String(format: "%6.0f", Double(batches) / transport.seconds)) req/s")
-print("simulator core, in-process (creates):  \(rate(coreSeconds))")
-print("simulator over HTTP, creates:          \(rate(created.seconds))  ratio to transport \(String(format: "%.2f", transport.seconds / created.seconds))")
-print("simulator over HTTP, updates:          \(rate(updated.seconds))  ratio to transport \(String(format: "%.2f", transport.seconds / updated.seconds))")
+func rate(_ seconds: Double) -> String { String(format: "%8.0f", Double(total) / seconds) }
+func line(_ name: String, wall: Double, cpu: Double, baseline: Double? = nil) {
+    let ratio = baseline.map { String(format: "  ratio to transport %.2f", $0 / wall) } ?? ""
+    print(name.padding(toLength: 38, withPad: " ", startingAt: 0) + "\(rate(wall)) contacts/s wall, \(rate(cpu)) per CPU-second\(ratio)")
+}
+line("transport baseline (echo server)", wall: transport.seconds, cpu: transport.cpu)
+line("simulator core, in-process, creates", wall: coreSeconds, cpu: coreCPU)
+line("simulator over HTTP, creates", wall: created.seconds, cpu: created.cpu, baseline: transport.seconds)
+line("simulator over HTTP, updates", wall: updated.seconds, cpu: updated.cpu, baseline: transport.seconds)
+line("simulator over HTTP, updates, gzip", wall: zipped.seconds, cpu: zipped.cpu, baseline: transport.seconds)
+print("memory held per stored contact (resident growth over the creates): \((residentAfter - residentBefore) / total) bytes")

@@ -58,8 +58,9 @@ struct CSVRecordParser {
     /// Ends a record cut short by the end of input inside quotes.
     mutating func finishUnterminated() -> IngestLineError? {
         guard inQuotes else { return nil }
-        _ = reset(IngestLineError("unterminated quoted cell at end of input"))
-        return IngestLineError("unterminated quoted cell at end of input")
+        let error = IngestLineError("unterminated quoted cell at end of input")
+        _ = reset(error)
+        return error
     }
 
     private mutating func endCell() {
