@@ -15,6 +15,14 @@ let package = Package(
             dependencies: [.product(name: "HubSpotSimulator", package: "leadsync")],
             path: "Sources/SimulatorBenchmark"
         ),
+        .executableTarget(
+            name: "TransportBenchmark",
+            dependencies: [
+                .product(name: "LeadSync", package: "leadsync"),
+                .product(name: "HubSpotSimulator", package: "leadsync"),
+            ],
+            path: "Sources/TransportBenchmark"
+        ),
         // The journal baseline's own view of libsqlite3, independent of the product's wrapper.
         .systemLibrary(name: "CBenchmarkSQLite", path: "Sources/CBenchmarkSQLite"),
         .executableTarget(

@@ -11,7 +11,10 @@ public protocol HubSpotAuthorizer: Sendable {
     /// HubSpot answered 401 to a request sent with `token`. Returns normally when a new token is
     /// available and the request should be sent once more; throws (typically the given error,
     /// classified ``HubSpotError/Classification/needsReconnect``) when not.
-    func tokenRefused(_ token: Secret, error: HubSpotError) async throws
+    ///
+    /// `isRetry` is true when `token` was itself the answer to an earlier refusal of the same
+    /// request: the grant is dead, and refreshing again would only loop.
+    func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws
 }
 
 /// A token that never changes: a private-app access token or a service key. A 401 means it was
@@ -23,7 +26,7 @@ public struct StaticTokenAuthorizer: HubSpotAuthorizer {
 
     public func accessToken() async throws -> Secret { token }
 
-    public func tokenRefused(_ token: Secret, error: HubSpotError) async throws {
+    public func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {
         var error = error
         error.classification = .needsReconnect
         throw error

@@ -192,24 +192,23 @@ public struct HubSpotClient: Sendable {
     }
 
     /// Sends with the authorizer's token; on a 401 lets the authorizer refresh (or give up) and
-    /// sends once more.
+    /// sends once more. A second 401 goes to the authorizer as a retry, which ends in reconnecting.
     private func authorized(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
         var attempt = request
-        let token = try await authorizer.accessToken()
-        attempt.headers.replaceOrAdd(name: "Authorization", value: "Bearer " + token.revealed)
-        do {
-            return try await http.send(attempt, operation: operation)
-        } catch let error as HubSpotError where error.status == 401 {
-            try await authorizer.tokenRefused(token, error: error)
-            let fresh = try await authorizer.accessToken()
-            attempt.headers.replaceOrAdd(name: "Authorization", value: "Bearer " + fresh.revealed)
+        var token = try await authorizer.accessToken()
+        for isRetry in [false, true] {
+            attempt.headers.replaceOrAdd(name: "Authorization", value: "Bearer " + token.revealed)
             do {
                 return try await http.send(attempt, operation: operation)
             } catch var error as HubSpotError where error.status == 401 {
-                // Refused right after a refresh: the grant itself is dead, never loop.
-                error.classification = .needsReconnect
-                throw error
+                try await authorizer.tokenRefused(token, error: error, isRetry: isRetry)
+                guard !isRetry else {
+                    error.classification = .needsReconnect
+                    throw error
+                }
+                token = try await authorizer.accessToken()
             }
         }
+        preconditionFailure("the loop above returns or throws")
     }
 }

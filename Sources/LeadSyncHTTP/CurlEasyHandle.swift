@@ -59,7 +59,6 @@ final class CurlEasyHandle {
         default: set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
         }
         if let body = request.body, !body.isEmpty {
-            if request.method != .post { set(CURLOPT_POST, 1); set(CURLOPT_CUSTOMREQUEST, request.method.rawValue) }
             _ = leadsync_curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             let code = body.withUnsafeBytes { bytes in
                 // COPYPOSTFIELDS copies the bytes now, so the body need not outlive this call.

@@ -37,12 +37,10 @@ public final class CurlTransport: HTTPTransport, Sendable {
     }
 
     private let mailbox: CurlMailbox
-    private let configuration: Configuration
 
     /// Starts the transport's thread. Stopped when the transport is released.
     public init(configuration: Configuration = Configuration()) {
         CurlGlobal.initializeOnce()
-        self.configuration = configuration
         let mailbox = CurlMailbox(configuration: configuration)
         self.mailbox = mailbox
         let thread = Thread {

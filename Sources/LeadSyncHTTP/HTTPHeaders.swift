@@ -13,26 +13,18 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// Replaces every field of that name with one field.
     public mutating func replaceOrAdd(name: String, value: String) {
-        fields.removeAll { $0.name.caseInsensitiveEquals(name) }
+        fields.removeAll { $0.name.lowercased() == name.lowercased() }
         fields.append((name, value))
     }
 
     /// The first value of the named field, compared case-insensitively.
     public subscript(name: String) -> String? {
-        fields.first { $0.name.caseInsensitiveEquals(name) }?.value
+        fields.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
     public var count: Int { fields.count }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
         fields.makeIterator()
-    }
-}
-
-extension String {
-    func caseInsensitiveEquals(_ other: String) -> Bool {
-        let a = utf8, b = other.utf8
-        guard a.count == b.count else { return false }
-        return zip(a, b).allSatisfy { x, y in x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 97 && (x | 0x20) <= 122) }
     }
 }

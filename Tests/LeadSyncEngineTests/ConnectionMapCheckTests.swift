@@ -29,4 +29,26 @@ struct ConnectionMapCheckTests {
         #expect(report.verdicts.first { $0.mapping.field == "created" }?.problem?.contains("read-only") == true)
         #expect(report.unmappedFields == ["shoe_size"])
     }
+
+    @Test func pendingValuesAreCheckedAgainstTypeAndOptions() async throws {
+        let harness = try SimulatorHarness()
+        let directory = try TemporaryDirectory()
+        let journal = try Journal(path: directory.path("leadsync.db"))
+        let client = HubSpotClient(baseURL: harness.baseURL, transport: CurlTransport(), authorizer: StaticTokenAuthorizer(token: Secret(harness.token)))
+        _ = try await client.createContactProperty(
+            name: "budget_band", label: "Budget band", type: "enumeration", fieldType: "select",
+            options: [.init(label: "Small", value: "small"), .init(label: "Large", value: "large")])
+        _ = try await client.createContactProperty(name: "seats", label: "Seats", type: "number", fieldType: "number")
+        _ = try journal.setMapping(Mapping(field: "budget", property: "budget_band"))
+        _ = try journal.setMapping(Mapping(field: "seats", property: "seats"))
+        _ = try await journal.record(lead: "L-1", fields: ["email": .string("a@example.com"), "budget": .string("small"), "seats": .number("12")])
+        _ = try await journal.record(lead: "L-2", fields: ["email": .string("b@example.com"), "budget": .string("Huge"), "seats": .string("many")])
+        _ = try await journal.fold()
+        let report = try await MapCheckService(journal: journal, client: client).check()
+        let budget = try #require(report.verdicts.first { $0.mapping.field == "budget" }?.problem)
+        #expect(budget.contains("L-2") && budget.contains("\"Huge\" is not one of the options (small, large)"))
+        let seats = try #require(report.verdicts.first { $0.mapping.field == "seats" }?.problem)
+        #expect(seats.contains("\"many\" is not a number"))
+        #expect(report.verdicts.first { $0.mapping.field == "email" }?.ok == true)
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import HubSpotAPI
 import HubSpotSimulator
-import LeadSyncEngine
+@testable import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
 import LeadSyncSupport
@@ -57,5 +57,10 @@ struct ConnectionRedactionTests {
         #expect(redactor.redact("POST client_secret=client-secret-value&code=abc123") == "POST client_secret=<redacted>&code=<redacted>")
         #expect(redactor.redact("Authorization: Bearer xyz.abc") == "Authorization: Bearer <redacted>")
         #expect(redactor.redact("plain text stays") == "plain text stays")
+        #expect(SecretRedactor.namesSecret("http.authorization"))
+        #expect(SecretRedactor.namesSecret("oauth.refresh_token"))
+        #expect(!SecretRedactor.namesSecret("token.revoked"))
+        #expect(!SecretRedactor.namesSecret("hubspot.operation"))
     }
 }
+

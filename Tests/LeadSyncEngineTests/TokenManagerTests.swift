@@ -66,6 +66,27 @@ struct TokenManagerTests {
         #expect(await manager.refreshCount == 1)
     }
 
+    @Test func everyExpiryRefreshesAgainWithoutGivingUp() async throws {
+        let (manager, client) = try await connectedManager()
+        for round in 1...3 {
+            harness.simulator.expireAccessTokens()
+            #expect(try await client.accountDetails().status == 200)
+            #expect(await manager.refreshCount == round)
+        }
+        #expect(try !journal.connectionSettings().reconnectionRequired)
+    }
+
+    @Test func aRefusedRefreshedTokenEndsInReconnectionNotALoop() async throws {
+        let (manager, client) = try await connectedManager()
+        // Every token the endpoint issues from now on is born expired.
+        harness.simulator.updateConfiguration { $0.accessTokenLifetimeSeconds = 0 }
+        harness.simulator.expireAccessTokens()
+        let error = await #expect(throws: HubSpotError.self) { try await client.accountDetails() }
+        #expect(error?.classification == .needsReconnect)
+        #expect(await manager.refreshCount <= 2)
+        #expect(try journal.connectionSettings().reconnectionRequired)
+    }
+
     @Test func rotatedRefreshTokenIsSaved() async throws {
         harness.simulator.updateConfiguration { $0.rotateRefreshTokens = true }
         let (_, client) = try await connectedManager()
@@ -88,10 +109,11 @@ struct TokenManagerTests {
         #expect(await manager.refreshCount == 0)
     }
 
-    @Test func tokenEndpointRateLimitIsRetriedWithBackoff() async throws {
+    @Test(arguments: [Fault.status(503), Fault.rateLimit])
+    func tokenEndpointFailuresAreRetriedWithBackoff(fault: Fault) async throws {
         let (manager, client) = try await connectedManager()
         harness.simulator.expireAccessTokens()
-        harness.simulator.injectFault(.status(503), onRequest: 1, path: "/oauth/2026-03/token")
+        harness.simulator.injectFault(fault, onRequest: 1, path: "/oauth/2026-03/token")
         let started = harness.clock.now
         _ = try await client.accountDetails()
         #expect(await manager.refreshCount == 1)

@@ -9,8 +9,8 @@ public import Logging
 /// wait for it; saves whatever refresh token comes back; marks the connection
 /// `reconnection_required` when the grant is dead.
 ///
-/// A refused token never loops: a 401 on a token that was just refreshed, or on a static token,
-/// means reconnecting. Failures that end in reconnecting throw ``HubSpotError`` classified
+/// A refused token never loops: a 401 on the token that answered an earlier 401 of the same
+/// request, or on a static token, means reconnecting. Failures that end in reconnecting throw ``HubSpotError`` classified
 /// `.needsReconnect`, or ``ConnectionError`` `.reconnectionRequired` once that is recorded.
 public actor TokenManager: HubSpotAuthorizer {
     /// How hard to try the token endpoint when it answers 429 or 5xx or cannot be reached.
@@ -37,8 +37,6 @@ public actor TokenManager: HubSpotAuthorizer {
     private let configuration: Configuration
     private let logger: Logger
     private var refreshing: Task<Secret, any Error>?
-    /// The access token the latest refresh produced: a 401 on it means the grant is dead.
-    private var freshToken: Secret?
     private var reconnectionRequired = false
     /// How many refreshes reached HubSpot's token endpoint successfully.
     public private(set) var refreshCount = 0
@@ -67,8 +65,8 @@ public actor TokenManager: HubSpotAuthorizer {
         return try await refresh()
     }
 
-    public func tokenRefused(_ token: Secret, error: HubSpotError) async throws {
-        guard credentials.kind == .oauth, token != freshToken else {
+    public func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {
+        guard credentials.kind == .oauth, !isRetry else {
             try markReconnectionRequired()
             var dead = error
             dead.classification = .needsReconnect
@@ -115,7 +113,6 @@ public actor TokenManager: HubSpotAuthorizer {
                 updated.lifetimeSeconds = tokens.expiresIn
                 try file?.write(updated)
                 credentials = updated
-                freshToken = tokens.accessToken
                 refreshCount += 1
                 logger.info("access token refreshed", metadata: ["token.expires_in": "\(tokens.expiresIn)"])
                 return tokens.accessToken

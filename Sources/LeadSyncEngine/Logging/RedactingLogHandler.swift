@@ -74,11 +74,12 @@ public final class SecretRedactor: Sendable {
         return result
     }
 
-    /// True for metadata keys whose values are credentials by name.
+    /// True for metadata keys whose values are credentials by name: the key's last dotted part
+    /// is `authorization`, `token`, `secret`, `code`, `verifier`, `password` or `cookie`, or
+    /// ends in one (`access_token`, `client_secret`); `token.kind` or `token.revoked` are not.
     static func namesSecret(_ key: String) -> Bool {
-        let lower = key.lowercased()
-        return ["authorization", "token", "secret", "code", "verifier", "password", "cookie"].contains { lower.contains($0) }
-            && !lower.hasSuffix("status") && !lower.hasSuffix("_count") && !lower.hasSuffix("expires_in") && !lower.hasSuffix(".kind")
+        let last = key.lowercased().split(separator: ".").last.map(String.init) ?? ""
+        return ["authorization", "token", "secret", "code", "verifier", "password", "cookie"].contains { last == $0 || last.hasSuffix("_" + $0) }
     }
 
     /// `Bearer <token>`, `pat-<hublet>-<uuid>`, and `key=value` pairs that name a secret.

@@ -1,0 +1,31 @@
+import ArgumentParser
+import LeadSyncEngine
+import LeadSyncHTTP
+import LeadSyncJournal
+
+/// `leadsync disconnect`: revoke the refresh token at HubSpot, forget the local tokens, keep
+/// mappings, rules and the journal.
+struct DisconnectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disconnect", abstract: "Revoke HubSpot access and forget the stored tokens (mappings and journal stay).")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    func run() async throws {
+        let journal = try global.openJournal()
+        let service = DisconnectService(
+            journal: journal, file: CredentialsFile(path: try global.credentialsPath()), endpoint: try global.hubspotEndpoint(journal: journal),
+            transport: CurlTransport(), logger: try global.logger("leadsync.disconnect"))
+        let outcome = try await service.disconnect()
+        if let warning = outcome.warning { Output.note("warning: \(warning)") }
+        if json {
+            Output.json(.object([
+                ("revoked", .bool(outcome.revoked)), ("forgot_credentials", .bool(outcome.forgotCredentials)),
+                ("warning", outcome.warning.map { .string($0) } ?? .null),
+            ]))
+        } else {
+            Output.note(outcome.forgotCredentials ? "disconnected; mappings, rules and the journal are kept" : "was not connected")
+        }
+    }
+}

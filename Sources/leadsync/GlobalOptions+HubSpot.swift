@@ -1,0 +1,54 @@
+import Foundation
+import HubSpotAPI
+import LeadSyncEngine
+import LeadSyncHTTP
+import LeadSyncJournal
+import Logging
+
+/// What the commands that talk to HubSpot share: the API generation, a redacting logger at the
+/// chosen level, the endpoint, and the client with its credentials.
+extension GlobalOptions {
+    /// `LEADSYNC_HUBSPOT_API`: `2026-03` (default) or `v3`.
+    func hubspotAPIVersion() throws -> HubSpotAPIVersion {
+        guard let version = HubSpotAPIVersion(environmentValue: environment["LEADSYNC_HUBSPOT_API"]) else {
+            throw CommandError(.usage, "LEADSYNC_HUBSPOT_API must be 2026-03 or v3, not \(environment["LEADSYNC_HUBSPOT_API"] ?? "")")
+        }
+        return version
+    }
+
+    /// A logger whose handler hides every credential, at `--log-level`, writing to stderr.
+    func logger(_ label: String, redactor: SecretRedactor = SecretRedactor()) throws -> Logger {
+        let level = Logger.Level(rawValue: try resolvedLogLevel()) ?? .info
+        var logger = Logger(label: label) { RedactingLogHandler(label: $0, level: level, redactor: redactor) }
+        logger.logLevel = level
+        return logger
+    }
+
+    func hubspotEndpoint(journal: Journal) throws -> ConnectService.Endpoint {
+        ConnectService.Endpoint(
+            apiURL: try hubspotBaseURL(journal: journal), authURL: try hubspotAuthorizeURL(journal: journal),
+            version: try hubspotAPIVersion())
+    }
+
+    /// The HubSpot client for this run; exits 3 when not connected or reconnection is required.
+    func hubspotAccess(journal: Journal, transport: any HTTPTransport, logger: Logger) throws -> HubSpotAccess {
+        do {
+            return try HubSpotAccess.open(
+                journal: journal, journalPath: try databasePath(), apiURL: try hubspotBaseURL(journal: journal),
+                version: try hubspotAPIVersion(), transport: transport, environment: environment, logger: logger)
+        } catch let error as ConnectionError {
+            throw CommandError(.notConnected, error.message)
+        }
+    }
+}
+
+extension ConnectionError {
+    /// The command's exit status for this error.
+    var exitStatus: ExitStatus {
+        switch kind {
+        case .notConnected, .reconnectionRequired: .notConnected
+        case .configuration: .usage
+        case .refused, .authorizationFailed: .failure
+        }
+    }
+}

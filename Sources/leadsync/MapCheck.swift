@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import HubSpotAPI
+import LeadSyncEngine
+import LeadSyncHTTP
+import LeadSyncJournal
+
+/// `leadsync map check`: every mapping against HubSpot's contact properties; exit 0 all valid,
+/// 1 any problem, 3 not connected.
+struct MapCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Validate the mappings against HubSpot and list unmapped lead fields.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    func run() async throws {
+        let journal = try global.openJournal()
+        let logger = try global.logger("leadsync.map-check")
+        let access = try global.hubspotAccess(journal: journal, transport: CurlTransport(), logger: logger)
+        let report: MapCheckService.Report
+        do {
+            report = try await MapCheckService(journal: journal, client: access.client).check()
+        } catch where error.requiresReconnection {
+            throw CommandError(.notConnected, "HubSpot no longer accepts the stored credentials; run `leadsync connect` again")
+        } catch let error as HubSpotError {
+            throw CommandError(.failure, "could not read HubSpot's contact properties: \(error)")
+        } catch let error as TransportError {
+            throw CommandError(.failure, "could not reach HubSpot: \(error)")
+        }
+        if json {
+            Output.json(.object([
+                ("mappings", .array(report.verdicts.map { verdict in
+                    .object([
+                        ("field", .string(verdict.mapping.field)), ("property", .string(verdict.mapping.property)),
+                        ("write", .string(verdict.mapping.write.rawValue)), ("ok", .bool(verdict.ok)),
+                        ("problem", verdict.problem.map { .string($0) } ?? .null),
+                    ])
+                })),
+                ("unmapped_fields", .array(report.unmappedFields.map { .string($0) })),
+            ]))
+        } else {
+            for verdict in report.verdicts {
+                Output.data("\(verdict.mapping.field) → \(verdict.mapping.property): \(verdict.problem ?? "ok")")
+            }
+            if !report.unmappedFields.isEmpty { Output.data("unmapped fields: \(report.unmappedFields.joined(separator: ", "))") }
+        }
+        if !report.allValid { throw ExitCode(ExitStatus.failure.rawValue) }
+    }
+}
