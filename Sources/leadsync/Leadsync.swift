@@ -11,12 +11,8 @@ struct Leadsync: AsyncParsableCommand {
         abstract: "Keep HubSpot contacts in step with the leads an edge deployment collects.",
         subcommands: [
             InitCommand.self, IngestCommand.self, MapCommand.self, RulesCommand.self, LeadCommand.self,
-<<<<<<< HEAD
-            StatusCommand.self, ConfigCommand.self, JournalCommand.self, GenerateCommand.self, RejectedCommand.self, SyncCommand.self, VerifyCommand.self,
-=======
             StatusCommand.self, ConfigCommand.self, JournalCommand.self, GenerateCommand.self, ConnectCommand.self,
-            DisconnectCommand.self,
->>>>>>> client
+            DisconnectCommand.self, SyncCommand.self, RejectedCommand.self, VerifyCommand.self,
         ]
     )
 

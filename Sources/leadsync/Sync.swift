@@ -43,14 +43,8 @@ struct SyncCommand: AsyncParsableCommand {
             throw CommandError(.failure, error.message)
         }
         defer { lock.release() }
-        let access: HubSpotAccess
-        do {
-            access = try HubSpotAccess.open(
-                journal: journal, journalPath: journal.path, apiURL: try global.hubspotBaseURL(journal: journal),
-                version: try global.hubspotAPIVersion(), transport: CurlTransport())
-        } catch let error as ConnectionError {
-            throw CommandError(.notConnected, error.message)
-        }
+        let logger = try global.logger("leadsync.sync")
+        let access = try global.hubspotAccess(journal: journal, transport: CurlTransport(), logger: logger)
 
         var options = SyncOptions()
         options.follow = follow
@@ -58,7 +52,7 @@ struct SyncCommand: AsyncParsableCommand {
         options.giveUpAfter = .milliseconds(Int64(giveUpAfter.seconds * 1000))
         options.pacer = try global.pacerConfiguration(journal: journal)
         let reconciler = Reconciler(
-            journal: journal, gateway: HubSpotGateway(client: access.client), options: options)
+            journal: journal, gateway: HubSpotGateway(client: access.client), options: options, logger: logger)
 
         let signals = SignalRelay([SIGINT, SIGTERM]) { reconciler.requestStop() }
         defer { signals.cancel() }
@@ -186,16 +180,6 @@ final class ProgressReporter: Sendable {
 }
 
 extension GlobalOptions {
-    /// `LEADSYNC_HUBSPOT_API`: `2026-03` (default) or `v3`.
-    func hubspotAPIVersion() throws -> HubSpotAPIVersion {
-        let value = environment["LEADSYNC_HUBSPOT_API"].flatMap { $0.isEmpty ? nil : $0 }
-        guard let value else { return .v2026_03 }
-        guard let version = HubSpotAPIVersion(environmentValue: value) else {
-            throw CommandError(.usage, "LEADSYNC_HUBSPOT_API must be 2026-03 or v3, not \(value)")
-        }
-        return version
-    }
-
     /// The pacer's limits: `--rate-limit` and `--daily-limit` as caps when given, the account's
     /// time zone (recorded at `connect`) for the daily reset.
     func pacerConfiguration(journal: Journal) throws -> Pacer.Configuration {

@@ -304,9 +304,11 @@ import Testing
             Issue.record("expected dailyLimit, got \(report.ending)")
             return
         }
-        #expect(harness.simulator.contacts().count == 100)
+        // One of the two batches in flight got in before the limit; the other stays pending.
+        let written = harness.simulator.contacts().count
+        #expect(written == 100 || written == 50)
         let status = try await harness.journal.status()
-        #expect(status.pendingLeads == 50, "\(status)")
+        #expect(status.pendingLeads == Int64(150 - written), "\(status)")
     }
 
     @Test func maxDurationStopsIssuingAndReportsWhatIsLeft() async throws {
