@@ -44,7 +44,19 @@ struct SyncCommand: AsyncParsableCommand {
         }
         defer { lock.release() }
         let logger = try global.logger("leadsync.sync")
-        let access = try global.hubspotAccess(journal: journal, transport: CurlTransport(), logger: logger)
+        let transport = CurlTransport()
+        let access = try global.hubspotAccess(journal: journal, transport: transport, logger: logger)
+        // After `leadsync connect` in another shell, a paused `--follow` picks the new credentials up.
+        let (path, apiURL, version, environment) = (
+            try global.databasePath(), try global.hubspotBaseURL(journal: journal), try global.hubspotAPIVersion(),
+            global.environment
+        )
+        let reopen: @Sendable () throws -> HubSpotClient = {
+            try HubSpotAccess.open(
+                journal: journal, journalPath: path, apiURL: apiURL, version: version, transport: transport,
+                environment: environment, logger: logger
+            ).client
+        }
 
         var options = SyncOptions()
         options.follow = follow
@@ -52,7 +64,8 @@ struct SyncCommand: AsyncParsableCommand {
         options.giveUpAfter = .milliseconds(Int64(giveUpAfter.seconds * 1000))
         options.pacer = try global.pacerConfiguration(journal: journal)
         let reconciler = Reconciler(
-            journal: journal, gateway: HubSpotGateway(client: access.client), options: options, logger: logger)
+            journal: journal, gateway: HubSpotGateway(client: access.client, reopen: reopen), options: options,
+            logger: logger)
 
         let signals = SignalRelay([SIGINT, SIGTERM]) { reconciler.requestStop() }
         defer { signals.cancel() }

@@ -147,6 +147,33 @@ import Testing
         #expect(follower.wait() == 0)
     }
 
+    @Test func oauthTokensExpiringEverySecondOrTwoAreRefreshedWithoutLosingAnything() throws {
+        // Two-second access tokens and an OAuth app limit of 10 per second: the drain outlives
+        // several tokens.
+        let fixture = try Fixture {
+            $0.accessTokenLifetimeSeconds = 2
+            $0.oauthRateLimit = .init(max: 10, intervalMilliseconds: 1_000)
+        }
+        defer { fixture.simulator.stop() }
+        fixture.simulator.registerOAuthClient(id: "app-1", secret: "app-secret")
+        let redirect = "http://localhost:8976/callback"
+        let code = fixture.simulator.issueAuthorizationCode(clientId: "app-1", redirectURI: redirect)
+        let url = ["LEADSYNC_HUBSPOT_URL": fixture.simulator.baseURL]
+        let connect = try fixture.cli.run(
+            ["connect", "--client-id", "app-1", "--client-secret", "app-secret", "--code", code, "--redirect-uri", redirect],
+            environment: url)
+        #expect(connect.status == 0, "\(connect.stderr)")
+
+        let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 3_000, changes: 3_000, seed: 9)))
+        try fixture.ingest(changes)
+        let result = try fixture.cli.run(["sync", "--once", "--rate-limit", "10/10s"], environment: url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(fixture.simulator.counters().refreshes >= 1)
+        #expect(fixture.simulator.counters().rateLimited == 0)
+        let expected = ExpectedContacts(changes, mappings: Dictionary(uniqueKeysWithValues: Mapping.defaults.map { ($0.field, $0.property) }))
+        #expect(fixture.simulator.contactsByEmail(properties: expected.properties) == expected.contacts)
+    }
+
     /// Polls `condition` every 50 ms for up to 20 seconds.
     func waitUntil(_ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(20)
