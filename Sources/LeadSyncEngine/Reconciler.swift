@@ -65,6 +65,14 @@ public final class Reconciler: Sendable {
         let started = clock.now
         var report = try await drain(progress: progress)
         report.summary.elapsedSeconds = clock.now.timeIntervalSince(started)
+        let summary = report.summary
+        logger.debug(
+            "sync ended",
+            metadata: [
+                "sync.ending": "\(report.ending)", "sync.delivered": "\(summary.delivered)",
+                "sync.rejected": "\(summary.rejected)", "sync.skipped": "\(summary.skipped)",
+                "sync.requests": "\(summary.requests)", "sync.rate_limited": "\(summary.rateLimited)",
+            ])
         if report.ending == .drained || report.ending == .stopped {
             try await journal.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
         } else {
