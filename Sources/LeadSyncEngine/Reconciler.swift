@@ -65,6 +65,14 @@ public final class Reconciler: Sendable {
         let started = clock.now
         var report = try await drain(progress: progress)
         report.summary.elapsedSeconds = clock.now.timeIntervalSince(started)
+        let summary = report.summary
+        logger.debug(
+            "sync ended",
+            metadata: [
+                "sync.ending": "\(report.ending)", "sync.delivered": "\(summary.delivered)",
+                "sync.rejected": "\(summary.rejected)", "sync.skipped": "\(summary.skipped)",
+                "sync.requests": "\(summary.requests)", "sync.rate_limited": "\(summary.rateLimited)",
+            ])
         if report.ending == .drained || report.ending == .stopped {
             try await journal.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
         } else {
@@ -176,7 +184,7 @@ public final class Reconciler: Sendable {
                 case .poll:
                     actions = try await loop.pollForChanges(&machine, in: &group)
                 case .probe:
-                    actions = loop.probe(&machine)
+                    actions = await loop.probe(&machine, in: &group)
                 }
             }
         }
@@ -234,6 +242,8 @@ public final class Reconciler: Sendable {
         var stopping = false
         var lastRecheck: Date
         var waitingForChanges = false
+        /// Paused until new credentials are stored (`reconnection_required`).
+        var awaitingReconnection = false
         /// The journal's size when the last pass began, to notice appends.
         var journalEntries: Int64?
 
@@ -288,7 +298,10 @@ public final class Reconciler: Sendable {
                 case .pause(.reconnectionRequired(let message)):
                     reconciler.logger.warning("HubSpot access must be reconnected", metadata: ["reason": "\(message)"])
                     guard options.follow, !stopping else { return .reconnectionRequired(message) }
-                    schedule(.probe, after: options.probeInterval, in: &group)
+                    try await journal.setSettings([.lastError: "HubSpot access must be reconnected: \(message)"])
+                    awaitingReconnection = true
+                    // Looking for new credentials is local and cheap: look often.
+                    schedule(.probe, after: options.pollInterval, in: &group)
                 case .pause(.dailyLimit(let resetAt)):
                     guard options.follow, !stopping else { return .dailyLimit(resetAt: resetAt) }
                     let untilReset = Duration.interval(max(0, resetAt.timeIntervalSince(clock.now)))
@@ -331,11 +344,17 @@ public final class Reconciler: Sendable {
             return machine.start(now: now, recheckWaiting: recheck)
         }
 
-        /// Follow mode, paused: try again (a new connection, or the daily reset).
-        mutating func probe(_ machine: inout Reconciler.StateMachine<SplitMix64>)
-            -> [Reconciler.StateMachine<SplitMix64>.Action]
-        {
+        /// Follow mode, paused: try again after a new `connect`, or at the daily reset.
+        mutating func probe(
+            _ machine: inout Reconciler.StateMachine<SplitMix64>, in group: inout ThrowingTaskGroup<Void, any Error>
+        ) async -> [Reconciler.StateMachine<SplitMix64>.Action] {
             guard !stopping else { return machine.stopIssuing(now: clock.now) }
+            guard awaitingReconnection else { return machine.resume(now: clock.now) }
+            guard await reconciler.gateway.reconnect() else {
+                schedule(.probe, after: options.pollInterval, in: &group)
+                return []
+            }
+            awaitingReconnection = false
             return machine.connectionRestored(now: clock.now)
         }
 

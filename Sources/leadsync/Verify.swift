@@ -24,14 +24,8 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let journal = try global.openJournal()
-        let access: HubSpotAccess
-        do {
-            access = try HubSpotAccess.open(
-                journal: journal, journalPath: journal.path, apiURL: try global.hubspotBaseURL(journal: journal),
-                version: try global.hubspotAPIVersion(), transport: CurlTransport())
-        } catch let error as ConnectionError {
-            throw CommandError(.notConnected, error.message)
-        }
+        let access = try global.hubspotAccess(
+            journal: journal, transport: CurlTransport(), logger: try global.logger("leadsync.verify"))
         let verifier = Verifier(
             journal: journal, gateway: HubSpotGateway(client: access.client),
             properties: Set(try journal.mappings().map(\.property)), pacer: try global.pacerConfiguration(journal: journal))

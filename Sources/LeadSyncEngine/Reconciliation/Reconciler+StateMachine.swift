@@ -209,6 +209,7 @@ extension Reconciler {
             _ id: Int, _ response: BatchResult, rateLimit: RateLimitInfo?, now: Date
         ) -> [Action] {
             guard let flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
+            pacer.recordCompletion(now: now)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
             let sample = Duration.interval(now.timeIntervalSince(flight.sentAt))
             latency = latency * 0.8 + sample * 0.2
@@ -227,6 +228,7 @@ extension Reconciler {
             _ id: Int, _ failure: RequestFailure, rateLimit: RateLimitInfo?, now: Date
         ) -> [Action] {
             guard var flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
+            pacer.recordCompletion(now: now)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
             var actions: [Action] = []
             switch failure {
@@ -304,6 +306,7 @@ extension Reconciler {
         /// A request made outside the machine (the property list at start) counts against the budget.
         public mutating func recordExternalRequest(now: Date) {
             pacer.recordSend(now: now)
+            pacer.recordCompletion(now: now)
             summary.requests += 1
         }
 
