@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import LeadSyncEngine
+import LeadSyncHTTP
+import LeadSyncJournal
+
+/// `leadsync verify`: read back the contacts of delivered leads and report every mapped property
+/// whose HubSpot value differs from the last value leadsync delivered.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Read back delivered leads' contacts and report properties that differ from what was delivered.",
+        discussion: "Exit 0 with no differences, 1 with some. By default checks a random sample of 100 leads.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Check this many delivered leads, chosen at random (default 100).") var sample: Int?
+    @Flag(help: "Check every delivered lead.") var all = false
+    @Flag(help: "Print one JSON document on stdout.") var json = false
+
+    func validate() throws {
+        if all, sample != nil { throw ValidationError("give --sample or --all, not both") }
+        if let sample, sample <= 0 { throw ValidationError("--sample must be positive") }
+    }
+
+    func run() async throws {
+        let journal = try global.openJournal()
+        let access: HubSpotAccess
+        do {
+            access = try HubSpotAccess.open(
+                journal: journal, journalPath: journal.path, apiURL: try global.hubspotBaseURL(journal: journal),
+                version: try global.hubspotAPIVersion(), transport: CurlTransport())
+        } catch let error as ConnectionError {
+            throw CommandError(.notConnected, error.message)
+        }
+        let verifier = Verifier(
+            journal: journal, gateway: HubSpotGateway(client: access.client),
+            properties: Set(try journal.mappings().map(\.property)), pacer: try global.pacerConfiguration(journal: journal))
+        let report: VerifyReport
+        do {
+            report = try await verifier.run(sample: all ? nil : (sample ?? 100))
+        } catch let failure as RequestFailure {
+            if case .reconnectionRequired(let message) = failure {
+                throw CommandError(.notConnected, "HubSpot access must be reconnected (\(message)); run `leadsync connect`")
+            }
+            throw CommandError(.failure, "verify stopped: \(failure)")
+        }
+        if json {
+            Output.json(
+                .object([
+                    ("checked", .integer(Int64(report.checked))),
+                    (
+                        "differences",
+                        .array(
+                            report.differences.map { difference in
+                                .object([
+                                    ("lead", .string(difference.lead)),
+                                    ("hubspot_id", .string(difference.hubSpotID)),
+                                    ("property", .string(difference.property)),
+                                    ("expected", .string(difference.expected)),
+                                    ("actual", .optional(difference.actual)),
+                                ])
+                            })
+                    ),
+                ]))
+        } else {
+            for difference in report.differences {
+                Output.data(
+                    "\(difference.lead) (contact \(difference.hubSpotID)) \(difference.property): expected "
+                        + "\(difference.expected.debugDescription), HubSpot has \(difference.actual.map(\.debugDescription) ?? "nothing")")
+            }
+            Output.note("checked \(report.checked) leads, \(report.differences.count) differences")
+        }
+        if !report.differences.isEmpty { throw ExitCode(ExitStatus.failure.rawValue) }
+    }
+}
