@@ -32,7 +32,8 @@ extension Journal {
             return try db.read { db in
                 var ids = Set<Int64>()
                 for (sql, keys) in [
-                    ("SELECT id FROM lead WHERE key = ?", leads), ("SELECT id FROM lead WHERE remote_id = ?", remoteIDs),
+                    ("SELECT id FROM lead WHERE key = ?", leads),
+                    ("SELECT id FROM lead WHERE remote_id = ?", remoteIDs),
                 ] {
                     let select = try db.cached(sql)
                     for key in keys {
@@ -83,11 +84,16 @@ extension Journal {
                     if db.changes > 0 { writer.touch(leadID) }
                     for (property, value) in update.baseValues {
                         try db.cached(
-                            "INSERT INTO base_value(lead_id, property, value) VALUES (?, ?, ?) ON CONFLICT(lead_id, property) DO UPDATE SET value = excluded.value"
+                            """
+                            INSERT INTO base_value(lead_id, property, value) VALUES (?, ?, ?)
+                            ON CONFLICT(lead_id, property) DO UPDATE SET value = excluded.value
+                            """
                         ).execute([.integer(leadID), .text(property), .text(value)])
                     }
                     if !update.changes.isEmpty {
-                        changes.append(LeadChange(lead: update.lead, fields: update.changes, atMilliseconds: update.atMilliseconds))
+                        changes.append(
+                            LeadChange(lead: update.lead, fields: update.changes, atMilliseconds: update.atMilliseconds)
+                        )
                     }
                 }
                 _ = try Self.append(changes, origin: .remote, db)

@@ -26,7 +26,8 @@ struct PullCommand: AsyncParsableCommand {
         let access = try global.hubspotAccess(journal: journal, transport: CurlTransport(), logger: logger)
         var configuration = PullImporter.Configuration()
         configuration.pacer = try global.pacerConfiguration(journal: journal)
-        let importer = PullImporter(journal: journal, client: access.client, configuration: configuration, logger: logger)
+        let importer = PullImporter(
+            journal: journal, client: access.client, configuration: configuration, logger: logger)
         let progress = PullProgressLine()
         let counts: PullCounts
         do {
@@ -36,7 +37,7 @@ struct PullCommand: AsyncParsableCommand {
                 // For crash tests: written after the page and the pull's progress committed.
                 if printCommits { Output.note("committed page read \(page.read)") }
             }
-        } catch where error.requiresReconnection {
+        } catch  where error.requiresReconnection {
             throw CommandError(.notConnected, "HubSpot no longer accepts the credentials; run `leadsync connect` again")
         } catch let error as HubSpotError {
             switch error.classification {
@@ -62,7 +63,8 @@ struct PullCommand: AsyncParsableCommand {
             Output.data(counts.json)
         } else {
             Output.data(
-                "created \(counts.created), linked \(counts.linked), updated \(counts.updated), unchanged \(counts.unchanged)")
+                "created \(counts.created), linked \(counts.linked), updated \(counts.updated), unchanged \(counts.unchanged)"
+            )
         }
     }
 }

@@ -9,10 +9,12 @@ struct PullRulesAddCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The HubSpot contact property the rule tests.") var property: String
     @Option(help: "The property equals this value (case-insensitive).") var eq: String?
-    @Option(name: .customLong("in"), help: "The property equals one of these comma-separated values.") var oneOf: String?
+    @Option(name: .customLong("in"), help: "The property equals one of these comma-separated values.") var oneOf:
+        String?
     @Flag(help: "The property has a value.") var hasValue = false
     @Flag(help: "The property has no value.") var notSet = false
-    @Option(help: "The property's date or datetime is after DATE (YYYY-MM-DD, RFC 3339 or epoch ms).") var after: String?
+    @Option(help: "The property's date or datetime is after DATE (YYYY-MM-DD, RFC 3339 or epoch ms).") var after:
+        String?
     @Flag(help: "Print the added rule as JSON on stdout.") var json = false
 
     /// The operator and values given, checked to be exactly one well-formed condition (a usage

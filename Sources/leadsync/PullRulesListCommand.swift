@@ -29,5 +29,7 @@ extension PullRule {
     }
 
     /// `lifecyclestage eq lead`, for people.
-    var summary: String { ([property, op.rawValue] + [values.joined(separator: ",")]).filter { !$0.isEmpty }.joined(separator: " ") }
+    var summary: String {
+        ([property, op.rawValue] + [values.joined(separator: ",")]).filter { !$0.isEmpty }.joined(separator: " ")
+    }
 }

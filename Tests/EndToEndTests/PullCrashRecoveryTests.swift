@@ -57,7 +57,8 @@ import Testing
                 || fields["first_name"]?.wireString != contact.properties["firstname"]
                 || fields["company"]?.wireString != contact.properties["company"]
         }
-        #expect(differing.isEmpty, "\(differing.count) leads differ from their contacts, e.g. \(differing.first?.id ?? "")")
+        #expect(
+            differing.isEmpty, "\(differing.count) leads differ from their contacts, e.g. \(differing.first?.id ?? "")")
     }
 
     @Test func killedPullsResumeWithoutDuplicatesOrGaps() async throws {
@@ -74,7 +75,9 @@ import Testing
         // Full pull, 20 list pages: killed after a few, then resumed.
         let readBeforeKill = try pullKilled(cli, simulator, after: 2 + Int(random.next() % 12))
         var journal = try Journal(path: cli.db)
-        #expect(try journal.setting("pull_full_checkpoint") != nil, "seed \(Self.seed): the full pull finished before the kill")
+        #expect(
+            try journal.setting("pull_full_checkpoint") != nil,
+            "seed \(Self.seed): the full pull finished before the kill")
         let resumed = try pull(cli, simulator)
         #expect(resumed["created"]! <= Self.contacts - readBeforeKill)
         #expect(resumed["linked"] == 0 && resumed["updated"] == 0)

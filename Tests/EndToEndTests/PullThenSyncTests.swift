@@ -21,7 +21,9 @@ import Testing
             _ = try simulator.start()
         }
 
-        var environment: [String: String] { ["LEADSYNC_TOKEN": PullThenSyncTests.token, "LEADSYNC_HUBSPOT_URL": simulator.baseURL] }
+        var environment: [String: String] {
+            ["LEADSYNC_TOKEN": PullThenSyncTests.token, "LEADSYNC_HUBSPOT_URL": simulator.baseURL]
+        }
 
         func run(_ arguments: String..., stdin: String = "") throws -> ProcessResult {
             let result = try cli.run(arguments, environment: environment, stdin: Data(stdin.utf8))

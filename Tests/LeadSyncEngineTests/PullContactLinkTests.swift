@@ -7,7 +7,9 @@ import Testing
     init() throws {
         contact = try PulledContact(
             id: "512",
-            properties: ["lastmodifieddate": "1", "email": "Ada@Example.com", "hs_additional_emails": "ada@work.example"])
+            properties: [
+                "lastmodifieddate": "1", "email": "Ada@Example.com", "hs_additional_emails": "ada@work.example",
+            ])
     }
 
     private func lead(_ id: String, remote: String? = nil) -> LeadSnapshot {
@@ -28,7 +30,9 @@ import Testing
     }
 
     @Test func elsePrimaryEmailThenSecondaryEmails() {
-        #expect(link(byEmail: ["ada@example.com": [lead("L-2")], "ada@work.example": [lead("L-3")]]) == .matched(lead("L-2")))
+        #expect(
+            link(byEmail: ["ada@example.com": [lead("L-2")], "ada@work.example": [lead("L-3")]])
+                == .matched(lead("L-2")))
         #expect(link(byEmail: ["ada@work.example": [lead("L-3")]]) == .matched(lead("L-3")))
     }
 
@@ -39,9 +43,11 @@ import Testing
     }
 
     @Test func aContactIsProcessedOnceItsLinkedLeadRemembersItsModificationTime() throws {
-        let seen = LeadSnapshot(lead: "L-1", remoteID: "512", baseValues: ["lastmodifieddate": "1970-01-01T00:00:00.001Z"])
+        let seen = LeadSnapshot(
+            lead: "L-1", remoteID: "512", baseValues: ["lastmodifieddate": "1970-01-01T00:00:00.001Z"])
         #expect(ContactLink.linked(seen).hasProcessed(contact))
-        let older = LeadSnapshot(lead: "L-1", remoteID: "512", baseValues: ["lastmodifieddate": "1970-01-01T00:00:00.000Z"])
+        let older = LeadSnapshot(
+            lead: "L-1", remoteID: "512", baseValues: ["lastmodifieddate": "1970-01-01T00:00:00.000Z"])
         #expect(!ContactLink.linked(older).hasProcessed(contact))
         #expect(!ContactLink.linked(lead("L-1", remote: "512")).hasProcessed(contact))
         #expect(!ContactLink.matched(seen).hasProcessed(contact))

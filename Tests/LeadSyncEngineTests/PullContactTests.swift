@@ -5,7 +5,10 @@ import Testing
     @Test func emptyAndNullPropertiesAreBothEmpty() throws {
         let contact = try PulledContact(
             id: "512",
-            properties: ["email": "ada@example.com", "firstname": "", "lastname": nil, "lastmodifieddate": "2024-04-23T11:52:03.723Z"])
+            properties: [
+                "email": "ada@example.com", "firstname": "", "lastname": nil,
+                "lastmodifieddate": "2024-04-23T11:52:03.723Z",
+            ])
         #expect(contact.properties == ["email": "ada@example.com", "lastmodifieddate": "2024-04-23T11:52:03.723Z"])
         #expect(contact.lastModified == 1_713_873_123_723)
     }

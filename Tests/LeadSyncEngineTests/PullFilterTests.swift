@@ -73,8 +73,12 @@ import Testing
     @Test func onlyConditionsSearchEvaluatesIdenticallyAreSentToSearch() throws {
         #expect(try PullFilter(property: "p", op: "eq", values: ["x"]).searchFilter == nil)
         #expect(try PullFilter(property: "p", op: "in", values: ["x"]).searchFilter == nil)
-        #expect(try PullFilter(property: "p", op: "has_value", values: []).searchFilter == ContactSearch.Filter(propertyName: "p", operator: "HAS_PROPERTY"))
-        #expect(try PullFilter(property: "p", op: "not_set", values: []).searchFilter == ContactSearch.Filter(propertyName: "p", operator: "NOT_HAS_PROPERTY"))
+        #expect(
+            try PullFilter(property: "p", op: "has_value", values: []).searchFilter
+                == ContactSearch.Filter(propertyName: "p", operator: "HAS_PROPERTY"))
+        #expect(
+            try PullFilter(property: "p", op: "not_set", values: []).searchFilter
+                == ContactSearch.Filter(propertyName: "p", operator: "NOT_HAS_PROPERTY"))
         #expect(
             try PullFilter(property: "p", op: "after", values: ["2026-01-01T00:00:00Z"]).searchFilter
                 == ContactSearch.Filter(propertyName: "p", operator: "GT", value: "1767225600000"))

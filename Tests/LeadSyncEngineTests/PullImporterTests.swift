@@ -123,7 +123,8 @@ import Testing
         let sim = fixture.harness.simulator
         let journal = fixture.journal
         _ = try journal.setMapping(Mapping(field: "job_title", property: "jobtitle", write: .ifEmpty))
-        let id = try #require(sim.seedContacts([["email": "ada@example.com", "firstname": "Ada", "company": "Old Co"]]).first)
+        let id = try #require(
+            sim.seedContacts([["email": "ada@example.com", "firstname": "Ada", "company": "Old Co"]]).first)
         try await journal.record(lead: "L-1", fields: ["email": .string("ada@example.com")])
         fixture.harness.clock.advance(seconds: 1)
         #expect(try await fixture.importer().run(full: false) == PullCounts(linked: 1))
@@ -133,7 +134,8 @@ import Testing
             lead: "L-1", fields: ["company": .string("Local Co"), "job_title": .string("Local Title")],
             at: fixture.harness.clock.now)
         fixture.harness.clock.advance(seconds: 1)
-        _ = sim.editContact(id: id, properties: ["company": "HubSpot Co", "jobtitle": "HubSpot Title", "firstname": "Augusta"])
+        _ = sim.editContact(
+            id: id, properties: ["company": "HubSpot Co", "jobtitle": "HubSpot Title", "firstname": "Augusta"])
         fixture.harness.clock.advance(seconds: 1)
         #expect(try await fixture.importer().run(full: false) == PullCounts(updated: 1))
 
@@ -145,7 +147,8 @@ import Testing
         #expect(lead.fields["first_name"] == .string("Augusta"))
         #expect(lead.delivery["first_name"]?.state == .delivered)
         let base = try journal.baseValues(lead: "L-1")
-        #expect(base["company"] == "HubSpot Co" && base["jobtitle"] == "HubSpot Title" && base["firstname"] == "Augusta")
+        #expect(
+            base["company"] == "HubSpot Co" && base["jobtitle"] == "HubSpot Title" && base["firstname"] == "Augusta")
     }
 
     /// List requests count against the account's rolling window: the pull paces them by HubSpot's

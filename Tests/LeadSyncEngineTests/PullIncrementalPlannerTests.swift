@@ -19,7 +19,9 @@ import Testing
         }
         let matching = index.filter { contact in
             query.filterGroups[0].allSatisfy { filter in
-                guard filter.propertyName == PulledContact.idProperty || filter.propertyName == PulledContact.lastModifiedProperty
+                guard
+                    filter.propertyName == PulledContact.idProperty
+                        || filter.propertyName == PulledContact.lastModifiedProperty
                 else { return true }
                 let value = key(contact, filter.propertyName)
                 let operand = Int64(filter.value!)!
@@ -106,8 +108,12 @@ import Testing
         configuration.overlapMilliseconds = 60_000
         var planner = IncrementalPullPlanner(cursor: 500_000, upperBound: 900_000, configuration: configuration)
         let query = try #require(planner.nextQuery)
-        #expect(query.filterGroups[0].first == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "GTE", value: "440000"))
-        #expect(query.filterGroups[0].dropFirst().first == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "LTE", value: "900000"))
+        #expect(
+            query.filterGroups[0].first
+                == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "GTE", value: "440000"))
+        #expect(
+            query.filterGroups[0].dropFirst().first
+                == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "LTE", value: "900000"))
 
         // Only a late-indexed contact from inside the overlap comes back: read, cursor kept.
         let late = try contact(7, at: 470_000)
@@ -124,7 +130,9 @@ import Testing
         _ = try planner.accept([try contact(1, at: 100), try contact(2, at: 150), try contact(3, at: 170)])
         // Contacts at 170 beyond this page may exist: only "before 170" is proven read.
         #expect(planner.cursor == 170)
-        #expect(planner.nextQuery?.filterGroups[0].first == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "GTE", value: "170"))
+        #expect(
+            planner.nextQuery?.filterGroups[0].first
+                == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "GTE", value: "170"))
         // The next window starts at 170 again; contact 3 is not handed out twice.
         let fresh = try planner.accept([try contact(3, at: 170), try contact(4, at: 170)])
         #expect(fresh.map(\.id) == ["4"])
@@ -140,18 +148,25 @@ import Testing
         _ = try planner.accept([try contact(9, at: 10), try contact(4, at: 10)])
         var query = try #require(planner.nextQuery)
         #expect(query.sorts[0].propertyName == "hs_object_id")
-        #expect(query.filterGroups[0] == [ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "EQ", value: "10")])
+        #expect(
+            query.filterGroups[0] == [
+                ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "EQ", value: "10")
+            ])
 
         let fresh = try planner.accept([try contact(4, at: 10), try contact(5, at: 10)])
         #expect(fresh.map(\.id) == ["5"])
         query = try #require(planner.nextQuery)
-        #expect(query.filterGroups[0].last == ContactSearch.Filter(propertyName: "hs_object_id", operator: "GT", value: "5"))
+        #expect(
+            query.filterGroups[0].last == ContactSearch.Filter(propertyName: "hs_object_id", operator: "GT", value: "5")
+        )
 
         #expect(try planner.accept([try contact(9, at: 10)]).isEmpty)
         #expect(planner.cursor == 11)
         query = try #require(planner.nextQuery)
         #expect(query.sorts[0].propertyName == "lastmodifieddate")
-        #expect(query.filterGroups[0].first == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "GT", value: "10"))
+        #expect(
+            query.filterGroups[0].first
+                == ContactSearch.Filter(propertyName: "lastmodifieddate", operator: "GT", value: "10"))
     }
 
     @Test func aContactEditedDuringThePullLeavesNoGap() throws {
@@ -161,11 +176,13 @@ import Testing
         var planner = IncrementalPullPlanner(cursor: 10_000, upperBound: 20_000, configuration: configuration)
         // After each page, someone edits a contact not yet read and one already read: both move
         // past the pull's upper bound (they are the next pull's), shrinking the result set.
-        let (read, _) = try drain(&planner, index: { index }, afterEachPage: { page in
-            for id in [page * 50 + 25, page * 50 - 25] where id >= 1 && id <= 1_000 {
-                index[id - 1] = try! contact(id, at: 30_000 + Int64(page))
-            }
-        })
+        let (read, _) = try drain(
+            &planner, index: { index },
+            afterEachPage: { page in
+                for id in [page * 50 + 25, page * 50 - 25] where id >= 1 && id <= 1_000 {
+                    index[id - 1] = try! contact(id, at: 30_000 + Int64(page))
+                }
+            })
         let movedAway = Set(index.filter { $0.lastModified >= 30_000 }.map(\.id))
         let expected = Set((1...1_000).map(String.init)).subtracting(movedAway)
         #expect(expected.isSubset(of: Set(read.map(\.id))))

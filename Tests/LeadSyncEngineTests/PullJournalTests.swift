@@ -17,7 +17,8 @@ import Testing
                     lead: "hubspot-7", remoteID: "7", atMilliseconds: 5, changes: ["email": .string("g@h.io")],
                     baseValues: ["email": "g@h.io", "firstname": ""])
             ], settings: [:])
-        try await journal.record(lead: "L-1", fields: ["email": .string("Ada@Example.com"), "first_name": .string("Ada")])
+        try await journal.record(
+            lead: "L-1", fields: ["email": .string("Ada@Example.com"), "first_name": .string("Ada")])
 
         // Not folded yet when asked: the snapshot folds first, so L-1's values show as pending.
         let snapshots = try await journal.leadSnapshots(leads: ["L-1", "nobody"], remoteIDs: ["7", "8"])
@@ -39,7 +40,8 @@ import Testing
     @Test func aPageLinksJournalsAndAdvancesSettingsTogetherWithoutMakingAnythingPending() async throws {
         let dir = try TemporaryDirectory()
         let journal = try journal(dir)
-        try await journal.record(lead: "L-1", fields: ["email": .string("ada@example.com"), "company": .string("Mine")])
+        try await journal.record(
+            lead: "L-1", fields: ["email": .string("ada@example.com"), "company": .string("Mine")])
         try await journal.fold()
         try await journal.applyPulled(
             [
@@ -69,7 +71,11 @@ import Testing
         let journal = try journal(dir)
         try await journal.record(lead: "L-1", fields: ["email": .string("ada@example.com")])
         try await journal.applyPulled(
-            [PulledUpdate(lead: "L-1", remoteID: "9", atMilliseconds: 1, changes: [:], baseValues: ["email": "ada@example.com"])],
+            [
+                PulledUpdate(
+                    lead: "L-1", remoteID: "9", atMilliseconds: 1, changes: [:],
+                    baseValues: ["email": "ada@example.com"])
+            ],
             settings: [.pullCursor: nil])
         #expect(try await journal.status().journalEntries == 1)
         #expect(try journal.lead(remoteID: "9") == "L-1")

@@ -66,8 +66,10 @@ import Testing
     }
 
     @Test func aLeadMatchedByEmailCountsAsLinkedEvenWithoutNewValues() throws {
-        let lead = LeadSnapshot(lead: "L-7", remoteID: nil, fields: ["email": .string("ada@example.com")], pendingFields: [])
-        let merge = PullMerge(contact: try contact(["email": "ada@example.com"]), link: .matched(lead), fieldsByProperty: mappings)
+        let lead = LeadSnapshot(
+            lead: "L-7", remoteID: nil, fields: ["email": .string("ada@example.com")], pendingFields: [])
+        let merge = PullMerge(
+            contact: try contact(["email": "ada@example.com"]), link: .matched(lead), fieldsByProperty: mappings)
         #expect(merge.outcome == .linked)
         #expect(merge.linksContact)
         #expect(merge.changes.isEmpty)

@@ -57,21 +57,27 @@ func run(_ name: String, full: Bool) async throws -> PullCounts {
     let counts = try await importer.run(full: full)
     let elapsed = seconds(since: start)
     let after = simulator.counters()
-    let list = after.count("contacts.list") - before.count("contacts.list")
-    let search = after.count("contacts.search") - before.count("contacts.search")
+    func delta(_ endpoint: String, status: Int? = nil) -> Int {
+        guard let status else { return after.count(endpoint) - before.count(endpoint) }
+        return after.count(endpoint, status: status) - before.count(endpoint, status: status)
+    }
+    let list = delta("contacts.list")
+    let search = delta("contacts.search")
     let floor = floorSeconds(list: list, search: search)
-    print("\(name): \(format(elapsed)) s (floor from the limits \(format(floor)) s, ratio \(format(elapsed / max(floor, 0.1))))")
+    let ratio = format(elapsed / max(floor, 0.1))
+    print("\(name): \(format(elapsed)) s (floor from the limits \(format(floor)) s, ratio \(ratio))")
     print("  pull --json: \(counts.json)")
     print(
-        "  requests: list \(list) (429: \(after.count("contacts.list", status: 429) - before.count("contacts.list", status: 429))), "
-            + "search \(search) (429: \(after.count("contacts.search", status: 429) - before.count("contacts.search", status: 429)))")
+        "  requests: list \(list) (429: \(delta("contacts.list", status: 429))), "
+            + "search \(search) (429: \(delta("contacts.search", status: 429)))")
     return counts
 }
 
 print("PullBenchmark: \(contacts) contacts, \(modified) modified, simulator limits 190/10 s and search 5/s")
 let full = try await run("full pull", full: false)
 for (n, id) in ids.prefix(modified).enumerated() {
-    _ = simulator.editContact(id: id, properties: ["firstname": "Edited\(n)", "company": n % 3 == 0 ? "" : "Moved \(n)"])
+    _ = simulator.editContact(
+        id: id, properties: ["firstname": "Edited\(n)", "company": n % 3 == 0 ? "" : "Moved \(n)"])
 }
 let incremental = try await run("incremental pull", full: false)
 
@@ -81,7 +87,8 @@ let mappings = try journal.mappings()
 var differing = 0
 for contact in simulator.contacts() {
     let fields = byContact[contact.id]?.fields ?? [:]
-    for mapping in mappings where (fields[mapping.field]?.wireString ?? "") != (contact.properties[mapping.property] ?? "") {
+    for mapping in mappings
+    where (fields[mapping.field]?.wireString ?? "") != (contact.properties[mapping.property] ?? "") {
         differing += 1
     }
 }

@@ -18,7 +18,8 @@ public enum ContactLink: Sendable, Hashable {
     /// neither applied nor counted again.
     public func hasProcessed(_ contact: PulledContact) -> Bool {
         guard case .linked(let lead) = self,
-            let processed = lead.baseValues[PulledContact.lastModifiedProperty].flatMap(PropertyInstant.epochMilliseconds)
+            let processed = lead.baseValues[PulledContact.lastModifiedProperty].flatMap(
+                PropertyInstant.epochMilliseconds)
         else { return false }
         return processed >= contact.lastModified
     }

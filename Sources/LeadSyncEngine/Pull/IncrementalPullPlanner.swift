@@ -79,7 +79,7 @@ public struct IncrementalPullPlanner: Sendable {
     /// ascending sort, the first page only.
     public var nextQuery: ContactSearch? {
         let modified = PulledContact.lastModifiedProperty
-        let filters: [ContactSearch.Filter]
+        var filters: [ContactSearch.Filter]
         let sort: String
         switch position {
         case .range(let from, let inclusive):
@@ -89,16 +89,18 @@ public struct IncrementalPullPlanner: Sendable {
             ]
             sort = modified
         case .tie(let at, let afterId):
-            filters =
-                [ContactSearch.Filter(propertyName: modified, operator: "EQ", value: String(at))]
-                + (afterId.map { [ContactSearch.Filter(propertyName: PulledContact.idProperty, operator: "GT", value: String($0))] } ?? [])
+            filters = [ContactSearch.Filter(propertyName: modified, operator: "EQ", value: String(at))]
+            if let afterId {
+                filters.append(
+                    ContactSearch.Filter(propertyName: PulledContact.idProperty, operator: "GT", value: String(afterId)))
+            }
             sort = PulledContact.idProperty
         case .finished:
             return nil
         }
         return ContactSearch(
-            filterGroups: [filters + ruleFilters], sorts: [ContactSearch.Sort(propertyName: sort)], properties: properties,
-            limit: configuration.pageSize)
+            filterGroups: [filters + ruleFilters], sorts: [ContactSearch.Sort(propertyName: sort)],
+            properties: properties, limit: configuration.pageSize)
     }
 
     /// Takes the results of `nextQuery`, in the order search returned them, and returns those this

@@ -88,7 +88,8 @@ public struct PullFilter: Sendable, Hashable {
         case .oneOf(let expected): return value.map { v in expected.contains { Self.sameText(v, $0) } } ?? false
         case .hasValue: return value != nil
         case .notSet: return value == nil
-        case .after(_, let instant): return value.flatMap(PropertyInstant.epochMilliseconds).map { $0 > instant } ?? false
+        case .after(_, let instant):
+            return value.flatMap(PropertyInstant.epochMilliseconds).map { $0 > instant } ?? false
         }
     }
 
@@ -104,7 +105,8 @@ public struct PullFilter: Sendable, Hashable {
         switch condition {
         case .hasValue: ContactSearch.Filter(propertyName: property, operator: "HAS_PROPERTY")
         case .notSet: ContactSearch.Filter(propertyName: property, operator: "NOT_HAS_PROPERTY")
-        case .after(_, let instant): ContactSearch.Filter(propertyName: property, operator: "GT", value: String(instant))
+        case .after(_, let instant):
+            ContactSearch.Filter(propertyName: property, operator: "GT", value: String(instant))
         case .equals, .oneOf: nil
         }
     }

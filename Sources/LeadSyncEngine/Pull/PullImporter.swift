@@ -164,7 +164,8 @@ public struct PullImporter: Sendable {
             case .dailyLimitReached(let reset):
                 throw PullError(
                     .dailyLimitReached,
-                    "the account's daily request limit is spent until \(Timestamp.format(reset)); pull resumes where it stopped")
+                    "the account's daily request limit is spent until \(Timestamp.format(reset)); pull resumes where it stopped"
+                )
             }
         }
     }

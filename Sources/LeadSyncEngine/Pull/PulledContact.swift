@@ -39,8 +39,9 @@ public struct PulledContact: Sendable, Hashable {
         }
         var values: [String: String] = [:]
         for case let (name, value?) in properties where !value.isEmpty { values[name] = value }
-        guard let modified = values[Self.lastModifiedProperty].flatMap(PropertyInstant.epochMilliseconds)
-            ?? updatedAt.flatMap(PropertyInstant.epochMilliseconds)
+        guard
+            let modified = values[Self.lastModifiedProperty].flatMap(PropertyInstant.epochMilliseconds)
+                ?? updatedAt.flatMap(PropertyInstant.epochMilliseconds)
         else {
             throw PullError(.malformedContact, "contact \(id) has no readable \(Self.lastModifiedProperty)")
         }
