@@ -19,7 +19,7 @@ public import HubSpotAPI
 /// contact edited during the pull cannot shift unread results into pages already read. The first
 /// window starts `overlap` before the cursor, for contacts search indexed after the last pull read
 /// past their timestamp; those already processed are recognised by the caller (by their
-/// `lastmodifieddate`) and not counted again. Why: docs/decisions/pull-incremental-keyset-windows.md.
+/// `lastmodifieddate`) and not counted again. Why: docs/decisions/0005-pull-incremental-keyset-windows.md.
 public struct IncrementalPullPlanner: Sendable {
     public struct Configuration: Sendable, Hashable {
         /// Results per search. Default 200: search's maximum page size.

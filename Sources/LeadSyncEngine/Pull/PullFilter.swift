@@ -7,7 +7,7 @@ public import HubSpotAPI
 /// Rules are evaluated here, on the values a pull reads, for the full pull (list paging has no
 /// filters) and the incremental one alike, so both bring in exactly the same contacts. Conditions
 /// HubSpot's search evaluates the same way are also sent with the search (`searchFilter`) to read
-/// fewer contacts; see docs/decisions/pull-rules-evaluated-locally.md.
+/// fewer contacts; see docs/decisions/0006-pull-rules-evaluated-locally.md.
 public struct PullFilter: Sendable, Hashable {
     /// What the property's value must be.
     public enum Condition: Sendable, Hashable {
