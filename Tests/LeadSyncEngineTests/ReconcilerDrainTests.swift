@@ -19,7 +19,8 @@ import Testing
         let harness = try DrainHarness()
         let environment = ProcessInfo.processInfo.environment
         let leads = environment["LEADSYNC_DRAIN_LEADS"].flatMap(Int.init) ?? 300
-        var spec = WorkloadSpec(leads: leads, changes: environment["LEADSYNC_DRAIN_CHANGES"].flatMap(Int.init) ?? 2_000, seed: 11)
+        let count = environment["LEADSYNC_DRAIN_CHANGES"].flatMap(Int.init) ?? 2_000
+        var spec = WorkloadSpec(leads: leads, changes: count, seed: 11)
         spec.lateShare = 0.05
         let changes = Array(LeadSetGenerator(spec))
         try harness.record(changes)
@@ -204,7 +205,8 @@ import Testing
         #expect(try harness.journal.lead("L-1")?.remoteID == ids[0])
 
         // Another contact has the new email: HubSpot answers CONFLICT naming it.
-        try harness.record("L-1", ["email": .string("taken@example.com"), "first_name": .string("Ada B")], at: Self.t0 + 1)
+        try harness.record(
+            "L-1", ["email": .string("taken@example.com"), "first_name": .string("Ada B")], at: Self.t0 + 1)
         let report = try await harness.sync()
         #expect(report.ending == .drained)
         #expect(try harness.journal.lead("L-1")?.remoteID == ids[1])
@@ -275,7 +277,8 @@ import Testing
 
     @Test func aMissingScopeStopsNamingIt() async throws {
         let harness = try DrainHarness()
-        harness.simulator.registerToken(harness.token, scopes: ["crm.objects.contacts.read", "crm.schemas.contacts.read"])
+        harness.simulator.registerToken(
+            harness.token, scopes: ["crm.objects.contacts.read", "crm.schemas.contacts.read"])
         try harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
         let report = try await harness.sync()
         guard case .missingScopes(let scopes, _) = report.ending else {

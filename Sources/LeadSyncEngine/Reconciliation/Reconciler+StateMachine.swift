@@ -243,7 +243,9 @@ extension Reconciler {
                 retries.append((flight, now))
             case .transient(let message, let retryAfter):
                 lastError = message
-                if let giveUp = configuration.giveUpAfter, now.timeIntervalSince(lastProgressAt) >= giveUp.timeInterval {
+                if let giveUp = configuration.giveUpAfter,
+                    now.timeIntervalSince(lastProgressAt) >= giveUp.timeInterval
+                {
                     stopped = true
                     return [.stop(.gaveUp(lastError: message))]
                 }
@@ -607,7 +609,8 @@ extension Reconciler {
                     kept.append(value)
                     needsRead = true
                 case .skip(let hubSpotValue):
-                    note(item.record.lead, fields: [value.outcome(.skipped(property: value.property, remoteValue: hubSpotValue))])
+                    let skipped = value.outcome(.skipped(property: value.property, remoteValue: hubSpotValue))
+                    note(item.record.lead, fields: [skipped])
                     summary.skipped += 1
                 }
             }
@@ -622,7 +625,9 @@ extension Reconciler {
         }
 
         /// Adds to the outcome of `lead` gathered for the current event.
-        private mutating func note(_ lead: String, remoteID: LeadOutcome.RemoteID = .keep, fields: [LeadOutcome.Field] = []) {
+        private mutating func note(
+            _ lead: String, remoteID: LeadOutcome.RemoteID = .keep, fields: [LeadOutcome.Field] = []
+        ) {
             if let index = unrecorded.lastIndex(where: { $0.lead == lead }) {
                 unrecorded[index].fields += fields
                 if remoteID != .keep { unrecorded[index].remoteID = remoteID }

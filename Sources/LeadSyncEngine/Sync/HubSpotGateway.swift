@@ -6,7 +6,8 @@ import Synchronization
 /// failures classified as the state machine acts on them.
 ///
 /// ```swift
-/// let gateway = HubSpotGateway(client: HubSpotClient(baseURL: url, transport: CurlTransport(), authorizer: authorizer))
+/// let client = HubSpotClient(baseURL: url, transport: CurlTransport(), authorizer: authorizer)
+/// let gateway = HubSpotGateway(client: client)
 /// let reconciler = Reconciler(journal: journal, gateway: gateway)
 /// ```
 public final class HubSpotGateway: ContactsGateway {
