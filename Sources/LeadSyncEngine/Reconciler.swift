@@ -65,6 +65,14 @@ public final class Reconciler: Sendable {
         let started = clock.now
         var report = try await drain(progress: progress)
         report.summary.elapsedSeconds = clock.now.timeIntervalSince(started)
+        let summary = report.summary
+        logger.debug(
+            "sync ended",
+            metadata: [
+                "sync.ending": "\(report.ending)", "sync.delivered": "\(summary.delivered)",
+                "sync.rejected": "\(summary.rejected)", "sync.skipped": "\(summary.skipped)",
+                "sync.requests": "\(summary.requests)", "sync.rate_limited": "\(summary.rateLimited)",
+            ])
         if report.ending == .drained || report.ending == .stopped {
             try await journal.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
         } else {
@@ -111,9 +119,14 @@ public final class Reconciler: Sendable {
             events.withLock { $0 = nil }
             continuation.finish()
         }
+        let lane = JournalLane(journal: journal)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            defer { group.cancelAll() }
-            var loop = Loop(reconciler: self, continuation: continuation)
+            group.addTask { await lane.run() }
+            defer {
+                lane.finish()
+                group.cancelAll()
+            }
+            var loop = Loop(reconciler: self, continuation: continuation, lane: lane)
             if let limit = options.maximumDuration {
                 loop.schedule(.deadline, after: limit, in: &group)
             }
@@ -130,9 +143,11 @@ public final class Reconciler: Sendable {
                     _ = machine.stopIssuing(now: clock.now)
                 }
                 if let ending, machine.requestsInFlight == 0 {
+                    try await lane.drain()
                     return SyncReport(ending: ending, summary: machine.summary)
                 }
                 guard let event = await iterator.next() else {
+                    try await lane.drain()
                     return SyncReport(ending: ending ?? .stopped, summary: machine.summary)
                 }
                 let now = clock.now
@@ -160,13 +175,16 @@ public final class Reconciler: Sendable {
                     logger.debug("token refresh failed", metadata: ["failure": "\(failure)"])
                     actions = machine.tokenRefreshed(now: now)
                 case .deadline, .stop:
-                    if loop.waitingForChanges { return SyncReport(ending: .stopped, summary: machine.summary) }
+                    if loop.waitingForChanges {
+                        try await lane.drain()
+                        return SyncReport(ending: .stopped, summary: machine.summary)
+                    }
                     loop.stopping = true
                     actions = machine.stopIssuing(now: now)
                 case .poll:
                     actions = try await loop.pollForChanges(&machine, in: &group)
                 case .probe:
-                    actions = loop.probe(&machine)
+                    actions = await loop.probe(&machine, in: &group)
                 }
             }
         }
@@ -218,17 +236,21 @@ public final class Reconciler: Sendable {
     struct Loop {
         let reconciler: Reconciler
         let continuation: AsyncStream<Event>.Continuation
+        let lane: JournalLane
         var cursor: Int64 = 0
         var timerDue: Date?
         var stopping = false
         var lastRecheck: Date
         var waitingForChanges = false
+        /// Paused until new credentials are stored (`reconnection_required`).
+        var awaitingReconnection = false
         /// The journal's size when the last pass began, to notice appends.
         var journalEntries: Int64?
 
-        init(reconciler: Reconciler, continuation: AsyncStream<Event>.Continuation) {
+        init(reconciler: Reconciler, continuation: AsyncStream<Event>.Continuation, lane: JournalLane) {
             self.reconciler = reconciler
             self.continuation = continuation
+            self.lane = lane
             self.lastRecheck = reconciler.clock.now
         }
 
@@ -246,6 +268,8 @@ public final class Reconciler: Sendable {
             while let action = queue.popFirst() {
                 switch action {
                 case .loadWindow(let newPass):
+                    // The window must see every outcome recorded so far.
+                    try await lane.drain()
                     if newPass {
                         cursor = 0
                         _ = try await journal.fold()
@@ -262,7 +286,7 @@ public final class Reconciler: Sendable {
                         continuation.yield(.answered(request.id, answer))
                     }
                 case .record(let outcomes, let marks):
-                    try await journal.recordSyncStep(outcomes: outcomes, marks: marks, at: clock.now)
+                    try lane.record(outcomes, marks: marks, at: clock.now)
                 case .refreshToken:
                     let gateway = reconciler.gateway
                     let continuation = continuation
@@ -274,7 +298,10 @@ public final class Reconciler: Sendable {
                 case .pause(.reconnectionRequired(let message)):
                     reconciler.logger.warning("HubSpot access must be reconnected", metadata: ["reason": "\(message)"])
                     guard options.follow, !stopping else { return .reconnectionRequired(message) }
-                    schedule(.probe, after: options.probeInterval, in: &group)
+                    try await journal.setSettings([.lastError: "HubSpot access must be reconnected: \(message)"])
+                    awaitingReconnection = true
+                    // Looking for new credentials is local and cheap: look often.
+                    schedule(.probe, after: options.pollInterval, in: &group)
                 case .pause(.dailyLimit(let resetAt)):
                     guard options.follow, !stopping else { return .dailyLimit(resetAt: resetAt) }
                     let untilReset = Duration.interval(max(0, resetAt.timeIntervalSince(clock.now)))
@@ -286,6 +313,7 @@ public final class Reconciler: Sendable {
                 case .finished(let sendableLeft):
                     guard options.follow else { return stopping && sendableLeft ? .deadlineReached : .drained }
                     if stopping { return .stopped }
+                    try await lane.drain()
                     try await journal.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
                     waitingForChanges = true
                     schedule(.poll, after: options.pollInterval, in: &group)
@@ -316,11 +344,17 @@ public final class Reconciler: Sendable {
             return machine.start(now: now, recheckWaiting: recheck)
         }
 
-        /// Follow mode, paused: try again (a new connection, or the daily reset).
-        mutating func probe(_ machine: inout Reconciler.StateMachine<SplitMix64>)
-            -> [Reconciler.StateMachine<SplitMix64>.Action]
-        {
+        /// Follow mode, paused: try again after a new `connect`, or at the daily reset.
+        mutating func probe(
+            _ machine: inout Reconciler.StateMachine<SplitMix64>, in group: inout ThrowingTaskGroup<Void, any Error>
+        ) async -> [Reconciler.StateMachine<SplitMix64>.Action] {
             guard !stopping else { return machine.stopIssuing(now: clock.now) }
+            guard awaitingReconnection else { return machine.resume(now: clock.now) }
+            guard await reconciler.gateway.reconnect() else {
+                schedule(.probe, after: options.pollInterval, in: &group)
+                return []
+            }
+            awaitingReconnection = false
             return machine.connectionRestored(now: clock.now)
         }
 

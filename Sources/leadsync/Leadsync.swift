@@ -12,7 +12,7 @@ struct Leadsync: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, IngestCommand.self, MapCommand.self, RulesCommand.self, LeadCommand.self,
             StatusCommand.self, ConfigCommand.self, JournalCommand.self, GenerateCommand.self, ConnectCommand.self,
-            DisconnectCommand.self, RejectedCommand.self, SyncCommand.self, VerifyCommand.self,
+            DisconnectCommand.self, SyncCommand.self, RejectedCommand.self, VerifyCommand.self,
             PullCommand.self, PullRulesCommand.self,
         ]
     )

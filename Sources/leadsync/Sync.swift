@@ -43,13 +43,19 @@ struct SyncCommand: AsyncParsableCommand {
             throw CommandError(.failure, error.message)
         }
         defer { lock.release() }
-        let access: HubSpotAccess
-        do {
-            access = try HubSpotAccess.open(
-                journal: journal, journalPath: journal.path, apiURL: try global.hubspotBaseURL(journal: journal),
-                version: try global.hubspotAPIVersion(), transport: CurlTransport())
-        } catch let error as ConnectionError {
-            throw CommandError(.notConnected, error.message)
+        let logger = try global.logger("leadsync.sync")
+        let transport = CurlTransport()
+        let access = try global.hubspotAccess(journal: journal, transport: transport, logger: logger)
+        // After `leadsync connect` in another shell, a paused `--follow` picks the new credentials up.
+        let (path, apiURL, version, environment) = (
+            try global.databasePath(), try global.hubspotBaseURL(journal: journal), try global.hubspotAPIVersion(),
+            global.environment
+        )
+        let reopen: @Sendable () throws -> HubSpotClient = {
+            try HubSpotAccess.open(
+                journal: journal, journalPath: path, apiURL: apiURL, version: version, transport: transport,
+                environment: environment, logger: logger
+            ).client
         }
 
         var options = SyncOptions()
@@ -58,7 +64,8 @@ struct SyncCommand: AsyncParsableCommand {
         options.giveUpAfter = .milliseconds(Int64(giveUpAfter.seconds * 1000))
         options.pacer = try global.pacerConfiguration(journal: journal)
         let reconciler = Reconciler(
-            journal: journal, gateway: HubSpotGateway(client: access.client), options: options)
+            journal: journal, gateway: HubSpotGateway(client: access.client, reopen: reopen), options: options,
+            logger: logger)
 
         let signals = SignalRelay([SIGINT, SIGTERM]) { reconciler.requestStop() }
         defer { signals.cancel() }

@@ -24,23 +24,19 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let journal = try global.openJournal()
-        let access: HubSpotAccess
-        do {
-            access = try HubSpotAccess.open(
-                journal: journal, journalPath: journal.path, apiURL: try global.hubspotBaseURL(journal: journal),
-                version: try global.hubspotAPIVersion(), transport: CurlTransport())
-        } catch let error as ConnectionError {
-            throw CommandError(.notConnected, error.message)
-        }
+        let access = try global.hubspotAccess(
+            journal: journal, transport: CurlTransport(), logger: try global.logger("leadsync.verify"))
         let verifier = Verifier(
             journal: journal, gateway: HubSpotGateway(client: access.client),
-            properties: Set(try journal.mappings().map(\.property)), pacer: try global.pacerConfiguration(journal: journal))
+            properties: Set(try journal.mappings().map(\.property)),
+            pacer: try global.pacerConfiguration(journal: journal))
         let report: VerifyReport
         do {
             report = try await verifier.run(sample: all ? nil : (sample ?? 100))
         } catch let failure as RequestFailure {
             if case .reconnectionRequired(let message) = failure {
-                throw CommandError(.notConnected, "HubSpot access must be reconnected (\(message)); run `leadsync connect`")
+                throw CommandError(
+                    .notConnected, "HubSpot access must be reconnected (\(message)); run `leadsync connect`")
             }
             throw CommandError(.failure, "verify stopped: \(failure)")
         }
@@ -64,9 +60,10 @@ struct VerifyCommand: AsyncParsableCommand {
                 ]))
         } else {
             for difference in report.differences {
+                let actual = difference.actual.map(\.debugDescription) ?? "nothing"
                 Output.data(
                     "\(difference.lead) (contact \(difference.hubSpotID)) \(difference.property): expected "
-                        + "\(difference.expected.debugDescription), HubSpot has \(difference.actual.map(\.debugDescription) ?? "nothing")")
+                        + "\(difference.expected.debugDescription), HubSpot has \(actual)")
             }
             Output.note("checked \(report.checked) leads, \(report.differences.count) differences")
         }

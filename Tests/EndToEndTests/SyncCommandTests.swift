@@ -26,6 +26,9 @@ import Testing
             _ = try simulator.start()
         }
 
+        /// The mappings a new journal starts with, field → property.
+        static let defaultMappings = Dictionary(uniqueKeysWithValues: Mapping.defaults.map { ($0.field, $0.property) })
+
         var environment: [String: String] {
             ["LEADSYNC_TOKEN": token, "LEADSYNC_HUBSPOT_URL": simulator.baseURL]
         }
@@ -44,7 +47,7 @@ import Testing
         func startFollow() throws -> RunningProcess {
             try cli.executable.start(
                 ["sync", "--follow"],
-                environment: environment.merging(["LEADSYNC_DB": cli.db, "LEADSYNC_SYNCHRONOUS": "normal"]) { _, new in new })
+                environment: environment.merging(["LEADSYNC_DB": cli.db, "LEADSYNC_SYNCHRONOUS": "normal"]) { $1 })
         }
     }
 
@@ -56,7 +59,7 @@ import Testing
         let result = try fixture.sync("--once", "--json")
         #expect(result.status == 0, "\(result.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
-        let expected = ExpectedContacts(changes, mappings: Dictionary(uniqueKeysWithValues: Mapping.defaults.map { ($0.field, $0.property) }))
+        let expected = ExpectedContacts(changes, mappings: Fixture.defaultMappings)
         #expect(summary["delivered"] as? Int == expected.contacts.count)
         #expect(summary["rate_limited"] as? Int == 0)
         #expect(fixture.simulator.contacts().count == expected.contacts.count)
@@ -69,7 +72,8 @@ import Testing
     @Test func withoutCredentialsItExitsThree() throws {
         let fixture = try Fixture()
         defer { fixture.simulator.stop() }
-        let result = try fixture.cli.run(["sync", "--once"], environment: ["LEADSYNC_HUBSPOT_URL": fixture.simulator.baseURL])
+        let result = try fixture.cli.run(
+            ["sync", "--once"], environment: ["LEADSYNC_HUBSPOT_URL": fixture.simulator.baseURL])
         #expect(result.status == 3)
         #expect(result.stderr.contains("leadsync connect"))
     }
@@ -137,7 +141,7 @@ import Testing
         let follower = try fixture.startFollow()
         try waitUntil { fixture.simulator.counters().recordsReceived > 0 }
         try fixture.ingest(Array(changes.dropFirst(150)))
-        let expected = ExpectedContacts(changes, mappings: Dictionary(uniqueKeysWithValues: Mapping.defaults.map { ($0.field, $0.property) }))
+        let expected = ExpectedContacts(changes, mappings: Fixture.defaultMappings)
         try waitUntil {
             fixture.simulator.contacts().count == expected.contacts.count
                 && (try? fixture.cli.json("status").1 as? [String: Any])?["pending_leads"] as? Int
@@ -145,6 +149,81 @@ import Testing
         }
         kill(follower.pid, SIGTERM)
         #expect(follower.wait() == 0)
+    }
+
+    @Test func oauthTokensExpiringEverySecondOrTwoAreRefreshedWithoutLosingAnything() throws {
+        // Two-second access tokens and an OAuth app limit of 10 per second: the drain outlives
+        // several tokens.
+        let fixture = try Fixture {
+            $0.accessTokenLifetimeSeconds = 2
+            $0.oauthRateLimit = .init(max: 10, intervalMilliseconds: 1_000)
+        }
+        defer { fixture.simulator.stop() }
+        fixture.simulator.registerOAuthClient(id: "app-1", secret: "app-secret")
+        let redirect = "http://localhost:8976/callback"
+        let code = fixture.simulator.issueAuthorizationCode(clientId: "app-1", redirectURI: redirect)
+        let url = ["LEADSYNC_HUBSPOT_URL": fixture.simulator.baseURL]
+        let connect = try fixture.cli.run(
+            [
+                "connect", "--client-id", "app-1", "--client-secret", "app-secret", "--code", code, "--redirect-uri",
+                redirect,
+            ], environment: url)
+        #expect(connect.status == 0, "\(connect.stderr)")
+
+        let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 3_000, changes: 3_000, seed: 9)))
+        try fixture.ingest(changes)
+        let result = try fixture.cli.run(["sync", "--once", "--rate-limit", "10/10s"], environment: url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(fixture.simulator.counters().refreshes >= 1)
+        #expect(fixture.simulator.counters().rateLimited == 0)
+        let expected = ExpectedContacts(changes, mappings: Fixture.defaultMappings)
+        #expect(fixture.simulator.contactsByEmail(properties: expected.properties) == expected.contacts)
+    }
+
+    @Test func followPausesWhenTheGrantIsRevokedAndResumesAfterConnect() throws {
+        let fixture = try Fixture { $0.accessTokenLifetimeSeconds = 2 }
+        defer { fixture.simulator.stop() }
+        fixture.simulator.registerOAuthClient(id: "app-1", secret: "app-secret")
+        let url = ["LEADSYNC_HUBSPOT_URL": fixture.simulator.baseURL]
+        func connect() throws {
+            let redirect = "http://localhost:8976/callback"
+            let code = fixture.simulator.issueAuthorizationCode(clientId: "app-1", redirectURI: redirect)
+            let result = try fixture.cli.run(
+                [
+                    "connect", "--client-id", "app-1", "--client-secret", "app-secret", "--code", code,
+                    "--redirect-uri", redirect,
+                ], environment: url)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        try connect()
+        var spec = WorkloadSpec(leads: 40, changes: 40, seed: 4)
+        spec.noEmailShare = 0
+        let changes = Array(LeadSetGenerator(spec))
+        try fixture.ingest(Array(changes.prefix(20)))
+        let follower = try fixture.cli.executable.start(
+            ["sync", "--follow"],
+            environment: url.merging(["LEADSYNC_DB": fixture.cli.db, "LEADSYNC_TOKEN": ""]) { $1 })
+        try waitUntil { fixture.simulator.contacts().count == 20 }
+
+        // The app is uninstalled: the refresh token dies with the access tokens.
+        let stored = try Data(contentsOf: URL(fileURLWithPath: fixture.cli.db + ".credentials"))
+        let credentials = try JSONSerialization.jsonObject(with: stored) as? [String: Any]
+        let refresh = try #require(credentials?["refresh_token"] as? String)
+        fixture.simulator.revokeRefreshToken(refresh)
+        fixture.simulator.expireAccessTokens()
+        try fixture.ingest(Array(changes.dropFirst(20)))
+        try waitUntil {
+            (try? fixture.cli.json("status").1 as? [String: Any])?["connection"] as? String == "reconnection_required"
+        }
+        #expect(fixture.simulator.contacts().count == 20)
+
+        // A new connect: the paused sync picks the credentials up and sends what waited.
+        try connect()
+        try waitUntil { fixture.simulator.contacts().count == 40 }
+        kill(follower.pid, SIGTERM)
+        #expect(follower.wait() == 0)
+        let (_, status) = try fixture.cli.json("status")
+        #expect((status as? [String: Any])?["pending_leads"] as? Int == 0)
     }
 
     /// Polls `condition` every 50 ms for up to 20 seconds.

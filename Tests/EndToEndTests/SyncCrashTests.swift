@@ -41,8 +41,7 @@ import Testing
 
         let last = try fixture.sync("--once")
         #expect(last.status == 0, "seed \(seed): \(last.stderr)")
-        let mappings = Dictionary(uniqueKeysWithValues: Mapping.defaults.map { ($0.field, $0.property) })
-        let expected = ExpectedContacts(changes, mappings: mappings)
+        let expected = ExpectedContacts(changes, mappings: SyncCommandTests.Fixture.defaultMappings)
         #expect(
             fixture.simulator.contactsByEmail(properties: expected.properties) == expected.contacts, "seed \(seed)")
         // At most the batches in flight: 16 requests of 100 inputs.

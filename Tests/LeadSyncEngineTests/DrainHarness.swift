@@ -32,9 +32,9 @@ final class DrainHarness: Sendable {
     deinit { simulator.stop() }
 
     var gateway: HubSpotGateway {
-        HubSpotGateway(
-            client: HubSpotClient(
-                baseURL: simulator.baseURL, transport: transport, authorizer: StaticTokenAuthorizer(token: Secret(token))))
+        let authorizer = StaticTokenAuthorizer(token: Secret(token))
+        return HubSpotGateway(
+            client: HubSpotClient(baseURL: simulator.baseURL, transport: transport, authorizer: authorizer))
     }
 
     /// Appends `changes` in one transaction.

@@ -24,6 +24,7 @@ import Testing
         while now < start.addingTimeInterval(seconds) {
             if pacer.decide(now: now) == .now {
                 pacer.recordSend(now: now)
+                pacer.recordCompletion(now: now)
                 sends.append(now)
             } else {
                 now = now.addingTimeInterval(step)
@@ -46,8 +47,24 @@ import Testing
     @Test func saysWhenTheNextRequestMayGo() {
         var pacer = Pacer(configuration: configuration(limit: 2, margin: .milliseconds(250)), now: start)
         pacer.recordSend(now: start)
+        pacer.recordCompletion(now: start.addingTimeInterval(0.5))
         pacer.recordSend(now: start.addingTimeInterval(1))
-        #expect(pacer.decide(now: start.addingTimeInterval(2)) == .at(start.addingTimeInterval(10.25)))
+        pacer.recordCompletion(now: start.addingTimeInterval(1.2))
+        // The first request may have arrived as late as its answer: it leaves the window 10 s
+        // (plus the margin) after that.
+        #expect(pacer.decide(now: start.addingTimeInterval(2)) == .at(start.addingTimeInterval(10.75)))
+    }
+
+    @Test func requestsInFlightFillTheWindowUntilAnswered() {
+        var pacer = Pacer(configuration: configuration(limit: 2), now: start)
+        pacer.recordSend(now: start)
+        pacer.recordSend(now: start)
+        guard case .at = pacer.decide(now: start.addingTimeInterval(30)) else {
+            Issue.record("two requests in flight must fill a window of two, however long ago they were sent")
+            return
+        }
+        pacer.recordCompletion(now: start.addingTimeInterval(30))
+        #expect(pacer.decide(now: start.addingTimeInterval(40)) == .now)
     }
 
     @Test func headersSetTheLimitUnlessAnExplicitCapIsLower() {

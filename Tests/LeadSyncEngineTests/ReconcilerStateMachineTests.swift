@@ -126,7 +126,8 @@ import Testing
     @Test func linkedLeadsUpdateByIDEvenAfterAnEmailChange() throws {
         var d = Driver()
         _ = d.start()
-        let request = try #require(Self.sends(d.load([Self.lead("L-1", email: "new@example.com", remoteID: "512")])).first)
+        let lead = Self.lead("L-1", email: "new@example.com", remoteID: "512")
+        let request = try #require(Self.sends(d.load([lead])).first)
         #expect(request.kind == .updateByID)
         #expect(request.inputs.first?.key == "512")
         #expect(request.inputs.first?.properties["email"] == "new@example.com")
@@ -154,7 +155,8 @@ import Testing
         var d = Driver(Self.configuration(pushRules: PushRules(update: true, create: false)))
         _ = d.start()
         let read = try #require(
-            Self.sends(d.load([Self.lead("L-1", email: "ada@example.com"), Self.lead("L-2", email: "nobody@example.com")]))
+            Self.sends(
+                d.load([Self.lead("L-1", email: "ada@example.com"), Self.lead("L-2", email: "nobody@example.com")]))
                 .first)
         #expect(read.kind == .readByEmail)
         #expect(read.readProperties.contains("email"))
@@ -277,7 +279,9 @@ import Testing
         let trace = { (lead: String) in
             request.inputs.first { $0.key == "\(lead.lowercased().dropFirst(2))@example.com" }!.traceID
         }
-        let message = #"Property values were not valid: [{"isValid":false,"message":"nope","error":"INVALID_OPTION","name":"company"}]"#
+        let message =
+            #"Property values were not valid: [{"isValid":false,"message":"nope","error":"INVALID_OPTION","#
+            + #""name":"company"}]"#
         let response = BatchResult(
             results: [Contact(id: "2", properties: [:], objectWriteTraceId: trace("L-B"))],
             errors: [
@@ -348,7 +352,8 @@ import Testing
         let update = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com", remoteID: "9")])).first)
         let actions = d.answer(
             update,
-            BatchResult(results: [], errors: [Self.inputError("OBJECT_NOT_FOUND", Machine.notFoundMessage, ids: ["9"])]))
+            BatchResult(
+                results: [], errors: [Self.inputError("OBJECT_NOT_FOUND", Machine.notFoundMessage, ids: ["9"])]))
         let outcome = try #require(Self.outcomes(actions).first)
         #expect(outcome.remoteID == .clear)
         #expect(outcome.fields.count == 2)
@@ -420,7 +425,8 @@ import Testing
         _ = d.start()
         let leads = (0..<150).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
         let first = try #require(Self.sends(d.load(leads)).first)
-        _ = d.answer(first, Self.written(first), headers: RateLimitInfo(max: 100, intervalMilliseconds: 10_000, remaining: 99))
+        let headers = RateLimitInfo(max: 100, intervalMilliseconds: 10_000, remaining: 99)
+        _ = d.answer(first, Self.written(first), headers: headers)
         let actions = d.fail(first, .authenticationExpired)
         #expect(actions.isEmpty, "unknown id: nothing")
         var d2 = Driver()

@@ -4,9 +4,11 @@ public import HubSpotAPI
 /// Keeps requests under the account's rolling 10-second limit and its daily limit, and says how
 /// many requests may be in flight to hide latency at that rate.
 ///
-/// The window is rolling: a request may go when fewer than `limit` were sent in the last
-/// `window + margin`. The margin absorbs latency jitter, so requests never *arrive* closer together
-/// than HubSpot counts them. HubSpot's headers steer it: `Max`/`Interval` replace the defaults
+/// The window is rolling and counted from the far end of each request: HubSpot counts a request
+/// when it arrives, which is some time between sending it and its answer, so a request stays in
+/// the pacer's window from its send until `window + margin` after its answer. A new request may
+/// go when fewer than `limit` are in that window, so however late a request arrives, HubSpot
+/// never sees more than `limit` in one window. HubSpot's headers steer it: `Max`/`Interval` replace the defaults
 /// (an explicit limit stays a cap), `Remaining` reveals requests of other apps of the account,
 /// `Daily-Remaining` the account's day. Pure: time comes in as `now`.
 ///
@@ -30,9 +32,8 @@ public struct Pacer: Sendable {
         public var dailyLimit = 250_000
         /// True when the operator gave `--daily-limit`.
         public var dailyLimitIsCap = false
-        /// Default 150 ms: added to the window so jitter between sending and HubSpot counting a
-        /// request never puts N+1 in its window; costs 1.5% of a 10 s budget.
-        public var margin: Duration = .milliseconds(150)
+        /// Default 50 ms: added to the window for clock granularity; costs 0.5% of a 10 s budget.
+        public var margin: Duration = .milliseconds(50)
         /// The account's time zone: the daily count resets at its midnight. Default UTC.
         public var timeZone = TimeZone(identifier: "UTC")!
         /// Default 16: enough to cover 150 ms of latency at 100 requests/s.
@@ -59,8 +60,10 @@ public struct Pacer: Sendable {
     public private(set) var dailyUsed = 0
     /// When today's count resets.
     public private(set) var dailyResetAt: Date
-    /// Our requests in the current window, oldest first.
-    private var sent: [Date] = []
+    /// When our recent requests were answered (or failed), oldest first.
+    private var answered: [Date] = []
+    /// Our requests sent and not yet answered: inside the window whatever their age.
+    private var inFlight = 0
     /// Requests of other apps that `Remaining` revealed, counted as if made when we learned of them.
     private var others: [Date] = []
     private var blockedUntil: Date?
@@ -84,19 +87,28 @@ public struct Pacer: Sendable {
         blockedUntil = nil
         let span = (window + configuration.margin).timeInterval
         let horizon = now.addingTimeInterval(-span)
-        sent.removeAll { $0 <= horizon }
+        answered.removeAll { $0 <= horizon }
         others.removeAll { $0 <= horizon }
-        let used = sent.count + others.count
+        let used = inFlight + answered.count + others.count
         if used < limit { return .now }
-        // The (used - limit + 1)th oldest request must leave the window first.
-        let times = (sent + others).sorted()
-        return .at(times[used - limit].addingTimeInterval(span))
+        // The (used - limit + 1)th oldest answered request must leave the window first; when
+        // requests in flight fill it, their answers come sooner than this fallback.
+        let leaving = (answered + others).sorted()
+        let mustLeave = used - limit + 1
+        guard mustLeave <= leaving.count else { return .at(now.addingTimeInterval(span)) }
+        return .at(leaving[mustLeave - 1].addingTimeInterval(span))
     }
 
     /// Counts a request sent at `now`.
     public mutating func recordSend(now: Date) {
-        sent.append(now)
+        inFlight += 1
         dailyUsed += 1
+    }
+
+    /// A request sent earlier was answered (or failed) at `now`: HubSpot counted it by then.
+    public mutating func recordCompletion(now: Date) {
+        inFlight = Swift.max(0, inFlight - 1)
+        answered.append(now)
     }
 
     /// Learns from HubSpot's rate-limit headers on a response received at `now`.
@@ -112,7 +124,7 @@ public struct Pacer: Sendable {
             // HubSpot counts every app of the account; what it counted beyond our own requests
             // belongs to others. Our count includes requests not yet arrived, so this errs low.
             let horizon = now.addingTimeInterval(-(window + configuration.margin).timeInterval)
-            let ours = sent.filter { $0 > horizon }.count
+            let ours = inFlight + answered.filter { $0 > horizon }.count
             let othersNow = Swift.max(0, max - remaining - ours)
             others = Array(repeating: now, count: othersNow)
         }

@@ -209,6 +209,7 @@ extension Reconciler {
             _ id: Int, _ response: BatchResult, rateLimit: RateLimitInfo?, now: Date
         ) -> [Action] {
             guard let flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
+            pacer.recordCompletion(now: now)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
             let sample = Duration.interval(now.timeIntervalSince(flight.sentAt))
             latency = latency * 0.8 + sample * 0.2
@@ -227,6 +228,7 @@ extension Reconciler {
             _ id: Int, _ failure: RequestFailure, rateLimit: RateLimitInfo?, now: Date
         ) -> [Action] {
             guard var flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
+            pacer.recordCompletion(now: now)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
             var actions: [Action] = []
             switch failure {
@@ -241,7 +243,9 @@ extension Reconciler {
                 retries.append((flight, now))
             case .transient(let message, let retryAfter):
                 lastError = message
-                if let giveUp = configuration.giveUpAfter, now.timeIntervalSince(lastProgressAt) >= giveUp.timeInterval {
+                if let giveUp = configuration.giveUpAfter,
+                    now.timeIntervalSince(lastProgressAt) >= giveUp.timeInterval
+                {
                     stopped = true
                     return [.stop(.gaveUp(lastError: message))]
                 }
@@ -304,6 +308,7 @@ extension Reconciler {
         /// A request made outside the machine (the property list at start) counts against the budget.
         public mutating func recordExternalRequest(now: Date) {
             pacer.recordSend(now: now)
+            pacer.recordCompletion(now: now)
             summary.requests += 1
         }
 
@@ -604,7 +609,8 @@ extension Reconciler {
                     kept.append(value)
                     needsRead = true
                 case .skip(let hubSpotValue):
-                    note(item.record.lead, fields: [value.outcome(.skipped(property: value.property, remoteValue: hubSpotValue))])
+                    let skipped = value.outcome(.skipped(property: value.property, remoteValue: hubSpotValue))
+                    note(item.record.lead, fields: [skipped])
                     summary.skipped += 1
                 }
             }
@@ -619,7 +625,9 @@ extension Reconciler {
         }
 
         /// Adds to the outcome of `lead` gathered for the current event.
-        private mutating func note(_ lead: String, remoteID: LeadOutcome.RemoteID = .keep, fields: [LeadOutcome.Field] = []) {
+        private mutating func note(
+            _ lead: String, remoteID: LeadOutcome.RemoteID = .keep, fields: [LeadOutcome.Field] = []
+        ) {
             if let index = unrecorded.lastIndex(where: { $0.lead == lead }) {
                 unrecorded[index].fields += fields
                 if remoteID != .keep { unrecorded[index].remoteID = remoteID }

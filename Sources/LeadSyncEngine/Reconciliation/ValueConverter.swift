@@ -20,7 +20,8 @@ public enum ValueConverter {
     ) -> Result<String, Refusal> {
         guard let definition else {
             return .failure(
-                .invalidProperty(property, code: "PROPERTY_DOESNT_EXIST", message: "Property \"\(property)\" does not exist"))
+                .invalidProperty(
+                    property, code: "PROPERTY_DOESNT_EXIST", message: "Property \"\(property)\" does not exist"))
         }
         if !definition.isWritable {
             return .failure(
@@ -62,7 +63,9 @@ public enum ValueConverter {
                 return .failure(
                     .invalidProperty(
                         property, code: "INVALID_STRING_LENGTH",
-                        message: "\(property) value is \(length) characters long, the maximum is \(maximumStringLength)."))
+                        message:
+                            "\(property) value is \(length) characters long, the maximum is \(maximumStringLength)."
+                    ))
             }
             return .success(text)
         }

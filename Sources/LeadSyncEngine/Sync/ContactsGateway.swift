@@ -12,6 +12,9 @@ public protocol ContactsGateway: Sendable {
     func propertyDefinitions() async -> GatewayAnswer<[PropertyDefinition]>
     /// Refreshes the access token after a 401 `EXPIRED_AUTHENTICATION`; nil when it worked.
     func refreshToken() async -> RequestFailure?
+    /// After `reconnection_required`: picks up credentials stored since (a new `leadsync
+    /// connect`); true when there are some worth trying.
+    func reconnect() async -> Bool
 }
 
 /// One answer from HubSpot: the value, or why the request failed; with the rate-limit headers

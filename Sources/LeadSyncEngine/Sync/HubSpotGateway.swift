@@ -1,19 +1,27 @@
 public import HubSpotAPI
 import LeadSyncHTTP
+import Synchronization
 
 /// The reconciler's way to HubSpot: ``OutboundRequest``s sent with `HubSpotClient`, answers and
 /// failures classified as the state machine acts on them.
 ///
 /// ```swift
-/// let gateway = HubSpotGateway(client: HubSpotClient(baseURL: url, transport: CurlTransport(), authorizer: authorizer))
+/// let client = HubSpotClient(baseURL: url, transport: CurlTransport(), authorizer: authorizer)
+/// let gateway = HubSpotGateway(client: client)
 /// let reconciler = Reconciler(journal: journal, gateway: gateway)
 /// ```
-public struct HubSpotGateway: ContactsGateway {
-    public let client: HubSpotClient
+public final class HubSpotGateway: ContactsGateway {
+    private let current: Mutex<HubSpotClient>
+    private let reopen: (@Sendable () throws -> HubSpotClient)?
 
-    public init(client: HubSpotClient) {
-        self.client = client
+    /// `reopen` builds a client from the credentials stored now; given, a sync paused for
+    /// reconnection resumes by itself after `leadsync connect`.
+    public init(client: HubSpotClient, reopen: (@Sendable () throws -> HubSpotClient)? = nil) {
+        self.current = Mutex(client)
+        self.reopen = reopen
     }
+
+    public var client: HubSpotClient { current.withLock { $0 } }
 
     public func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchResult> {
         await answer {
@@ -45,6 +53,12 @@ public struct HubSpotGateway: ContactsGateway {
     /// The client refreshes through its authorizer on every 401 by itself; by the time a 401
     /// reaches the reconciler, the next request's token is already the fresh one.
     public func refreshToken() async -> RequestFailure? { nil }
+
+    public func reconnect() async -> Bool {
+        guard let reopen, let fresh = try? reopen() else { return false }
+        current.withLock { $0 = fresh }
+        return true
+    }
 
     private func answer<Value>(_ call: () async throws -> HubSpotResponse<Value>) async -> GatewayAnswer<Value> {
         do {

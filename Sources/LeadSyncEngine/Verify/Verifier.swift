@@ -92,6 +92,7 @@ public struct Verifier: Sendable {
             case .now:
                 pacer.recordSend(now: clock.now)
                 let answer = await request()
+                pacer.recordCompletion(now: clock.now)
                 if let headers = answer.rateLimit { pacer.observe(headers, now: clock.now) }
                 switch answer.result {
                 case .success(let value):

@@ -1,0 +1,61 @@
+import Foundation
+import LeadSyncJournal
+import Synchronization
+
+/// The sync's journal writes, performed in the order asked on a task of their own, so recording
+/// one answer overlaps with sending and decoding the next. ``drain()`` waits until every write
+/// asked for so far is committed: a window read after it sees them.
+final class JournalLane: Sendable {
+    private enum Job: Sendable {
+        case record([LeadOutcome], [String: LeadMark], Date)
+        case barrier(CheckedContinuation<Void, any Error>)
+    }
+
+    private let journal: Journal
+    private let stream: AsyncStream<Job>
+    private let jobs: AsyncStream<Job>.Continuation
+    /// The first write that failed: every later call reports it.
+    private let failure = Mutex<(any Error)?>(nil)
+
+    init(journal: Journal) {
+        self.journal = journal
+        (stream, jobs) = AsyncStream<Job>.makeStream()
+    }
+
+    /// Queues a record of outcomes and marks; throws when an earlier write failed.
+    func record(_ outcomes: [LeadOutcome], marks: [String: LeadMark], at now: Date) throws {
+        if let error = failure.withLock({ $0 }) { throw error }
+        jobs.yield(.record(outcomes, marks, now))
+    }
+
+    /// Returns once every write queued before it is committed; throws the first failure.
+    func drain() async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            jobs.yield(.barrier(continuation))
+        }
+    }
+
+    /// Performs the queued writes until ``finish()``.
+    func run() async {
+        for await job in stream {
+            switch job {
+            case .record(let outcomes, let marks, let now):
+                guard failure.withLock({ $0 == nil }) else { continue }
+                do {
+                    try await journal.recordSyncStep(outcomes: outcomes, marks: marks, at: now)
+                } catch {
+                    failure.withLock { $0 = error }
+                }
+            case .barrier(let continuation):
+                if let error = failure.withLock({ $0 }) {
+                    continuation.resume(throwing: error)
+                } else {
+                    continuation.resume()
+                }
+            }
+        }
+    }
+
+    /// Ends ``run()`` after the writes already queued.
+    func finish() { jobs.finish() }
+}
