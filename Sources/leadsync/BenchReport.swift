@@ -19,7 +19,8 @@ struct BenchReport {
     let summary: DrainSummary
     let verification: Verification
 
-    /// Requests sent over what the rate limit allowed during the drain.
+    /// Requests sent over the limit's steady rate times the drain's time. A drain shorter than
+    /// the 10-second window can exceed 100 %: a fresh window lets a whole limit's worth go at once.
     var budgetShare: Double {
         let allowed = Double(settings.rateLimit) * summary.elapsedSeconds / 10
         return allowed == 0 ? 0 : Double(summary.requests) / allowed
