@@ -103,6 +103,8 @@ public struct PullImporter: Sendable {
             let page = try await read("contacts.list") {
                 try await waitForTurn(&pacer)
                 pacer.recordSend(now: clock.now)
+                // HubSpot has counted the request once it answered, or failed to.
+                defer { pacer.recordCompletion(now: clock.now) }
                 let response = try await client.listContacts(
                     after: after, limit: configuration.listPageSize, properties: properties)
                 if let headers = response.rateLimit { pacer.observe(headers, now: clock.now) }
