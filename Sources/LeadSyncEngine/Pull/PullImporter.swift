@@ -103,7 +103,7 @@ public struct PullImporter: Sendable {
             let page = try await read("contacts.list") {
                 try await waitForTurn(&pacer)
                 pacer.recordSend(now: clock.now)
-                // The pacer counts a request against the window from its answer (or failure) on.
+                // HubSpot has counted the request once it answered, or failed to.
                 defer { pacer.recordCompletion(now: clock.now) }
                 let response = try await client.listContacts(
                     after: after, limit: configuration.listPageSize, properties: properties)
