@@ -104,7 +104,7 @@ extension SimulatorState {
             }
             if let challenge = grant.codeChallenge {
                 guard let verifier = form["code_verifier"],
-                    SHA256.base64URL(SHA256.hash(Array(verifier.utf8))) == challenge
+                    Base64URL.encode(SHA256.hash(Array(verifier.utf8))) == challenge
                 else {
                     return grantError("BAD_AUTH_CODE", "invalid_grant", "code_verifier does not match the code_challenge")
                 }
