@@ -181,55 +181,6 @@ extension Journal {
         try sync { db in try db.scalarText("SELECT key FROM lead WHERE remote_id = ?", [.text(remoteID)]) }
     }
 
-    /// Journals pulled records (origin remote) in one transaction.
-    ///
-    /// Only fields whose value differs from the lead's current value are journaled; a record
-    /// with no such field journals nothing. Every pulled mapped value becomes the property's base
-    /// value and links the lead to the record. A pulled value becomes the current value unless a
-    /// local value of that field is pending. Pulled changes are never pending.
-    public func appendPulled(_ records: [PulledRecord]) throws -> [PulledResult] {
-        try sync { db in
-            _ = try Self.fold(db, window: options.foldWindow, limit: nil)
-            let results = try db.write { db in
-                let writer = try DerivedStateWriter(db)
-                return try records.map { record in try Self.appendPulled(record, writer) }
-            }
-            _ = try Self.fold(db, window: options.foldWindow, limit: nil)
-            return results
-        }
-    }
-
-    private static func appendPulled(_ record: PulledRecord, _ writer: DerivedStateWriter) throws -> PulledResult {
-        let db = writer.db
-        let existing = try writer.leadID(record.lead, create: false)
-        let leadID = try existing ?? writer.leadID(record.lead, create: true)!
-        let previousRemote = try db.scalarText("SELECT remote_id FROM lead WHERE id = ?", [.integer(leadID)])
-        if previousRemote != record.remoteID {
-            try db.cached("UPDATE lead SET remote_id = ? WHERE id = ?")
-                .execute([.text(record.remoteID), .integer(leadID)])
-            writer.touch(leadID)
-        }
-        var differing: [String: FieldValue] = [:]
-        var taken: [String] = []
-        for (field, value) in record.fields {
-            if let property = writer.mappings[field]?.property {
-                try setBaseValue(leadID, property, value.wireString, db)
-            }
-            let row = try writer.fieldRow(leadID, field)
-            guard row?.value != FieldsCodec.encode(value) else { continue }
-            differing[field] = value
-            if row?.state != .pending { taken.append(field) }
-        }
-        var seq: Int64?
-        if !differing.isEmpty {
-            let change = LeadChange(lead: record.lead, fields: differing, atMilliseconds: record.atMilliseconds)
-            seq = try append([change], origin: .remote, db)
-        }
-        return PulledResult(
-            createdLead: existing == nil, linked: previousRemote != record.remoteID, takenFields: taken.sorted(),
-            seq: seq)
-    }
-
     // MARK: Rejections
 
     /// Every rejected entry, oldest first; with `lead`, only that lead's.

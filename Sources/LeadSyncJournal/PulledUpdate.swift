@@ -3,9 +3,9 @@ public import LeadSyncSupport
 /// What an import decided for one remote record (`Journal.applyPulled`): the lead it belongs to,
 /// the values to journal, and the remote's values to remember as base values.
 ///
-/// Unlike `PulledRecord`, the caller has already compared values (so equal-but-differently-written
-/// values, such as an email's case, journal nothing) and gives base values for every mapped
-/// property, including empty ones and those whose local value stays pending.
+/// The caller has already compared values (so equal-but-differently-written values, such as an
+/// email's case, journal nothing) and gives base values for every mapped property, including
+/// empty ones and those whose local value stays pending.
 public struct PulledUpdate: Sendable, Hashable {
     public var lead: String
     /// The remote record; the lead is linked to it.

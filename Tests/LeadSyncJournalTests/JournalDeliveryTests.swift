@@ -144,24 +144,6 @@ import Testing
         #expect(try journal.pullRules().count == 1)
     }
 
-    @Test func pulledValuesAreJournaledOnlyWhenDifferentAndNeverPending() throws {
-        let (_, journal) = try journalWithAda()
-        let results = try journal.appendPulled([
-            PulledRecord(
-                lead: "L-1", remoteID: "512", atMilliseconds: 1,
-                fields: ["email": .string("ada@example.com"), "first_name": .string("Ada"), "company": .string("ACME")]),
-            PulledRecord(lead: "hubspot-7", remoteID: "7", atMilliseconds: 1, fields: ["email": .string("g@h.io")]),
-        ])
-        #expect(results[0].linked && !results[0].createdLead && results[0].takenFields == ["company"])
-        #expect(results[1].createdLead && results[1].seq != nil)
-        let status = try journal.status()
-        #expect(status.journalEntries == 3 && status.pendingLeads == 1)
-        #expect(try journal.lead("hubspot-7")?.state == .synced)
-        #expect(try journal.lead("L-1")?.delivery["company"]?.state == .delivered)
-        #expect(try journal.lead("L-1")?.delivery["first_name"]?.state == .pending)
-        #expect(try journal.check() == [])
-    }
-
     @Test func unmatchedMarksLastWhileTheLeadIsPending() throws {
         let (_, journal) = try journalWithAda()
         try journal.markLeads(["L-1": .unmatched])
