@@ -139,7 +139,7 @@ extension Journal {
         }
     }
 
-    private static func pushRules(_ db: Connection) throws -> PushRules {
+    static func pushRules(_ db: Connection) throws -> PushRules {
         PushRules(
             update: try setting(.pushUpdate, db).map { $0 == "true" } ?? true,
             create: try setting(.pushCreate, db).map { $0 == "true" } ?? true)

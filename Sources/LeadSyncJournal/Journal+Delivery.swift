@@ -162,18 +162,7 @@ extension Journal {
     /// pending values; `awaitingIdentity` is also set (and cleared) by the journal itself from
     /// the identity field and the remote id.
     public func markLeads(_ marks: [String: LeadMark]) throws {
-        try sync { db in
-            try db.write { db in
-                let writer = try DerivedStateWriter(db)
-                for (lead, mark) in marks {
-                    guard let leadID = try writer.leadID(lead, create: false) else {
-                        throw JournalError(.unknownLead, "unknown lead \(lead)")
-                    }
-                    writer.mark(leadID, mark)
-                }
-                try writer.finish()
-            }
-        }
+        try sync { db in try Self.markLeads(marks, db) }
     }
 
     /// The lead linked to a remote id, if any.

@@ -3,16 +3,19 @@ internal import LeadSyncSupport
 internal import LeadSyncSQLite
 
 extension Journal {
-    /// Records what one step of the sync learnt: the remote's answers (as `recordOutcomes(_:)`)
-    /// and what pending leads wait for (as `markLeads(_:)`), without blocking the calling task's
-    /// thread.
+    /// Records what one step of the sync learnt, in one transaction: the remote's answers (as
+    /// `recordOutcomes(_:)`) and what pending leads wait for (as `markLeads(_:)`), without
+    /// blocking the calling task's thread.
     public func recordSyncStep(outcomes: [LeadOutcome], marks: [String: LeadMark], at now: Date = Date())
         async throws
     {
         let now = Timestamp.epochMilliseconds(now)
         try await async { _, db in
-            if !outcomes.isEmpty { try Self.recordOutcomes(outcomes, now: now, db) }
-            if !marks.isEmpty { try Self.markLeads(marks, db) }
+            // The inner writes join this transaction, so a crash keeps both or neither.
+            try db.write { db in
+                if !outcomes.isEmpty { try Self.recordOutcomes(outcomes, now: now, db) }
+                if !marks.isEmpty { try Self.markLeads(marks, db) }
+            }
         }
     }
 
@@ -43,11 +46,6 @@ extension Journal {
 extension Journal {
     /// `pushRules()` without blocking the calling task's thread.
     public func pushRules() async throws -> PushRules {
-        // Same reading as the blocking form (whose helper is private to its file).
-        try await async { _, db in
-            PushRules(
-                update: try Self.setting(.pushUpdate, db).map { $0 == "true" } ?? true,
-                create: try Self.setting(.pushCreate, db).map { $0 == "true" } ?? true)
-        }
+        try await async { _, db in try Self.pushRules(db) }
     }
 }
