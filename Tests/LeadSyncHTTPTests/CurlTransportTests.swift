@@ -90,7 +90,7 @@ struct CurlTransportTests {
     }
 
     @Test func cancellingTheTaskRemovesTheTransferAtOnce() async throws {
-        let task = Task { try await transport.send(HTTPRequest(method: .get, url: url("/slow"))) }
+        let task = Task { try await transport.send(HTTPRequest(method: .get, url: url("/hang"))) }
         try await Task.sleep(for: .milliseconds(200))
         let cancelled = ContinuousClock.now
         task.cancel()
@@ -98,8 +98,9 @@ struct CurlTransportTests {
         #expect(throws: TransportError(kind: .cancelled, host: "127.0.0.1", detail: "the request was cancelled")) {
             try result.get()
         }
-        // The server answers after 3 s; the cancelled caller must not wait for it.
-        #expect(ContinuousClock.now - cancelled < .seconds(1))
+        // The server answers after 30 s; the cancelled caller must not wait for it (the margin
+        // leaves room for a loaded CI machine).
+        #expect(ContinuousClock.now - cancelled < .seconds(5))
     }
 
     @Test func resetConnectionIsNamed() async throws {

@@ -37,6 +37,9 @@ class Handler(BaseHTTPRequestHandler):
         elif path.startswith("/slow"):
             time.sleep(3)
             self.reply(200, b"late")
+        elif path.startswith("/hang"):
+            time.sleep(30)
+            self.reply(200, b"very late")
         elif path.startswith("/reset"):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             self.connection.close()
