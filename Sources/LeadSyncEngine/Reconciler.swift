@@ -304,6 +304,9 @@ public final class Reconciler: Sendable {
                     schedule(.probe, after: options.pollInterval, in: &group)
                 case .pause(.dailyLimit(let resetAt)):
                     guard options.follow, !stopping else { return .dailyLimit(resetAt: resetAt) }
+                    try await journal.setSettings([
+                        .lastError: "HubSpot daily limit reached; it resets at \(Timestamp.format(resetAt))"
+                    ])
                     let untilReset = Duration.interval(max(0, resetAt.timeIntervalSince(clock.now)))
                     schedule(.probe, after: min(untilReset, options.probeInterval), in: &group)
                 case .stop(.gaveUp(let lastError)):

@@ -226,6 +226,30 @@ import Testing
         #expect((status as? [String: Any])?["pending_leads"] as? Int == 0)
     }
 
+    @Test func verifyReportsPropertiesEditedInHubSpotSinceTheyWereDelivered() throws {
+        let fixture = try Fixture()
+        defer { fixture.simulator.stop() }
+        var spec = WorkloadSpec(leads: 50, changes: 150, seed: 6)
+        spec.noEmailShare = 0
+        try fixture.ingest(Array(LeadSetGenerator(spec)))
+        #expect(try fixture.sync("--once").status == 0)
+        let clean = try fixture.cli.run(["verify", "--all", "--json"], environment: fixture.environment)
+        #expect(clean.status == 0, "\(clean.stderr)")
+        let report = try JSONSerialization.jsonObject(with: clean.stdout) as? [String: Any]
+        #expect(report?["checked"] as? Int == 50)
+        #expect((report?["differences"] as? [Any])?.isEmpty == true)
+
+        let edited = try #require(fixture.simulator.contacts().first)
+        #expect(fixture.simulator.editContact(id: edited.id, properties: ["firstname": "Edited in HubSpot"]))
+        let drifted = try fixture.cli.run(["verify", "--all", "--json"], environment: fixture.environment)
+        #expect(drifted.status == 1)
+        let differences = try JSONSerialization.jsonObject(with: drifted.stdout) as? [String: Any]
+        let first = try #require((differences?["differences"] as? [[String: Any]])?.first)
+        #expect(first["hubspot_id"] as? String == edited.id)
+        #expect(first["property"] as? String == "firstname")
+        #expect(first["actual"] as? String == "Edited in HubSpot")
+    }
+
     /// Polls `condition` every 50 ms for up to 20 seconds.
     func waitUntil(_ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(20)
