@@ -58,7 +58,7 @@ struct IngestCommand: ParsableCommand {
                     ),
                 ]))
         } else {
-            Output.note("appended \(report.appended) changes, \(report.invalid.count) invalid lines")
+            Output.note("appended \(report.appended) change\(report.appended == 1 ? "" : "s"), \(report.invalid.count) invalid line\(report.invalid.count == 1 ? "" : "s")")
         }
         if !report.invalid.isEmpty { throw ExitCode(ExitStatus.failure.rawValue) }
     }
