@@ -226,6 +226,61 @@ import Testing
         #expect((status as? [String: Any])?["pending_leads"] as? Int == 0)
     }
 
+    /// The issue's fault mix in one run: 10 % 5xx, 3 % resets and 2 % hung requests, access tokens
+    /// expiring every second (answers take 100 ms, so the drain outlives several), and one
+    /// revocation with a reconnect in the middle; the final state is exact and nothing is lost.
+    @Test func aFaultMixWithExpiringTokensAndARevocationEndsExact() throws {
+        let fixture = try Fixture {
+            $0.accessTokenLifetimeSeconds = 1
+            $0.latencyMilliseconds = 100
+            $0.faults.serverErrorRate = 0.10
+            $0.faults.resetRate = 0.03
+            $0.faults.hangRate = 0.02
+            $0.faults.hangMilliseconds = 300
+            $0.seed = 17
+        }
+        defer { fixture.simulator.stop() }
+        fixture.simulator.registerOAuthClient(id: "app-1", secret: "app-secret")
+        let url = ["LEADSYNC_HUBSPOT_URL": fixture.simulator.baseURL]
+        // Under the fault mix a code exchange may meet a 5xx (connect exits 1 and stores nothing);
+        // the user runs it again with a new code.
+        func connect() throws {
+            let redirect = "http://localhost:8976/callback"
+            var result: ProcessResult?
+            for _ in 0..<10 where result?.status != 0 {
+                let code = fixture.simulator.issueAuthorizationCode(clientId: "app-1", redirectURI: redirect)
+                result = try fixture.cli.run(
+                    [
+                        "connect", "--client-id", "app-1", "--client-secret", "app-secret", "--code", code,
+                        "--redirect-uri", redirect,
+                    ], environment: url)
+            }
+            #expect(result?.status == 0, "\(result?.stderr ?? "")")
+        }
+        try connect()
+        let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 1_500, changes: 2_000, seed: 23)))
+        try fixture.ingest(Array(changes.prefix(1_200)))
+        let first = try fixture.cli.run(["sync", "--once"], environment: url)
+        #expect(first.status == 0, "\(first.stderr)")
+
+        // The grant dies between syncs: the next sync keeps everything pending and exits 3.
+        let stored = try Data(contentsOf: URL(fileURLWithPath: fixture.cli.db + ".credentials"))
+        let credentials = try JSONSerialization.jsonObject(with: stored) as? [String: Any]
+        fixture.simulator.revokeRefreshToken(try #require(credentials?["refresh_token"] as? String))
+        fixture.simulator.expireAccessTokens()
+        try fixture.ingest(Array(changes.dropFirst(1_200)))
+        let refused = try fixture.cli.run(["sync", "--once"], environment: url)
+        #expect(refused.status == 3, "\(refused.stderr)")
+
+        try connect()
+        let last = try fixture.cli.run(["sync", "--once"], environment: url)
+        #expect(last.status == 0, "\(last.stderr)")
+        let counters = fixture.simulator.counters()
+        #expect(counters.faultsInjected > 0 && counters.refreshes >= 1)
+        let expected = ExpectedContacts(changes, mappings: Fixture.defaultMappings)
+        #expect(fixture.simulator.contactsByEmail(properties: expected.properties) == expected.contacts)
+    }
+
     @Test func verifyReportsPropertiesEditedInHubSpotSinceTheyWereDelivered() throws {
         let fixture = try Fixture()
         defer { fixture.simulator.stop() }
