@@ -73,7 +73,7 @@ let package = Package(
 
         .target(
             name: "LeadSyncTestKit",
-            dependencies: ["LeadSyncSupport", "HubSpotSimulator", "LeadSyncWorkload"],
+            dependencies: ["LeadSyncSupport", "LeadSyncJournal", "HubSpotSimulator", "LeadSyncWorkload"],
             path: "Tests/LeadSyncTestKit"
         ),
         .testTarget(name: "LeadSyncSQLiteTests", dependencies: ["LeadSyncSQLite", "LeadSyncTestKit"]),

@@ -23,6 +23,19 @@ extension SimulatorState {
         return .success(inputs)
     }
 
+    /// Runs a batch write with its `inputs`, counted as records received, or answers the 400
+    /// HubSpot gives for a missing list or too many.
+    mutating func withWriteInputs(
+        _ context: RequestContext, _ write: (inout SimulatorState, [JSONValue]) -> SimResponse
+    ) -> SimResponse {
+        switch inputs(context) {
+        case .failure(let response): return response
+        case .success(let inputs):
+            counters.recordsReceived += inputs.count
+            return write(&self, inputs)
+        }
+    }
+
     /// Validated values of a `properties` object, or every problem with them.
     private func validate(_ properties: JSONValue?, existing: SimContact?) -> Result<[String: String], ValidationFailure> {
         var values: [String: String] = [:]
@@ -91,13 +104,7 @@ extension SimulatorState {
 
     // MARK: Batch upsert
 
-    mutating func batchUpsert(_ context: RequestContext) -> SimResponse {
-        let inputs: [JSONValue]
-        switch self.inputs(context) {
-        case .success(let i): inputs = i
-        case .failure(let response): return response
-        }
-        counters.recordsReceived += inputs.count
+    mutating func batchUpsert(_ inputs: [JSONValue], _ context: RequestContext) -> SimResponse {
         var keyed: [(key: InputKey, id: String)] = []
         keyed.reserveCapacity(inputs.count)
         for input in inputs {
@@ -179,13 +186,7 @@ extension SimulatorState {
 
     // MARK: Batch create
 
-    mutating func batchCreate(_ context: RequestContext) -> SimResponse {
-        let inputs: [JSONValue]
-        switch self.inputs(context) {
-        case .success(let i): inputs = i
-        case .failure(let response): return response
-        }
-        counters.recordsReceived += inputs.count
+    mutating func batchCreate(_ inputs: [JSONValue], _ context: RequestContext) -> SimResponse {
         let traceMode = inputs.contains { $0["objectWriteTraceId"] != nil }
         var planned: [(values: [String: String], trace: String?, error: JSONValue?)] = []
         for input in inputs {
@@ -234,13 +235,7 @@ extension SimulatorState {
 
     // MARK: Batch update
 
-    mutating func batchUpdate(_ context: RequestContext) -> SimResponse {
-        let inputs: [JSONValue]
-        switch self.inputs(context) {
-        case .success(let i): inputs = i
-        case .failure(let response): return response
-        }
-        counters.recordsReceived += inputs.count
+    mutating func batchUpdate(_ inputs: [JSONValue], _ context: RequestContext) -> SimResponse {
         var keyed: [(key: InputKey, id: String)] = []
         for input in inputs {
             let id = input["id"]?.propertyString ?? ""
@@ -338,13 +333,7 @@ extension SimulatorState {
 
     // MARK: Batch archive
 
-    mutating func batchArchive(_ context: RequestContext) -> SimResponse {
-        let inputs: [JSONValue]
-        switch self.inputs(context) {
-        case .success(let i): inputs = i
-        case .failure(let response): return response
-        }
-        counters.recordsReceived += inputs.count
+    mutating func batchArchive(_ inputs: [JSONValue], _ context: RequestContext) -> SimResponse {
         for input in inputs {
             if let id = store.resolve(input["id"]?.propertyString ?? "") { store.archive(id, at: context.now) }
         }

@@ -305,11 +305,11 @@ struct SimulatorState {
         case .createContact: return createContact(context)
         case .updateContact(let id): return updateContact(id, context)
         case .archiveContact(let id): return archiveContact(id, context)
-        case .batchCreate: return batchCreate(context)
+        case .batchCreate: return withWriteInputs(context) { $0.batchCreate($1, context) }
         case .batchRead: return batchRead(context)
-        case .batchUpdate: return batchUpdate(context)
-        case .batchUpsert: return batchUpsert(context)
-        case .batchArchive: return batchArchive(context)
+        case .batchUpdate: return withWriteInputs(context) { $0.batchUpdate($1, context) }
+        case .batchUpsert: return withWriteInputs(context) { $0.batchUpsert($1, context) }
+        case .batchArchive: return withWriteInputs(context) { $0.batchArchive($1, context) }
         case .search: return search(context)
         case .merge: return merge(context)
         case .listProperties: return listProperties(context)

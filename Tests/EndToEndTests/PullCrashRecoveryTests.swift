@@ -62,11 +62,7 @@ import Testing
     }
 
     @Test func killedPullsResumeWithoutDuplicatesOrGaps() async throws {
-        var configuration = SimulatorConfiguration()
-        configuration.rateLimit = nil
-        let simulator = HubSpotSimulator(configuration: configuration)
-        simulator.registerToken(Self.token)
-        _ = try simulator.start()
+        let simulator = try HubSpotSimulator.started(token: Self.token) { $0.rateLimit = nil }.simulator
         defer { simulator.stop() }
         let ids = simulator.seedContacts((1...Self.contacts).map(Self.person))
         let cli = try LeadsyncCLI()

@@ -14,11 +14,7 @@ import Testing
 
         init() throws {
             cli = try LeadsyncCLI()
-            var configuration = SimulatorConfiguration()
-            configuration.rateLimit = nil
-            simulator = HubSpotSimulator(configuration: configuration)
-            simulator.registerToken(PullThenSyncTests.token)
-            _ = try simulator.start()
+            simulator = try HubSpotSimulator.started(token: PullThenSyncTests.token) { $0.rateLimit = nil }.simulator
         }
 
         var environment: [String: String] {

@@ -17,17 +17,13 @@ import Testing
 
         init(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
             cli = try LeadsyncCLI()
-            var configuration = SimulatorConfiguration()
-            configuration.rateLimit = nil
-            configuration.dailyLimit = nil
-            configure(&configuration)
-            simulator = HubSpotSimulator(configuration: configuration)
-            simulator.registerToken(token)
-            _ = try simulator.start()
+            simulator = try HubSpotSimulator.started(token: token) {
+                $0.rateLimit = nil
+                $0.dailyLimit = nil
+                configure(&$0)
+            }.simulator
         }
 
-        /// The mappings a new journal starts with, field → property.
-        static let defaultMappings = Dictionary(uniqueKeysWithValues: Mapping.defaults.map { ($0.field, $0.property) })
 
         var environment: [String: String] {
             ["LEADSYNC_TOKEN": token, "LEADSYNC_HUBSPOT_URL": simulator.baseURL]
@@ -59,7 +55,7 @@ import Testing
         let result = try fixture.sync("--once", "--json")
         #expect(result.status == 0, "\(result.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
-        let expected = ExpectedContacts(changes, mappings: Fixture.defaultMappings)
+        let expected = ExpectedContacts(changes, mappings: Mapping.defaultProperties)
         #expect(summary["delivered"] as? Int == expected.contacts.count)
         #expect(summary["rate_limited"] as? Int == 0)
         #expect(fixture.simulator.contacts().count == expected.contacts.count)
@@ -141,7 +137,7 @@ import Testing
         let follower = try fixture.startFollow()
         try waitUntil { fixture.simulator.counters().recordsReceived > 0 }
         try fixture.ingest(Array(changes.dropFirst(150)))
-        let expected = ExpectedContacts(changes, mappings: Fixture.defaultMappings)
+        let expected = ExpectedContacts(changes, mappings: Mapping.defaultProperties)
         try waitUntil {
             fixture.simulator.contacts().count == expected.contacts.count
                 && (try? fixture.cli.json("status").1 as? [String: Any])?["pending_leads"] as? Int
@@ -176,7 +172,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(fixture.simulator.counters().refreshes >= 1)
         #expect(fixture.simulator.counters().rateLimited == 0)
-        let expected = ExpectedContacts(changes, mappings: Fixture.defaultMappings)
+        let expected = ExpectedContacts(changes, mappings: Mapping.defaultProperties)
         #expect(fixture.simulator.contactsByEmail(properties: expected.properties) == expected.contacts)
     }
 
@@ -277,7 +273,7 @@ import Testing
         #expect(last.status == 0, "\(last.stderr)")
         let counters = fixture.simulator.counters()
         #expect(counters.faultsInjected > 0 && counters.refreshes >= 1)
-        let expected = ExpectedContacts(changes, mappings: Fixture.defaultMappings)
+        let expected = ExpectedContacts(changes, mappings: Mapping.defaultProperties)
         #expect(fixture.simulator.contactsByEmail(properties: expected.properties) == expected.contacts)
     }
 

@@ -41,7 +41,7 @@ import Testing
 
         let last = try fixture.sync("--once")
         #expect(last.status == 0, "seed \(seed): \(last.stderr)")
-        let expected = ExpectedContacts(changes, mappings: SyncCommandTests.Fixture.defaultMappings)
+        let expected = ExpectedContacts(changes, mappings: Mapping.defaultProperties)
         #expect(
             fixture.simulator.contactsByEmail(properties: expected.properties) == expected.contacts, "seed \(seed)")
         // At most the batches in flight: 16 requests of 100 inputs.

@@ -20,13 +20,11 @@ final class DrainHarness: Sendable {
     init(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory(prefix: "leadsync-drain")
         journal = try Journal(path: directory.path("journal.db"))
-        var configuration = SimulatorConfiguration()
-        configuration.rateLimit = nil
-        configuration.dailyLimit = nil
-        configure(&configuration)
-        simulator = HubSpotSimulator(configuration: configuration)
-        simulator.registerToken(token)
-        _ = try simulator.start()
+        simulator = try HubSpotSimulator.started(token: token) {
+            $0.rateLimit = nil
+            $0.dailyLimit = nil
+            configure(&$0)
+        }.simulator
     }
 
     deinit { simulator.stop() }
@@ -77,6 +75,4 @@ final class DrainHarness: Sendable {
         return try await transport.send(request).status
     }
 
-    /// The default mappings, field → property.
-    static let defaultMappings = Dictionary(uniqueKeysWithValues: Mapping.defaults.map { ($0.field, $0.property) })
 }

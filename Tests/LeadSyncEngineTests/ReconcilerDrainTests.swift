@@ -27,7 +27,7 @@ import Testing
 
         let report = try await harness.sync()
         #expect(report.ending == .drained)
-        let expected = ExpectedContacts(changes, mappings: DrainHarness.defaultMappings)
+        let expected = ExpectedContacts(changes, mappings: Mapping.defaultProperties)
         #expect(harness.contactsByEmail(properties: expected.properties) == expected.contacts)
         #expect(report.summary.delivered == expected.contacts.count)
         let status = try await harness.journal.status()
@@ -56,7 +56,7 @@ import Testing
         #expect(harness.simulator.counters().rateLimited == 0)
         #expect(report.summary.rateLimited == 0)
         #expect(report.summary.batchFill > 0.9)
-        let expected = ExpectedContacts(changes, mappings: DrainHarness.defaultMappings)
+        let expected = ExpectedContacts(changes, mappings: Mapping.defaultProperties)
         #expect(harness.contactsByEmail(properties: expected.properties) == expected.contacts)
     }
 
@@ -257,7 +257,7 @@ import Testing
         let report = try await harness.sync { $0.windowSize = 200 }
         #expect(report.ending == .drained)
         #expect(harness.simulator.counters().faultsInjected > 0)
-        let expected = ExpectedContacts(changes, mappings: DrainHarness.defaultMappings)
+        let expected = ExpectedContacts(changes, mappings: Mapping.defaultProperties)
         #expect(harness.contactsByEmail(properties: expected.properties) == expected.contacts)
     }
 

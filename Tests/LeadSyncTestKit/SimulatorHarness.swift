@@ -19,12 +19,8 @@ public final class SimulatorHarness: Sendable {
     /// Starts a simulator; `configure` adjusts its configuration first (no limits are removed by
     /// default: HubSpot's defaults apply).
     public init(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
-        var configuration = SimulatorConfiguration()
-        configure(&configuration)
         clock = AdjustableClock()
-        simulator = HubSpotSimulator(configuration: configuration, clock: clock)
-        simulator.registerToken(token)
-        port = try simulator.start()
+        (simulator, port) = try HubSpotSimulator.started(token: token, clock: clock, configure)
     }
 
     /// `http://127.0.0.1:PORT`.
