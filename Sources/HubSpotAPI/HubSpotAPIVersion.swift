@@ -31,6 +31,32 @@ public enum HubSpotAPIVersion: String, Sendable, CaseIterable {
         }
     }
 
+    /// `/crm/objects/2026-03/notes` or `/crm/v3/objects/notes`.
+    var notes: String {
+        switch self {
+        case .v2026_03: "/crm/objects/2026-03/notes"
+        case .v3: "/crm/v3/objects/notes"
+        }
+    }
+
+    /// `/crm/properties/2026-03/notes` or `/crm/v3/properties/notes`.
+    var noteProperties: String {
+        switch self {
+        case .v2026_03: "/crm/properties/2026-03/notes"
+        case .v3: "/crm/v3/properties/notes"
+        }
+    }
+
+    /// The notes associated with a contact: `/crm/objects/2026-03/contacts/{id}/associations/notes`
+    /// or the v4 associations path `/crm/v4/objects/contacts/{id}/associations/notes` (v3 has no
+    /// paged association list of its own).
+    func contactNotes(contactId: String) -> String {
+        switch self {
+        case .v2026_03: "/crm/objects/2026-03/contacts/\(contactId)/associations/notes"
+        case .v3: "/crm/v4/objects/contacts/\(contactId)/associations/notes"
+        }
+    }
+
     /// The token endpoint for authorization codes and refresh tokens.
     var token: String {
         switch self {

@@ -41,11 +41,16 @@ public struct HubSpotClient: Sendable {
             json.raw("}")
         }
         json.raw("}")
-        return try await batch("/batch/upsert", json.data, operation: "contacts.batch.upsert")
+        return try await batch(http.version.contacts + "/batch/upsert", json.data, operation: "contacts.batch.upsert")
     }
 
     /// Updates contacts by record id. At most 100 inputs.
     public func batchUpdate(_ inputs: [UpdateInput]) async throws -> HubSpotResponse<BatchResult> {
+        try await batch(http.version.contacts + "/batch/update", Self.updateBody(inputs), operation: "contacts.batch.update")
+    }
+
+    /// `{"inputs":[{"id","objectWriteTraceId","properties"}]}`: contacts and notes alike.
+    static func updateBody(_ inputs: [UpdateInput]) -> Data {
         var json = JSONWriter(capacity: inputs.count * 256)
         json.raw("{\"inputs\":")
         json.array(inputs) { json, input in
@@ -55,7 +60,7 @@ public struct HubSpotClient: Sendable {
             json.raw("}")
         }
         json.raw("}")
-        return try await batch("/batch/update", json.data, operation: "contacts.batch.update")
+        return json.data
     }
 
     /// Creates contacts. Not idempotent: prefer ``batchUpsert(_:)`` for anything retried.
@@ -68,23 +73,30 @@ public struct HubSpotClient: Sendable {
             json.raw(",\"associations\":[]}")
         }
         json.raw("}")
-        return try await batch("/batch/create", json.data, operation: "contacts.batch.create")
+        return try await batch(http.version.contacts + "/batch/create", json.data, operation: "contacts.batch.create")
     }
 
     /// Reads contacts by record id, or by `idProperty` (e.g. `email`). Ids not found come back as
     /// ``BatchResult/errors`` (`OBJECT_NOT_FOUND`, naming them in ``HubSpotError/ids``).
     public func batchRead(ids: [String], idProperty: String? = nil, properties: [String]) async throws -> HubSpotResponse<BatchResult> {
+        let body = Self.readBody(ids: ids, idProperty: idProperty, properties: properties)
+        return try await batch(http.version.contacts + "/batch/read", body, operation: "contacts.batch.read")
+    }
+
+    /// `{"properties":[…],"idProperty"?:…,"inputs":[{"id"}]}`: contacts and notes alike.
+    static func readBody(ids: [String], idProperty: String?, properties: [String]) -> Data {
         var json = JSONWriter(capacity: ids.count * 40)
         json.raw("{\"properties\":"); json.stringArray(properties)
         if let idProperty { json.raw(",\"idProperty\":"); json.string(idProperty) }
         json.raw(",\"inputs\":")
         json.array(ids) { json, id in json.raw("{\"id\":"); json.string(id); json.raw("}") }
         json.raw("}")
-        return try await batch("/batch/read", json.data, operation: "contacts.batch.read")
+        return json.data
     }
 
-    private func batch(_ suffix: String, _ body: Data, operation: String) async throws -> HubSpotResponse<BatchResult> {
-        let response = try await authorized(http.request(.post, http.version.contacts + suffix, json: body), operation: operation)
+    /// Sends a batch body to `path` and reads `results[]` and, for a 207, `errors[]`.
+    func batch(_ path: String, _ body: Data, operation: String) async throws -> HubSpotResponse<BatchResult> {
+        let response = try await authorized(http.request(.post, path, json: body), operation: operation)
         let wire = try http.decode(WireBatchResponse.self, from: response, operation: operation)
         let correlationId = response.headers["X-HubSpot-Correlation-Id"]
         let errors = (wire.errors ?? []).map { HubSpotError(batchEntry: $0, status: response.status, correlationId: correlationId) }
@@ -165,6 +177,16 @@ public struct HubSpotClient: Sendable {
         name: String, label: String, type: String, fieldType: String, groupName: String = "contactinformation",
         options: [PropertyDefinition.Option] = [], hasUniqueValue: Bool = false
     ) async throws -> HubSpotResponse<PropertyDefinition> {
+        try await createProperty(
+            at: http.version.contactProperties, name: name, label: label, type: type, fieldType: fieldType,
+            groupName: groupName, options: options, hasUniqueValue: hasUniqueValue)
+    }
+
+    /// Creates a property of the object type whose properties live at `path`.
+    func createProperty(
+        at path: String, name: String, label: String, type: String, fieldType: String, groupName: String,
+        options: [PropertyDefinition.Option], hasUniqueValue: Bool
+    ) async throws -> HubSpotResponse<PropertyDefinition> {
         var json = JSONWriter()
         json.raw("{\"name\":"); json.string(name)
         json.raw(",\"label\":"); json.string(label)
@@ -180,7 +202,7 @@ public struct HubSpotClient: Sendable {
             json.raw("}")
         }
         json.raw("}")
-        let request = http.request(.post, http.version.contactProperties, json: json.data)
+        let request = http.request(.post, path, json: json.data)
         let response = try await authorized(request, operation: "properties.create")
         return http.wrap(try http.decode(PropertyDefinition.self, from: response, operation: "properties.create"), response)
     }
@@ -193,7 +215,7 @@ public struct HubSpotClient: Sendable {
 
     /// Sends with the authorizer's token; on a 401 lets the authorizer refresh (or give up) and
     /// sends once more. A second 401 goes to the authorizer as a retry, which ends in reconnecting.
-    private func authorized(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
+    func authorized(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
         var attempt = request
         var token = try await authorizer.accessToken()
         for isRetry in [false, true] {

@@ -1,0 +1,164 @@
+public import LeadSyncJournal
+import LeadSyncSupport
+
+/// One HubSpot note of a conversation as leadsync writes it.
+public struct RenderedNote: Sendable, Equatable {
+    /// 1 for the conversation's note, 2… for its continuation notes.
+    public var part: Int
+    /// `hs_note_body`: HTML, at most ``NoteRenderer/bodyLimit`` UTF-8 bytes.
+    public var body: String
+    /// `hs_timestamp` (epoch ms): the `at` of the part's first message (of the summary when the
+    /// part holds no message).
+    public var timestamp: Int64
+
+    public init(part: Int, body: String, timestamp: Int64) {
+        self.part = part
+        self.body = body
+        self.timestamp = timestamp
+    }
+}
+
+/// Turns a conversation into note bodies (docs/conversations.md, "The note"):
+///
+/// ```html
+/// <p><strong>Summary</strong><br>Wants 40 Pro seats; budget approved.</p>
+/// <p><strong>visitor</strong> 2026-11-28 10:15:00 UTC<br>Hi, what does Pro cost?</p>
+/// <p>leadsync: conversation C-77</p>
+/// ```
+///
+/// Every text is HTML-escaped and its line breaks become `<br>`. The closing line names the
+/// conversation (and the part, for continuation notes: `leadsync: part 2 of conversation C-77`);
+/// it is how a note is recognised among a contact's notes after a lost answer, so it is plain
+/// ASCII around the id and its two forms cannot be mistaken for each other whatever the id holds
+/// (an escaped id has no `<`).
+///
+/// Parts are filled greedily in display order; a block that does not fit in an empty part (a
+/// message longer than the limit) is split at character boundaries and continued in the next
+/// part. Nothing is ever cut.
+public enum NoteRenderer {
+    /// HubSpot's limit on `hs_note_body` is 65,536 characters. leadsync counts UTF-8 bytes, which
+    /// are never fewer than characters however HubSpot counts them (UTF-16 units or scalars).
+    public static let bodyLimit = 65_536
+
+    /// The note bodies of `transcript`; at least `minimumParts` of them (parts that lost their
+    /// messages to earlier parts say so, so a note once written is never left stale).
+    public static func render(_ transcript: ConversationTranscript, limit: Int = bodyLimit, minimumParts: Int = 1) -> [RenderedNote] {
+        var blocks: [Block] = []
+        if let summary = transcript.summary {
+            blocks.append(Block(heading: "<strong>Summary</strong>", text: summary, at: nil))
+        }
+        for message in transcript.messages {
+            let heading = "<strong>" + escape(message.from) + "</strong> " + displayTime(message.at)
+            blocks.append(Block(heading: heading, text: message.text, at: message.at))
+        }
+        var parts: [RenderedNote] = []
+        var body = ""
+        var timestamp: Int64?
+        func close() {
+            let part = parts.count + 1
+            parts.append(RenderedNote(
+                part: part, body: body + closingLine(conversation: transcript.conversation, part: part),
+                timestamp: timestamp ?? transcript.summaryAt ?? transcript.messages.first?.at ?? 0))
+            body = ""
+            timestamp = nil
+        }
+        for block in blocks {
+            var remaining = Substring(block.text)
+            var heading = block.heading
+            while true {
+                let room = limit - closingLine(conversation: transcript.conversation, part: parts.count + 1).utf8.count - body.utf8.count
+                let whole = "<p>" + heading + "<br>" + escapeText(remaining) + "</p>"
+                if whole.utf8.count <= room {
+                    body += whole
+                    if timestamp == nil, let at = block.at { timestamp = at }
+                    break
+                }
+                // Split only in an empty part, so a block that fits a fresh part stays whole.
+                guard body.isEmpty else {
+                    close()
+                    continue
+                }
+                let overhead = ("<p>" + heading + "<br></p>").utf8.count
+                let (head, tail) = prefix(of: remaining, fittingIn: room - overhead)
+                body += "<p>" + heading + "<br>" + escapeText(head) + "</p>"
+                if timestamp == nil, let at = block.at { timestamp = at }
+                close()
+                remaining = tail
+                heading = block.heading + " (continued)"
+            }
+        }
+        if !body.isEmpty || parts.isEmpty { close() }
+        while parts.count < minimumParts {
+            body = "<p>(no further messages: the transcript fits in the earlier notes)</p>"
+            close()
+        }
+        return parts
+    }
+
+    /// The last paragraph of a part's body.
+    public static func closingLine(conversation: String, part: Int) -> String {
+        part == 1
+            ? "<p>leadsync: conversation " + escape(conversation) + "</p>"
+            : "<p>leadsync: part \(part) of conversation " + escape(conversation) + "</p>"
+    }
+
+    /// Whether `body` (as HubSpot returns it) is part `part` of `conversation`: the text of that
+    /// part's closing line appears in it, ending a paragraph.
+    public static func body(_ body: String, isPart part: Int, of conversation: String) -> Bool {
+        let text = closingLine(conversation: conversation, part: part).dropFirst(3).dropLast(4)
+        var rest = body[...]
+        while let range = rest.range(of: text) {
+            rest = rest[range.upperBound...]
+            if rest.isEmpty || rest.hasPrefix("<") { return true }
+        }
+        return false
+    }
+
+    /// `&`, `<`, `>`, `"` and `'` as entities; everything else (non-ASCII included) as is.
+    public static func escape<S: StringProtocol>(_ text: S) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Escaped, with each line break (`\r\n`, `\n`, `\r`) as `<br>`.
+    static func escapeText<S: StringProtocol>(_ text: S) -> String {
+        escape(text).replacing("\r\n", with: "<br>").replacing("\n", with: "<br>").replacing("\r", with: "<br>")
+    }
+
+    /// `2026-11-28 10:15:00 UTC`.
+    static func displayTime(_ epochMilliseconds: Int64) -> String {
+        let iso = Timestamp.format(epochMilliseconds: epochMilliseconds)
+        return String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(8)) + " UTC"
+    }
+
+    /// The longest prefix of `text` (whole characters, at least one) whose escaped form fits in
+    /// `bytes`, and the rest.
+    private static func prefix(of text: Substring, fittingIn bytes: Int) -> (Substring, Substring) {
+        var used = 0
+        var end = text.startIndex
+        while end < text.endIndex {
+            let size = escapeText(text[end...end]).utf8.count
+            if used + size > bytes, end > text.startIndex { break }
+            used += size
+            end = text.index(after: end)
+        }
+        return (text[..<end], text[end...])
+    }
+
+    private struct Block {
+        var heading: String
+        var text: String
+        var at: Int64?
+    }
+}
