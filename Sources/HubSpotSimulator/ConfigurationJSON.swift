@@ -18,13 +18,15 @@ enum ConfigurationJSON {
             "seed": .number(String(c.seed)), "shuffleResults": .bool(c.shuffleResults), "createSuccessStatus": .int(c.createSuccessStatus),
             "emptyPropertiesAsNull": .bool(c.emptyPropertiesAsNull), "caseInsensitiveEmails": .bool(c.caseInsensitiveEmails),
             "lifecycleStageForwardOnly": .bool(c.lifecycleStageForwardOnly),
-            "bumpModifiedOnNoOpWrite": .bool(c.bumpModifiedOnNoOpWrite), "compressResponses": .bool(c.compressResponses), "retryAfterSeconds": optional(c.retryAfterSeconds),
+            "bumpModifiedOnNoOpWrite": .bool(c.bumpModifiedOnNoOpWrite),
+            "allowUniqueNoteProperties": .bool(c.allowUniqueNoteProperties), "compressResponses": .bool(c.compressResponses), "retryAfterSeconds": optional(c.retryAfterSeconds),
             "portalId": .int(c.portalId), "timeZone": .string(c.timeZone), "utcOffsetMilliseconds": .int(c.utcOffsetMilliseconds),
             "faults": [
                 "serverErrorRate": rate(c.faults.serverErrorRate), "serverErrorStatuses": .array(c.faults.serverErrorStatuses.map { .int($0) }),
                 "rateLimitRate": rate(c.faults.rateLimitRate), "resetRate": rate(c.faults.resetRate),
                 "hangRate": rate(c.faults.hangRate), "hangMilliseconds": .int(c.faults.hangMilliseconds),
                 "applyBeforeFailing": .bool(c.faults.applyBeforeFailing),
+                "applyThenDropRate": rate(c.faults.applyThenDropRate),
             ],
         ]
     }
@@ -67,6 +69,7 @@ enum ConfigurationJSON {
             case "lifecycleStageForwardOnly": if let v = bool() { c.lifecycleStageForwardOnly = v } else { ok = false }
             case "bumpModifiedOnNoOpWrite": if let v = bool() { c.bumpModifiedOnNoOpWrite = v } else { ok = false }
             case "compressResponses": if let v = bool() { c.compressResponses = v } else { ok = false }
+            case "allowUniqueNoteProperties": if let v = bool() { c.allowUniqueNoteProperties = v } else { ok = false }
             case "faults": if let failure = applyFaults(value, to: &c.faults) { return failure }
             default: return "unknown configuration member \"\(key)\""
             }
@@ -84,6 +87,7 @@ enum ConfigurationJSON {
             case "rateLimitRate": f.rateLimitRate = number ?? f.rateLimitRate
             case "resetRate": f.resetRate = number ?? f.resetRate
             case "hangRate": f.hangRate = number ?? f.hangRate
+            case "applyThenDropRate": f.applyThenDropRate = number ?? f.applyThenDropRate
             case "hangMilliseconds": f.hangMilliseconds = value.intValue ?? f.hangMilliseconds
             case "applyBeforeFailing": f.applyBeforeFailing = value.boolValue ?? f.applyBeforeFailing
             case "serverErrorStatuses": f.serverErrorStatuses = value.arrayValue?.compactMap(\.intValue) ?? f.serverErrorStatuses

@@ -17,6 +17,10 @@ public struct FaultPlan: Sendable, Equatable {
     /// Whether a faulted write is applied server-side before the fault hides the answer (a lost
     /// response) or not at all (a failed request).
     public var applyBeforeFailing = false
+    /// Share of write requests (contacts, notes, associations) that are served in full and then
+    /// have their connection closed without an answer: the client cannot tell whether the write
+    /// happened. Drawn only for writes, independently of the shares above.
+    public var applyThenDropRate = 0.0
 
     public init() {}
 

@@ -1,3 +1,20 @@
+/// A record search can filter and sort: contacts and notes.
+protocol SearchableRecord {
+    var id: String { get }
+    /// The value of a property, server-managed ones included.
+    func value(_ name: String) -> String?
+    /// Ids of the associated records of an object type (`contact`), for `associations.contact`.
+    func associatedIds(_ type: String) -> [String]
+}
+
+extension SimContact: SearchableRecord {
+    func associatedIds(_ type: String) -> [String] { [] }
+}
+
+extension SimNote: SearchableRecord {
+    func associatedIds(_ type: String) -> [String] { ObjectType(pathSegment: type) == .contacts ? contactIds : [] }
+}
+
 /// One search filter, compiled.
 struct Filter {
     var property: String
@@ -31,8 +48,21 @@ struct Filter {
         return .success(filter)
     }
 
-    func matches(_ contact: SimContact) -> Bool {
-        let actual = contact.value(property)
+    func matches(_ record: some SearchableRecord) -> Bool {
+        // `associations.{type}` filters on the ids of associated records (DOC-SEARCH).
+        if property.hasPrefix("associations.") {
+            let ids = record.associatedIds(String(property.dropFirst("associations.".count)))
+            switch op {
+            case "EQ": return ids.contains(value!)
+            case "NEQ": return !ids.contains(value!)
+            case "IN": return values.contains(where: ids.contains)
+            case "NOT_IN": return !values.contains(where: ids.contains)
+            case "HAS_PROPERTY": return !ids.isEmpty
+            case "NOT_HAS_PROPERTY": return ids.isEmpty
+            default: return false
+            }
+        }
+        let actual = record.value(property)
         switch op {
         case "HAS_PROPERTY": return actual != nil
         case "NOT_HAS_PROPERTY": return actual == nil

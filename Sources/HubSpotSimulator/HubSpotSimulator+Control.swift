@@ -4,10 +4,12 @@ import LeadSyncHTTPServer
 ///
 /// | call | effect |
 /// |---|---|
-/// | `POST /_sim/reset` | drop contacts, tokens, counters; keep configuration |
+/// | `POST /_sim/reset` | drop contacts, notes, tokens, counters; keep configuration |
 /// | `GET /_sim/contacts` / `POST /_sim/contacts {"contacts":[{…}]}` | dump / seed (answers `{"ids":[…]}`) |
 /// | `POST /_sim/contacts/{id}/edit {"properties":{…}}` | HubSpot-side edit |
 /// | `POST /_sim/merge {"primary","secondary"}` | merge (answers `{"id"}`) |
+/// | `GET /_sim/notes` / `GET /_sim/contacts/{id}/notes` | every note / a contact's live notes: `{"notes":[{"id","properties","contactIds","createdAt","updatedAt","archived"}]}` |
+/// | `DELETE /_sim/notes/{id}` | HubSpot-side delete of a note (204; 404 when no live note has the id) |
 /// | `POST /_sim/properties {PropertyCreate}` | define a property |
 /// | `POST /_sim/tokens {"token","scopes"?}` / `DELETE /_sim/tokens/{token}` | register / revoke a static token |
 /// | `POST /_sim/oauth-clients {"id","secret"}` | register an OAuth app |
@@ -47,6 +49,12 @@ extension HubSpotSimulator {
                 value.propertyString.map { (name, $0) }
             }, uniquingKeysWith: { _, last in last })
             return editContact(id: path[1], properties: values) ? ok : SimResponse(status: 404, json: ["message": "no such contact"])
+        case ("GET", ["notes"]):
+            return SimResponse(status: 200, json: ["notes": .array(notes().map(Self.json))])
+        case ("GET", let path) where path.count == 3 && path[0] == "contacts" && path[2] == "notes":
+            return SimResponse(status: 200, json: ["notes": .array(notes(contactId: path[1]).map(Self.json))])
+        case ("DELETE", let path) where path.count == 2 && path[0] == "notes":
+            return deleteNote(id: path[1]) ? SimResponse(status: 204) : SimResponse(status: 404, json: ["message": "no such note"])
         case ("POST", ["merge"]):
             guard let primary = body["primary"]?.propertyString, let secondary = body["secondary"]?.propertyString,
                 let id = mergeContacts(primary: primary, secondary: secondary)
@@ -121,5 +129,16 @@ extension HubSpotSimulator {
         default:
             return SimResponse(status: 404, json: ["message": .string("no control call \(request.method) \(request.path)")])
         }
+    }
+
+    private static func json(_ note: SimNote) -> JSONValue {
+        .object([
+            ("id", .string(note.id)),
+            ("properties", .object(note.properties.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("contactIds", .strings(note.contactIds)),
+            ("createdAt", .string(ISOTimestamp.format(note.createdAtMilliseconds))),
+            ("updatedAt", .string(ISOTimestamp.format(note.updatedAtMilliseconds))),
+            ("archived", .bool(note.archived)),
+        ])
     }
 }

@@ -2,8 +2,8 @@ public import LeadSyncHTTPServer
 public import LeadSyncSupport
 import Synchronization
 
-/// A faithful local HubSpot: contacts (batch, single, list, search), properties, OAuth and
-/// account details, with HubSpot's limits, errors and faults, plus a control API under `/_sim/`.
+/// A faithful local HubSpot: contacts (batch, single, list, search), notes and their
+/// associations with contacts, properties, OAuth and account details, with HubSpot's limits, errors and faults, plus a control API under `/_sim/`.
 ///
 /// ```swift
 /// let simulator = HubSpotSimulator()
@@ -187,8 +187,45 @@ public final class HubSpotSimulator: Sendable {
         let time = now
         return state.withLock { s in
             guard let first = s.store.resolve(primary), let second = s.store.resolve(secondary) else { return nil }
-            return s.store.merge(primary: first, secondary: second, at: time).map(String.init)
+            return s.mergeContacts(first, second, at: time).map(String.init)
         }
+    }
+
+    /// Every note (archived included), in id order.
+    public func notes() -> [SimNote] {
+        state.withLock { s in s.notes.order.compactMap { s.notes[$0] } }
+    }
+
+    /// The live notes associated with a contact (its id after merges is followed), in
+    /// association order; empty for an unknown contact.
+    public func notes(contactId: String) -> [SimNote] {
+        state.withLock { s in
+            guard let contact = s.store.resolve(contactId, includeArchived: true) else { return [] }
+            return s.notes.notes(ofContact: contact).compactMap { s.notes[$0] }
+        }
+    }
+
+    /// The note with this id, archived or not.
+    public func note(id: String) -> SimNote? {
+        state.withLock { s in s.notes.resolve(id, includeArchived: true).flatMap { s.notes[$0] } }
+    }
+
+    /// A "HubSpot-side" delete (a user in the CRM): the note is archived, so reads and updates
+    /// of it answer not-found. Returns false when no live note has this id.
+    @discardableResult
+    public func deleteNote(id: String) -> Bool {
+        let time = now
+        return state.withLock { s in
+            guard let found = s.notes.resolve(id) else { return false }
+            s.notes.archive(found, at: time)
+            return true
+        }
+    }
+
+    /// Adds or replaces a note property definition (unique ones too, whatever
+    /// ``SimulatorConfiguration/allowUniqueNoteProperties`` says: the switch governs the API).
+    public func defineNoteProperty(_ property: SimProperty) {
+        state.withLock { $0.notes.define(property) }
     }
 
     /// The configuration in effect.
@@ -220,7 +257,7 @@ public final class HubSpotSimulator: Sendable {
 
     public func counters() -> SimulatorCounters { state.withLock { $0.counters } }
 
-    /// Back to a fresh start: no contacts, standard properties, no tokens, counters zeroed.
+    /// Back to a fresh start: no contacts or notes, standard properties, no tokens, counters zeroed.
     /// The configuration stays.
     public func reset() {
         let time = now

@@ -57,6 +57,10 @@ public struct SimulatorConfiguration: Sendable {
     public var lifecycleStageForwardOnly = false
     /// Bump `lastmodifieddate` on a write that changes nothing.
     public var bumpModifiedOnNoOpWrite = true
+    /// Let `POST …/properties/notes` create properties with `hasUniqueValue: true`. Whether
+    /// HubSpot allows unique-value properties on notes is unverified and the evidence leans to no
+    /// (hubspot-api.md §14.3), so they are refused by default.
+    public var allowUniqueNoteProperties = false
     /// `Retry-After` seconds on 429 answers; nil (HubSpot's documented behaviour) sends none.
     public var retryAfterSeconds: Int?
     /// gzip answers for clients that send `Accept-Encoding: gzip`, as HubSpot does. Compression

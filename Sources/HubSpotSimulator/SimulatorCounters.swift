@@ -12,6 +12,12 @@ public struct SimulatorCounters: Sendable, Equatable {
     public var refreshes = 0
     /// Faults injected (random and scheduled).
     public var faultsInjected = 0
+    /// Write requests served with a 2xx whose answer was then dropped (`applyThenDropRate`).
+    public var appliedThenDropped = 0
+    /// Notes created (batch or single create, or an upsert that created).
+    public var notesCreated = 0
+    /// Note updates applied (batch or single update, or an upsert of an existing note).
+    public var notesUpdated = 0
     /// The most API requests seen in any rolling 10-second window.
     public var maxRequestsInTenSeconds = 0
 
@@ -30,6 +36,8 @@ public struct SimulatorCounters: Sendable, Equatable {
             ("totalRequests", .int(totalRequests)), ("rateLimited", .int(rateLimited)),
             ("recordsReceived", .int(recordsReceived)), ("refreshes", .int(refreshes)),
             ("faultsInjected", .int(faultsInjected)), ("maxRequestsInTenSeconds", .int(maxRequestsInTenSeconds)),
+            ("appliedThenDropped", .int(appliedThenDropped)), ("notesCreated", .int(notesCreated)),
+            ("notesUpdated", .int(notesUpdated)),
         ])
     }
 }

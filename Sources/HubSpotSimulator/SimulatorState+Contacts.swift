@@ -3,52 +3,10 @@ import LeadSyncSupport
 /// Contact endpoints: batch upsert/create/update/read/archive, single get/create/patch/delete,
 /// list and merge.
 extension SimulatorState {
-    static let batchLimit = 100
-    static let historyBatchLimit = 50
-
-    /// The `inputs` of a batch body, or the 400 HubSpot answers for a missing list or too many.
-    private func inputs(_ context: RequestContext, limit: Int = batchLimit) -> Result<[JSONValue], SimResponse> {
-        guard let inputs = context.body["inputs"]?.arrayValue else {
-            return .failure(SimResponse.error(
-                400, category: nil,
-                message: "Invalid input JSON on line 1, column 1: Missing required creator property 'inputs'",
-                correlationId: context.correlation))
-        }
-        guard inputs.count <= limit else {
-            let message = limit == Self.historyBatchLimit
-                ? "The maximum number of inputs supported in a batch request for property histories is \(limit). Please reduce the number of inputs."
-                : "Too many inputs: \(inputs.count). The maximum number of inputs supported in a batch request is \(limit)."
-            return .failure(SimResponse.error(400, category: "VALIDATION_ERROR", message: message, correlationId: context.correlation))
-        }
-        return .success(inputs)
-    }
-
-    /// Runs a batch write with its `inputs`, counted as records received, or answers the 400
-    /// HubSpot gives for a missing list or too many.
-    mutating func withWriteInputs(
-        _ context: RequestContext, _ write: (inout SimulatorState, [JSONValue]) -> SimResponse
-    ) -> SimResponse {
-        switch inputs(context) {
-        case .failure(let response): return response
-        case .success(let inputs):
-            counters.recordsReceived += inputs.count
-            return write(&self, inputs)
-        }
-    }
-
     /// Validated values of a `properties` object, or every problem with them.
     private func validate(_ properties: JSONValue?, existing: SimContact?) -> Result<[String: String], ValidationFailure> {
-        var values: [String: String] = [:]
-        var problems: [PropertyValidator.Problem] = []
-        for (name, raw) in properties?.objectValue ?? [] {
-            let text = raw.propertyString ?? ""
-            switch PropertyValidator.check(
-                name: name, value: text, rule: rules[name], lowercaseEmails: configuration.caseInsensitiveEmails)
-            {
-            case .success(let value): values[name] = value
-            case .failure(let problem): problems.append(problem)
-            }
-        }
+        let (values, found) = check(properties, rules: rules)
+        var problems = found
         if configuration.lifecycleStageForwardOnly, let next = values["lifecyclestage"], !next.isEmpty,
             let current = existing?.written("lifecyclestage"),
             let from = StandardContactProperties.lifecycleStages.firstIndex(where: { $0.1 == current }),
@@ -78,30 +36,6 @@ extension SimulatorState {
             context: context)
     }
 
-    /// What identifies an input's record within a batch: the id property and the compared value.
-    private struct InputKey: Hashable {
-        var property: String
-        var value: String
-    }
-
-    private func duplicates(_ keys: [(key: InputKey, id: String)], correlation: String) -> SimResponse? {
-        var seen = Set<InputKey>(minimumCapacity: keys.count)
-        var repeated: [String] = []
-        for (key, id) in keys where !seen.insert(key).inserted && !repeated.contains(id) { repeated.append(id) }
-        guard !repeated.isEmpty else { return nil }
-        return SimResponse.error(
-            400, category: "VALIDATION_ERROR",
-            message: "Duplicate IDs found in batch input: [\(repeated.joined(separator: ", "))]. IDs must be unique",
-            correlationId: correlation, context: [("ids", repeated)])
-    }
-
-    private func nonUnique(_ property: String, correlation: String) -> SimResponse {
-        SimResponse.error(
-            400, category: "VALIDATION_ERROR",
-            message: "Unable to perform update/upsert by non-unique 0-1 property \(property). Only unique properties can be used as idProperty.",
-            correlationId: correlation)
-    }
-
     // MARK: Batch upsert
 
     mutating func batchUpsert(_ inputs: [JSONValue], _ context: RequestContext) -> SimResponse {
@@ -111,7 +45,7 @@ extension SimulatorState {
             let property = input["idProperty"]?.stringValue ?? "hs_object_id"
             let id = input["id"]?.propertyString ?? ""
             guard property == "email" || store.uniqueNames.contains(property) else {
-                return nonUnique(property, correlation: context.correlation)
+                return nonUnique(property, of: .contacts, correlation: context.correlation)
             }
             keyed.append((InputKey(property: property, value: store.key(property, id)), id))
         }
@@ -227,12 +161,6 @@ extension SimulatorState {
         return batchAnswer(results: results, errors: errors, now: context.now, successStatus: configuration.createSuccessStatus)
     }
 
-    private func withCorrelation(_ body: JSONValue, _ correlation: String) -> JSONValue {
-        guard case .object(var members) = body else { return body }
-        members.insert(("correlationId", .string(correlation)), at: min(2, members.count))
-        return .object(members)
-    }
-
     // MARK: Batch update
 
     mutating func batchUpdate(_ inputs: [JSONValue], _ context: RequestContext) -> SimResponse {
@@ -240,7 +168,7 @@ extension SimulatorState {
         for input in inputs {
             let id = input["id"]?.propertyString ?? ""
             if let property = input["idProperty"]?.stringValue {
-                guard store.uniqueNames.contains(property) else { return nonUnique(property, correlation: context.correlation) }
+                guard store.uniqueNames.contains(property) else { return nonUnique(property, of: .contacts, correlation: context.correlation) }
                 keyed.append((InputKey(property: property, value: id), id))
             } else {
                 keyed.append((InputKey(property: "hs_object_id", value: id), id))
@@ -255,10 +183,7 @@ extension SimulatorState {
             let id: Int64?
             if let property = input["idProperty"]?.stringValue { id = store.find(property, raw) } else { id = store.resolve(raw) }
             guard let id else {
-                planned.append((nil, [:], trace, SimResponse.errorBody(
-                    category: "OBJECT_NOT_FOUND",
-                    message: "Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.",
-                    context: Self.inputContext(trace: trace, ids: [raw]))))
+                planned.append((nil, [:], trace, Self.objectsNotFound("CONTACT", ids: [raw], trace: trace)))
                 continue
             }
             switch validate(input["properties"], existing: store[id]) {
@@ -299,34 +224,18 @@ extension SimulatorState {
         let names = context.body["properties"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let idProperty = context.body["idProperty"]?.stringValue
         if let idProperty, idProperty != "email", idProperty != "hs_object_id", !store.uniqueNames.contains(idProperty) {
-            return nonUnique(idProperty, correlation: context.correlation)
+            return nonUnique(idProperty, of: .contacts, correlation: context.correlation)
         }
         let archived = context.flag("archived")
-        var results: [JSONValue] = []
-        var returned = Set<Int64>()
-        var missing: [String] = []
-        for input in inputs {
-            let raw = input["id"]?.propertyString ?? ""
+        let (results, errors) = batchReadResults(inputs, objectName: "CONTACT") { raw in
             let found: Int64?
             if let idProperty, idProperty != "hs_object_id" {
                 found = store.find(idProperty, raw)
             } else {
                 found = store.resolve(raw, includeArchived: archived)
             }
-            guard let id = found, let contact = store[id], contact.archived == archived else {
-                missing.append(raw)
-                continue
-            }
-            if returned.insert(id).inserted {
-                results.append(render(contact, names: names.isEmpty ? Self.defaultPropertyNames : names, history: history))
-            }
-        }
-        var errors: [JSONValue] = []
-        if !missing.isEmpty {
-            errors.append(SimResponse.errorBody(
-                category: "OBJECT_NOT_FOUND",
-                message: "Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.",
-                context: [("ids", missing)]))
+            guard let id = found, let contact = store[id], contact.archived == archived else { return nil }
+            return (id, render(contact, names: names.isEmpty ? Self.defaultPropertyNames : names, history: history))
         }
         return batchAnswer(results: results, errors: errors, now: context.now, successStatus: 200)
     }
@@ -341,12 +250,6 @@ extension SimulatorState {
     }
 
     // MARK: Single-object endpoints
-
-    private func notFound(_ id: String, _ correlation: String) -> SimResponse {
-        SimResponse.error(
-            404, category: "OBJECT_NOT_FOUND", message: "Object not found.  objectId are usually numeric.",
-            correlationId: correlation, context: [("id", [id])])
-    }
 
     private func lookup(_ id: String, _ context: RequestContext, archived: Bool = false) -> Int64? {
         if let property = context.request.queryValue("idProperty"), property != "hs_object_id" {
@@ -406,11 +309,18 @@ extension SimulatorState {
         let secondary = context.body["objectIdToMerge"]?.propertyString ?? ""
         guard let first = store.resolve(primary) else { return notFound(primary, context.correlation) }
         guard let second = store.resolve(secondary) else { return notFound(secondary, context.correlation) }
-        guard let merged = store.merge(primary: first, secondary: second, at: context.now) else {
+        guard let merged = mergeContacts(first, second, at: context.now) else {
             return SimResponse.error(
                 400, category: "VALIDATION_ERROR", message: "Cannot merge an object with itself.", correlationId: context.correlation)
         }
         return SimResponse(status: 200, json: render(store[merged]!, names: Self.defaultPropertyNames + ["hs_merged_object_ids"]))
+    }
+
+    /// Merges two live contacts (a new id replaces both) and moves their notes to it.
+    mutating func mergeContacts(_ primary: Int64, _ secondary: Int64, at now: Int64) -> Int64? {
+        guard let merged = store.merge(primary: primary, secondary: secondary, at: now) else { return nil }
+        notes.moveAssociations(from: [primary, secondary], to: merged)
+        return merged
     }
 
     // MARK: List

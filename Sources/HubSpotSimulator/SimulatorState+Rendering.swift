@@ -10,17 +10,7 @@ extension SimulatorState {
     func render(
         _ contact: SimContact, names: [String], history: [String] = [], extra: [(String, JSONValue)] = []
     ) -> JSONValue {
-        var props: [(String, JSONValue)] = []
-        props.reserveCapacity(names.count + 3)
-        var previous: String?
-        for name in (names + Self.alwaysReturned).sorted() where name != previous {
-            previous = name
-            if let value = contact.value(name) {
-                props.append((name, .string(value)))
-            } else if configuration.emptyPropertiesAsNull {
-                props.append((name, .null))
-            }
-        }
+        let props = renderedProperties(names + Self.alwaysReturned, value: contact.value)
         var members: [(String, JSONValue)] = [("id", .string(contact.id)), ("properties", .object(props))]
         if !history.isEmpty {
             members.append(("propertiesWithHistory", .object(history.sorted().map { name in
@@ -39,6 +29,23 @@ extension SimulatorState {
         }
         members.append(contentsOf: extra)
         return .object(members)
+    }
+
+    /// The `properties` object of a record: each name once, sorted; a name without a value is
+    /// omitted, or `null` with `emptyPropertiesAsNull`.
+    func renderedProperties(_ names: [String], value: (String) -> String?) -> [(String, JSONValue)] {
+        var props: [(String, JSONValue)] = []
+        props.reserveCapacity(names.count)
+        var previous: String?
+        for name in names.sorted() where name != previous {
+            previous = name
+            if let text = value(name) {
+                props.append((name, .string(text)))
+            } else if configuration.emptyPropertiesAsNull {
+                props.append((name, .null))
+            }
+        }
+        return props
     }
 
     /// The batch envelope: 200/201 without errors, 207 (`numErrors`, `errors`) with them.

@@ -10,6 +10,7 @@ struct SimulatorState {
     var properties: [String: SimProperty]
     /// The validation rule of each property, kept in step with `properties` by `define(_:)`.
     var rules: [String: PropertyValidator.Rule]
+    var notes: NoteStore
     var auth = AuthRegistry()
     var counters = SimulatorCounters()
     var random: SplitMix64
@@ -30,6 +31,7 @@ struct SimulatorState {
         }
         self.properties = properties
         rules = properties.mapValues(PropertyValidator.Rule.init)
+        notes = NoteStore(now: now)
         store = ContactStore(uniqueNames: Set(properties.values.filter(\.hasUniqueValue).map(\.name)))
         store.caseInsensitiveEmails = configuration.caseInsensitiveEmails
         store.setSearchLag(configuration.searchIndexLagMilliseconds)
@@ -82,6 +84,10 @@ struct SimulatorState {
         }
         scheduledFaults.removeAll { $0.spent }
         if fault == nil { fault = randomFault().map { ($0, configuration.faults.applyBeforeFailing) } }
+        // A write served, then its connection closed unanswered: drawn only for writes, and only
+        // when the share is set, so other runs keep their seeded sequence.
+        let applyThenDrop = fault == nil && route.writes && configuration.faults.applyThenDropRate > 0
+            && unitDraw() < configuration.faults.applyThenDropRate
 
         var response: SimResponse
         if case .slow(let ms) = fault?.0 {
@@ -93,7 +99,12 @@ struct SimulatorState {
             response = authorizedAnswer(route, request: request, body: body, now: now, correlation: correlation)
             if let (chosen, _) = fault { response = faultResponse(chosen, correlation: correlation) }
         }
-        if fault != nil { counters.faultsInjected += 1 }
+        if applyThenDrop {
+            if (200..<300).contains(response.status) { counters.appliedThenDropped += 1 }
+            response = SimResponse(status: 0)
+            response.disposition = .hangThenDrop(milliseconds: 0)
+        }
+        if fault != nil || applyThenDrop { counters.faultsInjected += 1 }
         response.headers.append(("X-HubSpot-Correlation-Id", correlation))
         let recorded: Int
         switch response.disposition {
@@ -116,10 +127,13 @@ struct SimulatorState {
         return response
     }
 
+    /// A uniform draw in [0, 1) from the seeded generator.
+    private mutating func unitDraw() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
+
     private mutating func randomFault() -> Fault? {
         let plan = configuration.faults
         guard !plan.isEmpty else { return nil }
-        let draw = Double(random.next() >> 11) / Double(1 << 53)
+        let draw = unitDraw()
         var edge = plan.serverErrorRate
         if draw < edge {
             let statuses = plan.serverErrorStatuses.isEmpty ? [500] : plan.serverErrorStatuses
@@ -206,7 +220,7 @@ struct SimulatorState {
                           "context": ["requiredGranularScopes": .strings([required[0]])]]],
                 extra: [("links", ["scopes": "https://developers.hubspot.com/scopes"])])
         }
-        if route == .search {
+        if route.isSearch {
             if let perSecond = configuration.searchPerSecond {
                 guard searchWindow.count(at: now) < perSecond else {
                     return SimResponse.error(
@@ -312,9 +326,22 @@ struct SimulatorState {
         case .batchArchive: return withWriteInputs(context) { $0.batchArchive($1, context) }
         case .search: return search(context)
         case .merge: return merge(context)
-        case .listProperties: return listProperties(context)
-        case .getProperty(let name): return getProperty(name, context)
-        case .createProperty: return createProperty(context)
+        case .listProperties(let type): return listProperties(type, context)
+        case .getProperty(let type, let name): return getProperty(type, name, context)
+        case .createProperty(let type): return createProperty(type, context)
+        case .createNote: return createNote(context)
+        case .getNote(let id): return getNote(id, context)
+        case .updateNote(let id): return updateNote(id, context)
+        case .archiveNote(let id): return archiveNote(id, context)
+        case .noteBatchCreate: return withWriteInputs(context) { $0.noteBatchCreate($1, context) }
+        case .noteBatchRead: return noteBatchRead(context)
+        case .noteBatchUpdate: return withWriteInputs(context) { $0.noteBatchUpdate($1, context) }
+        case .noteBatchUpsert: return withWriteInputs(context) { $0.noteBatchUpsert($1, context) }
+        case .noteBatchArchive: return withWriteInputs(context) { $0.noteBatchArchive($1, context) }
+        case .noteSearch: return noteSearch(context)
+        case .contactNotes(let id): return contactNotes(id, context)
+        case .associateNote(let note, let contact): return associateNote(note, contact: contact, context)
+        case .batchAssociateNotes: return withWriteInputs(context) { $0.batchAssociateNotes($1, context) }
         case .accountDetails: return accountDetails()
         case .token, .accessTokenInfo, .refreshTokenInfo, .deleteRefreshToken, .introspect, .revoke, .authorize:
             return oauth(route, request: request, now: now, correlation: correlation)

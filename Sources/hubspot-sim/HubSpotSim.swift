@@ -27,7 +27,11 @@ struct HubSpotSim: ParsableCommand {
     @Option(name: .customLong("fault-429"), help: "Share of requests answered 429.") var fault429 = 0.0
     @Option(name: .customLong("fault-reset"), help: "Share of connections reset.") var faultReset = 0.0
     @Option(name: .customLong("fault-hang"), help: "Share of requests hung, then dropped.") var faultHang = 0.0
+    @Option(name: .customLong("fault-apply-then-drop"), help: "Share of write requests applied, then left unanswered (connection closed).")
+    var faultApplyThenDrop = 0.0
     @Flag(help: "Apply faulted writes before failing them (lost answers).") var faultsApplied = false
+    @Flag(help: "Let POST /crm/v3/properties/notes create unique-value (hasUniqueValue) note properties.")
+    var allowUniqueNoteProperties = false
     @Flag(help: "Return refresh tokens rotated on each refresh.") var rotateRefreshTokens = false
     @Flag(help: "Shuffle batch results.") var shuffle = false
     @Flag(help: "Never gzip answers, even when the client accepts gzip.") var noGzip = false
@@ -41,6 +45,9 @@ struct HubSpotSim: ParsableCommand {
             throw ValidationError("\(name) must be a share between 0 and 1, got \(rate)")
         }
         guard rates.map(\.1).reduce(0, +) <= 1 else { throw ValidationError("the --fault-* shares add up to more than 1") }
+        guard (0...1).contains(faultApplyThenDrop) else {
+            throw ValidationError("--fault-apply-then-drop must be a share between 0 and 1, got \(faultApplyThenDrop)")
+        }
         guard tokenLifetime > 0 else { throw ValidationError("--token-lifetime must be positive, got \(tokenLifetime)") }
     }
 
@@ -59,6 +66,8 @@ struct HubSpotSim: ParsableCommand {
         configuration.faults.resetRate = faultReset
         configuration.faults.hangRate = faultHang
         configuration.faults.applyBeforeFailing = faultsApplied
+        configuration.faults.applyThenDropRate = faultApplyThenDrop
+        configuration.allowUniqueNoteProperties = allowUniqueNoteProperties
         configuration.rotateRefreshTokens = rotateRefreshTokens
         configuration.shuffleResults = shuffle
         configuration.compressResponses = !noGzip

@@ -1,7 +1,8 @@
 """Compatibility check: HubSpot's official Python client against hubspot-sim.
 
-Runs batch upsert, read, update, list paging, search, properties and the OAuth token calls
-through `hubspot-api-client` and checks that its typed models parse every answer (the generated
+Runs batch upsert, read, update, list paging, search, properties, notes (batch create, update,
+upsert, read, search, associations v4, archive) and the OAuth token calls through
+`hubspot-api-client` and checks that its typed models parse every answer (the generated
 models validate required fields, so a missing field fails here). Usage:
 
     check.py BASE_URL TOKEN CLIENT_ID CLIENT_SECRET
@@ -28,7 +29,30 @@ from hubspot.crm.contacts import (
     SimplePublicObjectInputForCreate,
 )
 from hubspot.crm.contacts.exceptions import ApiException as ContactsApiException
+from hubspot.crm.associations.v4 import (
+    BatchInputPublicDefaultAssociationMultiPost,
+    PublicDefaultAssociationMultiPost,
+    PublicObjectId as AssociationObjectId,
+)
+from hubspot.crm.objects.notes import (
+    AssociationSpec,
+    BatchInputSimplePublicObjectBatchInput as NoteUpdateBatch,
+    BatchInputSimplePublicObjectBatchInputForCreate as NoteCreateBatch,
+    BatchInputSimplePublicObjectBatchInputUpsert as NoteUpsertBatch,
+    BatchInputSimplePublicObjectId as NoteArchiveBatch,
+    BatchReadInputSimplePublicObjectId as NoteReadBatch,
+    Filter as NoteFilter,
+    FilterGroup as NoteFilterGroup,
+    PublicAssociationsForObject,
+    PublicObjectId as NoteTarget,
+    PublicObjectSearchRequest as NoteSearchRequest,
+    SimplePublicObjectBatchInput as NoteUpdate,
+    SimplePublicObjectBatchInputForCreate as NoteCreate,
+    SimplePublicObjectBatchInputUpsert as NoteUpsert,
+    SimplePublicObjectId as NoteId,
+)
 from hubspot.crm.properties import PropertyCreate, OptionInput
+from hubspot.crm.properties.exceptions import ApiException as PropertiesApiException
 from hubspot.oauth.exceptions import ApiException as OAuthApiException
 
 BASE, TOKEN, CLIENT_ID, CLIENT_SECRET = sys.argv[1:5]
@@ -135,6 +159,114 @@ def batch_update():
     except ContactsApiException as conflict:
         check(conflict.status == 409, f"expected 409, got {conflict.status}")
         check(f"Existing ID: {created.id}" in json.loads(conflict.body)["message"], "409 does not name the id")
+
+
+NOTE_TIME = "2026-11-28T10:15:00Z"
+notes = {}  # trace id -> note id, shared by the note steps
+
+
+def note_contact():
+    """The contact the note steps attach notes to (created on first use)."""
+    if "contact" not in notes:
+        notes["contact"] = api().crm.contacts.basic_api.create(
+            SimplePublicObjectInputForCreate(properties={"email": "notes@example.com"}, associations=[])).id
+    return notes["contact"]
+
+
+def to_contact(contact_id):
+    return PublicAssociationsForObject(
+        to=NoteTarget(id=contact_id),
+        types=[AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=202)])
+
+
+@step("notes: batch create associated with a contact (201, trace ids echoed)")
+def notes_batch_create():
+    contact = note_contact()
+    inputs = [NoteCreate(properties={"hs_timestamp": NOTE_TIME, "hs_note_body": f"<p>note {i} &amp; more</p>"},
+                         associations=[to_contact(contact)], object_write_trace_id=f"conv-{i}")
+              for i in range(3)]
+    created = api().crm.objects.notes.batch_api.create(NoteCreateBatch(inputs=inputs))
+    check(len(created.results) == 3, f"created {len(created.results)} notes, expected 3")
+    for result in created.results:
+        notes[result.object_write_trace_id] = result.id
+    check(sorted(notes) == ["contact", "conv-0", "conv-1", "conv-2"], "trace ids not echoed")
+    check(created.results[0].properties["hs_timestamp"].startswith("2026-11-28T10:15:00"), "hs_timestamp not returned")
+
+
+@step("notes: batch update grows a body; batch read and get_by_id return it")
+def notes_update_and_read():
+    client = api().crm.objects.notes
+    grown = "<p>note 0 &amp; more</p><p>and a reply</p>"
+    updated = client.batch_api.update(NoteUpdateBatch(inputs=[NoteUpdate(id=notes["conv-0"], properties={"hs_note_body": grown})]))
+    check(updated.results[0].properties["hs_note_body"] == grown, "update not applied")
+    read = client.batch_api.read(NoteReadBatch(properties=["hs_note_body"], properties_with_history=[],
+                                               inputs=[NoteId(id=notes[f"conv-{i}"]) for i in range(3)]))
+    bodies = {r.id: r.properties["hs_note_body"] for r in read.results}
+    check(bodies[notes["conv-0"]] == grown and len(bodies) == 3, "batch read mismatch")
+    fetched = client.basic_api.get_by_id(notes["conv-1"], properties=["hs_note_body"], associations=["contacts"])
+    check(fetched.associations["contacts"].results[0].id == note_contact(), "note not associated with the contact")
+
+
+@step("notes: a contact's notes (v4) and associating after the fact (single and batch)")
+def notes_associations():
+    client = api()
+    v4 = client.crm.associations.v4
+    listed = v4.basic_api.get_page(object_type="contacts", object_id=note_contact(), to_object_type="notes", limit=500)
+    check(sorted(str(r.to_object_id) for r in listed.results) == sorted(notes[f"conv-{i}"] for i in range(3)),
+          "contact's notes mismatch")
+    check(listed.results[0].association_types[0].type_id == 201, "contact→note association type is not 201")
+    other = client.crm.contacts.basic_api.create(
+        SimplePublicObjectInputForCreate(properties={"email": "notes2@example.com"}, associations=[])).id
+    single = v4.basic_api.create_default(from_object_type="notes", from_object_id=notes["conv-0"],
+                                         to_object_type="contacts", to_object_id=other)
+    check(single.results[0].association_spec.association_type_id == 202, "default association type is not 202")
+    batch = v4.batch_api.create_default(from_object_type="notes", to_object_type="contacts",
+                                        batch_input_public_default_association_multi_post=BatchInputPublicDefaultAssociationMultiPost(
+                                            inputs=[PublicDefaultAssociationMultiPost(_from=AssociationObjectId(id=notes["conv-1"]),
+                                                                                      to=AssociationObjectId(id=other))]))
+    check(len(batch.results) == 1, "batch associate did not answer one result")
+    again = v4.basic_api.get_page(object_type="contacts", object_id=other, to_object_type="notes")
+    check(len(again.results) == 2, f"second contact has {len(again.results)} notes, expected 2")
+
+
+@step("notes: search by associated contact")
+def notes_search():
+    found = api().crm.objects.notes.search_api.do_search(NoteSearchRequest(
+        filter_groups=[NoteFilterGroup(filters=[NoteFilter(property_name="associations.contact", operator="EQ", value=note_contact())])],
+        properties=["hs_note_body"], limit=10, after="0"))
+    check(found.total == 3, f"search found {found.total} notes, expected 3")
+
+
+@step("notes: unique property refused by default, upsert by it once allowed")
+def notes_unique_property():
+    core = api().crm.properties.core_api
+    definition = PropertyCreate(name="conversation_key", label="Conversation", type="string", field_type="text",
+                                group_name="notes", has_unique_value=True)
+    try:
+        core.create(object_type="notes", property_create=definition)
+        raise AssertionError("a unique note property was created while refused")
+    except PropertiesApiException as refused:
+        check(refused.status == 400, f"expected 400, got {refused.status}")
+    control = urllib.request.Request(f"{BASE}/_sim/config", data=json.dumps({"allowUniqueNoteProperties": True}).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    urllib.request.urlopen(control).read()
+    check(core.create(object_type="notes", property_create=definition).has_unique_value, "unique property not created")
+    batch = api().crm.objects.notes.batch_api
+    upsert = NoteUpsertBatch(inputs=[NoteUpsert(id="conv-9", id_property="conversation_key",
+                                                properties={"hs_timestamp": NOTE_TIME, "hs_note_body": "upserted"})])
+    check(batch.upsert(upsert).results[0].new, "first upsert did not create")
+    check(not batch.upsert(upsert).results[0].new, "second upsert created again")
+
+
+@step("notes: archive, then an update of the gone note is a 207 OBJECT_NOT_FOUND")
+def notes_archive():
+    batch = api().crm.objects.notes.batch_api
+    batch.archive(NoteArchiveBatch(inputs=[NoteId(id=notes["conv-2"])]))
+    answer = batch.update(NoteUpdateBatch(inputs=[
+        NoteUpdate(id=notes["conv-1"], properties={"hs_note_body": "still here"}),
+        NoteUpdate(id=notes["conv-2"], properties={"hs_note_body": "gone"})]))
+    check(answer.num_errors == 1 and answer.errors[0].category == "OBJECT_NOT_FOUND", "gone note not reported")
+    check(answer.errors[0].context["ids"] == [notes["conv-2"]], "error does not name the gone note")
 
 
 @step("list paging to the end")
