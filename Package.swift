@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "LeadSyncHTTPServer", dependencies: ["CLeadSyncZlib", "LeadSyncSupport"]),
         .target(name: "HubSpotSimulator", dependencies: ["LeadSyncHTTPServer", "LeadSyncSupport"]),
 
-        .target(name: "LeadSyncWorkload", dependencies: ["LeadSyncSupport"]),
+        .target(name: "LeadSyncWorkload", dependencies: ["LeadSyncSupport", "LeadSyncJournal"]),
 
         .executableTarget(
             name: "leadsync",

@@ -19,6 +19,8 @@ public struct ExpectedContacts: Sendable {
     public let contacts: [String: [String: String]]
     /// The properties compared.
     public let properties: Set<String>
+    /// Lead → the email key of its contact, for every lead expected to have one.
+    public let leadEmails: [String: String]
 
     /// `mappings` is field → property; the field mapped to `email` is the identity. `accepts`
     /// says whether HubSpot takes a value for a property (default: every value).
@@ -36,7 +38,8 @@ public struct ExpectedContacts: Sendable {
             }
         }
         var contacts: [String: [String: String]] = [:]
-        for fields in winners.values {
+        var leadEmails: [String: String] = [:]
+        for (lead, fields) in winners {
             guard let email = fields.first(where: { mappings[$0.key] == "email" })?.value.value,
                 !email.isNull, accepts("email", email.wireString)
             else { continue }
@@ -48,8 +51,10 @@ public struct ExpectedContacts: Sendable {
                 properties[property] = property == "email" ? key : winner.value.wireString
             }
             contacts[key] = properties
+            leadEmails[lead] = key
         }
         self.contacts = contacts
         self.properties = Set(mappings.values)
+        self.leadEmails = leadEmails
     }
 }

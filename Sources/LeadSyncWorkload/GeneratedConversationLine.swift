@@ -1,0 +1,68 @@
+public import LeadSyncSupport
+
+/// One generated conversation line, shaped like an ingest line of the contract's "Conversation
+/// data": a message or a summary (set or removed) of a conversation of a lead, with no fields.
+public struct GeneratedConversationLine: Sendable, Hashable {
+    /// A message: its optional id (a re-sent id is a duplicate), speaker and text.
+    public struct Message: Sendable, Hashable {
+        public var id: String?
+        public var from: String
+        public var text: String
+
+        public init(id: String?, from: String, text: String) {
+            self.id = id
+            self.from = from
+            self.text = text
+        }
+    }
+
+    /// What the line carries besides the lead, time and conversation.
+    public enum Content: Sendable, Hashable {
+        case message(Message)
+        /// A summary; nil removes the conversation's summary (NDJSON `null`).
+        case summary(String?)
+    }
+
+    public var lead: String
+    public var atMilliseconds: Int64
+    public var conversation: String
+    public var content: Content
+
+    public init(lead: String, atMilliseconds: Int64, conversation: String, content: Content) {
+        self.lead = lead
+        self.atMilliseconds = atMilliseconds
+        self.conversation = conversation
+        self.content = content
+    }
+
+    /// The line as NDJSON (without the newline), as `leadsync ingest` reads it.
+    public var ndjsonLine: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(160)
+        out.append(contentsOf: #"{"lead":"#.utf8)
+        JSONText.appendString(lead, to: &out)
+        out.append(contentsOf: #","at":"#.utf8)
+        JSONText.appendString(Timestamp.format(epochMilliseconds: atMilliseconds), to: &out)
+        out.append(contentsOf: #","conversation":"#.utf8)
+        JSONText.appendString(conversation, to: &out)
+        switch content {
+        case .message(let message):
+            out.append(contentsOf: #","message":{"#.utf8)
+            if let id = message.id {
+                out.append(contentsOf: #""id":"#.utf8)
+                JSONText.appendString(id, to: &out)
+                out.append(UInt8(ascii: ","))
+            }
+            out.append(contentsOf: #""from":"#.utf8)
+            JSONText.appendString(message.from, to: &out)
+            out.append(contentsOf: #","text":"#.utf8)
+            JSONText.appendString(message.text, to: &out)
+            out.append(UInt8(ascii: "}"))
+        case .summary(let text):
+            out.append(contentsOf: #","summary":"#.utf8)
+            if let text { JSONText.appendString(text, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+}
