@@ -14,6 +14,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Share of leads without an email.") var noEmailShare = 0.05
     @Option(help: "Share of changes with a value HubSpot would refuse.") var invalidShare = 0.0
     @Option(help: "Share of updates that arrive late (older `at`).") var lateShare = 0.01
+    @Option(help: "Conversations (message and summary lines) over the leads, after the changes.") var conversations = 0
+    @Option(help: "Mean messages per conversation.") var meanMessages = 5
     @Option(name: .shortAndLong, help: "Write to this file instead of stdout.") var output: String?
 
     func validate() throws {
@@ -24,6 +26,8 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("\(name) must be between 0 and 1")
         }
         guard skew >= 1 else { throw ValidationError("--skew must be 1 or more") }
+        guard conversations >= 0 else { throw ValidationError("--conversations must be 0 or more") }
+        guard meanMessages >= 1 else { throw ValidationError("--mean-messages must be at least 1") }
     }
 
     func run() throws {
@@ -43,13 +47,17 @@ struct GenerateCommand: ParsableCommand {
         }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
-        for change in LeadSetGenerator(spec) {
-            buffer.append(contentsOf: change.ndjsonLine.utf8)
+        func write(_ line: String) {
+            buffer.append(contentsOf: line.utf8)
             buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= 1 << 20 {
                 handle.write(Data(buffer))
                 buffer.removeAll(keepingCapacity: true)
             }
+        }
+        for change in LeadSetGenerator(spec) { write(change.ndjsonLine) }
+        for line in ConversationGenerator(ConversationSpec(spec, conversations: conversations, meanMessages: meanMessages)) {
+            write(line.ndjsonLine)
         }
         handle.write(Data(buffer))
         if output != nil { try handle.close() }
