@@ -8,10 +8,11 @@ import Synchronization
 /// The reconciliation loop: drains the journal's pending changes into HubSpot.
 ///
 /// Its decisions live in ``StateMachine`` (pure, tested without I/O); this shell performs the
-/// actions the machine returns: it reads the journal in bounded windows, sends batches
-/// concurrently (the machine's pacer decides how many and when), records outcomes before acting
-/// on the next event, and runs timers for backoff and pacing, so a stalled queue never waits for
-/// a new local write to wake up.
+/// actions the machine returns: it fetches HubSpot's property definitions and sends batches as
+/// child tasks (the machine's pacer decides how many and when), reads the journal in bounded
+/// windows, queues outcomes on a ``JournalLane`` that records them in order while the next
+/// requests go out (every window read waits for it), and runs timers for backoff and pacing, so
+/// a stalled queue never waits for a new local write to wake up.
 ///
 /// Crash safety: outcomes are recorded only after HubSpot answered, in one transaction per
 /// answer, so a kill at any moment leaves at most the batches in flight to be sent again (batch
@@ -42,7 +43,8 @@ public final class Reconciler: Sendable {
         self.logger = logger
     }
 
-    /// Asks a running sync to stop: no new batch starts, batches in flight are finished.
+    /// Asks a running sync to stop: no new request starts; requests in flight get
+    /// ``SyncOptions/stopGrace`` to be answered (and recorded), then are abandoned, still pending.
     public func requestStop() {
         stopRequested.withLock { $0 = true }
         _ = events.withLock { $0?.yield(.stop) }
@@ -50,13 +52,25 @@ public final class Reconciler: Sendable {
 
     /// What happened, delivered to the loop one at a time.
     enum Event: Sendable {
-        case answered(Int, GatewayAnswer<BatchResult>)
+        case definitions(GatewayAnswer<[PropertyDefinition]>)
+        case answered(Int, GatewayAnswer<BatchAnswer>)
         case wake
-        case tokenRefreshed(RequestFailure?)
         case deadline
         case stop
+        /// The requests still in flight after a stop had their grace.
+        case abandon
         case poll
         case probe
+    }
+
+    /// Why the loop stops issuing.
+    enum StopCause {
+        /// `--max-seconds`.
+        case deadline
+        /// ``requestStop()`` (SIGINT, SIGTERM).
+        case request
+        /// The machine ended the drain (gave up, missing scope, a pause `--once` cannot wait out).
+        case ending
     }
 
     /// Runs the sync until it drains (`--once`), is stopped, or cannot go on. `progress` is
@@ -73,9 +87,12 @@ public final class Reconciler: Sendable {
                 "sync.rejected": "\(summary.rejected)", "sync.skipped": "\(summary.skipped)",
                 "sync.requests": "\(summary.requests)", "sync.rate_limited": "\(summary.rateLimited)",
             ])
-        if report.ending == .drained || report.ending == .stopped {
+        switch report.ending {
+        case .drained, .stopped:
             try await journal.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
-        } else {
+        case .interrupted:
+            break
+        default:
             try await journal.setSettings([.lastError: describe(report.ending)])
         }
         return report
@@ -83,42 +100,38 @@ public final class Reconciler: Sendable {
 
     private func describe(_ ending: SyncReport.Ending) -> String {
         switch ending {
-        case .drained, .stopped: ""
+        case .drained, .stopped, .interrupted: ""
         case .deadlineReached: "stopped by --max-seconds with changes left"
         case .reconnectionRequired(let message): "HubSpot access must be reconnected: \(message)"
-        case .dailyLimit(let resetAt): "HubSpot daily limit reached; it resets at \(Timestamp.format(resetAt))"
+        case .dailyLimit(let resetAt): Self.dailyLimitError(resetAt)
         case .gaveUp(let lastError): "gave up: no request succeeded; last error: \(lastError)"
         case .missingScopes(let scopes, let message):
             "HubSpot refused: missing scope \(scopes.joined(separator: ", ")) (\(message))"
         }
     }
 
+    static func dailyLimitError(_ resetAt: Date) -> String {
+        "HubSpot daily limit reached; it resets at \(Timestamp.format(resetAt))"
+    }
+
     private func drain(progress: (@Sendable (DrainSummary) -> Void)?) async throws -> SyncReport {
-        _ = try await journal.fold()
-        let pushRules = try await journal.pushRules()
-        var configuration = Reconciler.StateMachine<SplitMix64>.Configuration(definitions: [:], pushRules: pushRules)
-        configuration.pacer = options.pacer
-        configuration.backoff = options.backoff
-        configuration.giveUpAfter = options.follow ? nil : options.giveUpAfter
-        configuration.refillBelow = max(options.windowSize * 4 / 5, BatchPlanner.maximumInputs)
-        guard pushRules.update else { return SyncReport(ending: .drained, summary: DrainSummary()) }
-
-        switch await propertyDefinitions() {
-        case .fetched(let definitions):
-            configuration.definitions = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { $1 })
-        case .ended(let ending):
-            return SyncReport(ending: ending, summary: DrainSummary())
-        }
-        var machine = Reconciler.StateMachine(
-            configuration: configuration, random: SplitMix64(seed: options.seed), now: clock.now)
-        machine.recordExternalRequest(now: clock.now)
-
         let (stream, continuation) = AsyncStream<Event>.makeStream()
         events.withLock { $0 = continuation }
         defer {
             events.withLock { $0 = nil }
             continuation.finish()
         }
+        _ = try await journal.fold()
+        let pushRules = try await journal.pushRules()
+        guard pushRules.update else { return SyncReport(ending: .drained, summary: DrainSummary()) }
+        var configuration = Reconciler.StateMachine<SplitMix64>.Configuration(pushRules: pushRules)
+        configuration.pacer = options.pacer
+        configuration.backoff = options.backoff
+        configuration.giveUpAfter = options.follow ? nil : options.giveUpAfter
+        configuration.refillBelow = max(options.windowSize * 4 / 5, BatchPlanner.maximumInputs)
+        var machine = Reconciler.StateMachine(
+            configuration: configuration, random: SplitMix64(seed: options.seed), now: clock.now)
+
         let lane = JournalLane(journal: journal)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await lane.run() }
@@ -131,15 +144,15 @@ public final class Reconciler: Sendable {
                 loop.schedule(.deadline, after: limit, in: &group)
             }
             var actions = machine.start(now: clock.now)
-            if stopRequested.withLock({ $0 }) { actions += machine.stopIssuing(now: clock.now) }
+            if stopRequested.withLock({ $0 }) { continuation.yield(.stop) }
             var iterator = stream.makeAsyncIterator()
             // Once the sync must end, answers still in flight are recorded first, so the journal
-            // knows what HubSpot took.
+            // knows what HubSpot took; those that take longer than the grace are abandoned.
             var ending: SyncReport.Ending?
             while true {
                 if let reached = try await loop.perform(actions, on: &machine, in: &group), ending == nil {
                     ending = reached
-                    loop.stopping = true
+                    loop.beginStop(.ending, in: &group)
                     _ = machine.stopIssuing(now: clock.now)
                 }
                 if let ending, machine.requestsInFlight == 0 {
@@ -152,82 +165,39 @@ public final class Reconciler: Sendable {
                 }
                 let now = clock.now
                 switch event {
+                case .definitions(let answer):
+                    loop.note(answer.result.map { _ in () }, of: "the property definitions request")
+                    actions = machine.definitionsReceived(answer.result, rateLimit: answer.rateLimit, now: now)
                 case .answered(let id, let answer):
+                    loop.note(answer.result.map { _ in () }, of: "request \(id)")
                     switch answer.result {
                     case .success(let response):
                         actions = machine.responseReceived(id, response, rateLimit: answer.rateLimit, now: now)
                     case .failure(let failure):
-                        logger.debug(
-                            "request failed", metadata: ["request.id": "\(id)", "failure": "\(failure)"])
                         actions = machine.requestFailed(id, failure, rateLimit: answer.rateLimit, now: now)
                     }
                     progress?(machine.summary)
                 case .wake:
                     loop.timerDue = nil
                     actions = machine.wake(now: now)
-                case .tokenRefreshed(nil):
-                    actions = machine.tokenRefreshed(now: now)
-                case .tokenRefreshed(.reconnectionRequired(let message)?):
-                    actions = [.pause(.reconnectionRequired(message))]
-                case .tokenRefreshed(let failure?):
-                    // The refresh itself failed transiently: the held requests go again, meet
-                    // the 401 again and ask for another refresh, paced by their own backoff.
-                    logger.debug("token refresh failed", metadata: ["failure": "\(failure)"])
-                    actions = machine.tokenRefreshed(now: now)
                 case .deadline, .stop:
                     if loop.waitingForChanges {
                         try await lane.drain()
                         return SyncReport(ending: .stopped, summary: machine.summary)
                     }
-                    loop.stopping = true
+                    if case .deadline = event { loop.beginStop(.deadline, in: &group) } else {
+                        loop.beginStop(.request, in: &group)
+                    }
                     actions = machine.stopIssuing(now: now)
+                case .abandon:
+                    // Still in flight after the grace: left pending, sent again by the next sync.
+                    try await lane.drain()
+                    return SyncReport(ending: ending ?? loop.stoppedEnding(sendableLeft: true), summary: machine.summary)
                 case .poll:
                     actions = try await loop.pollForChanges(&machine, in: &group)
                 case .probe:
                     actions = await loop.probe(&machine, in: &group)
                 }
-            }
-        }
-    }
-
-    private enum Definitions {
-        case fetched([PropertyDefinition])
-        case ended(SyncReport.Ending)
-    }
-
-    /// HubSpot's property definitions, retried like any request until `--give-up-after`.
-    private func propertyDefinitions() async -> Definitions {
-        var random = SplitMix64(seed: options.seed)
-        let started = clock.now
-        var attempt = 0
-        while true {
-            let answer = await gateway.propertyDefinitions()
-            let failure: RequestFailure
-            switch answer.result {
-            case .success(let definitions): return .fetched(definitions)
-            case .failure(let error): failure = error
-            }
-            switch failure {
-            case .reconnectionRequired(let message): return .ended(.reconnectionRequired(message))
-            case .missingScopes(let scopes, let message): return .ended(.missingScopes(scopes, message: message))
-            case .rateLimited(daily: true, _):
-                return .ended(.dailyLimit(resetAt: Pacer.nextMidnight(after: clock.now, in: options.pacer.timeZone)))
-            case .authenticationExpired:
-                if let refusal = await gateway.refreshToken() {
-                    return .ended(.reconnectionRequired("\(refusal)"))
-                }
-                continue
-            case .rateLimited(daily: false, let retryAfter), .transient(_, let retryAfter):
-                if let giveUp = options.giveUpAfter, !options.follow,
-                    clock.now.timeIntervalSince(started) >= giveUp.timeInterval
-                {
-                    return .ended(.gaveUp(lastError: "\(failure)"))
-                }
-                let delay = retryAfter ?? options.backoff.delay(attempt: attempt, using: &random)
-                attempt += 1
-                do { try await clock.sleep(for: delay) } catch { return .ended(.stopped) }
-            case .refused(let error):
-                return .ended(.gaveUp(lastError: "HubSpot refused the property list: \(error)"))
             }
         }
     }
@@ -239,7 +209,11 @@ public final class Reconciler: Sendable {
         let lane: JournalLane
         var cursor: Int64 = 0
         var timerDue: Date?
-        var stopping = false
+        /// Set once the loop stops issuing, with the first reason.
+        var stopCause: StopCause?
+        var stopping: Bool { stopCause != nil }
+        /// Requests have been failing since the last success (logged once, then at debug).
+        var failing = false
         var lastRecheck: Date
         var waitingForChanges = false
         /// Paused until new credentials are stored (`reconnection_required`).
@@ -257,6 +231,44 @@ public final class Reconciler: Sendable {
         var options: SyncOptions { reconciler.options }
         var journal: Journal { reconciler.journal }
         var clock: any WallClock { reconciler.clock }
+        var logger: Logger { reconciler.logger }
+
+        /// Stops issuing for `cause` (the first one counts), and abandons what is still in
+        /// flight after the grace.
+        mutating func beginStop(_ cause: StopCause, in group: inout ThrowingTaskGroup<Void, any Error>) {
+            guard stopCause == nil else { return }
+            stopCause = cause
+            schedule(.abandon, after: options.stopGrace, in: &group)
+        }
+
+        /// How a stop by ``beginStop(_:in:)`` ends the sync when the machine has finished.
+        func stoppedEnding(sendableLeft: Bool) -> SyncReport.Ending {
+            switch stopCause {
+            case .deadline: sendableLeft ? .deadlineReached : .drained
+            case .request?: options.follow ? .stopped : sendableLeft ? .interrupted : .drained
+            case .ending?, nil: sendableLeft ? .interrupted : .drained
+            }
+        }
+
+        /// Logs a failure (a warning when failures begin, then at debug) and a recovery.
+        mutating func note(_ result: Result<Void, RequestFailure>, of request: String) {
+            switch result {
+            case .success:
+                if failing { logger.info("HubSpot answers again") }
+                failing = false
+            case .failure(.refused), .failure(.reconnectionRequired), .failure(.missingScopes):
+                // HubSpot answered; what it said is recorded or reported where it is handled.
+                break
+            case .failure(let failure):
+                let metadata: Logger.Metadata = ["request": "\(request)", "failure": "\(failure.summary)"]
+                if failing {
+                    logger.debug("request failed; retrying", metadata: metadata)
+                } else {
+                    logger.warning("HubSpot request failed; retrying", metadata: metadata)
+                }
+                failing = true
+            }
+        }
 
         /// Performs `actions` (and those they lead to) in order; returns an ending when the sync
         /// must return.
@@ -278,6 +290,10 @@ public final class Reconciler: Sendable {
                     let leads = try await journal.pendingLeads(limit: options.windowSize, after: cursor)
                     cursor = leads.last?.cursor ?? cursor
                     queue += machine.windowLoaded(leads, endOfPass: leads.count < options.windowSize, now: clock.now)
+                case .fetchDefinitions:
+                    let gateway = reconciler.gateway
+                    let continuation = continuation
+                    group.addTask { continuation.yield(.definitions(await gateway.propertyDefinitions())) }
                 case .send(let request):
                     let gateway = reconciler.gateway
                     let continuation = continuation
@@ -287,10 +303,6 @@ public final class Reconciler: Sendable {
                     }
                 case .record(let outcomes, let marks):
                     try lane.record(outcomes, marks: marks, at: clock.now)
-                case .refreshToken:
-                    let gateway = reconciler.gateway
-                    let continuation = continuation
-                    group.addTask { continuation.yield(.tokenRefreshed(await gateway.refreshToken())) }
                 case .wake(let at):
                     if let due = timerDue, due <= at { continue }
                     timerDue = at
@@ -304,9 +316,7 @@ public final class Reconciler: Sendable {
                     schedule(.probe, after: options.pollInterval, in: &group)
                 case .pause(.dailyLimit(let resetAt)):
                     guard options.follow, !stopping else { return .dailyLimit(resetAt: resetAt) }
-                    try await journal.setSettings([
-                        .lastError: "HubSpot daily limit reached; it resets at \(Timestamp.format(resetAt))"
-                    ])
+                    try await journal.setSettings([.lastError: Reconciler.dailyLimitError(resetAt)])
                     let untilReset = Duration.interval(max(0, resetAt.timeIntervalSince(clock.now)))
                     schedule(.probe, after: min(untilReset, options.probeInterval), in: &group)
                 case .stop(.gaveUp(let lastError)):
@@ -314,8 +324,8 @@ public final class Reconciler: Sendable {
                 case .stop(.missingScopes(let scopes, let message)):
                     return .missingScopes(scopes, message: message)
                 case .finished(let sendableLeft):
-                    guard options.follow else { return stopping && sendableLeft ? .deadlineReached : .drained }
-                    if stopping { return .stopped }
+                    if stopping { return stoppedEnding(sendableLeft: sendableLeft) }
+                    guard options.follow else { return .drained }
                     try await lane.drain()
                     try await journal.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
                     waitingForChanges = true

@@ -11,6 +11,10 @@ enum ExitStatus: Int32 {
     case dailyLimit = 4
     /// Stopped by `--max-seconds` with sendable changes left.
     case timeLimit = 5
+    /// `sync --once` stopped by SIGINT with sendable changes left (128 + 2, as shells report it).
+    case interrupted = 130
+    /// `sync --once` stopped by SIGTERM with sendable changes left (128 + 15).
+    case terminated = 143
 }
 
 /// An error a command reports with its own message and exit status.

@@ -67,7 +67,11 @@ struct SyncCommand: AsyncParsableCommand {
             journal: journal, gateway: HubSpotGateway(client: access.client, reopen: reopen), options: options,
             logger: logger)
 
-        let signals = SignalRelay([SIGINT, SIGTERM]) { reconciler.requestStop() }
+        let received = Mutex<Int32?>(nil)
+        let signals = SignalRelay([SIGINT, SIGTERM]) { number in
+            received.withLock { $0 = $0 ?? number }
+            reconciler.requestStop()
+        }
         defer { signals.cancel() }
         let progress = ProgressReporter(total: try await journal.status().pendingLeads)
         let report = try await reconciler.run { summary in progress.update(summary) }
@@ -75,6 +79,11 @@ struct SyncCommand: AsyncParsableCommand {
         print(report)
         switch report.ending {
         case .drained, .stopped: return
+        case .interrupted:
+            let number = received.withLock { $0 } ?? SIGTERM
+            throw CommandError(
+                number == SIGINT ? .interrupted : .terminated,
+                "stopped by \(number == SIGINT ? "SIGINT" : "SIGTERM"); changes are left (run sync again)")
         case .deadlineReached:
             throw CommandError(.timeLimit, "stopped by --max-seconds; changes are left (run sync again)")
         case .reconnectionRequired(let message):
@@ -143,15 +152,16 @@ struct DurationText: ExpressibleByArgument {
     }
 }
 
-/// Runs `handler` on SIGINT/SIGTERM instead of dying, so a sync stops cleanly.
+/// Runs `handler` with the signal's number on SIGINT/SIGTERM instead of dying, so a sync stops
+/// cleanly.
 final class SignalRelay {
     private let sources: [any DispatchSourceSignal]
 
-    init(_ signals: [Int32], handler: @escaping @Sendable () -> Void) {
+    init(_ signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         sources = signals.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: handler)
+            source.setEventHandler { handler(number) }
             source.resume()
             return source
         }

@@ -52,7 +52,7 @@ import Testing
         mutating func load(_ leads: [PendingLead], end: Bool = true) -> [Action] {
             machine.windowLoaded(leads, endOfPass: end, now: now)
         }
-        mutating func answer(_ request: OutboundRequest, _ response: BatchResult, headers: RateLimitInfo? = nil)
+        mutating func answer(_ request: OutboundRequest, _ response: BatchAnswer, headers: RateLimitInfo? = nil)
             -> [Action]
         {
             machine.responseReceived(request.id, response, rateLimit: headers, now: now)
@@ -62,23 +62,19 @@ import Testing
         }
     }
 
-    /// Every input written, with ids 1000+ in input order (and the email echoed).
-    static func written(_ request: OutboundRequest, ids: [String]? = nil) -> BatchResult {
-        BatchResult(
-            results: request.inputs.enumerated().map { index, input in
-                let id = ids?[index] ?? (request.kind == .updateByID ? input.key : "\(1000 + index)")
-                return Contact(id: id, properties: [:], objectWriteTraceId: input.traceID)
-            },
-            errors: [])
+    /// Every input written, with ids 1000+ in input order.
+    static func written(_ request: OutboundRequest, ids: [String]? = nil) -> BatchAnswer {
+        BatchAnswer(
+            contacts: Dictionary(
+                uniqueKeysWithValues: request.inputs.enumerated().map { index, input in
+                    let id = ids?[index] ?? (request.kind == .updateByID ? input.key : "\(1000 + index)")
+                    return (input.traceID, Contact(id: id, properties: [:]))
+                }))
     }
 
-    /// One entry of a 207's `errors[]`.
-    static func inputError(
-        _ category: String, _ message: String, traceIDs: [String] = [], ids: [String] = [], existingID: String? = nil
-    ) -> HubSpotError {
-        HubSpotError(
-            status: 207, category: category, message: message, traceIds: traceIDs, ids: ids, existingId: existingID,
-            classification: .permanentForRecords)
+    /// The trace id of `request`'s input keyed `key`.
+    static func trace(_ request: OutboundRequest, _ key: String) -> String {
+        request.inputs.first { $0.key == key }!.traceID
     }
 
     static func sends(_ actions: [Action]) -> [OutboundRequest] {
@@ -159,10 +155,9 @@ import Testing
                 d.load([Self.lead("L-1", email: "ada@example.com"), Self.lead("L-2", email: "nobody@example.com")]))
                 .first)
         #expect(read.kind == .readByEmail)
-        #expect(read.readProperties.contains("email"))
-        let found = BatchResult(
-            results: [Contact(id: "77", properties: ["email": "ADA@example.com"])],
-            errors: [Self.inputError("OBJECT_NOT_FOUND", "not found", ids: ["nobody@example.com"])])
+        // No contact has nobody@example.com: HubSpot's answer leaves it out.
+        let found = BatchAnswer(
+            contacts: [Self.trace(read, "ada@example.com"): Contact(id: "77", properties: ["email": "ADA@example.com"])])
         let actions = d.answer(read, found)
         let recorded = Self.outcomes(actions)
         #expect(recorded == [LeadOutcome(lead: "L-1", remoteID: .set("77"), fields: [])])
@@ -195,9 +190,10 @@ import Testing
         #expect(read.readProperties.contains("company"))
         let actions = d.answer(
             read,
-            BatchResult(
-                results: [Contact(id: "5", properties: ["company": "Globex"]), Contact(id: "6", properties: [:])],
-                errors: []))
+            BatchAnswer(contacts: [
+                Self.trace(read, "5"): Contact(id: "5", properties: ["company": "Globex"]),
+                Self.trace(read, "6"): Contact(id: "6", properties: [:]),
+            ]))
         let recorded = Self.outcomes(actions)
         let skipped = recorded.flatMap(\.fields).filter {
             $0.result == .skipped(property: "company", remoteValue: "Globex")
@@ -222,7 +218,7 @@ import Testing
         let read = try #require(Self.sends(actions).first)
         #expect(read.kind == .readByEmail)
         #expect(read.inputs.map(\.key) == ["ada@example.com"])
-        let upsert = try #require(Self.sends(d.answer(read, BatchResult(results: [], errors: []))).first)
+        let upsert = try #require(Self.sends(d.answer(read, BatchAnswer())).first)
         #expect(upsert.kind == .upsertByEmail)
         #expect(upsert.inputs.first?.properties == ["company": "Acme", "email": "ada@example.com"])
     }
@@ -279,14 +275,14 @@ import Testing
         let trace = { (lead: String) in
             request.inputs.first { $0.key == "\(lead.lowercased().dropFirst(2))@example.com" }!.traceID
         }
-        let message =
-            #"Property values were not valid: [{"isValid":false,"message":"nope","error":"INVALID_OPTION","#
-            + #""name":"company"}]"#
-        let response = BatchResult(
-            results: [Contact(id: "2", properties: [:], objectWriteTraceId: trace("L-B"))],
-            errors: [
-                Self.inputError("VALIDATION_ERROR", message, traceIDs: [trace("L-A")]),
-                Self.inputError("VALIDATION_ERROR", "no property named", traceIDs: [trace("L-C")]),
+        let message = "Property values were not valid: company"
+        let response = BatchAnswer(
+            contacts: [trace("L-B"): Contact(id: "2", properties: [:])],
+            refusals: [
+                trace("L-A"): InputRefusal(
+                    .invalidValues(properties: ["company"]), category: "VALIDATION_ERROR", message: message),
+                trace("L-C"): InputRefusal(
+                    .invalidValues(properties: []), category: "VALIDATION_ERROR", message: "no property named"),
             ])
         let actions = d.answer(request, response)
         let recorded = Dictionary(grouping: Self.outcomes(actions), by: \.lead)
@@ -314,9 +310,7 @@ import Testing
                 actions = d.fail(
                     request,
                     .refused(
-                        HubSpotError(
-                            status: 400, category: "VALIDATION_ERROR", message: "bad batch",
-                            classification: .permanentForRequest)))
+                        InputRefusal(.invalidValues(properties: []), category: "VALIDATION_ERROR", message: "bad batch")))
             } else {
                 actions = d.answer(request, Self.written(request))
             }
@@ -334,12 +328,11 @@ import Testing
         let upsert = try #require(Self.sends(d.load([Self.lead("L-1", email: "alias@example.com")])).first)
         let actions = d.answer(
             upsert,
-            BatchResult(
-                results: [],
-                errors: [
-                    Self.inputError(
-                        "CONFLICT", "Contact already exists. Existing ID: 4242", traceIDs: [upsert.inputs[0].traceID])
-                ]))
+            BatchAnswer(refusals: [
+                upsert.inputs[0].traceID: InputRefusal(
+                    .conflict(existingID: "4242"), category: "CONFLICT",
+                    message: "Contact already exists. Existing ID: 4242")
+            ]))
         #expect(Self.outcomes(actions) == [LeadOutcome(lead: "L-1", remoteID: .set("4242"), fields: [])])
         let update = try #require(Self.sends(actions).first)
         #expect(update.kind == .updateByID)
@@ -352,8 +345,9 @@ import Testing
         let update = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com", remoteID: "9")])).first)
         let actions = d.answer(
             update,
-            BatchResult(
-                results: [], errors: [Self.inputError("OBJECT_NOT_FOUND", Machine.notFoundMessage, ids: ["9"])]))
+            BatchAnswer(refusals: [
+                update.inputs[0].traceID: InputRefusal(.notFound, category: "OBJECT_NOT_FOUND", message: "gone")
+            ]))
         let outcome = try #require(Self.outcomes(actions).first)
         #expect(outcome.remoteID == .clear)
         #expect(outcome.fields.count == 2)
@@ -420,23 +414,6 @@ import Testing
         #expect(d.now.timeIntervalSince(Self.start) >= 60)
     }
 
-    @Test func anExpiredTokenIsRefreshedOnceAndTheBatchRetried() throws {
-        var d = Driver()
-        _ = d.start()
-        let leads = (0..<150).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
-        let first = try #require(Self.sends(d.load(leads)).first)
-        let headers = RateLimitInfo(max: 100, intervalMilliseconds: 10_000, remaining: 99)
-        _ = d.answer(first, Self.written(first), headers: headers)
-        let actions = d.fail(first, .authenticationExpired)
-        #expect(actions.isEmpty, "unknown id: nothing")
-        var d2 = Driver()
-        _ = d2.start()
-        let request = try #require(Self.sends(d2.load(leads)).first)
-        #expect(d2.fail(request, .authenticationExpired) == [.refreshToken])
-        let resent = Self.sends(d2.machine.tokenRefreshed(now: d2.now))
-        #expect(resent.first?.inputs == request.inputs)
-    }
-
     @Test func reconnectionRequiredPausesAndKeepsEverythingPending() throws {
         var d = Driver()
         _ = d.start()
@@ -484,6 +461,69 @@ import Testing
         }
         #expect(last.last == .finished(sendableLeft: true))
         #expect(d.machine.summary.delivered == 300)
+    }
+
+    // MARK: Property definitions
+
+    /// A machine that fetches the definitions itself.
+    static func fetching(limit: Int = 100, giveUpAfter: Duration = .seconds(60)) -> Machine.Configuration {
+        var configuration = configuration(limit: limit)
+        configuration.definitions = nil
+        configuration.giveUpAfter = giveUpAfter
+        return configuration
+    }
+
+    @Test func theDefinitionsAreFetchedFirstInsideTheBudget() throws {
+        var d = Driver(Self.fetching(limit: 1))
+        #expect(d.start() == [.fetchDefinitions])
+        d.advance(0.2)
+        let definitions = Array(Self.definitions.values)
+        #expect(d.machine.definitionsReceived(.success(definitions), rateLimit: nil, now: d.now) == [
+            .loadWindow(newPass: true)
+        ])
+        // At 1 request per 10 s the first batch waits for the definitions request to leave the window.
+        let actions = d.load([Self.lead("L-1", email: "a@example.com")])
+        #expect(actions == [.wake(at: d.now.addingTimeInterval(10))])
+        #expect(d.machine.summary.requests == 1)
+    }
+
+    @Test func anUnreachableHubSpotAtStartIsRetriedAndAStopEndsItAtOnce() throws {
+        var d = Driver(Self.fetching())
+        _ = d.start()
+        let retry = d.machine.definitionsReceived(.failure(.transient("connect refused", retryAfter: nil)), rateLimit: nil, now: d.now)
+        guard case .wake(let at)? = retry.last else {
+            Issue.record("no retry timer: \(retry)")
+            return
+        }
+        d.now = at
+        #expect(d.machine.wake(now: d.now) == [.fetchDefinitions])
+        #expect(d.machine.stopIssuing(now: d.now) == [.finished(sendableLeft: true)], "in flight: nothing to wait for")
+        #expect(d.machine.definitionsReceived(.success([]), rateLimit: nil, now: d.now).isEmpty)
+    }
+
+    @Test func aRevokedTokenAtStartPausesAndTheFetchResumesAfterConnect() throws {
+        var d = Driver(Self.fetching())
+        _ = d.start()
+        let paused = d.machine.definitionsReceived(.failure(.reconnectionRequired("revoked")), rateLimit: nil, now: d.now)
+        #expect(paused == [.pause(.reconnectionRequired("revoked"))])
+        #expect(d.machine.wake(now: d.now).isEmpty)
+        #expect(d.machine.connectionRestored(now: d.now) == [.fetchDefinitions])
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func givingUpHappensWhenTheTimeIsUpNotAtTheNextFailure(seed: UInt64) throws {
+        var configuration = Self.fetching(giveUpAfter: .seconds(20))
+        configuration.backoff = Backoff(base: .seconds(4), cap: .seconds(30))
+        var d = Driver(configuration, seed: seed)
+        var actions = d.start()
+        while actions == [.fetchDefinitions] {
+            actions = d.machine.definitionsReceived(.failure(.transient("HTTP 503", retryAfter: nil)), rateLimit: nil, now: d.now)
+            guard case .wake(let at)? = actions.last else { break }
+            d.now = at
+            actions = d.machine.wake(now: d.now)
+        }
+        #expect(actions == [.stop(.gaveUp(lastError: "HTTP 503"))], "seed \(seed)")
+        #expect(d.now.timeIntervalSince(Self.start) == 20, "seed \(seed): gave up after \(d.now.timeIntervalSince(Self.start)) s")
     }
 
     // MARK: Pacing over a whole drain

@@ -41,6 +41,17 @@ public final class RunningProcess: @unchecked Sendable {
     /// Sends SIGKILL: the process gets no chance to clean up.
     public func kill() { _ = Foundation.kill(process.processIdentifier, SIGKILL) }
 
+    /// Waits at most `seconds` for the process to end: its exit status (or the signal number),
+    /// or nil when it still runs.
+    public func wait(atMost seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning {
+            guard Date() < deadline else { return nil }
+            usleep(10_000)
+        }
+        return wait()
+    }
+
     /// Waits for the process to end and returns its exit status (or the signal number).
     @discardableResult
     public func wait() -> Int32 {

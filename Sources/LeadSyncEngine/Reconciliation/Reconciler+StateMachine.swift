@@ -3,24 +3,29 @@ public import HubSpotAPI
 public import LeadSyncJournal
 
 extension Reconciler {
-    /// The reconciliation loop's decisions, with no I/O: events in (a window of pending leads was
-    /// read, a response or a failure arrived, a timer fired), actions out (send this batch, record
-    /// these outcomes, load the next window, wake me at, refresh the token, pause, stop).
+    /// The reconciliation loop's decisions, with no I/O: events in (the property definitions
+    /// arrived, a window of pending leads was read, a response or a failure arrived, a timer
+    /// fired), actions out (fetch the definitions, send this batch, record these outcomes, load
+    /// the next window, wake me at, pause, stop). Its life is one ``State``; HubSpot's answers
+    /// reach it already interpreted (``BatchAnswer``, ``RequestFailure``), and every request it
+    /// makes, the definitions included, goes through its ``Pacer``.
     ///
     /// Time comes in as `now` and jitter from the injected generator, so tests feed events and
     /// assert actions deterministically.
     ///
     /// ```swift
     /// var machine = Reconciler.StateMachine(configuration: config, random: SplitMix64(seed: 7), now: clock.now)
-    /// var actions = machine.start(now: clock.now)         // [.loadWindow(newPass: true)]
+    /// var actions = machine.start(now: clock.now)         // [.fetchDefinitions]
+    /// actions = machine.definitionsReceived(.success(definitions), rateLimit: nil, now: clock.now)
     /// actions = machine.windowLoaded(leads, endOfPass: true, now: clock.now)   // [.send(...)]
     /// actions = machine.requestFailed(id, .rateLimited(daily: false, retryAfter: nil), rateLimit: nil, now: clock.now)
     /// ```
     public struct StateMachine<Random: RandomNumberGenerator & Sendable>: Sendable {
         /// What the machine decides with.
         public struct Configuration: Sendable {
-            /// HubSpot's contact property definitions by name.
-            public var definitions: [String: PropertyDefinition]
+            /// HubSpot's contact property definitions by name; nil (the default): the machine
+            /// fetches them first (``Action/fetchDefinitions``).
+            public var definitions: [String: PropertyDefinition]?
             public var pushRules: PushRules
             public var pacer = Pacer.Configuration()
             /// Default 100: HubSpot's batch maximum.
@@ -32,7 +37,7 @@ extension Reconciler {
             public var giveUpAfter: Duration?
             public var backoff = Backoff()
 
-            public init(definitions: [String: PropertyDefinition], pushRules: PushRules) {
+            public init(definitions: [String: PropertyDefinition]? = nil, pushRules: PushRules) {
                 self.definitions = definitions
                 self.pushRules = pushRules
             }
@@ -40,6 +45,9 @@ extension Reconciler {
 
         /// What the shell must do next, in order.
         public enum Action: Sendable, Hashable {
+            /// Fetch HubSpot's contact property definitions and answer with
+            /// ``definitionsReceived(_:rateLimit:now:)``.
+            case fetchDefinitions
             /// Read the next window of pending leads (from the start when `newPass`) and answer
             /// with ``windowLoaded(_:endOfPass:now:)``.
             case loadWindow(newPass: Bool)
@@ -47,11 +55,9 @@ extension Reconciler {
             /// ``requestFailed(_:_:rateLimit:now:)``.
             case send(OutboundRequest)
             /// Record these outcomes in the journal, in one transaction, and these marks (what
-            /// leads wait for), before anything else: a window loaded later must see them.
+            /// leads wait for), before the next window is read: a window loaded later must see them.
             case record([LeadOutcome], marks: [String: LeadMark])
-            /// Refresh the access token, then call ``tokenRefreshed(now:)``.
-            case refreshToken
-            /// Call ``wake(now:)`` at this time (a retry or the pacer is due).
+            /// Call ``wake(now:)`` at this time (a retry, the pacer or `--give-up-after` is due).
             case wake(at: Date)
             /// Nothing can be sent until the reason is lifted; everything stays pending.
             case pause(PauseReason)
@@ -72,6 +78,39 @@ extension Reconciler {
             case missingScopes([String], message: String)
             /// `--give-up-after` elapsed without a successful request.
             case gaveUp(lastError: String)
+        }
+
+        /// Where the machine is in its life; each event is handled according to it.
+        enum State: Sendable, Hashable {
+            /// Before ``start(now:recheckWaiting:)``, and after `.finished` until the next start.
+            case idle
+            /// Fetching HubSpot's property definitions: the request is out, or due at `due`.
+            case fetchingDefinitions(attempt: Int, due: Date?)
+            /// Reading windows and sending batches.
+            case draining
+            /// Sending nothing until the reason is lifted; answers in flight are still handled.
+            case paused(PauseReason)
+            /// Starting nothing new; `.finished` once the requests in flight are answered.
+            case stopping
+            /// `.stop` was returned: the drain is over for good.
+            case ended
+        }
+
+        /// The journal pass being read: where the reading stands, and whether the pass must be
+        /// followed by another (it sent something, or skipped leads that were busy).
+        struct Pass: Sendable, Hashable {
+            enum Reading: Sendable, Hashable {
+                /// More windows to read.
+                case more
+                /// A window is being read.
+                case loading
+                /// The last window of the pass was read.
+                case exhausted
+            }
+
+            var reading = Reading.more
+            var sent = false
+            var skippedBusy = false
         }
 
         /// A lead's record on its way: matched/read first when needed, then written.
@@ -106,7 +145,7 @@ extension Reconciler {
         }
 
         public let configuration: Configuration
-        private let builder: RecordBuilder
+        private var builder: RecordBuilder?
         public private(set) var pacer: Pacer
         private var random: Random
         public private(set) var summary = DrainSummary()
@@ -115,6 +154,8 @@ extension Reconciler {
         /// The last failure seen, for `status` and `--give-up-after`.
         public private(set) var lastError: String?
 
+        private(set) var state = State.idle
+        private var pass = Pass()
         private var queue: [Item] = []
         private var inFlight: [Int: Flight] = [:]
         private var retries: [(flight: Flight, notBefore: Date)] = []
@@ -124,17 +165,12 @@ extension Reconciler {
         private var busyKeys: Set<String> = []
         /// Leads left waiting (identity, match) in this run, with their highest pending seq.
         private var parked: [String: Int64] = [:]
-        private var loading = false
-        private var passExhausted = false
-        private var passHadSends = false
-        private var passSkippedBusy = false
-        private var refreshingToken = false
-        private var paused: PauseReason?
-        private var stopped = false
-        private var idle = false
-        private var issuing = true
         private var latency: Duration = .milliseconds(100)
+        /// The last success (or the start); `--give-up-after` counts from it.
         private var lastProgressAt: Date
+        /// A request failed since ``lastProgressAt``: `--give-up-after` is running.
+        private var failingSinceProgress = false
+        private var definitionsSentAt: Date?
         private var nextRequestID = 1
         /// Outcomes and marks gathered while handling one event, emitted as one `.record`.
         private var unrecorded: [LeadOutcome] = []
@@ -142,7 +178,7 @@ extension Reconciler {
 
         public init(configuration: Configuration, random: Random, now: Date) {
             self.configuration = configuration
-            self.builder = RecordBuilder(definitions: configuration.definitions)
+            self.builder = configuration.definitions.map(RecordBuilder.init(definitions:))
             self.pacer = Pacer(configuration: configuration.pacer, now: now)
             self.random = random
             self.lastProgressAt = now
@@ -150,29 +186,62 @@ extension Reconciler {
 
         // MARK: Events
 
-        /// Begins a drain (or, after `.finished` in follow mode, a new pass over the journal).
+        /// Begins a drain (or, after `.finished` in follow mode, a new pass over the journal):
+        /// fetches the property definitions first when they are not known yet.
         /// `recheckWaiting` forgets which leads waited, so unmatched leads are read again.
         public mutating func start(now: Date, recheckWaiting: Bool = false) -> [Action] {
             guard configuration.pushRules.update else { return [.finished(sendableLeft: false)] }
             if recheckWaiting { parked = [:] }
-            idle = false
-            stopped = false
-            issuing = true
-            passExhausted = false
-            passHadSends = false
-            passSkippedBusy = false
+            pass = Pass()
             lastProgressAt = now
+            failingSinceProgress = false
+            guard builder != nil else {
+                state = .fetchingDefinitions(attempt: 0, due: now)
+                return pump(now: now)
+            }
+            state = .draining
             return beginLoad(newPass: true) + pump(now: now)
+        }
+
+        /// HubSpot answered the property definitions request.
+        public mutating func definitionsReceived(
+            _ result: Result<[PropertyDefinition], RequestFailure>, rateLimit: RateLimitInfo?, now: Date
+        ) -> [Action] {
+            guard let sentAt = definitionsSentAt else { return [] }
+            definitionsSentAt = nil
+            pacer.recordCompletion(now: now)
+            if let rateLimit { pacer.observe(rateLimit, now: now) }
+            // Stopped or paused meanwhile: the answer still counts, the state stays.
+            guard case .fetchingDefinitions(let attempt, _) = state else {
+                if case .success(let definitions) = result { learn(definitions) }
+                return pump(now: now)
+            }
+            switch result {
+            case .success(let definitions):
+                learn(definitions)
+                progressed(at: now, sentAt: sentAt)
+                state = .draining
+                return beginLoad(newPass: true) + pump(now: now)
+            case .failure(.refused(let refusal)):
+                state = .ended
+                return [.stop(.gaveUp(lastError: "HubSpot refused the property list: \(refusal.message)"))]
+            case .failure(let failure):
+                guard let retryAt = retryTime(after: failure, attempt: attempt, now: now) else {
+                    return end(failure, now: now)
+                }
+                state = .fetchingDefinitions(attempt: attempt + 1, due: retryAt)
+                return pump(now: now)
+            }
         }
 
         /// A window of pending leads was read. `endOfPass`: no leads after these.
         public mutating func windowLoaded(_ leads: [PendingLead], endOfPass: Bool, now: Date) -> [Action] {
-            loading = false
-            if endOfPass { passExhausted = true }
+            pass.reading = endOfPass ? .exhausted : .more
+            guard let builder else { return pump(now: now) }
             var fresh: [Item] = []
             for lead in leads {
                 if busyLeads.contains(lead.lead) {
-                    passSkippedBusy = true
+                    pass.skippedBusy = true
                     continue
                 }
                 let through = lead.fields.map(\.seq).max() ?? 0
@@ -192,7 +261,7 @@ extension Reconciler {
                 if let item = applyWriteRules(item) {
                     fresh.append(item)
                     busyLeads.insert(lead.lead)
-                    passHadSends = true
+                    pass.sent = true
                 }
             }
             // Leads sharing a contact go out in (at, append) order of their newest change.
@@ -206,19 +275,17 @@ extension Reconciler {
 
         /// HubSpot answered request `id` with 200, 201 or 207.
         public mutating func responseReceived(
-            _ id: Int, _ response: BatchResult, rateLimit: RateLimitInfo?, now: Date
+            _ id: Int, _ answer: BatchAnswer, rateLimit: RateLimitInfo?, now: Date
         ) -> [Action] {
             guard let flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
             pacer.recordCompletion(now: now)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
-            let sample = Duration.interval(now.timeIntervalSince(flight.sentAt))
-            latency = latency * 0.8 + sample * 0.2
-            lastProgressAt = now
+            progressed(at: now, sentAt: flight.sentAt)
             busyKeys.subtract(flight.keys)
             if flight.request.kind.isRead {
-                handleRead(flight, response)
+                handleRead(flight, answer)
             } else {
-                handleWrite(flight, response)
+                handleWrite(flight, answer)
             }
             return emit() + pump(now: now)
         }
@@ -230,7 +297,57 @@ extension Reconciler {
             guard var flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
             pacer.recordCompletion(now: now)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
-            var actions: [Action] = []
+            if case .refused(let refusal) = failure {
+                // HubSpot answered: the request itself was fine, some input of it was not.
+                progressed(at: now, sentAt: flight.sentAt)
+                if flight.items.count > 1 {
+                    // Split until the bad inputs are isolated; both halves go out at once.
+                    let (left, right) = split(flight)
+                    retries.insert(contentsOf: [(left, now), (right, now)], at: 0)
+                } else {
+                    busyKeys.subtract(flight.keys)
+                    for item in flight.items.values { refuse(item, refusal) }
+                }
+                return emit() + pump(now: now)
+            }
+            guard let retryAt = retryTime(after: failure, attempt: flight.attempt, now: now) else {
+                retries.append((flight, now))
+                return end(failure, now: now)
+            }
+            flight.attempt += 1
+            retries.append((flight, retryAt))
+            return emit() + pump(now: now)
+        }
+
+        /// A timer the machine asked for fired.
+        public mutating func wake(now: Date) -> [Action] { pump(now: now) }
+
+        /// `leadsync connect` ran again: resume after `reconnection_required`.
+        public mutating func connectionRestored(now: Date) -> [Action] { resume(now: now) }
+
+        /// Resume after a pause (at the daily limit's reset, to probe it, or after a new `connect`).
+        public mutating func resume(now: Date) -> [Action] {
+            guard case .paused = state else { return pump(now: now) }
+            state = builder == nil ? .fetchingDefinitions(attempt: 0, due: now) : .draining
+            return pump(now: now)
+        }
+
+        /// `--max-seconds` ran out or a shutdown began: start no new request, finish those in flight.
+        public mutating func stopIssuing(now: Date) -> [Action] {
+            switch state {
+            case .ended: return []
+            case .idle: return [.finished(sendableLeft: false)]
+            case .fetchingDefinitions, .draining, .paused, .stopping:
+                state = .stopping
+                return pump(now: now)
+            }
+        }
+
+        // MARK: Failures
+
+        /// Learns from a failed request; returns when to send it again, or nil when it cannot
+        /// be retried (``end(_:now:)`` says what follows).
+        private mutating func retryTime(after failure: RequestFailure, attempt: Int, now: Date) -> Date? {
             switch failure {
             case .rateLimited(let daily, let retryAfter):
                 summary.rateLimited += 1
@@ -240,108 +357,92 @@ extension Reconciler {
                 } else {
                     pacer.rateLimited(retryAfter: retryAfter, now: now)
                 }
-                retries.append((flight, now))
+                // The pacer holds it back until the window (or the day) allows.
+                return now
             case .transient(let message, let retryAfter):
                 lastError = message
-                if let giveUp = configuration.giveUpAfter,
-                    now.timeIntervalSince(lastProgressAt) >= giveUp.timeInterval
-                {
-                    stopped = true
-                    return [.stop(.gaveUp(lastError: message))]
-                }
-                let delay = retryAfter ?? configuration.backoff.delay(attempt: flight.attempt, using: &random)
-                flight.attempt += 1
-                retries.append((flight, now.addingTimeInterval(delay.timeInterval)))
-            case .authenticationExpired:
-                retries.append((flight, now))
-                if !refreshingToken {
-                    refreshingToken = true
-                    actions.append(.refreshToken)
-                }
+                failingSinceProgress = true
+                let delay = retryAfter ?? configuration.backoff.delay(attempt: attempt, using: &random)
+                return now.addingTimeInterval(delay.timeInterval)
+            case .reconnectionRequired, .missingScopes, .refused:
+                return nil
+            }
+        }
+
+        /// A failure no retry cures: pause or stop.
+        private mutating func end(_ failure: RequestFailure, now: Date) -> [Action] {
+            switch failure {
             case .reconnectionRequired(let message):
                 lastError = message
-                retries.append((flight, now))
-                if paused == nil {
-                    paused = .reconnectionRequired(message)
-                    actions.append(.pause(.reconnectionRequired(message)))
+                switch state {
+                case .fetchingDefinitions, .draining:
+                    state = .paused(.reconnectionRequired(message))
+                    return emit() + [.pause(.reconnectionRequired(message))]
+                case .idle, .paused, .stopping, .ended:
+                    return emit() + pump(now: now)
                 }
             case .missingScopes(let scopes, let message):
                 lastError = message
-                stopped = true
-                return [.stop(.missingScopes(scopes, message: message))]
-            case .refused(let error):
-                lastProgressAt = now
-                if flight.items.count > 1 {
-                    // Split until the bad inputs are isolated; both halves go out at once.
-                    let (left, right) = split(flight)
-                    retries.insert(contentsOf: [(left, now), (right, now)], at: 0)
-                } else {
-                    busyKeys.subtract(flight.keys)
-                    for item in flight.items.values { refuse(item, error) }
-                }
+                state = .ended
+                return emit() + [.stop(.missingScopes(scopes, message: message))]
+            case .refused(let refusal):
+                state = .ended
+                return emit() + [.stop(.gaveUp(lastError: refusal.message))]
+            case .rateLimited, .transient:
+                return emit() + pump(now: now)
             }
-            return actions + emit() + pump(now: now)
         }
 
-        /// A timer the machine asked for fired.
-        public mutating func wake(now: Date) -> [Action] { pump(now: now) }
-
-        /// The token was refreshed: requests held back by the 401 go out again.
-        public mutating func tokenRefreshed(now: Date) -> [Action] {
-            refreshingToken = false
-            return pump(now: now)
+        /// A request succeeded: `--give-up-after` starts over and the latency estimate learns.
+        private mutating func progressed(at now: Date, sentAt: Date) {
+            let sample = Duration.interval(now.timeIntervalSince(sentAt))
+            latency = latency * 0.8 + sample * 0.2
+            lastProgressAt = now
+            failingSinceProgress = false
         }
 
-        /// `leadsync connect` ran again: resume after `reconnection_required`.
-        public mutating func connectionRestored(now: Date) -> [Action] {
-            refreshingToken = false
-            paused = nil
-            return pump(now: now)
+        /// When `--give-up-after` runs out, while requests fail.
+        private var giveUpAt: Date? {
+            guard failingSinceProgress, let giveUp = configuration.giveUpAfter else { return nil }
+            return lastProgressAt.addingTimeInterval(giveUp.timeInterval)
         }
 
-        /// Resume after a pause for the daily limit (at its reset, or to probe).
-        public mutating func resume(now: Date) -> [Action] {
-            paused = nil
-            return pump(now: now)
-        }
-
-        /// A request made outside the machine (the property list at start) counts against the budget.
-        public mutating func recordExternalRequest(now: Date) {
-            pacer.recordSend(now: now)
-            pacer.recordCompletion(now: now)
-            summary.requests += 1
-        }
-
-        /// `--max-seconds` ran out or a shutdown began: start no new batch, finish those in flight.
-        public mutating func stopIssuing(now: Date) -> [Action] {
-            issuing = false
-            return pump(now: now)
+        private mutating func learn(_ definitions: [PropertyDefinition]) {
+            builder = RecordBuilder(
+                definitions: Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { $1 }))
         }
 
         // MARK: Pumping
 
         private mutating func pump(now: Date) -> [Action] {
-            guard !stopped, !idle else { return [] }
-            if !issuing, inFlight.isEmpty, !loading {
-                idle = true
-                let left = !queue.isEmpty || !retries.isEmpty || !passExhausted || passSkippedBusy
+            switch state {
+            case .idle, .ended, .paused:
+                return []
+            case .stopping:
+                guard inFlight.isEmpty, pass.reading != .loading else { return [] }
+                state = .idle
+                let left = !queue.isEmpty || !retries.isEmpty || pass.reading != .exhausted || pass.skippedBusy
                 return [.finished(sendableLeft: left)]
+            case .fetchingDefinitions, .draining:
+                if let giveUpAt, giveUpAt <= now {
+                    state = .ended
+                    return [.stop(.gaveUp(lastError: lastError ?? "no request succeeded"))]
+                }
             }
-            guard paused == nil, !refreshingToken else { return [] }
+            if case .fetchingDefinitions(let attempt, let due) = state {
+                return pumpDefinitions(attempt: attempt, due: due, now: now)
+            }
             var actions: [Action] = []
             var wakeAt: Date?
-            while issuing, inFlight.count < pacer.concurrency(latency: latency) {
+            while inFlight.count < pacer.concurrency(latency: latency) {
                 let due = retries.firstIndex { $0.notBefore <= now }
                 guard due != nil || !queue.isEmpty else { break }
-                switch pacer.decide(now: now) {
-                case .now:
-                    break
-                case .at(let date):
+                switch admit(now: now) {
+                case .sent: break
+                case .wait(let date):
                     wakeAt = date
-                case .dailyLimitReached(let resetAt):
-                    paused = .dailyLimit(resetAt: resetAt)
-                    lastError = "HubSpot daily limit reached"
-                    return actions + [.pause(.dailyLimit(resetAt: resetAt))]
+                case .paused(let pause):
+                    return actions + [pause]
                 }
                 if wakeAt != nil { break }
                 var flight: Flight
@@ -368,29 +469,67 @@ extension Reconciler {
             if let next = retries.map(\.notBefore).min(), next > now {
                 wakeAt = min(wakeAt ?? next, next)
             }
-            if issuing, !loading, !passExhausted, queue.count < configuration.refillBelow {
+            if let giveUpAt, !retries.isEmpty { wakeAt = min(wakeAt ?? giveUpAt, giveUpAt) }
+            if pass.reading == .more, queue.count < configuration.refillBelow {
                 actions += beginLoad(newPass: false)
             }
-            if issuing, inFlight.isEmpty, retries.isEmpty, !loading {
-                if queue.isEmpty, passExhausted {
-                    if passHadSends || passSkippedBusy {
-                        // Leads skipped while busy, or changed since: one more pass finds them.
-                        passExhausted = false
-                        passHadSends = false
-                        passSkippedBusy = false
-                        actions += beginLoad(newPass: true)
-                    } else {
-                        idle = true
-                        actions.append(.finished(sendableLeft: false))
-                    }
+            if inFlight.isEmpty, retries.isEmpty, queue.isEmpty, pass.reading == .exhausted {
+                if pass.sent || pass.skippedBusy {
+                    // Leads skipped while busy, or changed since: one more pass finds them.
+                    actions += beginLoad(newPass: true)
+                } else {
+                    state = .idle
+                    actions.append(.finished(sendableLeft: false))
                 }
             }
             if let wakeAt { actions.append(.wake(at: wakeAt)) }
             return actions
         }
 
+        /// The property definitions request, when it is due and the pacer lets it go.
+        private mutating func pumpDefinitions(attempt: Int, due: Date?, now: Date) -> [Action] {
+            guard let due else { return [] }
+            let wakeAt = min(due, giveUpAt ?? due)
+            guard due <= now else { return [.wake(at: wakeAt)] }
+            switch admit(now: now) {
+            case .sent:
+                pacer.recordSend(now: now)
+                summary.requests += 1
+                definitionsSentAt = now
+                state = .fetchingDefinitions(attempt: attempt, due: nil)
+                return [.fetchDefinitions]
+            case .wait(let date):
+                return [.wake(at: min(date, giveUpAt ?? date))]
+            case .paused(let pause):
+                return [pause]
+            }
+        }
+
+        private enum Admission {
+            /// The request may go now (the caller records it).
+            case sent
+            case wait(Date)
+            /// The day's budget is spent: the machine paused.
+            case paused(Action)
+        }
+
+        /// Asks the pacer whether a request may go at `now`.
+        private mutating func admit(now: Date) -> Admission {
+            switch pacer.decide(now: now) {
+            case .now:
+                return .sent
+            case .at(let date):
+                return .wait(date)
+            case .dailyLimitReached(let resetAt):
+                state = .paused(.dailyLimit(resetAt: resetAt))
+                lastError = "HubSpot daily limit reached"
+                return .paused(.pause(.dailyLimit(resetAt: resetAt)))
+            }
+        }
+
         private mutating func beginLoad(newPass: Bool) -> [Action] {
-            loading = true
+            if newPass { pass = Pass() }
+            pass.reading = .loading
             return [.loadWindow(newPass: newPass)]
         }
 
@@ -414,8 +553,6 @@ extension Reconciler {
                     readProperties.formUnion(item.record.values.filter { $0.rule == .ifEmpty }.map(\.property))
                 }
             }
-            if kind == .readByEmail { readProperties.insert(Mapping.identityProperty) }
-            if kind == .readByID { readProperties.insert(Self.mergedIDsProperty) }
             let request = OutboundRequest(id: id, kind: kind, inputs: inputs, readProperties: readProperties.sorted())
             return Flight(request: request, items: byTrace, keys: keys, sentAt: .distantPast)
         }
@@ -438,78 +575,52 @@ extension Reconciler {
 
         // MARK: Outcomes
 
-        /// HubSpot lists the ids merged into a contact here; a read by an old id answers with the new.
-        static var mergedIDsProperty: String { "hs_merged_object_ids" }
-
-        private mutating func handleWrite(_ flight: Flight, _ response: BatchResult) {
-            var open = flight.items
-            for contact in response.results {
-                guard let trace = writeTrace(of: contact, in: open, kind: flight.request.kind) else { continue }
-                let item = open.removeValue(forKey: trace)!
-                let record = item.record
-                note(
-                    record.lead, remoteID: contact.id != record.remoteID ? .set(contact.id) : .keep,
-                    fields: record.values.map { $0.outcome(.delivered(property: $0.property, sent: $0.wire)) })
-                if record.mark != .none { unrecordedMarks[record.lead] = LeadMark.none }
-                summary.delivered += 1
-                summary.deliveredValues += record.values.count
-                finish(record.lead)
-            }
-            for error in response.errors {
-                var traces = error.traceIds.filter { open[$0] != nil }
-                if traces.isEmpty {
-                    traces = open.filter { error.ids.contains($0.value.key) }.map(\.key)
-                }
-                for trace in traces {
-                    refuse(open.removeValue(forKey: trace)!, error)
-                }
-            }
-            for var item in open.values {
-                // HubSpot neither wrote nor refused it: still pending. Try twice more, then leave
-                // it to the next run rather than loop.
-                item.unanswered += 1
-                if item.unanswered < 3 {
-                    queue.insert(item, at: 0)
+        private mutating func handleWrite(_ flight: Flight, _ answer: BatchAnswer) {
+            for (trace, item) in flight.items {
+                if let contact = answer.contacts[trace] {
+                    let record = item.record
+                    note(
+                        record.lead, remoteID: contact.id != record.remoteID ? .set(contact.id) : .keep,
+                        fields: record.values.map { $0.outcome(.delivered(property: $0.property, sent: $0.wire)) })
+                    if record.mark != .none { unrecordedMarks[record.lead] = LeadMark.none }
+                    summary.delivered += 1
+                    summary.deliveredValues += record.values.count
+                    finish(record.lead)
+                } else if let refusal = answer.refusals[trace] {
+                    refuse(item, refusal)
                 } else {
-                    lastError = "HubSpot did not answer for lead \(item.record.lead)"
-                    parked[item.record.lead] = item.record.pendingThrough
-                    finish(item.record.lead)
+                    unanswered(item)
                 }
             }
         }
 
-        /// Which open input a written contact answers: its echoed trace id, else its id or email.
-        private func writeTrace(of contact: Contact, in open: [String: Item], kind: OutboundRequest.Kind) -> String? {
-            if let trace = contact.objectWriteTraceId, open[trace] != nil { return trace }
-            let email = contact.properties[Mapping.identityProperty].flatMap(EmailAddress.init)
-            return open.first { _, item in
-                kind == .updateByID ? item.record.remoteID == contact.id : item.record.email == email && email != nil
-            }?.key
+        /// HubSpot neither wrote nor refused `item`: still pending. Try twice more, then leave it
+        /// to the next run rather than loop.
+        private mutating func unanswered(_ item: Item) {
+            var item = item
+            item.unanswered += 1
+            if item.unanswered < 3 {
+                queue.insert(item, at: 0)
+            } else {
+                lastError = "HubSpot did not answer for lead \(item.record.lead)"
+                parked[item.record.lead] = item.record.pendingThrough
+                finish(item.record.lead)
+            }
         }
 
-        private mutating func handleRead(_ flight: Flight, _ response: BatchResult) {
-            for var item in flight.items.values {
-                let found: Contact? =
-                    if let id = item.record.remoteID {
-                        response.results.first { $0.id == id || Self.mergedIDs(of: $0).contains(id) }
-                    } else {
-                        response.results.first { contact in
-                            contact.properties[Mapping.identityProperty].flatMap(EmailAddress.init) == item.record.email
-                        }
-                    }
-                if let found {
+        private mutating func handleRead(_ flight: Flight, _ answer: BatchAnswer) {
+            for (trace, var item) in flight.items {
+                if let found = answer.contacts[trace] {
                     item.hubSpot = found.properties
                     if found.id != item.record.remoteID {
                         note(item.record.lead, remoteID: .set(found.id))
                         item.record.remoteID = found.id
                     }
+                } else if let refusal = answer.refusals[trace] {
+                    refuse(item, refusal)
+                    continue
                 } else if item.record.remoteID != nil {
-                    let error =
-                        response.errors.first { $0.ids.contains(item.key) }
-                        ?? HubSpotError(
-                            status: 207, category: "OBJECT_NOT_FOUND", message: Self.notFoundMessage,
-                            ids: [item.key], classification: .permanentForRecords)
-                    refuse(item, error)
+                    unanswered(item)
                     continue
                 } else if configuration.pushRules.create {
                     // No contact has the email: the upsert creates it, so every property is empty.
@@ -530,34 +641,23 @@ extension Reconciler {
             }
         }
 
-        /// HubSpot's message for an id it cannot find (hubspot-api.md §3.3).
-        static var notFoundMessage: String {
-            "Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid."
-        }
-
-        static func mergedIDs(of contact: Contact) -> [String] {
-            (contact.properties[mergedIDsProperty] ?? "").split(separator: ";").map(String.init)
-        }
-
         /// HubSpot refused `item` (or its batch, when it was alone in it).
-        private mutating func refuse(_ item: Item, _ error: HubSpotError) {
+        private mutating func refuse(_ item: Item, _ refusal: InputRefusal) {
             var item = item
             let lead = item.record.lead
             func reject(_ values: [LeadRecord.Value], remoteID: LeadOutcome.RemoteID = .keep) {
                 let result = LeadOutcome.Field.Result.rejected(
-                    category: error.category ?? "http_\(error.status)", message: error.message, source: .remote)
+                    category: refusal.category, message: refusal.message, source: .remote)
                 note(lead, remoteID: remoteID, fields: values.map { $0.outcome(result) })
                 summary.rejected += values.count
             }
-            switch error.category {
-            case "OBJECT_NOT_FOUND" where item.record.remoteID != nil:
+            switch refusal.verdict {
+            case .notFound where item.record.remoteID != nil:
                 // Deleted, archived or GDPR-deleted: forget the id, never recreate on our own.
                 reject(item.record.values, remoteID: .clear)
-            case "CONFLICT":
-                guard let existing = error.existingId ?? Self.existingID(in: error.message) else {
-                    reject(item.record.values)
-                    break
-                }
+            case .notFound:
+                reject(item.record.values)
+            case .conflict(let existing):
                 // The contact exists: link to it and send the record again as an update. What
                 // we assumed empty may not be.
                 note(lead, remoteID: .set(existing))
@@ -568,8 +668,8 @@ extension Reconciler {
                     queue.insert(retried, at: 0)
                     return
                 }
-            default:
-                let named = Set(error.propertyNames + Refusal.propertyNames(inValidationMessage: error.message))
+            case .invalidValues(let properties):
+                let named = Set(properties)
                 let refused = item.record.values.filter { named.contains($0.property) }
                 let rest = item.record.values.filter { !named.contains($0.property) }
                 if refused.isEmpty || rest.isEmpty {
@@ -583,13 +683,6 @@ extension Reconciler {
                 }
             }
             finish(lead)
-        }
-
-        /// The id in HubSpot's `Contact already exists. Existing ID: 512`.
-        static func existingID(in message: String) -> String? {
-            guard let range = message.range(of: "Existing ID: ") else { return nil }
-            let digits = message[range.upperBound...].prefix { $0.isNumber }
-            return digits.isEmpty ? nil : String(digits)
         }
 
         /// Applies write rules with what is known of HubSpot's values; returns the item to send

@@ -1,17 +1,16 @@
 public import HubSpotAPI
 
-/// How the reconciler reaches HubSpot: the batch calls its state machine asks for, HubSpot's
-/// property definitions, and token refresh, each answer already classified for the machine.
+/// How the reconciler reaches HubSpot: the batch calls its state machine asks for and HubSpot's
+/// property definitions, each answer already interpreted for the machine (``BatchAnswer``,
+/// ``RequestFailure``).
 ///
 /// ``HubSpotGateway`` is the implementation over `HubSpotClient`; the seam keeps HTTP and
 /// HubSpot's error shapes out of the reconciler.
 public protocol ContactsGateway: Sendable {
     /// Sends one batch request.
-    func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchResult>
+    func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchAnswer>
     /// HubSpot's contact property definitions.
     func propertyDefinitions() async -> GatewayAnswer<[PropertyDefinition]>
-    /// Refreshes the access token after a 401 `EXPIRED_AUTHENTICATION`; nil when it worked.
-    func refreshToken() async -> RequestFailure?
     /// After `reconnection_required`: picks up credentials stored since (a new `leadsync
     /// connect`); true when there are some worth trying.
     func reconnect() async -> Bool

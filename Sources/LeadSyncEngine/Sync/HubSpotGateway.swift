@@ -3,7 +3,7 @@ import LeadSyncHTTP
 import Synchronization
 
 /// The reconciler's way to HubSpot: ``OutboundRequest``s sent with `HubSpotClient`, answers and
-/// failures classified as the state machine acts on them.
+/// failures interpreted by ``HubSpotVerdicts`` as the state machine acts on them.
 ///
 /// ```swift
 /// let client = HubSpotClient(baseURL: url, transport: CurlTransport(), authorizer: authorizer)
@@ -23,8 +23,8 @@ public final class HubSpotGateway: ContactsGateway {
 
     public var client: HubSpotClient { current.withLock { $0 } }
 
-    public func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchResult> {
-        await answer {
+    public func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchAnswer> {
+        let answer = await answer {
             switch request.kind {
             case .upsertByEmail:
                 try await client.batchUpsert(
@@ -39,20 +39,20 @@ public final class HubSpotGateway: ContactsGateway {
                     })
             case .readByEmail:
                 try await client.batchRead(
-                    ids: request.inputs.map(\.key), idProperty: "email", properties: request.readProperties)
+                    ids: request.inputs.map(\.key), idProperty: "email",
+                    properties: HubSpotVerdicts.readProperties(request))
             case .readByID:
-                try await client.batchRead(ids: request.inputs.map(\.key), properties: request.readProperties)
+                try await client.batchRead(
+                    ids: request.inputs.map(\.key), properties: HubSpotVerdicts.readProperties(request))
             }
         }
+        return GatewayAnswer(
+            answer.result.map { HubSpotVerdicts.answer($0, to: request) }, rateLimit: answer.rateLimit)
     }
 
     public func propertyDefinitions() async -> GatewayAnswer<[PropertyDefinition]> {
         await answer { try await client.contactProperties() }
     }
-
-    /// The client refreshes through its authorizer on every 401 by itself; by the time a 401
-    /// reaches the reconciler, the next request's token is already the fresh one.
-    public func refreshToken() async -> RequestFailure? { nil }
 
     public func reconnect() async -> Bool {
         guard let reopen, let fresh = try? reopen() else { return false }
@@ -65,23 +65,11 @@ public final class HubSpotGateway: ContactsGateway {
             let response = try await call()
             return GatewayAnswer(.success(response.value), rateLimit: response.rateLimit)
         } catch let error as HubSpotError {
-            return GatewayAnswer(.failure(Self.failure(error)), rateLimit: error.rateLimit)
+            return GatewayAnswer(.failure(HubSpotVerdicts.failure(error)), rateLimit: error.rateLimit)
         } catch let error as TransportError {
             return GatewayAnswer(.failure(.transient("\(error)", retryAfter: nil)))
         } catch {
             return GatewayAnswer(.failure(.transient("\(error)", retryAfter: nil)))
-        }
-    }
-
-    /// How the reconciler acts on what HubSpot said.
-    static func failure(_ error: HubSpotError) -> RequestFailure {
-        switch error.classification {
-        case .retryLater(let after): .transient("HubSpot answered \(error.status) (\(error.code))", retryAfter: after)
-        case .rateLimited(let policy, let window): .rateLimited(daily: policy == "DAILY", retryAfter: window)
-        case .needsTokenRefresh: .authenticationExpired
-        case .needsReconnect, .badConfiguration: .reconnectionRequired(error.message)
-        case .missingScopes(let scopes): .missingScopes(scopes, message: error.message)
-        case .permanentForRecords, .permanentForRequest: .refused(error)
         }
     }
 }

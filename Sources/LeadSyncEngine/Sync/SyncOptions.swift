@@ -19,6 +19,10 @@ public struct SyncOptions: Sendable {
     /// Follow mode: how often to probe while paused (reconnection required, or a daily limit
     /// whose reset may be computed wrong). Default 15 minutes, as cli-contract.md says.
     public var probeInterval: Duration = .seconds(900)
+    /// After a stop (a signal, `--max-seconds`, an ending), how long requests in flight may
+    /// take to be answered and recorded before they are abandoned (still pending, sent again by
+    /// the next sync). Default 1 s: a signal stops the process within 2 s whatever HubSpot does.
+    public var stopGrace: Duration = .seconds(1)
     /// Exponential backoff of transient failures.
     public var backoff = Backoff()
     /// Seed of the backoff jitter (a fixed seed reproduces a run).

@@ -8,6 +8,9 @@ public struct SyncReport: Sendable {
         case drained
         /// `sync --follow` was asked to stop (exit 0).
         case stopped
+        /// `sync --once` was asked to stop (a signal) with sendable changes left (exit 128 + the
+        /// signal's number).
+        case interrupted
         /// `--max-seconds` ran out with sendable changes left (exit 5).
         case deadlineReached
         /// HubSpot access must be connected or reconnected (exit 3).

@@ -59,14 +59,11 @@ public struct Verifier: Sendable {
         let request = OutboundRequest(
             id: 0, kind: .readByID,
             inputs: leads.map { OutboundRequest.Input(key: $0.remoteID, traceID: $0.lead, properties: [:]) },
-            readProperties: (properties + [Reconciler.StateMachine<SplitMix64>.mergedIDsProperty]).sorted())
+            readProperties: properties.sorted())
         let response = try await answer(&pacer) { await gateway.send(request) }
         for lead in leads {
             report.checked += 1
-            let contact = response.results.first {
-                $0.id == lead.remoteID
-                    || Reconciler.StateMachine<SplitMix64>.mergedIDs(of: $0).contains(lead.remoteID)
-            }
+            let contact = response.contacts[lead.lead]
             for (property, expected) in lead.baseValues.sorted(by: { $0.key < $1.key })
             where properties.contains(property) {
                 let actual = contact?.properties[property]
@@ -101,8 +98,6 @@ public struct Verifier: Sendable {
                     pacer.rateLimited(retryAfter: retryAfter, now: clock.now)
                 case .failure(.transient(_, let retryAfter)) where attempt < 5:
                     try await clock.sleep(for: retryAfter ?? Backoff().delay(attempt: attempt, using: &random))
-                case .failure(.authenticationExpired) where attempt < 5:
-                    if let failure = await gateway.refreshToken() { throw failure }
                 case .failure(let failure):
                     throw failure
                 }

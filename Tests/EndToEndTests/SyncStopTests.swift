@@ -1,0 +1,96 @@
+import Foundation
+import HubSpotSimulator
+import LeadSyncTestKit
+import LeadSyncWorkload
+import Testing
+
+/// How `leadsync sync` stops, in every state it can be in when asked to (issue 13): a signal
+/// stops it within 2 s, `--give-up-after` is kept to, and an unreachable HubSpot is logged.
+@Suite(.timeLimit(.minutes(1))) struct SyncStopTests {
+    typealias Fixture = SyncCommandTests.Fixture
+
+    /// A HubSpot URL where nothing listens: a simulator started and stopped again.
+    static func unreachableURL() throws -> String {
+        let fixture = try Fixture()
+        fixture.simulator.stop()
+        return fixture.simulator.baseURL
+    }
+
+    /// Starts `sync arguments…` on `fixture`'s journal (`leads` changes ingested) against `url`.
+    static func start(_ fixture: Fixture, _ arguments: [String], url: String, leads: Int = 20) throws
+        -> RunningProcess
+    {
+        try fixture.ingest(Array(LeadSetGenerator(WorkloadSpec(leads: leads, changes: leads, seed: 3))))
+        return try fixture.cli.executable.start(
+            ["sync"] + arguments,
+            environment: fixture.environment.merging([
+                "LEADSYNC_DB": fixture.cli.db, "LEADSYNC_SYNCHRONOUS": "normal", "LEADSYNC_HUBSPOT_URL": url,
+            ]) { $1 })
+    }
+
+    /// Sends `signal` and returns the exit status, or nil when the process took more than 2 s.
+    static func stop(_ process: RunningProcess, with signal: Int32) -> Int32? {
+        kill(process.pid, signal)
+        defer {
+            process.kill()
+            process.wait()
+        }
+        return process.wait(atMost: 2)
+    }
+
+    @Test func followStopsWithinTwoSecondsWhileHubSpotIsUnreachableAtStart() throws {
+        let fixture = try Fixture()
+        let follower = try Self.start(fixture, ["--follow"], url: try Self.unreachableURL())
+        usleep(1_500_000)  // retrying the property definitions by now
+        #expect(Self.stop(follower, with: SIGTERM) == 0)
+    }
+
+    @Test(arguments: [(SIGTERM, 143), (SIGINT, 130)] as [(Int32, Int32)])
+    func onceStopsWithinTwoSecondsAndReportsTheSignal(signal: Int32, status: Int32) throws {
+        let fixture = try Fixture()
+        let sync = try Self.start(fixture, ["--once"], url: try Self.unreachableURL())
+        usleep(1_500_000)
+        #expect(Self.stop(sync, with: signal) == status, "128 + the signal, not 5 (--max-seconds)")
+    }
+
+    @Test func aSignalAbandonsRequestsHubSpotNeverAnswersWithinTwoSeconds() throws {
+        let fixture = try Fixture()
+        defer { fixture.simulator.stop() }
+        // Every batch hangs 30 s; the property definitions (request 1) are answered.
+        fixture.simulator.injectFault(.hang(milliseconds: 30_000), onRequest: 2, persistent: true)
+        let sync = try Self.start(fixture, ["--follow"], url: fixture.simulator.baseURL)
+        try SyncCommandTests().waitUntil { fixture.simulator.counters().totalRequests >= 2 }
+        #expect(Self.stop(sync, with: SIGTERM) == 0)
+        let (_, status) = try fixture.cli.json("status")
+        #expect((status as? [String: Any])?["pending_leads"] as? Int == 20, "nothing acknowledged, nothing lost")
+    }
+
+    @Test func giveUpAfterIsKeptToWhileHubSpotIsUnreachable() throws {
+        let fixture = try Fixture()
+        try fixture.ingest(Array(LeadSetGenerator(WorkloadSpec(leads: 5, changes: 5, seed: 3))))
+        let started = Date()
+        let result = try fixture.sync(
+            "--once", "--give-up-after", "3s", environment: ["LEADSYNC_HUBSPOT_URL": try Self.unreachableURL()])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(elapsed < 3.8, "gave up after \(elapsed) s")
+        // Retrying an unreachable HubSpot is logged at the default level.
+        #expect(result.stderr.contains("HubSpot request failed; retrying"), "\(result.stderr)")
+    }
+
+    @Test func statusShowsTheDailyLimitWhileFollowIsPausedForIt() throws {
+        // The property definitions and one batch spend the day; 300 leads need three batches.
+        let fixture = try Fixture { $0.dailyLimit = 2 }
+        defer { fixture.simulator.stop() }
+        let follower = try Self.start(fixture, ["--follow"], url: fixture.simulator.baseURL, leads: 300)
+        defer {
+            follower.kill()
+            follower.wait()
+        }
+        try SyncCommandTests().waitUntil {
+            let status = try fixture.cli.json("status").1 as? [String: Any]
+            return (status?["last_error"] as? String)?.contains("daily limit") == true
+        }
+        #expect(Self.stop(follower, with: SIGTERM) == 0)
+    }
+}
