@@ -16,12 +16,14 @@ import Testing
         return fixture.simulator.baseURL
     }
 
-    /// Starts `sync arguments…` on `fixture`'s journal (`leads` changes ingested) against `url`.
-    static func start(_ fixture: Fixture, _ arguments: [String], url: String, leads: Int = 20) throws
-        -> RunningProcess
-    {
+    /// Ingests one change for each of `leads` generated leads.
+    static func ingest(_ fixture: Fixture, leads: Int = 20) throws {
         try fixture.ingest(Array(LeadSetGenerator(WorkloadSpec(leads: leads, changes: leads, seed: 3))))
-        return try fixture.cli.executable.start(
+    }
+
+    /// Starts `sync arguments…` on `fixture`'s journal against `url`.
+    static func start(_ fixture: Fixture, _ arguments: [String], url: String) throws -> RunningProcess {
+        try fixture.cli.executable.start(
             ["sync"] + arguments,
             environment: fixture.environment.merging([
                 "LEADSYNC_DB": fixture.cli.db, "LEADSYNC_SYNCHRONOUS": "normal", "LEADSYNC_HUBSPOT_URL": url,
@@ -40,6 +42,7 @@ import Testing
 
     @Test func followStopsWithinTwoSecondsWhileHubSpotIsUnreachableAtStart() throws {
         let fixture = try Fixture()
+        try Self.ingest(fixture)
         let follower = try Self.start(fixture, ["--follow"], url: try Self.unreachableURL())
         usleep(1_500_000)  // retrying the property definitions by now
         #expect(Self.stop(follower, with: SIGTERM) == 0)
@@ -48,6 +51,7 @@ import Testing
     @Test(arguments: [(SIGTERM, 143), (SIGINT, 130)] as [(Int32, Int32)])
     func onceStopsWithinTwoSecondsAndReportsTheSignal(signal: Int32, status: Int32) throws {
         let fixture = try Fixture()
+        try Self.ingest(fixture)
         let sync = try Self.start(fixture, ["--once"], url: try Self.unreachableURL())
         usleep(1_500_000)
         #expect(Self.stop(sync, with: signal) == status, "128 + the signal, not 5 (--max-seconds)")
@@ -58,6 +62,7 @@ import Testing
         defer { fixture.simulator.stop() }
         // Every batch hangs 30 s; the property definitions (request 1) are answered.
         fixture.simulator.injectFault(.hang(milliseconds: 30_000), onRequest: 2, persistent: true)
+        try Self.ingest(fixture)
         let sync = try Self.start(fixture, ["--follow"], url: fixture.simulator.baseURL)
         try SyncCommandTests().waitUntil { fixture.simulator.counters().totalRequests >= 2 }
         #expect(Self.stop(sync, with: SIGTERM) == 0)
@@ -67,7 +72,7 @@ import Testing
 
     @Test func giveUpAfterIsKeptToWhileHubSpotIsUnreachable() throws {
         let fixture = try Fixture()
-        try fixture.ingest(Array(LeadSetGenerator(WorkloadSpec(leads: 5, changes: 5, seed: 3))))
+        try Self.ingest(fixture, leads: 5)
         let started = Date()
         let result = try fixture.sync(
             "--once", "--give-up-after", "3s", environment: ["LEADSYNC_HUBSPOT_URL": try Self.unreachableURL()])
@@ -78,11 +83,12 @@ import Testing
         #expect(result.stderr.contains("HubSpot request failed; retrying"), "\(result.stderr)")
     }
 
-    @Test func statusShowsTheDailyLimitWhileFollowIsPausedForIt() throws {
-        // The property definitions and one batch spend the day; 300 leads need three batches.
-        let fixture = try Fixture { $0.dailyLimit = 2 }
+    @Test func followPausesAtADailyLimitSpentBeforeItStartsAndStatusSaysSo() throws {
+        let fixture = try Fixture { $0.dailyLimit = 1 }
         defer { fixture.simulator.stop() }
-        let follower = try Self.start(fixture, ["--follow"], url: fixture.simulator.baseURL, leads: 300)
+        try Self.ingest(fixture)
+        #expect(try fixture.sync("--once").status == 4, "the property definitions spent the day")
+        let follower = try Self.start(fixture, ["--follow"], url: fixture.simulator.baseURL)
         defer {
             follower.kill()
             follower.wait()
@@ -91,6 +97,6 @@ import Testing
             let status = try fixture.cli.json("status").1 as? [String: Any]
             return (status?["last_error"] as? String)?.contains("daily limit") == true
         }
-        #expect(Self.stop(follower, with: SIGTERM) == 0)
+        #expect(Self.stop(follower, with: SIGTERM) == 0, "paused, not exited")
     }
 }
