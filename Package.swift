@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "leadsync",
             dependencies: [
-                "LeadSyncEngine", "HubSpotSimulator", "LeadSyncWorkload",
+                "LeadSyncEngine", "LeadSyncSupport", "HubSpotSimulator", "LeadSyncWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,9 +73,10 @@ let package = Package(
 
         .target(
             name: "LeadSyncTestKit",
-            dependencies: ["LeadSyncSupport", "LeadSyncJournal", "HubSpotSimulator", "LeadSyncWorkload"],
+            dependencies: ["LeadSyncSupport", "LeadSyncSQLite", "LeadSyncJournal", "HubSpotSimulator", "LeadSyncWorkload"],
             path: "Tests/LeadSyncTestKit"
         ),
+        .testTarget(name: "LeadSyncSupportTests", dependencies: ["LeadSyncSupport"]),
         .testTarget(name: "LeadSyncSQLiteTests", dependencies: ["LeadSyncSQLite", "LeadSyncTestKit"]),
         .testTarget(name: "LeadSyncJournalTests", dependencies: ["LeadSyncJournal", "LeadSyncWorkload", "LeadSyncTestKit"]),
         .testTarget(name: "LeadSyncHTTPTests", dependencies: ["LeadSyncHTTP", "LeadSyncHTTPServer", "LeadSyncTestKit"]),

@@ -89,11 +89,11 @@ public final class Reconciler: Sendable {
             ])
         switch report.ending {
         case .drained, .stopped:
-            try await journal.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
+            try await journal.configuration.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
         case .interrupted:
             break
         default:
-            try await journal.setSettings([.lastError: describe(report.ending)])
+            try await journal.configuration.setSettings([.lastError: describe(report.ending)])
         }
         return report
     }
@@ -121,8 +121,8 @@ public final class Reconciler: Sendable {
             events.withLock { $0 = nil }
             continuation.finish()
         }
-        _ = try await journal.fold()
-        let pushRules = try await journal.pushRules()
+        _ = try await journal.changeLog.fold()
+        let pushRules = try await journal.configuration.pushRules()
         guard pushRules.update else { return SyncReport(ending: .drained, summary: DrainSummary()) }
         var configuration = Reconciler.StateMachine<SplitMix64>.Configuration(pushRules: pushRules)
         configuration.pacer = options.pacer
@@ -284,10 +284,10 @@ public final class Reconciler: Sendable {
                     try await lane.drain()
                     if newPass {
                         cursor = 0
-                        _ = try await journal.fold()
-                        if options.follow { journalEntries = try await journal.status().journalEntries }
+                        _ = try await journal.changeLog.fold()
+                        if options.follow { journalEntries = try await journal.leads.status().journalEntries }
                     }
-                    let leads = try await journal.pendingLeads(limit: options.windowSize, after: cursor)
+                    let leads = try await journal.leads.pendingLeads(limit: options.windowSize, after: cursor)
                     cursor = leads.last?.cursor ?? cursor
                     queue += machine.windowLoaded(leads, endOfPass: leads.count < options.windowSize, now: clock.now)
                 case .fetchDefinitions:
@@ -310,13 +310,13 @@ public final class Reconciler: Sendable {
                 case .pause(.reconnectionRequired(let message)):
                     reconciler.logger.warning("HubSpot access must be reconnected", metadata: ["reason": "\(message)"])
                     guard options.follow, !stopping else { return .reconnectionRequired(message) }
-                    try await journal.setSettings([.lastError: "HubSpot access must be reconnected: \(message)"])
+                    try await journal.configuration.setSettings([.lastError: "HubSpot access must be reconnected: \(message)"])
                     awaitingReconnection = true
                     // Looking for new credentials is local and cheap: look often.
                     schedule(.probe, after: options.pollInterval, in: &group)
                 case .pause(.dailyLimit(let resetAt)):
                     guard options.follow, !stopping else { return .dailyLimit(resetAt: resetAt) }
-                    try await journal.setSettings([.lastError: Reconciler.dailyLimitError(resetAt)])
+                    try await journal.configuration.setSettings([.lastError: Reconciler.dailyLimitError(resetAt)])
                     let untilReset = Duration.interval(max(0, resetAt.timeIntervalSince(clock.now)))
                     schedule(.probe, after: min(untilReset, options.probeInterval), in: &group)
                 case .stop(.gaveUp(let lastError)):
@@ -327,7 +327,7 @@ public final class Reconciler: Sendable {
                     if stopping { return stoppedEnding(sendableLeft: sendableLeft) }
                     guard options.follow else { return .drained }
                     try await lane.drain()
-                    try await journal.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
+                    try await journal.configuration.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
                     waitingForChanges = true
                     schedule(.poll, after: options.pollInterval, in: &group)
                 }
@@ -343,8 +343,8 @@ public final class Reconciler: Sendable {
             guard waitingForChanges, !stopping else { return [] }
             // Another process may have folded the new changes already (`status` does), so the
             // journal's size tells whether anything arrived.
-            _ = try await journal.fold()
-            let entries = try await journal.status().journalEntries
+            _ = try await journal.changeLog.fold()
+            let entries = try await journal.leads.status().journalEntries
             let now = clock.now
             let recheck = now.timeIntervalSince(lastRecheck) >= options.recheckWaitingInterval.timeInterval
             guard entries != journalEntries || recheck else {

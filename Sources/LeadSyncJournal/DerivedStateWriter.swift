@@ -97,6 +97,21 @@ final class DerivedStateWriter {
         try setField(leadID, field, old: row, new: new)
     }
 
+    /// Moves every current value of `field` whose state is in `from` to `state`.
+    func setStates(of field: String, from: Set<DeliveryState>, to state: DeliveryState) throws {
+        let select = try db.cached("SELECT lead_id, value, seq, at, state FROM lead_field WHERE field = ?")
+        try select.bind(1, field)
+        var rows: [(Int64, FieldRow)] = []
+        while try select.step() {
+            let row = FieldRow(
+                value: select.text(1), seq: select.int64(2), at: select.int64(3),
+                state: DeliveryState(rawValue: select.int64(4)) ?? .unmapped)
+            if from.contains(row.state) { rows.append((select.int64(0), row)) }
+        }
+        select.reset()
+        for (leadID, row) in rows { try setState(leadID, field, row, to: state) }
+    }
+
     func touch(_ leadID: Int64) { leadDeltas[leadID, default: 0] += 0 }
 
     func mark(_ leadID: Int64, _ mark: LeadMark) {

@@ -1,34 +1,46 @@
-internal import Foundation
 internal import LeadSyncSQLite
 
-/// The append-only journal of lead changes, with the state kept beside it: current lead values
-/// and counters (derived, rebuildable), delivery state (remote ids, base values, per-field
-/// outcomes, rejections) and configuration (mappings, push rules, pull rules, settings).
+/// The append-only journal of lead changes, with the state kept beside it, opened from one
+/// SQLite file and offered as narrow stores over one database executor:
+///
+/// - `changeLog`: appends (single and batched) and the fold into derived state;
+/// - `leads`: reads of lead state (status, one lead, pending windows, linked leads, snapshots);
+/// - `ledger`: what the remote answered and holds (outcomes, marks, base values, rejections,
+///   pulled records);
+/// - `configuration`: mappings, push rules, pull rules and settings;
+/// - `maintenance`: integrity check, compaction and backup.
+///
+/// Every store method is `async` and suspends instead of blocking: all SQLite work runs on the
+/// journal's own serial queue, never on Swift's cooperative pool. Code outside Swift
+/// concurrency (plain threads, a synchronous command) uses the one blocking adapter,
+/// `blocking(_:)`.
 ///
 /// An append is durable when `record` returns (WAL, `synchronous=FULL` by default). Several
 /// processes may append to one file while another syncs: every write is a `BEGIN IMMEDIATE`
 /// transaction that waits for the lock up to `JournalOptions.busyTimeout`.
 ///
-/// Thread-safe: all SQLite work runs on the journal's own serial queue, never on Swift's
-/// cooperative pool. Every operation has a blocking form (for plain threads) and an `async`
-/// form (which suspends instead of blocking).
-///
 /// ```swift
 /// let journal = try Journal(path: "/var/lib/kiosk/leads.db")
-/// try journal.record(lead: "L-1042", fields: ["email": .string("ada@example.com")])
+/// try await journal.changeLog.record(lead: "L-1042", fields: ["email": .string("ada@example.com")])
 /// ```
 ///
 /// Appends only write the change row. Derived state (current values, pending counts) is
-/// brought up to date by `fold()`, which `status`, `lead(_:)` and the sync engine call.
-public final class Journal: @unchecked Sendable {
-    // Invariant behind @unchecked Sendable: `connection` is touched only on `queue`.
-    private let connection: Connection
-    private let queue: DispatchQueue
+/// brought up to date by `changeLog.fold()`, which `status`, `lead(_:)` and the sync engine call.
+public final class Journal: Sendable {
     public let path: String
     public let options: JournalOptions
     /// True when this open created the journal (it had no schema before).
     public let created: Bool
-    let groupCommit = GroupCommit()
+    /// Appends and the fold.
+    public let changeLog: ChangeLog
+    /// Reads of lead state.
+    public let leads: LeadStore
+    /// The remote's answers and what it holds.
+    public let ledger: DeliveryLedger
+    /// Mappings, push rules, pull rules and settings.
+    public let configuration: ConfigurationStore
+    /// Check, compaction and backup.
+    public let maintenance: JournalMaintenance
 
     /// The schema version a fully migrated journal has.
     public static var schemaVersion: Int { JournalSchema.migrator.latestVersion }
@@ -43,32 +55,14 @@ public final class Journal: @unchecked Sendable {
         try connection.execute("PRAGMA cache_size = -\(options.cacheKiB)")
         let before = try connection.userVersion
         try JournalSchema.migrator.migrate(connection)
-        self.connection = connection
+        let database = JournalDatabase(connection: connection, options: options)
         self.path = path
         self.options = options
         self.created = before == 0
-        self.queue = DispatchQueue(label: "leadsync.journal")
-    }
-
-    /// The schema version of this journal's file.
-    public func schemaVersionOnDisk() throws -> Int { try sync { db in try db.userVersion } }
-
-    /// Runs `body` on the journal's queue and waits for it.
-    func sync<T>(_ body: (Connection) throws -> T) throws -> T {
-        try queue.sync { try body(connection) }
-    }
-
-    /// Runs `body` on the journal's queue later; the caller goes on at once.
-    func onQueue(_ body: @escaping @Sendable (Connection) -> Void) {
-        queue.async { body(self.connection) }
-    }
-
-    /// Runs `body` on the journal's queue without blocking the caller's thread.
-    func async<T: Sendable>(_ body: @escaping @Sendable (Journal, Connection) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                continuation.resume(with: Result { try body(self, self.connection) })
-            }
-        }
+        self.changeLog = ChangeLog(database: database)
+        self.leads = LeadStore(database: database)
+        self.ledger = DeliveryLedger(database: database)
+        self.configuration = ConfigurationStore(database: database)
+        self.maintenance = JournalMaintenance(database: database)
     }
 }

@@ -91,3 +91,14 @@ enum Counter: String, CaseIterable {
     /// The last seq folded into derived state.
     case foldedSeq = "folded_seq"
 }
+
+extension Counter {
+    /// The counter's stored value.
+    func value(_ db: Connection) throws -> Int64 {
+        try db.scalar("SELECT value FROM counter WHERE name = ?", [.text(rawValue)]) ?? 0
+    }
+
+    func set(_ value: Int64, _ db: Connection) throws {
+        try db.cached("UPDATE counter SET value = ? WHERE name = ?").execute([.integer(value), .text(rawValue)])
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import LeadSyncEngine
 import LeadSyncJournal
+import LeadSyncSupport
 
 /// What `leadsync bench` measured and found: the summary table's rows, and the same figures as
 /// one JSON object whose keys are the rows' names in snake_case.

@@ -75,15 +75,15 @@ struct BenchRun {
         let changes = Array(LeadSetGenerator(spec))
         let seeded = try await seedContacts(changes.prefix(settings.leads), client)
 
-        for mapping in Self.mappings { try journal.setMapping(mapping) }
+        for mapping in Self.mappings { try await journal.configuration.setMapping(mapping) }
         for start in stride(from: 0, to: changes.count, by: 1_000) {
-            _ = try await journal.record(
+            _ = try await journal.changeLog.record(
                 changes[start..<min(start + 1_000, changes.count)].map {
                     LeadChange(lead: $0.lead, fields: $0.fieldDictionary, atMilliseconds: $0.atMilliseconds)
                 })
         }
-        _ = try await journal.fold()
-        let pending = try await journal.status().pendingLeads
+        _ = try await journal.changeLog.fold()
+        let pending = try await journal.leads.status().pendingLeads
 
         var options = SyncOptions()
         options.pacer.limit = settings.rateLimit
@@ -145,7 +145,7 @@ struct BenchRun {
         let tokens = try await oauth.exchange(code: Secret(code), redirectURI: redirect, codeVerifier: nil)
         return TokenManager(
             credentials: .oauth(tokens, clientId: "leadsync-bench", clientSecret: secret, now: Date()),
-            file: nil, settings: journal, oauth: oauth)
+            file: nil, settings: journal.configuration, oauth: oauth)
     }
 
     /// Creates the contacts of every 20th lead with a valid email, with a job title already set,

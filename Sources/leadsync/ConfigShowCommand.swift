@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import LeadSyncJournal
+import LeadSyncSupport
 
-struct ConfigShowCommand: ParsableCommand {
+struct ConfigShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show the resolved options, stored settings, mappings and rules (secrets masked).")
@@ -10,15 +11,15 @@ struct ConfigShowCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
-    func run() throws {
+    func run() async throws {
         let journal = try global.openJournal()
-        let rules = try journal.pushRules()
+        let rules = try await journal.configuration.pushRules()
         let credentials = try global.credentialsPath()
         let token = global.environment["LEADSYNC_TOKEN"].map { $0.isEmpty ? JSONValue.null : .string("<redacted>") }
         let document = JSONValue.object([
             ("db", .string(journal.path)),
-            ("hubspot_url", .string(try global.hubspotBaseURL(journal: journal))),
-            ("hubspot_auth_url", .string(try global.hubspotAuthorizeURL(journal: journal))),
+            ("hubspot_url", .string(try await global.hubspotBaseURL(journal: journal))),
+            ("hubspot_auth_url", .string(try await global.hubspotAuthorizeURL(journal: journal))),
             ("hubspot_api", .string(global.environment["LEADSYNC_HUBSPOT_API"] ?? "2026-03")),
             ("log_level", .string(try global.resolvedLogLevel())),
             ("rate_limit", try global.resolvedRateLimit().map { .string("\($0)/10s") } ?? .null),
@@ -29,14 +30,14 @@ struct ConfigShowCommand: ParsableCommand {
             ("token_env", token ?? .null),
             (
                 "settings",
-                .object(try journal.settings().sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, .string($0.value)) })
+                .object(try await journal.configuration.settings().sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, .string($0.value)) })
             ),
-            ("mappings", .array(try journal.mappings().map(\.json))),
+            ("mappings", .array(try await journal.configuration.mappings().map(\.json))),
             ("rules", .object([("update", .bool(rules.update)), ("create", .bool(rules.create))])),
             (
                 "pull_rules",
                 .array(
-                    try journal.pullRules().map { rule in
+                    try await journal.configuration.pullRules().map { rule in
                         .object([
                             ("id", .string(rule.id)), ("property", .string(rule.property)), ("op", .string(rule.op.rawValue)),
                             ("values", .array(rule.values.map(JSONValue.string))),

@@ -2,6 +2,7 @@ import ArgumentParser
 import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
+import LeadSyncSupport
 
 /// `leadsync disconnect`: revoke the refresh token at HubSpot, forget the local tokens, keep
 /// mappings, rules and the journal.
@@ -15,7 +16,7 @@ struct DisconnectCommand: AsyncParsableCommand {
     func run() async throws {
         let journal = try global.openJournal()
         let service = DisconnectService(
-            journal: journal, file: CredentialsFile(path: try global.credentialsPath()), endpoint: try global.hubspotEndpoint(journal: journal),
+            journal: journal, file: CredentialsFile(path: try global.credentialsPath()), endpoint: try await global.hubspotEndpoint(journal: journal),
             transport: CurlTransport(), logger: try global.logger("leadsync.disconnect"))
         let outcome = try await service.disconnect()
         if let warning = outcome.warning { Output.note("warning: \(warning)") }

@@ -24,17 +24,17 @@ extension GlobalOptions {
         return logger
     }
 
-    func hubspotEndpoint(journal: Journal) throws -> ConnectService.Endpoint {
+    func hubspotEndpoint(journal: Journal) async throws -> ConnectService.Endpoint {
         ConnectService.Endpoint(
-            apiURL: try hubspotBaseURL(journal: journal), authURL: try hubspotAuthorizeURL(journal: journal),
+            apiURL: try await hubspotBaseURL(journal: journal), authURL: try await hubspotAuthorizeURL(journal: journal),
             version: try hubspotAPIVersion())
     }
 
     /// The HubSpot client for this run; exits 3 when not connected or reconnection is required.
-    func hubspotAccess(journal: Journal, transport: any HTTPTransport, logger: Logger) throws -> HubSpotAccess {
+    func hubspotAccess(journal: Journal, transport: any HTTPTransport, logger: Logger) async throws -> HubSpotAccess {
         do {
-            return try HubSpotAccess.open(
-                journal: journal, journalPath: try databasePath(), apiURL: try hubspotBaseURL(journal: journal),
+            return try await HubSpotAccess.open(
+                journal: journal, journalPath: try databasePath(), apiURL: try await hubspotBaseURL(journal: journal),
                 version: try hubspotAPIVersion(), transport: transport, environment: environment, logger: logger)
         } catch let error as ConnectionError {
             throw CommandError(.notConnected, error.message)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LeadSyncJournal
+import LeadSyncSupport
 
 /// The options every command accepts, before or after the command name.
 ///
@@ -149,22 +150,22 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The HubSpot API's base URL: flag, env, config file, the journal's stored setting, default.
-    func hubspotBaseURL(journal: Journal?) throws -> String {
+    func hubspotBaseURL(journal: Journal?) async throws -> String {
         if let found = try lookup(hubspotURL, env: "LEADSYNC_HUBSPOT_URL", key: "hubspot_url") { return found.value }
-        if let stored = try journal?.setting(.apiURL) { return stored }
+        if let stored = try await journal?.configuration.setting(.apiURL) { return stored }
         return Self.defaultHubSpotURL
     }
 
     /// The OAuth consent page: flag, env, config file, stored setting; by default HubSpot's,
     /// or `{hubspot-url}/oauth/authorize` when a HubSpot URL was given.
-    func hubspotAuthorizeURL(journal: Journal?) throws -> String {
+    func hubspotAuthorizeURL(journal: Journal?) async throws -> String {
         if let found = try lookup(hubspotAuthURL, env: "LEADSYNC_HUBSPOT_AUTH_URL", key: "hubspot_auth_url") {
             return found.value
         }
         if try lookup(hubspotURL, env: "LEADSYNC_HUBSPOT_URL", key: "hubspot_url") != nil {
-            return try hubspotBaseURL(journal: journal) + "/oauth/authorize"
+            return try await hubspotBaseURL(journal: journal) + "/oauth/authorize"
         }
-        if let stored = try journal?.setting(.authURL) { return stored }
+        if let stored = try await journal?.configuration.setting(.authURL) { return stored }
         return Self.defaultAuthURL
     }
 

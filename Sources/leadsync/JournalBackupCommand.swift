@@ -1,18 +1,18 @@
 import ArgumentParser
 import Foundation
 
-struct JournalBackupCommand: ParsableCommand {
+struct JournalBackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup", abstract: "Write a consistent copy of the journal to PATH (safe while others append).")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Where to write the copy; must not exist.") var path: String
 
-    func run() throws {
+    func run() async throws {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw CommandError(.failure, "\(path) exists; choose a new path")
         }
-        try global.openJournal().backup(to: path)
+        try await global.openJournal().maintenance.backup(to: path)
         Output.note("backed up to \(path)")
     }
 }

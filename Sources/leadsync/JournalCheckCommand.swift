@@ -1,17 +1,18 @@
 import ArgumentParser
 import LeadSyncJournal
+import LeadSyncSupport
 
-struct JournalCheckCommand: ParsableCommand {
+struct JournalCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Check the file's integrity and the journal's invariants (exit 1 on a problem).")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
-    func run() throws {
+    func run() async throws {
         let journal = try global.openJournal()
-        try journal.fold()
-        let problems = try journal.check()
+        try await journal.changeLog.fold()
+        let problems = try await journal.maintenance.check()
         if json {
             Output.json(.object([("ok", .bool(problems.isEmpty)), ("problems", .array(problems.map(JSONValue.string)))]))
         } else {

@@ -3,7 +3,7 @@ import Foundation
 import LeadSyncJournal
 import LeadSyncSupport
 
-struct JournalCompactCommand: ParsableCommand {
+struct JournalCompactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compact",
         abstract: "Delete changes that are no longer pending and older than the retention period.")
@@ -16,11 +16,11 @@ struct JournalCompactCommand: ParsableCommand {
         guard retainDays >= 0 else { throw ValidationError("--retain-days must be 0 or more") }
     }
 
-    func run() throws {
+    func run() async throws {
         let journal = try global.openJournal()
-        try journal.fold()
+        try await journal.changeLog.fold()
         let cutoff = Timestamp.epochMilliseconds(Date()) - Int64(retainDays) * 86_400_000
-        let removed = try journal.compact(olderThan: cutoff)
+        let removed = try await journal.maintenance.compact(olderThan: cutoff)
         if json {
             Output.json(.object([("removed", .integer(removed))]))
         } else {

@@ -2,7 +2,7 @@ import ArgumentParser
 import LeadSyncJournal
 import LeadSyncSupport
 
-struct LeadShowCommand: ParsableCommand {
+struct LeadShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show a lead's current values, delivery state, pending changes and rejections.")
 
@@ -10,8 +10,8 @@ struct LeadShowCommand: ParsableCommand {
     @Argument(help: "The lead's id.") var lead: String
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
-    func run() throws {
-        guard let record = try global.openJournal().lead(lead) else {
+    func run() async throws {
+        guard let record = try await global.openJournal().leads.lead(lead) else {
             throw CommandError(.failure, "unknown lead \(lead)")
         }
         if json {

@@ -4,6 +4,7 @@ import HubSpotAPI
 import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
+import LeadSyncSupport
 
 /// `leadsync map check`: every mapping against HubSpot's contact properties; exit 0 all valid,
 /// 1 any problem, 3 not connected.
@@ -17,7 +18,7 @@ struct MapCheckCommand: AsyncParsableCommand {
     func run() async throws {
         let journal = try global.openJournal()
         let logger = try global.logger("leadsync.map-check")
-        let access = try global.hubspotAccess(journal: journal, transport: CurlTransport(), logger: logger)
+        let access = try await global.hubspotAccess(journal: journal, transport: CurlTransport(), logger: logger)
         let report: MapCheckService.Report
         do {
             report = try await MapCheckService(journal: journal, client: access.client).check()

@@ -1,14 +1,15 @@
 import ArgumentParser
 import LeadSyncJournal
+import LeadSyncSupport
 
-struct MapListCommand: ParsableCommand {
+struct MapListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the mappings.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
-    func run() throws {
-        let mappings = try global.openJournal().mappings()
+    func run() async throws {
+        let mappings = try await global.openJournal().configuration.mappings()
         if json {
             Output.json(.array(mappings.map(\.json)))
         } else {

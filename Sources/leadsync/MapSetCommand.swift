@@ -1,7 +1,7 @@
 public import ArgumentParser
 public import LeadSyncJournal
 
-struct MapSetCommand: ParsableCommand {
+struct MapSetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set", abstract: "Add or change a mapping; every lead's current value of the field becomes pending.")
 
@@ -10,9 +10,9 @@ struct MapSetCommand: ParsableCommand {
     @Argument(help: "The HubSpot contact property.") var hubspotProperty: String
     @Option(help: "overwrite or if-empty.") var write: Mapping.WriteRule = .overwrite
 
-    func run() throws {
+    func run() async throws {
         let journal = try global.openJournal()
-        let replaced = try journal.setMapping(Mapping(field: leadField, property: hubspotProperty, write: write))
+        let replaced = try await journal.configuration.setMapping(Mapping(field: leadField, property: hubspotProperty, write: write))
         if let replaced {
             Output.note("replaced the mapping \(replaced.field) → \(replaced.property): its pending values stay local")
         }

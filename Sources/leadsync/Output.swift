@@ -1,5 +1,6 @@
 import Foundation
 import LeadSyncJournal
+import LeadSyncSupport
 
 /// Where commands write: data on stdout (one JSON document under `--json`), everything meant
 /// for people on stderr.

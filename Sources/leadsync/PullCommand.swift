@@ -23,9 +23,9 @@ struct PullCommand: AsyncParsableCommand {
     func run() async throws {
         let journal = try global.openJournal()
         let logger = try global.logger("leadsync.pull")
-        let access = try global.hubspotAccess(journal: journal, transport: CurlTransport(), logger: logger)
+        let access = try await global.hubspotAccess(journal: journal, transport: CurlTransport(), logger: logger)
         var configuration = PullImporter.Configuration()
-        configuration.pacer = try global.pacerConfiguration(journal: journal)
+        configuration.pacer = try await global.pacerConfiguration(journal: journal)
         let importer = PullImporter(
             journal: journal, client: access.client, configuration: configuration, logger: logger)
         let progress = PullProgressLine()

@@ -2,7 +2,7 @@ import ArgumentParser
 import LeadSyncEngine
 import LeadSyncJournal
 
-struct PullRulesAddCommand: ParsableCommand {
+struct PullRulesAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Add a pull rule on a contact property.")
 
@@ -38,13 +38,13 @@ struct PullRulesAddCommand: ParsableCommand {
 
     func validate() throws { _ = try rule() }
 
-    func run() throws {
+    func run() async throws {
         let filter = try rule()
         let journal = try global.openJournal()
         guard let op = PullRule.Operator(rawValue: filter.op) else {
             throw CommandError(.usage, "the journal does not know the operator \(filter.op)")
         }
-        let added = try journal.addPullRule(property: filter.property, op: op, values: filter.values)
+        let added = try await journal.configuration.addPullRule(property: filter.property, op: op, values: filter.values)
         if json {
             Output.json(added.json)
         } else {

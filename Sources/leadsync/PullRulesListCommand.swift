@@ -1,14 +1,15 @@
 import ArgumentParser
 import LeadSyncJournal
+import LeadSyncSupport
 
-struct PullRulesListCommand: ParsableCommand {
+struct PullRulesListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the pull rules.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
-    func run() throws {
-        let rules = try global.openJournal().pullRules()
+    func run() async throws {
+        let rules = try await global.openJournal().configuration.pullRules()
         if json {
             Output.json(.array(rules.map(\.json)))
         } else if rules.isEmpty {

@@ -1,12 +1,12 @@
 import ArgumentParser
 
-struct PullRulesRemoveCommand: ParsableCommand {
+struct PullRulesRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a pull rule by its id.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The rule's id, as pull-rules list shows it.") var id: String
 
-    func run() throws {
-        try global.openJournal().removePullRule(id: id)
+    func run() async throws {
+        try await global.openJournal().configuration.removePullRule(id: id)
     }
 }

@@ -1,23 +1,24 @@
 import ArgumentParser
 import LeadSyncJournal
+import LeadSyncSupport
 
 /// `leadsync rejected list|retry`: the values HubSpot (or local validation with HubSpot's rules)
 /// refused for good, and making them pending again after a fix.
-struct RejectedCommand: ParsableCommand {
+struct RejectedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rejected", abstract: "List refused values, or make them pending again.",
         subcommands: [RejectedListCommand.self, RejectedRetryCommand.self])
 }
 
-struct RejectedListCommand: ParsableCommand {
+struct RejectedListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List the values HubSpot refused, with its category and message.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
-    func run() throws {
-        let entries = try global.openJournal().rejectedEntries()
+    func run() async throws {
+        let entries = try await global.openJournal().ledger.rejectedEntries()
         if json {
             Output.json(.array(entries.map(\.json)))
             return
@@ -32,7 +33,7 @@ struct RejectedListCommand: ParsableCommand {
     }
 }
 
-struct RejectedRetryCommand: ParsableCommand {
+struct RejectedRetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry",
         abstract: "Make refused values pending again (each field's current value, checked again at the next sync).")
@@ -48,10 +49,10 @@ struct RejectedRetryCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let retried: Int
         do {
-            retried = try global.openJournal().retryRejected(ids: all ? nil : ids)
+            retried = try await global.openJournal().ledger.retryRejected(ids: all ? nil : ids)
         } catch let error as JournalError where error.code == .unknownRejectedEntry {
             throw CommandError(.failure, error.message)
         }

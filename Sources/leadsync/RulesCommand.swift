@@ -1,7 +1,8 @@
 import ArgumentParser
 import LeadSyncJournal
+import LeadSyncSupport
 
-struct RulesCommand: ParsableCommand {
+struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules", abstract: "Show or set the push rules (create needs update).")
 
@@ -15,15 +16,15 @@ struct RulesCommand: ParsableCommand {
         var isOn: Bool { self == .on }
     }
 
-    func run() throws {
+    func run() async throws {
         let journal = try global.openJournal()
         let rules: PushRules
         if update != nil || create != nil {
-            let result = try journal.setPushRules(update: update?.isOn, create: create?.isOn)
+            let result = try await journal.configuration.setPushRules(update: update?.isOn, create: create?.isOn)
             if result.createTurnedOff { Output.note("create is off too: creating contacts needs update") }
             rules = result.rules
         } else {
-            rules = try journal.pushRules()
+            rules = try await journal.configuration.pushRules()
         }
         if json {
             Output.json(.object([("update", .bool(rules.update)), ("create", .bool(rules.create))]))

@@ -1,17 +1,18 @@
 import ArgumentParser
 import LeadSyncJournal
+import LeadSyncSupport
 
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show the connection and the journal's pending, rejected and skipped counts.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
-    func run() throws {
+    func run() async throws {
         let journal = try global.openJournal()
-        let status = try journal.status()
-        let connection = try ConnectionState.current(global: global, journal: journal)
+        let status = try await journal.leads.status()
+        let connection = try await ConnectionState.current(global: global, journal: journal)
         let entries: [(String, JSONValue)] = [
             ("connection", .string(connection.rawValue)),
             ("pending_changes", .integer(status.pendingChanges)),

@@ -45,14 +45,14 @@ struct SyncCommand: AsyncParsableCommand {
         defer { lock.release() }
         let logger = try global.logger("leadsync.sync")
         let transport = CurlTransport()
-        let access = try global.hubspotAccess(journal: journal, transport: transport, logger: logger)
+        let access = try await global.hubspotAccess(journal: journal, transport: transport, logger: logger)
         // After `leadsync connect` in another shell, a paused `--follow` picks the new credentials up.
         let (path, apiURL, version, environment) = (
-            try global.databasePath(), try global.hubspotBaseURL(journal: journal), try global.hubspotAPIVersion(),
+            try global.databasePath(), try await global.hubspotBaseURL(journal: journal), try global.hubspotAPIVersion(),
             global.environment
         )
-        let reopen: @Sendable () throws -> HubSpotClient = {
-            try HubSpotAccess.open(
+        let reopen: @Sendable () async throws -> HubSpotClient = {
+            try await HubSpotAccess.open(
                 journal: journal, journalPath: path, apiURL: apiURL, version: version, transport: transport,
                 environment: environment, logger: logger
             ).client
@@ -62,7 +62,7 @@ struct SyncCommand: AsyncParsableCommand {
         options.follow = follow
         options.maximumDuration = maxSeconds.map { .milliseconds(Int64($0 * 1000)) }
         options.giveUpAfter = .milliseconds(Int64(giveUpAfter.seconds * 1000))
-        options.pacer = try global.pacerConfiguration(journal: journal)
+        options.pacer = try await global.pacerConfiguration(journal: journal)
         let reconciler = Reconciler(
             journal: journal, gateway: HubSpotGateway(client: access.client, reopen: reopen), options: options,
             logger: logger)
@@ -73,7 +73,7 @@ struct SyncCommand: AsyncParsableCommand {
             reconciler.requestStop()
         }
         defer { signals.cancel() }
-        let progress = ProgressReporter(total: try await journal.status().pendingLeads)
+        let progress = ProgressReporter(total: try await journal.leads.status().pendingLeads)
         let report = try await reconciler.run { summary in progress.update(summary) }
         progress.finish()
         print(report)
@@ -205,7 +205,7 @@ final class ProgressReporter: Sendable {
 extension GlobalOptions {
     /// The pacer's limits: `--rate-limit` and `--daily-limit` as caps when given, the account's
     /// time zone (recorded at `connect`) for the daily reset.
-    func pacerConfiguration(journal: Journal) throws -> Pacer.Configuration {
+    func pacerConfiguration(journal: Journal) async throws -> Pacer.Configuration {
         var configuration = Pacer.Configuration()
         if let limit = try resolvedRateLimit() {
             configuration.limit = limit
@@ -215,7 +215,7 @@ extension GlobalOptions {
             configuration.dailyLimit = daily
             configuration.dailyLimitIsCap = true
         }
-        if let name = try journal.setting(.timeZone), let zone = TimeZone(identifier: name) {
+        if let name = try await journal.configuration.setting(.timeZone), let zone = TimeZone(identifier: name) {
             configuration.timeZone = zone
         }
         return configuration

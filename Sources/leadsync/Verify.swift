@@ -3,6 +3,7 @@ import Foundation
 import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
+import LeadSyncSupport
 
 /// `leadsync verify`: read back the contacts of delivered leads and report every mapped property
 /// whose HubSpot value differs from the last value leadsync delivered.
@@ -24,12 +25,12 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let journal = try global.openJournal()
-        let access = try global.hubspotAccess(
+        let access = try await global.hubspotAccess(
             journal: journal, transport: CurlTransport(), logger: try global.logger("leadsync.verify"))
         let verifier = Verifier(
             journal: journal, gateway: HubSpotGateway(client: access.client),
-            properties: Set(try journal.mappings().map(\.property)),
-            pacer: try global.pacerConfiguration(journal: journal))
+            properties: Set(try await journal.configuration.mappings().map(\.property)),
+            pacer: try await global.pacerConfiguration(journal: journal))
         let report: VerifyReport
         do {
             report = try await verifier.run(sample: all ? nil : (sample ?? 100))

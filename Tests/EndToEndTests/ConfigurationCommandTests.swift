@@ -89,7 +89,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.db))
     }
 
-    @Test func flagsBeatEnvironmentWhichBeatsTheConfigFile() throws {
+    @Test func flagsBeatEnvironmentWhichBeatsTheConfigFile() async throws {
         let cli = try LeadsyncCLI()
         let config = cli.directory.path("config.json")
         try Data(#"{"hubspot_url": "http://from-config", "log_level": "debug"}"#.utf8).write(to: URL(fileURLWithPath: config))
@@ -103,7 +103,7 @@ import Testing
         #expect(
             try url(["--config", config, "--hubspot-url", "http://from-flag"], ["LEADSYNC_HUBSPOT_URL": "http://from-env"])
                 == "http://from-flag")
-        try Journal(path: cli.db).setSetting(.apiURL, "http://from-journal")
+        try await Journal(path: cli.db).configuration.setSetting(.apiURL, "http://from-journal")
         #expect(try url([], [:]) == "http://from-journal")
         #expect(try url(["--config", config], [:]) == "http://from-config")
     }

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test(arguments: malformed)
-    func everyInvalidLineIsReportedAndEveryValidLineKept(_ name: String) throws {
+    func everyInvalidLineIsReportedAndEveryValidLineKept(_ name: String) async throws {
         let cli = try LeadsyncCLI()
         let input = Fixtures.url("leads/malformed/\(name)")
         let expected = try String(contentsOf: input.deletingPathExtension().appendingPathExtension("expected"), encoding: .utf8)
@@ -32,11 +32,11 @@ import Testing
         #expect(json.status == 1)
         #expect(invalid.count == expected.split(separator: "\n").count)
         let appended = try #require(report["appended"] as? Int)
-        let entries = try Journal(path: cli.db).status().journalEntries
+        let entries = try await Journal(path: cli.db).leads.status().journalEntries
         #expect(entries == Int64(2 * appended))
     }
 
-    @Test func samplesIngestCleanlyWithExactValues() throws {
+    @Test func samplesIngestCleanlyWithExactValues() async throws {
         let cli = try LeadsyncCLI()
         let ndjson = try cli.json("ingest", Fixtures.url("leads/sample.ndjson").path)
         #expect(ndjson.0.status == 0)
@@ -46,13 +46,13 @@ import Testing
         #expect((csv.1 as? [String: Any])?["appended"] as? Int == 3)
 
         let journal = try Journal(path: cli.db)
-        let grace = try #require(try journal.lead("L-1043"))
+        let grace = try #require(try await journal.leads.lead("L-1043"))
         #expect(grace.fields["score"] == .number("1000"))
         #expect(grace.fields["discount"] == .number("0.10"))
-        let ada = try #require(try journal.lead("L-1042"))
+        let ada = try #require(try await journal.leads.lead("L-1042"))
         #expect(ada.fields["first_name"] == .string("Ada"), "the older change from an offline device must not win")
-        #expect(try journal.lead("L-1044")?.fields["phone"] == .null)
-        let csvLead = try #require(try journal.lead("L-2001"))
+        #expect(try await journal.leads.lead("L-1044")?.fields["phone"] == .null)
+        let csvLead = try #require(try await journal.leads.lead("L-2001"))
         #expect(csvLead.fields["company"] == .string("Analytical Engines, Ltd"))
         #expect(csvLead.fields["conversation_summary"] == .string("Said \"call me\" twice,\nthen left."))
         #expect(csvLead.fields["first_name"] == .string("Augusta"))
@@ -67,7 +67,7 @@ import Testing
         let result = try cli.run(["ingest"], stdin: input)
         #expect(result.status == 1)
         #expect(result.stderr.contains("line 1: line exceeds 1 MiB"))
-        #expect(try Journal(path: cli.db).changes(limit: 10).map(\.lead) == ["L-after"])
+        #expect(try StoredChange.read(cli.db, limit: 10).map(\.lead) == ["L-after"])
     }
 
     @Test func blankLinesAreIgnoredAndStdinIsRead() throws {

@@ -24,7 +24,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: nested))
     }
 
-    @Test func statusOfANewJournalIsEmptyAndDisconnected() throws {
+    @Test func statusOfANewJournalIsEmptyAndDisconnected() async throws {
         let cli = try LeadsyncCLI()
         let (result, document) = try cli.json("status")
         #expect(result.status == 0)
@@ -36,7 +36,7 @@ import Testing
         #expect(status["last_sync_at"] is NSNull && status["last_error"] is NSNull)
     }
 
-    @Test func statusCountsPendingWorkAfterIngest() throws {
+    @Test func statusCountsPendingWorkAfterIngest() async throws {
         let cli = try LeadsyncCLI()
         let input = """
             {"lead":"L-1","at":"2026-11-28T10:00:00Z","fields":{"email":"a@example.com","first_name":"Ada"}}
@@ -52,7 +52,7 @@ import Testing
         #expect(status["awaiting_identity"] as? Int == 1)
     }
 
-    @Test func connectionFollowsTheTokenTheCredentialsFileAndTheReconnectFlag() throws {
+    @Test func connectionFollowsTheTokenTheCredentialsFileAndTheReconnectFlag() async throws {
         let cli = try LeadsyncCLI()
         #expect(try cli.run("init").status == 0)
         func connection(_ environment: [String: String] = [:]) throws -> String? {
@@ -61,7 +61,7 @@ import Testing
         #expect(try connection(["LEADSYNC_TOKEN": "pat-test"]) == "connected")
         #expect(FileManager.default.createFile(atPath: cli.db + ".credentials", contents: Data("{}".utf8)))
         #expect(try connection() == "connected")
-        try Journal(path: cli.db).setSetting(.reconnectionRequired, "true")
+        try await Journal(path: cli.db).configuration.setSetting(.reconnectionRequired, "true")
         #expect(try connection() == "reconnection_required")
     }
 }

@@ -5,7 +5,7 @@ import LeadSyncTestKit
 import Testing
 
 @Suite struct LeadAndJournalCommandTests {
-    @Test func leadShowPrintsValuesDeliveryPendingAndRejections() throws {
+    @Test func leadShowPrintsValuesDeliveryPendingAndRejections() async throws {
         let cli = try LeadsyncCLI()
         _ = try cli.run(
             "ingest",
@@ -14,9 +14,9 @@ import Testing
                 {"lead":"L-1","at":"2026-11-28T11:00:00Z","fields":{"phone":null}}
                 """)
         let journal = try Journal(path: cli.db)
-        let pending = try #require(try journal.pendingLeads(limit: 1).first)
+        let pending = try #require(try await journal.leads.pendingLeads(limit: 1).first)
         let email = try #require(pending.fields.first { $0.field == "email" })
-        try journal.recordOutcomes([
+        try await journal.ledger.recordOutcomes([
             LeadOutcome(
                 lead: "L-1", remoteID: .set("512"),
                 fields: [.init(field: "email", seq: email.seq, result: .rejected(category: "INVALID_EMAIL", message: "bad", source: .remote))])
@@ -46,7 +46,7 @@ import Testing
         #expect(result.stderr.contains("L-nobody") && result.stdout.isEmpty)
     }
 
-    @Test func journalCheckCompactAndBackup() throws {
+    @Test func journalCheckCompactAndBackup() async throws {
         let cli = try LeadsyncCLI()
         _ = try cli.run(
             "ingest", stdin: (1...5).map { #"{"lead":"L-\#($0)","at":0,"fields":{"note":"x"}}"# }.joined(separator: "\n"))
@@ -58,7 +58,7 @@ import Testing
         #expect((removed as? [String: Any])?["removed"] as? Int == 4)
         let copy = cli.directory.path("backup.db")
         #expect(try cli.run("journal", "backup", copy).status == 0)
-        #expect(try Journal(path: copy).status().journalEntries == 1)
+        #expect(try await Journal(path: copy).leads.status().journalEntries == 1)
         #expect(try cli.run("journal", "backup", copy).status == 1)
     }
 

@@ -47,7 +47,7 @@ import Testing
     /// Every live contact is linked to one lead whose mapped values are the contact's.
     private func expectLeadsEqualContacts(_ journal: Journal, _ simulator: HubSpotSimulator) async throws {
         let contacts = simulator.contacts()
-        let snapshots = try await journal.leadSnapshots(leads: [], remoteIDs: contacts.map(\.id))
+        let snapshots = try await journal.leads.leadSnapshots(leads: [], remoteIDs: contacts.map(\.id))
         #expect(snapshots.count == contacts.count)
         #expect(Set(snapshots.compactMap(\.remoteID)).count == contacts.count)
         let byRemote = Dictionary(uniqueKeysWithValues: snapshots.map { ($0.remoteID!, $0) })
@@ -72,14 +72,14 @@ import Testing
         let readBeforeKill = try pullKilled(cli, simulator, after: 2 + Int(random.next() % 12))
         var journal = try Journal(path: cli.db)
         #expect(
-            try journal.setting("pull_full_checkpoint") != nil,
+            try await journal.configuration.setting("pull_full_checkpoint") != nil,
             "seed \(Self.seed): the full pull finished before the kill")
         let resumed = try pull(cli, simulator)
         #expect(resumed["created"]! <= Self.contacts - readBeforeKill)
         #expect(resumed["linked"] == 0 && resumed["updated"] == 0)
         journal = try Journal(path: cli.db)
         try await expectLeadsEqualContacts(journal, simulator)
-        #expect(try await journal.status().journalEntries == Int64(Self.contacts))
+        #expect(try await journal.leads.status().journalEntries == Int64(Self.contacts))
 
         // Incremental pull over 1,500 HubSpot-side edits, killed after 6 pages (the 500 unedited
         // contacts of the overlap window take the first 4), then resumed.
@@ -92,7 +92,7 @@ import Testing
         #expect(incremental["updated"]! < Self.edited)
         try await expectLeadsEqualContacts(journal, simulator)
         // Each edit journaled exactly once, whichever run took it.
-        #expect(try await journal.status().journalEntries == Int64(Self.contacts + Self.edited))
+        #expect(try await journal.leads.status().journalEntries == Int64(Self.contacts + Self.edited))
         #expect(simulator.counters().count("contacts.search", status: 429) == 0)
         #expect(try cli.run("journal", "check").status == 0)
     }

@@ -47,7 +47,7 @@ import Testing
         }
     }
 
-    @Test func syncOnceDrainsAndPrintsItsSummary() throws {
+    @Test func syncOnceDrainsAndPrintsItsSummary() async throws {
         let fixture = try Fixture()
         defer { fixture.simulator.stop() }
         let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 200, changes: 600, seed: 8)))

@@ -45,7 +45,7 @@ struct ConnectionConnectTests {
         #expect(outcome.accountId == String(harness.simulator.configuration.portalId))
         #expect(outcome.warnings.isEmpty)
         #expect(try file.read()?.accessToken == Secret(harness.token))
-        let settings = try journal.connectionSettings()
+        let settings = try await journal.configuration.connectionSettings()
         #expect(settings.tokenKind == .static)
         #expect(settings.accountId == outcome.accountId)
         #expect(settings.timeZone == "UTC")
@@ -71,7 +71,7 @@ struct ConnectionConnectTests {
         let outcome = try await service().connect(token: Secret(harness.token))
         #expect(outcome.accountId == nil)
         #expect(!outcome.warnings.isEmpty)
-        #expect(try journal.connectionSettings().accountId == nil)
+        #expect(try await journal.configuration.connectionSettings().accountId == nil)
         #expect(file.exists)
     }
 
@@ -80,7 +80,7 @@ struct ConnectionConnectTests {
         harness.simulator.updateConfiguration { $0.portalId = 999 }
         let error = await #expect(throws: ConnectionError.self) { try await service().connect(token: Secret(harness.token)) }
         #expect(error?.kind == .configuration)
-        #expect(try journal.connectionSettings().accountId == String(62_515_000))
+        #expect(try await journal.configuration.connectionSettings().accountId == String(62_515_000))
         let outcome = try await service().connect(token: Secret(harness.token), newAccount: true)
         #expect(outcome.accountId == "999")
     }
@@ -106,7 +106,7 @@ struct ConnectionConnectTests {
         let stored = try #require(try file.read())
         #expect(stored.refreshToken != nil)
         #expect(stored.clientSecret == Secret("secret-1"))
-        #expect(try journal.connectionSettings().clientId == "client-1")
+        #expect(try await journal.configuration.connectionSettings().clientId == "client-1")
     }
 
     @Test func oauthRedirectWithAWrongStateIsRefused() async throws {
@@ -144,22 +144,22 @@ struct ConnectionConnectTests {
         let redirectURI = "http://localhost:8976/callback"
         let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
         _ = try await service().connect(clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(code), redirectURI: redirectURI)
-        let access = try HubSpotAccess.open(
+        let access = try await HubSpotAccess.open(
             journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL, transport: transport,
             environment: [:], clock: harness.clock)
         harness.simulator.revokeRefreshToken(try #require(try file.read()?.refreshToken).revealed)
         harness.simulator.expireAccessTokens()
         let error = await #expect(throws: HubSpotError.self) { try await access.client.accountDetails() }
         #expect(error?.requiresReconnection == true)
-        #expect(try journal.connectionSettings().reconnectionRequired)
-        #expect(throws: ConnectionError.self) {
-            try HubSpotAccess.open(journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL, transport: transport, environment: [:])
+        #expect(try await journal.configuration.connectionSettings().reconnectionRequired)
+        await #expect(throws: ConnectionError.self) {
+            try await HubSpotAccess.open(journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL, transport: transport, environment: [:])
         }
 
         let again = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
         _ = try await service().connect(clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(again), redirectURI: redirectURI)
-        #expect(try !journal.connectionSettings().reconnectionRequired)
-        let reconnected = try HubSpotAccess.open(
+        await #expect(try !journal.configuration.connectionSettings().reconnectionRequired)
+        let reconnected = try await HubSpotAccess.open(
             journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL, transport: transport, environment: [:])
         #expect(try await reconnected.client.accountDetails().status == 200)
     }
@@ -169,12 +169,12 @@ struct ConnectionConnectTests {
         let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
         _ = try await service().connect(clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(code), redirectURI: redirectURI)
         let refreshToken = try #require(try file.read()?.refreshToken)
-        _ = try journal.setMapping(Mapping(field: "budget", property: "budget_band"))
+        _ = try await journal.configuration.setMapping(Mapping(field: "budget", property: "budget_band"))
         let endpoint = ConnectService.Endpoint(apiURL: harness.baseURL, authURL: harness.baseURL + "/oauth/authorize")
         let outcome = try await DisconnectService(journal: journal, file: file, endpoint: endpoint, transport: transport).disconnect()
         #expect(outcome.revoked)
         #expect(!file.exists)
-        #expect(try journal.mappings().contains(Mapping(field: "budget", property: "budget_band")))
+        #expect(try await journal.configuration.mappings().contains(Mapping(field: "budget", property: "budget_band")))
         let oauth = HubSpotOAuth(baseURL: harness.baseURL, transport: transport, clientId: "client-1", clientSecret: Secret("secret-1"))
         await #expect(throws: HubSpotError.self) { try await oauth.refresh(refreshToken) }
     }

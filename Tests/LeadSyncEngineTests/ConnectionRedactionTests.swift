@@ -30,7 +30,7 @@ struct ConnectionRedactionTests {
         let endpoint = ConnectService.Endpoint(apiURL: harness.baseURL, authURL: harness.baseURL + "/oauth/authorize")
         _ = try await ConnectService(journal: journal, file: CredentialsFile(path: journalPath + ".credentials"), endpoint: endpoint,
                                      transport: transport, logger: logger).connect(token: Secret(Self.canary))
-        let access = try HubSpotAccess.open(
+        let access = try await HubSpotAccess.open(
             journal: journal, journalPath: journalPath, apiURL: harness.baseURL, transport: transport, environment: [:], logger: logger)
         _ = try await access.client.batchUpsert([UpsertInput(id: "a@example.com", objectWriteTraceId: "t", properties: ["firstname": "A"])])
         _ = try? await access.client.batchUpsert([UpsertInput(id: "b@example.com", objectWriteTraceId: "t", properties: ["nope": "x"])])

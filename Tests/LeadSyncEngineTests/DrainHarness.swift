@@ -36,14 +36,14 @@ final class DrainHarness: Sendable {
     }
 
     /// Appends `changes` in one transaction.
-    func record(_ changes: [GeneratedChange]) throws {
-        _ = try journal.record(
+    func record(_ changes: [GeneratedChange]) async throws {
+        _ = try await journal.changeLog.record(
             changes.map { LeadChange(lead: $0.lead, fields: $0.fieldDictionary, atMilliseconds: $0.atMilliseconds) })
     }
 
     /// Appends one change of one lead.
-    func record(_ lead: String, _ fields: [String: FieldValue], at: Int64) throws {
-        _ = try journal.record([LeadChange(lead: lead, fields: fields, atMilliseconds: at)])
+    func record(_ lead: String, _ fields: [String: FieldValue], at: Int64) async throws {
+        _ = try await journal.changeLog.record([LeadChange(lead: lead, fields: fields, atMilliseconds: at)])
     }
 
     /// Runs `sync --once` with test-sized backoff; `adjust` changes the options first.

@@ -35,10 +35,10 @@ import Testing
         /// fields that have no pending local value, as property → text (emails normalised);
         /// checks no contact is linked twice.
         func leadsByContact() async throws -> [String: (lead: String, values: [String: String], pending: Set<String>)] {
-            let mappings = try journal.mappings()
+            let mappings = try await journal.configuration.mappings()
             var result: [String: (lead: String, values: [String: String], pending: Set<String>)] = [:]
             let ids = harness.simulator.contacts().map(\.id)
-            for snapshot in try await journal.leadSnapshots(leads: [], remoteIDs: ids) {
+            for snapshot in try await journal.leads.leadSnapshots(leads: [], remoteIDs: ids) {
                 let remote = try #require(snapshot.remoteID)
                 #expect(result[remote] == nil, "contact \(remote) linked to two leads")
                 var values: [String: String] = [:]
@@ -83,17 +83,17 @@ import Testing
         let sim = fixture.harness.simulator
         let ids = sim.seedContacts((1...3_000).map(Self.person))
         // Two leads exist already: one by primary email, one by a secondary email.
-        try await fixture.journal.record(lead: "L-5", fields: ["email": .string("PERSON5@example.com ")])
+        try await fixture.journal.changeLog.record(lead: "L-5", fields: ["email": .string("PERSON5@example.com ")])
         _ = sim.editContact(id: ids[8], properties: ["hs_additional_emails": "old9@example.com;nine@example.org"])
-        try await fixture.journal.record(lead: "L-9", fields: ["email": .string("nine@example.org")])
+        try await fixture.journal.changeLog.record(lead: "L-9", fields: ["email": .string("nine@example.org")])
 
         fixture.harness.clock.advance(seconds: 1)
         let first = try await fixture.importer().run(full: false)
         #expect(first == PullCounts(created: 2_998, linked: 2))
         try await fixture.expectLeadsEqualContacts()
-        #expect(try fixture.journal.lead("L-9")?.remoteID == ids[8])
+        await #expect(try fixture.journal.leads.lead("L-9")?.remoteID == ids[8])
         // L-5's email is a pending local value: it stays pending (its write rule decides at push time).
-        #expect(try fixture.journal.lead("L-5")?.fields["email"] == .string("PERSON5@example.com "))
+        await #expect(try fixture.journal.leads.lead("L-5")?.fields["email"] == .string("PERSON5@example.com "))
 
         // 1,200 HubSpot-side edits, many within one millisecond (bulk edits), some to nothing.
         fixture.harness.clock.advance(seconds: 60)
@@ -122,15 +122,15 @@ import Testing
         let fixture = try Fixture { $0.rateLimit = nil }
         let sim = fixture.harness.simulator
         let journal = fixture.journal
-        _ = try journal.setMapping(Mapping(field: "job_title", property: "jobtitle", write: .ifEmpty))
+        _ = try await journal.configuration.setMapping(Mapping(field: "job_title", property: "jobtitle", write: .ifEmpty))
         let id = try #require(
             sim.seedContacts([["email": "ada@example.com", "firstname": "Ada", "company": "Old Co"]]).first)
-        try await journal.record(lead: "L-1", fields: ["email": .string("ada@example.com")])
+        try await journal.changeLog.record(lead: "L-1", fields: ["email": .string("ada@example.com")])
         fixture.harness.clock.advance(seconds: 1)
         #expect(try await fixture.importer().run(full: false) == PullCounts(linked: 1))
 
         fixture.harness.clock.advance(seconds: 1)
-        try await journal.record(
+        try await journal.changeLog.record(
             lead: "L-1", fields: ["company": .string("Local Co"), "job_title": .string("Local Title")],
             at: fixture.harness.clock.now)
         fixture.harness.clock.advance(seconds: 1)
@@ -139,14 +139,14 @@ import Testing
         fixture.harness.clock.advance(seconds: 1)
         #expect(try await fixture.importer().run(full: false) == PullCounts(updated: 1))
 
-        let lead = try #require(try journal.lead("L-1"))
+        let lead = try #require(try await journal.leads.lead("L-1"))
         #expect(lead.fields["company"] == .string("Local Co"))
         #expect(lead.delivery["company"]?.state == .pending)
         #expect(lead.fields["job_title"] == .string("Local Title"))
         #expect(lead.delivery["job_title"]?.state == .pending)
         #expect(lead.fields["first_name"] == .string("Augusta"))
         #expect(lead.delivery["first_name"]?.state == .delivered)
-        let base = try journal.baseValues(lead: "L-1")
+        let base = try await journal.ledger.baseValues(lead: "L-1")
         #expect(
             base["company"] == "HubSpot Co" && base["jobtitle"] == "HubSpot Title" && base["firstname"] == "Augusta")
     }

@@ -23,14 +23,14 @@ import Testing
         var spec = WorkloadSpec(leads: leads, changes: count, seed: 11)
         spec.lateShare = 0.05
         let changes = Array(LeadSetGenerator(spec))
-        try harness.record(changes)
+        try await harness.record(changes)
 
         let report = try await harness.sync()
         #expect(report.ending == .drained)
         let expected = ExpectedContacts(changes, mappings: Mapping.defaultProperties)
         #expect(harness.contactsByEmail(properties: expected.properties) == expected.contacts)
         #expect(report.summary.delivered == expected.contacts.count)
-        let status = try await harness.journal.status()
+        let status = try await harness.journal.leads.status()
         #expect(status.pendingLeads == status.awaitingIdentity)
         #expect(status.awaitingIdentity == Int64(leads - expected.contacts.count))
         #expect(status.lastSyncAt != nil && status.lastError == nil)
@@ -47,7 +47,7 @@ import Testing
         // HubSpot's 10-per-window policy on a 1-second window, so the test takes seconds.
         let harness = try DrainHarness { $0.rateLimit = .init(max: 10, intervalMilliseconds: 1_000) }
         let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 2_000, changes: 2_000, seed: 5)))
-        try harness.record(changes)
+        try await harness.record(changes)
         let report = try await harness.sync {
             $0.pacer.limit = 10
             $0.pacer.limitIsCap = true
@@ -63,10 +63,10 @@ import Testing
     @Test func ifEmptySkipsWhereHubSpotHasAValueAndTakesItsValue() async throws {
         let harness = try DrainHarness()
         _ = harness.simulator.seedContacts([["email": "ada@example.com", "company": "Globex"]])
-        _ = try harness.journal.setMapping(Mapping(field: "company", property: "company", write: .ifEmpty))
-        try harness.record("L-1", ["email": .string("ada@example.com"), "company": .string("Acme")], at: Self.t0)
-        try harness.record("L-2", ["email": .string("bob@example.com"), "company": .string("Initech")], at: Self.t0)
-        try harness.record("L-3", ["email": .string("cy@example.com"), "company": .null], at: Self.t0)
+        _ = try await harness.journal.configuration.setMapping(Mapping(field: "company", property: "company", write: .ifEmpty))
+        try await harness.record("L-1", ["email": .string("ada@example.com"), "company": .string("Acme")], at: Self.t0)
+        try await harness.record("L-2", ["email": .string("bob@example.com"), "company": .string("Initech")], at: Self.t0)
+        try await harness.record("L-3", ["email": .string("cy@example.com"), "company": .null], at: Self.t0)
 
         let report = try await harness.sync()
         #expect(report.ending == .drained)
@@ -74,91 +74,91 @@ import Testing
         #expect(harness.contact(email: "bob@example.com")?.properties["company"] == "Initech")
         #expect(report.summary.skipped == 2)
         // The lead now agrees with HubSpot.
-        #expect(try harness.journal.lead("L-1")?.fields["company"] == .string("Globex"))
-        #expect(try await harness.journal.status().skipped == 2)
+        await #expect(try harness.journal.leads.lead("L-1")?.fields["company"] == .string("Globex"))
+        #expect(try await harness.journal.leads.status().skipped == 2)
     }
 
     @Test func createOffUpdatesMatchesAndHoldsTheRestUnmatched() async throws {
         let harness = try DrainHarness()
         _ = harness.simulator.seedContacts([["email": "ada@example.com"]])
-        _ = try harness.journal.setPushRules(update: true, create: false)
-        try harness.record("L-1", ["email": .string("ADA@example.com"), "first_name": .string("Ada")], at: Self.t0)
-        try harness.record("L-2", ["email": .string("bob@example.com"), "first_name": .string("Bob")], at: Self.t0)
+        _ = try await harness.journal.configuration.setPushRules(update: true, create: false)
+        try await harness.record("L-1", ["email": .string("ADA@example.com"), "first_name": .string("Ada")], at: Self.t0)
+        try await harness.record("L-2", ["email": .string("bob@example.com"), "first_name": .string("Bob")], at: Self.t0)
 
         let report = try await harness.sync()
         #expect(report.ending == .drained)
         #expect(harness.contact(email: "ada@example.com")?.properties["firstname"] == "Ada")
         #expect(harness.contact(email: "bob@example.com") == nil)
-        let status = try await harness.journal.status()
+        let status = try await harness.journal.leads.status()
         #expect(status.unmatched == 1)
-        #expect(try harness.journal.lead("L-2")?.state == .unmatched)
+        await #expect(try harness.journal.leads.lead("L-2")?.state == .unmatched)
 
         // Turning create on sends the held lead.
-        _ = try harness.journal.setPushRules(update: true, create: true)
+        _ = try await harness.journal.configuration.setPushRules(update: true, create: true)
         #expect(try await harness.sync().ending == .drained)
         #expect(harness.contact(email: "bob@example.com")?.properties["firstname"] == "Bob")
-        #expect(try await harness.journal.status().unmatched == 0)
+        #expect(try await harness.journal.leads.status().unmatched == 0)
     }
 
     @Test func updateOffPushesNothing() async throws {
         let harness = try DrainHarness()
-        _ = try harness.journal.setPushRules(update: false, create: false)
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
+        _ = try await harness.journal.configuration.setPushRules(update: false, create: false)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
         let report = try await harness.sync()
         #expect(report.ending == .drained)
         #expect(harness.simulator.counters().totalRequests == 0)
-        #expect(try await harness.journal.status().pendingLeads == 1)
+        #expect(try await harness.journal.leads.status().pendingLeads == 1)
     }
 
     @Test func valuesAwaitingIdentityGoOutWithTheEmail() async throws {
         let harness = try DrainHarness()
-        try harness.record("L-1", ["first_name": .string("Ada"), "company": .string("Acme")], at: Self.t0)
+        try await harness.record("L-1", ["first_name": .string("Ada"), "company": .string("Acme")], at: Self.t0)
         #expect(try await harness.sync().summary.awaitingIdentity == 1)
-        #expect(try harness.journal.lead("L-1")?.state == .awaitingIdentity)
+        await #expect(try harness.journal.leads.lead("L-1")?.state == .awaitingIdentity)
         #expect(harness.simulator.contacts().isEmpty)
 
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0 + 1_000)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0 + 1_000)
         #expect(try await harness.sync().ending == .drained)
         let contact = try #require(harness.contact(email: "ada@example.com"))
         #expect(contact.properties["firstname"] == "Ada")
         #expect(contact.properties["company"] == "Acme")
-        #expect(try harness.journal.lead("L-1")?.state == .synced)
+        await #expect(try harness.journal.leads.lead("L-1")?.state == .synced)
     }
 
     @Test func anInvalidEmailIsRejectedLocallyWithoutARequest() async throws {
         let harness = try DrainHarness()
-        try harness.record("L-1", ["email": .string("ada@example"), "first_name": .string("Ada")], at: Self.t0)
+        try await harness.record("L-1", ["email": .string("ada@example"), "first_name": .string("Ada")], at: Self.t0)
         let report = try await harness.sync()
         #expect(report.summary.requests == 1, "only the property list")
-        let rejected = try harness.journal.rejectedEntries()
+        let rejected = try await harness.journal.ledger.rejectedEntries()
         #expect(rejected.map(\.category) == ["VALIDATION_ERROR"])
         #expect(rejected.first?.message.contains("INVALID_EMAIL") == true)
         #expect(rejected.first?.source == .local)
-        #expect(try harness.journal.lead("L-1")?.state == .awaitingIdentity)
+        await #expect(try harness.journal.leads.lead("L-1")?.state == .awaitingIdentity)
     }
 
     @Test func anEmailChangeOnALinkedLeadUpdatesThatContactByID() async throws {
         let harness = try DrainHarness()
-        try harness.record("L-1", ["email": .string("old@example.com"), "first_name": .string("Ada")], at: Self.t0)
+        try await harness.record("L-1", ["email": .string("old@example.com"), "first_name": .string("Ada")], at: Self.t0)
         _ = try await harness.sync()
         let id = try #require(harness.contact(email: "old@example.com")?.id)
 
-        try harness.record("L-1", ["email": .string("new@example.com")], at: Self.t0 + 1_000)
+        try await harness.record("L-1", ["email": .string("new@example.com")], at: Self.t0 + 1_000)
         #expect(try await harness.sync().ending == .drained)
         #expect(harness.simulator.contacts().count == 1)
         #expect(harness.contact(email: "new@example.com")?.id == id)
-        #expect(try harness.journal.lead("L-1")?.remoteID == id)
+        await #expect(try harness.journal.leads.lead("L-1")?.remoteID == id)
     }
 
     @Test func aRefusalNamingAPropertyRejectsThatValueAndDeliversTheRest() async throws {
         // HubSpot refuses moving lifecyclestage backwards: a 207 naming the property.
         let harness = try DrainHarness { $0.lifecycleStageForwardOnly = true }
         _ = harness.simulator.seedContacts([["email": "ada@example.com", "lifecyclestage": "customer"]])
-        _ = try harness.journal.setMapping(Mapping(field: "stage", property: "lifecyclestage"))
-        try harness.record(
+        _ = try await harness.journal.configuration.setMapping(Mapping(field: "stage", property: "lifecyclestage"))
+        try await harness.record(
             "L-1", ["email": .string("ada@example.com"), "stage": .string("lead"), "first_name": .string("Ada")],
             at: Self.t0)
-        try harness.record("L-2", ["email": .string("bob@example.com"), "stage": .string("lead")], at: Self.t0)
+        try await harness.record("L-2", ["email": .string("bob@example.com"), "stage": .string("lead")], at: Self.t0)
 
         let report = try await harness.sync()
         #expect(report.ending == .drained)
@@ -166,7 +166,7 @@ import Testing
         #expect(ada.properties["lifecyclestage"] == "customer")
         #expect(ada.properties["firstname"] == "Ada")
         #expect(harness.contact(email: "bob@example.com")?.properties["lifecyclestage"] == "lead")
-        let rejected = try harness.journal.rejectedEntries()
+        let rejected = try await harness.journal.ledger.rejectedEntries()
         #expect(rejected.count == 1)
         #expect(rejected.first?.lead == "L-1")
         #expect(rejected.first?.fields.keys.sorted() == ["stage"])
@@ -177,7 +177,7 @@ import Testing
     @Test func aWholeBatchRefusalIsSplitUntilTheBadRecordsAreIsolated() async throws {
         let harness = try DrainHarness()
         for index in 0..<4 {
-            try harness.record("L-\(index)", ["email": .string("p\(index)@example.com")], at: Self.t0)
+            try await harness.record("L-\(index)", ["email": .string("p\(index)@example.com")], at: Self.t0)
         }
         // The first upsert is refused as a whole, once: its halves go through.
         harness.simulator.injectFault(.status(400), onRequest: 1, path: "contacts.batch.upsert")
@@ -188,59 +188,59 @@ import Testing
 
         // Every upsert refused: split down to single records, each rejected on its own.
         for index in 4..<8 {
-            try harness.record("L-\(index)", ["email": .string("p\(index)@example.com")], at: Self.t0)
+            try await harness.record("L-\(index)", ["email": .string("p\(index)@example.com")], at: Self.t0)
         }
         harness.simulator.injectFault(.status(400), onRequest: 1, persistent: true, path: "contacts.batch.upsert")
         let refused = try await harness.sync()
         #expect(refused.ending == .drained)
         #expect(refused.summary.requests == 1 + 1 + 2 + 4)
-        #expect(try harness.journal.rejectedEntries().map(\.lead).sorted() == ["L-4", "L-5", "L-6", "L-7"])
+        await #expect(try harness.journal.ledger.rejectedEntries().map(\.lead).sorted() == ["L-4", "L-5", "L-6", "L-7"])
     }
 
     @Test func aConflictLinksTheContactHubSpotNamesAndUpdatesIt() async throws {
         let harness = try DrainHarness()
         let ids = harness.simulator.seedContacts([["email": "ada@example.com"], ["email": "taken@example.com"]])
-        try harness.record("L-1", ["email": .string("ada@example.com"), "first_name": .string("Ada")], at: Self.t0)
+        try await harness.record("L-1", ["email": .string("ada@example.com"), "first_name": .string("Ada")], at: Self.t0)
         _ = try await harness.sync()
-        #expect(try harness.journal.lead("L-1")?.remoteID == ids[0])
+        await #expect(try harness.journal.leads.lead("L-1")?.remoteID == ids[0])
 
         // Another contact has the new email: HubSpot answers CONFLICT naming it.
-        try harness.record(
+        try await harness.record(
             "L-1", ["email": .string("taken@example.com"), "first_name": .string("Ada B")], at: Self.t0 + 1)
         let report = try await harness.sync()
         #expect(report.ending == .drained)
-        #expect(try harness.journal.lead("L-1")?.remoteID == ids[1])
+        await #expect(try harness.journal.leads.lead("L-1")?.remoteID == ids[1])
         #expect(harness.simulator.contact(id: ids[1])?.properties["firstname"] == "Ada B")
-        #expect(try harness.journal.rejectedEntries().isEmpty)
+        await #expect(try harness.journal.ledger.rejectedEntries().isEmpty)
     }
 
     @Test func aMergedContactRelinksToItsNewID() async throws {
         let harness = try DrainHarness()
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
-        try harness.record("L-2", ["email": .string("ada.b@example.com")], at: Self.t0)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
+        try await harness.record("L-2", ["email": .string("ada.b@example.com")], at: Self.t0)
         _ = try await harness.sync()
-        let first = try #require(try harness.journal.lead("L-1")?.remoteID)
-        let second = try #require(try harness.journal.lead("L-2")?.remoteID)
+        let first = try await #require(try harness.journal.leads.lead("L-1")?.remoteID)
+        let second = try await #require(try harness.journal.leads.lead("L-2")?.remoteID)
         let merged = try #require(harness.simulator.mergeContacts(primary: first, secondary: second))
 
-        try harness.record("L-1", ["first_name": .string("Ada")], at: Self.t0 + 1)
+        try await harness.record("L-1", ["first_name": .string("Ada")], at: Self.t0 + 1)
         #expect(try await harness.sync().ending == .drained)
-        #expect(try harness.journal.lead("L-1")?.remoteID == merged)
+        await #expect(try harness.journal.leads.lead("L-1")?.remoteID == merged)
         #expect(harness.simulator.contact(id: merged)?.properties["firstname"] == "Ada")
     }
 
     @Test func aDeletedContactUnlinksTheLeadAndRejectsWithoutRecreating() async throws {
         let harness = try DrainHarness()
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
         _ = try await harness.sync()
-        let id = try #require(try harness.journal.lead("L-1")?.remoteID)
+        let id = try await #require(try harness.journal.leads.lead("L-1")?.remoteID)
         let archived = try await harness.archive(id)
         #expect(archived == 204)
 
-        try harness.record("L-1", ["first_name": .string("Ada")], at: Self.t0 + 1)
+        try await harness.record("L-1", ["first_name": .string("Ada")], at: Self.t0 + 1)
         #expect(try await harness.sync().ending == .drained)
-        #expect(try harness.journal.lead("L-1")?.remoteID == nil)
-        #expect(try harness.journal.rejectedEntries().first?.category == "OBJECT_NOT_FOUND")
+        await #expect(try harness.journal.leads.lead("L-1")?.remoteID == nil)
+        await #expect(try harness.journal.ledger.rejectedEntries().first?.category == "OBJECT_NOT_FOUND")
         #expect(harness.simulator.contacts().filter { !$0.archived }.isEmpty)
     }
 
@@ -253,7 +253,7 @@ import Testing
             $0.seed = 99
         }
         let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 1_000, changes: 2_000, seed: 21)))
-        try harness.record(changes)
+        try await harness.record(changes)
         let report = try await harness.sync { $0.windowSize = 200 }
         #expect(report.ending == .drained)
         #expect(harness.simulator.counters().faultsInjected > 0)
@@ -264,47 +264,47 @@ import Testing
     @Test func givesUpWhenHubSpotNeverAnswers() async throws {
         let harness = try DrainHarness()
         harness.simulator.injectFault(.status(503), onRequest: 2, persistent: true)
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
         let report = try await harness.sync { $0.giveUpAfter = .milliseconds(500) }
         guard case .gaveUp(let lastError) = report.ending else {
             Issue.record("expected gaveUp, got \(report.ending)")
             return
         }
         #expect(lastError.contains("503"))
-        #expect(try await harness.journal.status().pendingLeads == 1)
-        #expect(try await harness.journal.status().lastError?.contains("503") == true)
+        #expect(try await harness.journal.leads.status().pendingLeads == 1)
+        #expect(try await harness.journal.leads.status().lastError?.contains("503") == true)
     }
 
     @Test func aMissingScopeStopsNamingIt() async throws {
         let harness = try DrainHarness()
         harness.simulator.registerToken(
             harness.token, scopes: ["crm.objects.contacts.read", "crm.schemas.contacts.read"])
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
         let report = try await harness.sync()
         guard case .missingScopes(let scopes, _) = report.ending else {
             Issue.record("expected missingScopes, got \(report.ending)")
             return
         }
         #expect(scopes.contains("crm.objects.contacts.write"))
-        #expect(try await harness.journal.status().pendingLeads == 1)
+        #expect(try await harness.journal.leads.status().pendingLeads == 1)
     }
 
     @Test func aRevokedStaticTokenNeedsReconnectionAndKeepsEverything() async throws {
         let harness = try DrainHarness()
         harness.simulator.revokeToken(harness.token)
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: Self.t0)
         let report = try await harness.sync()
         guard case .reconnectionRequired = report.ending else {
             Issue.record("expected reconnectionRequired, got \(report.ending)")
             return
         }
-        #expect(try await harness.journal.status().pendingLeads == 1)
+        #expect(try await harness.journal.leads.status().pendingLeads == 1)
     }
 
     @Test func theDailyLimitStops() async throws {
         let harness = try DrainHarness { $0.dailyLimit = 2 }
         for index in 0..<150 {
-            try harness.record("L-\(index)", ["email": .string("p\(index)@example.com")], at: Self.t0)
+            try await harness.record("L-\(index)", ["email": .string("p\(index)@example.com")], at: Self.t0)
         }
         let report = try await harness.sync()
         guard case .dailyLimit = report.ending else {
@@ -314,14 +314,14 @@ import Testing
         // One of the two batches in flight got in before the limit; the other stays pending.
         let written = harness.simulator.contacts().count
         #expect(written == 100 || written == 50)
-        let status = try await harness.journal.status()
+        let status = try await harness.journal.leads.status()
         #expect(status.pendingLeads == Int64(150 - written), "\(status)")
     }
 
     @Test func maxDurationStopsIssuingAndReportsWhatIsLeft() async throws {
         let harness = try DrainHarness { $0.rateLimit = .init(max: 2, intervalMilliseconds: 10_000) }
         for index in 0..<500 {
-            try harness.record("L-\(index)", ["email": .string("p\(index)@example.com")], at: Self.t0)
+            try await harness.record("L-\(index)", ["email": .string("p\(index)@example.com")], at: Self.t0)
         }
         let report = try await harness.sync {
             $0.pacer.limit = 2

@@ -28,7 +28,7 @@ import Testing
         #expect(record.values.map(\.property) == ["firstname"])
     }
 
-    @Test func anInvalidEmailIsRejectedAndTheRestWaits() throws {
+    @Test func anInvalidEmailIsRejectedAndTheRestWaits() async throws {
         let built = builder.build(PendingLeadFixture.lead("L-1", email: "ada@example"))
         #expect(built.record == nil)
         #expect(built.awaitingIdentity)

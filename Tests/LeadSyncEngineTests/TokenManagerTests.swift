@@ -35,7 +35,7 @@ struct TokenManagerTests {
         let tokens = try await oauth.exchange(code: Secret(code), redirectURI: redirectURI, codeVerifier: nil)
         let credentials = StoredCredentials.oauth(tokens, clientId: "client-1", clientSecret: Secret("secret-1"), now: harness.clock.now)
         try file.write(credentials)
-        let manager = TokenManager(credentials: credentials, file: file, settings: journal, oauth: oauth, clock: harness.clock)
+        let manager = TokenManager(credentials: credentials, file: file, settings: journal.configuration, oauth: oauth, clock: harness.clock)
         let client = HubSpotClient(baseURL: harness.baseURL, transport: transport, authorizer: manager)
         return (manager, client)
     }
@@ -73,7 +73,7 @@ struct TokenManagerTests {
             #expect(try await client.accountDetails().status == 200)
             #expect(await manager.refreshCount == round)
         }
-        #expect(try !journal.connectionSettings().reconnectionRequired)
+        await #expect(try !journal.configuration.connectionSettings().reconnectionRequired)
     }
 
     @Test func aRefusedRefreshedTokenEndsInReconnectionNotALoop() async throws {
@@ -84,7 +84,7 @@ struct TokenManagerTests {
         let error = await #expect(throws: HubSpotError.self) { try await client.accountDetails() }
         #expect(error?.classification == .needsReconnect)
         #expect(await manager.refreshCount <= 2)
-        #expect(try journal.connectionSettings().reconnectionRequired)
+        #expect(try await journal.configuration.connectionSettings().reconnectionRequired)
     }
 
     @Test func rotatedRefreshTokenIsSaved() async throws {
@@ -104,7 +104,7 @@ struct TokenManagerTests {
         harness.simulator.expireAccessTokens()
         let error = await #expect(throws: HubSpotError.self) { try await client.accountDetails() }
         #expect(error?.classification == .needsReconnect)
-        #expect(try journal.connectionSettings().reconnectionRequired)
+        #expect(try await journal.configuration.connectionSettings().reconnectionRequired)
         await #expect(throws: ConnectionError.self) { try await manager.accessToken() }
         #expect(await manager.refreshCount == 0)
     }
@@ -123,10 +123,10 @@ struct TokenManagerTests {
 
     @Test func staticTokenRefusedMeansReconnectNeverRefresh() async throws {
         let manager = TokenManager(
-            credentials: .staticToken(Secret("pat-na1-revoked")), file: file, settings: journal, oauth: nil, clock: harness.clock)
+            credentials: .staticToken(Secret("pat-na1-revoked")), file: file, settings: journal.configuration, oauth: nil, clock: harness.clock)
         let client = HubSpotClient(baseURL: harness.baseURL, transport: transport, authorizer: manager)
         let error = await #expect(throws: HubSpotError.self) { try await client.accountDetails() }
         #expect(error?.classification == .needsReconnect)
-        #expect(try journal.connectionSettings().reconnectionRequired)
+        #expect(try await journal.configuration.connectionSettings().reconnectionRequired)
     }
 }

@@ -15,7 +15,7 @@ import Testing
                     var recorded: [(String, Int64)] = []
                     for n in 0..<100 {
                         let lead = "T\(task)-\(n)"
-                        recorded.append((lead, try await journal.record(lead: lead, fields: [:])))
+                        recorded.append((lead, try await journal.changeLog.record(lead: lead, fields: [:])))
                     }
                     return recorded
                 }
@@ -26,7 +26,8 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func threadsRecordingAtOnceShareCommitsAndGetTheirOwnSeq() throws {
+    func threadsRecordingAtOnceShareCommitsAndGetTheirOwnSeq() async throws {
+        // Plain threads reach the journal through its one blocking adapter.
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"))
         let recorded = Mutex<[(String, Int64)]>([])
@@ -36,7 +37,9 @@ import Testing
                 for n in 0..<50 {
                     let lead = "S\(thread)-\(n)"
                     do {
-                        let seq = try journal.record(lead: lead, fields: ["n": .number(String(n))])
+                        let seq = try journal.blocking {
+                            try await $0.changeLog.record(lead: lead, fields: ["n": .number(String(n))])
+                        }
                         recorded.withLock { $0.append((lead, seq)) }
                     } catch {
                         failures.withLock { $0.append("\(lead): \(error)") }
@@ -45,15 +48,15 @@ import Testing
             }
         }
         threads.forEach { $0.start() }
-        while threads.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.005) }
+        while threads.contains(where: { !$0.isFinished }) { try await Task.sleep(for: .milliseconds(5)) }
         #expect(failures.withLock { $0 } == [])
         try expectEachSeqHoldsItsLead(recorded.withLock { $0 }, journal)
-        #expect(throws: JournalError.self) { try journal.record(lead: "", fields: [:]) }
+        await #expect(throws: JournalError.self) { try await journal.changeLog.record(lead: "", fields: [:]) }
     }
 
     private func expectEachSeqHoldsItsLead(_ recorded: [(String, Int64)], _ journal: Journal) throws {
         #expect(Set(recorded.map(\.1)).count == recorded.count)
-        let stored = Dictionary(uniqueKeysWithValues: try journal.changes(limit: recorded.count + 1).map { ($0.seq, $0.lead) })
+        let stored = Dictionary(uniqueKeysWithValues: try StoredChange.read(journal.path, limit: recorded.count + 1).map { ($0.seq, $0.lead) })
         #expect(stored.count == recorded.count)
         for (lead, seq) in recorded { #expect(stored[seq] == lead) }
     }

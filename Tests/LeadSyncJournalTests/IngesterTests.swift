@@ -47,7 +47,7 @@ import Testing
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
         _ = try ingest(#"{"lead":"L-1","fields":{"x":1}}"#, into: journal)
-        #expect(try journal.changes(limit: 1).first?.atMilliseconds == 42)
+        #expect(try StoredChange.read(journal.path, limit: 1).first?.atMilliseconds == 42)
     }
 
     @Test func csvCellsAreStringsAndCRLFLineEndsAreAccepted() throws {
@@ -55,7 +55,7 @@ import Testing
         let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
         let (report, _) = try ingest("lead,budget,at\r\nL-1,5000,7\r\n\r\nL-2,,\r\n", format: .csv, into: journal)
         #expect(report.appended == 2 && report.invalid.isEmpty && report.blank == 1)
-        let changes = try journal.changes(limit: 5)
+        let changes = try StoredChange.read(journal.path, limit: 5)
         #expect(changes.map(\.fields) == [["budget": .string("5000")], [:]])
         #expect(changes.map(\.atMilliseconds) == [7, 42])
     }

@@ -197,12 +197,12 @@ struct DrainBenchmark {
     /// Appends `changes` 1,000 per transaction and folds them (outside any timed section).
     static func ingest(_ changes: [GeneratedChange], into journal: Journal) async throws {
         for start in stride(from: 0, to: changes.count, by: 1_000) {
-            _ = try await journal.record(
+            _ = try await journal.changeLog.record(
                 changes[start..<min(start + 1_000, changes.count)].map {
                     LeadChange(lead: $0.lead, fields: $0.fieldDictionary, atMilliseconds: $0.atMilliseconds)
                 })
         }
-        _ = try await journal.fold()
+        _ = try await journal.changeLog.fold()
     }
 
     static func start(_ configure: (inout SimulatorConfiguration) -> Void) -> HubSpotSimulator {

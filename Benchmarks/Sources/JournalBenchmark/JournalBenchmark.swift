@@ -42,11 +42,11 @@ struct JournalBenchmark {
                     defer { try? FileManager.default.removeItem(atPath: dir) }
                     let j = try Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
                     journal["batched", default: []].append(Double(rows.count) / (try seconds {
-                        for batch in batches { try j.record(batch) }
+                        try j.blocking { j in for batch in batches { try await j.changeLog.record(batch) } }
                     }))
                     // Derived state is brought up to date off the append path: measured on its own.
-                    fold.append(Double(rows.count) / (try seconds { try j.fold() }))
-                    status.append(try seconds { _ = try j.status() })
+                    fold.append(Double(rows.count) / (try seconds { _ = try j.blocking { try await $0.changeLog.fold() } }))
+                    status.append(try seconds { _ = try j.blocking { try await $0.leads.status() } })
                 },
                 {
                     raw["single", default: []].append(rate(singles.count) { dir in
@@ -57,7 +57,7 @@ struct JournalBenchmark {
                 {
                     journal["single", default: []].append(try rate(singles.count) { dir in
                         let j = try Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
-                        for row in singles { try j.record([row.change]) }
+                        try j.blocking { j in for row in singles { try await j.changeLog.record([row.change]) } }
                     })
                 },
             ]
@@ -68,7 +68,8 @@ struct JournalBenchmark {
                 let threads = 8
                 DispatchQueue.concurrentPerform(iterations: threads) { thread in
                     for row in singles[(thread * singles.count / threads)..<((thread + 1) * singles.count / threads)] {
-                        try! j.record(lead: row.change.lead, fields: row.change.fields)
+                        let change = row.change
+                        _ = try! j.blocking { try await $0.changeLog.record(lead: change.lead, fields: change.fields) }
                     }
                 }
             })

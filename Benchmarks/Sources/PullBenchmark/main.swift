@@ -81,9 +81,9 @@ for (n, id) in ids.prefix(modified).enumerated() {
 }
 let incremental = try await run("incremental pull", full: false)
 
-let snapshots = try await journal.leadSnapshots(leads: [], remoteIDs: ids)
+let snapshots = try await journal.leads.leadSnapshots(leads: [], remoteIDs: ids)
 let byContact = Dictionary(snapshots.map { ($0.remoteID!, $0) }, uniquingKeysWith: { a, _ in a })
-let mappings = try journal.mappings()
+let mappings = try await journal.configuration.mappings()
 var differing = 0
 for contact in simulator.contacts() {
     let fields = byContact[contact.id]?.fields ?? [:]

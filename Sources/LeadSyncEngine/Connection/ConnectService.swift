@@ -127,7 +127,7 @@ public struct ConnectService: Sendable {
             warnings.append("HubSpot could not be reached (\(error.kind.rawValue)); credentials stored unchecked")
         }
 
-        var settings = try journal.connectionSettings()
+        var settings = try await journal.configuration.connectionSettings()
         let accountId = account.map { String($0.portalId) }
         if let previous = settings.accountId, let accountId, previous != accountId {
             guard newAccount else {
@@ -135,7 +135,7 @@ public struct ConnectService: Sendable {
                     .configuration,
                     "these credentials belong to HubSpot account \(accountId), but this journal syncs with account \(previous); pass --new-account to switch and match every lead again")
             }
-            try journal.forgetRemoteState()
+            try await journal.ledger.forgetRemoteState()
             warnings.append("switched from account \(previous) to \(accountId): every lead will be matched again by email")
         }
         try file.write(credentials)
@@ -149,7 +149,7 @@ public struct ConnectService: Sendable {
         }
         settings.scopes = scopes
         settings.reconnectionRequired = false
-        try journal.saveConnectionSettings(settings)
+        try await journal.configuration.saveConnectionSettings(settings)
         logger.info("connected", metadata: ["hubspot.account": "\(accountId ?? "unknown")", "token.kind": "\(credentials.kind.rawValue)"])
         return Outcome(accountId: accountId, timeZone: account?.timeZone, tokenKind: credentials.kind, warnings: warnings)
     }

@@ -30,8 +30,8 @@ public struct ConnectionSettings: Sendable, Hashable {
 /// Where connection settings live: the journal's settings table in the product, a value in a
 /// test. Never holds a secret.
 public protocol ConnectionSettingsStore: Sendable {
-    func connectionSettings() throws -> ConnectionSettings
-    func saveConnectionSettings(_ settings: ConnectionSettings) throws
+    func connectionSettings() async throws -> ConnectionSettings
+    func saveConnectionSettings(_ settings: ConnectionSettings) async throws
     /// Records that refreshing failed for good (shown by `status`), or that it no longer has.
-    func setReconnectionRequired(_ required: Bool) throws
+    func setReconnectionRequired(_ required: Bool) async throws
 }

@@ -52,10 +52,10 @@ public struct DisconnectService: Sendable {
             }
         }
         try file.delete()
-        var settings = try journal.connectionSettings()
+        var settings = try await journal.configuration.connectionSettings()
         settings.tokenKind = nil
         settings.reconnectionRequired = false
-        try journal.saveConnectionSettings(settings)
+        try await journal.configuration.saveConnectionSettings(settings)
         logger.info("disconnected", metadata: ["token.revoked": "\(revoked)"])
         return Outcome(revoked: revoked, forgotCredentials: credentials != nil, warning: warning)
     }

@@ -23,7 +23,7 @@ public struct HubSpotAccess: Sendable {
         journal: Journal, journalPath: String, apiURL: String, version: HubSpotAPIVersion = .v2026_03,
         transport: any HTTPTransport, environment: [String: String] = ProcessInfo.processInfo.environment,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.hubspot")
-    ) throws -> HubSpotAccess {
+    ) async throws -> HubSpotAccess {
         if let token = environment["LEADSYNC_TOKEN"], !token.isEmpty {
             let client = HubSpotClient(
                 baseURL: apiURL, version: version, transport: transport, authorizer: StaticTokenAuthorizer(token: Secret(token)),
@@ -34,7 +34,7 @@ public struct HubSpotAccess: Sendable {
         guard let credentials = try file.read() else {
             throw ConnectionError(.notConnected, "not connected to HubSpot; run `leadsync connect` (or set LEADSYNC_TOKEN)")
         }
-        guard try !journal.connectionSettings().reconnectionRequired else {
+        guard try await !journal.configuration.connectionSettings().reconnectionRequired else {
             throw ConnectionError(.reconnectionRequired, "HubSpot no longer accepts the stored credentials; run `leadsync connect` again")
         }
         var oauth: HubSpotOAuth?
@@ -43,7 +43,7 @@ public struct HubSpotAccess: Sendable {
             let secret = credentials.clientSecret ?? Secret(environment["LEADSYNC_CLIENT_SECRET"] ?? "")
             oauth = HubSpotOAuth(baseURL: apiURL, version: version, transport: transport, clientId: clientId, clientSecret: secret, logger: logger)
         }
-        let manager = TokenManager(credentials: credentials, file: file, settings: journal, oauth: oauth, clock: clock, logger: logger)
+        let manager = TokenManager(credentials: credentials, file: file, settings: journal.configuration, oauth: oauth, clock: clock, logger: logger)
         let client = HubSpotClient(baseURL: apiURL, version: version, transport: transport, authorizer: manager, logger: logger)
         return HubSpotAccess(client: client, tokenManager: manager)
     }

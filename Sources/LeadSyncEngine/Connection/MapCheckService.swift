@@ -36,20 +36,20 @@ public struct MapCheckService: Sendable {
     public func check() async throws -> Report {
         let properties = try await client.contactProperties().value
         let byName = Dictionary(properties.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let mappings = try journal.mappings()
+        let mappings = try await journal.configuration.mappings()
         let valueProblems = try await pendingValueProblems(byName)
         let verdicts = mappings.map {
             Verdict(mapping: $0, problem: Self.problem(with: $0, byName[$0.property]) ?? valueProblems[$0.field])
         }
         let mapped = Set(mappings.map(\.field))
-        let unmapped = try journal.fieldsSeen().filter { !mapped.contains($0) }
+        let unmapped = try await journal.leads.fieldsSeen().filter { !mapped.contains($0) }
         return Report(verdicts: verdicts, unmappedFields: unmapped)
     }
 
     /// The first pending value per field that HubSpot would refuse, named with its lead.
     private func pendingValueProblems(_ properties: [String: PropertyDefinition]) async throws -> [String: String] {
         var problems: [String: String] = [:]
-        for lead in try await journal.pendingLeads(limit: sampleLeads) {
+        for lead in try await journal.leads.pendingLeads(limit: sampleLeads) {
             for field in lead.fields where problems[field.field] == nil {
                 guard let property = properties[field.property], let problem = property.problem(with: field.value.wireString) else { continue }
                 problems[field.field] = "lead \(lead.lead): \(problem) for \"\(property.name)\" (\(property.type))"

@@ -67,7 +67,7 @@ public actor TokenManager: HubSpotAuthorizer {
 
     public func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {
         guard credentials.kind == .oauth, !isRetry else {
-            try markReconnectionRequired()
+            try await markReconnectionRequired()
             var dead = error
             dead.classification = .needsReconnect
             throw dead
@@ -97,7 +97,7 @@ public actor TokenManager: HubSpotAuthorizer {
 
     private func performRefresh() async throws -> Secret {
         guard let oauth, let refreshToken = credentials.refreshToken else {
-            try markReconnectionRequired()
+            try await markReconnectionRequired()
             throw Self.reconnectError
         }
         var attempt = 0
@@ -121,7 +121,7 @@ public actor TokenManager: HubSpotAuthorizer {
                 case .rateLimited(_, let window): retryHint = window
                 case .retryLater(let after): retryHint = after
                 case .needsReconnect:
-                    try markReconnectionRequired()
+                    try await markReconnectionRequired()
                     throw error
                 default: throw error
                 }
@@ -136,10 +136,10 @@ public actor TokenManager: HubSpotAuthorizer {
         }
     }
 
-    private func markReconnectionRequired() throws {
+    private func markReconnectionRequired() async throws {
         reconnectionRequired = true
         logger.warning("HubSpot access must be reconnected")
-        try settings.setReconnectionRequired(true)
+        try await settings.setReconnectionRequired(true)
     }
 
     private static let reconnectError = ConnectionError(

@@ -77,7 +77,7 @@ public struct PullImporter: Sendable {
             try await incrementalPull(from: cursor, &session, progress)
         } else {
             let checkpoint = FullPullCheckpoint(startedAt: now, after: nil)
-            try await journal.applyPulled([], settings: [.fullPullCheckpoint: checkpoint.stored])
+            try await journal.ledger.applyPulled([], settings: [.fullPullCheckpoint: checkpoint.stored])
             try await fullPull(from: checkpoint, &session, progress)
         }
         logger.info(

@@ -1,4 +1,3 @@
-internal import Dispatch
 import LeadSyncJournal
 internal import LeadSyncSupport
 
@@ -20,9 +19,10 @@ struct PullSession: Sendable {
     var read = 0
 
     init(journal: Journal) async throws {
-        let (mappings, rules, settings) = try await Self.offPool {
-            (try journal.mappings(), try journal.pullRules(), try journal.settings())
-        }
+        let configuration = journal.configuration
+        let (mappings, rules, settings) = (
+            try await configuration.mappings(), try await configuration.pullRules(), try await configuration.settings()
+        )
         self.journal = journal
         self.settings = settings
         self.filters = try rules.map { rule throws(PullError) in
@@ -33,7 +33,7 @@ struct PullSession: Sendable {
             PulledContact.emailProperty, PulledContact.additionalEmailsProperty, PulledContact.lastModifiedProperty,
         ]
         self.properties = Set(fieldsByProperty.keys).union(identity).union(filters.map(\.property)).sorted()
-        for (lead, value) in try await journal.identityValues() {
+        for (lead, value) in try await journal.leads.identityValues() {
             let email = EmailIdentity.normalize(value.wireString)
             if !email.isEmpty { leadsByEmail[email, default: []].append(lead) }
         }
@@ -50,7 +50,7 @@ struct PullSession: Sendable {
         let candidates = admitted.flatMap { contact in
             contact.identityEmails.flatMap { leadsByEmail[$0] ?? [] } + [ContactLink.newLeadId(forContact: contact.id)]
         }
-        let snapshots = try await journal.leadSnapshots(leads: candidates, remoteIDs: admitted.map(\.id))
+        let snapshots = try await journal.leads.leadSnapshots(leads: candidates, remoteIDs: admitted.map(\.id))
         var byLead = Dictionary(snapshots.map { ($0.lead, $0) }, uniquingKeysWith: { a, _ in a })
         var byRemote = Dictionary(
             snapshots.compactMap { s in s.remoteID.map { ($0, s) } }, uniquingKeysWith: { a, _ in a })
@@ -77,13 +77,6 @@ struct PullSession: Sendable {
                 for email in contact.identityEmails { leadsByEmail[email, default: []].append(merge.lead) }
             }
         }
-        try await journal.applyPulled(updates, settings: settings)
-    }
-
-    /// Runs the journal's blocking configuration reads on a GCD thread, off Swift's cooperative pool.
-    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-        }
+        try await journal.ledger.applyPulled(updates, settings: settings)
     }
 }

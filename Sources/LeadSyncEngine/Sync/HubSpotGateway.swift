@@ -12,11 +12,11 @@ import Synchronization
 /// ```
 public final class HubSpotGateway: ContactsGateway {
     private let current: Mutex<HubSpotClient>
-    private let reopen: (@Sendable () throws -> HubSpotClient)?
+    private let reopen: (@Sendable () async throws -> HubSpotClient)?
 
     /// `reopen` builds a client from the credentials stored now; given, a sync paused for
     /// reconnection resumes by itself after `leadsync connect`.
-    public init(client: HubSpotClient, reopen: (@Sendable () throws -> HubSpotClient)? = nil) {
+    public init(client: HubSpotClient, reopen: (@Sendable () async throws -> HubSpotClient)? = nil) {
         self.current = Mutex(client)
         self.reopen = reopen
     }
@@ -55,7 +55,7 @@ public final class HubSpotGateway: ContactsGateway {
     }
 
     public func reconnect() async -> Bool {
-        guard let reopen, let fresh = try? reopen() else { return false }
+        guard let reopen, let fresh = try? await reopen() else { return false }
         current.withLock { $0 = fresh }
         return true
     }

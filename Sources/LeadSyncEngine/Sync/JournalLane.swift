@@ -42,7 +42,7 @@ final class JournalLane: Sendable {
             case .record(let outcomes, let marks, let now):
                 guard failure.withLock({ $0 == nil }) else { continue }
                 do {
-                    try await journal.recordSyncStep(outcomes: outcomes, marks: marks, at: now)
+                    try await journal.ledger.recordSyncStep(outcomes: outcomes, marks: marks, at: now)
                 } catch {
                     failure.withLock { $0 = error }
                 }

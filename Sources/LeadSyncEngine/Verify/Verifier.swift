@@ -38,10 +38,10 @@ public struct Verifier: Sendable {
         while true {
             let leads: [LinkedLead]
             if let sample {
-                leads = cursor == 0 ? try await journal.linkedLeadsSample(sample) : []
+                leads = cursor == 0 ? try await journal.leads.linkedLeadsSample(sample) : []
                 cursor = 1
             } else {
-                leads = try await journal.linkedLeads(limit: BatchPlanner.maximumInputs, after: cursor)
+                leads = try await journal.leads.linkedLeads(limit: BatchPlanner.maximumInputs, after: cursor)
                 cursor = leads.last?.cursor ?? cursor
             }
             if leads.isEmpty { return report }

@@ -28,6 +28,9 @@ public struct Ingester {
 
     /// Reads to the end of `fd`, appending as it goes, then folds the new changes into derived
     /// state. Changes appended before a failure stay appended.
+    ///
+    /// Synchronous, because it blocks on reads of `fd`: it reaches the journal through
+    /// `Journal.blocking(_:)`. Call it from a plain thread or a synchronous command.
     public func run(fileDescriptor fd: Int32) throws -> IngestReport {
         var reader = LineReader(fileDescriptor: fd, maxLength: Self.maxLineLength)
         var report = IngestReport()
@@ -37,7 +40,8 @@ public struct Ingester {
 
         func flush() throws {
             guard !batch.isEmpty else { return }
-            if let seq = try journal.record(batch) { onCommit?(seq, batchLastLine) }
+            let changes = batch
+            if let seq = try journal.blocking({ try await $0.changeLog.record(changes) }) { onCommit?(seq, batchLastLine) }
             report.appended += batch.count
             batch.removeAll(keepingCapacity: true)
         }
@@ -79,7 +83,7 @@ public struct Ingester {
             report.blank += csv.blank
         }
         try flush()
-        try journal.fold()
+        _ = try journal.blocking { try await $0.changeLog.fold() }
         return report
     }
 }

@@ -1,4 +1,5 @@
-/// A strict JSON parser over UTF-8 bytes (RFC 8259), written for lead changes.
+/// The one strict JSON parser of the journal, the CLI and the engine, over UTF-8 bytes (RFC 8259).
+/// (The simulator keeps its own, so it stays independent of the code it tests.)
 ///
 /// Beyond the grammar it refuses duplicate keys in an object (which value would win is not
 /// defined by JSON), and it keeps numbers as decimal text: `1e3` becomes `"1000"`, `0.10` stays

@@ -1,11 +1,15 @@
+internal import LeadSyncSupport
 internal import LeadSyncSQLite
 
-extension Journal {
+/// The journal's configuration: mappings, push rules, pull rules and settings.
+public struct ConfigurationStore: Sendable {
+    let database: JournalDatabase
+
     // MARK: Mappings
 
     /// Every mapping, ordered by field.
-    public func mappings() throws -> [Mapping] {
-        try sync { db in try DerivedStateWriter(db).mappings.values.sorted { $0.field < $1.field } }
+    public func mappings() async throws -> [Mapping] {
+        try await database.run { db in try DerivedStateWriter(db).mappings.values.sorted { $0.field < $1.field } }
     }
 
     /// Adds or changes the mapping of `mapping.field`.
@@ -18,11 +22,11 @@ extension Journal {
     /// - Throws: `JournalError.invalidMapping` for empty names, or when the change would leave
     ///   no field mapped to the identity property.
     @discardableResult
-    public func setMapping(_ mapping: Mapping) throws -> Mapping? {
+    public func setMapping(_ mapping: Mapping) async throws -> Mapping? {
         guard !mapping.field.isEmpty, !mapping.property.isEmpty else {
             throw JournalError(.invalidMapping, "a mapping needs a lead field and a property")
         }
-        return try sync { db in
+        return try await database.run { db in
             try db.write { db -> Mapping? in
                 let current = try DerivedStateWriter(db).mappings
                 let previous = current[mapping.field]
@@ -42,9 +46,8 @@ extension Journal {
                 }
                 try Self.upsertMapping(mapping, db)
                 let writer = try DerivedStateWriter(db)
-                if let replaced { try Self.setFieldStates(replaced.field, from: [.pending], to: .unmapped, writer) }
-                try Self.setFieldStates(
-                    mapping.field, from: [.delivered, .rejected, .skipped, .unmapped], to: .pending, writer)
+                if let replaced { try writer.setStates(of: replaced.field, from: [.pending], to: .unmapped) }
+                try writer.setStates(of: mapping.field, from: [.delivered, .rejected, .skipped, .unmapped], to: .pending)
                 try writer.finish()
                 return replaced
             }
@@ -56,8 +59,8 @@ extension Journal {
     /// - Returns: false when the field had no mapping.
     /// - Throws: `JournalError.invalidMapping` for the field mapped to the identity property.
     @discardableResult
-    public func removeMapping(field: String) throws -> Bool {
-        try sync { db in
+    public func removeMapping(field: String) async throws -> Bool {
+        try await database.run { db in
             try db.write { db -> Bool in
                 guard let mapping = try DerivedStateWriter(db).mappings[field] else { return false }
                 guard mapping.property != Mapping.identityProperty else {
@@ -68,7 +71,7 @@ extension Journal {
                 }
                 try db.cached("DELETE FROM mapping WHERE field = ?").execute([.text(field)])
                 let writer = try DerivedStateWriter(db)
-                try Self.setFieldStates(field, from: [.pending], to: .unmapped, writer)
+                try writer.setStates(of: field, from: [.pending], to: .unmapped)
                 try writer.finish()
                 return true
             }
@@ -81,47 +84,19 @@ extension Journal {
         ).execute([.text(mapping.field), .text(mapping.property), .text(mapping.write.rawValue)])
     }
 
-    /// Moves every current value of `field` whose state is in `from` to `state`.
-    static func setFieldStates(
-        _ field: String, from: Set<DeliveryState>, to state: DeliveryState, _ writer: DerivedStateWriter
-    ) throws {
-        let select = try writer.db.cached("SELECT lead_id, value, seq, at, state FROM lead_field WHERE field = ?")
-        try select.bind(1, field)
-        var rows: [(Int64, DerivedStateWriter.FieldRow)] = []
-        while try select.step() {
-            let row = DerivedStateWriter.FieldRow(
-                value: select.text(1), seq: select.int64(2), at: select.int64(3),
-                state: DeliveryState(rawValue: select.int64(4)) ?? .unmapped)
-            if from.contains(row.state) { rows.append((select.int64(0), row)) }
-        }
-        select.reset()
-        for (leadID, row) in rows { try writer.setState(leadID, field, row, to: state) }
-    }
-
-    /// Lead fields seen in the journal so far (after the last `fold()`), sorted.
-    public func fieldsSeen() throws -> [String] {
-        try sync { db in
-            let select = try db.cached("SELECT field FROM field_seen ORDER BY field")
-            defer { select.reset() }
-            var fields: [String] = []
-            while try select.step() { fields.append(select.text(0)) }
-            return fields
-        }
-    }
-
     // MARK: Push rules
 
     /// The push rules (default: update on, create on).
-    public func pushRules() throws -> PushRules {
-        try sync { db in try Self.pushRules(db) }
+    public func pushRules() async throws -> PushRules {
+        try await database.run { db in try Self.pushRules(db) }
     }
 
     /// Changes the push rules; nil leaves a rule as it is.
     ///
     /// Turning update off also turns create off (`createTurnedOff` says when that happened).
     /// - Throws: `JournalError.invalidRule` when create would be on while update is off.
-    public func setPushRules(update: Bool?, create: Bool?) throws -> (rules: PushRules, createTurnedOff: Bool) {
-        try sync { db in
+    public func setPushRules(update: Bool?, create: Bool?) async throws -> (rules: PushRules, createTurnedOff: Bool) {
+        try await database.run { db in
             try db.write { db in
                 let current = try Self.pushRules(db)
                 var rules = current
@@ -148,8 +123,8 @@ extension Journal {
     // MARK: Pull rules
 
     /// Pull rules in the order they were added.
-    public func pullRules() throws -> [PullRule] {
-        try sync { db in
+    public func pullRules() async throws -> [PullRule] {
+        try await database.run { db in
             let select = try db.cached("SELECT id, property, op, vals FROM pull_rule ORDER BY id")
             defer { select.reset() }
             var rules: [PullRule] = []
@@ -172,7 +147,7 @@ extension Journal {
     /// Adds a pull rule and returns it with its id.
     /// - Throws: `JournalError.invalidRule` when the values do not suit the operator.
     @discardableResult
-    public func addPullRule(property: String, op: PullRule.Operator, values: [String]) throws -> PullRule {
+    public func addPullRule(property: String, op: PullRule.Operator, values: [String]) async throws -> PullRule {
         guard !property.isEmpty else { throw JournalError(.invalidRule, "a pull rule needs a property") }
         switch op {
         case .eq, .after:
@@ -184,7 +159,7 @@ extension Journal {
         case .hasValue, .notSet:
             guard values.isEmpty else { throw JournalError(.invalidRule, "\(op.rawValue) takes no value") }
         }
-        return try sync { db in
+        return try await database.run { db in
             let encoded = "[" + values.map(FieldsCodec.quoted).joined(separator: ",") + "]"
             try db.cached("INSERT INTO pull_rule(property, op, vals) VALUES (?, ?, ?)")
                 .execute([.text(property), .text(op.rawValue), .text(encoded)])
@@ -194,8 +169,8 @@ extension Journal {
 
     /// Removes a pull rule.
     /// - Throws: `JournalError.unknownPullRule` when no rule has that id.
-    public func removePullRule(id: String) throws {
-        try sync { db in
+    public func removePullRule(id: String) async throws {
+        try await database.run { db in
             guard let number = Int64(id) else { throw JournalError(.unknownPullRule, "no pull rule with id \(id)") }
             try db.cached("DELETE FROM pull_rule WHERE id = ?").execute([.integer(number)])
             guard db.changes > 0 else { throw JournalError(.unknownPullRule, "no pull rule with id \(id)") }
@@ -205,18 +180,27 @@ extension Journal {
     // MARK: Settings
 
     /// A stored setting, or nil.
-    public func setting(_ key: SettingKey) throws -> String? {
-        try sync { db in try Self.setting(key, db) }
+    public func setting(_ key: SettingKey) async throws -> String? {
+        try await database.run { db in try Self.setting(key, db) }
+    }
+
+    /// Stores (or, with nil, removes) settings in one transaction.
+    public func setSettings(_ values: [SettingKey: String?]) async throws {
+        try await database.run { db in
+            try db.write { db in
+                for (key, value) in values { try Self.setSetting(key, value, db) }
+            }
+        }
     }
 
     /// Stores (or, with nil, removes) a setting.
-    public func setSetting(_ key: SettingKey, _ value: String?) throws {
-        try sync { db in try Self.setSetting(key, value, db) }
+    public func setSetting(_ key: SettingKey, _ value: String?) async throws {
+        try await database.run { db in try Self.setSetting(key, value, db) }
     }
 
     /// Every stored setting.
-    public func settings() throws -> [SettingKey: String] {
-        try sync { db in
+    public func settings() async throws -> [SettingKey: String] {
+        try await database.run { db in
             let select = try db.cached("SELECT key, value FROM setting ORDER BY key")
             defer { select.reset() }
             var settings: [SettingKey: String] = [:]

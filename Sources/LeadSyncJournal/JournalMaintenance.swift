@@ -1,13 +1,20 @@
 internal import LeadSyncSQLite
 
-extension Journal {
+/// Keeping a journal healthy: checking its file and invariants, compacting old changes, backing
+/// it up.
+public struct JournalMaintenance: Sendable {
+    let database: JournalDatabase
+
+    /// The schema version of this journal's file.
+    public func schemaVersionOnDisk() async throws -> Int { try await database.run { db in try db.userVersion } }
+
     /// Checks the file (`PRAGMA integrity_check`) and the journal's invariants: every counter
     /// equals what it counts, every pending reference points at a pending value.
     ///
     /// - Returns: the problems found; empty when all is well. Reads every table: for `journal
     ///   check`, not for hot paths.
-    public func check() throws -> [String] {
-        try sync { db in
+    public func check() async throws -> [String] {
+        try await database.run { db in
             try db.read { db in
                 var problems: [String] = []
                 let integrity = try db.prepare("PRAGMA integrity_check")
@@ -15,7 +22,7 @@ extension Journal {
                     let line = integrity.text(0)
                     if line != "ok" { problems.append("integrity: \(line)") }
                 }
-                let status = try Self.status(db)
+                let status = try LeadStore.status(db)
                 func expect(_ name: String, _ stored: Int64, _ sql: String) throws {
                     let actual = try db.scalar(sql) ?? 0
                     if stored != actual { problems.append("\(name) is \(stored) but should be \(actual)") }
@@ -60,10 +67,10 @@ extension Journal {
     ///
     /// - Returns: how many changes were removed.
     @discardableResult
-    public func compact(olderThan cutoff: Int64) throws -> Int {
-        try sync { db in
+    public func compact(olderThan cutoff: Int64) async throws -> Int {
+        try await database.run { db in
             try db.write { db in
-                let folded = try Self.counter(.foldedSeq, db)
+                let folded = try Counter.foldedSeq.value(db)
                 try db.cached(
                     """
                     DELETE FROM change WHERE seq <= ?1 AND seq < (SELECT max(seq) FROM change) AND at < ?2
@@ -80,8 +87,8 @@ extension Journal {
 
     /// Writes a consistent copy of the journal to `path` (`VACUUM INTO`), safe while others
     /// append. Fails when `path` exists.
-    public func backup(to path: String) throws {
-        try sync { db in
+    public func backup(to path: String) async throws {
+        try await database.run { db in
             let statement = try db.prepare("VACUUM INTO ?")
             try statement.execute([.text(path)])
         }

@@ -1,4 +1,3 @@
-public import LeadSyncSupport
 
 extension JSONValue {
     /// Compact JSON text; object keys keep their order, numbers their decimal text.

@@ -1,4 +1,4 @@
-import LeadSyncJournal
+import LeadSyncSupport
 import Testing
 
 @Suite struct JSONParserTests {

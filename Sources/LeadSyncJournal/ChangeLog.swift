@@ -1,34 +1,23 @@
 public import Foundation
-internal import Synchronization
 public import LeadSyncSupport
 internal import LeadSyncSQLite
 
-extension Journal {
+/// The journal's change log: appends, single (group-committed) and batched, and the fold that
+/// brings derived state up to date with them.
+public struct ChangeLog: Sendable {
+    let database: JournalDatabase
+
     static let insertChangeSQL = "INSERT INTO change(lead, at, fields, origin) VALUES (?, ?, ?, ?)"
 
     /// Appends one change; durable when it returns (under the default `synchronous=FULL`).
-    /// Changes recorded concurrently from several threads or tasks share one commit.
+    /// Changes recorded concurrently from several tasks or threads share one commit.
     ///
     /// ```swift
-    /// let seq = try journal.record(lead: "L-1042", fields: ["budget": .number("5000")])
+    /// let seq = try await journal.changeLog.record(lead: "L-1042", fields: ["budget": .number("5000")])
     /// ```
     /// - Returns: the change's sequence number.
     /// - Throws: `JournalError` (`invalidChange`) for an empty lead id; `SQLiteError` when the
     ///   write failed (nothing was appended).
-    @discardableResult
-    public func record(lead: String, fields: [String: FieldValue], at: Date = Date()) throws -> Int64 {
-        let change = try Self.validated(LeadChange(lead: lead, fields: fields, at: at))
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Mutex<Result<Int64, any Error>?>(nil)
-        submit(change) { result in
-            outcome.withLock { $0 = result }
-            done.signal()
-        }
-        done.wait()
-        return try outcome.withLock { $0! }.get()
-    }
-
-    /// Appends one change without blocking the calling task's thread.
     @discardableResult
     public func record(lead: String, fields: [String: FieldValue], at: Date = Date()) async throws -> Int64 {
         let change = try Self.validated(LeadChange(lead: lead, fields: fields, at: at))
@@ -39,9 +28,10 @@ extension Journal {
 
     /// Joins `change` to the next group commit, scheduling one when none is waiting.
     private func submit(_ change: LeadChange, completion: @escaping GroupCommit.Completion) {
+        let groupCommit = database.groupCommit
         guard groupCommit.submit(change, completion: completion) else { return }
-        onQueue { db in
-            let group = self.groupCommit.take()
+        database.schedule { db in
+            let group = groupCommit.take()
             do {
                 let last = try Self.append(group.map(\.change), origin: .local, db)!
                 // Rowids inside one transaction are consecutive: no other writer can interleave.
@@ -63,14 +53,8 @@ extension Journal {
     ///
     /// - Returns: the seq of the last change, or nil when `changes` is empty.
     @discardableResult
-    public func record(_ changes: [LeadChange]) throws -> Int64? {
-        try sync { db in try Self.append(changes, origin: .local, db) }
-    }
-
-    /// Appends many changes in one transaction without blocking the calling task's thread.
-    @discardableResult
     public func record(_ changes: [LeadChange]) async throws -> Int64? {
-        try await async { _, db in try Self.append(changes, origin: .local, db) }
+        try await database.run { db in try Self.append(changes, origin: .local, db) }
     }
 
     static func append(_ changes: [LeadChange], origin: ChangeOrigin, _ db: Connection) throws -> Int64? {

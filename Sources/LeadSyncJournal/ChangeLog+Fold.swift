@@ -1,7 +1,7 @@
 internal import LeadSyncSQLite
 internal import LeadSyncSupport
 
-extension Journal {
+extension ChangeLog {
     /// Brings derived state (current values, pending counts, fields seen) up to date with every
     /// change appended so far, in windows of `options.foldWindow` changes per transaction.
     ///
@@ -12,14 +12,9 @@ extension Journal {
     ///
     /// - Returns: how many changes were folded.
     @discardableResult
-    public func fold() throws -> Int {
-        try sync { db in try Self.fold(db, window: options.foldWindow, limit: nil) }
-    }
-
-    /// `fold()` without blocking the calling task's thread.
-    @discardableResult
     public func fold() async throws -> Int {
-        try await async { journal, db in try Self.fold(db, window: journal.options.foldWindow, limit: nil) }
+        let window = database.options.foldWindow
+        return try await database.run { db in try Self.fold(db, window: window, limit: nil) }
     }
 
     static func fold(_ db: Connection, window: Int, limit: Int?) throws -> Int {
@@ -48,7 +43,7 @@ extension Journal {
     }
 
     private static func foldWindow(_ db: Connection, size: Int) throws -> Int {
-        let after = try counter(.foldedSeq, db)
+        let after = try Counter.foldedSeq.value(db)
         let writer = try DerivedStateWriter(db)
         let select = try db.cached("SELECT seq, lead, at, fields, origin FROM change WHERE seq > ? ORDER BY seq LIMIT ?")
         defer { select.reset() }
@@ -103,15 +98,7 @@ extension Journal {
             try writer.setField(key.leadID, key.field, old: entry.stored, new: entry.current!)
         }
         try writer.finish()
-        if count > 0 { try setCounter(.foldedSeq, last, db) }
+        if count > 0 { try Counter.foldedSeq.set(last, db) }
         return count
-    }
-
-    static func counter(_ counter: Counter, _ db: Connection) throws -> Int64 {
-        try db.scalar("SELECT value FROM counter WHERE name = ?", [.text(counter.rawValue)]) ?? 0
-    }
-
-    static func setCounter(_ counter: Counter, _ value: Int64, _ db: Connection) throws {
-        try db.cached("UPDATE counter SET value = ? WHERE name = ?").execute([.integer(value), .text(counter.rawValue)])
     }
 }

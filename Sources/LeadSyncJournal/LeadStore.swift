@@ -1,20 +1,18 @@
 internal import LeadSyncSQLite
 internal import LeadSyncSupport
 
-extension Journal {
+/// Reads of lead state: the journal's counters, one lead, windows of pending or linked leads,
+/// and the snapshots and identity values an import from the remote needs. Reads that answer
+/// about current values fold first.
+public struct LeadStore: Sendable {
+    let database: JournalDatabase
+
     /// The journal's counters. Folds at most `options.readFoldLimit` new changes first, so it
     /// stays fast right after a huge ingest; it never scans the journal.
-    public func status() throws -> JournalStatus {
-        try sync { db in
-            _ = try Self.fold(db, window: options.foldWindow, limit: options.readFoldLimit)
-            return try Self.status(db)
-        }
-    }
-
-    /// `status()` without blocking the calling task's thread.
     public func status() async throws -> JournalStatus {
-        try await async { journal, db in
-            _ = try Self.fold(db, window: journal.options.foldWindow, limit: journal.options.readFoldLimit)
+        let options = database.options
+        return try await database.run { db in
+            _ = try ChangeLog.fold(db, window: options.foldWindow, limit: options.readFoldLimit)
             return try Self.status(db)
         }
     }
@@ -32,16 +30,17 @@ extension Journal {
                 journalEntries: lastSeq - value(.removedChanges), pendingChanges: value(.pendingChanges),
                 pendingLeads: value(.pendingLeads), awaitingIdentity: value(.awaitingIdentity),
                 unmatched: value(.unmatched), rejected: value(.rejected), skipped: value(.skipped),
-                unfoldedChanges: lastSeq - value(.foldedSeq), lastSyncAt: try setting(.lastSyncAt, db),
-                lastError: try setting(.lastError, db))
+                unfoldedChanges: lastSeq - value(.foldedSeq), lastSyncAt: try ConfigurationStore.setting(.lastSyncAt, db),
+                lastError: try ConfigurationStore.setting(.lastError, db))
         }
     }
 
     /// Everything known about one lead, or nil when the journal has never seen it. Folds at most
     /// `options.readFoldLimit` new changes first.
-    public func lead(_ key: String) throws -> LeadRecord? {
-        try sync { db in
-            _ = try Self.fold(db, window: options.foldWindow, limit: options.readFoldLimit)
+    public func lead(_ key: String) async throws -> LeadRecord? {
+        let options = database.options
+        return try await database.run { db in
+            _ = try ChangeLog.fold(db, window: options.foldWindow, limit: options.readFoldLimit)
             return try db.read { db in try Self.lead(key, db) }
         }
     }
@@ -88,7 +87,7 @@ extension Journal {
             }
             change.reset()
         }
-        let rejected = try rejectedEntries(lead: key, db)
+        let rejected = try DeliveryLedger.rejectedEntries(lead: key, db)
         let state: LeadState
         if pendingFields > 0 {
             switch mark {
@@ -105,26 +104,20 @@ extension Journal {
             lead: key, remoteID: remoteID, state: state, fields: fields, delivery: delivery, pending: pending,
             rejected: rejected)
     }
-}
 
-extension Journal {
-    /// Up to `limit` journaled changes with a seq above `after`, in seq order: a plain scan of
-    /// the journal, for audits, exports and tests.
-    public func changes(after seq: Int64 = 0, limit: Int) throws -> [JournaledChange] {
-        try sync { db in
-            let select = try db.cached("SELECT seq, lead, at, fields, origin FROM change WHERE seq > ? ORDER BY seq LIMIT ?")
+    /// The lead linked to a remote id, if any.
+    public func lead(remoteID: String) async throws -> String? {
+        try await database.run { db in try db.scalarText("SELECT key FROM lead WHERE remote_id = ?", [.text(remoteID)]) }
+    }
+
+    /// Lead fields seen in the journal so far (after the last fold), sorted.
+    public func fieldsSeen() async throws -> [String] {
+        try await database.run { db in
+            let select = try db.cached("SELECT field FROM field_seen ORDER BY field")
             defer { select.reset() }
-            try select.bind(1, seq)
-            try select.bind(2, Int64(limit))
-            var changes: [JournaledChange] = []
-            while try select.step() {
-                changes.append(
-                    JournaledChange(
-                        seq: select.int64(0), lead: select.text(1), atMilliseconds: select.int64(2),
-                        fields: try FieldsCodec.decode(select.text(3)),
-                        origin: ChangeOrigin(rawValue: select.int64(4)) ?? .local))
-            }
-            return changes
+            var fields: [String] = []
+            while try select.step() { fields.append(select.text(0)) }
+            return fields
         }
     }
 }

@@ -1,0 +1,32 @@
+public import LeadSyncJournal
+
+/// The product keeps connection settings in the journal's settings table.
+extension ConfigurationStore: ConnectionSettingsStore {
+    public func connectionSettings() async throws -> ConnectionSettings {
+        let values = try await settings()
+        return ConnectionSettings(
+            apiURL: values[.apiURL], authURL: values[.authURL],
+            tokenKind: values[.tokenKind].flatMap(StoredCredentials.Kind.init(rawValue:)), clientId: values[.clientID],
+            accountId: values[.accountID], timeZone: values[.timeZone],
+            scopes: values[.scopes].map { $0.split(separator: " ").map(String.init) } ?? [],
+            reconnectionRequired: values[.reconnectionRequired] == "true")
+    }
+
+    /// Stores every connection setting in one transaction.
+    public func saveConnectionSettings(_ settings: ConnectionSettings) async throws {
+        try await setSettings([
+            .apiURL: settings.apiURL,
+            .authURL: settings.authURL,
+            .tokenKind: settings.tokenKind?.rawValue,
+            .clientID: settings.clientId,
+            .accountID: settings.accountId,
+            .timeZone: settings.timeZone,
+            .scopes: settings.scopes.isEmpty ? nil : settings.scopes.joined(separator: " "),
+            .reconnectionRequired: settings.reconnectionRequired ? "true" : nil,
+        ])
+    }
+
+    public func setReconnectionRequired(_ required: Bool) async throws {
+        try await setSetting(.reconnectionRequired, required ? "true" : nil)
+    }
+}
