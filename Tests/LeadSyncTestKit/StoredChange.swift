@@ -1,4 +1,4 @@
-public import LeadSyncJournal
+internal import LeadSyncJournal
 internal import LeadSyncSQLite
 public import LeadSyncSupport
 
