@@ -28,20 +28,6 @@ extension ChangeLog {
         return total
     }
 
-    /// One lead field as the window sees it: the row stored before the window and the value
-    /// that currently wins. Only the final winner is written, so values superseded within the
-    /// window never touch the database.
-    private struct StagedField {
-        var stored: DerivedStateWriter.FieldRow?
-        var current: DerivedStateWriter.FieldRow?
-        var changed = false
-    }
-
-    private struct FieldKey: Hashable {
-        var leadID: Int64
-        var field: String
-    }
-
     private static func foldWindow(_ db: Connection, size: Int) throws -> Int {
         let after = try Counter.foldedSeq.value(db)
         let writer = try DerivedStateWriter(db)
@@ -52,7 +38,6 @@ extension ChangeLog {
         var count = 0
         var last = after
         var seen = Set<String>()
-        var staged: [FieldKey: StagedField] = [:]
         while try select.step() {
             let seq = select.int64(0)
             let at = select.int64(2)
@@ -68,35 +53,26 @@ extension ChangeLog {
                 if seen.insert(field).inserted {
                     try db.cached("INSERT OR IGNORE INTO field_seen(field) VALUES (?)").execute([.text(field)])
                 }
-                let key = FieldKey(leadID: leadID, field: field)
-                var entry: StagedField
-                if let existing = staged[key] {
-                    entry = existing
-                } else {
-                    let stored = try writer.fieldRow(leadID, field)
-                    entry = StagedField(stored: stored, current: stored)
-                }
+                let current = try writer.fieldRow(leadID, field)
                 let mapped = writer.mappings[field] != nil
                 switch origin {
                 case .local:
                     // Latest `at` wins; on a tie the later append (this one) wins.
-                    if let current = entry.current, at < current.at { break }
-                    entry.current = .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .pending : .unmapped)
-                    entry.changed = true
+                    if let current, at < current.at { continue }
+                    try writer.setField(
+                        leadID, field,
+                        .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .pending : .unmapped))
                 case .remote:
-                    if entry.current?.state == .pending { break }
-                    entry.current = .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .delivered : .unmapped)
-                    entry.changed = true
+                    if current?.state == .pending { continue }
+                    try writer.setField(
+                        leadID, field,
+                        .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .delivered : .unmapped))
                 }
-                staged[key] = entry
             }
             count += 1
             last = seq
         }
         select.reset()
-        for (key, entry) in staged where entry.changed {
-            try writer.setField(key.leadID, key.field, old: entry.stored, new: entry.current!)
-        }
         try writer.finish()
         if count > 0 { try Counter.foldedSeq.set(last, db) }
         return count

@@ -16,17 +16,8 @@ extension DeliveryLedger {
                 var changes: [LeadChange] = []
                 for update in updates {
                     let leadID = try writer.leadID(update.lead, create: true)!
-                    try db.cached("UPDATE lead SET remote_id = ? WHERE id = ? AND remote_id IS NOT ?")
-                        .execute([.text(update.remoteID), .integer(leadID), .text(update.remoteID)])
-                    if db.changes > 0 { writer.touch(leadID) }
-                    for (property, value) in update.baseValues {
-                        try db.cached(
-                            """
-                            INSERT INTO base_value(lead_id, property, value) VALUES (?, ?, ?)
-                            ON CONFLICT(lead_id, property) DO UPDATE SET value = excluded.value
-                            """
-                        ).execute([.integer(leadID), .text(property), .text(value)])
-                    }
+                    try writer.setRemoteID(leadID, update.remoteID)
+                    for (property, value) in update.baseValues { try writer.setBaseValue(leadID, property, value) }
                     if !update.changes.isEmpty {
                         changes.append(
                             LeadChange(lead: update.lead, fields: update.changes, atMilliseconds: update.atMilliseconds)

@@ -45,13 +45,8 @@ public struct DeliveryLedger: Sendable {
                 }
                 switch outcome.remoteID {
                 case .keep: break
-                case .set(let id):
-                    try db.cached("UPDATE lead SET remote_id = ? WHERE id = ?").execute([.text(id), .integer(leadID)])
-                    writer.touch(leadID)
-                case .clear:
-                    try db.cached("UPDATE lead SET remote_id = NULL WHERE id = ?").execute([.integer(leadID)])
-                    try db.cached("DELETE FROM base_value WHERE lead_id = ?").execute([.integer(leadID)])
-                    writer.touch(leadID)
+                case .set(let id): try writer.setRemoteID(leadID, id)
+                case .clear: try writer.setRemoteID(leadID, nil)
                 }
                 var refusals: [RefusalKey: [String: FieldValue]] = [:]
                 for field in outcome.fields {
@@ -59,7 +54,7 @@ public struct DeliveryLedger: Sendable {
                     let current = row.map { $0.seq == field.seq && $0.state == .pending } ?? false
                     switch field.result {
                     case .delivered(let property, let sent):
-                        try setBaseValue(leadID, property, sent, db)
+                        try writer.setBaseValue(leadID, property, sent)
                         if current, let row { try writer.setState(leadID, field.field, row, to: .delivered) }
                     case .rejected(let category, let message, let source):
                         guard current, let row else { continue }
@@ -70,11 +65,10 @@ public struct DeliveryLedger: Sendable {
                         guard current, var row else { continue }
                         writer.count(.skipped, 1)
                         if let remoteValue {
-                            try setBaseValue(leadID, property, remoteValue, db)
-                            let old = row
+                            try writer.setBaseValue(leadID, property, remoteValue)
                             row.value = FieldsCodec.encode(.string(remoteValue))
                             row.state = .skipped
-                            try writer.setField(leadID, field.field, old: old, new: row)
+                            try writer.setField(leadID, field.field, row)
                         } else {
                             try writer.setState(leadID, field.field, row, to: .skipped)
                         }
@@ -100,22 +94,11 @@ public struct DeliveryLedger: Sendable {
         var source: RejectedEntry.Source
     }
 
-    private static func setBaseValue(_ leadID: Int64, _ property: String, _ value: String, _ db: Connection) throws {
-        try db.cached(
-            "INSERT INTO base_value(lead_id, property, value) VALUES (?, ?, ?) ON CONFLICT(lead_id, property) DO UPDATE SET value = excluded.value"
-        ).execute([.integer(leadID), .text(property), .text(value)])
-    }
-
     /// The base values of a lead: per property, the last value known to be in the remote.
     public func baseValues(lead: String) async throws -> [String: String] {
         try await database.run { db in
-            let select = try db.cached(
-                "SELECT b.property, b.value FROM base_value b JOIN lead l ON l.id = b.lead_id WHERE l.key = ?")
-            defer { select.reset() }
-            try select.bind(1, lead)
-            var values: [String: String] = [:]
-            while try select.step() { values[select.text(0)] = select.text(1) }
-            return values
+            let values = try StoredLead.read(key: lead, db)?.baseValues ?? []
+            return Dictionary(values, uniquingKeysWith: { _, last in last })
         }
     }
 
@@ -133,7 +116,7 @@ public struct DeliveryLedger: Sendable {
                 guard let leadID = try writer.leadID(lead, create: false) else {
                     throw JournalError(.unknownLead, "unknown lead \(lead)")
                 }
-                writer.mark(leadID, mark)
+                try writer.mark(leadID, mark)
             }
             try writer.finish()
         }
@@ -145,10 +128,13 @@ public struct DeliveryLedger: Sendable {
     public func forgetRemoteState() async throws {
         try await database.run { db in
             try db.write { db in
-                try db.execute("UPDATE lead SET remote_id = NULL; DELETE FROM base_value;")
                 let writer = try DerivedStateWriter(db)
-                for field in writer.mappings.keys {
-                    try writer.setStates(of: field, from: [.delivered, .rejected, .skipped], to: .pending)
+                try writer.forEachLead { lead in
+                    try writer.setRemoteID(lead.id, nil)
+                    for (field, row) in lead.fields
+                    where writer.mappings[field] != nil && [.delivered, .rejected, .skipped].contains(row.state) {
+                        try writer.setState(lead.id, field, row, to: .pending)
+                    }
                 }
                 let rejected = try db.scalar("SELECT count(*) FROM rejected") ?? 0
                 try db.execute("DELETE FROM rejected")

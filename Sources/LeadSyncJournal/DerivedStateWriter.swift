@@ -2,196 +2,205 @@ internal import LeadSyncSQLite
 internal import LeadSyncSupport
 
 /// Updates derived and delivery state inside one write transaction, keeping every counter in
-/// step: per-field rows, per-change pending references, per-lead pending counts and marks.
-///
-/// Field transitions happen at once; per-lead consequences (pending count, identity mark, the
-/// pending/awaiting/unmatched counters) are applied in `finish()`, once per touched lead.
+/// step. Leads are read whole (`StoredLead`) on first use and changed in memory; `finish()`
+/// writes each changed lead once, with its pending counts and mark recomputed from its fields,
+/// and applies the counter deltas.
 final class DerivedStateWriter {
-    struct FieldRow {
-        var value: String
-        var seq: Int64
-        var at: Int64
-        var state: DeliveryState
+    typealias FieldRow = StoredLead.FieldRow
+
+    /// A lead as loaded, and as it is now.
+    private struct Entry {
+        let loaded: StoredLead
+        var lead: StoredLead
+        var explicitMark: LeadMark?
+        var dirty = false
     }
 
     let db: Connection
     let mappings: [String: Mapping]
     let identityField: String?
-    private var leadDeltas: [Int64: Int] = [:]
-    private var explicitMarks: [Int64: LeadMark] = [:]
+    private var entries: [Int64: Entry] = [:]
+    private var idsByKey: [String: Int64] = [:]
     private var counterDeltas: [Counter: Int64] = [:]
-    private var leadIDs: [String: Int64] = [:]
-    /// Net change of pending references per seq, applied in `finish()`: a change with five
-    /// pending fields costs one row update, not five.
-    private var referenceDeltas: [Int64: Int64] = [:]
-    private let selectField: Statement
-    private let upsertField: Statement
 
     init(_ db: Connection) throws {
         self.db = db
-        selectField = try db.cached("SELECT value, seq, at, state FROM lead_field WHERE lead_id = ? AND field = ?")
-        upsertField = try db.cached(
-            """
-            INSERT INTO lead_field(lead_id, field, value, seq, at, state) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT(lead_id, field) DO UPDATE SET
-                value = excluded.value, seq = excluded.seq, at = excluded.at, state = excluded.state
-            """)
+        self.mappings = try Self.mappings(db)
+        self.identityField = mappings.values.first { $0.property == Mapping.identityProperty }?.field
+    }
+
+    static func mappings(_ db: Connection) throws -> [String: Mapping] {
         var mappings: [String: Mapping] = [:]
         let statement = try db.cached("SELECT field, property, write FROM mapping")
+        defer { statement.reset() }
         while try statement.step() {
             let mapping = Mapping(
                 field: statement.text(0), property: statement.text(1),
                 write: Mapping.WriteRule(rawValue: statement.text(2)) ?? .overwrite)
             mappings[mapping.field] = mapping
         }
-        self.mappings = mappings
-        self.identityField = mappings.values.first { $0.property == Mapping.identityProperty }?.field
+        return mappings
     }
 
     /// The internal id of lead `key`, created when `create` is true and it is new.
     func leadID(_ key: String, create: Bool) throws -> Int64? {
-        if let id = leadIDs[key] { return id }
-        if let id = try db.scalar("SELECT id FROM lead WHERE key = ?", [.text(key)]) {
-            leadIDs[key] = id
-            return id
+        if let id = idsByKey[key] { return id }
+        let select = try db.cached("SELECT \(StoredLead.columns) FROM lead WHERE key = ?")
+        defer { select.reset() }
+        try select.bind(1, key)
+        if try select.step() {
+            let lead = try StoredLead(select)
+            adopt(lead)
+            return lead.id
         }
         guard create else { return nil }
         try db.cached("INSERT INTO lead(key) VALUES (?)").execute([.text(key)])
-        let id = db.lastInsertRowID
-        leadIDs[key] = id
-        return id
+        let lead = StoredLead(id: db.lastInsertRowID, key: key)
+        adopt(lead)
+        entries[lead.id]!.dirty = true
+        return lead.id
+    }
+
+    private func adopt(_ lead: StoredLead) {
+        entries[lead.id] = Entry(loaded: lead, lead: lead)
+        idsByKey[lead.key] = lead.id
+    }
+
+    /// The lead as it is now in this transaction.
+    func lead(_ leadID: Int64) throws -> StoredLead {
+        try entry(leadID).lead
+    }
+
+    private func entry(_ leadID: Int64) throws -> Entry {
+        if let entry = entries[leadID] { return entry }
+        let select = try db.cached("SELECT \(StoredLead.columns) FROM lead WHERE id = ?")
+        defer { select.reset() }
+        try select.bind(1, leadID)
+        guard try select.step() else { throw JournalError(.corrupt, "lead \(leadID) is missing") }
+        let lead = try StoredLead(select)
+        adopt(lead)
+        return entries[leadID]!
+    }
+
+    private func update(_ leadID: Int64, _ change: (inout Entry) -> Void) throws {
+        if entries[leadID] == nil { _ = try entry(leadID) }
+        // In place: copying the entry out and back would copy its field array on every write.
+        change(&entries[leadID]!)
+        entries[leadID]!.dirty = true
     }
 
     func fieldRow(_ leadID: Int64, _ field: String) throws -> FieldRow? {
-        let statement = selectField
-        defer { statement.reset() }
-        try statement.bind(1, leadID)
-        try statement.bind(2, field)
-        guard try statement.step() else { return nil }
-        return FieldRow(
-            value: statement.text(0), seq: statement.int64(1), at: statement.int64(2),
-            state: DeliveryState(rawValue: statement.int64(3)) ?? .unmapped)
+        try entry(leadID).lead.field(field)
     }
 
-    /// Writes a field's row, moving pending references from the old value to the new one.
-    func setField(_ leadID: Int64, _ field: String, old: FieldRow?, new: FieldRow) throws {
-        try upsertField.execute([
-            .integer(leadID), .text(field), .text(new.value), .integer(new.seq), .integer(new.at),
-            .integer(new.state.rawValue),
-        ])
-        if let old, old.state == .pending {
-            referenceDeltas[old.seq, default: 0] -= 1
-            leadDeltas[leadID, default: 0] -= 1
-        }
-        if new.state == .pending {
-            referenceDeltas[new.seq, default: 0] += 1
-            leadDeltas[leadID, default: 0] += 1
-        }
-        if field == identityField || old?.state != new.state { touch(leadID) }
+    /// Writes a field's current value and state.
+    func setField(_ leadID: Int64, _ field: String, _ row: FieldRow) throws {
+        try update(leadID) { $0.lead.setField(field, row) }
     }
 
     /// Changes only a field's state (the value and seq stay).
     func setState(_ leadID: Int64, _ field: String, _ row: FieldRow, to state: DeliveryState) throws {
         var new = row
         new.state = state
-        try setField(leadID, field, old: row, new: new)
+        try setField(leadID, field, new)
     }
 
-    /// Moves every current value of `field` whose state is in `from` to `state`.
-    func setStates(of field: String, from: Set<DeliveryState>, to state: DeliveryState) throws {
-        let select = try db.cached("SELECT lead_id, value, seq, at, state FROM lead_field WHERE field = ?")
-        try select.bind(1, field)
-        var rows: [(Int64, FieldRow)] = []
-        while try select.step() {
-            let row = FieldRow(
-                value: select.text(1), seq: select.int64(2), at: select.int64(3),
-                state: DeliveryState(rawValue: select.int64(4)) ?? .unmapped)
-            if from.contains(row.state) { rows.append((select.int64(0), row)) }
+    func setBaseValue(_ leadID: Int64, _ property: String, _ value: String) throws {
+        try update(leadID) { $0.lead.setBaseValue(property, value) }
+    }
+
+    func setRemoteID(_ leadID: Int64, _ remoteID: String?) throws {
+        try update(leadID) { entry in
+            entry.lead.remoteID = remoteID
+            // An unlinked lead no longer knows what the remote holds.
+            if remoteID == nil { entry.lead.baseValues = [] }
         }
-        select.reset()
-        for (leadID, row) in rows { try setState(leadID, field, row, to: state) }
     }
 
-    func touch(_ leadID: Int64) { leadDeltas[leadID, default: 0] += 0 }
+    /// Makes `finish()` recompute the lead's mark even when none of its fields changed.
+    func touch(_ leadID: Int64) throws { try update(leadID) { _ in } }
 
-    func mark(_ leadID: Int64, _ mark: LeadMark) {
-        explicitMarks[leadID] = mark
-        touch(leadID)
+    func mark(_ leadID: Int64, _ mark: LeadMark) throws {
+        try update(leadID) { $0.explicitMark = mark }
     }
 
     func count(_ counter: Counter, _ delta: Int64) { counterDeltas[counter, default: 0] += delta }
 
-    /// Applies the net reference change of every seq; a seq with no reference left is no
-    /// longer a pending change.
-    private func applyReferenceDeltas() throws {
-        let upsert = try db.cached(
-            "INSERT INTO pending_change(seq, refs) VALUES (?, ?) ON CONFLICT(seq) DO UPDATE SET refs = refs + excluded.refs RETURNING refs"
-        )
-        let delete = try db.cached("DELETE FROM pending_change WHERE seq = ?")
-        for (seq, delta) in referenceDeltas where delta != 0 {
-            try upsert.bind(1, seq)
-            try upsert.bind(2, delta)
-            guard try upsert.step() else { throw JournalError(.corrupt, "pending reference of change \(seq) not written") }
-            let refs = upsert.int64(0)
-            upsert.reset()
-            let before = refs - delta
-            if refs <= 0 { try delete.execute([.integer(seq)]) }
-            if before <= 0 && refs > 0 { count(.pendingChanges, 1) }
-            if before > 0 && refs <= 0 { count(.pendingChanges, -1) }
+    /// Calls `body` for every lead, a thousand at a time, writing each thousand before reading
+    /// the next: a change to every lead stays in bounded memory.
+    func forEachLead(_ body: (StoredLead) throws -> Void) throws {
+        var cursor: Int64 = 0
+        while true {
+            let select = try db.cached("SELECT \(StoredLead.columns) FROM lead WHERE id > ? ORDER BY id LIMIT 1000")
+            try select.bind(1, cursor)
+            var leads: [StoredLead] = []
+            while try select.step() { leads.append(try StoredLead(select)) }
+            select.reset()
+            guard let last = leads.last else { return }
+            for lead in leads {
+                if entries[lead.id] == nil { adopt(lead) }
+                try body(try self.lead(lead.id))
+            }
+            try finish()
+            cursor = last.id
         }
-        referenceDeltas.removeAll()
     }
 
-    /// Applies per-lead consequences and counter deltas. Call once, before the transaction ends.
+    /// Moves every current value of `field` whose state is in `from` to `state`.
+    func setStates(of field: String, from: Set<DeliveryState>, to state: DeliveryState) throws {
+        try forEachLead { lead in
+            if let row = lead.field(field), from.contains(row.state) { try setState(lead.id, field, row, to: state) }
+        }
+    }
+
+    /// Writes every changed lead and applies the counter deltas. Call before the transaction
+    /// ends; the writer may go on being used afterwards.
     func finish() throws {
-        try applyReferenceDeltas()
-        for (leadID, delta) in leadDeltas { try refreshLead(leadID, pendingDelta: delta) }
-        leadDeltas.removeAll()
-        for (counter, delta) in counterDeltas where delta != 0 {
-            try db.cached("UPDATE counter SET value = value + ? WHERE name = ?")
-                .execute([.integer(delta), .text(counter.rawValue)])
+        let write = try db.cached(
+            "UPDATE lead SET remote_id = ?, mark = ?, pending_fields = ?, pending_changes = ?, state = ? WHERE id = ?")
+        for (id, entry) in entries where entry.dirty {
+            var lead = entry.lead
+            let old = entry.loaded
+            (lead.pendingFields, lead.pendingChanges) = lead.pendingCounts
+            lead.mark = newMark(lead, old: old, explicit: entry.explicitMark)
+            try write.bind(1, lead.remoteID)
+            try write.bind(2, lead.mark.rawValue)
+            try write.bind(3, lead.pendingFields)
+            try write.bind(4, lead.pendingChanges)
+            try write.bind(5, blob: lead.stateBlob)
+            try write.bind(6, id)
+            try write.step()
+            write.reset()
+            if (old.pendingFields > 0) != (lead.pendingFields > 0) { count(.pendingLeads, lead.pendingFields > 0 ? 1 : -1) }
+            count(.pendingChanges, lead.pendingChanges - old.pendingChanges)
+            if old.mark != lead.mark {
+                if old.mark == .awaitingIdentity { count(.awaitingIdentity, -1) }
+                if old.mark == .unmatched { count(.unmatched, -1) }
+                if lead.mark == .awaitingIdentity { count(.awaitingIdentity, 1) }
+                if lead.mark == .unmatched { count(.unmatched, 1) }
+            }
+        }
+        entries.removeAll(keepingCapacity: true)
+        idsByKey.removeAll(keepingCapacity: true)
+        let counter = try db.cached("UPDATE counter SET value = value + ? WHERE name = ?")
+        for (name, delta) in counterDeltas where delta != 0 {
+            try counter.execute([.integer(delta), .text(name.rawValue)])
         }
         counterDeltas.removeAll()
     }
 
-    private func refreshLead(_ leadID: Int64, pendingDelta: Int) throws {
-        let statement = try db.cached("SELECT pending_fields, remote_id IS NOT NULL, mark FROM lead WHERE id = ?")
-        try statement.bind(1, leadID)
-        guard try statement.step() else {
-            statement.reset()
-            return
-        }
-        let oldPending = statement.int64(0)
-        let linked = statement.int64(1) != 0
-        let oldMark = LeadMark(rawValue: statement.int64(2)) ?? .none
-        statement.reset()
-        let newPending = oldPending + Int64(pendingDelta)
-        let newMark: LeadMark
-        if newPending <= 0 {
-            newMark = .none
-        } else if !linked, try !hasUsableIdentity(leadID) {
-            newMark = .awaitingIdentity
-        } else if let explicit = explicitMarks[leadID] {
-            newMark = explicit == .awaitingIdentity && linked ? .none : explicit
-        } else {
-            newMark = oldMark == .awaitingIdentity ? .none : oldMark
-        }
-        guard newPending != oldPending || newMark != oldMark else { return }
-        try db.cached("UPDATE lead SET pending_fields = ?, mark = ? WHERE id = ?")
-            .execute([.integer(newPending), .integer(newMark.rawValue), .integer(leadID)])
-        if (oldPending > 0) != (newPending > 0) { count(.pendingLeads, newPending > 0 ? 1 : -1) }
-        if oldMark != newMark {
-            if oldMark == .awaitingIdentity { count(.awaitingIdentity, -1) }
-            if oldMark == .unmatched { count(.unmatched, -1) }
-            if newMark == .awaitingIdentity { count(.awaitingIdentity, 1) }
-            if newMark == .unmatched { count(.unmatched, 1) }
-        }
+    /// What a lead waits for: nothing once no value is pending; its identity while it has no
+    /// remote id and no usable identity value; otherwise what the sync last found.
+    private func newMark(_ lead: StoredLead, old: StoredLead, explicit: LeadMark?) -> LeadMark {
+        let linked = lead.remoteID != nil
+        if lead.pendingFields <= 0 { return .none }
+        if !linked, !hasUsableIdentity(lead) { return .awaitingIdentity }
+        if let explicit { return explicit == .awaitingIdentity && linked ? .none : explicit }
+        return old.mark == .awaitingIdentity ? .none : old.mark
     }
 
-    private func hasUsableIdentity(_ leadID: Int64) throws -> Bool {
-        guard let identityField, let row = try fieldRow(leadID, identityField), row.state != .rejected else {
-            return false
-        }
+    private func hasUsableIdentity(_ lead: StoredLead) -> Bool {
+        guard let identityField, let row = lead.field(identityField), row.state != .rejected else { return false }
         let value = (try? FieldsCodec.decodeValue(row.value)) ?? .null
         // Matching trims whitespace, so a value of spaces only is no identity.
         return value.wireString.unicodeScalars.contains { !$0.properties.isWhitespace }

@@ -74,6 +74,44 @@ enum JournalSchema {
                     .execute([.text(mapping.field), .text(mapping.property), .text(mapping.write.rawValue)])
             }
         }
+        migrator.register("0002-lead-state-in-one-row") { db in
+            // Each lead's fields, base values and distinct pending seqs move into its own row
+            // (decision 0012): the fold and the sync read and write one row per lead.
+            try db.execute(
+                """
+                ALTER TABLE lead ADD COLUMN pending_changes INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE lead ADD COLUMN state BLOB NOT NULL DEFAULT x'';
+                """)
+            let fields = try db.prepare("SELECT lead_id, field, value, seq, at, state FROM lead_field ORDER BY lead_id")
+            let bases = try db.prepare("SELECT lead_id, property, value FROM base_value ORDER BY lead_id")
+            let write = try db.prepare("UPDATE lead SET pending_changes = ?, state = ? WHERE id = ?")
+            var hasField = try fields.step()
+            var hasBase = try bases.step()
+            while hasField || hasBase {
+                let id = min(hasField ? fields.int64(0) : .max, hasBase ? bases.int64(0) : .max)
+                var lead = StoredLead(id: id, key: "")
+                while hasField, fields.int64(0) == id {
+                    lead.setField(
+                        fields.text(1),
+                        .init(
+                            value: fields.text(2), seq: fields.int64(3), at: fields.int64(4),
+                            state: DeliveryState(rawValue: fields.int64(5)) ?? .unmapped))
+                    hasField = try fields.step()
+                }
+                while hasBase, bases.int64(0) == id {
+                    lead.setBaseValue(bases.text(1), bases.text(2))
+                    hasBase = try bases.step()
+                }
+                try write.bind(1, lead.pendingCounts.changes)
+                try write.bind(2, blob: lead.stateBlob)
+                try write.bind(3, id)
+                _ = try write.step()
+                write.reset()
+            }
+            fields.reset()
+            bases.reset()
+            try db.execute("DROP TABLE lead_field; DROP TABLE pending_change; DROP TABLE base_value;")
+        }
         return migrator
     }()
 }

@@ -5,20 +5,23 @@ public import LeadSyncSupport
 /// of the leads a page of records concerns, both after folding every change appended so far.
 extension LeadStore {
     /// Every lead's current identity value (the field mapped to the identity property), after
-    /// folding every change appended so far. One pass over the identity field's rows.
+    /// folding every change appended so far. One pass over the leads.
     public func identityValues() async throws -> [(lead: String, value: FieldValue)] {
         let window = database.options.foldWindow
         return try await database.run { db in
             _ = try ChangeLog.fold(db, window: window, limit: nil)
             return try db.read { db in
                 guard let identityField = try DerivedStateWriter(db).identityField else { return [] }
-                let select = try db.cached(
-                    "SELECT l.key, f.value FROM lead_field f JOIN lead l ON l.id = f.lead_id WHERE f.field = ?")
-                defer { select.reset() }
-                try select.bind(1, identityField)
                 var values: [(lead: String, value: FieldValue)] = []
-                while try select.step() { values.append((select.text(0), try FieldsCodec.decodeValue(select.text(1)))) }
-                return values
+                var cursor: Int64 = 0
+                while true {
+                    let leads = try StoredLead.window(where: "1", after: cursor, limit: 1_000, db)
+                    guard let last = leads.last else { return values }
+                    for lead in leads {
+                        if let row = lead.field(identityField) { values.append((lead.key, try FieldsCodec.decodeValue(row.value))) }
+                    }
+                    cursor = last.id
+                }
             }
         }
     }
@@ -49,22 +52,13 @@ extension LeadStore {
     }
 
     private static func snapshot(_ id: Int64, _ db: Connection) throws -> LeadSnapshot {
-        let lead = try db.cached("SELECT key, remote_id FROM lead WHERE id = ?")
-        try lead.bind(1, id)
-        _ = try lead.step()
-        var snapshot = LeadSnapshot(lead: lead.text(0), remoteID: lead.optionalText(1))
-        lead.reset()
-        let fields = try db.cached("SELECT field, value, state FROM lead_field WHERE lead_id = ?")
-        try fields.bind(1, id)
-        while try fields.step() {
-            snapshot.fields[fields.text(0)] = try FieldsCodec.decodeValue(fields.text(1))
-            if fields.int64(2) == DeliveryState.pending.rawValue { snapshot.pendingFields.insert(fields.text(0)) }
+        guard let lead = try StoredLead.read(id: id, db) else { throw JournalError(.corrupt, "lead \(id) is missing") }
+        var snapshot = LeadSnapshot(lead: lead.key, remoteID: lead.remoteID)
+        for (field, row) in lead.fields {
+            snapshot.fields[field] = try FieldsCodec.decodeValue(row.value)
+            if row.state == .pending { snapshot.pendingFields.insert(field) }
         }
-        fields.reset()
-        let base = try db.cached("SELECT property, value FROM base_value WHERE lead_id = ?")
-        try base.bind(1, id)
-        while try base.step() { snapshot.baseValues[base.text(0)] = base.text(1) }
-        base.reset()
+        snapshot.baseValues = Dictionary(lead.baseValues, uniquingKeysWith: { _, last in last })
         return snapshot
     }
 }

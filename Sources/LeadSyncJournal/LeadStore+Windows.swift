@@ -12,77 +12,51 @@ extension LeadStore {
 
     static func pendingLeads(limit: Int, after cursor: Int64, _ db: Connection) throws -> [PendingLead] {
         try db.read { db in
-            let writer = try DerivedStateWriter(db)
-            let leads = try db.cached(
-                "SELECT id, key, remote_id, mark FROM lead WHERE pending_fields > 0 AND id > ? ORDER BY id LIMIT ?")
-            try leads.bind(1, cursor)
-            try leads.bind(2, Int64(limit))
-            var result: [PendingLead] = []
-            while try leads.step() {
-                result.append(
-                    PendingLead(
-                        cursor: leads.int64(0), lead: leads.text(1), remoteID: leads.optionalText(2), identity: nil,
-                        mark: LeadMark(rawValue: leads.int64(3)) ?? .none, fields: []))
-            }
-            leads.reset()
-            let fields = try db.cached("SELECT field, value, seq, at FROM lead_field WHERE lead_id = ? AND state = 0")
-            for index in result.indices {
-                try fields.bind(1, result[index].cursor)
-                while try fields.step() {
-                    let field = fields.text(0)
-                    guard let mapping = writer.mappings[field] else { continue }
-                    result[index].fields.append(
+            let mappings = try DerivedStateWriter.mappings(db)
+            let identityField = mappings.values.first { $0.property == Mapping.identityProperty }?.field
+            return try StoredLead.window(where: "pending_fields > 0", after: cursor, limit: limit, db).map { lead in
+                var pending = PendingLead(
+                    cursor: lead.id, lead: lead.key, remoteID: lead.remoteID, identity: nil, mark: lead.mark, fields: [])
+                for (field, row) in lead.fields {
+                    if field == identityField { pending.identity = try FieldsCodec.decodeValue(row.value) }
+                    guard row.state == .pending, let mapping = mappings[field] else { continue }
+                    pending.fields.append(
                         PendingLead.Field(
                             field: field, property: mapping.property, write: mapping.write,
-                            value: try FieldsCodec.decodeValue(fields.text(1)), seq: fields.int64(2),
-                            atMilliseconds: fields.int64(3)))
+                            value: try FieldsCodec.decodeValue(row.value), seq: row.seq, atMilliseconds: row.at))
                 }
-                fields.reset()
-                if let identityField = writer.identityField,
-                    let row = try writer.fieldRow(result[index].cursor, identityField)
-                {
-                    result[index].identity = try FieldsCodec.decodeValue(row.value)
-                }
+                return pending
             }
-            return result
         }
     }
 
     /// A window of leads linked to a remote record, in a stable order, with their base values.
     public func linkedLeads(limit: Int, after cursor: Int64 = 0) async throws -> [LinkedLead] {
         try await database.run { db in
-            try Self.linkedLeads(
-                "SELECT id, key, remote_id FROM lead WHERE remote_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
-                [.integer(cursor), .integer(Int64(limit))], db)
+            try db.read { db in
+                try StoredLead.window(where: "remote_id IS NOT NULL", after: cursor, limit: limit, db).map(Self.linked)
+            }
         }
     }
 
     /// Up to `count` linked leads chosen at random, with their base values.
     public func linkedLeadsSample(_ count: Int) async throws -> [LinkedLead] {
         try await database.run { db in
-            try Self.linkedLeads(
-                "SELECT id, key, remote_id FROM lead WHERE remote_id IS NOT NULL ORDER BY random() LIMIT ?",
-                [.integer(Int64(count))], db)
+            try db.read { db in
+                let select = try db.cached(
+                    "SELECT \(StoredLead.columns) FROM lead WHERE remote_id IS NOT NULL ORDER BY random() LIMIT ?")
+                defer { select.reset() }
+                try select.bind(1, Int64(count))
+                var leads: [LinkedLead] = []
+                while try select.step() { leads.append(Self.linked(try StoredLead(select))) }
+                return leads
+            }
         }
     }
 
-    private static func linkedLeads(_ sql: String, _ arguments: [SQLiteValue], _ db: Connection) throws -> [LinkedLead] {
-        try db.read { db in
-            let leads = try db.cached(sql)
-            try leads.bind(arguments)
-            var result: [LinkedLead] = []
-            while try leads.step() {
-                result.append(
-                    LinkedLead(cursor: leads.int64(0), lead: leads.text(1), remoteID: leads.text(2), baseValues: [:]))
-            }
-            leads.reset()
-            let values = try db.cached("SELECT property, value FROM base_value WHERE lead_id = ?")
-            for index in result.indices {
-                try values.bind(1, result[index].cursor)
-                while try values.step() { result[index].baseValues[values.text(0)] = values.text(1) }
-                values.reset()
-            }
-            return result
-        }
+    private static func linked(_ lead: StoredLead) -> LinkedLead {
+        LinkedLead(
+            cursor: lead.id, lead: lead.key, remoteID: lead.remoteID ?? "",
+            baseValues: Dictionary(lead.baseValues, uniquingKeysWith: { _, last in last }))
     }
 }

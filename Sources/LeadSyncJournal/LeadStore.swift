@@ -47,34 +47,18 @@ public struct LeadStore: Sendable {
 
     private static func lead(_ key: String, _ db: Connection) throws -> LeadRecord? {
         let writer = try DerivedStateWriter(db)
-        let leadRow = try db.cached("SELECT id, remote_id, mark, pending_fields FROM lead WHERE key = ?")
-        try leadRow.bind(1, key)
-        guard try leadRow.step() else {
-            leadRow.reset()
-            return nil
-        }
-        let leadID = leadRow.int64(0)
-        let remoteID = leadRow.optionalText(1)
-        let mark = LeadMark(rawValue: leadRow.int64(2)) ?? .none
-        let pendingFields = leadRow.int64(3)
-        leadRow.reset()
-
+        guard let lead = try StoredLead.read(key: key, db) else { return nil }
+        let (remoteID, mark, pendingFields) = (lead.remoteID, lead.mark, lead.pendingFields)
         var fields: [String: FieldValue] = [:]
         var delivery: [String: LeadRecord.FieldDelivery] = [:]
         var pendingSeqs = Set<Int64>()
-        let select = try db.cached("SELECT field, value, seq, at, state FROM lead_field WHERE lead_id = ?")
-        try select.bind(1, leadID)
-        while try select.step() {
-            let field = select.text(0)
-            let value = try FieldsCodec.decodeValue(select.text(1))
-            let state = DeliveryState(rawValue: select.int64(4)) ?? .unmapped
+        for (field, row) in lead.fields {
+            let value = try FieldsCodec.decodeValue(row.value)
             fields[field] = value
             delivery[field] = LeadRecord.FieldDelivery(
-                property: writer.mappings[field]?.property, state: state, value: value,
-                atMilliseconds: select.int64(3))
-            if state == .pending { pendingSeqs.insert(select.int64(2)) }
+                property: writer.mappings[field]?.property, state: row.state, value: value, atMilliseconds: row.at)
+            if row.state == .pending { pendingSeqs.insert(row.seq) }
         }
-        select.reset()
 
         var pending: [LeadRecord.PendingChange] = []
         let change = try db.cached("SELECT at, fields FROM change WHERE seq = ?")

@@ -65,6 +65,16 @@ public final class Statement {
         try check(rc)
     }
 
+    /// Binds bytes as a blob (SQLite copies them).
+    public func bind(_ index: Int32, blob bytes: [UInt8]) throws(SQLiteError) {
+        let rc = bytes.withUnsafeBytes { buffer in
+            // A nil base address would bind NULL; an empty blob must stay an empty blob.
+            sqlite3_bind_blob(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count),
+                leadsync_sqlite3_transient())
+        }
+        try check(rc)
+    }
+
     public func bind(_ index: Int32, _ value: String?) throws(SQLiteError) {
         if let value { try bind(index, value) } else { try bindNull(index) }
     }
@@ -118,6 +128,13 @@ public final class Statement {
         guard let bytes = sqlite3_column_text(handle, column) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    /// Calls `body` with a column's bytes, valid only during the call (no copy).
+    public func withBytes<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let base = sqlite3_column_blob(handle, column)
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return try body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count))
     }
 
     public func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }

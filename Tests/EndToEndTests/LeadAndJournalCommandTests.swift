@@ -68,12 +68,12 @@ import Testing
         // Damage a counter behind the journal's back, as a bug or a bad restore would.
         let db = try Connection(path: cli.db)
         try db.execute("UPDATE counter SET value = value + 7 WHERE name = 'pending_leads'")
-        try db.execute("UPDATE pending_change SET refs = refs + 1")
+        try db.execute("UPDATE lead SET pending_changes = pending_changes + 1")
         let (result, report) = try cli.json("journal", "check")
         #expect(result.status == 1)
         let problems = try #require((report as? [String: Any])?["problems"] as? [String])
         #expect(problems.contains { $0.contains("pending_leads") })
-        #expect(problems.contains { $0.contains("reference count") })
+        #expect(problems.contains { $0.contains("wrong pending count") })
     }
 
     @Test func generateIsDeterministicAndIngestible() throws {

@@ -1,0 +1,226 @@
+internal import LeadSyncSQLite
+
+/// One lead's derived and delivery state as its `lead` row holds it: the columns, and in the
+/// `state` blob every field's current value (with the seq and `at` it came from and its
+/// delivery state) and every property's base value.
+///
+/// One row per lead, read and written whole, is what makes folding and recording outcomes cost
+/// one read and one write per lead instead of several statements per field (decision 0012).
+struct StoredLead {
+    struct FieldRow: Equatable {
+        /// The value as compact JSON text (`FieldsCodec`).
+        var value: String
+        var seq: Int64
+        var at: Int64
+        var state: DeliveryState
+    }
+
+    var id: Int64
+    var key: String
+    var remoteID: String?
+    var mark: LeadMark
+    var pendingFields: Int64
+    /// Distinct seqs among the pending fields: the lead's share of `pending_changes` (a change
+    /// belongs to one lead, so the shares add up to the journal's count).
+    var pendingChanges: Int64
+    /// Sorted by field name.
+    var fields: [(name: String, row: FieldRow)] = []
+    /// Sorted by property.
+    var baseValues: [(property: String, value: String)] = []
+
+    /// The columns every read of a whole lead selects, in this order.
+    static let columns = "id, key, remote_id, mark, pending_fields, pending_changes, state"
+
+    /// Reads a lead from a statement that selected `columns` first.
+    init(_ statement: Statement) throws {
+        id = statement.int64(0)
+        key = statement.text(1)
+        remoteID = statement.optionalText(2)
+        mark = LeadMark(rawValue: statement.int64(3)) ?? .none
+        pendingFields = statement.int64(4)
+        pendingChanges = statement.int64(5)
+        let id = id
+        try statement.withBytes(6) { bytes in
+            guard !bytes.isEmpty else { return }  // a lead created but not yet written
+            var reader = BlobReader(bytes: bytes)
+            let fieldCount = try reader.count()
+            fields.reserveCapacity(fieldCount)
+            for _ in 0..<fieldCount {
+                let name = try reader.string()
+                let value = try reader.string()
+                let seq = try reader.integer()
+                let at = try reader.integer()
+                guard let state = DeliveryState(rawValue: try reader.integer()) else { throw reader.corrupt(id) }
+                fields.append((name, FieldRow(value: value, seq: seq, at: at, state: state)))
+            }
+            let baseCount = try reader.count()
+            baseValues.reserveCapacity(baseCount)
+            for _ in 0..<baseCount { baseValues.append((try reader.string(), try reader.string())) }
+            guard reader.atEnd else { throw reader.corrupt(id) }
+        }
+    }
+
+    init(id: Int64, key: String) {
+        self.id = id
+        self.key = key
+        remoteID = nil
+        mark = .none
+        pendingFields = 0
+        pendingChanges = 0
+    }
+
+    /// The `state` blob: counts and lengths as LEB128 varints, integers zigzag-encoded.
+    var stateBlob: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(16 + fields.count * 48 + baseValues.count * 32)
+        BlobWriter.count(fields.count, &out)
+        for (name, row) in fields {
+            BlobWriter.string(name, &out)
+            BlobWriter.string(row.value, &out)
+            BlobWriter.integer(row.seq, &out)
+            BlobWriter.integer(row.at, &out)
+            BlobWriter.integer(row.state.rawValue, &out)
+        }
+        BlobWriter.count(baseValues.count, &out)
+        for (property, value) in baseValues {
+            BlobWriter.string(property, &out)
+            BlobWriter.string(value, &out)
+        }
+        return out
+    }
+
+    func field(_ name: String) -> FieldRow? {
+        fields.first { $0.name == name }?.row
+    }
+
+    mutating func setField(_ name: String, _ row: FieldRow) {
+        if let index = fields.firstIndex(where: { $0.name >= name }) {
+            if fields[index].name == name { fields[index].row = row } else { fields.insert((name, row), at: index) }
+        } else {
+            fields.append((name, row))
+        }
+    }
+
+    func baseValue(_ property: String) -> String? {
+        baseValues.first { $0.property == property }?.value
+    }
+
+    mutating func setBaseValue(_ property: String, _ value: String) {
+        if let index = baseValues.firstIndex(where: { $0.property >= property }) {
+            if baseValues[index].property == property {
+                baseValues[index].value = value
+            } else {
+                baseValues.insert((property, value), at: index)
+            }
+        } else {
+            baseValues.append((property, value))
+        }
+    }
+
+    /// Pending fields and distinct pending seqs, from the fields themselves.
+    var pendingCounts: (fields: Int64, changes: Int64) {
+        var count: Int64 = 0
+        var seqs: [Int64] = []
+        for (_, row) in fields where row.state == .pending {
+            count += 1
+            if !seqs.contains(row.seq) { seqs.append(row.seq) }
+        }
+        return (count, Int64(seqs.count))
+    }
+}
+
+private enum BlobWriter {
+    static func count(_ value: Int, _ out: inout [UInt8]) { unsigned(UInt64(value), &out) }
+
+    static func integer(_ value: Int64, _ out: inout [UInt8]) {
+        unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63)), &out)
+    }
+
+    static func string(_ value: String, _ out: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { bytes in
+            unsigned(UInt64(bytes.count), &out)
+            out.append(contentsOf: bytes)
+        }
+    }
+
+    private static func unsigned(_ value: UInt64, _ out: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        out.append(UInt8(value))
+    }
+}
+
+private struct BlobReader {
+    let bytes: UnsafeRawBufferPointer
+    var index = 0
+
+    var atEnd: Bool { index == bytes.count }
+
+    func corrupt(_ id: Int64) -> JournalError { JournalError(.corrupt, "lead \(id) has an unreadable state") }
+
+    mutating func unsigned() throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.count, shift < 64 {
+            let byte = bytes[index]
+            index += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+        throw JournalError(.corrupt, "a lead's state blob ends inside a number")
+    }
+
+    mutating func count() throws -> Int {
+        let value = try unsigned()
+        guard value <= UInt64(bytes.count) else { throw JournalError(.corrupt, "a lead's state blob has a bad count") }
+        return Int(value)
+    }
+
+    mutating func integer() throws -> Int64 {
+        let value = try unsigned()
+        return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+    }
+
+    mutating func string() throws -> String {
+        let length = try count()
+        guard index + length <= bytes.count else { throw JournalError(.corrupt, "a lead's state blob ends inside a text") }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<index + length]), as: UTF8.self)
+        index += length
+        return text
+    }
+}
+
+extension StoredLead {
+    /// The lead with `key`, or nil.
+    static func read(key: String, _ db: Connection) throws -> StoredLead? {
+        let select = try db.cached("SELECT \(columns) FROM lead WHERE key = ?")
+        defer { select.reset() }
+        try select.bind(1, key)
+        return try select.step() ? StoredLead(select) : nil
+    }
+
+    /// The lead with internal id `id`, or nil.
+    static func read(id: Int64, _ db: Connection) throws -> StoredLead? {
+        let select = try db.cached("SELECT \(columns) FROM lead WHERE id = ?")
+        defer { select.reset() }
+        try select.bind(1, id)
+        return try select.step() ? StoredLead(select) : nil
+    }
+
+    /// Up to `limit` leads after `cursor` (internal id order) matching `condition` (SQL over the
+    /// lead's columns), read with one statement.
+    static func window(where condition: String, after cursor: Int64, limit: Int, _ db: Connection) throws -> [StoredLead] {
+        let select = try db.cached("SELECT \(columns) FROM lead WHERE \(condition) AND id > ? ORDER BY id LIMIT ?")
+        defer { select.reset() }
+        try select.bind(1, cursor)
+        try select.bind(2, Int64(limit))
+        var leads: [StoredLead] = []
+        while try select.step() { leads.append(try StoredLead(select)) }
+        return leads
+    }
+}
