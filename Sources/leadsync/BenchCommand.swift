@@ -69,11 +69,12 @@ struct BenchCommand: AsyncParsableCommand {
         settings.faults.rateLimitRate = fault429
         settings.tokenLifetimeSeconds = tokenLifetime
         if let hubspotURL {
+            let url = try GlobalOptions.checkedURL(hubspotURL, source: "--hubspot-url")
             let token = ProcessInfo.processInfo.environment["LEADSYNC_TOKEN"] ?? ""
             guard !token.isEmpty else {
                 throw CommandError(.notConnected, "--hubspot-url needs a token in LEADSYNC_TOKEN")
             }
-            settings.remote = (hubspotURL, Secret(token))
+            settings.remote = (url, Secret(token))
         }
 
         let progress = Mutex<ProgressReporter?>(nil)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeadSyncEngine
 import LeadSyncJournal
 import LeadSyncSupport
 
@@ -113,10 +114,10 @@ struct GlobalOptions: ParsableArguments {
         return (dataHome as NSString).appendingPathComponent("leadsync/leadsync.db")
     }
 
-    /// Where stored credentials live: `LEADSYNC_CREDENTIALS`, else `<journal>.credentials`.
+    /// Where stored credentials live: `LEADSYNC_CREDENTIALS`, else `<journal>.credentials` beside
+    /// the journal's canonical path.
     func credentialsPath() throws -> String {
-        if let path = environment["LEADSYNC_CREDENTIALS"], !path.isEmpty { return path }
-        return try databasePath() + ".credentials"
+        CredentialsFile(journalPath: try databasePath(), environment: environment).path
     }
 
     /// Opens (creating when needed) the journal, making its directory first.
@@ -151,22 +152,48 @@ struct GlobalOptions: ParsableArguments {
 
     /// The HubSpot API's base URL: flag, env, config file, the journal's stored setting, default.
     func hubspotBaseURL(journal: Journal?) async throws -> String {
-        if let found = try lookup(hubspotURL, env: "LEADSYNC_HUBSPOT_URL", key: "hubspot_url") { return found.value }
-        if let stored = try await journal?.configuration.setting(.apiURL) { return stored }
+        if let given = try givenHubSpotURL() { return given }
+        if let stored = try await journal?.configuration.setting(.apiURL) {
+            return try Self.checkedURL(stored, source: "the HubSpot URL stored by `leadsync connect`")
+        }
         return Self.defaultHubSpotURL
     }
 
     /// The OAuth consent page: flag, env, config file, stored setting; by default HubSpot's,
     /// or `{hubspot-url}/oauth/authorize` when a HubSpot URL was given.
     func hubspotAuthorizeURL(journal: Journal?) async throws -> String {
-        if let found = try lookup(hubspotAuthURL, env: "LEADSYNC_HUBSPOT_AUTH_URL", key: "hubspot_auth_url") {
-            return found.value
+        if let given = try givenAuthURL() { return given }
+        if let given = try givenHubSpotURL() { return given + "/oauth/authorize" }
+        if let stored = try await journal?.configuration.setting(.authURL) {
+            return try Self.checkedURL(stored, source: "the HubSpot auth URL stored by `leadsync connect`")
         }
-        if try lookup(hubspotURL, env: "LEADSYNC_HUBSPOT_URL", key: "hubspot_url") != nil {
-            return try await hubspotBaseURL(journal: journal) + "/oauth/authorize"
-        }
-        if let stored = try await journal?.configuration.setting(.authURL) { return stored }
         return Self.defaultAuthURL
+    }
+
+    /// `--hubspot-url` from flag, env or config file, checked; nil when none was given.
+    func givenHubSpotURL() throws -> String? {
+        try lookup(hubspotURL, env: "LEADSYNC_HUBSPOT_URL", key: "hubspot_url").map {
+            try Self.checkedURL($0.value, source: $0.source)
+        }
+    }
+
+    /// `--hubspot-auth-url` from flag, env or config file, checked; nil when none was given.
+    func givenAuthURL() throws -> String? {
+        try lookup(hubspotAuthURL, env: "LEADSYNC_HUBSPOT_AUTH_URL", key: "hubspot_auth_url").map {
+            try Self.checkedURL($0.value, source: $0.source)
+        }
+    }
+
+    /// `value` when it is an `http` or `https` URL with a host; otherwise a configuration error
+    /// (exit 2) naming `source`. A malformed URL is a typo to fix, not a network failure to
+    /// retry for minutes, and no request is ever sent to it.
+    static func checkedURL(_ value: String, source: String) throws -> String {
+        let parts = URLComponents(string: value)
+        if let scheme = parts?.scheme?.lowercased(), ["http", "https"].contains(scheme), let host = parts?.host, !host.isEmpty {
+            return value
+        }
+        let hint = value.contains("://") || value.contains(" ") ? "" : " (did you mean http://\(value)?)"
+        throw CommandError(.usage, "\(source): expected an http:// or https:// URL with a host, not \"\(value)\"\(hint)")
     }
 
     /// The log level name, checked.
@@ -200,6 +227,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// Checks every option that has a value, so a bad one fails every command with exit 2.
     func validateAll() throws {
+        _ = try givenHubSpotURL()
+        _ = try givenAuthURL()
         _ = try resolvedLogLevel()
         _ = try resolvedRateLimit()
         _ = try resolvedDailyLimit()

@@ -21,3 +21,28 @@ import Testing
         again.release()
     }
 }
+
+@Suite struct SyncLockIdentityTests {
+    @Test func aSymlinkOrAnotherPathToTheSameJournalFindsTheSameLock() throws {
+        let directory = try TemporaryDirectory(prefix: "leadsync-lock")
+        let journal = directory.path("leads.db")
+        FileManager.default.createFile(atPath: journal, contents: Data())
+        let link = directory.path("link.db")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: journal)
+        let first = try SyncLock(journalPath: link)
+        defer { first.release() }
+        let otherPaths = [journal, directory.path("sub/../leads.db"), directory.path("./leads.db")]
+        try FileManager.default.createDirectory(atPath: directory.path("sub"), withIntermediateDirectories: true)
+        for path in otherPaths {
+            #expect(throws: SyncError.self, "\(path) must find the held lock") { try SyncLock(journalPath: path) }
+        }
+        #expect(first.path == JournalIdentity.canonicalPath(journal) + ".sync.lock")
+    }
+
+    @Test func aJournalNotYetCreatedIsNamedByItsRealDirectory() throws {
+        let directory = try TemporaryDirectory(prefix: "leadsync-lock")
+        try FileManager.default.createSymbolicLink(atPath: directory.path("dir-link"), withDestinationPath: directory.url.path)
+        let real = JournalIdentity.canonicalPath(directory.path("new.db"))
+        #expect(JournalIdentity.canonicalPath(directory.path("dir-link/new.db")) == real)
+    }
+}

@@ -121,6 +121,11 @@ public struct ConnectService: Sendable {
         } catch let error as HubSpotError where error.status == 403 {
             accountRefused = true
             warnings.append("HubSpot would not show the account details (\(error.code)); the account stays unknown and its time zone UTC")
+        } catch let error as HubSpotError where error.status == 404 || error.status == 405 {
+            // HubSpot always has this endpoint: whatever answered is not the HubSpot API.
+            throw ConnectionError(
+                .configuration,
+                "\(endpoint.apiURL) answered \(error.status) to the account check, so it is not the HubSpot API; check --hubspot-url (nothing was stored)")
         } catch let error as HubSpotError {
             warnings.append("could not check the credentials with HubSpot (\(error.code)); stored unchecked")
         } catch let error as TransportError {

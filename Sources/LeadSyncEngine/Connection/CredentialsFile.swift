@@ -8,12 +8,13 @@ public struct CredentialsFile: Sendable {
 
     public init(path: String) { self.path = path }
 
-    /// `LEADSYNC_CREDENTIALS` when set, else `<journal path>.credentials`.
+    /// `LEADSYNC_CREDENTIALS` when set, else `<journal>.credentials` beside the journal's
+    /// canonical path (``JournalIdentity``), whichever path to the journal was given.
     public init(journalPath: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         if let override = environment["LEADSYNC_CREDENTIALS"], !override.isEmpty {
             path = override
         } else {
-            path = journalPath + ".credentials"
+            path = JournalIdentity.canonicalPath(journalPath) + ".credentials"
         }
     }
 

@@ -3,21 +3,22 @@ import Synchronization
 
 /// The one-sync-per-journal lock: an exclusive `flock` on `<journal>.sync.lock`, which the kernel
 /// releases when the process dies (even by kill -9). The file holds the holder's pid, so a
-/// second sync can name it.
+/// second sync can name it. `<journal>` is the journal's canonical path (``JournalIdentity``), so
+/// a sync through a symlink or another path to the same file finds the same lock.
 ///
 /// ```swift
 /// let lock = try SyncLock(journalPath: "leads.db")   // throws SyncError(.lockHeld) naming the pid
 /// defer { lock.release() }
 /// ```
 public final class SyncLock: Sendable {
-    /// `<journal>.sync.lock`.
+    /// `<canonical journal path>.sync.lock`.
     public let path: String
     /// The open lock file; nil once released.
     private let descriptor: Mutex<Int32?>
 
     /// Takes the lock without waiting.
     public init(journalPath: String) throws {
-        path = journalPath + ".sync.lock"
+        path = JournalIdentity.canonicalPath(journalPath) + ".sync.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw SyncError(.lockFailed, "cannot open the sync lock \(path): \(String(cString: strerror(errno)))")
