@@ -7,6 +7,9 @@ struct CSVChangeReader {
     private var parser = CSVRecordParser()
     private var columns: [String]?
     private var recordStart = 0
+    /// Why the current record is refused, while the rest of it is skipped: a refused record
+    /// is one error however many lines it spans, and reading resumes where it really ends.
+    private var refusal: IngestLineError?
     private(set) var headerError: IngestLineError?
     private(set) var blank = 0
 
@@ -15,28 +18,35 @@ struct CSVChangeReader {
     /// Feeds one line; returns a change (or the record's error) with the record's first line
     /// number when a record is complete.
     mutating func feed(_ line: LineReader.Line) -> (Result<LeadChange, IngestLineError>, Int)? {
+        let startsRecord = refusal == nil && !parser.isContinuing
         switch line {
-        case .tooLong(let number):
-            if columns == nil { headerError = IngestLineError("header line exceeds 1 MiB") }
-            return (.failure(IngestLineError("line exceeds 1 MiB")), number)
+        case .tooLong(let number, let quotes):
+            if startsRecord { recordStart = number }
+            guard columns != nil else {
+                headerError = IngestLineError("header line exceeds 1 MiB")
+                return nil
+            }
+            if refusal == nil { refusal = IngestLineError(startsRecord ? "line exceeds 1 MiB" : "record exceeds 1 MiB") }
+            return parser.skipLine(quotes: quotes) ? endRefused() : nil
         case .text(let number, let bytes):
-            if !parser.isContinuing {
+            if refusal != nil { return parser.feed(bytes) == nil ? nil : endRefused() }
+            if startsRecord {
                 recordStart = number
                 if bytes.isEmpty, columns != nil {
                     blank += 1
                     return nil
                 }
             }
-            if bytes.contains(0) { return fail(IngestLineError("line contains a NUL byte")) }
+            if bytes.contains(0) { return refuse(IngestLineError("line contains a NUL byte"), line: bytes) }
             guard String(validating: bytes, as: UTF8.self) != nil else {
-                return fail(IngestLineError("line is not valid UTF-8"))
+                return refuse(IngestLineError("line is not valid UTF-8"), line: bytes)
             }
             if parser.byteCount + bytes.count > Ingester.maxLineLength {
-                return fail(IngestLineError("record exceeds 1 MiB"))
+                return refuse(IngestLineError("record exceeds 1 MiB"), line: bytes)
             }
             guard let record = parser.feed(bytes) else { return nil }
             switch record {
-            case .failure(let error): return fail(error)
+            case .failure(let error): return columns == nil ? headerFailed(error) : (.failure(error), recordStart)
             case .success(let cells): return handle(cells)
             }
         }
@@ -44,13 +54,27 @@ struct CSVChangeReader {
 
     /// Reports a record left open at the end of input.
     mutating func finish() -> (IngestLineError, Int)? {
-        parser.finishUnterminated().map { ($0, recordStart) }
+        guard let error = parser.finishUnterminated() else { return nil }
+        defer { refusal = nil }
+        return (refusal ?? error, recordStart)
     }
 
-    private mutating func fail(_ error: IngestLineError) -> (Result<LeadChange, IngestLineError>, Int)? {
-        parser = CSVRecordParser()
-        if columns == nil { headerError = error }
-        return columns == nil ? nil : (.failure(error), recordStart)
+    /// Refuses the current record from `line` on, skipping what is left of it.
+    private mutating func refuse(_ error: IngestLineError, line: [UInt8]) -> (Result<LeadChange, IngestLineError>, Int)? {
+        guard columns != nil else { return headerFailed(error) }
+        refusal = error
+        parser.discard()
+        return parser.feed(line) == nil ? nil : endRefused()
+    }
+
+    private mutating func endRefused() -> (Result<LeadChange, IngestLineError>, Int)? {
+        defer { refusal = nil }
+        return refusal.map { (.failure($0), recordStart) }
+    }
+
+    private mutating func headerFailed(_ error: IngestLineError) -> (Result<LeadChange, IngestLineError>, Int)? {
+        headerError = error
+        return nil
     }
 
     private mutating func handle(_ cells: [String]) -> (Result<LeadChange, IngestLineError>, Int)? {

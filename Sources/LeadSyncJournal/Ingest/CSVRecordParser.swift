@@ -5,12 +5,36 @@
 struct CSVRecordParser {
     private var cells: [String] = []
     private var cell: [UInt8] = []
+    /// Whether the current cell has text yet (kept apart from `cell`, which stays empty while discarding).
+    private var cellIsEmpty = true
     private var inQuotes = false
     private var quotedCellClosed = false
+    /// Set by ``discard()``: the record is refused, so its text is only scanned for where it ends.
+    private var discarding = false
     private(set) var byteCount = 0
 
     /// True while a record spans lines.
     var isContinuing: Bool { inQuotes }
+
+    /// Drops what the current record holds and keeps none of the rest, while still following
+    /// its quotes: the record then ends where it really ends, never inside a quoted cell, and
+    /// skipping it costs no memory however long it is. The record completes with no cells.
+    mutating func discard() {
+        cells = []
+        cell = []
+        discarding = true
+    }
+
+    /// Skips a line too long to read (``LineReader``'s `tooLong`) of a discarded record, from
+    /// its count of quotes: an odd count opens or closes a quoted cell. Returns true when the
+    /// record ends with this line.
+    mutating func skipLine(quotes: Int) -> Bool {
+        discard()
+        if !quotes.isMultiple(of: 2) { inQuotes.toggle() }
+        guard !inQuotes else { return false }
+        self = CSVRecordParser()
+        return true
+    }
 
     mutating func feed(_ line: [UInt8]) -> Result<[String], IngestLineError>? {
         byteCount += line.count + 1
@@ -20,19 +44,19 @@ struct CSVRecordParser {
             if inQuotes {
                 if byte == UInt8(ascii: "\"") {
                     if index + 1 < line.count, line[index + 1] == UInt8(ascii: "\"") {
-                        cell.append(byte)
+                        append(byte)
                         index += 1
                     } else {
                         inQuotes = false
                         quotedCellClosed = true
                     }
                 } else {
-                    cell.append(byte)
+                    append(byte)
                 }
             } else if byte == UInt8(ascii: ",") {
                 endCell()
             } else if byte == UInt8(ascii: "\"") {
-                guard cell.isEmpty, !quotedCellClosed else {
+                guard cellIsEmpty, !quotedCellClosed else {
                     return reset(IngestLineError("a quote inside an unquoted cell (cell \(cells.count + 1))"))
                 }
                 inQuotes = true
@@ -40,18 +64,17 @@ struct CSVRecordParser {
                 guard !quotedCellClosed else {
                     return reset(IngestLineError("text after a closing quote (cell \(cells.count + 1))"))
                 }
-                cell.append(byte)
+                append(byte)
             }
             index += 1
         }
         if inQuotes {
-            cell.append(UInt8(ascii: "\n"))
+            append(UInt8(ascii: "\n"))
             return nil
         }
         endCell()
-        let record = cells
-        cells = []
-        byteCount = 0
+        let record = discarding ? [] : cells
+        self = CSVRecordParser()
         return .success(record)
     }
 
@@ -63,18 +86,20 @@ struct CSVRecordParser {
         return error
     }
 
+    private mutating func append(_ byte: UInt8) {
+        cellIsEmpty = false
+        if !discarding { cell.append(byte) }
+    }
+
     private mutating func endCell() {
-        cells.append(String(decoding: cell, as: UTF8.self))
+        if !discarding { cells.append(String(decoding: cell, as: UTF8.self)) }
         cell = []
+        cellIsEmpty = true
         quotedCellClosed = false
     }
 
     private mutating func reset(_ error: IngestLineError) -> Result<[String], IngestLineError> {
-        cells = []
-        cell = []
-        inQuotes = false
-        quotedCellClosed = false
-        byteCount = 0
+        self = CSVRecordParser()
         return .failure(error)
     }
 }

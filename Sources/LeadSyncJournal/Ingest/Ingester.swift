@@ -60,7 +60,7 @@ public struct Ingester {
         case .ndjson:
             while let line = try reader.next() {
                 switch line {
-                case .tooLong(let number):
+                case .tooLong(let number, _):
                     report.invalid.append(.init(line: number, error: "line exceeds 1 MiB"))
                 case .text(let number, let bytes):
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {

@@ -9,7 +9,9 @@
 struct LineReader {
     enum Line {
         case text(number: Int, bytes: [UInt8])
-        case tooLong(number: Int)
+        /// A line over `maxLength`, skipped. `quotes` counts its `"` bytes: all a CSV reader
+        /// needs to tell whether a quoted cell that spans lines ends in it.
+        case tooLong(number: Int, quotes: Int)
     }
 
     /// Why reading failed (the `errno` of `read`).
@@ -34,7 +36,8 @@ struct LineReader {
     /// The next line (without its `\n` or `\r\n`), or nil at the end of input.
     mutating func next() throws(ReadError) -> Line? {
         var line: [UInt8] = []
-        var overflow = false
+        // Once the line is known to be too long its bytes are dropped; only its quotes are counted.
+        var overflowQuotes: Int?
         var sawAnything = false
         while true {
             if start == end {
@@ -44,31 +47,39 @@ struct LineReader {
             }
             sawAnything = true
             let chunk = buffer[start..<end]
-            if let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
-                if !overflow { line.append(contentsOf: buffer[start..<newline]) }
-                start = newline + 1
-                lineNumber += 1
-                return finish(line, overflow: overflow || line.count > maxLength + 1)
-            }
-            if !overflow {
-                line.append(contentsOf: chunk)
+            let newline = chunk.firstIndex(of: UInt8(ascii: "\n"))
+            let part = buffer[start..<(newline ?? end)]
+            if let quotes = overflowQuotes {
+                overflowQuotes = quotes + Self.quotes(in: part)
+            } else {
+                line.append(contentsOf: part)
                 if line.count > maxLength + 1 {
-                    overflow = true
+                    overflowQuotes = Self.quotes(in: line[...])
                     line = []
                 }
+            }
+            if let newline {
+                start = newline + 1
+                lineNumber += 1
+                return finish(line, overflowQuotes: overflowQuotes)
             }
             start = end
         }
         guard sawAnything else { return nil }
         lineNumber += 1
-        return finish(line, overflow: overflow)
+        return finish(line, overflowQuotes: overflowQuotes)
     }
 
-    private func finish(_ line: [UInt8], overflow: Bool) -> Line {
+    private func finish(_ line: [UInt8], overflowQuotes: Int?) -> Line {
         var line = line
         if line.last == UInt8(ascii: "\r") { line.removeLast() }
-        if overflow || line.count > maxLength { return .tooLong(number: lineNumber) }
+        if let overflowQuotes { return .tooLong(number: lineNumber, quotes: overflowQuotes) }
+        if line.count > maxLength { return .tooLong(number: lineNumber, quotes: Self.quotes(in: line[...])) }
         return .text(number: lineNumber, bytes: line)
+    }
+
+    private static func quotes(in bytes: ArraySlice<UInt8>) -> Int {
+        bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "\"") ? 1 : 0) }
     }
 
     private mutating func fill() throws(ReadError) {
