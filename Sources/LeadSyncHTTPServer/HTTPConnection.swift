@@ -54,7 +54,7 @@ struct HTTPConnection {
                     Self.sleep(milliseconds: ms)
                     return
                 }
-                let keepAlive = Self.keepsAlive(head)
+                let keepAlive = Self.keepsAlive(head) && !response.closesConnection
                 if response.compressible, let encoding = request.header("Accept-Encoding"), encoding.contains("gzip"),
                     !response.body.isEmpty, !response.headers.contains(where: { $0.name.lowercased() == "content-encoding" }),
                     let compressed = GzipEncoder.compress(response.body)
@@ -63,12 +63,15 @@ struct HTTPConnection {
                     response.headers.append(("Content-Encoding", "gzip"))
                     response.headers.append(("Vary", "Accept-Encoding"))
                 }
-                guard write(response, keepAlive: keepAlive, headOnly: head.method == "HEAD") else { return }
-                if !keepAlive { return }
+                let written = write(response, keepAlive: keepAlive, headOnly: head.method == "HEAD")
+                if written, !keepAlive { closeGracefully() }
+                response.onDelivered?()
+                if !written || !keepAlive { return }
             } catch Failure.reject(let status, let message) {
-                _ = write(
+                let written = write(
                     HTTPServerResponse(status: status, contentType: "text/plain; charset=utf-8", text: message),
                     keepAlive: false, headOnly: false)
+                if written { closeGracefully() }
                 return
             } catch {
                 return
@@ -259,6 +262,22 @@ struct HTTPConnection {
         var bytes = Array(head.utf8)
         if !headOnly && response.status != 204 { bytes.append(contentsOf: response.body) }
         return sendAll(bytes)
+    }
+
+    /// Ends the connection without a reset: no more writes (FIN), then read and drop whatever
+    /// the client still sends until it closes or 2 seconds pass. Closing a socket with unread
+    /// bytes sends an RST, which can destroy an answer the client has not read yet.
+    private func closeGracefully() {
+        _ = shutdown(fd, Int32(SHUT_WR))
+        var timeout = timeval(tv_sec: 0, tv_usec: 250_000)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let deadline = DispatchTime.now() + .seconds(2)
+        var scratch = [UInt8](repeating: 0, count: 16 * 1024)
+        while DispatchTime.now() < deadline {
+            let received = recv(fd, &scratch, scratch.count, 0)
+            if received == 0 { return }
+            if received < 0, errno != EINTR, errno != EAGAIN, errno != EWOULDBLOCK { return }
+        }
     }
 
     private func sendAll(_ bytes: [UInt8]) -> Bool {

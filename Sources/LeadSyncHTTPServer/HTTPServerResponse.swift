@@ -23,6 +23,14 @@ public struct HTTPServerResponse: Sendable {
     public var disposition: Disposition
     /// Whether the server may gzip the body for a client that accepts it (on by default).
     public var compressible = true
+    /// Close the connection after this response, gracefully: the server stops writing, then
+    /// reads and drops what the client still sends until it closes (at most 2 s), so the close
+    /// never turns into a reset that destroys the answer before the client read it.
+    public var closesConnection = false
+    /// Called on the connection's thread once the response is written (and, with
+    /// `closesConnection`, the connection closed), or once writing it failed: the moment a
+    /// process that stops after this answer may stop.
+    public var onDelivered: (@Sendable () -> Void)?
 
     public init(
         status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [],

@@ -81,18 +81,29 @@ public final class OAuthLoopbackListener: Sendable {
         }
         if let error = request.queryValue("error") {
             let description = request.queryValue("error_description").map { ": \($0)" } ?? ""
-            deliver(.failure(ConnectionError(.authorizationFailed, "HubSpot refused the authorization (\(error)\(description))")))
-            return page(400, "HubSpot refused the authorization. You can close this window.")
+            return final(
+                page(400, "HubSpot refused the authorization. You can close this window."),
+                .failure(ConnectionError(.authorizationFailed, "HubSpot refused the authorization (\(error)\(description))")))
         }
         guard request.queryValue("state") == expectedState else {
-            deliver(.failure(ConnectionError(.authorizationFailed, "the OAuth redirect carried a wrong state; it was refused")))
-            return page(400, "This authorization was not started here and was refused.")
+            return final(
+                page(400, "This authorization was not started here and was refused."),
+                .failure(ConnectionError(.authorizationFailed, "the OAuth redirect carried a wrong state; it was refused")))
         }
         guard let code = request.queryValue("code"), !code.isEmpty else {
             return page(400, "The redirect carried no code.")
         }
-        deliver(.code(Secret(code)))
-        return page(200, "leadsync is connected. You can close this window.")
+        return final(page(200, "leadsync is connected. You can close this window."), .code(Secret(code)))
+    }
+
+    /// The answer that ends the wait. The outcome is handed over only once the browser has the
+    /// page and the connection is closed: `connect` stops the listener and may exit right after,
+    /// and a socket closed before the browser read the page resets it (the page is lost).
+    private func final(_ response: HTTPServerResponse, _ outcome: Outcome) -> HTTPServerResponse {
+        var response = response
+        response.closesConnection = true
+        response.onDelivered = { self.deliver(outcome) }
+        return response
     }
 
     private func deliver(_ outcome: Outcome) {
