@@ -6,11 +6,12 @@ import LeadSyncHTTP
 import LeadSyncJournal
 import LeadSyncSupport
 
-/// `leadsync map check`: every mapping against HubSpot's contact properties; exit 0 all valid,
-/// 1 any problem, 3 not connected.
+/// `leadsync map check`: every mapping against HubSpot's contact properties; exit 0 when every
+/// mapping is valid (whatever values HubSpot would refuse), 1 when a mapping has a problem, 3 not
+/// connected.
 struct MapCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Validate the mappings against HubSpot and list unmapped lead fields.")
+        commandName: "check", abstract: "Validate the mappings against HubSpot; list unmapped and unseen fields and values HubSpot would refuse.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print one JSON document on stdout.") var json = false
@@ -39,12 +40,30 @@ struct MapCheckCommand: AsyncParsableCommand {
                     ])
                 })),
                 ("unmapped_fields", .array(report.unmappedFields.map { .string($0) })),
+                ("unseen_fields", .array(report.unseenFields.map { .string($0) })),
+                ("invalid_values", .array(report.invalidValues.map { invalid in
+                    .object([
+                        ("field", .string(invalid.field)), ("lead", .string(invalid.lead)),
+                        ("value", .string(invalid.value)), ("problem", .string(invalid.problem)),
+                    ])
+                })),
             ]))
         } else {
             for verdict in report.verdicts {
                 Output.data("\(verdict.mapping.field) → \(verdict.mapping.property): \(verdict.problem ?? "ok")")
             }
             if !report.unmappedFields.isEmpty { Output.data("unmapped fields: \(report.unmappedFields.joined(separator: ", "))") }
+            if !report.unseenFields.isEmpty {
+                Output.data("mapped fields no lead has carried yet: \(report.unseenFields.joined(separator: ", "))")
+            }
+            for invalid in report.invalidValues {
+                Output.data("lead \(invalid.lead) \(invalid.field) \(JSONValue.string(invalid.value).text): \(invalid.problem)")
+            }
+        }
+        if report.invalidValueCount > 0 {
+            let listed = report.invalidValueCount > report.invalidValues.count ? " (the first \(report.invalidValues.count) listed)" : ""
+            Output.note(
+                "\(report.invalidValueCount) current values HubSpot would refuse\(listed): each is rejected on its own at sync; the mappings are not at fault")
         }
         if !report.allValid { throw ExitCode(ExitStatus.failure.rawValue) }
     }

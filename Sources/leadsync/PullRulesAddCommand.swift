@@ -1,5 +1,7 @@
 import ArgumentParser
+import HubSpotAPI
 import LeadSyncEngine
+import LeadSyncHTTP
 import LeadSyncJournal
 
 struct PullRulesAddCommand: AsyncParsableCommand {
@@ -15,6 +17,7 @@ struct PullRulesAddCommand: AsyncParsableCommand {
     @Flag(help: "The property has no value.") var notSet = false
     @Option(help: "The property's date or datetime is after DATE (YYYY-MM-DD, RFC 3339 or epoch ms).") var after:
         String?
+    @Flag(help: "Add the rule even when HubSpot has no such contact property.") var force = false
     @Flag(help: "Print the added rule as JSON on stdout.") var json = false
 
     /// The operator and values given, checked to be exactly one well-formed condition (a usage
@@ -41,6 +44,7 @@ struct PullRulesAddCommand: AsyncParsableCommand {
     func run() async throws {
         let filter = try rule()
         let journal = try global.openJournal()
+        if !force { try await checkProperty(journal) }
         guard let op = PullRule.Operator(rawValue: filter.op) else {
             throw CommandError(.usage, "the journal does not know the operator \(filter.op)")
         }
@@ -49,6 +53,35 @@ struct PullRulesAddCommand: AsyncParsableCommand {
             Output.json(added.json)
         } else {
             Output.note("added pull rule \(added.id): \(added.summary)")
+        }
+    }
+
+    /// A rule on a property HubSpot lacks would silently pull nothing (or everything): refused
+    /// when HubSpot can say so. Offline — not connected, or HubSpot unreachable — the rule is
+    /// accepted with a warning, so devices can be provisioned before they reach HubSpot.
+    private func checkProperty(_ journal: Journal) async throws {
+        let unchecked = "so the property \(property) was not checked (`leadsync pull` will use the rule as given)"
+        let access: HubSpotAccess
+        do {
+            access = try await global.hubspotAccess(
+                journal: journal, transport: CurlTransport(), logger: try global.logger("leadsync.pull-rules"))
+        } catch let error as CommandError where error.status == .notConnected {
+            Output.note("warning: not connected to HubSpot, \(unchecked)")
+            return
+        }
+        let properties: [PropertyDefinition]
+        do {
+            properties = try await access.client.contactProperties().value
+        } catch let error as TransportError {
+            Output.note("warning: HubSpot could not be reached (\(error.kind.rawValue)), \(unchecked)")
+            return
+        } catch let error as HubSpotError {
+            Output.note("warning: HubSpot did not list its contact properties (\(error.code)), \(unchecked)")
+            return
+        }
+        guard properties.contains(where: { $0.name == property }) else {
+            throw CommandError(
+                .usage, "HubSpot has no contact property \(property); pass --force to add the rule anyway")
         }
     }
 }

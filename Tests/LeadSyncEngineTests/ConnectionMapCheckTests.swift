@@ -45,10 +45,43 @@ struct ConnectionMapCheckTests {
         _ = try await journal.changeLog.record(lead: "L-2", fields: ["email": .string("b@example.com"), "budget": .string("Huge"), "seats": .string("many")])
         _ = try await journal.changeLog.fold()
         let report = try await MapCheckService(journal: journal, client: client).check()
-        let budget = try #require(report.verdicts.first { $0.mapping.field == "budget" }?.problem)
-        #expect(budget.contains("L-2") && budget.contains("\"Huge\" is not one of the options (small, large)"))
-        let seats = try #require(report.verdicts.first { $0.mapping.field == "seats" }?.problem)
-        #expect(seats.contains("\"many\" is not a number"))
-        #expect(report.verdicts.first { $0.mapping.field == "email" }?.ok == true)
+        // Values HubSpot would refuse are listed apart; they do not make their mappings wrong.
+        #expect(report.allValid, "\(report.verdicts.filter { !$0.ok })")
+        #expect(
+            report.invalidValues.sorted { $0.field < $1.field } == [
+                .init(field: "budget", lead: "L-2", value: "Huge", problem: "\"Huge\" is not one of the options (small, large) for \"budget_band\" (enumeration)"),
+                .init(field: "seats", lead: "L-2", value: "many", problem: "\"many\" is not a number for \"seats\" (number)"),
+            ])
+        #expect(report.invalidValueCount == 2)
+    }
+
+    @Test func invalidValuesAreListedUpToAHundredAndCounted() async throws {
+        let harness = try SimulatorHarness()
+        let directory = try TemporaryDirectory()
+        let journal = try Journal(path: directory.path("leadsync.db"))
+        let client = HubSpotClient(baseURL: harness.baseURL, transport: CurlTransport(), authorizer: StaticTokenAuthorizer(token: Secret(harness.token)))
+        _ = try await client.createContactProperty(name: "seats", label: "Seats", type: "number", fieldType: "number")
+        _ = try await journal.configuration.setMapping(Mapping(field: "seats", property: "seats"))
+        _ = try await journal.changeLog.record(
+            (1...150).map { LeadChange(lead: "L-\($0)", fields: ["email": .string("l\($0)@example.com"), "seats": .string("many")], atMilliseconds: 1) })
+        _ = try await journal.changeLog.fold()
+        let report = try await MapCheckService(journal: journal, client: client).check()
+        #expect(report.allValid)
+        #expect(report.invalidValues.count == MapCheckService.maxInvalidValues)
+        #expect(report.invalidValueCount == 150)
+    }
+
+    @Test func mappedFieldsNoChangeCarriedAreUnseen() async throws {
+        let harness = try SimulatorHarness()
+        let directory = try TemporaryDirectory()
+        let journal = try Journal(path: directory.path("leadsync.db"))
+        let client = HubSpotClient(baseURL: harness.baseURL, transport: CurlTransport(), authorizer: StaticTokenAuthorizer(token: Secret(harness.token)))
+        _ = try await journal.changeLog.record(lead: "L-1", fields: ["email": .string("a@example.com"), "first_name": .string("Ada")])
+        _ = try await journal.changeLog.fold()
+        _ = try await journal.configuration.setMapping(Mapping(field: "frist_name", property: "firstname"))
+        let report = try await MapCheckService(journal: journal, client: client).check()
+        #expect(report.unseenFields.contains("frist_name"))
+        #expect(!report.unseenFields.contains("email"))
+        #expect(report.unmappedFields == ["first_name"])
     }
 }

@@ -2,8 +2,13 @@ public import HubSpotAPI
 public import LeadSyncJournal
 
 /// `leadsync map check`: every mapping against HubSpot's contact properties (exists, writable,
-/// type, and the pending values of up to ``sampleLeads`` leads against the property's type and
-/// options), and the lead fields in the journal that no mapping covers.
+/// type), the lead fields in the journal that no mapping covers, the mapped fields the journal
+/// has never seen (a typo in `map set`), and the current values of up to ``sampleLeads`` pending
+/// leads that HubSpot would refuse.
+///
+/// A value HubSpot would refuse is not a problem with its mapping: it is rejected on its own at
+/// sync and the rest of the lead goes through. So only mapping problems make ``Report/allValid``
+/// false.
 public struct MapCheckService: Sendable {
     /// One mapping's verdict.
     public struct Verdict: Sendable, Hashable {
@@ -13,14 +18,39 @@ public struct MapCheckService: Sendable {
         public var ok: Bool { problem == nil }
     }
 
+    /// One lead's current value that HubSpot would refuse.
+    public struct InvalidValue: Sendable, Hashable {
+        public var field: String
+        public var lead: String
+        /// The value as it would be sent.
+        public var value: String
+        public var problem: String
+
+        public init(field: String, lead: String, value: String, problem: String) {
+            self.field = field
+            self.lead = lead
+            self.value = value
+            self.problem = problem
+        }
+    }
+
     public struct Report: Sendable {
         public var verdicts: [Verdict]
         public var unmappedFields: [String]
+        /// Mapped fields no change in the journal has ever carried.
+        public var unseenFields: [String]
+        /// The first ``MapCheckService/maxInvalidValues`` values HubSpot would refuse.
+        public var invalidValues: [InvalidValue]
+        /// How many values HubSpot would refuse in all (in the leads sampled).
+        public var invalidValueCount: Int
         public var allValid: Bool { verdicts.allSatisfy(\.ok) }
     }
 
     /// The property types a lead value can be written to.
     static let writableTypes: Set<String> = ["string", "number", "date", "datetime", "enumeration", "bool", "phone_number"]
+
+    /// Invalid values listed in a report (the rest are counted).
+    public static let maxInvalidValues = 100
 
     /// Default 2,000 pending leads: enough to find a wrong value type, fast on any journal.
     public var sampleLeads = 2_000
@@ -37,25 +67,30 @@ public struct MapCheckService: Sendable {
         let properties = try await client.contactProperties().value
         let byName = Dictionary(properties.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let mappings = try await journal.configuration.mappings()
-        let valueProblems = try await pendingValueProblems(byName)
-        let verdicts = mappings.map {
-            Verdict(mapping: $0, problem: Self.problem(with: $0, byName[$0.property]) ?? valueProblems[$0.field])
-        }
+        let verdicts = mappings.map { Verdict(mapping: $0, problem: Self.problem(with: $0, byName[$0.property])) }
         let mapped = Set(mappings.map(\.field))
-        let unmapped = try await journal.leads.fieldsSeen().filter { !mapped.contains($0) }
-        return Report(verdicts: verdicts, unmappedFields: unmapped)
+        let seen = try await journal.leads.fieldsSeen()
+        var report = Report(
+            verdicts: verdicts, unmappedFields: seen.filter { !mapped.contains($0) },
+            unseenFields: mappings.map(\.field).filter { !seen.contains($0) }, invalidValues: [], invalidValueCount: 0)
+        try await findInvalidValues(byName, into: &report)
+        return report
     }
 
-    /// The first pending value per field that HubSpot would refuse, named with its lead.
-    private func pendingValueProblems(_ properties: [String: PropertyDefinition]) async throws -> [String: String] {
-        var problems: [String: String] = [:]
+    /// The pending values HubSpot would refuse, each named with its lead.
+    private func findInvalidValues(_ properties: [String: PropertyDefinition], into report: inout Report) async throws {
         for lead in try await journal.leads.pendingLeads(limit: sampleLeads) {
-            for field in lead.fields where problems[field.field] == nil {
-                guard let property = properties[field.property], let problem = property.problem(with: field.value.wireString) else { continue }
-                problems[field.field] = "lead \(lead.lead): \(problem) for \"\(property.name)\" (\(property.type))"
+            for field in lead.fields {
+                let value = field.value.wireString
+                guard let property = properties[field.property], let problem = property.problem(with: value) else { continue }
+                report.invalidValueCount += 1
+                guard report.invalidValues.count < Self.maxInvalidValues else { continue }
+                report.invalidValues.append(
+                    InvalidValue(
+                        field: field.field, lead: lead.lead, value: value,
+                        problem: "\(problem) for \"\(property.name)\" (\(property.type))"))
             }
         }
-        return problems
     }
 
     static func problem(with mapping: Mapping, _ property: PropertyDefinition?) -> String? {
