@@ -128,6 +128,11 @@ public struct ConnectService: Sendable {
                 "\(endpoint.apiURL) answered \(error.status) to the account check, so it is not the HubSpot API; check --hubspot-url (nothing was stored)")
         } catch let error as HubSpotError {
             warnings.append("could not check the credentials with HubSpot (\(error.code)); stored unchecked")
+        } catch let error as TransportError where error.kind == .tls {
+            // Not "unreachable": whatever answered could not prove it is HubSpot, and the
+            // credentials must not be stored for it.
+            throw ConnectionError(
+                .refused, "the server at \(endpoint.apiURL) failed TLS verification (\(error.detail)); nothing was stored")
         } catch let error as TransportError {
             warnings.append("HubSpot could not be reached (\(error.kind.rawValue)); credentials stored unchecked")
         }
