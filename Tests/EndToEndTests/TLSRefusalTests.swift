@@ -27,19 +27,8 @@ import Testing
 
     @Test func connectToASelfSignedServerIsRefusedAndStoresNothing() throws {
         let cli = try LeadsyncCLI()
-        let certificate = cli.directory.path("cert.pem")
-        let key = cli.directory.path("key.pem")
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
-        ]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0)
-        let server = try ScriptedHTTPServer(script: Self.httpsServer, arguments: [certificate, key])
+        let pair = try SelfSignedCertificate(in: cli.directory)
+        let server = try ScriptedHTTPServer(script: Self.httpsServer, arguments: [pair.certificatePath, pair.keyPath])
         defer { server.stop() }
 
         let result = try cli.run(

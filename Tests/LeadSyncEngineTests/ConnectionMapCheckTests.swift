@@ -8,13 +8,18 @@ import LeadSyncSupport
 import LeadSyncTestKit
 import Testing
 
+extension SimulatorHarness {
+    /// A HubSpot client on this simulator with its static token.
+    func contactsClient() -> HubSpotClient {
+        HubSpotClient(baseURL: baseURL, transport: CurlTransport(), authorizer: StaticTokenAuthorizer(token: Secret(token)))
+    }
+}
+
 @Suite("map check against hubspot-sim", .timeLimit(.minutes(1)))
 struct ConnectionMapCheckTests {
     @Test func defaultMappingsAreValidAndProblemsAreNamed() async throws {
-        let harness = try SimulatorHarness()
-        let directory = try TemporaryDirectory()
-        let journal = try Journal(path: directory.path("leadsync.db"))
-        let client = HubSpotClient(baseURL: harness.baseURL, transport: CurlTransport(), authorizer: StaticTokenAuthorizer(token: Secret(harness.token)))
+        let (harness, directory) = (try SimulatorHarness(), try TemporaryDirectory())
+        let (journal, client) = (try Journal(path: directory.path("leadsync.db")), harness.contactsClient())
 
         let clean = try await MapCheckService(journal: journal, client: client).check()
         #expect(clean.allValid, "\(clean.verdicts.filter { !$0.ok })")
@@ -31,10 +36,8 @@ struct ConnectionMapCheckTests {
     }
 
     @Test func pendingValuesAreCheckedAgainstTypeAndOptions() async throws {
-        let harness = try SimulatorHarness()
-        let directory = try TemporaryDirectory()
-        let journal = try Journal(path: directory.path("leadsync.db"))
-        let client = HubSpotClient(baseURL: harness.baseURL, transport: CurlTransport(), authorizer: StaticTokenAuthorizer(token: Secret(harness.token)))
+        let (harness, directory) = (try SimulatorHarness(), try TemporaryDirectory())
+        let (journal, client) = (try Journal(path: directory.path("leadsync.db")), harness.contactsClient())
         _ = try await client.createContactProperty(
             name: "budget_band", label: "Budget band", type: "enumeration", fieldType: "select",
             options: [.init(label: "Small", value: "small"), .init(label: "Large", value: "large")])
@@ -56,10 +59,8 @@ struct ConnectionMapCheckTests {
     }
 
     @Test func invalidValuesAreListedUpToAHundredAndCounted() async throws {
-        let harness = try SimulatorHarness()
-        let directory = try TemporaryDirectory()
-        let journal = try Journal(path: directory.path("leadsync.db"))
-        let client = HubSpotClient(baseURL: harness.baseURL, transport: CurlTransport(), authorizer: StaticTokenAuthorizer(token: Secret(harness.token)))
+        let (harness, directory) = (try SimulatorHarness(), try TemporaryDirectory())
+        let (journal, client) = (try Journal(path: directory.path("leadsync.db")), harness.contactsClient())
         _ = try await client.createContactProperty(name: "seats", label: "Seats", type: "number", fieldType: "number")
         _ = try await journal.configuration.setMapping(Mapping(field: "seats", property: "seats"))
         _ = try await journal.changeLog.record(
@@ -72,10 +73,8 @@ struct ConnectionMapCheckTests {
     }
 
     @Test func mappedFieldsNoChangeCarriedAreUnseen() async throws {
-        let harness = try SimulatorHarness()
-        let directory = try TemporaryDirectory()
-        let journal = try Journal(path: directory.path("leadsync.db"))
-        let client = HubSpotClient(baseURL: harness.baseURL, transport: CurlTransport(), authorizer: StaticTokenAuthorizer(token: Secret(harness.token)))
+        let (harness, directory) = (try SimulatorHarness(), try TemporaryDirectory())
+        let (journal, client) = (try Journal(path: directory.path("leadsync.db")), harness.contactsClient())
         _ = try await journal.changeLog.record(lead: "L-1", fields: ["email": .string("a@example.com"), "first_name": .string("Ada")])
         _ = try await journal.changeLog.fold()
         _ = try await journal.configuration.setMapping(Mapping(field: "frist_name", property: "firstname"))
