@@ -60,6 +60,9 @@ struct ConnectCommand: AsyncParsableCommand {
             guard clientId == nil, clientSecret == nil, code == nil else {
                 throw CommandError(.usage, "--token cannot be combined with --client-id, --client-secret or --code")
             }
+            if token != "-" {
+                Output.note("warning: a token given on the command line is visible to other users (ps) and kept in shell history; use --token - and pass it on stdin")
+            }
             let value = try Self.secret(token, flag: "--token")
             redactor.register(value.revealed)
             return try await service.connect(token: value, newAccount: newAccount)

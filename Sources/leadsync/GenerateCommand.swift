@@ -7,6 +7,8 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write a deterministic generated lead set as NDJSON (for tests, demos and benchmarks).")
 
+    // Unused, but accepted like every command's (`leadsync --db X generate` must not fail).
+    @OptionGroup var global: GlobalOptions
     @Option(help: "Distinct leads.") var leads = 1_000
     @Option(help: "Changes in total (the first LEADS create the leads).") var changes = 10_000
     @Option(help: "Seed: the same seed gives the same lines.") var seed: UInt64 = 1

@@ -25,10 +25,15 @@ struct GlobalOptions: ParsableArguments {
         help: "trace, debug, info, notice, warning or error (env LEADSYNC_LOG_LEVEL).")
     var logLevel: String?
 
-    @Option(name: .customLong("rate-limit"), help: "Requests per 10 seconds, as N/10s (env LEADSYNC_RATE_LIMIT).")
+    // `.unconditional`: `--daily-limit -5` takes `-5` as its value (and is refused as not
+    // positive) instead of reading it as an unknown flag and saying the value is missing.
+    @Option(
+        name: .customLong("rate-limit"), parsing: .unconditional,
+        help: "Requests per 10 seconds, as N/10s (env LEADSYNC_RATE_LIMIT).")
     var rateLimit: String?
 
-    @Option(name: .customLong("daily-limit"), help: "Requests per day (env LEADSYNC_DAILY_LIMIT).")
+    @Option(
+        name: .customLong("daily-limit"), parsing: .unconditional, help: "Requests per day (env LEADSYNC_DAILY_LIMIT).")
     var dailyLimit: String?
 
     @Option(name: .customLong("config"), help: "A JSON config file (env LEADSYNC_CONFIG).")
@@ -108,9 +113,11 @@ struct GlobalOptions: ParsableArguments {
     /// The journal path: `--db`, `LEADSYNC_DB`, config `db`, else the XDG data directory.
     func databasePath() throws -> String {
         if let found = try lookup(db, env: "LEADSYNC_DB", key: "db") { return found.value }
+        // $HOME first: NSHomeDirectory() reads the password database on Linux and ignores it.
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         let dataHome =
             environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+            ?? (home as NSString).appendingPathComponent(".local/share")
         return (dataHome as NSString).appendingPathComponent("leadsync/leadsync.db")
     }
 

@@ -17,7 +17,7 @@ struct IngestCommand: ParsableCommand {
 
     @Argument(help: "The file to read; - or nothing reads stdin.") var file: String?
 
-    @Option(help: "ndjson or csv.") var format: IngestFormat = .ndjson
+    @Option(help: "ndjson or csv (default: csv for a FILE ending in .csv, else ndjson).") var format: IngestFormat?
 
     @Option(help: "Changes per transaction.") var batchSize = 1_000
 
@@ -35,11 +35,16 @@ struct IngestCommand: ParsableCommand {
         if let file, file != "-" {
             fd = open(file, O_RDONLY)
             guard fd >= 0 else { throw CommandError(.failure, "cannot open \(file): \(String(cString: strerror(errno)))") }
+            var info = stat()
+            if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                close(fd)
+                throw CommandError(.failure, "cannot ingest \(file): it is a directory (give a file, or - for stdin)")
+            }
         } else {
             fd = STDIN_FILENO
         }
         defer { if fd != STDIN_FILENO { close(fd) } }
-        var ingester = Ingester(journal: journal, format: format, defaultAt: Timestamp.epochMilliseconds(Date()))
+        var ingester = Ingester(journal: journal, format: resolvedFormat, defaultAt: Timestamp.epochMilliseconds(Date()))
         ingester.batchSize = batchSize
         if printCommits {
             // For crash tests: each line is written after its batch committed.
@@ -61,6 +66,12 @@ struct IngestCommand: ParsableCommand {
             Output.note("appended \(report.appended) change\(report.appended == 1 ? "" : "s"), \(report.invalid.count) invalid line\(report.invalid.count == 1 ? "" : "s")")
         }
         if !report.invalid.isEmpty { throw ExitCode(ExitStatus.failure.rawValue) }
+    }
+
+    /// `--format`, else inferred from the file's name: `.csv` is CSV, anything else NDJSON.
+    private var resolvedFormat: IngestFormat {
+        if let format { return format }
+        return file?.lowercased().hasSuffix(".csv") == true ? .csv : .ndjson
     }
 }
 

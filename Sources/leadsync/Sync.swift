@@ -25,7 +25,7 @@ struct SyncCommand: AsyncParsableCommand {
     var maxSeconds: Double?
     @Option(
         name: .customLong("give-up-after"),
-        help: "Exit 1 when no request has succeeded for this long (e.g. 90s, 5m, 1h). Default 5m.")
+        help: "Exit 1 when no request has succeeded for this long (e.g. 90s, 5m, 1h).")
     var giveUpAfter: DurationText = DurationText(seconds: 300)
     @Flag(help: "Print the summary as one JSON document on stdout.") var json = false
 
@@ -142,6 +142,9 @@ struct DurationText: ExpressibleByArgument {
         self.seconds = seconds
         self.text = "\(Int(seconds))s"
     }
+
+    /// How `--help` shows the default: as a user writes it, not as a Swift value.
+    var defaultValueDescription: String { text }
 
     init?(argument: String) {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]

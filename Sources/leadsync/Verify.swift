@@ -39,7 +39,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 throw CommandError(
                     .notConnected, "HubSpot access must be reconnected (\(message)); run `leadsync connect`")
             }
-            throw CommandError(.failure, "verify stopped: \(failure)")
+            throw CommandError(.failure, "verify stopped: \(failure.summary)")
         }
         if json {
             Output.json(

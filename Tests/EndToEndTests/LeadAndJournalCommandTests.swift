@@ -49,7 +49,7 @@ import Testing
     @Test func journalCheckCompactAndBackup() async throws {
         let cli = try LeadsyncCLI()
         _ = try cli.run(
-            "ingest", stdin: (1...5).map { #"{"lead":"L-\#($0)","at":0,"fields":{"note":"x"}}"# }.joined(separator: "\n"))
+            "ingest", stdin: (1...5).map { #"{"lead":"L-\#($0)","at":1764000000000,"fields":{"note":"x"}}"# }.joined(separator: "\n"))
         let (check, report) = try cli.json("journal", "check")
         #expect(check.status == 0)
         #expect((report as? [String: Any])?["ok"] as? Bool == true)

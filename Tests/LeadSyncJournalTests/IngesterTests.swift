@@ -53,11 +53,11 @@ import Testing
     @Test func csvCellsAreStringsAndCRLFLineEndsAreAccepted() throws {
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
-        let (report, _) = try ingest("lead,budget,at\r\nL-1,5000,7\r\n\r\nL-2,,\r\n", format: .csv, into: journal)
+        let (report, _) = try ingest("lead,budget,at\r\nL-1,5000,1764000000007\r\n\r\nL-2,,\r\n", format: .csv, into: journal)
         #expect(report.appended == 2 && report.invalid.isEmpty && report.blank == 1)
         let changes = try StoredChange.read(journal.path, limit: 5)
         #expect(changes.map(\.fields) == [["budget": .string("5000")], [:]])
-        #expect(changes.map(\.atMilliseconds) == [7, 42])
+        #expect(changes.map(\.atMilliseconds) == [1_764_000_000_007, 42])
     }
 
     @Test func aBadCSVHeaderStopsWithLineOne() throws {

@@ -103,11 +103,12 @@ struct CSVChangeReader {
                         recordStart
                     )
                 }
+                if let problem = ChangeRules.atProblem(at) { return (.failure(problem), recordStart) }
             default:
                 if !cell.isEmpty { fields[column] = .string(cell) }
             }
         }
-        guard !lead.isEmpty else { return (.failure(IngestLineError("\"lead\" must not be empty")), recordStart) }
+        if let problem = ChangeRules.leadProblem(lead) { return (.failure(problem), recordStart) }
         return (.success(LeadChange(lead: lead, fields: fields, atMilliseconds: at)), recordStart)
     }
 

@@ -37,7 +37,7 @@ public enum ChangeLineParser {
                 guard case .string(let id) = member.value else {
                     return .failure(IngestLineError("\"lead\" must be a string"))
                 }
-                guard !id.isEmpty else { return .failure(IngestLineError("\"lead\" must not be empty")) }
+                if let problem = ChangeRules.leadProblem(id) { return .failure(problem) }
                 lead = id
             case "at":
                 switch member.value {
@@ -55,6 +55,7 @@ public enum ChangeLineParser {
                 default:
                     return .failure(IngestLineError("\"at\" must be a string or a number"))
                 }
+                if let problem = ChangeRules.atProblem(at) { return .failure(problem) }
             case "fields":
                 guard case .object(let entries) = member.value else {
                     return .failure(IngestLineError("\"fields\" must be an object"))

@@ -73,6 +73,8 @@ struct LineReader {
     private func finish(_ line: [UInt8], overflowQuotes: Int?) -> Line {
         var line = line
         if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        // A UTF-8 byte order mark (as some editors and Excel write) is not part of line 1.
+        if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
         if let overflowQuotes { return .tooLong(number: lineNumber, quotes: overflowQuotes) }
         if line.count > maxLength { return .tooLong(number: lineNumber, quotes: Self.quotes(in: line[...])) }
         return .text(number: lineNumber, bytes: line)
