@@ -10,8 +10,12 @@ struct NoteStore {
     /// Note property definitions and their validation rules, kept in step by ``define(_:)``.
     private(set) var properties: [String: SimProperty] = [:]
     private(set) var rules: [String: PropertyValidator.Rule] = [:]
-    /// Unique property name → value → live note id.
+    /// Unique property name → value → live note id. Loops go over ``uniqueNames``, never over
+    /// this dictionary's keys: a keys view held while a value is written makes Swift copy the
+    /// whole index on every write (quadratic time over a 10^5-note backlog).
     private var unique: [String: [String: Int64]] = [:]
+    /// Names of the unique-value note properties.
+    private(set) var uniqueNames: [String] = []
     /// Contact id → ids of the notes associated with it, in association order.
     private var byContact: [Int64: [Int64]] = [:]
 
@@ -22,8 +26,6 @@ struct NoteStore {
         }
     }
 
-    var uniqueNames: some Collection<String> { unique.keys }
-
     mutating func define(_ property: SimProperty) {
         properties[property.name] = property
         rules[property.name] = PropertyValidator.Rule(property)
@@ -33,6 +35,7 @@ struct NoteStore {
                 if let value = note.properties[property.name] { index[value] = id }
             }
             unique[property.name] = index
+            uniqueNames.append(property.name)
         }
     }
 
@@ -50,8 +53,8 @@ struct NoteStore {
 
     /// Another live note holding one of `values`' unique values, if any.
     func uniqueConflict(_ values: [String: String], owner: Int64?) -> Int64? {
-        for (name, index) in unique {
-            if let value = values[name], !value.isEmpty, let holder = index[value], holder != owner { return holder }
+        for name in uniqueNames {
+            if let value = values[name], !value.isEmpty, let holder = unique[name]?[value], holder != owner { return holder }
         }
         return nil
     }
@@ -112,15 +115,15 @@ struct NoteStore {
 
     private mutating func index(_ id: Int64) {
         guard let note = notes[id], !note.archived else { return }
-        for name in unique.keys {
-            if let value = note.properties[name] { unique[name]![value] = id }
+        for name in uniqueNames {
+            if let value = note.properties[name] { unique[name, default: [:]][value] = id }
         }
     }
 
     private mutating func unindex(_ id: Int64) {
         guard let note = notes[id] else { return }
-        for name in unique.keys {
-            if let value = note.properties[name], unique[name]![value] == id { unique[name]![value] = nil }
+        for name in uniqueNames {
+            if let value = note.properties[name], unique[name]?[value] == id { unique[name]?[value] = nil }
         }
     }
 }
