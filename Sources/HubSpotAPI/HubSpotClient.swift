@@ -18,13 +18,17 @@ public import Logging
 public struct HubSpotClient: Sendable {
     let http: HubSpotHTTP
     private let authorizer: any HubSpotAuthorizer
+    /// Lets each request go when the account's budget allows.
+    public let admission: any RequestAdmission
 
     public init(
         baseURL: String, version: HubSpotAPIVersion = .v2026_03, transport: any HTTPTransport,
-        authorizer: any HubSpotAuthorizer, logger: Logger = Logger(label: "leadsync.hubspot")
+        authorizer: any HubSpotAuthorizer, admission: any RequestAdmission = UnlimitedAdmission(),
+        logger: Logger = Logger(label: "leadsync.hubspot")
     ) {
         http = HubSpotHTTP(baseURL: baseURL, version: version, transport: transport, logger: logger)
         self.authorizer = authorizer
+        self.admission = admission
     }
 
     // MARK: Batches
@@ -213,15 +217,16 @@ public struct HubSpotClient: Sendable {
         return http.wrap(try http.decode(AccountDetails.self, from: response, operation: "account.details"), response)
     }
 
-    /// Sends with the authorizer's token; on a 401 lets the authorizer refresh (or give up) and
-    /// sends once more. A second 401 goes to the authorizer as a retry, which ends in reconnecting.
+    /// Sends with the authorizer's token, each try admitted by ``admission``; on a 401 lets the
+    /// authorizer refresh (or give up) and sends once more. A second 401 goes to the authorizer as
+    /// a retry, which ends in reconnecting.
     func authorized(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
         var attempt = request
         var token = try await authorizer.accessToken()
         for isRetry in [false, true] {
             attempt.headers.replaceOrAdd(name: "Authorization", value: "Bearer " + token.revealed)
             do {
-                return try await http.send(attempt, operation: operation)
+                return try await admitted(attempt, operation: operation)
             } catch var error as HubSpotError where error.status == 401 {
                 try await authorizer.tokenRefused(token, error: error, isRetry: isRetry)
                 guard !isRetry else {
@@ -232,5 +237,20 @@ public struct HubSpotClient: Sendable {
             }
         }
         preconditionFailure("the loop above returns or throws")
+    }
+
+    private func admitted(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
+        let ticket = try await admission.admit(operation)
+        do {
+            let response = try await http.send(request, operation: operation)
+            admission.completed(ticket, rateLimit: RateLimitInfo(headers: response.headers))
+            return response
+        } catch let error as HubSpotError {
+            admission.completed(ticket, rateLimit: error.rateLimit)
+            throw error
+        } catch {
+            admission.completed(ticket, rateLimit: nil)
+            throw error
+        }
     }
 }

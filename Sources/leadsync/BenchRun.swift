@@ -93,8 +93,12 @@ struct BenchRun {
             options.pacer.dailyLimitIsCap = true
         }
         options.seed = settings.seed
-        let report = try await Reconciler(journal: journal, gateway: HubSpotGateway(client: client), options: options)
-            .run { progress(pending, $0) }
+        // The drain's requests go through a request budget, as `sync`'s do.
+        let budget = try RequestBudget(configuration: options.pacer, ledgerPath: nil)
+        let drainClient = HubSpotClient(baseURL: baseURL, transport: transport, authorizer: authorizer, admission: budget)
+        let report = try await Reconciler(
+            journal: journal, gateway: HubSpotGateway(client: drainClient), options: options
+        ).run { progress(pending, $0) }
 
         // The read-back is no part of the measured drain: with the bundled simulator it runs
         // without limits, latency or faults.

@@ -30,12 +30,26 @@ extension GlobalOptions {
             version: try hubspotAPIVersion())
     }
 
-    /// The HubSpot client for this run; exits 3 when not connected or reconnection is required.
-    func hubspotAccess(journal: Journal, transport: any HTTPTransport, logger: Logger) async throws -> HubSpotAccess {
+    /// The journal's request budget, shared with every process working on it (its ledger file
+    /// beside the journal), at `--rate-limit` or HubSpot's headers.
+    func requestBudget(journal: Journal) async throws -> RequestBudget {
+        try RequestBudget(
+            configuration: try await pacerConfiguration(journal: journal),
+            ledgerPath: RequestBudget.ledgerPath(journalPath: try databasePath()))
+    }
+
+    /// The HubSpot client for this run, its requests admitted by `budget` (the journal's request
+    /// budget when nil); exits 3 when not connected or reconnection is required.
+    func hubspotAccess(
+        journal: Journal, transport: any HTTPTransport, budget: RequestBudget? = nil, logger: Logger
+    ) async throws -> HubSpotAccess {
         do {
+            let admission: RequestBudget
+            if let budget { admission = budget } else { admission = try await requestBudget(journal: journal) }
             return try await HubSpotAccess.open(
                 journal: journal, journalPath: try databasePath(), apiURL: try await hubspotBaseURL(journal: journal),
-                version: try hubspotAPIVersion(), transport: transport, environment: environment, logger: logger)
+                version: try hubspotAPIVersion(), transport: transport, admission: admission,
+                environment: environment, logger: logger)
         } catch let error as ConnectionError {
             throw CommandError(.notConnected, error.message)
         }

@@ -45,7 +45,9 @@ struct SyncCommand: AsyncParsableCommand {
         defer { lock.release() }
         let logger = try global.logger("leadsync.sync")
         let transport = CurlTransport()
-        let access = try await global.hubspotAccess(journal: journal, transport: transport, logger: logger)
+        let budget = try await global.requestBudget(journal: journal)
+        let access = try await global.hubspotAccess(
+            journal: journal, transport: transport, budget: budget, logger: logger)
         // After `leadsync connect` in another shell, a paused `--follow` picks the new credentials up.
         let (path, apiURL, version, environment) = (
             try global.databasePath(), try await global.hubspotBaseURL(journal: journal), try global.hubspotAPIVersion(),
@@ -54,7 +56,7 @@ struct SyncCommand: AsyncParsableCommand {
         let reopen: @Sendable () async throws -> HubSpotClient = {
             try await HubSpotAccess.open(
                 journal: journal, journalPath: path, apiURL: apiURL, version: version, transport: transport,
-                environment: environment, logger: logger
+                admission: budget, environment: environment, logger: logger
             ).client
         }
 

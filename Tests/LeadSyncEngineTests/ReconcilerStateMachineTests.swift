@@ -253,11 +253,25 @@ import Testing
     @Test func aLeadInFlightIsNotQueuedAgainFromTheNextWindow() throws {
         var d = Driver()
         _ = d.start()
-        let request = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com")], end: false)).first)
-        let again = d.load([Self.lead("L-1", email: "a@example.com", seq: 2, at: 2)], end: true)
+        let window = (0..<100).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        let request = try #require(Self.sends(d.load(window, end: false)).first)
+        let again = d.load([Self.lead("L-1", email: "p1@example.com", seq: 2, at: 2)], end: true)
         #expect(Self.sends(again).isEmpty)
         let after = d.answer(request, Self.written(request))
         #expect(after.last == .loadWindow(newPass: true))
+    }
+
+    @Test func aPartialBatchWaitsForTheNextWindowToFillIt() throws {
+        var d = Driver()
+        _ = d.start()
+        let leads = (0..<200).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        let first = d.load(Array(leads[..<150]), end: false)
+        #expect(Self.sends(first).map(\.inputs.count) == [100], "the last 50 of the window wait")
+        #expect(first.contains(.loadWindow(newPass: false)))
+        let second = d.load(Array(leads[150...]), end: true)
+        #expect(Self.sends(second).map(\.inputs.count) == [100], "50 carried over + 50 of the next window")
+        let last = d.load([], end: true)
+        #expect(Self.sends(last).isEmpty)
     }
 
     // MARK: Partial failures

@@ -19,15 +19,17 @@ public struct HubSpotAccess: Sendable {
 
     /// Throws ``ConnectionError`` `.notConnected` when there are no credentials, and
     /// `.reconnectionRequired` when the journal records that the grant is dead (exit 3 both).
+    /// `admission`: the journal's ``RequestBudget``, which every request of the client waits for.
     public static func open(
         journal: Journal, journalPath: String, apiURL: String, version: HubSpotAPIVersion = .v2026_03,
-        transport: any HTTPTransport, environment: [String: String] = ProcessInfo.processInfo.environment,
+        transport: any HTTPTransport, admission: any RequestAdmission = UnlimitedAdmission(),
+        environment: [String: String] = ProcessInfo.processInfo.environment,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.hubspot")
     ) async throws -> HubSpotAccess {
         if let token = environment["LEADSYNC_TOKEN"], !token.isEmpty {
             let client = HubSpotClient(
                 baseURL: apiURL, version: version, transport: transport, authorizer: StaticTokenAuthorizer(token: Secret(token)),
-                logger: logger)
+                admission: admission, logger: logger)
             return HubSpotAccess(client: client, tokenManager: nil)
         }
         let file = CredentialsFile(journalPath: journalPath, environment: environment)
@@ -44,7 +46,9 @@ public struct HubSpotAccess: Sendable {
             oauth = HubSpotOAuth(baseURL: apiURL, version: version, transport: transport, clientId: clientId, clientSecret: secret, logger: logger)
         }
         let manager = TokenManager(credentials: credentials, file: file, settings: journal.configuration, oauth: oauth, clock: clock, logger: logger)
-        let client = HubSpotClient(baseURL: apiURL, version: version, transport: transport, authorizer: manager, logger: logger)
+        let client = HubSpotClient(
+            baseURL: apiURL, version: version, transport: transport, authorizer: manager, admission: admission,
+            logger: logger)
         return HubSpotAccess(client: client, tokenManager: manager)
     }
 }

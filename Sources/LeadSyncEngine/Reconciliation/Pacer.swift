@@ -85,15 +85,30 @@ public struct Pacer: Sendable {
         if dailyUsed >= dailyLimit { return .dailyLimitReached(resetAt: dailyResetAt) }
         if let blockedUntil, blockedUntil > now { return .at(blockedUntil) }
         blockedUntil = nil
-        let span = (window + configuration.margin).timeInterval
         let horizon = now.addingTimeInterval(-span)
         answered.removeAll { $0 <= horizon }
         others.removeAll { $0 <= horizon }
-        let used = inFlight + answered.count + others.count
+        return Self.admission(now: now, limit: limit, span: span, inFlight: inFlight, answered: answered + others)
+    }
+
+    /// How long a request occupies the window after its answer, in seconds: the window plus the margin.
+    public var span: TimeInterval { (window + configuration.margin).timeInterval }
+
+    /// Requests of other apps that `Remaining` revealed, still in the window at `now`.
+    public func others(now: Date) -> [Date] {
+        let horizon = now.addingTimeInterval(-span)
+        return others.filter { $0 > horizon }
+    }
+
+    /// The rolling-window rule: a request may go at `now` when fewer than `limit` requests are in
+    /// flight or were answered less than `span` seconds ago; else when enough of those leave.
+    public static func admission(now: Date, limit: Int, span: TimeInterval, inFlight: Int, answered: [Date]) -> Decision {
+        let horizon = now.addingTimeInterval(-span)
+        let leaving = answered.filter { $0 > horizon }.sorted()
+        let used = inFlight + leaving.count
         if used < limit { return .now }
         // The (used - limit + 1)th oldest answered request must leave the window first; when
         // requests in flight fill it, their answers come sooner than this fallback.
-        let leaving = (answered + others).sorted()
         let mustLeave = used - limit + 1
         guard mustLeave <= leaving.count else { return .at(now.addingTimeInterval(span)) }
         return .at(leaving[mustLeave - 1].addingTimeInterval(span))
@@ -111,8 +126,11 @@ public struct Pacer: Sendable {
         answered.append(now)
     }
 
-    /// Learns from HubSpot's rate-limit headers on a response received at `now`.
-    public mutating func observe(_ headers: RateLimitInfo, now: Date) {
+    /// Learns from HubSpot's rate-limit headers on a response received at `now`. `ours`: the
+    /// requests of this account's budget HubSpot may have counted (in flight, or answered within
+    /// the window), when the caller knows better than this pacer (requests of other processes
+    /// sharing the budget); the rest of HubSpot's count belongs to other apps.
+    public mutating func observe(_ headers: RateLimitInfo, now: Date, ours known: Int? = nil) {
         if let max = headers.max, max > 0 {
             limit = configuration.limitIsCap ? min(configuration.limit, max) : max
             limitKnown = true
@@ -123,8 +141,8 @@ public struct Pacer: Sendable {
         if let remaining = headers.remaining, let max = headers.max {
             // HubSpot counts every app of the account; what it counted beyond our own requests
             // belongs to others. Our count includes requests not yet arrived, so this errs low.
-            let horizon = now.addingTimeInterval(-(window + configuration.margin).timeInterval)
-            let ours = inFlight + answered.filter { $0 > horizon }.count
+            let horizon = now.addingTimeInterval(-span)
+            let ours = known ?? inFlight + answered.filter { $0 > horizon }.count
             let othersNow = Swift.max(0, max - remaining - ours)
             others = Array(repeating: now, count: othersNow)
         }

@@ -449,10 +449,16 @@ extension Reconciler {
                 if let due {
                     flight = retries.remove(at: due).flight
                 } else {
+                    let unplanned = queue
                     let items = BatchPlanner.takeBatch(
                         from: &queue, maximum: configuration.maximumBatchSize, busy: busyKeys, kind: \.kind,
                         keys: \.record.keys)
                     guard !items.isEmpty else { break }
+                    if items.count < configuration.maximumBatchSize, pass.reading != .exhausted {
+                        // The next window fills it: a partial batch waits for the rest of the pass.
+                        queue = unplanned
+                        break
+                    }
                     flight = makeFlight(items)
                     busyKeys.formUnion(flight.keys)
                 }

@@ -1,0 +1,26 @@
+/// Admits each request ``HubSpotClient`` sends to HubSpot's API (OAuth token calls excepted), so
+/// one budget outside the client — the engine's `RequestBudget` — keeps every request of every
+/// kind under the account's limits: batches, reads, lists, searches, property and account calls,
+/// notes, and the second try after a token refresh.
+public protocol RequestAdmission: Sendable {
+    /// Returns when `operation` (e.g. `contacts.batch.upsert`) may be sent; throws when the
+    /// caller's task is cancelled while it waits.
+    func admit(_ operation: String) async throws -> AdmissionTicket
+    /// The request admitted with `ticket` was answered or failed just now (HubSpot has counted it
+    /// by then); `rateLimit`: the headers of its response, when there was one.
+    func completed(_ ticket: AdmissionTicket, rateLimit: RateLimitInfo?)
+}
+
+/// Names one admitted request until it is completed.
+public struct AdmissionTicket: Sendable, Hashable {
+    public var id: UInt64
+
+    public init(id: UInt64) { self.id = id }
+}
+
+/// Admits every request at once: for callers that pace by themselves, and tests.
+public struct UnlimitedAdmission: RequestAdmission {
+    public init() {}
+    public func admit(_ operation: String) async throws -> AdmissionTicket { AdmissionTicket(id: 0) }
+    public func completed(_ ticket: AdmissionTicket, rateLimit: RateLimitInfo?) {}
+}

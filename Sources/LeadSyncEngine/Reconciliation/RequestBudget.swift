@@ -1,0 +1,101 @@
+public import Foundation
+public import HubSpotAPI
+public import LeadSyncSupport
+import Synchronization
+
+/// The account's rolling-window budget, shared by every request `HubSpotClient` sends for one
+/// journal: the sync's batches and property definitions, pull's lists and searches, verify's
+/// reads, account details, notes — and, through a ledger file beside the journal
+/// (`<journal>.requests`, under `flock`), by every process working on that journal, so a `sync`
+/// beside a `pull` or `verify` still never makes HubSpot count more than the limit in a window.
+///
+/// It is the client's ``RequestAdmission``: each request waits in ``admit(_:)`` until the
+/// ``Pacer``'s rule lets it go against the ledger (requests in flight, and those answered less
+/// than a window and a margin ago), then counts; ``completed(_:rateLimit:)`` records its answer
+/// and learns HubSpot's headers (`Max`, `Interval-Milliseconds`, other apps' use through
+/// `Remaining`). The reconciler's state machine paces its own requests with a pacer of its own on
+/// top (how many in flight, when); this budget is what every requester of the account agrees on.
+///
+/// ```swift
+/// let budget = try RequestBudget(configuration: pacer, ledgerPath: journalPath + ".requests")
+/// let client = HubSpotClient(baseURL: url, transport: CurlTransport(), authorizer: authorizer, admission: budget)
+/// ```
+public final class RequestBudget: RequestAdmission {
+    private let pacer: Mutex<Pacer>
+    private let ledger: RequestLedger
+    private let clock: any WallClock
+    private let pid = getpid()
+
+    /// `ledgerPath` nil: this process only.
+    public init(
+        configuration: Pacer.Configuration, ledgerPath: String?, clock: any WallClock = SystemWallClock()
+    ) throws {
+        self.pacer = Mutex(Pacer(configuration: configuration, now: clock.now))
+        self.ledger = try RequestLedger(path: ledgerPath)
+        self.clock = clock
+    }
+
+    /// The ledger beside the journal at `journalPath`.
+    public static func ledgerPath(journalPath: String) -> String { journalPath + ".requests" }
+
+    public func admit(_ operation: String) async throws -> AdmissionTicket {
+        while true {
+            let now = clock.now
+            let decision = decide(now: now)
+            switch decision {
+            case .admitted(let ticket):
+                return ticket
+            case .wait(let until):
+                // At least a millisecond: a slot freed by another process is seen on the next look.
+                try await clock.sleep(for: .milliseconds(max(1, Int64((until.timeIntervalSince(now) * 1000).rounded(.up)))))
+            }
+        }
+    }
+
+    public func completed(_ ticket: AdmissionTicket, rateLimit: RateLimitInfo?) {
+        let now = clock.now
+        let (span, serial) = (spanMilliseconds, UInt32(truncatingIfNeeded: ticket.id))
+        let ours = ledger.update(nowMilliseconds: Self.milliseconds(now), spanMilliseconds: span) { entries in
+            if let index = entries.firstIndex(where: { $0.pid == pid && $0.serial == serial }) {
+                entries[index].answeredMilliseconds = Self.milliseconds(now) + 1
+            }
+            return entries.count
+        }
+        guard let rateLimit else { return }
+        pacer.withLock { $0.observe(rateLimit, now: now, ours: ours) }
+    }
+
+    private enum Decision {
+        case admitted(AdmissionTicket)
+        case wait(Date)
+    }
+
+    private var spanMilliseconds: Int64 { Int64((pacer.withLock { $0.span } * 1000).rounded(.up)) }
+
+    private func decide(now: Date) -> Decision {
+        let (limit, span, others) = pacer.withLock { ($0.limit, $0.span, $0.others(now: now)) }
+        let nowMilliseconds = Self.milliseconds(now)
+        let serial = ledger.nextSerial()
+        return ledger.update(nowMilliseconds: nowMilliseconds, spanMilliseconds: Int64((span * 1000).rounded(.up))) {
+            entries in
+            let answered = entries.filter { $0.answeredMilliseconds >= 0 }.map {
+                Date(timeIntervalSince1970: Double($0.answeredMilliseconds) / 1000)
+            }
+            let inFlight = entries.count - answered.count
+            switch Pacer.admission(now: now, limit: limit, span: span, inFlight: inFlight, answered: answered + others) {
+            case .now, .dailyLimitReached:
+                entries.append(
+                    RequestLedger.Entry(
+                        pid: pid, serial: serial, sentMilliseconds: nowMilliseconds, answeredMilliseconds: -1))
+                return .admitted(AdmissionTicket(id: UInt64(serial)))
+            case .at(let date):
+                // Requests in flight leave sooner than the fallback: look again soon.
+                return .wait(min(date, now.addingTimeInterval(inFlight > 0 ? 0.02 : span)))
+            }
+        }
+    }
+
+    private static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+}

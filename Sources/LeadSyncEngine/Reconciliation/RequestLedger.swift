@@ -1,0 +1,112 @@
+import Foundation
+import Synchronization
+
+/// The recent requests of every process working on one journal, in a small file beside it
+/// (`<journal>.requests`) under an exclusive `flock`, so that a `sync` and a `pull` or `verify`
+/// running side by side share one rolling-window budget. Without a path it lives in memory (one
+/// process).
+///
+/// Each entry is one request: the process that sent it, when, and when it was answered (or still
+/// in flight). Deciding and recording a request happen under the lock, so two processes never
+/// both take the last slot. Entries of dead processes, and requests in flight for longer than
+/// any request can take, stop counting.
+final class RequestLedger: Sendable {
+    struct Entry: Sendable, Hashable {
+        var pid: Int32
+        var serial: UInt32
+        var sentMilliseconds: Int64
+        /// -1 while in flight.
+        var answeredMilliseconds: Int64
+    }
+
+    /// `<journal>.requests`.
+    let path: String?
+    private let descriptor: Int32?
+    /// In memory (no path), or this process's serialisation of the file (flock is per process).
+    private let entries = Mutex<[Entry]>([])
+    private let serial = Atomic<UInt32>(0)
+    private static let entrySize = 24
+    /// A request in flight longer than this is lost (its process hung or the clock jumped).
+    private static let abandonedAfterMilliseconds: Int64 = 300_000
+
+    /// Opens (creating, mode 0600) the ledger at `path`; nil keeps it in memory.
+    init(path: String?) throws {
+        self.path = path
+        guard let path else {
+            descriptor = nil
+            return
+        }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw SyncError(
+                .lockFailed, "cannot open the request ledger \(path): \(String(cString: strerror(errno)))")
+        }
+        descriptor = fd
+    }
+
+    deinit { if let descriptor { close(descriptor) } }
+
+    /// Runs `body` on the live entries (of live processes, not expired at `now` for `span` ms)
+    /// under the lock, and stores what it leaves.
+    func update<T>(nowMilliseconds now: Int64, spanMilliseconds span: Int64, _ body: (inout [Entry]) -> T) -> T {
+        entries.withLock { memory in
+            guard let fd = descriptor else {
+                prune(&memory, now: now, span: span)
+                return body(&memory)
+            }
+            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+            defer { flock(fd, LOCK_UN) }
+            var stored = Self.read(fd)
+            prune(&stored, now: now, span: span)
+            let result = body(&stored)
+            Self.write(stored, to: fd)
+            return result
+        }
+    }
+
+    /// A serial number unique in this process.
+    func nextSerial() -> UInt32 { serial.add(1, ordering: .relaxed).newValue }
+
+    private func prune(_ entries: inout [Entry], now: Int64, span: Int64) {
+        var alive: [Int32: Bool] = [getpid(): true]
+        entries.removeAll { entry in
+            if entry.answeredMilliseconds >= 0 { return entry.answeredMilliseconds + span <= now }
+            if now - entry.sentMilliseconds > Self.abandonedAfterMilliseconds { return true }
+            let living = alive[entry.pid] ?? (kill(entry.pid, 0) == 0 || errno != ESRCH)
+            alive[entry.pid] = living
+            return !living
+        }
+    }
+
+    private static func read(_ fd: Int32) -> [Entry] {
+        var stat = stat()
+        guard fstat(fd, &stat) == 0, stat.st_size > 0 else { return [] }
+        var bytes = [UInt8](repeating: 0, count: Int(stat.st_size) / entrySize * entrySize)
+        let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return [] }
+        return stride(from: 0, to: count - count % entrySize, by: entrySize).map { offset in
+            bytes.withUnsafeBytes { raw in
+                Entry(
+                    pid: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self),
+                    serial: raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
+                    sentMilliseconds: raw.loadUnaligned(fromByteOffset: offset + 8, as: Int64.self),
+                    answeredMilliseconds: raw.loadUnaligned(fromByteOffset: offset + 16, as: Int64.self))
+            }
+        }
+    }
+
+    private static func write(_ entries: [Entry], to fd: Int32) {
+        var bytes = [UInt8](repeating: 0, count: entries.count * entrySize)
+        bytes.withUnsafeMutableBytes { raw in
+            for (index, entry) in entries.enumerated() {
+                let offset = index * entrySize
+                raw.storeBytes(of: entry.pid, toByteOffset: offset, as: Int32.self)
+                raw.storeBytes(of: entry.serial, toByteOffset: offset + 4, as: UInt32.self)
+                raw.storeBytes(of: entry.sentMilliseconds, toByteOffset: offset + 8, as: Int64.self)
+                raw.storeBytes(of: entry.answeredMilliseconds, toByteOffset: offset + 16, as: Int64.self)
+            }
+        }
+        _ = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        _ = ftruncate(fd, off_t(bytes.count))
+    }
+}

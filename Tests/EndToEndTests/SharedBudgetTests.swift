@@ -1,0 +1,66 @@
+import Foundation
+import HubSpotSimulator
+import LeadSyncTestKit
+import LeadSyncWorkload
+import Testing
+
+/// Every request of every process working on one journal shares the account's budget (issue 11):
+/// at 10 requests per 2-second window, HubSpot (the simulator, which counts arrivals in its
+/// rolling window and answers 429 past the limit) never sees more than 10 in a window — the
+/// property definitions included — for `sync` alone, `sync` beside `pull`, `sync` beside `verify`.
+@Suite(.timeLimit(.minutes(1))) struct SharedBudgetTests {
+    typealias Fixture = SyncCommandTests.Fixture
+
+    static func fixture() throws -> Fixture {
+        try Fixture { $0.rateLimit = .init(max: 10, intervalMilliseconds: 2_000) }
+    }
+
+    static func ingest(_ fixture: Fixture, leads: Int, seed: UInt64) throws {
+        var spec = WorkloadSpec(leads: leads, changes: leads, seed: seed)
+        spec.noEmailShare = 0
+        spec.invalidShare = 0
+        try fixture.ingest(Array(LeadSetGenerator(spec)))
+    }
+
+    /// Runs the commands side by side on the fixture's journal; their exit statuses.
+    static func together(_ fixture: Fixture, _ commands: [[String]]) throws -> [Int32] {
+        let environment = fixture.environment.merging(["LEADSYNC_DB": fixture.cli.db, "LEADSYNC_SYNCHRONOUS": "normal"]) {
+            $1
+        }
+        let processes = try commands.map { try fixture.cli.executable.start($0, environment: environment) }
+        return processes.map { $0.wait() }
+    }
+
+    @Test func syncAloneStaysInsideTheWindowFromItsFirstRequest() throws {
+        let fixture = try Self.fixture()
+        defer { fixture.simulator.stop() }
+        try Self.ingest(fixture, leads: 1_500, seed: 11)
+        #expect(try Self.together(fixture, [["sync", "--once"]]) == [0])
+        let counters = fixture.simulator.counters()
+        #expect(counters.rateLimited == 0)
+        #expect(counters.totalRequests >= 16, "the definitions and 15 batches: more than one window's worth")
+    }
+
+    @Test func syncBesidePullShareTheBudget() throws {
+        let fixture = try Self.fixture()
+        defer { fixture.simulator.stop() }
+        _ = fixture.simulator.seedContacts((0..<1_200).map { ["email": "seeded\($0)@example.com"] })
+        try Self.ingest(fixture, leads: 1_200, seed: 12)
+        #expect(try Self.together(fixture, [["sync", "--once"], ["pull", "--full"]]) == [0, 0])
+        let counters = fixture.simulator.counters()
+        #expect(counters.rateLimited == 0)
+        #expect(counters.count("contacts.list") >= 12)
+    }
+
+    @Test func syncBesideVerifyShareTheBudget() throws {
+        let fixture = try Self.fixture()
+        defer { fixture.simulator.stop() }
+        try Self.ingest(fixture, leads: 1_000, seed: 13)
+        #expect(try Self.together(fixture, [["sync", "--once"]]) == [0])
+        try Self.ingest(fixture, leads: 1_000, seed: 14)
+        let statuses = try Self.together(fixture, [["sync", "--once"], ["verify", "--all"]])
+        #expect(statuses[0] == 0)
+        #expect(statuses[1] == 0 || statuses[1] == 1, "verify ran to its end")
+        #expect(fixture.simulator.counters().rateLimited == 0)
+    }
+}
