@@ -17,31 +17,9 @@ set -euo pipefail
 changes="${1:-1000000}"
 leads="${2:-100000}"
 contacts="${3:-100000}"
-root="$(cd "$(dirname "$0")/.." && pwd)"
-venv="$("$root/scripts/python-client-venv.sh")"
-swift build -c release --package-path "$root" --product leadsync >&2
-swift build -c release --package-path "$root" --product hubspot-sim >&2
-leadsync="$root/.build/release/leadsync"
-sim="$root/.build/release/hubspot-sim"
-
-work="$(mktemp -d)"
-sim_pid=""
-stop_sim() { if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; fi; }
-trap 'stop_sim; rm -rf "$work"' EXIT
 token="pat-na1-bench-vs-python"
-
-# Starts a fresh simulator without limits or latency; sets $url.
-start_sim() {
-    stop_sim
-    "$sim" --port 0 --token "$token" --rate-limit none --daily-limit 0 --search-per-second 0 >"$work/sim.out" &
-    sim_pid=$!
-    for _ in $(seq 1 100); do
-        [ -s "$work/sim.out" ] && break
-        sleep 0.1
-    done
-    url="$(head -n 1 "$work/sim.out")"
-    [ -n "$url" ] || { echo "hubspot-sim did not print its URL" >&2; exit 1; }
-}
+source "$(dirname "$0")/release-sim.sh"
+venv="$("$root/scripts/python-client-venv.sh")"
 
 now() { date +%s.%N; }
 secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
@@ -52,7 +30,7 @@ ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2
 # sync_seconds" to $work/result (not printed: a command substitution would lose the simulator's pid).
 run_leadsync() {
     local file="$1" db="$work/journal-$RANDOM.db"
-    start_sim
+    start_sim --rate-limit none --daily-limit 0 --search-per-second 0
     local start end
     start="$(now)"
     LEADSYNC_DB="$db" LEADSYNC_SYNCHRONOUS=normal "$leadsync" ingest "$file" >/dev/null
@@ -70,7 +48,7 @@ run_leadsync() {
 
 # The Python client's loop into a fresh simulator. Writes "seconds acknowledged requests" to $work/result.
 run_python() {
-    start_sim
+    start_sim --rate-limit none --daily-limit 0 --search-per-second 0
     "$venv/bin/python" "$root/scripts/bench-vs-python/upsert_loop.py" "$url" "$token" "$1" |
         python3 -c 'import json,sys; r=json.load(sys.stdin); print(round(r["seconds"], 2), r["changes_acknowledged"], r["requests"])' \
             >"$work/result"
@@ -101,7 +79,7 @@ echo "python client upsert loop:    $(rate "$py_acked" "$py_seconds") contacts/s
 echo "ratio: $(ratio "$ls_rate" "$py_rate")x (goal >= 10x)"
 
 echo "== simulator ceiling"
-start_sim
+start_sim --rate-limit none --daily-limit 0 --search-per-second 0
 python3 - "$work/body.json" <<'PY'
 import json, sys
 inputs = [{"id": f"c{i}@ceiling.example", "idProperty": "email", "objectWriteTraceId": str(i),

@@ -8,16 +8,8 @@ set -euo pipefail
 
 changes="${1:-10000000}"
 leads="${2:-$((changes / 10))}"
-root="$(cd "$(dirname "$0")/.." && pwd)"
-swift build -c release --package-path "$root" --product leadsync >&2
-swift build -c release --package-path "$root" --product hubspot-sim >&2
-leadsync="$root/.build/release/leadsync"
-sim="$root/.build/release/hubspot-sim"
-
-work="$(mktemp -d)"
-sim_pid=""
-trap '[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null; rm -rf "$work"' EXIT
 token="pat-na1-drain-memory"
+source "$(dirname "$0")/release-sim.sh"
 export LEADSYNC_DB="$work/journal.db" LEADSYNC_SYNCHRONOUS=normal
 
 echo "== $changes changes over $leads leads"
@@ -42,9 +34,6 @@ print(f"status on an empty journal (baseline, same run):  {timed(sys.argv[2])}")
 PY
 ls -l "$work/journal.db" | awk '{printf "journal file: %.0f MB\n", $5 / 1048576}'
 
-"$sim" --port 0 --token "$token" --rate-limit none --daily-limit 0 --search-per-second 0 --no-gzip >"$work/sim.out" &
-sim_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/sim.out" ] && break; sleep 0.1; done
-url="$(head -n 1 "$work/sim.out")"
+start_sim --rate-limit none --daily-limit 0 --search-per-second 0 --no-gzip
 LEADSYNC_HUBSPOT_URL="$url" LEADSYNC_TOKEN="$token" /usr/bin/time -f 'sync --once: %e s, peak RSS %M KB (goal <= 131072 KB)' \
     "$leadsync" sync --once --rate-limit 1000000/10s --daily-limit 100000000 --json

@@ -59,6 +59,8 @@ public final class Reconciler: Sendable {
         case stop
         /// The requests still in flight after a stop had their grace.
         case abandon
+        /// Time to look for changes recorded since the drain began.
+        case fresh
         case poll
         case probe
     }
@@ -121,6 +123,8 @@ public final class Reconciler: Sendable {
             events.withLock { $0 = nil }
             continuation.finish()
         }
+        // Changes recorded from now on go ahead of the backlog.
+        let backlogThrough = try await journal.changeLog.lastSeq()
         _ = try await journal.changeLog.fold()
         let pushRules = try await journal.configuration.pushRules()
         guard pushRules.update else { return SyncReport(ending: .drained, summary: DrainSummary()) }
@@ -143,6 +147,8 @@ public final class Reconciler: Sendable {
             if let limit = options.maximumDuration {
                 loop.schedule(.deadline, after: limit, in: &group)
             }
+            loop.freshSeq = backlogThrough
+            loop.schedule(.fresh, after: options.freshInterval, in: &group)
             var actions = machine.start(now: clock.now)
             if stopRequested.withLock({ $0 }) { continuation.yield(.stop) }
             var iterator = stream.makeAsyncIterator()
@@ -193,6 +199,8 @@ public final class Reconciler: Sendable {
                     // Still in flight after the grace: left pending, sent again by the next sync.
                     try await lane.drain()
                     return SyncReport(ending: ending ?? loop.stoppedEnding(sendableLeft: true), summary: machine.summary)
+                case .fresh:
+                    actions = try await loop.loadFreshLeads(&machine, in: &group)
                 case .poll:
                     actions = try await loop.pollForChanges(&machine, in: &group)
                 case .probe:
@@ -214,6 +222,8 @@ public final class Reconciler: Sendable {
         var stopping: Bool { stopCause != nil }
         /// Requests have been failing since the last success (logged once, then at debug).
         var failing = false
+        /// The last change looked at for fresh leads.
+        var freshSeq: Int64 = 0
         var lastRecheck: Date
         var waitingForChanges = false
         /// Paused until new credentials are stored (`reconnection_required`).
@@ -333,6 +343,24 @@ public final class Reconciler: Sendable {
                 }
             }
             return nil
+        }
+
+        /// While draining, every ``SyncOptions/freshInterval``: hands the machine the leads that
+        /// changes recorded since the last look made pending, to send first.
+        mutating func loadFreshLeads(
+            _ machine: inout Reconciler.StateMachine<SplitMix64>, in group: inout ThrowingTaskGroup<Void, any Error>
+        ) async throws -> [Reconciler.StateMachine<SplitMix64>.Action] {
+            guard !stopping else { return [] }
+            schedule(.fresh, after: options.freshInterval, in: &group)
+            // Waiting for changes, the poll finds them; a pass about to start reads them anyway.
+            guard !waitingForChanges, try await journal.changeLog.lastSeq() > freshSeq else { return [] }
+            // The leads must show every outcome recorded so far, or a delivered value looks pending.
+            try await lane.drain()
+            _ = try await journal.changeLog.fold()
+            let (leads, through) = try await journal.leads.pendingLeads(
+                changedAfter: freshSeq, limit: options.windowSize)
+            freshSeq = through
+            return leads.isEmpty ? [] : machine.freshLeadsLoaded(leads, now: clock.now)
         }
 
         /// Follow mode, drained: starts a new pass when changes arrived (or unmatched leads are

@@ -26,6 +26,11 @@ public struct ChangeLog: Sendable {
         }
     }
 
+    /// The sequence number of the last change appended (0 when none).
+    public func lastSeq() async throws -> Int64 {
+        try await database.run { db in try db.read { db in try db.scalar("SELECT max(seq) FROM change") ?? 0 } }
+    }
+
     /// Joins `change` to the next group commit, scheduling one when none is waiting.
     private func submit(_ change: LeadChange, completion: @escaping GroupCommit.Completion) {
         let groupCommit = database.groupCommit

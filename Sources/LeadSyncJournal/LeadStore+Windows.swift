@@ -13,21 +13,55 @@ extension LeadStore {
     static func pendingLeads(limit: Int, after cursor: Int64, _ db: Connection) throws -> [PendingLead] {
         try db.read { db in
             let mappings = try DerivedStateWriter.mappings(db)
-            let identityField = mappings.values.first { $0.property == Mapping.identityProperty }?.field
-            return try StoredLead.window(where: "pending_fields > 0", after: cursor, limit: limit, db).map { lead in
-                var pending = PendingLead(
-                    cursor: lead.id, lead: lead.key, remoteID: lead.remoteID, identity: nil, mark: lead.mark, fields: [])
-                for (field, row) in lead.fields {
-                    if field == identityField { pending.identity = try FieldsCodec.decodeValue(row.value) }
-                    guard row.state == .pending, let mapping = mappings[field] else { continue }
-                    pending.fields.append(
-                        PendingLead.Field(
-                            field: field, property: mapping.property, write: mapping.write,
-                            value: try FieldsCodec.decodeValue(row.value), seq: row.seq, atMilliseconds: row.at))
-                }
-                return pending
+            return try StoredLead.window(where: "pending_fields > 0", after: cursor, limit: limit, db).map {
+                try pendingLead($0, mappings)
             }
         }
+    }
+
+    /// The leads with pending mapped values among those that changes appended after `seq`
+    /// touched (at most `limit` leads, in the order of their first such change), and the last
+    /// change looked at: pass it as `seq` next time. What a drain sends first, ahead of the
+    /// window it is reading, so a change recorded now does not wait for a whole pass. Call
+    /// `fold()` first so those changes are folded.
+    public func pendingLeads(changedAfter seq: Int64, limit: Int) async throws -> (leads: [PendingLead], through: Int64) {
+        try await database.run { db in
+            try db.read { db in
+                let changes = try db.cached("SELECT seq, lead FROM change WHERE seq > ? ORDER BY seq LIMIT ?")
+                try changes.bind(1, seq)
+                try changes.bind(2, Int64(limit))
+                var through = seq
+                var keys: [String] = []
+                var seen = Set<String>()
+                while try changes.step() {
+                    through = changes.int64(0)
+                    let key = changes.text(1)
+                    if seen.insert(key).inserted { keys.append(key) }
+                }
+                changes.reset()
+                let mappings = try DerivedStateWriter.mappings(db)
+                let leads = try keys.compactMap { key in
+                    try StoredLead.read(key: key, db).flatMap { $0.pendingFields > 0 ? $0 : nil }
+                }
+                return (try leads.map { try Self.pendingLead($0, mappings) }, through)
+            }
+        }
+    }
+
+    /// `lead` as a drain reads it: its pending mapped fields and its identity value.
+    private static func pendingLead(_ lead: StoredLead, _ mappings: [String: Mapping]) throws -> PendingLead {
+        let identityField = mappings.values.first { $0.property == Mapping.identityProperty }?.field
+        var pending = PendingLead(
+            cursor: lead.id, lead: lead.key, remoteID: lead.remoteID, identity: nil, mark: lead.mark, fields: [])
+        for (field, row) in lead.fields {
+            if field == identityField { pending.identity = try FieldsCodec.decodeValue(row.value) }
+            guard row.state == .pending, let mapping = mappings[field] else { continue }
+            pending.fields.append(
+                PendingLead.Field(
+                    field: field, property: mapping.property, write: mapping.write,
+                    value: try FieldsCodec.decodeValue(row.value), seq: row.seq, atMilliseconds: row.at))
+        }
+        return pending
     }
 
     /// A window of leads linked to a remote record, in a stable order, with their base values.

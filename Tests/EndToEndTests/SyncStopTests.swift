@@ -93,6 +93,8 @@ import Testing
             follower.kill()
             follower.wait()
         }
+        // The follower's own property-definitions request (the second) met the daily limit.
+        try SyncCommandTests().waitUntil { fixture.simulator.counters().count("properties.list") >= 2 }
         try SyncCommandTests().waitUntil {
             let status = try fixture.cli.json("status").1 as? [String: Any]
             return (status?["last_error"] as? String)?.contains("daily limit") == true

@@ -60,6 +60,36 @@ import Testing
         #expect(harness.contactsByEmail(properties: expected.properties) == expected.contacts)
     }
 
+    @Test func aChangeRecordedDuringALongDrainGoesOutAheadOfTheBacklog() async throws {
+        // 3,000 leads at 5 requests per second: the pass takes about 6 s; the last lead's change,
+        // recorded once 300 contacts are written, must reach HubSpot long before the pass gets to it.
+        let harness = try DrainHarness { $0.rateLimit = .init(max: 5, intervalMilliseconds: 1_000) }
+        var spec = WorkloadSpec(leads: 3_000, changes: 3_000, seed: 6)
+        spec.noEmailShare = 0
+        spec.invalidShare = 0
+        let changes = Array(LeadSetGenerator(spec))
+        try await harness.record(changes)
+        let last = try #require(changes.last)
+        let email = try #require(last.fields.first { $0.name == "email" }?.value.wireString.lowercased())
+        async let report = harness.sync {
+            $0.pacer.limit = 5
+            $0.pacer.limitIsCap = true
+            $0.freshInterval = .milliseconds(200)
+        }
+        while harness.simulator.counters().recordsReceived < 300 { try await Task.sleep(for: .milliseconds(20)) }
+        try await harness.journal.changeLog.record(lead: last.lead, fields: ["company": .string("Live Ltd")])
+        var contactsWhenItArrived: Int?
+        for _ in 0..<400 where contactsWhenItArrived == nil {
+            if harness.contact(email: email)?.properties["company"] == "Live Ltd" {
+                contactsWhenItArrived = harness.simulator.contacts().count
+            }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        #expect(try await report.ending == .drained)
+        let arrivedWith = try #require(contactsWhenItArrived, "the live change never reached HubSpot")
+        #expect(arrivedWith < 2_000, "it went out with \(arrivedWith) of 3,000 contacts written, not at the end of the pass")
+    }
+
     @Test func ifEmptySkipsWhereHubSpotHasAValueAndTakesItsValue() async throws {
         let harness = try DrainHarness()
         _ = harness.simulator.seedContacts([["email": "ada@example.com", "company": "Globex"]])

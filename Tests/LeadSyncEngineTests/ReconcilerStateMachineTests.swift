@@ -274,6 +274,24 @@ import Testing
         #expect(Self.sends(last).isEmpty)
     }
 
+    @Test func freshLeadsGoAheadOfTheBacklogAndAQueuedLeadTakesItsNewestValues() throws {
+        var d = Driver()
+        _ = d.start()
+        let backlog = (0..<150).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        #expect(Self.sends(d.load(backlog, end: false)).map(\.inputs.count) == [100])
+        // L-140 is among the 50 held for the next window; L-NEW is not in the backlog yet.
+        let fresh = [
+            Self.lead("L-NEW", email: "new@example.com", seq: 900, at: 900),
+            Self.lead("L-140", email: "p140@example.com", seq: 901, at: 901, ["first_name": .string("Newest")]),
+        ]
+        #expect(Self.sends(d.machine.freshLeadsLoaded(fresh, now: d.now)).isEmpty, "a partial batch still waits")
+        let next = Self.sends(d.load((150..<250).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }, end: true))
+        let first = try #require(next.first)
+        #expect(first.inputs.prefix(2).map(\.key) == ["new@example.com", "p140@example.com"], "fresh leads first")
+        #expect(first.inputs[1].properties["firstname"] == "Newest")
+        #expect(next.flatMap(\.inputs).filter { $0.key == "p140@example.com" }.count == 1)
+    }
+
     // MARK: Partial failures
 
     @Test func multiStatusDeliversTheGoodAndRejectsTheBadByTraceID() throws {

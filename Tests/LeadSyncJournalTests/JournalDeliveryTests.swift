@@ -24,6 +24,23 @@ import Testing
         #expect(try await journal.leads.pendingLeads(limit: 10, after: lead.cursor).isEmpty)
     }
 
+    @Test func pendingLeadsChangedAfterASeqAreThoseItsLaterChangesTouched() async throws {
+        let (_, journal) = try await journalWithAda()
+        try await journal.changeLog.record(lead: "L-2", fields: ["email": .string("bob@example.com")])
+        try await journal.changeLog.fold()
+        let start = try await journal.changeLog.lastSeq()
+        #expect(start == 2)
+        try await journal.changeLog.record(lead: "L-3", fields: ["note": .string("unmapped: not pending")])
+        try await journal.changeLog.record(lead: "L-2", fields: ["first_name": .string("Bob")])
+        try await journal.changeLog.record(lead: "L-4", fields: ["email": .string("cy@example.com")])
+        try await journal.changeLog.fold()
+        let (leads, through) = try await journal.leads.pendingLeads(changedAfter: start, limit: 10)
+        #expect(leads.map(\.lead) == ["L-2", "L-4"], "in the order of their changes; L-1 is older, L-3 not pending")
+        #expect(Set(leads[0].fields.map(\.property)) == ["email", "firstname"])
+        #expect(through == 5)
+        #expect(try await journal.leads.pendingLeads(changedAfter: through, limit: 10).leads.isEmpty)
+    }
+
     @Test func deliveredOutcomesFinishTheLeadAndSetBaseValues() async throws {
         let (_, journal) = try await journalWithAda()
         let lead = try #require(try await journal.leads.pendingLeads(limit: 1).first)

@@ -237,7 +237,30 @@ extension Reconciler {
         /// A window of pending leads was read. `endOfPass`: no leads after these.
         public mutating func windowLoaded(_ leads: [PendingLead], endOfPass: Bool, now: Date) -> [Action] {
             pass.reading = endOfPass ? .exhausted : .more
-            guard let builder else { return pump(now: now) }
+            queue.append(contentsOf: items(for: leads))
+            return emit() + pump(now: now)
+        }
+
+        /// Leads that changes recorded since the drain began made pending (the shell looks every
+        /// second): they go first, ahead of the window being read, so a change recorded now does
+        /// not wait for a whole pass. A lead still queued is built again with its newest values;
+        /// one on the wire waits for the next pass.
+        public mutating func freshLeadsLoaded(_ leads: [PendingLead], now: Date) -> [Action] {
+            guard case .draining = state else { return pump(now: now) }
+            let changed = Set(leads.map(\.lead))
+            queue.removeAll { item in
+                guard changed.contains(item.record.lead) else { return false }
+                busyLeads.remove(item.record.lead)
+                return true
+            }
+            queue.insert(contentsOf: items(for: leads), at: 0)
+            return emit() + pump(now: now)
+        }
+
+        /// The items to send for `leads`, in the order their contacts need: local rejections,
+        /// identity waits and write-rule skips noted on the way.
+        private mutating func items(for leads: [PendingLead]) -> [Item] {
+            guard let builder else { return [] }
             var fresh: [Item] = []
             for lead in leads {
                 if busyLeads.contains(lead.lead) {
@@ -269,8 +292,7 @@ extension Reconciler {
                 let (x, y) = (a.element.record.newest, b.element.record.newest)
                 return x != y ? x < y : a.offset < b.offset
             }
-            queue.append(contentsOf: ordered.map(\.element))
-            return emit() + pump(now: now)
+            return ordered.map(\.element)
         }
 
         /// HubSpot answered request `id` with 200, 201 or 207.

@@ -14,6 +14,9 @@ public struct SyncOptions: Sendable {
     public var windowSize = 500
     /// Follow mode: how often to look for new changes once drained. Default 500 ms.
     public var pollInterval: Duration = .milliseconds(500)
+    /// While draining, how often to look for changes recorded since the drain began, which go
+    /// out ahead of the backlog. Default 1 s.
+    public var freshInterval: Duration = .seconds(1)
     /// Follow mode: how often unmatched leads are checked again. Default 5 minutes.
     public var recheckWaitingInterval: Duration = .seconds(300)
     /// Follow mode: how often to probe while paused (reconnection required, or a daily limit
