@@ -51,8 +51,9 @@ let package = Package(
             ]
         ),
 
-        // A small HTTP/1.1 server on POSIX sockets: the simulator, the OAuth loopback redirect and
-        // the health/metrics endpoint of `sync --follow`. It knows nothing of HubSpot.
+        // A small HTTP/1.1 server on POSIX sockets: the simulator and the OAuth loopback redirect
+        // (and, once issue 12 adds it, the health/metrics endpoint of `sync --follow`). It knows
+        // nothing of HubSpot.
         .target(name: "LeadSyncHTTPServer", dependencies: ["CLeadSyncZlib", "LeadSyncSupport"]),
         .target(name: "HubSpotSimulator", dependencies: ["LeadSyncHTTPServer", "LeadSyncSupport"]),
 

@@ -28,14 +28,3 @@ public struct UpdateInput: Sendable, Hashable {
         self.properties = properties
     }
 }
-
-/// One input of a batch create.
-public struct CreateInput: Sendable, Hashable {
-    public var objectWriteTraceId: String
-    public var properties: [String: String]
-
-    public init(objectWriteTraceId: String, properties: [String: String]) {
-        self.objectWriteTraceId = objectWriteTraceId
-        self.properties = properties
-    }
-}

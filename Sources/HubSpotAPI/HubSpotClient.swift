@@ -67,19 +67,6 @@ public struct HubSpotClient: Sendable {
         return json.data
     }
 
-    /// Creates contacts. Not idempotent: prefer ``batchUpsert(_:)`` for anything retried.
-    public func batchCreate(_ inputs: [CreateInput]) async throws -> HubSpotResponse<BatchResult> {
-        var json = JSONWriter(capacity: inputs.count * 256)
-        json.raw("{\"inputs\":")
-        json.array(inputs) { json, input in
-            json.raw("{\"objectWriteTraceId\":"); json.string(input.objectWriteTraceId)
-            json.raw(",\"properties\":"); json.stringMap(input.properties)
-            json.raw(",\"associations\":[]}")
-        }
-        json.raw("}")
-        return try await batch(http.version.contacts + "/batch/create", json.data, operation: "contacts.batch.create")
-    }
-
     /// Reads contacts by record id, or by `idProperty` (e.g. `email`). Ids not found come back as
     /// ``BatchResult/errors`` (`OBJECT_NOT_FOUND`, naming them in ``HubSpotError/ids``).
     public func batchRead(ids: [String], idProperty: String? = nil, properties: [String]) async throws -> HubSpotResponse<BatchResult> {

@@ -56,6 +56,19 @@ extension GlobalOptions {
     }
 }
 
+extension GlobalOptions {
+    /// What to say when HubSpot refused this run's credentials (exit 3). With `LEADSYNC_TOKEN` set,
+    /// that token was refused — the stored credentials were not even used, so "run leadsync
+    /// connect" would not help.
+    func refusedAccessMessage(_ detail: String? = nil) -> String {
+        let reason = detail.map { " (\($0))" } ?? ""
+        if let token = environment["LEADSYNC_TOKEN"], !token.isEmpty {
+            return "HubSpot refused the token in LEADSYNC_TOKEN\(reason); set a valid one, or unset it to use the stored credentials"
+        }
+        return "HubSpot access must be reconnected\(reason); run `leadsync connect`"
+    }
+}
+
 extension ConnectionError {
     /// The command's exit status for this error.
     var exitStatus: ExitStatus {

@@ -139,6 +139,7 @@ struct GlobalOptions: ParsableArguments {
                 throw CommandError(.failure, "cannot create the journal's directory \(directory): \(error.localizedDescription)")
             }
         }
+        try Self.createPrivately(path)
         do {
             return try Journal(path: path, options: JournalOptions(synchronous: try synchronous()))
         } catch let error as CommandError {
@@ -146,6 +147,22 @@ struct GlobalOptions: ParsableArguments {
         } catch {
             throw CommandError(.failure, "cannot open the journal \(path): \(error)")
         }
+    }
+
+    /// Creates a journal that does not exist yet as an empty file readable by its owner only,
+    /// whatever the umask: SQLite gives the `-wal` and `-shm` files it creates the database
+    /// file's mode, so leads' data never becomes world-readable. An existing file is left as is.
+    static func createPrivately(_ path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            guard errno == EEXIST else {
+                throw CommandError(.failure, "cannot create the journal \(path): \(String(cString: strerror(errno)))")
+            }
+            return
+        }
+        defer { close(fd) }
+        _ = fchmod(fd, 0o600)
     }
 
     /// `LEADSYNC_SYNCHRONOUS` (`full` or `normal`): the journal's commit durability.

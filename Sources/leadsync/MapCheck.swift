@@ -24,7 +24,7 @@ struct MapCheckCommand: AsyncParsableCommand {
         do {
             report = try await MapCheckService(journal: journal, client: access.client).check()
         } catch where error.requiresReconnection {
-            throw CommandError(.notConnected, "HubSpot no longer accepts the stored credentials; run `leadsync connect` again")
+            throw CommandError(.notConnected, global.refusedAccessMessage())
         } catch let error as HubSpotError {
             throw CommandError(.failure, "could not read HubSpot's contact properties: \(error)")
         } catch let error as TransportError {

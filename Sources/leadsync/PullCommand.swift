@@ -38,7 +38,7 @@ struct PullCommand: AsyncParsableCommand {
                 if printCommits { Output.note("committed page read \(page.read)") }
             }
         } catch  where error.requiresReconnection {
-            throw CommandError(.notConnected, "HubSpot no longer accepts the credentials; run `leadsync connect` again")
+            throw CommandError(.notConnected, global.refusedAccessMessage())
         } catch let error as HubSpotError {
             switch error.classification {
             case .rateLimited(policy: "DAILY", _):

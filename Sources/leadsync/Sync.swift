@@ -89,7 +89,7 @@ struct SyncCommand: AsyncParsableCommand {
         case .deadlineReached:
             throw CommandError(.timeLimit, "stopped by --max-seconds; changes are left (run sync again)")
         case .reconnectionRequired(let message):
-            throw CommandError(.notConnected, "HubSpot access must be reconnected (\(message)); run `leadsync connect`")
+            throw CommandError(.notConnected, global.refusedAccessMessage(message))
         case .dailyLimit(let resetAt):
             throw CommandError(
                 .dailyLimit, "HubSpot's daily request limit is spent; it resets at \(Timestamp.format(resetAt))")

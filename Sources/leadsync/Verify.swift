@@ -36,8 +36,7 @@ struct VerifyCommand: AsyncParsableCommand {
             report = try await verifier.run(sample: all ? nil : (sample ?? 100))
         } catch let failure as RequestFailure {
             if case .reconnectionRequired(let message) = failure {
-                throw CommandError(
-                    .notConnected, "HubSpot access must be reconnected (\(message)); run `leadsync connect`")
+                throw CommandError(.notConnected, global.refusedAccessMessage(message))
             }
             throw CommandError(.failure, "verify stopped: \(failure.summary)")
         }

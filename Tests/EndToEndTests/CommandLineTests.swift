@@ -1,4 +1,5 @@
 import Foundation
+import HubSpotSimulator
 import LeadSyncTestKit
 import Testing
 
@@ -44,5 +45,45 @@ import Testing
         let result = try cli.run(["init"], environment: ["LEADSYNC_DB": "", "XDG_DATA_HOME": "", "HOME": home])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: home + "/.local/share/leadsync/leadsync.db"))
+    }
+}
+
+/// Lead data is private to its owner from the first byte, whatever the umask.
+@Suite struct JournalPermissionTests {
+    @Test func theJournalAndItsWALAndSHMAreOwnerOnlyUnderUmask000() throws {
+        let cli = try LeadsyncCLI()
+        let input = cli.directory.path("one.ndjson")
+        try Data(#"{"lead":"L-1","fields":{"email":"a@b.io"}}"#.utf8 + [10]).write(to: URL(fileURLWithPath: input))
+        // The umask is the process's: set it in a shell that then becomes leadsync.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "umask 000 && exec \"$0\" ingest \"$1\"", cli.executable.url.path, input]
+        shell.environment = ProcessInfo.processInfo.environment.merging(["LEADSYNC_DB": cli.db, "LEADSYNC_TOKEN": ""]) { $1 }
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0)
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: cli.db + suffix) {
+            var info = stat()
+            #expect(stat(cli.db + suffix, &info) == 0)
+            #expect(info.st_mode & 0o777 == 0o600, "\(suffix): \(String(info.st_mode & 0o777, radix: 8))")
+        }
+    }
+}
+
+/// A refused `LEADSYNC_TOKEN` is named as such: "run leadsync connect" would not help, since
+/// stored credentials are not used while it is set.
+@Suite(.timeLimit(.minutes(1))) struct EnvironmentTokenTests {
+    @Test func aRefusedEnvironmentTokenIsNamed() throws {
+        let harness = try SimulatorHarness()
+        defer { harness.stop() }
+        let cli = try LeadsyncCLI()
+        _ = try cli.run("ingest", stdin: #"{"lead":"L-1","fields":{"email":"a@b.io"}}"# + "\n")
+        let environment = ["LEADSYNC_TOKEN": "pat-na1-wrong", "LEADSYNC_HUBSPOT_URL": harness.baseURL]
+        for command in [["sync", "--once"], ["pull"], ["map", "check"]] {
+            let result = try cli.run(command, environment: environment)
+            #expect(result.status == 3, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("HubSpot refused the token in LEADSYNC_TOKEN"), "\(command): \(result.stderr)")
+            #expect(!result.stderr.contains("run `leadsync connect`"), "\(command)")
+        }
     }
 }
