@@ -1,4 +1,5 @@
 import HubSpotSimulator
+import LeadSyncHTTPServer
 import LeadSyncTestKit
 import Testing
 
@@ -100,13 +101,31 @@ struct FaultTests {
             $0.latencyMilliseconds = 120
             $0.jitterMilliseconds = 60
         }
-        var elapsed: [Duration] = []
-        for _ in 0..<4 {
-            let start = ContinuousClock.now
-            _ = try client.json("GET", ContactInputs.contacts, token: harness.token)
-            elapsed.append(ContinuousClock.now - start)
+        let start = ContinuousClock.now
+        _ = try client.json("GET", ContactInputs.contacts, token: harness.token)
+        #expect(ContinuousClock.now - start >= .milliseconds(120), "the latency is really slept")
+    }
+
+    /// The latency each answer is given, read from the answer itself (no clock): fixed plus a
+    /// seeded uniform draw in 0…jitter that varies from answer to answer.
+    @Test func jitterDrawsEachAnswersExtraLatencyWithinItsBound() throws {
+        let harness = try SimulatorHarness { $0.rateLimit = nil }
+        defer { harness.stop() }
+        func delays(jitter: Int) -> [Int] {
+            harness.simulator.updateConfiguration {
+                $0.latencyMilliseconds = 120
+                $0.jitterMilliseconds = jitter
+            }
+            let request = HTTPServerRequest(
+                method: "GET", path: ContactInputs.contacts, headers: [("Authorization", "Bearer \(harness.token)")])
+            return (0..<50).map { _ in
+                guard case .delay(let milliseconds) = harness.simulator.handle(request).disposition else { return -1 }
+                return milliseconds
+            }
         }
-        #expect(elapsed.allSatisfy { $0 >= .milliseconds(120) })
-        #expect(Set(elapsed.map { $0 / .milliseconds(10) }).count > 1, "jitter should vary the latency: \(elapsed)")
+        #expect(Set(delays(jitter: 0)) == [120])
+        let jittered = delays(jitter: 60)
+        #expect(jittered.allSatisfy { (120...180).contains($0) }, "\(jittered)")
+        #expect(Set(jittered).count >= 10, "jitter should vary the latency: \(jittered)")
     }
 }
