@@ -49,12 +49,14 @@ public final class Journal: Sendable {
     /// must exist.
     public init(path: String, options: JournalOptions = JournalOptions()) throws {
         let connection = try Connection(path: path, busyTimeout: options.busyTimeout)
+        try JournalOwnership.check(connection, path: path)
         // WAL lets readers run beside the single writer; the mode is persistent in the file.
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = \(options.synchronous == .full ? "FULL" : "NORMAL")")
         try connection.execute("PRAGMA cache_size = -\(options.cacheKiB)")
         let before = try connection.userVersion
         try JournalSchema.migrator.migrate(connection)
+        if before == 0 { try JournalOwnership.claim(connection) }
         let database = JournalDatabase(connection: connection, options: options)
         self.path = path
         self.options = options

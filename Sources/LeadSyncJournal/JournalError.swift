@@ -1,10 +1,13 @@
 /// Why a journal operation was refused or failed.
 ///
 /// `isConfiguration` is true for refusals of bad configuration (a mapping or rule the
-/// contract forbids), which the CLI reports with exit code 2.
+/// contract forbids, a journal path naming another application's database), which the CLI
+/// reports with exit code 2.
 public struct JournalError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Code: String, Sendable {
         case invalidMapping, invalidRule, unknownLead, unknownRejectedEntry, unknownPullRule, invalidChange, corrupt
+        /// The file is another application's SQLite database, not a journal.
+        case foreignDatabase
     }
 
     public let code: Code
@@ -15,7 +18,7 @@ public struct JournalError: Error, CustomStringConvertible, Sendable, Equatable 
         self.message = message
     }
 
-    public var isConfiguration: Bool { code == .invalidMapping || code == .invalidRule }
+    public var isConfiguration: Bool { code == .invalidMapping || code == .invalidRule || code == .foreignDatabase }
 
     public var description: String { message }
 }

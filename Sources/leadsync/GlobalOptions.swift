@@ -142,6 +142,8 @@ struct GlobalOptions: ParsableArguments {
         try Self.createPrivately(path)
         do {
             return try Journal(path: path, options: JournalOptions(synchronous: try synchronous()))
+        } catch let error as JournalError where error.code == .foreignDatabase {
+            throw CommandError(.usage, "--db: \(error.message)")
         } catch let error as CommandError {
             throw error
         } catch {
