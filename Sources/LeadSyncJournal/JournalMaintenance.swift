@@ -43,6 +43,19 @@ public struct JournalMaintenance: Sendable {
                     cursor = last.id
                 }
                 if badLeads > 0 { problems.append("\(badLeads) leads have a wrong pending count") }
+                // Every change row must still decode: a row fold cannot read stops every fold after it.
+                let changes = try db.prepare("SELECT seq, fields FROM change ORDER BY seq")
+                var unreadable: [Int64] = []
+                var unreadableCount = 0
+                while try changes.step() {
+                    guard (try? FieldsCodec.decode(changes.text(1))) == nil else { continue }
+                    unreadableCount += 1
+                    if unreadable.count < 10 { unreadable.append(changes.int64(0)) }
+                }
+                if unreadableCount > 0 {
+                    let listed = unreadable.map(String.init).joined(separator: ", ")
+                    problems.append("\(unreadableCount) changes have unreadable fields (seq \(listed)\(unreadableCount > 10 ? ", …" : ""))")
+                }
                 if status.unfoldedChanges < 0 { problems.append("folded past the last change") }
                 return problems
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LeadSyncJournal
+import LeadSyncSQLite
 import LeadSyncSupport
 
 struct JournalCheckCommand: AsyncParsableCommand {
@@ -10,9 +11,7 @@ struct JournalCheckCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let journal = try global.openJournal()
-        try await journal.changeLog.fold()
-        let problems = try await journal.maintenance.check()
+        let problems = try await problems()
         if json {
             Output.json(.object([("ok", .bool(problems.isEmpty)), ("problems", .array(problems.map(JSONValue.string)))]))
         } else {
@@ -20,5 +19,32 @@ struct JournalCheckCommand: AsyncParsableCommand {
             Output.note(problems.isEmpty ? "journal ok" : "\(problems.count) problems")
         }
         if !problems.isEmpty { throw ExitCode(ExitStatus.failure.rawValue) }
+    }
+
+    /// Everything wrong with the journal, as lines. A journal too damaged to open or fold is a
+    /// problem to report (in JSON too), not an error that leaves `--json` without a document.
+    private func problems() async throws -> [String] {
+        let journal: Journal
+        do {
+            journal = try global.openJournal()
+        } catch let error as CommandError where error.status == .failure {
+            return [error.message]
+        } catch let error as SQLiteError {
+            return ["cannot open the journal: \(error)"]
+        }
+        var problems: [String] = []
+        do {
+            try await journal.changeLog.fold()
+        } catch let error as JournalError {
+            problems.append("fold: \(error.message)")
+        } catch let error as SQLiteError {
+            problems.append("fold: \(error)")
+        }
+        do {
+            problems += try await journal.maintenance.check()
+        } catch let error as SQLiteError {
+            problems.append("check: \(error)")
+        }
+        return problems
     }
 }
