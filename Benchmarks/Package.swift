@@ -36,6 +36,10 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "JournalDrainBenchmark",
+            dependencies: ["CBenchmarkSQLite", .product(name: "LeadSync", package: "leadsync")]
+        ),
+        .executableTarget(
             name: "DrainBenchmark",
             dependencies: [
                 .product(name: "LeadSync", package: "leadsync"),

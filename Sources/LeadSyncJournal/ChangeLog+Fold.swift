@@ -3,12 +3,8 @@ internal import LeadSyncSupport
 
 extension ChangeLog {
     /// Brings derived state (current values, pending counts, fields seen) up to date with every
-    /// change appended so far, in windows of `options.foldWindow` changes per transaction.
-    ///
-    /// Local changes: for each field, the value with the latest `at` wins (ties: the one
-    /// appended later); a winning mapped value becomes pending, an unmapped one local only, and
-    /// a losing one is superseded at once. Pulled changes become the current value unless a
-    /// local value of that field is pending.
+    /// change appended so far, in windows of `options.foldWindow` changes per transaction (the
+    /// rules are `Folder`'s).
     ///
     /// - Returns: how many changes were folded.
     @discardableResult
@@ -30,49 +26,95 @@ extension ChangeLog {
 
     private static func foldWindow(_ db: Connection, size: Int) throws -> Int {
         let after = try Counter.foldedSeq.value(db)
-        let writer = try DerivedStateWriter(db)
+        var folder = try Folder(db)
         let select = try db.cached("SELECT seq, lead, at, fields, origin FROM change WHERE seq > ? ORDER BY seq LIMIT ?")
         defer { select.reset() }
         try select.bind(1, after)
         try select.bind(2, Int64(size))
-        var count = 0
-        var last = after
-        var seen = Set<String>()
         while try select.step() {
             let seq = select.int64(0)
-            let at = select.int64(2)
-            let origin = ChangeOrigin(rawValue: select.int64(4)) ?? .local
             let fields: [String: FieldValue]
             do {
                 fields = try FieldsCodec.decode(select.text(3))
             } catch {
                 throw JournalError(.corrupt, "change \(seq) has unreadable fields: \(error)")
             }
-            let leadID = try writer.leadID(select.text(1), create: true)!
-            for (field, value) in fields {
-                if seen.insert(field).inserted {
-                    try db.cached("INSERT OR IGNORE INTO field_seen(field) VALUES (?)").execute([.text(field)])
-                }
-                let current = try writer.fieldRow(leadID, field)
-                let mapped = writer.mappings[field] != nil
-                switch origin {
-                case .local:
-                    // Latest `at` wins; on a tie the later append (this one) wins.
-                    if let current, at < current.at { continue }
-                    try writer.setField(
-                        leadID, field,
-                        .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .pending : .unmapped))
-                case .remote:
-                    if current?.state == .pending { continue }
-                    try writer.setField(
-                        leadID, field,
-                        .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .delivered : .unmapped))
-                }
-            }
-            count += 1
-            last = seq
+            try folder.fold(
+                seq: seq, lead: select.text(1), at: select.int64(2), fields: fields,
+                origin: ChangeOrigin(rawValue: select.int64(4)) ?? .local)
         }
         select.reset()
+        return try folder.finish()
+    }
+
+    /// Appends `changes` and, when every earlier change is folded, folds them in the same
+    /// transaction from memory instead of reading them back: what an ingest does with each batch.
+    static func appendAndFold(_ changes: [LeadChange], _ db: Connection) throws -> Int64? {
+        try db.write { db in
+            let foldedBefore = try Counter.foldedSeq.value(db)
+            // The rowid B-tree's last key: O(log n). Compaction always keeps the newest change.
+            let lastBefore = try db.scalar("SELECT max(seq) FROM change") ?? 0
+            guard let last = try append(changes, origin: .local, db) else { return nil }
+            guard foldedBefore == lastBefore else { return last }
+            var folder = try Folder(db)
+            let first = last - Int64(changes.count) + 1
+            for (offset, change) in changes.enumerated() {
+                try folder.fold(
+                    seq: first + Int64(offset), lead: change.lead, at: change.atMilliseconds, fields: change.fields,
+                    origin: .local)
+            }
+            _ = try folder.finish()
+            return last
+        }
+    }
+}
+
+/// Applies changes, in seq order, to derived state within one transaction.
+///
+/// Local changes: for each field, the value with the latest `at` wins (ties: the one appended
+/// later); a winning mapped value becomes pending, an unmapped one local only, and a losing one
+/// is superseded at once. Pulled changes become the current value unless a local value of that
+/// field is pending.
+private struct Folder {
+    let db: Connection
+    let writer: DerivedStateWriter
+    var seen = Set<String>()
+    var count = 0
+    var last: Int64 = 0
+
+    init(_ db: Connection) throws {
+        self.db = db
+        writer = try DerivedStateWriter(db)
+    }
+
+    mutating func fold(seq: Int64, lead: String, at: Int64, fields: [String: FieldValue], origin: ChangeOrigin) throws {
+        let leadID = try writer.leadID(lead, create: true)!
+        for (field, value) in fields {
+            if seen.insert(field).inserted {
+                try db.cached("INSERT OR IGNORE INTO field_seen(field) VALUES (?)").execute([.text(field)])
+            }
+            let current = try writer.fieldRow(leadID, field)
+            let mapped = writer.mappings[field] != nil
+            switch origin {
+            case .local:
+                // Latest `at` wins; on a tie the later append (this one) wins.
+                if let current, at < current.at { continue }
+                try writer.setField(
+                    leadID, field,
+                    .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .pending : .unmapped))
+            case .remote:
+                if current?.state == .pending { continue }
+                try writer.setField(
+                    leadID, field,
+                    .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .delivered : .unmapped))
+            }
+        }
+        count += 1
+        last = seq
+    }
+
+    /// Writes what was folded and moves the fold cursor; returns how many changes were folded.
+    func finish() throws -> Int {
         try writer.finish()
         if count > 0 { try Counter.foldedSeq.set(last, db) }
         return count

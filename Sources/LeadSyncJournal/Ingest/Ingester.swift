@@ -26,8 +26,8 @@ public struct Ingester {
         self.defaultAt = defaultAt
     }
 
-    /// Reads to the end of `fd`, appending as it goes, then folds the new changes into derived
-    /// state. Changes appended before a failure stay appended.
+    /// Reads to the end of `fd`, appending and folding batch by batch (`ChangeLog.ingest`), then
+    /// folds whatever others appended meanwhile. Changes appended before a failure stay appended.
     ///
     /// Synchronous, because it blocks on reads of `fd`: it reaches the journal through
     /// `Journal.blocking(_:)`. Call it from a plain thread or a synchronous command.
@@ -41,7 +41,7 @@ public struct Ingester {
         func flush() throws {
             guard !batch.isEmpty else { return }
             let changes = batch
-            if let seq = try journal.blocking({ try await $0.changeLog.record(changes) }) { onCommit?(seq, batchLastLine) }
+            if let seq = try journal.blocking({ try await $0.changeLog.ingest(changes) }) { onCommit?(seq, batchLastLine) }
             report.appended += batch.count
             batch.removeAll(keepingCapacity: true)
         }
