@@ -66,64 +66,73 @@ let journalSeconds = seconds(start)
 let status = try await journal.leads.status()
 precondition(drained == leadCount && status.pendingLeads == 0, "drained \(drained), \(status.pendingLeads) still pending")
 
-// The floor: one row per lead, read by window and updated by key, through the C API.
-var db: OpaquePointer?
-precondition(sqlite3_open(directory + "/raw.db", &db) == SQLITE_OK)
-func exec(_ sql: String) { precondition(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK, String(cString: sqlite3_errmsg(db))) }
-exec("PRAGMA journal_mode = WAL")
-exec("PRAGMA synchronous = \(synchronous.rawValue)")
-exec("CREATE TABLE lead (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, remote_id TEXT, pending INTEGER NOT NULL, state BLOB)")
-exec("CREATE INDEX lead_pending ON lead(id) WHERE pending > 0")
-var insert: OpaquePointer?
-sqlite3_prepare_v2(db, "INSERT INTO lead(key, pending, state) VALUES (?, 3, ?)", -1, &insert, nil)
-let state = Array(repeating: UInt8(ascii: "x"), count: 90)
-exec("BEGIN")
-for n in 0..<leadCount {
-    sqlite3_bind_text(insert, 1, "L-\(n)", -1, leadsync_benchmark_sqlite3_transient())
-    sqlite3_bind_blob(insert, 2, state, Int32(state.count), leadsync_benchmark_sqlite3_transient())
-    precondition(sqlite3_step(insert) == SQLITE_DONE)
-    sqlite3_reset(insert)
+
+func exec(_ db: OpaquePointer?, _ sql: String) {
+    precondition(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK, String(cString: sqlite3_errmsg(db)))
 }
-exec("COMMIT")
-var select: OpaquePointer?
-var update: OpaquePointer?
-sqlite3_prepare_v2(db, "SELECT id, key, state FROM lead WHERE pending > 0 AND id > ? ORDER BY id LIMIT ?", -1, &select, nil)
-sqlite3_prepare_v2(db, "UPDATE lead SET remote_id = ?, pending = 0, state = ? WHERE key = ?", -1, &update, nil)
-start = ContinuousClock.now
-cursor = 0
-var rawDrained = 0
-while true {
-    sqlite3_bind_int64(select, 1, cursor)
-    sqlite3_bind_int64(select, 2, Int64(windowSize))
-    var window: [(id: Int64, key: String, state: [UInt8])] = []
-    while sqlite3_step(select) == SQLITE_ROW {
-        let bytes = sqlite3_column_blob(select, 2)!.assumingMemoryBound(to: UInt8.self)
-        window.append(
-            (sqlite3_column_int64(select, 0), String(cString: sqlite3_column_text(select, 1)),
-             Array(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(select, 2))))))
+
+/// Drains the same number of leads through the C API: one row per lead, read by window and
+/// updated by key. Returns the leads drained and the seconds it took.
+@MainActor func rawFloor(path: String) -> (Int, Double) {
+    var db: OpaquePointer?
+    precondition(sqlite3_open(path, &db) == SQLITE_OK)
+    exec(db, "PRAGMA journal_mode = WAL")
+    exec(db, "PRAGMA synchronous = \(synchronous.rawValue)")
+    exec(db, "CREATE TABLE lead (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, remote_id TEXT, pending INTEGER NOT NULL, state BLOB)")
+    exec(db, "CREATE INDEX lead_pending ON lead(id) WHERE pending > 0")
+    var insert: OpaquePointer?
+    sqlite3_prepare_v2(db, "INSERT INTO lead(key, pending, state) VALUES (?, 3, ?)", -1, &insert, nil)
+    let state = Array(repeating: UInt8(ascii: "x"), count: 90)
+    exec(db, "BEGIN")
+    for n in 0..<leadCount {
+        sqlite3_bind_text(insert, 1, "L-\(n)", -1, leadsync_benchmark_sqlite3_transient())
+        sqlite3_bind_blob(insert, 2, state, Int32(state.count), leadsync_benchmark_sqlite3_transient())
+        precondition(sqlite3_step(insert) == SQLITE_DONE)
+        sqlite3_reset(insert)
     }
-    sqlite3_reset(select)
-    guard let last = window.last else { break }
-    for batch in stride(from: 0, to: window.count, by: batchSize) {
-        exec("BEGIN IMMEDIATE")
-        for lead in window[batch..<min(batch + batchSize, window.count)] {
-            sqlite3_bind_text(update, 1, String(lead.id), -1, leadsync_benchmark_sqlite3_transient())
-            sqlite3_bind_blob(update, 2, lead.state, Int32(lead.state.count), leadsync_benchmark_sqlite3_transient())
-            sqlite3_bind_text(update, 3, lead.key, -1, leadsync_benchmark_sqlite3_transient())
-            precondition(sqlite3_step(update) == SQLITE_DONE)
-            sqlite3_reset(update)
-            rawDrained += 1
+    exec(db, "COMMIT")
+    var select: OpaquePointer?
+    var update: OpaquePointer?
+    sqlite3_prepare_v2(db, "SELECT id, key, state FROM lead WHERE pending > 0 AND id > ? ORDER BY id LIMIT ?", -1, &select, nil)
+    sqlite3_prepare_v2(db, "UPDATE lead SET remote_id = ?, pending = 0, state = ? WHERE key = ?", -1, &update, nil)
+    let start = ContinuousClock.now
+    var cursor: Int64 = 0
+    var rawDrained = 0
+    while true {
+        sqlite3_bind_int64(select, 1, cursor)
+        sqlite3_bind_int64(select, 2, Int64(windowSize))
+        var window: [(id: Int64, key: String, state: [UInt8])] = []
+        while sqlite3_step(select) == SQLITE_ROW {
+            let bytes = sqlite3_column_blob(select, 2)!.assumingMemoryBound(to: UInt8.self)
+            window.append(
+                (sqlite3_column_int64(select, 0), String(cString: sqlite3_column_text(select, 1)),
+                 Array(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(select, 2))))))
         }
-        exec("COMMIT")
+        sqlite3_reset(select)
+        guard let last = window.last else { break }
+        for batch in stride(from: 0, to: window.count, by: batchSize) {
+            exec(db, "BEGIN IMMEDIATE")
+            for lead in window[batch..<min(batch + batchSize, window.count)] {
+                sqlite3_bind_text(update, 1, String(lead.id), -1, leadsync_benchmark_sqlite3_transient())
+                sqlite3_bind_blob(update, 2, lead.state, Int32(lead.state.count), leadsync_benchmark_sqlite3_transient())
+                sqlite3_bind_text(update, 3, lead.key, -1, leadsync_benchmark_sqlite3_transient())
+                precondition(sqlite3_step(update) == SQLITE_DONE)
+                sqlite3_reset(update)
+                rawDrained += 1
+            }
+            exec(db, "COMMIT")
+        }
+        cursor = last.id
     }
-    cursor = last.id
+    let rawSeconds = seconds(start)
+    sqlite3_finalize(insert)
+    sqlite3_finalize(select)
+    sqlite3_finalize(update)
+    sqlite3_close(db)
+    precondition(rawDrained == leadCount)
+    return (rawDrained, rawSeconds)
 }
-let rawSeconds = seconds(start)
-sqlite3_finalize(insert)
-sqlite3_finalize(select)
-sqlite3_finalize(update)
-sqlite3_close(db)
-precondition(rawDrained == leadCount)
+let (rawDrained, rawSeconds) = rawFloor(path: directory + "/raw.db")
 
 func rate(_ count: Int, _ seconds: Double) -> String { String(format: "%10.0f leads/s", Double(count) / seconds) }
 print("raw C API floor (1 read + 1 update per lead): \(rate(rawDrained, rawSeconds))")
