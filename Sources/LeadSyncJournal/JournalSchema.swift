@@ -76,7 +76,7 @@ enum JournalSchema {
         }
         migrator.register("0002-lead-state-in-one-row") { db in
             // Each lead's fields, base values and distinct pending seqs move into its own row
-            // (decision 0012): the fold and the sync read and write one row per lead.
+            // (decision 0015): the fold and the sync read and write one row per lead.
             try db.execute(
                 """
                 ALTER TABLE lead ADD COLUMN pending_changes INTEGER NOT NULL DEFAULT 0;

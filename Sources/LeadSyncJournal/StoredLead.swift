@@ -5,7 +5,7 @@ internal import LeadSyncSQLite
 /// delivery state) and every property's base value.
 ///
 /// One row per lead, read and written whole, is what makes folding and recording outcomes cost
-/// one read and one write per lead instead of several statements per field (decision 0012).
+/// one read and one write per lead instead of several statements per field (decision 0015).
 struct StoredLead {
     struct FieldRow: Equatable {
         /// The value as compact JSON text (`FieldsCodec`).
