@@ -50,22 +50,41 @@ struct IngestCommand: ParsableCommand {
             // For crash tests: each line is written after its batch committed.
             ingester.onCommit = { seq, line in Output.note("committed seq \(seq) line \(line)") }
         }
-        let report = try ingester.run(fileDescriptor: fd)
-        for invalid in report.invalid { Output.note("line \(invalid.line): \(invalid.error)") }
-        if json {
-            Output.json(
-                .object([
-                    ("appended", .integer(report.appended)),
-                    (
-                        "invalid",
-                        .array(
-                            report.invalid.map { .object([("line", .integer($0.line)), ("error", .string($0.error))]) })
-                    ),
-                ]))
-        } else {
-            Output.note("appended \(report.appended) change\(report.appended == 1 ? "" : "s"), \(report.invalid.count) invalid line\(report.invalid.count == 1 ? "" : "s")")
+        let report: IngestReport
+        do {
+            report = try ingester.run(fileDescriptor: fd)
+        } catch {
+            // What is appended is durable: say how much, so a re-run does not add it twice.
+            show(error.report, failure: "\(error)")
+            let resume =
+                error.report.appended > 0
+                ? "; \(error.report.appended) changes up to line \(error.report.lastAppendedLine) are appended — re-run with the lines after it"
+                : "; nothing was appended"
+            throw CommandError(.failure, "ingest stopped: \(error)\(resume)")
         }
-        if !report.invalid.isEmpty { throw ExitCode(ExitStatus.failure.rawValue) }
+        show(report, failure: nil)
+        if report.invalidCount > 0 { throw ExitCode(ExitStatus.failure.rawValue) }
+    }
+
+    /// The refused lines on stderr and the summary (one JSON document under `--json`).
+    private func show(_ report: IngestReport, failure: String?) {
+        for invalid in report.invalid { Output.note("line \(invalid.line): \(invalid.error)") }
+        if report.invalidCount > report.invalid.count {
+            Output.note("… and \(report.invalidCount - report.invalid.count) more invalid lines (the first \(report.invalid.count) are listed)")
+        }
+        if json {
+            var members: [(String, JSONValue)] = [
+                ("appended", .integer(report.appended)),
+                ("invalid", .array(report.invalid.map { .object([("line", .integer($0.line)), ("error", .string($0.error))]) })),
+                ("invalid_count", .integer(report.invalidCount)),
+            ]
+            if let failure {
+                members += [("last_appended_line", .integer(report.lastAppendedLine)), ("error", .string(failure))]
+            }
+            Output.json(.object(members))
+        } else {
+            Output.note("appended \(report.appended) change\(report.appended == 1 ? "" : "s"), \(report.invalidCount) invalid line\(report.invalidCount == 1 ? "" : "s")")
+        }
     }
 
     /// `--format`, else inferred from the file's name: `.csv` is CSV, anything else NDJSON.

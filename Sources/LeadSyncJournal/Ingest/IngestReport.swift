@@ -12,8 +12,23 @@ public struct IngestReport: Sendable, Hashable {
         }
     }
 
+    /// Refused lines kept with their reasons: the first ``maxKept``; the rest are only counted,
+    /// so memory does not grow with the number of bad lines.
+    public static let maxKept = 1_000
+
     public var appended: Int = 0
+    /// The last input line whose change is appended (0 before the first commit).
+    public var lastAppendedLine = 0
+    /// The first ``maxKept`` refused lines.
     public var invalid: [Invalid] = []
+    /// Every refused line, kept or not.
+    public var invalidCount = 0
     /// Blank lines, counted and ignored.
     public var blank: Int = 0
+
+    /// Counts a refused line, keeping it while fewer than ``maxKept`` are kept.
+    mutating func refuse(line: Int, _ error: String) {
+        invalidCount += 1
+        if invalid.count < Self.maxKept { invalid.append(Invalid(line: line, error: error)) }
+    }
 }

@@ -31,9 +31,24 @@ public struct Ingester {
     ///
     /// Synchronous, because it blocks on reads of `fd`: it reaches the journal through
     /// `Journal.blocking(_:)`. Call it from a plain thread or a synchronous command.
-    public func run(fileDescriptor fd: Int32) throws -> IngestReport {
-        var reader = LineReader(fileDescriptor: fd, maxLength: Self.maxLineLength)
+    ///
+    /// - Throws: ``IngestFailure`` carrying what was appended before the failure (nothing when
+    ///   the journal could not even fold what it already held).
+    public func run(fileDescriptor fd: Int32) throws(IngestFailure) -> IngestReport {
         var report = IngestReport()
+        do {
+            // A journal that cannot fold what it holds is damaged: append nothing to it.
+            _ = try journal.blocking { try await $0.changeLog.fold() }
+            try read(fd, into: &report)
+            _ = try journal.blocking { try await $0.changeLog.fold() }
+        } catch {
+            throw IngestFailure(report: report, error: error)
+        }
+        return report
+    }
+
+    private func read(_ fd: Int32, into report: inout IngestReport) throws {
+        var reader = LineReader(fileDescriptor: fd, maxLength: Self.maxLineLength)
         var batch: [LeadChange] = []
         var batchLastLine = 0
         batch.reserveCapacity(batchSize)
@@ -43,6 +58,7 @@ public struct Ingester {
             let changes = batch
             if let seq = try journal.blocking({ try await $0.changeLog.ingest(changes) }) { onCommit?(seq, batchLastLine) }
             report.appended += batch.count
+            report.lastAppendedLine = batchLastLine
             batch.removeAll(keepingCapacity: true)
         }
         func accept(_ result: Result<LeadChange, IngestLineError>, line: Int) throws {
@@ -52,7 +68,7 @@ public struct Ingester {
                 batchLastLine = line
                 if batch.count >= batchSize { try flush() }
             case .failure(let error):
-                report.invalid.append(.init(line: line, error: error.message))
+                report.refuse(line: line, error.message)
             }
         }
 
@@ -61,7 +77,7 @@ public struct Ingester {
             while let line = try reader.next() {
                 switch line {
                 case .tooLong(let number, _):
-                    report.invalid.append(.init(line: number, error: "line exceeds 1 MiB"))
+                    report.refuse(line: number, "line exceeds 1 MiB")
                 case .text(let number, let bytes):
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                         report.blank += 1
@@ -75,15 +91,23 @@ public struct Ingester {
             while let line = try reader.next() {
                 if let (result, number) = csv.feed(line) { try accept(result, line: number) }
                 if let error = csv.headerError {
-                    report.invalid.append(.init(line: 1, error: error.message))
+                    report.refuse(line: 1, error.message)
                     break
                 }
             }
-            if let (error, number) = csv.finish() { report.invalid.append(.init(line: number, error: error.message)) }
+            if let (error, number) = csv.finish() { report.refuse(line: number, error.message) }
             report.blank += csv.blank
         }
         try flush()
-        _ = try journal.blocking { try await $0.changeLog.fold() }
-        return report
     }
+}
+
+/// An ingest that stopped on an error (disk full, a damaged journal, a read error), with what it
+/// had appended by then: those changes are durable, so a re-run must start after
+/// ``IngestReport/lastAppendedLine`` to add nothing twice.
+public struct IngestFailure: Error, CustomStringConvertible {
+    public let report: IngestReport
+    public let error: any Error
+
+    public var description: String { "\(error)" }
 }
