@@ -22,16 +22,19 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: cli.db)
         let environment = ["LEADSYNC_TOKEN": harness.token, "LEADSYNC_HUBSPOT_URL": harness.baseURL]
 
+        harness.simulator.injectFault(.status(503), onRequest: 1)
         let first = try cli.executable.start(
-            ["sync", "--once", "--log-level", "debug"],
+            ["sync", "--once"],
             environment: environment.merging(["LEADSYNC_DB": cli.db, "LEADSYNC_SYNCHRONOUS": "normal"]) { $1 })
         defer {
             first.kill()
             first.wait()
         }
-        // Once the first sync has sent a request it holds the lock (taken before anything is sent).
-        let deadline = Date().addingTimeInterval(20)
-        while harness.simulator.counters().totalRequests == 0, Date() < deadline { usleep(20_000) }
+        // Its first request fails once and it says so on stderr: by then it holds the lock (taken
+        // before anything is sent) and is still far from done.
+        var line: String?
+        repeat { line = first.nextErrorLine() } while line.map { !$0.contains("retrying") } ?? false
+        #expect(line != nil, "the first sync ended without retrying")
         let second = try cli.run(["sync", "--once"], environment: environment.merging(["LEADSYNC_DB": link]) { $1 })
         #expect(second.status == 1, "\(second.stderr)")
         #expect(second.stderr.contains("process \(first.pid)"), "\(second.stderr)")
