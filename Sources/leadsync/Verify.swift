@@ -31,18 +31,11 @@ struct VerifyCommand: AsyncParsableCommand {
             journal: journal, gateway: HubSpotGateway(client: access.client),
             properties: Set(try await journal.configuration.mappings().map(\.property)),
             pacer: try await global.pacerConfiguration(journal: journal))
-        let report: VerifyReport
-        do {
-            report = try await verifier.run(sample: all ? nil : (sample ?? 100))
-        } catch let failure as RequestFailure {
-            if case .reconnectionRequired(let message) = failure {
-                throw CommandError(.notConnected, global.refusedAccessMessage(message))
-            }
-            throw CommandError(.failure, "verify stopped: \(failure.summary)")
-        }
+        let report = try await verifier.run(sample: all ? nil : (sample ?? 100))
         if json {
             Output.json(
                 .object([
+                    ("error", .optional(report.stoppedBy?.summary)),
                     ("checked", .integer(Int64(report.checked))),
                     (
                         "differences",
@@ -66,6 +59,12 @@ struct VerifyCommand: AsyncParsableCommand {
                         + "\(difference.expected.debugDescription), HubSpot has \(actual)")
             }
             Output.note("checked \(report.checked) leads, \(report.differences.count) differences")
+        }
+        if let failure = report.stoppedBy {
+            if case .reconnectionRequired(let message) = failure {
+                throw CommandError(.notConnected, global.refusedAccessMessage(message))
+            }
+            throw CommandError(.failure, "verify stopped after \(report.checked) leads: \(failure.summary)")
         }
         if !report.differences.isEmpty { throw ExitCode(ExitStatus.failure.rawValue) }
     }

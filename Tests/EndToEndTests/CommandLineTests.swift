@@ -87,3 +87,20 @@ import Testing
         }
     }
 }
+
+/// `verify --json` prints its document even when HubSpot keeps failing.
+@Suite(.timeLimit(.minutes(1))) struct VerifyFailureTests {
+    @Test func verifyStoppedByFailuresStillPrintsItsJSON() throws {
+        let harness = try SimulatorHarness()
+        defer { harness.stop() }
+        harness.simulator.injectFault(.status(503), onRequest: 1, persistent: true)
+        let cli = try LeadsyncCLI()
+        let (result, document) = try cli.json(
+            "verify", environment: ["LEADSYNC_TOKEN": harness.token, "LEADSYNC_HUBSPOT_URL": harness.baseURL])
+        #expect(result.status == 1)
+        let report = try #require(document as? [String: Any])
+        #expect(report["checked"] as? Int == 0)
+        #expect((report["error"] as? String)?.contains("503") == true, "\(report)")
+        #expect(result.stderr.contains("verify stopped after 0 leads"))
+    }
+}

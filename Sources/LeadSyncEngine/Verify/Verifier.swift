@@ -28,12 +28,23 @@ public struct Verifier: Sendable {
         self.clock = clock
     }
 
-    /// Checks `sample` linked leads chosen at random, or every linked lead when nil.
+    /// Checks `sample` linked leads chosen at random, or every linked lead when nil. A HubSpot
+    /// failure that outlasts the retries ends the run with ``VerifyReport/stoppedBy`` set and
+    /// what was checked so far.
     public func run(sample: Int?) async throws -> VerifyReport {
+        var report = VerifyReport()
+        do {
+            try await run(sample: sample, into: &report)
+        } catch let failure as RequestFailure {
+            report.stoppedBy = failure
+        }
+        return report
+    }
+
+    private func run(sample: Int?, into report: inout VerifyReport) async throws {
         var pacer = Pacer(configuration: pacer, now: clock.now)
         let definitions = try await answer(&pacer) { await gateway.propertyDefinitions() }
         let byName = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { $1 })
-        var report = VerifyReport()
         var cursor: Int64 = 0
         while true {
             let leads: [LinkedLead]
@@ -44,7 +55,7 @@ public struct Verifier: Sendable {
                 leads = try await journal.leads.linkedLeads(limit: BatchPlanner.maximumInputs, after: cursor)
                 cursor = leads.last?.cursor ?? cursor
             }
-            if leads.isEmpty { return report }
+            if leads.isEmpty { return }
             for chunk in stride(from: 0, to: leads.count, by: BatchPlanner.maximumInputs) {
                 let batch = Array(leads[chunk..<min(chunk + BatchPlanner.maximumInputs, leads.count)])
                 try await check(batch, byName, &report, &pacer)

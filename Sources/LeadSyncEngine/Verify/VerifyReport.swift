@@ -14,4 +14,7 @@ public struct VerifyReport: Sendable, Hashable {
     /// Leads read back.
     public var checked = 0
     public var differences: [Difference] = []
+    /// Why verification stopped before checking every lead it meant to (nil when it finished):
+    /// what was checked until then is still reported.
+    public var stoppedBy: RequestFailure?
 }
