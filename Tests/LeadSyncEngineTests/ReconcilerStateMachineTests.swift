@@ -274,6 +274,18 @@ import Testing
         #expect(Self.sends(last).isEmpty)
     }
 
+    @Test func aQueueTooFullForAnotherWindowSendsItsPartialBatchesRatherThanWait() throws {
+        var configuration = Self.configuration()
+        configuration.refillBelow = 100
+        var d = Driver(configuration)
+        _ = d.start()
+        // 150 leads, two per email: a batch can hold only one of each pair, and 150 queued items
+        // are too many to ask for the next window.
+        let leads = (0..<150).map { Self.lead("L-\($0)", email: "p\($0 / 2)@example.com", seq: Int64($0 + 1), at: Int64($0 + 1)) }
+        let sent = Self.sends(d.load(leads, end: false))
+        #expect(sent.map(\.inputs.count) == [75], "the partial batch goes: no window is coming to fill it")
+    }
+
     @Test func freshLeadsGoAheadOfTheBacklogAndAQueuedLeadTakesItsNewestValues() throws {
         var d = Driver()
         _ = d.start()

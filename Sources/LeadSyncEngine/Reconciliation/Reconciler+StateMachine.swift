@@ -471,12 +471,12 @@ extension Reconciler {
                 if let due {
                     flight = retries.remove(at: due).flight
                 } else {
-                    let unplanned = queue
+                    let (unplanned, mayWait) = (queue, windowComing)
                     let items = BatchPlanner.takeBatch(
                         from: &queue, maximum: configuration.maximumBatchSize, busy: busyKeys, kind: \.kind,
                         keys: \.record.keys)
                     guard !items.isEmpty else { break }
-                    if items.count < configuration.maximumBatchSize, pass.reading != .exhausted {
+                    if items.count < configuration.maximumBatchSize, mayWait {
                         // The next window fills it: a partial batch waits for the rest of the pass.
                         queue = unplanned
                         break
@@ -512,6 +512,13 @@ extension Reconciler {
             }
             if let wakeAt { actions.append(.wake(at: wakeAt)) }
             return actions
+        }
+
+        /// A window is being read, or will be asked for now: a partial batch may wait for it.
+        /// Not when the queue is too full to ask for one (its items share keys, so they cannot
+        /// fill a batch): then a partial batch goes, or nothing would.
+        private var windowComing: Bool {
+            pass.reading == .loading || (pass.reading == .more && queue.count < configuration.refillBelow)
         }
 
         /// The property definitions request, when it is due and the pacer lets it go.
