@@ -13,6 +13,9 @@ public import Foundation
 public struct BuiltExecutable: Sendable {
     public let url: URL
 
+    /// Any executable, for a wrapper the test runs the product under (`/usr/bin/unshare`, `/bin/sh`).
+    public init(url: URL) { self.url = url }
+
     /// Locates the executable `name` in the build folder.
     public static func named(_ name: String, filePath: String = #filePath) throws -> BuiltExecutable {
         var candidates: [URL] = []

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Reliability suite, item 5: generated hostile NDJSON and CSV documents through `leadsync ingest`
+# for SECONDS (default 3,600), 200 documents per format and round, each round from a new seed.
+# A failing document is kept in /tmp (the failure names it): add it to Tests/Fixtures/ingest-corpus/.
+#
+#   scripts/fuzz-ingest.sh [SECONDS] [FIRST_SEED]
+set -eu
+cd "$(dirname "$0")/.."
+seconds="${1:-3600}"
+seed="${2:-$(date +%s)}"
+swift build --build-tests
+end=$(( $(date +%s) + seconds ))
+rounds=0
+failed=0
+while [ "$(date +%s)" -lt "$end" ]; do
+    if LEADSYNC_FUZZ_CASES=200 LEADSYNC_FUZZ_SEED="$seed" swift test --skip-build --filter IngestFuzzTests/generated \
+        > /tmp/leadsync-fuzz-round.log 2>&1; then :; else
+        failed=$((failed + 1))
+        grep -E "✘|input kept" /tmp/leadsync-fuzz-round.log | head -20
+    fi
+    rounds=$((rounds + 1))
+    seed=$((seed + 200))
+done
+echo "fuzz ingest: $rounds rounds, $((rounds * 400)) documents (200 NDJSON + 200 CSV per round), $failed failed rounds"
+[ "$failed" -eq 0 ]
