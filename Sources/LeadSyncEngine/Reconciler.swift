@@ -178,6 +178,7 @@ public final class Reconciler: Sendable {
                     loop.note(answer.result.map { _ in () }, of: "request \(id)")
                     switch answer.result {
                     case .success(let response):
+                        CrashPoint.afterApply.hit()
                         actions = machine.responseReceived(id, response, rateLimit: answer.rateLimit, now: now)
                     case .failure(let failure):
                         actions = machine.requestFailed(id, failure, rateLimit: answer.rateLimit, now: now)
@@ -308,6 +309,7 @@ public final class Reconciler: Sendable {
                     let gateway = reconciler.gateway
                     let continuation = continuation
                     group.addTask {
+                        CrashPoint.beforeSend.hit()
                         let answer = await gateway.send(request)
                         continuation.yield(.answered(request.id, answer))
                     }

@@ -32,6 +32,7 @@ public struct DeliveryLedger: Sendable {
             try db.write { db in
                 if !outcomes.isEmpty { try Self.recordOutcomes(outcomes, now: now, db) }
                 if !marks.isEmpty { try Self.markLeads(marks, db) }
+                CrashPoint.duringRecord.hit()
             }
         }
     }

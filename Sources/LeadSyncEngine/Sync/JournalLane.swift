@@ -1,5 +1,6 @@
 import Foundation
 import LeadSyncJournal
+import LeadSyncSupport
 import Synchronization
 
 /// The sync's journal writes, performed in the order asked on a task of their own, so recording
@@ -43,6 +44,7 @@ final class JournalLane: Sendable {
                 guard failure.withLock({ $0 == nil }) else { continue }
                 do {
                     try await journal.ledger.recordSyncStep(outcomes: outcomes, marks: marks, at: now)
+                    CrashPoint.afterRecord.hit()
                 } catch {
                     failure.withLock { $0 = error }
                 }

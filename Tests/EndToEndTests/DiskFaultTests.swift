@@ -1,0 +1,102 @@
+import Foundation
+import LeadSyncTestKit
+import Testing
+
+/// Reliability suite, item 6: a full disk and a read-only one.
+///
+/// The journal lives on a 1 MiB tmpfs mounted for the test (CI runs as root; the mount is
+/// private to a mount namespace of its own, `unshare -m`, so nothing outside sees it and nothing
+/// outlives the test). `ingest` of more than fits must fail with a clear error within a second of
+/// its last commit, keep every committed batch, leave the journal intact, and work again once the
+/// space returns. On the same mount made read-only, `ingest` must fail at once with a clear error
+/// and lose nothing.
+@Suite(.timeLimit(.minutes(2))) struct DiskFaultTests {
+    /// Runs `script` with `sh` in a private mount namespace where `$DIR` is a fresh 1 MiB tmpfs
+    /// and `$L` is the leadsync executable; returns what it printed.
+    private func inTmpfs(_ script: String) throws -> ProcessResult {
+        let directory = try TemporaryDirectory(prefix: "leadsync-disk")
+        let leadsync = try BuiltExecutable.named("leadsync")
+        let unshare = BuiltExecutable(url: URL(fileURLWithPath: "/usr/bin/unshare"))
+        return try unshare.run(
+            ["-m", "/bin/sh", "-c", "set -u; mount -t tmpfs -o size=1m tmpfs \"$DIR\" || exit 99\n" + script],
+            environment: [
+                "DIR": directory.url.path, "L": leadsync.url.path, "LEADSYNC_DB": directory.path("leads.db"),
+                "LEADSYNC_TOKEN": "", "LEADSYNC_SYNCHRONOUS": "full",
+            ])
+    }
+
+    /// `KEY=VALUE` lines the script printed on stdout.
+    private func values(_ result: ProcessResult) -> [String: String] {
+        Dictionary(
+            result.stdoutText.split(separator: "\n").compactMap { line in
+                line.firstIndex(of: "=").map { (String(line[..<$0]), String(line[line.index(after: $0)...])) }
+            }, uniquingKeysWith: { $1 })
+    }
+
+    @Test func aFullDiskFailsClearlyLosesNothingAndRecovers() throws {
+        let result = try inTmpfs(
+            #"""
+            "$L" init >/dev/null 2>&1 || exit 98
+            i=0; while [ $i -lt 20000 ]; do i=$((i+1)); echo "{\"lead\":\"D-$i\",\"fields\":{\"email\":\"d$i@example.com\",\"note\":\"$i padding padding padding padding\"}}"; done > /tmp/leadsync-disk-input-$$
+            "$L" ingest /tmp/leadsync-disk-input-$$ --batch-size 200 --print-commits 2> "$DIR/../ingest.err.$$" &
+            pid=$!
+            wait $pid; echo "ingest_status=$?"
+            echo "committed=$(grep -c committed "$DIR/../ingest.err.$$")"
+            echo "last_committed=$(grep committed "$DIR/../ingest.err.$$" | tail -1 | awk '{print $NF}')"
+            echo "error=$(grep -v committed "$DIR/../ingest.err.$$" | tr '\n' ' ')"
+            mount -o remount,size=64m "$DIR"
+            "$L" journal check >/dev/null 2>&1; echo "check_status=$?"
+            echo "entries=$("$L" status --json | sed 's/.*"journal_entries":\([0-9]*\).*/\1/')"
+            "$L" ingest /tmp/leadsync-disk-input-$$ >/dev/null 2>&1; echo "again_status=$?"
+            "$L" journal check >/dev/null 2>&1; echo "check_again_status=$?"
+            echo "entries_again=$("$L" status --json | sed 's/.*"journal_entries":\([0-9]*\).*/\1/')"
+            rm -f /tmp/leadsync-disk-input-$$ "$DIR/../ingest.err.$$"
+            """#)
+        try #require(result.status == 0, "the tmpfs could not be mounted: \(result.stderr)")
+        let seen = values(result)
+        #expect(seen["ingest_status"] != "0", "ingest of 20,000 lines on 1 MiB succeeded: \(seen)")
+        let error = seen["error"]?.lowercased() ?? ""
+        #expect(error.contains("full") || error.contains("space"), "no clear error: \(seen["error"] ?? "")")
+        let committed = Int(seen["last_committed"] ?? "") ?? 0
+        let entries = Int(seen["entries"] ?? "") ?? -1
+        #expect(seen["check_status"] == "0", "journal check failed after the disk filled: \(seen)")
+        #expect(entries >= committed, "acknowledged lines lost: \(committed) committed, \(entries) in the journal")
+        #expect(entries % 200 == 0, "a batch was half applied: \(entries)")
+        #expect(seen["again_status"] == "0", "ingest failed once space returned: \(seen)")
+        #expect(seen["check_again_status"] == "0")
+        #expect(Int(seen["entries_again"] ?? "") == entries + 20_000)
+        print("disk full: \(committed) lines acknowledged before the disk filled, \(entries) in the journal after")
+    }
+
+    @Test func aReadOnlyDiskFailsIngestAtOnceAndLosesNothing() throws {
+        let result = try inTmpfs(
+            #"""
+            "$L" init >/dev/null 2>&1 || exit 98
+            echo '{"lead":"R-1","fields":{"email":"r1@example.com"}}' | "$L" ingest >/dev/null 2>&1 || exit 97
+            mount -o remount,ro "$DIR"
+            start=$(date +%s%N)
+            echo '{"lead":"R-2","fields":{"email":"r2@example.com"}}' | "$L" ingest 2> "$DIR/../ro.err.$$" >/dev/null
+            echo "ingest_status=$?"
+            echo "milliseconds=$(( ($(date +%s%N) - start) / 1000000 ))"
+            echo "error=$(tr '\n' ' ' < "$DIR/../ro.err.$$")"
+            rm -f "$DIR/../ro.err.$$"
+            "$L" status --json >/dev/null 2>&1; echo "status_status=$?"
+            mount -o remount,rw "$DIR"
+            "$L" journal check >/dev/null 2>&1; echo "check_status=$?"
+            echo "entries=$("$L" status --json | sed 's/.*"journal_entries":\([0-9]*\).*/\1/')"
+            """#)
+        try #require(result.status == 0, "the tmpfs could not be mounted: \(result.stderr)")
+        let seen = values(result)
+        #expect(seen["ingest_status"] != "0", "ingest on a read-only disk succeeded: \(seen)")
+        #expect((Int(seen["milliseconds"] ?? "") ?? .max) < 1_000, "took \(seen["milliseconds"] ?? "?") ms")
+        // Issue 13 lists both (the defect lane fixes them): the error says "unable to open database
+        // file" instead of naming the read-only disk, and `status` fails too, though it only reads.
+        withKnownIssue("a read-only journal gives a misleading error and blocks status (issue 13)") {
+            let error = seen["error"]?.lowercased() ?? ""
+            #expect(error.contains("read-only") || error.contains("read only"), "\(seen)")
+            #expect(seen["status_status"] == "0", "status failed on a read-only journal")
+        }
+        #expect(seen["check_status"] == "0")
+        #expect(seen["entries"] == "1", "\(seen)")
+    }
+}
