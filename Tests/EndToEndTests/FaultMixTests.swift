@@ -46,9 +46,11 @@ import Testing
             finished.enter()
             Thread {
                 defer { finished.leave() }
+                // Outer nil: no run left; inner nil: the fault-free run.
                 while let run = next.withLock({ index -> UInt64?? in
                     defer { index += 1 }
-                    return index < runs.count ? runs[index] : nil
+                    guard index < runs.count else { return .none }
+                    return .some(runs[index])
                 }) {
                     let result = Result { try FaultMixStory(workload: Self.workload, faultSeed: run).run() }
                     results.withLock { $0[run] = result }

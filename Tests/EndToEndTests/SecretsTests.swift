@@ -161,15 +161,9 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             #expect(FileManager.default.fileExists(atPath: cli.db + ".credentials"))
         } else {
-            // Found by this test: connect calls a TLS failure "could not be reached", stores the
-            // credentials unchecked and exits 0. Issue 13's defect lane fixes it; the known issue
-            // then stops being recorded and this wrapper must go.
-            withKnownIssue("connect --token accepts an untrusted certificate (issue 13)") {
-                #expect(result.status != 0)
-                #expect(
-                    result.stderr.lowercased().contains("certificate") || result.stderr.contains("TLS"), "\(result.stderr)")
-                #expect(!FileManager.default.fileExists(atPath: cli.db + ".credentials"))
-            }
+            #expect(result.status != 0)
+            #expect(result.stderr.lowercased().contains("certificate") || result.stderr.contains("TLS"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: cli.db + ".credentials"))
             #expect(elapsed < 10, "refused after \(elapsed) s: retried as if transient")
         }
     }
