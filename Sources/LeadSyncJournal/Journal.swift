@@ -8,7 +8,8 @@ internal import LeadSyncSQLite
 /// - `ledger`: what the remote answered and holds (outcomes, marks, base values, rejections,
 ///   pulled records);
 /// - `configuration`: mappings, push rules, pull rules and settings;
-/// - `maintenance`: integrity check, compaction and backup.
+/// - `maintenance`: integrity check, compaction and backup;
+/// - `conversations`: conversation messages and summaries, and the state of their notes.
 ///
 /// Every store method is `async` and suspends instead of blocking: all SQLite work runs on the
 /// journal's own serial queue, never on Swift's cooperative pool. Code outside Swift
@@ -41,6 +42,8 @@ public final class Journal: Sendable {
     public let configuration: ConfigurationStore
     /// Check, compaction and backup.
     public let maintenance: JournalMaintenance
+    /// Conversation messages and summaries, and the state of their notes.
+    public let conversations: ConversationStore
 
     /// The schema version a fully migrated journal has.
     public static var schemaVersion: Int { JournalSchema.migrator.latestVersion }
@@ -66,5 +69,6 @@ public final class Journal: Sendable {
         self.ledger = DeliveryLedger(database: database)
         self.configuration = ConfigurationStore(database: database)
         self.maintenance = JournalMaintenance(database: database)
+        self.conversations = ConversationStore(database: database)
     }
 }

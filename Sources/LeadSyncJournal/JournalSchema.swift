@@ -112,6 +112,7 @@ enum JournalSchema {
             bases.reset()
             try db.execute("DROP TABLE lead_field; DROP TABLE pending_change; DROP TABLE base_value;")
         }
+        migrator.register("0003-conversations", ConversationTables.migrate)
         return migrator
     }()
 }

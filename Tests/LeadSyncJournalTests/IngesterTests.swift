@@ -68,3 +68,49 @@ import Testing
         #expect(report.invalid == [.init(line: 1, error: #"header names column "email" twice"#)])
     }
 }
+
+@Suite("Ingesting conversation lines")
+struct ConversationIngestTests {
+    private func ingest(_ text: String, into journal: Journal) throws -> IngestReport {
+        let file = journal.path + ".ndjson"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        let fd = open(file, O_RDONLY)
+        defer { close(fd) }
+        return try Ingester(journal: journal, format: .ndjson, defaultAt: 42).run(fileDescriptor: fd)
+    }
+
+    @Test func messagesSummariesAndFieldsTogetherAndDuplicatesCounted() async throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
+        let report = try ingest(
+            """
+            {"lead": "L-1", "at": "2026-11-28T10:15:00Z", "conversation": "C-77", "message": {"id": "m1", "from": "visitor", "text": "Hi"}}
+            {"lead": "L-1", "at": "2026-11-28T10:15:09Z", "conversation": "C-77", "message": {"id": "m2", "from": "agent", "text": "Hello"}, "fields": {"email": "ada@example.com"}}
+            {"lead": "L-1", "at": "2026-11-28T10:20:00Z", "conversation": "C-77", "summary": "Wants 40 seats"}
+            {"lead": "L-1", "at": "2026-11-28T10:15:00Z", "conversation": "C-77", "message": {"id": "m1", "from": "visitor", "text": "Hi"}}
+            {"lead": "L-2", "conversation": "C-77", "message": {"from": "visitor", "text": "not mine"}, "fields": {"email": "x@example.com"}}
+            {"lead": "L-1", "conversation": "C-77"}
+            {"lead": "L-1", "message": {"from": "v", "text": "t"}}
+            {"lead": "L-1", "conversation": "C-78", "message": {"from": "", "text": "t"}}
+            {"lead": "L-1", "conversation": "C-78", "message": {"from": "v", "text": "t", "extra": 1}}
+            {"lead": "L-1", "conversation": "C-78", "summary": 5}
+            {"lead": "L-1"}
+            """, into: journal)
+        #expect(report.appended == 4)
+        #expect(report.messages == 2 && report.duplicateMessages == 1)
+        #expect(report.invalid == [
+            .init(line: 5, error: "conversation C-77 belongs to lead L-1"),
+            .init(line: 6, error: "\"conversation\" needs \"message\" or \"summary\""),
+            .init(line: 7, error: "\"conversation\" is required with \"message\" or \"summary\""),
+            .init(line: 8, error: "message \"from\" must not be empty"),
+            .init(line: 9, error: "message \"extra\" must be a string"),
+            .init(line: 10, error: "\"summary\" must be a string or null"),
+            .init(line: 11, error: "missing \"fields\" (a line needs fields, message or summary)"),
+        ])
+        // The refused line's fields were not appended either; the valid line's were.
+        #expect(try await journal.leads.status().journalEntries == 1)
+        let (transcript, _) = try await journal.conversations.transcript(of: "C-77")
+        #expect(transcript.messages.map(\.text) == ["Hi", "Hello"])
+        #expect(transcript.summary == "Wants 40 seats")
+    }
+}

@@ -36,7 +36,7 @@ import Testing
         var spec = WorkloadSpec(leads: 50, changes: 300, seed: 11)
         spec.invalidShare = 0.2
         for change in LeadSetGenerator(spec) {
-            let parsed = try ChangeLineParser.parse(Array(change.ndjsonLine.utf8), defaultAt: 0).get()
+            let parsed = try #require(try ChangeLineParser.parse(Array(change.ndjsonLine.utf8), defaultAt: 0).get().change)
             #expect(parsed.lead == change.lead && parsed.atMilliseconds == change.atMilliseconds)
             #expect(parsed.fields == change.fieldDictionary)
         }

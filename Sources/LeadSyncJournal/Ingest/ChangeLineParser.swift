@@ -1,14 +1,30 @@
 internal import LeadSyncSupport
 
-/// Turns one NDJSON line into a `LeadChange`, or says exactly why it cannot.
+/// One valid NDJSON line: a lead change, a conversation entry, or both.
+public struct IngestLine: Sendable, Hashable {
+    /// The line's `fields`; nil when it has none.
+    public var change: LeadChange?
+    /// The line's `message` and/or `summary`; nil when it has neither.
+    public var conversation: ConversationEntry?
+
+    public init(change: LeadChange?, conversation: ConversationEntry? = nil) {
+        self.change = change
+        self.conversation = conversation
+    }
+}
+
+/// Turns one NDJSON line into a lead change and/or a conversation entry, or says exactly why it
+/// cannot.
 ///
 /// `{"lead": "L-1042", "at": "2026-11-28T10:15:00Z", "fields": {"email": "ada@example.com"}}`:
 /// `lead` is a non-empty string; `at` is epoch milliseconds (an integer) or RFC 3339 with an
 /// offset, and defaults to the time of ingest; `fields` maps names to strings, numbers,
-/// booleans or null.
+/// booleans or null. Conversation data (cli-contract.md "Conversation data"): `conversation`
+/// (the id, required with `message` or `summary`), `message` (`{"id"?, "from", "text"}`) and
+/// `summary` (a string, or null to remove it). A line needs `fields`, `message` or `summary`.
 public enum ChangeLineParser {
     /// Parses `bytes` (one line, without its newline).
-    public static func parse(_ bytes: [UInt8], defaultAt: Int64) -> Result<LeadChange, IngestLineError> {
+    public static func parse(_ bytes: [UInt8], defaultAt: Int64) -> Result<IngestLine, IngestLineError> {
         if bytes.contains(0) { return .failure(IngestLineError("line contains a NUL byte")) }
         guard String(validating: bytes, as: UTF8.self) != nil else {
             return .failure(IngestLineError("line is not valid UTF-8"))
@@ -24,13 +40,16 @@ public enum ChangeLineParser {
         return change(from: value, defaultAt: defaultAt)
     }
 
-    static func change(from value: JSONValue, defaultAt: Int64) -> Result<LeadChange, IngestLineError> {
+    static func change(from value: JSONValue, defaultAt: Int64) -> Result<IngestLine, IngestLineError> {
         guard case .object(let members) = value else {
             return .failure(IngestLineError("expected a JSON object"))
         }
         var lead: String?
         var at = defaultAt
         var fields: [String: FieldValue]?
+        var conversation: String?
+        var message: ConversationEntry.Message?
+        var summary: ConversationEntry.Summary?
         for member in members {
             switch member.key {
             case "lead":
@@ -70,13 +89,65 @@ public enum ChangeLineParser {
                     parsed[entry.key] = field
                 }
                 fields = parsed
+            case "conversation":
+                guard case .string(let id) = member.value else {
+                    return .failure(IngestLineError("\"conversation\" must be a string"))
+                }
+                conversation = id
+            case "message":
+                switch Self.message(from: member.value) {
+                case .success(let parsed): message = parsed
+                case .failure(let error): return .failure(error)
+                }
+            case "summary":
+                switch member.value {
+                case .string(let text): summary = .set(text)
+                case .null: summary = .remove
+                default: return .failure(IngestLineError("\"summary\" must be a string or null"))
+                }
             default:
-                return .failure(IngestLineError("unknown key \"\(member.key)\" (expected lead, at, fields)"))
+                return .failure(
+                    IngestLineError("unknown key \"\(member.key)\" (expected lead, at, fields, conversation, message, summary)"))
             }
         }
         guard let lead else { return .failure(IngestLineError("missing \"lead\"")) }
-        guard let fields else { return .failure(IngestLineError("missing \"fields\"")) }
-        return .success(LeadChange(lead: lead, fields: fields, atMilliseconds: at))
+        var entry: ConversationEntry?
+        if message != nil || summary != nil {
+            guard let conversation else {
+                return .failure(IngestLineError("\"conversation\" is required with \"message\" or \"summary\""))
+            }
+            let candidate = ConversationEntry(lead: lead, conversation: conversation, atMilliseconds: at, message: message, summary: summary)
+            if let problem = candidate.problem { return .failure(IngestLineError(problem)) }
+            entry = candidate
+        } else if conversation != nil {
+            return .failure(IngestLineError("\"conversation\" needs \"message\" or \"summary\""))
+        }
+        guard fields != nil || entry != nil else {
+            return .failure(IngestLineError("missing \"fields\" (a line needs fields, message or summary)"))
+        }
+        return .success(IngestLine(change: fields.map { LeadChange(lead: lead, fields: $0, atMilliseconds: at) }, conversation: entry))
+    }
+
+    /// `{"id"?: string, "from": string, "text": string}`.
+    private static func message(from value: JSONValue) -> Result<ConversationEntry.Message, IngestLineError> {
+        guard case .object(let members) = value else { return .failure(IngestLineError("\"message\" must be an object")) }
+        var id: String?
+        var from: String?
+        var text: String?
+        for member in members {
+            guard case .string(let string) = member.value else {
+                return .failure(IngestLineError("message \"\(member.key)\" must be a string"))
+            }
+            switch member.key {
+            case "id": id = string
+            case "from": from = string
+            case "text": text = string
+            default: return .failure(IngestLineError("unknown message key \"\(member.key)\" (expected id, from, text)"))
+            }
+        }
+        guard let from else { return .failure(IngestLineError("message needs \"from\"")) }
+        guard let text else { return .failure(IngestLineError("message needs \"text\"")) }
+        return .success(.init(id: id, from: from, text: text))
     }
 }
 

@@ -1,4 +1,4 @@
-/// What an ingest did: how many changes it appended and which lines it refused, and why.
+/// What an ingest did: how many lines and messages it appended and which lines it refused, and why.
 public struct IngestReport: Sendable, Hashable {
     /// One refused line.
     public struct Invalid: Sendable, Hashable {
@@ -16,7 +16,12 @@ public struct IngestReport: Sendable, Hashable {
     /// so memory does not grow with the number of bad lines.
     public static let maxKept = 1_000
 
+    /// Valid lines appended (a line with fields and a message counts once).
     public var appended: Int = 0
+    /// Conversation messages appended.
+    public var messages: Int = 0
+    /// Messages not appended because their (conversation, id) was already in the journal.
+    public var duplicateMessages: Int = 0
     /// The last input line whose change is appended (0 before the first commit).
     public var lastAppendedLine = 0
     /// The first ``maxKept`` refused lines.

@@ -49,23 +49,27 @@ public struct Ingester {
 
     private func read(_ fd: Int32, into report: inout IngestReport) throws {
         var reader = LineReader(fileDescriptor: fd, maxLength: Self.maxLineLength)
-        var batch: [LeadChange] = []
-        var batchLastLine = 0
+        var batch: [(line: Int, content: IngestLine)] = []
         batch.reserveCapacity(batchSize)
 
         func flush() throws {
-            guard !batch.isEmpty else { return }
-            let changes = batch
-            if let seq = try journal.blocking({ try await $0.changeLog.ingest(changes) }) { onCommit?(seq, batchLastLine) }
-            report.appended += batch.count
-            report.lastAppendedLine = batchLastLine
+            guard let last = batch.last?.line else { return }
+            let lines = batch.map(\.content)
+            let outcome = try journal.blocking { try await $0.conversations.record(lines: lines) }
+            if let seq = outcome.lastSeq { onCommit?(seq, last) }
+            for (index, error) in outcome.conversations.refused.sorted(by: { $0.key < $1.key }) {
+                report.refuse(line: batch[index].line, error)
+            }
+            report.appended += batch.count - outcome.conversations.refused.count
+            report.lastAppendedLine = last
+            report.messages += outcome.conversations.messages
+            report.duplicateMessages += outcome.conversations.duplicateMessages
             batch.removeAll(keepingCapacity: true)
         }
-        func accept(_ result: Result<LeadChange, IngestLineError>, line: Int) throws {
+        func accept(_ result: Result<IngestLine, IngestLineError>, line: Int) throws {
             switch result {
-            case .success(let change):
-                batch.append(change)
-                batchLastLine = line
+            case .success(let content):
+                batch.append((line, content))
                 if batch.count >= batchSize { try flush() }
             case .failure(let error):
                 report.refuse(line: line, error.message)
@@ -89,7 +93,7 @@ public struct Ingester {
         case .csv:
             var csv = CSVChangeReader(defaultAt: defaultAt)
             while let line = try reader.next() {
-                if let (result, number) = csv.feed(line) { try accept(result, line: number) }
+                if let (result, number) = csv.feed(line) { try accept(result.map { IngestLine(change: $0) }, line: number) }
                 if let error = csv.headerError {
                     report.refuse(line: 1, error.message)
                     break
@@ -99,6 +103,7 @@ public struct Ingester {
             report.blank += csv.blank
         }
         try flush()
+        report.invalid.sort { $0.line < $1.line }
     }
 }
 

@@ -1,0 +1,286 @@
+internal import LeadSyncSQLite
+
+/// The SQL of conversations: messages and summaries as journal entries, and per conversation
+/// the derived state of its notes (docs/conversations.md).
+///
+/// - `conversation`: owner lead, summary (latest `at` wins; a removal keeps its `at`), message
+///   count, `revision` (bumped by every change of the transcript) and `delivered_revision`;
+///   rejected when `rejected_at` is set.
+/// - `conversation_message`: append-only, `seq` is append order; (conversation, message id)
+///   unique where the id is given, so a re-sent message is a counted duplicate.
+/// - `conversation_note`: per part, HubSpot's note id, the digest of the body it holds, and the
+///   time a create was sent whose answer was not recorded (the create intent).
+enum ConversationTables {
+    static func migrate(_ db: Connection) throws {
+        try db.execute(
+            """
+            CREATE TABLE conversation (
+                id TEXT PRIMARY KEY,
+                lead TEXT NOT NULL,
+                messages INTEGER NOT NULL DEFAULT 0,
+                summary TEXT,
+                summary_at INTEGER,
+                revision INTEGER NOT NULL DEFAULT 0,
+                delivered_revision INTEGER NOT NULL DEFAULT 0,
+                rejected_category TEXT,
+                rejected_message TEXT,
+                rejected_at INTEGER
+            ) WITHOUT ROWID;
+            CREATE INDEX conversation_lead ON conversation(lead);
+            CREATE INDEX conversation_pending ON conversation(id)
+                WHERE revision > delivered_revision AND rejected_at IS NULL;
+            CREATE INDEX conversation_rejected ON conversation(id) WHERE rejected_at IS NOT NULL;
+            CREATE TABLE conversation_message (
+                seq INTEGER PRIMARY KEY,
+                conversation TEXT NOT NULL,
+                message_id TEXT,
+                at INTEGER NOT NULL,
+                speaker TEXT NOT NULL,
+                text TEXT NOT NULL
+            );
+            CREATE INDEX conversation_message_order ON conversation_message(conversation, at, seq);
+            CREATE UNIQUE INDEX conversation_message_id ON conversation_message(conversation, message_id)
+                WHERE message_id IS NOT NULL;
+            CREATE TABLE conversation_note (
+                conversation TEXT NOT NULL,
+                part INTEGER NOT NULL,
+                note_id TEXT,
+                digest TEXT,
+                intent_at INTEGER,
+                PRIMARY KEY (conversation, part)
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    // MARK: Recording
+
+    /// Journals `entries` in one transaction (the caller's, when inside one). An entry naming a
+    /// conversation of another lead is refused whole; a message with a known id is a duplicate.
+    static func record(_ entries: [ConversationEntry], _ db: Connection) throws -> ConversationRecordReport {
+        var report = ConversationRecordReport()
+        guard !entries.isEmpty else { return report }
+        try db.write { db in
+            let claim = try db.cached("INSERT INTO conversation(id, lead) VALUES (?, ?) ON CONFLICT(id) DO NOTHING")
+            let owner = try db.cached("SELECT lead FROM conversation WHERE id = ?")
+            let insert = try db.cached(
+                "INSERT OR IGNORE INTO conversation_message(conversation, message_id, at, speaker, text) VALUES (?, ?, ?, ?, ?)")
+            let counted = try db.cached("UPDATE conversation SET messages = messages + 1, revision = revision + 1 WHERE id = ?")
+            let summarise = try db.cached(
+                """
+                UPDATE conversation SET summary = ?2, summary_at = ?3,
+                    revision = revision + (summary IS NOT ?2)
+                WHERE id = ?1 AND (summary_at IS NULL OR summary_at <= ?3)
+                """)
+            var owners: [String: String] = [:]
+            for (index, entry) in entries.enumerated() {
+                if let problem = entry.problem {
+                    report.refused[index] = problem
+                    continue
+                }
+                let lead: String
+                if let known = owners[entry.conversation] {
+                    lead = known
+                } else {
+                    try claim.execute([.text(entry.conversation), .text(entry.lead)])
+                    try owner.bind([.text(entry.conversation)])
+                    _ = try owner.step()
+                    lead = owner.text(0)
+                    owner.reset()
+                    owners[entry.conversation] = lead
+                }
+                guard lead == entry.lead else {
+                    report.refused[index] = "conversation \(entry.conversation) belongs to lead \(lead)"
+                    continue
+                }
+                if let message = entry.message {
+                    try insert.execute([
+                        .text(entry.conversation), message.id.map { .text($0) } ?? .null, .integer(entry.atMilliseconds),
+                        .text(message.from), .text(message.text),
+                    ])
+                    if db.changes == 0 {
+                        report.duplicateMessages += 1
+                    } else {
+                        report.messages += 1
+                        try counted.execute([.text(entry.conversation)])
+                    }
+                }
+                if let summary = entry.summary {
+                    let text: SQLiteValue = if case .set(let text) = summary { .text(text) } else { .null }
+                    try summarise.execute([.text(entry.conversation), text, .integer(entry.atMilliseconds)])
+                }
+            }
+        }
+        return report
+    }
+
+    // MARK: Delivery
+
+    /// Up to `limit` pending conversations after `after` (id order), each with its lead's contact
+    /// id when the lead has one.
+    static func pending(after: String?, limit: Int, _ db: Connection) throws -> [PendingConversation] {
+        let select = try db.cached(
+            """
+            SELECT c.id, c.lead, l.remote_id, c.revision FROM conversation c INDEXED BY conversation_pending
+            LEFT JOIN lead l ON l.key = c.lead
+            WHERE c.revision > c.delivered_revision AND c.rejected_at IS NULL AND c.id > ?
+            ORDER BY c.id LIMIT ?
+            """)
+        try select.bind([.text(after ?? ""), .integer(Int64(limit))])
+        defer { select.reset() }
+        var found: [PendingConversation] = []
+        while try select.step() {
+            found.append(PendingConversation(
+                conversation: select.text(0), lead: select.text(1), contactId: select.optionalText(2), revision: select.int64(3)))
+        }
+        return found
+    }
+
+    /// The conversation's summary and messages in display order (`at`, then append order).
+    static func transcript(of conversation: String, _ db: Connection) throws -> ConversationTranscript {
+        try db.read { db in
+            let head = try db.cached("SELECT summary, summary_at FROM conversation WHERE id = ?")
+            try head.bind([.text(conversation)])
+            var transcript = ConversationTranscript(conversation: conversation, messages: [])
+            if try head.step(), let summary = head.optionalText(0) {
+                transcript.summary = summary
+                transcript.summaryAt = head.optionalInt64(1)
+            }
+            head.reset()
+            let messages = try db.cached(
+                "SELECT speaker, text, at FROM conversation_message WHERE conversation = ? ORDER BY at, seq")
+            try messages.bind([.text(conversation)])
+            defer { messages.reset() }
+            while try messages.step() {
+                transcript.messages.append(.init(from: messages.text(0), text: messages.text(1), at: messages.int64(2)))
+            }
+            return transcript
+        }
+    }
+
+    /// The conversation's notes by part.
+    static func notes(of conversation: String, _ db: Connection) throws -> [ConversationNote] {
+        let select = try db.cached(
+            "SELECT part, note_id, digest, intent_at IS NOT NULL FROM conversation_note WHERE conversation = ? ORDER BY part")
+        try select.bind([.text(conversation)])
+        defer { select.reset() }
+        var notes: [ConversationNote] = []
+        while try select.step() {
+            notes.append(ConversationNote(
+                part: select.int(0), noteId: select.optionalText(1), digest: select.optionalText(2), createIntended: select.int(3) != 0))
+        }
+        return notes
+    }
+
+    /// Records what the notes lane learned, in one transaction.
+    static func apply(_ outcomes: [NoteOutcome], atMilliseconds now: Int64, _ db: Connection) throws {
+        guard !outcomes.isEmpty else { return }
+        try db.write { db in
+            for outcome in outcomes {
+                switch outcome {
+                case .createIntended(let conversation, let parts):
+                    let intend = try db.cached(
+                        """
+                        INSERT INTO conversation_note(conversation, part, intent_at) VALUES (?, ?, ?)
+                        ON CONFLICT(conversation, part) DO UPDATE SET intent_at = excluded.intent_at
+                        """)
+                    for part in parts { try intend.execute([.text(conversation), .integer(Int64(part)), .integer(now)]) }
+                case .noted(let conversation, let part, let noteId, let digest):
+                    try db.cached(
+                        """
+                        INSERT INTO conversation_note(conversation, part, note_id, digest) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(conversation, part) DO UPDATE
+                            SET note_id = excluded.note_id, digest = excluded.digest, intent_at = NULL
+                        """
+                    ).execute([.text(conversation), .integer(Int64(part)), .text(noteId), digest.map { .text($0) } ?? .null])
+                case .delivered(let conversation, let revision):
+                    try db.cached(
+                        "UPDATE conversation SET delivered_revision = max(delivered_revision, ?) WHERE id = ? AND rejected_at IS NULL"
+                    ).execute([.integer(revision), .text(conversation)])
+                case .rejected(let conversation, let category, let message, let at, let forgetPart):
+                    try db.cached(
+                        "UPDATE conversation SET rejected_category = ?, rejected_message = ?, rejected_at = ? WHERE id = ?"
+                    ).execute([.text(category), .text(message), .integer(at), .text(conversation)])
+                    if let forgetPart {
+                        try db.cached("DELETE FROM conversation_note WHERE conversation = ? AND part = ?")
+                            .execute([.text(conversation), .integer(Int64(forgetPart))])
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Looking
+
+    /// Pending counts conversations whose notes lack a message or the summary, rejected ones
+    /// aside. Counted on indexes, never over messages.
+    static func counts(_ db: Connection) throws -> ConversationCounts {
+        try db.read { db in
+            ConversationCounts(
+                conversations: try db.scalar("SELECT count(*) FROM conversation") ?? 0,
+                pending: try db.scalar(
+                    "SELECT count(*) FROM conversation INDEXED BY conversation_pending WHERE revision > delivered_revision AND rejected_at IS NULL")
+                    ?? 0,
+                lastMessage: try db.scalar("SELECT max(seq) FROM conversation_message") ?? 0)
+        }
+    }
+
+    /// The conversations of `lead`, or every conversation with a note when `lead` is nil (for
+    /// `verify`), in id order.
+    static func conversations(ofLead lead: String?, _ db: Connection) throws -> [ConversationInfo] {
+        try db.read { db in
+            let select = try db.cached(
+                """
+                SELECT id, lead, messages, revision > delivered_revision, rejected_at IS NOT NULL FROM conversation
+                WHERE (?1 IS NULL AND id IN (SELECT conversation FROM conversation_note WHERE note_id IS NOT NULL))
+                   OR lead = ?1
+                ORDER BY id
+                """)
+            try select.bind([lead.map { .text($0) } ?? .null])
+            var found: [ConversationInfo] = []
+            while try select.step() {
+                let state: ConversationInfo.State = select.int(4) != 0 ? .rejected : select.int(3) != 0 ? .pending : .delivered
+                found.append(ConversationInfo(
+                    conversation: select.text(0), lead: select.text(1), messages: select.int(2), state: state, notes: []))
+            }
+            select.reset()
+            for index in found.indices { found[index].notes = try notes(of: found[index].conversation, db) }
+            return found
+        }
+    }
+
+    /// Refused conversations, oldest refusal first.
+    static func rejected(_ db: Connection) throws -> [RejectedConversation] {
+        let select = try db.cached(
+            """
+            SELECT id, lead, rejected_category, rejected_message, rejected_at FROM conversation INDEXED BY conversation_rejected
+            WHERE rejected_at IS NOT NULL ORDER BY rejected_at, id
+            """)
+        defer { select.reset() }
+        var found: [RejectedConversation] = []
+        while try select.step() {
+            found.append(RejectedConversation(
+                conversation: select.text(0), lead: select.text(1), category: select.text(2), message: select.text(3),
+                atMilliseconds: select.int64(4)))
+        }
+        return found
+    }
+
+    /// Makes refused conversations pending again (their forgotten parts are created anew).
+    /// Returns how many were refused.
+    static func retry(_ conversations: [String], _ db: Connection) throws -> Int {
+        try db.write { db in
+            var retried = 0
+            let clear = try db.cached(
+                """
+                UPDATE conversation SET rejected_category = NULL, rejected_message = NULL, rejected_at = NULL,
+                    delivered_revision = 0
+                WHERE id = ? AND rejected_at IS NOT NULL
+                """)
+            for conversation in conversations {
+                try clear.execute([.text(conversation)])
+                retried += db.changes
+            }
+            return retried
+        }
+    }
+}
