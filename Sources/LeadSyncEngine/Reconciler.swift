@@ -28,9 +28,14 @@ public final class Reconciler: Sendable {
     public let options: SyncOptions
     let clock: any WallClock
     let logger: Logger
+    /// The notes lane, when the gateway also writes notes: conversations go out after the
+    /// contacts they depend on, under the same pacer.
+    let notes: NotesSync?
+    /// What the notes lane did in this run (added to the report).
+    private let notesSummary = Mutex(DrainSummary())
     /// Where the running loop listens; nil outside ``run(progress:)``.
     private let events: Mutex<AsyncStream<Event>.Continuation?> = Mutex(nil)
-    private let stopRequested = Mutex(false)
+    let stopRequested = Mutex(false)
 
     public init(
         journal: Journal, gateway: any ContactsGateway, options: SyncOptions = SyncOptions(),
@@ -41,6 +46,9 @@ public final class Reconciler: Sendable {
         self.options = options
         self.clock = clock
         self.logger = logger
+        self.notes = (gateway as? any NotesGateway).map {
+            NotesSync(journal: journal, gateway: $0, options: options, clock: clock, logger: logger)
+        }
     }
 
     /// Asks a running sync to stop: no new request starts; requests in flight get
@@ -80,6 +88,7 @@ public final class Reconciler: Sendable {
     public func run(progress: (@Sendable (DrainSummary) -> Void)? = nil) async throws -> SyncReport {
         let started = clock.now
         var report = try await drain(progress: progress)
+        report.summary.absorb(notesSummary.withLock { $0 })
         report.summary.elapsedSeconds = clock.now.timeIntervalSince(started)
         let summary = report.summary
         logger.debug(
@@ -231,12 +240,17 @@ public final class Reconciler: Sendable {
         var awaitingReconnection = false
         /// The journal's size when the last pass began, to notice appends.
         var journalEntries: Int64?
+        /// The conversation counts after the last notes drain, to notice new messages.
+        var conversations: ConversationCounts?
+        /// When `--max-seconds` runs out.
+        let deadline: Date?
 
         init(reconciler: Reconciler, continuation: AsyncStream<Event>.Continuation, lane: JournalLane) {
             self.reconciler = reconciler
             self.continuation = continuation
             self.lane = lane
             self.lastRecheck = reconciler.clock.now
+            self.deadline = reconciler.options.maximumDuration.map { reconciler.clock.now.addingTimeInterval($0.timeInterval) }
         }
 
         var options: SyncOptions { reconciler.options }
@@ -336,6 +350,12 @@ public final class Reconciler: Sendable {
                 case .stop(.missingScopes(let scopes, let message)):
                     return .missingScopes(scopes, message: message)
                 case .finished(let sendableLeft):
+                    if !stopping, let ending = try await pushNotes(&machine) {
+                        guard options.follow, ending != .stopped, ending != .deadlineReached else { return ending }
+                        // Follow mode pauses instead: the next poll tries the notes again.
+                        reconciler.logger.warning("conversation notes paused", metadata: ["reason": "\(ending)"])
+                        conversations = nil
+                    }
                     if stopping { return stoppedEnding(sendableLeft: sendableLeft) }
                     guard options.follow else { return .drained }
                     try await lane.drain()
@@ -365,8 +385,23 @@ public final class Reconciler: Sendable {
             return leads.isEmpty ? [] : machine.freshLeadsLoaded(leads, now: clock.now)
         }
 
-        /// Follow mode, drained: starts a new pass when changes arrived (or unmatched leads are
-        /// due for a re-check), else looks again later.
+
+        /// Contacts are drained: conversations whose leads have contacts now go out as notes,
+        /// under the machine's pacer, which takes back what the notes spent.
+        mutating func pushNotes(_ machine: inout Reconciler.StateMachine<SplitMix64>) async throws -> SyncReport.Ending? {
+            guard let notes = reconciler.notes else { return nil }
+            try await lane.drain()
+            let reconciler = reconciler
+            let report = try await notes.drain(pacer: machine.pacer, deadline: deadline) { reconciler.stopRequested.withLock { $0 } }
+            machine.adoptPacer(report.pacer)
+            reconciler.notesSummary.withLock { $0.absorb(report.summary) }
+            conversations = try await journal.conversations.counts()
+            // A stop asked for while notes were being written leaves them pending, like changes.
+            return report.ending == .stopped && !options.follow ? .interrupted : report.ending
+        }
+
+        /// Follow mode, drained: starts a new pass when changes or messages arrived (or
+        /// unmatched leads are due for a re-check), else looks again later.
         mutating func pollForChanges(
             _ machine: inout Reconciler.StateMachine<SplitMix64>, in group: inout ThrowingTaskGroup<Void, any Error>
         ) async throws -> [Reconciler.StateMachine<SplitMix64>.Action] {
@@ -375,9 +410,10 @@ public final class Reconciler: Sendable {
             // journal's size tells whether anything arrived.
             _ = try await journal.changeLog.fold()
             let entries = try await journal.leads.status().journalEntries
+            let counts = try await journal.conversations.counts()
             let now = clock.now
             let recheck = now.timeIntervalSince(lastRecheck) >= options.recheckWaitingInterval.timeInterval
-            guard entries != journalEntries || recheck else {
+            guard entries != journalEntries || counts != conversations || recheck else {
                 schedule(.poll, after: options.pollInterval, in: &group)
                 return []
             }

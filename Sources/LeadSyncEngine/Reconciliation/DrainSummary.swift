@@ -17,12 +17,25 @@ public struct DrainSummary: Sendable, Hashable, Codable {
     /// Write requests (upsert and update) and their inputs, for the batch fill.
     public var writeRequests = 0
     public var writeInputs = 0
+    /// Conversation notes created and updated (per note).
+    public var notesCreated = 0
+    public var notesUpdated = 0
     /// 429 answers.
     public var rateLimited = 0
     /// Wall time of the drain, seconds.
     public var elapsedSeconds = 0.0
 
     public init() {}
+
+    /// Adds what another lane of the same sync did (the notes lane's requests share the budget).
+    public mutating func absorb(_ other: DrainSummary) {
+        notesCreated += other.notesCreated
+        notesUpdated += other.notesUpdated
+        requests += other.requests
+        writeRequests += other.writeRequests
+        writeInputs += other.writeInputs
+        rateLimited += other.rateLimited
+    }
 
     /// Mean inputs per write request over HubSpot's maximum of 100 (1.0 = every batch full).
     public var batchFill: Double {

@@ -354,6 +354,11 @@ extension Reconciler {
             return pump(now: now)
         }
 
+        /// Requests made outside the machine by another lane (notes) with this pacer, handed back.
+        public mutating func adoptPacer(_ pacer: Pacer) {
+            self.pacer = pacer
+        }
+
         /// `--max-seconds` ran out or a shutdown began: start no new request, finish those in flight.
         public mutating func stopIssuing(now: Date) -> [Action] {
             switch state {

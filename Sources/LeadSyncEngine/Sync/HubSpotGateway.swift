@@ -60,7 +60,7 @@ public final class HubSpotGateway: ContactsGateway {
         return true
     }
 
-    private func answer<Value>(_ call: () async throws -> HubSpotResponse<Value>) async -> GatewayAnswer<Value> {
+    func answer<Value>(_ call: () async throws -> HubSpotResponse<Value>) async -> GatewayAnswer<Value> {
         do {
             let response = try await call()
             return GatewayAnswer(.success(response.value), rateLimit: response.rateLimit)
