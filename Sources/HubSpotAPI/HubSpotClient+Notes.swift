@@ -50,7 +50,7 @@ extension HubSpotClient {
             json.raw("}]}]}")
         }
         json.raw("}")
-        return try await batch(http.version.notes + "/batch/create", json.data, operation: "notes.batch.create")
+        return try await batch(http.version.notes + "/batch/create", json.data, operation: "notes.batch.create", freshConnection: true)
     }
 
     /// Updates notes by record id. At most 100 inputs. A note deleted in HubSpot comes back as a

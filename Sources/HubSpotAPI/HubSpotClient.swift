@@ -86,8 +86,11 @@ public struct HubSpotClient: Sendable {
     }
 
     /// Sends a batch body to `path` and reads `results[]` and, for a 207, `errors[]`.
-    func batch(_ path: String, _ body: Data, operation: String) async throws -> HubSpotResponse<BatchResult> {
-        let response = try await authorized(http.request(.post, path, json: body), operation: operation)
+    /// `freshConnection` for creates: the transport must never send them twice by itself.
+    func batch(_ path: String, _ body: Data, operation: String, freshConnection: Bool = false) async throws -> HubSpotResponse<BatchResult> {
+        var request = http.request(.post, path, json: body)
+        request.freshConnection = freshConnection
+        let response = try await authorized(request, operation: operation)
         let wire = try http.decode(WireBatchResponse.self, from: response, operation: operation)
         let correlationId = response.headers["X-HubSpot-Correlation-Id"]
         let errors = (wire.errors ?? []).map { HubSpotError(batchEntry: $0, status: response.status, correlationId: correlationId) }

@@ -51,6 +51,7 @@ final class CurlEasyHandle {
         set(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedBytesPerSecond)
         set(CURLOPT_LOW_SPEED_TIME, max(1, Self.milliseconds(configuration.lowSpeedTime) / 1000))
         set(CURLOPT_USERAGENT, configuration.userAgent)
+        if request.freshConnection { set(CURLOPT_FRESH_CONNECT, 1) }
         _ = leadsync_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
 
         switch request.method {

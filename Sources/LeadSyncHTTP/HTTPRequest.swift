@@ -15,6 +15,10 @@ public struct HTTPRequest: Sendable {
     public var body: Data?
     /// Overrides the transport's total timeout for this request.
     public var timeout: Duration?
+    /// Sends on a new connection. libcurl silently sends a request again when the reused
+    /// connection it went out on died before any answer; a request that is not idempotent (a
+    /// note create) must never be sent twice by the transport, so it never rides a reused one.
+    public var freshConnection = false
 
     public init(
         method: HTTPMethod, url: String, headers: HTTPHeaders = HTTPHeaders(), body: Data? = nil,

@@ -1,0 +1,179 @@
+import Foundation
+import HubSpotAPI
+import HubSpotSimulator
+import LeadSyncEngine
+import LeadSyncJournal
+import LeadSyncSupport
+import LeadSyncTestKit
+import Testing
+
+/// Conversations pushed as notes to hubspot-sim over real HTTP (docs/conversations.md).
+@Suite("Conversations become one note each", .timeLimit(.minutes(1)))
+struct ConversationSyncTests {
+    let at = Timestamp.parse("2026-11-28T10:15:00Z")!
+
+    func say(_ harness: DrainHarness, _ conversation: String, _ id: String?, _ text: String, at offset: Int64, lead: String = "L-1", from: String = "visitor") async throws -> ConversationRecordReport {
+        try await harness.journal.conversations.record([ConversationEntry(
+            lead: lead, conversation: conversation, atMilliseconds: at + offset, message: .init(id: id, from: from, text: text))])
+    }
+
+    func notes(_ harness: DrainHarness, email: String) throws -> [SimNote] {
+        let contact = try #require(harness.contact(email: email))
+        return harness.simulator.notes(contactId: contact.id)
+    }
+
+    @Test(arguments: [false, true])
+    func aTranscriptInOrderEscapedSummaryFirstStampedWithItsFirstMessage(uniqueNoteProperties: Bool) async throws {
+        let harness = try DrainHarness { $0.allowUniqueNoteProperties = uniqueNoteProperties }
+        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        _ = try await say(harness, "C-77", "m2", "Pro is $40 <a seat> & \"more\" — 日本語 🙂", at: 9_000, from: "agent")
+        _ = try await say(harness, "C-77", "m1", "Hi, what's Pro?\nFor 40 seats", at: 0)
+        _ = try await harness.journal.conversations.record([ConversationEntry(
+            lead: "L-1", conversation: "C-77", atMilliseconds: at + 60_000, summary: .set("Wants 40 <Pro> seats"))])
+        let report = try await harness.sync()
+        #expect(report.ending == .drained)
+        #expect(report.summary.notesCreated == 1)
+
+        let note = try #require(try notes(harness, email: "ada@example.com").only)
+        #expect(note.properties["hs_note_body"] == """
+            <p><strong>Summary</strong><br>Wants 40 &lt;Pro&gt; seats</p>\
+            <p><strong>visitor</strong> 2026-11-28 10:15:00 UTC<br>Hi, what&#39;s Pro?<br>For 40 seats</p>\
+            <p><strong>agent</strong> 2026-11-28 10:15:09 UTC<br>Pro is $40 &lt;a seat&gt; &amp; &quot;more&quot; — 日本語 🙂</p>\
+            <p>leadsync: conversation C-77</p>
+            """)
+        #expect(note.properties["hs_timestamp"] == "2026-11-28T10:15:00.000Z")
+        #expect(note.properties[NotesSync.keyProperty] == (uniqueNoteProperties ? "C-77#1" : nil))
+        #expect(try harness.journal.setting(.noteKeyMode) == (uniqueNoteProperties ? "unique_key" : "lookup"))
+        #expect(try await harness.journal.conversations.counts().pending == 0)
+        let info = try #require(try await harness.journal.conversations.conversations(ofLead: "L-1").only)
+        #expect(info.state == .delivered && info.messages == 2 && info.notes.map(\.noteId) == [note.id])
+    }
+
+    @Test func growthUpdatesTheSameNoteOncePerPassAndDuplicatesAreIngestedOnce() async throws {
+        let harness = try DrainHarness()
+        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        _ = try await say(harness, "C-1", "m1", "first", at: 0)
+        _ = try await harness.sync()
+        let created = try #require(try notes(harness, email: "ada@example.com").only)
+
+        // Three messages (one re-sent by a device unsure of its batch) → one update.
+        #expect(try await say(harness, "C-1", "m2", "second", at: 1_000).messages == 1)
+        #expect(try await say(harness, "C-1", "m3", "third", at: 2_000).messages == 1)
+        #expect(try await say(harness, "C-1", "m2", "second", at: 1_000).duplicateMessages == 1)
+        let before = harness.simulator.counters()
+        let report = try await harness.sync()
+        #expect(report.summary.notesUpdated == 1 && report.summary.notesCreated == 0)
+        #expect(harness.simulator.counters().notesUpdated - before.notesUpdated == 1)
+        let note = try #require(try notes(harness, email: "ada@example.com").only)
+        #expect(note.id == created.id)
+        let body = try #require(note.properties["hs_note_body"])
+        #expect(body.components(separatedBy: "second").count == 2)
+        #expect(body.range(of: "first")!.lowerBound < body.range(of: "second")!.lowerBound)
+        #expect(body.range(of: "second")!.lowerBound < body.range(of: "third")!.lowerBound)
+
+        // Nothing new: a second sync sends nothing for notes.
+        #expect(try await harness.sync().summary.notesUpdated == 0)
+    }
+
+    @Test func aConversationWaitsForIdentityAndForAMatchWhileCreateIsOff() async throws {
+        let harness = try DrainHarness()
+        _ = try await say(harness, "C-1", "m1", "no email yet", at: 0)
+        #expect(try await harness.sync().ending == .drained)
+        #expect(harness.simulator.notes().isEmpty)
+        #expect(try await harness.journal.conversations.counts().pending == 1)
+
+        _ = try harness.journal.setPushRules(update: nil, create: false)
+        try harness.record("L-1", ["email": .string("ada@example.com")], at: at + 1)
+        #expect(try await harness.sync().ending == .drained)
+        #expect(harness.simulator.notes().isEmpty)
+
+        _ = harness.simulator.seedContacts([["email": "ada@example.com"]])
+        let report = try await harness.sync { $0.recheckWaitingInterval = .zero }
+        #expect(report.ending == .drained)
+        #expect(try notes(harness, email: "ada@example.com").count == 1)
+        #expect(try await harness.journal.conversations.counts().pending == 0)
+    }
+
+    @Test func pastTheLimitTheTranscriptContinuesInAnotherNoteAndNothingIsLost() async throws {
+        let harness = try DrainHarness()
+        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        for index in 0..<10 {
+            _ = try await say(harness, "C-long", "m\(index)", "message \(index) " + String(repeating: "x", count: 9_000), at: Int64(index))
+        }
+        _ = try await harness.sync()
+        var notes = try notes(harness, email: "ada@example.com").sorted { $0.id < $1.id }
+        #expect(notes.count == 2)
+        #expect(notes.allSatisfy { ($0.properties["hs_note_body"]?.count ?? .max) <= 65_536 })
+        #expect(notes[1].properties["hs_note_body"]?.hasSuffix("<p>leadsync: part 2 of conversation C-long</p>") == true)
+        // The conversation grows: only the last part changes.
+        _ = try await say(harness, "C-long", "m10", "message 10 short", at: 10)
+        let report = try await harness.sync()
+        #expect(report.summary.notesUpdated == 1 && report.summary.notesCreated == 0)
+        notes = try self.notes(harness, email: "ada@example.com")
+        let all = notes.map { $0.properties["hs_note_body"] ?? "" }.joined()
+        for index in 0...10 { #expect(all.contains("message \(index) ")) }
+    }
+
+    @Test func aNoteDeletedInHubSpotRejectsItsConversationUntilRetried() async throws {
+        let harness = try DrainHarness()
+        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        _ = try await say(harness, "C-1", "m1", "first", at: 0)
+        _ = try await harness.sync()
+        let note = try #require(try notes(harness, email: "ada@example.com").only)
+        #expect(harness.simulator.deleteNote(id: note.id))
+
+        _ = try await say(harness, "C-1", "m2", "second", at: 1)
+        #expect(try await harness.sync().ending == .drained)
+        #expect(try notes(harness, email: "ada@example.com").isEmpty)
+        let rejected = try #require(try await harness.journal.conversations.rejected().only)
+        #expect(rejected.conversation == "C-1" && rejected.category == "OBJECT_NOT_FOUND")
+        #expect(try await harness.journal.conversations.counts().pending == 0)
+        // Not recreated by another sync.
+        _ = try await harness.sync()
+        #expect(try notes(harness, email: "ada@example.com").isEmpty)
+
+        #expect(try await harness.journal.conversations.retry(["C-1"]) == 1)
+        _ = try await harness.sync()
+        let again = try #require(try notes(harness, email: "ada@example.com").only)
+        #expect(again.id != note.id)
+        #expect(again.properties["hs_note_body"]?.contains("second") == true)
+    }
+
+    @Test(arguments: [false, true])
+    func aCreateAppliedWhoseAnswerWasLostMakesNoSecondNote(uniqueNoteProperties: Bool) async throws {
+        let harness = try DrainHarness { $0.allowUniqueNoteProperties = uniqueNoteProperties }
+        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        try harness.record("L-2", ["email": .string("grace@example.com")], at: at)
+        _ = try await say(harness, "C-1", "m1", "hello", at: 0)
+        _ = try await say(harness, "C-2", "m1", "hello", at: 0, lead: "L-2")
+        harness.simulator.injectFault(.reset, onRequest: 1, path: "notes.batch.create", applied: true)
+        let report = try await harness.sync()
+        #expect(report.ending == .drained)
+        #expect(try notes(harness, email: "ada@example.com").count == 1)
+        #expect(try notes(harness, email: "grace@example.com").count == 1)
+        #expect(harness.simulator.notes().count == 2)
+        #expect(try await harness.journal.conversations.counts().pending == 0)
+    }
+
+    @Test func aSecondSyncAfterAKilledCreateAdoptsTheNoteItFinds() async throws {
+        // The intent was recorded and the create applied, but the process died before the answer.
+        let harness = try DrainHarness()
+        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        _ = try await say(harness, "C-1", "m1", "hello", at: 0)
+        _ = try await harness.sync()
+        let note = try #require(try notes(harness, email: "ada@example.com").only)
+        try await harness.journal.conversations.apply([.rejected(conversation: "C-1", category: "X", message: "x", atMilliseconds: 0, forgetPart: 1)])
+        _ = try await harness.journal.conversations.retry(["C-1"])
+        try await harness.journal.conversations.apply([.createIntended(conversation: "C-1", parts: [1])])
+        _ = try await say(harness, "C-1", "m2", "again", at: 1)
+        _ = try await harness.sync()
+        let after = try #require(try notes(harness, email: "ada@example.com").only)
+        #expect(after.id == note.id)
+        #expect(after.properties["hs_note_body"]?.contains("again") == true)
+    }
+}
+
+extension Collection {
+    /// The one element, or nil when there are none or several.
+    var only: Element? { count == 1 ? first : nil }
+}
