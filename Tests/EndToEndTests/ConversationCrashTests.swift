@@ -30,7 +30,7 @@ import Testing
         // This process appends while the sync runs in another, as an edge application would.
         let journal = try Journal(path: fixture.cli.db, options: JournalOptions(synchronous: .normal))
         let leads = 30
-        try await journal.record((0..<leads).map { LeadChange(lead: "L-\($0)", fields: ["email": .string("lead\($0)@example.com")], atMilliseconds: 1) })
+        try await journal.changeLog.record((0..<leads).map { LeadChange(lead: "L-\($0)", fields: ["email": .string("lead\($0)@example.com")], atMilliseconds: 1) })
         var sent = 0
         func say(_ count: Int) throws {
             let entries = (0..<count).map { offset -> ConversationEntry in
@@ -44,7 +44,7 @@ import Testing
                     message: .init(id: "m\(id)", from: id % 2 == 0 ? "visitor" : "agent", text: "message-\(id) <&> \"ü\""))
             }
             sent += count
-            _ = try journal.conversations.recordBlocking(entries)
+            _ = try journal.blocking { [entries] in try await $0.conversations.record(entries) }
         }
         try say(120)
         for _ in 0..<rounds {

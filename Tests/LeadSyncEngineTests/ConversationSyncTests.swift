@@ -25,7 +25,7 @@ struct ConversationSyncTests {
     @Test(arguments: [false, true])
     func aTranscriptInOrderEscapedSummaryFirstStampedWithItsFirstMessage(uniqueNoteProperties: Bool) async throws {
         let harness = try DrainHarness { $0.allowUniqueNoteProperties = uniqueNoteProperties }
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: at)
         _ = try await say(harness, "C-77", "m2", "Pro is $40 <a seat> & \"more\" — 日本語 🙂", at: 9_000, from: "agent")
         _ = try await say(harness, "C-77", "m1", "Hi, what's Pro?\nFor 40 seats", at: 0)
         _ = try await harness.journal.conversations.record([ConversationEntry(
@@ -43,7 +43,7 @@ struct ConversationSyncTests {
             """)
         #expect(note.properties["hs_timestamp"] == "2026-11-28T10:15:00.000Z")
         #expect(note.properties[NotesSync.keyProperty] == (uniqueNoteProperties ? "C-77#1" : nil))
-        #expect(try harness.journal.setting(.noteKeyMode) == (uniqueNoteProperties ? "unique_key" : "lookup"))
+        #expect(try await harness.journal.configuration.setting(.noteKeyMode) == (uniqueNoteProperties ? "unique_key" : "lookup"))
         #expect(try await harness.journal.conversations.counts().pending == 0)
         let info = try #require(try await harness.journal.conversations.conversations(ofLead: "L-1").only)
         #expect(info.state == .delivered && info.messages == 2 && info.notes.map(\.noteId) == [note.id])
@@ -51,7 +51,7 @@ struct ConversationSyncTests {
 
     @Test func growthUpdatesTheSameNoteOncePerPassAndDuplicatesAreIngestedOnce() async throws {
         let harness = try DrainHarness()
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: at)
         _ = try await say(harness, "C-1", "m1", "first", at: 0)
         _ = try await harness.sync()
         let created = try #require(try notes(harness, email: "ada@example.com").only)
@@ -82,8 +82,8 @@ struct ConversationSyncTests {
         #expect(harness.simulator.notes().isEmpty)
         #expect(try await harness.journal.conversations.counts().pending == 1)
 
-        _ = try harness.journal.setPushRules(update: nil, create: false)
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: at + 1)
+        _ = try await harness.journal.configuration.setPushRules(update: nil, create: false)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: at + 1)
         #expect(try await harness.sync().ending == .drained)
         #expect(harness.simulator.notes().isEmpty)
 
@@ -96,7 +96,7 @@ struct ConversationSyncTests {
 
     @Test func pastTheLimitTheTranscriptContinuesInAnotherNoteAndNothingIsLost() async throws {
         let harness = try DrainHarness()
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: at)
         for index in 0..<10 {
             _ = try await say(harness, "C-long", "m\(index)", "message \(index) " + String(repeating: "x", count: 9_000), at: Int64(index))
         }
@@ -116,7 +116,7 @@ struct ConversationSyncTests {
 
     @Test func aNoteDeletedInHubSpotRejectsItsConversationUntilRetried() async throws {
         let harness = try DrainHarness()
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: at)
         _ = try await say(harness, "C-1", "m1", "first", at: 0)
         _ = try await harness.sync()
         let note = try #require(try notes(harness, email: "ada@example.com").only)
@@ -142,8 +142,8 @@ struct ConversationSyncTests {
     @Test(arguments: [false, true])
     func aCreateAppliedWhoseAnswerWasLostMakesNoSecondNote(uniqueNoteProperties: Bool) async throws {
         let harness = try DrainHarness { $0.allowUniqueNoteProperties = uniqueNoteProperties }
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
-        try harness.record("L-2", ["email": .string("grace@example.com")], at: at)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        try await harness.record("L-2", ["email": .string("grace@example.com")], at: at)
         _ = try await say(harness, "C-1", "m1", "hello", at: 0)
         _ = try await say(harness, "C-2", "m1", "hello", at: 0, lead: "L-2")
         harness.simulator.injectFault(.reset, onRequest: 1, path: "notes.batch.create", applied: true)
@@ -158,7 +158,7 @@ struct ConversationSyncTests {
     @Test func aSecondSyncAfterAKilledCreateAdoptsTheNoteItFinds() async throws {
         // The intent was recorded and the create applied, but the process died before the answer.
         let harness = try DrainHarness()
-        try harness.record("L-1", ["email": .string("ada@example.com")], at: at)
+        try await harness.record("L-1", ["email": .string("ada@example.com")], at: at)
         _ = try await say(harness, "C-1", "m1", "hello", at: 0)
         _ = try await harness.sync()
         let note = try #require(try notes(harness, email: "ada@example.com").only)
