@@ -92,10 +92,13 @@ public struct ConversationCounts: Sendable, Hashable {
     public var pending: Int64
     /// The seq of the last message appended: a new message changes it.
     public var lastMessage: Int64
+    /// Conversations HubSpot refused (entries of `rejected list`).
+    public var rejected: Int64
 
-    public init(conversations: Int64, pending: Int64, lastMessage: Int64) {
+    public init(conversations: Int64, pending: Int64, lastMessage: Int64, rejected: Int64 = 0) {
         self.conversations = conversations
         self.pending = pending
         self.lastMessage = lastMessage
+        self.rejected = rejected
     }
 }

@@ -220,7 +220,9 @@ enum ConversationTables {
                 pending: try db.scalar(
                     "SELECT count(*) FROM conversation INDEXED BY conversation_pending WHERE revision > delivered_revision AND rejected_at IS NULL")
                     ?? 0,
-                lastMessage: try db.scalar("SELECT max(seq) FROM conversation_message") ?? 0)
+                lastMessage: try db.scalar("SELECT max(seq) FROM conversation_message") ?? 0,
+                rejected: try db.scalar(
+                    "SELECT count(*) FROM conversation INDEXED BY conversation_rejected WHERE rejected_at IS NOT NULL") ?? 0)
         }
     }
 

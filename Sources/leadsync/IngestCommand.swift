@@ -75,6 +75,8 @@ struct IngestCommand: ParsableCommand {
         if json {
             var members: [(String, JSONValue)] = [
                 ("appended", .integer(report.appended)),
+                ("messages", .integer(report.messages)),
+                ("duplicate_messages", .integer(report.duplicateMessages)),
                 ("invalid", .array(report.invalid.map { .object([("line", .integer($0.line)), ("error", .string($0.error))]) })),
                 ("invalid_count", .integer(report.invalidCount)),
             ]
@@ -83,7 +85,11 @@ struct IngestCommand: ParsableCommand {
             }
             Output.json(.object(members))
         } else {
-            Output.note("appended \(report.appended) change\(report.appended == 1 ? "" : "s"), \(report.invalidCount) invalid line\(report.invalidCount == 1 ? "" : "s")")
+            var summary = "appended \(report.appended) change\(report.appended == 1 ? "" : "s")"
+            if report.messages + report.duplicateMessages > 0 {
+                summary += " (\(report.messages) message\(report.messages == 1 ? "" : "s"), \(report.duplicateMessages) duplicate\(report.duplicateMessages == 1 ? "" : "s"))"
+            }
+            Output.note(summary + ", \(report.invalidCount) invalid line\(report.invalidCount == 1 ? "" : "s")")
         }
     }
 

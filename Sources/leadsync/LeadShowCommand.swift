@@ -11,13 +11,27 @@ struct LeadShowCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        guard let record = try await global.openJournal().leads.lead(lead) else {
-            throw CommandError(.failure, "unknown lead \(lead)")
-        }
+        let journal = try global.openJournal()
+        let record = try await journal.leads.lead(lead)
+        let conversations = try await journal.conversations.conversations(ofLead: lead)
+        // A lead known only by its conversations has no values yet: it awaits an email.
+        guard record != nil || !conversations.isEmpty else { throw CommandError(.failure, "unknown lead \(lead)") }
+        let refused = try await journal.conversations.rejected().filter { $0.lead == lead }
         if json {
-            Output.json(record.json)
+            var members: [(key: String, value: JSONValue)] = [
+                ("lead", .string(lead)), ("hubspot_id", .null), ("state", .string("awaiting_identity")), ("fields", .object([])),
+                ("delivery", .object([])), ("pending", .array([])), ("rejected", .array([])),
+            ]
+            if case .object(let known)? = record?.json { members = known }
+            if let index = members.firstIndex(where: { $0.key == "rejected" }), case .array(let entries) = members[index].value {
+                members[index].value = .array(entries + refused.map(\.json))
+            }
+            members.append(("conversations", .array(conversations.map(\.json))))
+            Output.json(.object(members))
         } else {
-            Output.data(record.humanText)
+            let head = record?.humanText ?? "lead \(lead)  state awaiting_identity  hubspot id none"
+            let refusals = refused.map { "  rejected \($0.entryId): \($0.category): \($0.message)" }
+            Output.data(([head] + refusals + conversations.map(\.humanText)).joined(separator: "\n"))
         }
     }
 }
@@ -68,6 +82,40 @@ extension LeadRecord {
         if !pending.isEmpty { lines.append("  pending changes: \(pending.map { String($0.seq) }.joined(separator: ", "))") }
         for entry in rejected { lines.append("  rejected #\(entry.id): \(entry.category): \(entry.message)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension ConversationInfo {
+    /// An entry of `lead show`'s `conversations` (cli-contract.md).
+    var json: JSONValue {
+        .object([
+            ("id", .string(conversation)),
+            ("messages", .integer(messages)),
+            ("state", .string(state.rawValue)),
+            ("notes", .array(notes.compactMap(\.noteId).map { .string($0) })),
+        ])
+    }
+
+    var humanText: String {
+        let ids = notes.compactMap(\.noteId)
+        return "  conversation \(conversation): \(messages) message\(messages == 1 ? "" : "s")  [\(state.rawValue)]"
+            + (ids.isEmpty ? "" : "  notes \(ids.joined(separator: ", "))")
+    }
+}
+
+extension RejectedConversation {
+    /// An entry of `rejected list`: a conversation whose note HubSpot refused.
+    var json: JSONValue {
+        .object([
+            ("id", .string(entryId)),
+            ("lead", .string(lead)),
+            ("fields", .object([])),
+            ("conversation", .string(conversation)),
+            ("category", .string(category)),
+            ("message", .string(message)),
+            ("at", .string(Timestamp.format(epochMilliseconds: atMilliseconds))),
+            ("source", .string("hubspot")),
+        ])
     }
 }
 

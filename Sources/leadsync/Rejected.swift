@@ -18,17 +18,22 @@ struct RejectedListCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let entries = try await global.openJournal().ledger.rejectedEntries()
+        let journal = try global.openJournal()
+        let entries = try await journal.ledger.rejectedEntries()
+        let conversations = try await journal.conversations.rejected()
         if json {
-            Output.json(.array(entries.map(\.json)))
+            Output.json(.array(entries.map(\.json) + conversations.map(\.json)))
             return
         }
-        if entries.isEmpty { Output.note("nothing rejected") }
+        if entries.isEmpty && conversations.isEmpty { Output.note("nothing rejected") }
         for entry in entries {
             let fields = entry.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(JSONValue($0.value).text)" }
             Output.data(
                 "#\(entry.id) \(entry.lead) [\(entry.source.rawValue)] \(entry.category): \(entry.message)  "
                     + fields.joined(separator: " "))
+        }
+        for entry in conversations {
+            Output.data("#\(entry.entryId) \(entry.lead) [hubspot] \(entry.category): \(entry.message)")
         }
     }
 }
@@ -50,12 +55,22 @@ struct RejectedRetryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let retried: Int
+        let journal = try global.openJournal()
+        // Conversation entries are `conversation:<id>`; every id is checked before anything changes.
+        let prefix = RejectedConversation.entryIdPrefix
+        let refused = Set(try await journal.conversations.rejected().map(\.conversation))
+        let conversations = all ? Array(refused) : ids.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+        if let unknown = conversations.first(where: { !refused.contains($0) }) {
+            throw CommandError(.failure, "no rejected entry \(prefix)\(unknown)")
+        }
+        let fieldIds = ids.filter { !$0.hasPrefix(prefix) }
+        var retried = 0
         do {
-            retried = try await global.openJournal().ledger.retryRejected(ids: all ? nil : ids)
+            if all || !fieldIds.isEmpty { retried = try await journal.ledger.retryRejected(ids: all ? nil : fieldIds) }
         } catch let error as JournalError where error.code == .unknownRejectedEntry {
             throw CommandError(.failure, error.message)
         }
+        retried += try await journal.conversations.retry(conversations)
         if json {
             Output.json(.object([("retried", .integer(Int64(retried)))]))
         } else {

@@ -12,6 +12,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let journal = try global.openJournal()
         let status = try await journal.leads.status()
+        let conversations = try await journal.conversations.counts()
         let connection = try await ConnectionState.current(global: global, journal: journal)
         let entries: [(String, JSONValue)] = [
             ("connection", .string(connection.rawValue)),
@@ -19,10 +20,12 @@ struct StatusCommand: AsyncParsableCommand {
             ("pending_leads", .integer(status.pendingLeads)),
             ("awaiting_identity", .integer(status.awaitingIdentity)),
             ("unmatched", .integer(status.unmatched)),
-            ("rejected", .integer(status.rejected)),
+            ("rejected", .integer(status.rejected + conversations.rejected)),
             ("skipped", .integer(status.skipped)),
             ("journal_entries", .integer(status.journalEntries)),
             ("unfolded_changes", .integer(status.unfoldedChanges)),
+            ("conversations", .integer(conversations.conversations)),
+            ("conversations_pending", .integer(conversations.pending)),
             ("last_sync_at", .optional(status.lastSyncAt)),
             ("last_error", .optional(status.lastError)),
         ]

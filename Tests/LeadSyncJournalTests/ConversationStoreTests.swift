@@ -86,7 +86,7 @@ struct ConversationStoreTests {
         #expect(try await journal.conversations.rejected() == [
             RejectedConversation(conversation: "C", lead: "L-1", category: "OBJECT_NOT_FOUND", message: "gone", atMilliseconds: 7)])
         #expect(try await journal.conversations.conversations(ofLead: "L-1").first?.state == .rejected)
-        #expect(try await journal.conversations.counts() == ConversationCounts(conversations: 2, pending: 1, lastMessage: 4))
+        #expect(try await journal.conversations.counts() == ConversationCounts(conversations: 2, pending: 1, lastMessage: 4, rejected: 1))
 
         #expect(try await journal.conversations.retry(["C", "unknown"]) == 1)
         #expect(try await journal.conversations.rejected().isEmpty)

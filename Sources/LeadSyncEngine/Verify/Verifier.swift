@@ -4,7 +4,9 @@ public import LeadSyncJournal
 public import LeadSyncSupport
 
 /// Reads back the contacts of delivered leads and reports every mapped property whose HubSpot
-/// value differs from the last value the journal knows it delivered (`leadsync verify`).
+/// value differs from the last value the journal knows it delivered (`leadsync verify`); and,
+/// when the gateway writes notes, every conversation note whose body differs from the one last
+/// delivered (compared by digest: a difference names the note, never its text).
 ///
 /// ```swift
 /// let report = try await Verifier(journal: journal, gateway: gateway, properties: mapped).run(sample: 100)
@@ -55,7 +57,10 @@ public struct Verifier: Sendable {
                 leads = try await journal.leads.linkedLeads(limit: BatchPlanner.maximumInputs, after: cursor)
                 cursor = leads.last?.cursor ?? cursor
             }
-            if leads.isEmpty { return }
+            if leads.isEmpty {
+                try await checkNotes(sample: sample, &report, &pacer)
+                return
+            }
             for chunk in stride(from: 0, to: leads.count, by: BatchPlanner.maximumInputs) {
                 let batch = Array(leads[chunk..<min(chunk + BatchPlanner.maximumInputs, leads.count)])
                 try await check(batch, byName, &report, &pacer)
@@ -86,6 +91,33 @@ public struct Verifier: Sendable {
                 }
             }
         }
+    }
+
+    /// Reads back the notes of conversations (a random `sample` of them, or all) and compares each
+    /// body's digest with the digest of the body last delivered.
+    private func checkNotes(sample: Int?, _ report: inout VerifyReport, _ pacer: inout Pacer) async throws {
+        guard let notes = gateway as? any NotesGateway else { return }
+        var conversations = try await journal.conversations.conversationsWithNotes()
+        if let sample { conversations = Array(conversations.shuffled().prefix(sample)) }
+        let delivered = conversations.flatMap { conversation in
+            conversation.notes.compactMap { note in
+                note.noteId.flatMap { id in note.digest.map { (lead: conversation.lead, noteId: id, digest: $0) } }
+            }
+        }
+        for chunk in stride(from: 0, to: delivered.count, by: BatchPlanner.maximumInputs) {
+            let batch = Array(delivered[chunk..<min(chunk + BatchPlanner.maximumInputs, delivered.count)])
+            let read = try await answer(&pacer) { await notes.readNotes(ids: batch.map(\.noteId)) }
+            let bodies = Dictionary(read.results.map { ($0.id, $0.properties["hs_note_body"] ?? "") }, uniquingKeysWith: { $1 })
+            for note in batch {
+                let actual = bodies[note.noteId].map(NoteWork.digest)
+                if actual != note.digest {
+                    report.differences.append(VerifyReport.Difference(
+                        lead: note.lead, hubSpotID: note.noteId, property: "hs_note_body", expected: "digest " + note.digest,
+                        actual: actual.map { "digest " + $0 }))
+                }
+            }
+        }
+        report.checked += conversations.count
     }
 
     /// Sends `request` when the pacer allows, retrying rate limits and transient failures a few
