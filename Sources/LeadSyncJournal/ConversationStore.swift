@@ -80,6 +80,19 @@ public struct ConversationStore: Sendable {
         try await database.run { db in try db.read { db in try ConversationTables.rejected(db) } }
     }
 
+    /// Another account: every conversation is pending again and will get new notes there.
+    public func forgetNotes() async throws {
+        try await database.run { db in
+            try db.write { db in
+                try db.execute(
+                    """
+                    DELETE FROM conversation_note;
+                    UPDATE conversation SET delivered_revision = 0, rejected_category = NULL, rejected_message = NULL, rejected_at = NULL;
+                    """)
+            }
+        }
+    }
+
     /// Makes these refused conversations pending again; returns how many were refused.
     public func retry(_ conversations: [String]) async throws -> Int {
         try await database.run { db in try ConversationTables.retry(conversations, db) }

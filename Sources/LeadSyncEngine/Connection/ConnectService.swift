@@ -146,6 +146,8 @@ public struct ConnectService: Sendable {
                     "these credentials belong to HubSpot account \(accountId), but this journal syncs with account \(previous); pass --new-account to switch and match every lead again")
             }
             try await journal.ledger.forgetRemoteState()
+            try await journal.conversations.forgetNotes()
+            try await journal.configuration.setSettings([.noteKeyMode: nil])
             warnings.append("switched from account \(previous) to \(accountId): every lead will be matched again by email")
         }
         try file.write(credentials)

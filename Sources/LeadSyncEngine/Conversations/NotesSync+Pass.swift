@@ -62,18 +62,28 @@ extension NotesSync {
 
         var journal: Journal { sync.journal }
 
+        /// Works through the pending conversations in windows of `windowSize` conversations
+        /// that have a contact (waiting ones are skipped, so batches stay full).
         mutating func run(deadline: Date?, isStopping: @Sendable () -> Bool) async throws -> PassOutcome {
+            let size = sync.options.windowSize
             var cursor: String?
+            var exhausted = false
+            var sendable: [PendingConversation] = []
             while outcome.ending == nil {
-                let window = try await journal.conversations.pending(after: cursor, limit: sync.options.windowSize)
-                guard let last = window.last else { break }
-                cursor = last.conversation
-                guard window.contains(where: { $0.contactId != nil }) else { continue }
+                while !exhausted && sendable.count < size {
+                    let window = try await journal.conversations.pending(after: cursor, limit: size)
+                    cursor = window.last?.conversation ?? cursor
+                    exhausted = window.count < size
+                    sendable += window.filter { $0.contactId != nil }
+                }
+                guard !sendable.isEmpty else { break }
                 if let deadline, sync.clock.now >= deadline {
                     outcome.ending = .deadlineReached
                 } else if isStopping() {
                     outcome.ending = .stopped
                 } else {
+                    let window = Array(sendable.prefix(size))
+                    sendable.removeFirst(window.count)
                     try await runWindow(window)
                 }
             }
