@@ -11,10 +11,21 @@ import Testing
 /// them — with unique note properties allowed (unique-key mode) and refused (look-up mode).
 ///
 /// `LEADSYNC_CONVERSATION_KILLS` (default 20) and `LEADSYNC_CRASH_SEED` choose the run;
-/// `scripts/conversation-kill-trials.sh` runs longer ones.
-@Suite(.timeLimit(.minutes(3))) struct ConversationCrashTests {
+/// `scripts/conversation-kill-trials.sh` runs longer ones. The loop sleeps and waits for
+/// processes, so it runs on a thread of its own, one mode after the other.
+@Suite(.timeLimit(.minutes(3)), .serialized) struct ConversationCrashTests {
     @Test(arguments: [false, true])
     func killingSyncWhileMessagesArriveNeverDuplicatesANote(uniqueNoteProperties: Bool) async throws {
+        let failures = try await onOwnThread { try Self.crashLoop(uniqueNoteProperties: uniqueNoteProperties) }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    /// The loop and its checks; returns what failed (expectations belong to the test's task).
+    private static func crashLoop(uniqueNoteProperties: Bool) throws -> [String] {
+        var failures: [String] = []
+        func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+            if !condition { failures.append(message()) }
+        }
         let environment = ProcessInfo.processInfo.environment
         let rounds = environment["LEADSYNC_CONVERSATION_KILLS"].flatMap(Int.init) ?? 20
         let seed = environment["LEADSYNC_CRASH_SEED"].flatMap(UInt64.init) ?? 2_026
@@ -34,7 +45,8 @@ import Testing
         // This process appends while the sync runs in another, as an edge application would.
         let journal = try Journal(path: fixture.cli.db, options: JournalOptions(synchronous: .normal))
         let leads = 30
-        try await journal.changeLog.record((0..<leads).map { LeadChange(lead: "L-\($0)", fields: ["email": .string("lead\($0)@example.com")], atMilliseconds: 1) })
+        let emails = (0..<leads).map { LeadChange(lead: "L-\($0)", fields: ["email": .string("lead\($0)@example.com")], atMilliseconds: 1) }
+        _ = try journal.blocking { try await $0.changeLog.record(emails) }
         var sent = 0
         func say(_ count: Int) throws {
             let entries = (0..<count).map { offset -> ConversationEntry in
@@ -63,31 +75,32 @@ import Testing
         }
 
         let last = try fixture.sync("--once")
-        #expect(last.status == 0, "seed \(seed): \(last.stderr)")
+        check(last.status == 0, "seed \(seed): \(last.stderr)")
         let notes = fixture.simulator.notes().filter { !$0.archived }
         var parts = 0
         for conversation in 0...(sent - 1) / 6 {
-            let (transcript, _) = try await journal.conversations.transcript(of: "C-\(conversation)")
+            let (transcript, _) = try journal.blocking { try await $0.conversations.transcript(of: "C-\(conversation)") }
             let mine = notes.filter { ($0.properties["hs_note_body"] ?? "").contains("conversation C-\(conversation)</p>") }
             let closing = mine.map { $0.properties["hs_note_body"]!.components(separatedBy: "<p>leadsync: ").last! }
-            #expect(Set(closing).count == closing.count, "seed \(seed): C-\(conversation) has a duplicate note")
+            check(Set(closing).count == closing.count, "seed \(seed): C-\(conversation) has a duplicate note")
             let bodies = mine.map { $0.properties["hs_note_body"]! }.joined()
             for message in transcript.messages {
                 let id = message.text.split(separator: " ")[0]
-                #expect(bodies.components(separatedBy: "\(id) &lt;").count == 2, "seed \(seed): C-\(conversation) \(id)")
+                check(bodies.components(separatedBy: "\(id) &lt;").count == 2, "seed \(seed): C-\(conversation) \(id)")
             }
             let contact = fixture.simulator.contact(email: "lead\(conversation % leads)@example.com")
-            #expect(mine.allSatisfy { $0.contactIds == [contact?.id ?? "?"] })
+            check(mine.allSatisfy { $0.contactIds == [contact?.id ?? "?"] }, "seed \(seed): C-\(conversation) has a note on another contact")
             parts += mine.count
         }
-        #expect(notes.count == parts, "seed \(seed): notes of no conversation")
+        check(notes.count == parts, "seed \(seed): notes of no conversation")
         let counters = fixture.simulator.counters()
-        #expect(counters.requests["notes.batch.create", default: [:]][0, default: 0] >= 3, "the scheduled lost answers happened")
-        let status = try await journal.conversations.counts()
-        #expect(status.pending == 0)
+        check(counters.requests["notes.batch.create", default: [:]][0, default: 0] >= 3, "the scheduled lost answers happened")
+        let status = try journal.blocking { try await $0.conversations.counts() }
+        check(status.pending == 0, "seed \(seed): \(status.pending) conversations still pending")
         print(
             "conversation crash loop, seed \(seed), unique keys \(uniqueNoteProperties): \(rounds) kills, \(notes.count) notes, "
                 + "\(counters.appliedThenDropped) writes applied then dropped, "
                 + "\(counters.requests["notes.batch.create", default: [:]][0, default: 0]) creates unanswered")
+        return failures
     }
 }

@@ -107,7 +107,7 @@ extension NotesSync {
                 creates += work.creates.map { Item(work: index, part: $0) }
                 updates += work.updates.sorted { $0.key < $1.key }.map { Item(work: index, part: $0.key, noteId: $0.value) }
             }
-            // The intent is durable before the create can reach HubSpot (decision 0012).
+            // The intent is durable before the create can reach HubSpot (decision 0014).
             try await journal.conversations.apply(intents, at: sync.clock.now)
             var queue = Self.chunks(creates).map(NoteRequest.create) + Self.chunks(updates).map(NoteRequest.update)
             try await send(&queue, works: &works)
@@ -116,7 +116,8 @@ extension NotesSync {
                 delivered.map { .delivered(conversation: $0.conversation, revision: $0.pending.revision) }, at: sync.clock.now)
         }
 
-        static func chunks(_ items: [Item]) -> [[Item]] {
+        /// Batches of at most HubSpot's 100 inputs.
+        static func chunks<Element>(_ items: [Element]) -> [[Element]] {
             stride(from: 0, to: items.count, by: BatchPlanner.maximumInputs).map {
                 Array(items[$0..<min($0 + BatchPlanner.maximumInputs, items.count)])
             }
@@ -160,7 +161,7 @@ extension NotesSync {
                 after = page.nextAfter
             } while after != nil
             var bodies: [String: String] = [:]
-            for chunk in stride(from: 0, to: ids.count, by: BatchPlanner.maximumInputs).map({ Array(ids[$0..<min($0 + BatchPlanner.maximumInputs, ids.count)]) }) {
+            for chunk in Self.chunks(ids) {
                 guard let read = await paced({ await gateway.readNotes(ids: chunk) }) else { return nil }
                 for note in read.results { bodies[note.id] = note.properties["hs_note_body"] ?? "" }
             }
