@@ -131,7 +131,7 @@ extension NotesSync {
             let contacts = Set(works.filter { !$0.lookups.isEmpty }.map(\.contactId))
             var adopted: [NoteOutcome] = []
             for contact in contacts.sorted() where outcome.ending == nil {
-                guard let bodies = await notesOfContact(contact) else { continue }
+                guard let bodies = try await notesOfContact(contact) else { continue }
                 for index in works.indices where works[index].contactId == contact {
                     for part in works[index].lookups {
                         let conversation = works[index].conversation
@@ -151,26 +151,26 @@ extension NotesSync {
         }
 
         /// Every note of `contact`: id → body; nil when a request failed.
-        private mutating func notesOfContact(_ contact: String) async -> [String: String]? {
+        private mutating func notesOfContact(_ contact: String) async throws -> [String: String]? {
             let gateway = sync.gateway
             var ids: [String] = []
             var after: String?
             repeat {
-                guard let page = await paced({ await gateway.contactNoteIds(contactId: contact, after: after) }) else { return nil }
+                guard let page = try await paced({ await gateway.contactNoteIds(contactId: contact, after: after) }) else { return nil }
                 ids += page.ids
                 after = page.nextAfter
             } while after != nil
             var bodies: [String: String] = [:]
             for chunk in Self.chunks(ids) {
-                guard let read = await paced({ await gateway.readNotes(ids: chunk) }) else { return nil }
+                guard let read = try await paced({ await gateway.readNotes(ids: chunk) }) else { return nil }
                 for note in read.results { bodies[note.id] = note.properties["hs_note_body"] ?? "" }
             }
             return bodies
         }
 
         /// Sends one request through the pacer; nil when it failed (recorded in `outcome`).
-        private mutating func paced<Value: Sendable>(_ call: () async -> GatewayAnswer<Value>) async -> Value? {
-            if case .daily(let reset) = await gate.admit() {
+        private mutating func paced<Value: Sendable>(_ call: () async -> GatewayAnswer<Value>) async throws -> Value? {
+            if case .daily(let reset) = try await gate.admit() {
                 outcome.ending = .dailyLimit(resetAt: reset)
                 return nil
             }
@@ -216,7 +216,7 @@ extension NotesSync {
                         inFlight += 1
                         outcome.sent = true
                         group.addTask {
-                            guard case .go = await gate.admit() else { return (request, nil) }
+                            guard case .go = try await gate.admit() else { return (request, nil) }
                             let answer = await Self.perform(request, works: snapshot, mode: mode, gateway: gateway)
                             await gate.completed(answer.rateLimit, failure: answer.result.failure)
                             await tally.request(answer.result.failure)

@@ -93,7 +93,7 @@ public struct NotesSync: Sendable {
         guard try await !journal.conversations.pending(after: nil, limit: 1).isEmpty else { return .mode(.lookup) }
         var random = SplitMix64(seed: options.seed)
         for attempt in 0..<5 {
-            if case .daily(let reset) = await gate.admit() { return .ended(.dailyLimit(resetAt: reset)) }
+            if case .daily(let reset) = try await gate.admit() { return .ended(.dailyLimit(resetAt: reset)) }
             let answer = await gateway.createNoteKeyProperty(name: Self.keyProperty)
             await gate.completed(answer.rateLimit, failure: answer.result.failure)
             await tally.request(answer.result.failure)
@@ -159,15 +159,16 @@ actor PacerGate {
         self.clock = clock
     }
 
-    /// Waits until the pacer lets a request go, and counts it as sent.
-    func admit() async -> Admission {
+    /// Waits until the pacer lets a request go, and counts it as sent. Throws when the task is
+    /// cancelled while waiting.
+    func admit() async throws -> Admission {
         while true {
             switch pacer.decide(now: clock.now) {
             case .now:
                 pacer.recordSend(now: clock.now)
                 return .go
             case .at(let date):
-                try? await clock.sleep(for: .interval(max(0.001, date.timeIntervalSince(clock.now))))
+                try await clock.sleep(for: .interval(max(0.001, date.timeIntervalSince(clock.now))))
             case .dailyLimitReached(let reset):
                 return .daily(reset)
             }
