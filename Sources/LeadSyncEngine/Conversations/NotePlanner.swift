@@ -1,7 +1,7 @@
 public import LeadSyncJournal
 import LeadSyncSupport
 
-/// How a part whose create answer was lost is settled (decision 0014).
+/// How a part whose create answer was lost is settled (decision 0016).
 public enum NoteKeyMode: String, Sendable {
     /// Notes carry a unique-value key property: creating again is refused with the existing id.
     case uniqueKey = "unique_key"

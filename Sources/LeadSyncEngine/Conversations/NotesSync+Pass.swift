@@ -107,7 +107,7 @@ extension NotesSync {
                 creates += work.creates.map { Item(work: index, part: $0) }
                 updates += work.updates.sorted { $0.key < $1.key }.map { Item(work: index, part: $0.key, noteId: $0.value) }
             }
-            // The intent is durable before the create can reach HubSpot (decision 0014).
+            // The intent is durable before the create can reach HubSpot (decision 0016).
             try await journal.conversations.apply(intents, at: sync.clock.now)
             var queue = Self.chunks(creates).map(NoteRequest.create) + Self.chunks(updates).map(NoteRequest.update)
             try await send(&queue, works: &works)

@@ -5,7 +5,7 @@ public import LeadSyncSupport
 public import Logging
 
 /// The notes lane of `sync`: pushes pending conversations to their contacts' notes, paced by the
-/// sync's one ``Pacer`` (docs/conversations.md; decision 0014 for the no-duplicate design).
+/// sync's one ``Pacer`` (docs/conversations.md; decision 0016 for the no-duplicate design).
 ///
 /// A pass reads pending conversations in windows; each window renders every conversation once,
 /// settles uncertain parts (look-up mode), records the create intents, then sends batch creates
