@@ -1,3 +1,4 @@
+public import LeadSyncJournal
 public import LeadSyncSupport
 
 /// One generated conversation line, shaped like an ingest line of the contract's "Conversation
@@ -64,5 +65,18 @@ public struct GeneratedConversationLine: Sendable, Hashable {
         }
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The line as the journal records it (what `leadsync ingest` makes of ``ndjsonLine``).
+    public var entry: ConversationEntry {
+        switch content {
+        case .message(let message):
+            ConversationEntry(
+                lead: lead, conversation: conversation, atMilliseconds: atMilliseconds,
+                message: .init(id: message.id, from: message.from, text: message.text))
+        case .summary(let text):
+            ConversationEntry(
+                lead: lead, conversation: conversation, atMilliseconds: atMilliseconds, summary: text.map { .set($0) } ?? .remove)
+        }
     }
 }

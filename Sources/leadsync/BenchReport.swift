@@ -10,12 +10,21 @@ struct BenchReport {
     struct Verification {
         /// Contacts whose every mapped property holds the expected value.
         var matched = 0
-        /// One line per missing contact or differing property.
+        /// Notes (conversation notes and their continuation parts) found exactly as expected.
+        var notesMatched = 0
+        /// One line per missing contact, differing property or contact whose notes differ.
         var differences: [String] = []
+        /// Lead → expected contact email, and email → the contact id read back (for the notes).
+        var leadEmails: [String: String] = [:]
+        var contactIds: [String: String] = [:]
     }
 
     let settings: BenchRun.Settings
     let changes: Int
+    let conversations: Int
+    let messages: Int
+    /// Conversations the journal still counts as pending after the drain (their leads have no contact).
+    let conversationsPending: Int
     let ending: SyncReport.Ending
     let summary: DrainSummary
     let verification: Verification
@@ -47,6 +56,11 @@ struct BenchReport {
             count("skipped", summary.skipped),
             count("awaiting identity", summary.awaitingIdentity),
             count("unmatched", summary.unmatched),
+            count("conversations", conversations),
+            count("messages", messages),
+            count("notes created", summary.notesCreated),
+            count("notes updated", summary.notesUpdated),
+            count("conversations pending", conversationsPending),
             count("requests", summary.requests),
             count("429s", summary.rateLimited),
             decimal("mean batch fill", summary.batchFill, String(format: "%.1f%%", summary.batchFill * 100)),
@@ -74,6 +88,7 @@ struct BenchReport {
         .object(
             rows.map { row in (Self.snakeCase(row.name), row.json) } + [
                 ("verified", .integer(Int64(verification.matched))),
+                ("notes_verified", .integer(Int64(verification.notesMatched))),
                 ("differences", .array(verification.differences.map { .string($0) })),
             ])
     }

@@ -7,10 +7,11 @@ import LeadSyncJournal
 import LeadSyncSupport
 import LeadSyncWorkload
 
-/// The demo behind `leadsync bench`: a generated lead set ingested into a fresh temporary journal,
-/// drained by the real engine (the same ``Reconciler`` as `sync --once`) over HTTP on loopback
-/// into the bundled simulator started in-process (or another HubSpot given by URL), then every
-/// expected contact read back and compared with the state computed from the input alone.
+/// The demo behind `leadsync bench`: a generated lead set with its conversations ingested into a
+/// fresh temporary journal, drained by the real engine (the same ``Reconciler`` as `sync --once`)
+/// over HTTP on loopback into the bundled simulator started in-process (or another HubSpot given
+/// by URL), then every expected contact and each contact's notes read back and compared with the
+/// state computed from the input alone.
 ///
 /// The lead set is built so the summary shows every outcome: leads without an email (awaiting
 /// identity), refused values (malformed emails, a non-numeric `budget` for a number property),
@@ -27,6 +28,9 @@ struct BenchRun {
         var leads = 20_000
         var changes = 100_000
         var seed: UInt64 = 1
+        /// Conversations over the leads (messages and summaries), and their mean messages.
+        var conversations = 32_000
+        var meanMessages = 5
         /// Requests per 10 seconds: the simulator's limit and the engine's cap.
         var rateLimit = 190
         /// Requests per day; nil keeps the simulator's and the engine's defaults.
@@ -73,6 +77,8 @@ struct BenchRun {
         var spec = WorkloadSpec(leads: settings.leads, changes: settings.changes, seed: settings.seed)
         spec.invalidShare = Self.invalidShare
         let changes = Array(LeadSetGenerator(spec))
+        let lines = Array(ConversationGenerator(
+            ConversationSpec(spec, conversations: settings.conversations, meanMessages: settings.meanMessages)))
         let seeded = try await seedContacts(changes.prefix(settings.leads), client)
 
         for mapping in Self.mappings { try await journal.configuration.setMapping(mapping) }
@@ -81,6 +87,9 @@ struct BenchRun {
                 changes[start..<min(start + 1_000, changes.count)].map {
                     LeadChange(lead: $0.lead, fields: $0.fieldDictionary, atMilliseconds: $0.atMilliseconds)
                 })
+        }
+        for start in stride(from: 0, to: lines.count, by: 1_000) {
+            _ = try await journal.conversations.record(lines[start..<min(start + 1_000, lines.count)].map(\.entry))
         }
         _ = try await journal.changeLog.fold()
         let pending = try await journal.leads.status().pendingLeads
@@ -109,10 +118,14 @@ struct BenchRun {
             $0.jitterMilliseconds = 0
             $0.faults = FaultPlan()
         }
-        let verification = try await verify(changes, seeded: seeded, client)
+        let conversations = ExpectedConversations(lines)
+        let counts = try await journal.conversations.counts()
+        var verification = try await verify(changes, seeded: seeded, client)
+        try await verifyNotes(conversations, pending: Int(counts.pending), &verification, client)
         return BenchReport(
-            settings: settings, changes: changes.count, ending: report.ending, summary: report.summary,
-            verification: verification)
+            settings: settings, changes: changes.count, conversations: conversations.conversations.count,
+            messages: conversations.messages, conversationsPending: Int(counts.pending), ending: report.ending,
+            summary: report.summary, verification: verification)
     }
 
     private func startSimulator() -> HubSpotSimulator {
@@ -189,6 +202,7 @@ struct BenchRun {
         for (email, title) in seeded { contacts[email, default: ["email": email]]["jobtitle"] = title }
 
         var verification = BenchReport.Verification()
+        verification.leadEmails = expected.leadEmails
         let emails = contacts.keys.sorted()
         let properties = expected.properties.sorted()
         for start in stride(from: 0, to: emails.count, by: Self.batchSize) {
@@ -199,6 +213,7 @@ struct BenchRun {
             let byEmail: [String: [String: String]] = Dictionary(
                 found.compactMap { contact in contact.properties["email"].map { ($0, contact.properties) } },
                 uniquingKeysWith: { first, _ in first })
+            for contact in found { if let email = contact.properties["email"] { verification.contactIds[email] = contact.id } }
             for email in batch {
                 let want = contacts[email]!
                 guard let have = byEmail[email] else {
@@ -214,6 +229,63 @@ struct BenchRun {
             }
         }
         return verification
+    }
+
+    /// Reads each contact's notes (its associations, then the notes by id) and compares them with
+    /// the notes of its leads' conversations rendered from the input alone: exactly one note per
+    /// conversation (continuation parts aside), with every message, in order. Conversations of
+    /// leads without a contact must be the ones the journal still counts as pending.
+    private func verifyNotes(
+        _ expected: ExpectedConversations, pending: Int, _ verification: inout BenchReport.Verification,
+        _ client: HubSpotClient
+    ) async throws {
+        var wanted: [String: [RenderedNote]] = [:]
+        var waiting = 0
+        for conversation in expected.conversations.values {
+            guard let email = verification.leadEmails[conversation.lead], verification.contactIds[email] != nil else {
+                waiting += 1
+                continue
+            }
+            wanted[email, default: []] += NoteRenderer.render(conversation.transcript)
+        }
+        if waiting != pending {
+            verification.differences.append("conversations pending: expected \(waiting) (leads without a contact), the journal counts \(pending)")
+        }
+        for email in wanted.keys.sorted() {
+            let contactId = verification.contactIds[email]!
+            var ids: [String] = []
+            var after: String?
+            repeat {
+                let page = try await Self.retryingLimits { try await client.contactNoteIds(contactId: contactId, after: after) }.value
+                ids += page.ids
+                after = page.nextAfter
+            } while after != nil
+            var found: [String] = []
+            for start in stride(from: 0, to: ids.count, by: Self.batchSize) {
+                let batch = Array(ids[start..<min(start + Self.batchSize, ids.count)])
+                let notes = try await Self.retryingLimits {
+                    try await client.batchReadNotes(ids: batch, properties: ["hs_note_body", "hs_timestamp"])
+                }.value.results
+                found += notes.map { Self.noteKey(body: $0.properties["hs_note_body"] ?? "", timestamp: $0.properties["hs_timestamp"].flatMap(Timestamp.parse)) }
+            }
+            let want = wanted[email]!.map { Self.noteKey(body: $0.body, timestamp: $0.timestamp) }
+            var missing = Dictionary(want.map { ($0, 1) }, uniquingKeysWith: +)
+            var extra = 0
+            for note in found {
+                if let count = missing[note], count > 0 { missing[note] = count - 1 } else { extra += 1 }
+            }
+            let absent = missing.values.reduce(0, +)
+            if absent == 0, extra == 0 {
+                verification.notesMatched += want.count
+            } else {
+                verification.differences.append("\(email) notes: \(absent) of \(want.count) expected missing or different, \(extra) unexpected")
+            }
+        }
+    }
+
+    /// A note as compared: its body and `hs_timestamp` (epoch ms).
+    private static func noteKey(body: String, timestamp: Int64?) -> String {
+        "\(timestamp.map(String.init) ?? "no timestamp") \(body)"
     }
 
     private static func quoted(_ value: String?) -> String {
