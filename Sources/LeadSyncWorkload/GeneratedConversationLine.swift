@@ -1,5 +1,5 @@
 public import LeadSyncJournal
-public import LeadSyncSupport
+import LeadSyncSupport
 
 /// One generated conversation line, shaped like an ingest line of the contract's "Conversation
 /// data": a message or a summary (set or removed) of a conversation of a lead, with no fields.

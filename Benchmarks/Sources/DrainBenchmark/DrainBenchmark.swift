@@ -20,8 +20,11 @@ import LeadSyncWorkload
 ///   150 ± 50 ms, a change recorded now, every 300 ms, to a random lead of the backlog: how long
 ///   until HubSpot holds it (p50, p99, max; goal p99 ≤ 10 s), and the drain's time and requests
 ///   beside the same drain without those changes, in the same run (goal ≤ 2 % cost).
+/// - `notes [conversations] [limit-per-10s] [latency-ms] [unique]`: a conversation backlog drained
+///   as notes (created, then updated) against the fewest requests the batch size allows; not part
+///   of `all` (10^5 conversations take minutes at HubSpot's limit).
 ///
-/// Usage: `swift run -c release --package-path Benchmarks DrainBenchmark [all|unthrottled|paced|live] …`
+/// Usage: `swift run -c release --package-path Benchmarks DrainBenchmark [all|unthrottled|paced|live|notes] …`
 @main
 struct DrainBenchmark {
     static let token = "pat-na1-benchmark"
@@ -37,6 +40,11 @@ struct DrainBenchmark {
         if mode == "live" {
             try await live(
                 leads: numbers.count > 0 ? numbers[0] : 150_000, samples: numbers.count > 1 ? numbers[1] : 200)
+        }
+        if mode == "notes" {
+            try await notes(
+                conversations: numbers.count > 0 ? numbers[0] : 100_000, limit: numbers.count > 1 ? numbers[1] : 190,
+                latencyMilliseconds: numbers.count > 2 ? numbers[2] : 150, unique: arguments.contains("unique"))
         }
         if mode == "all" || mode == "paced" {
             try await paced(
