@@ -65,7 +65,12 @@ public struct NotesSync: Sendable {
             var pass = Pass(sync: self, mode: mode, gate: gate, tally: tally)
             let outcome = try await pass.run(deadline: deadline, isStopping: isStopping)
             if let ending = outcome.ending { return await report(ending) }
-            if outcome.succeeded { lastSuccess = clock.now }
+            if outcome.succeeded {
+                lastSuccess = clock.now
+                // Back off from the first retry again: a pass that wrote something is progress,
+                // and under a steady error rate nearly every pass also fails something.
+                attempt = 0
+            }
             if !outcome.failed {
                 attempt = 0
                 if !outcome.sent { return await report(nil) }
