@@ -4,7 +4,7 @@ import LeadSyncTestKit
 import Testing
 
 /// `leadsync bench` at CI size: the built executable generates, drains and verifies on its own.
-@Suite(.timeLimit(.minutes(1))) struct BenchCommandTests {
+@Suite(.hangGuard) struct BenchCommandTests {
     static let ciSize = ["--leads", "300", "--changes", "1500", "--rate-limit", "1000/10s", "--latency-ms", "0", "--jitter-ms", "0"]
 
     /// Runs `leadsync bench … --json` and returns its exit status, summary and stderr.

@@ -16,7 +16,7 @@ import Testing
         let stop = Atomic<Bool>(false)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.hangGuard)
     func processesAppendingTogetherLoseNothingAndSeqsStayOrdered() async throws {
         let cli = try LeadsyncCLI()
         #expect(try cli.run("init").status == 0)

@@ -13,7 +13,7 @@ import Testing
 /// `LEADSYNC_CONVERSATION_KILLS` (default 20) and `LEADSYNC_CRASH_SEED` choose the run;
 /// `scripts/conversation-kill-trials.sh` runs longer ones. The loop sleeps and waits for
 /// processes, so it runs on a thread of its own, one mode after the other.
-@Suite(.timeLimit(.minutes(3)), .serialized) struct ConversationCrashTests {
+@Suite(.hangGuard, .serialized) struct ConversationCrashTests {
     @Test(arguments: [false, true])
     func killingSyncWhileMessagesArriveNeverDuplicatesANote(uniqueNoteProperties: Bool) async throws {
         let failures = try await onOwnThread { try Self.crashLoop(uniqueNoteProperties: uniqueNoteProperties) }

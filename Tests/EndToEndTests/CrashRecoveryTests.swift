@@ -10,7 +10,7 @@ import Testing
     static let lines = 20_000
     static let batchSize = 500
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.hangGuard)
     func killDuringBatchedIngestKeepsEveryCommittedBatchAndNoPartialOne() async throws {
         let cli = try LeadsyncCLI()
         var random = SplitMix64(seed: Self.seed)

@@ -10,7 +10,7 @@ import Testing
 /// its last commit, keep every committed batch, leave the journal intact, and work again once the
 /// space returns. On the same mount made read-only, `ingest` must fail at once with a clear error
 /// and lose nothing.
-@Suite(.timeLimit(.minutes(2))) struct DiskFaultTests {
+@Suite(.hangGuard) struct DiskFaultTests {
     /// Runs `script` with `sh` in a private mount namespace where `$DIR` is a fresh 1 MiB tmpfs
     /// and `$L` is the leadsync executable; returns what it printed.
     private func inTmpfs(_ script: String) throws -> ProcessResult {

@@ -4,7 +4,7 @@ import LeadSyncTestKit
 import Testing
 
 /// A HubSpot URL that cannot be right is a configuration error, found before any request.
-@Suite(.timeLimit(.minutes(1))) struct HubSpotURLTests {
+@Suite(.hangGuard) struct HubSpotURLTests {
     static let malformed = ["127.0.0.1:18081", "ftp://127.0.0.1/x", "not a url", "http://"]
     static let commands: [[String]] = [
         ["connect", "--token", "-"], ["sync", "--once"], ["pull"], ["verify"], ["map", "check"], ["disconnect"],

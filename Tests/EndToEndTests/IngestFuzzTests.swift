@@ -17,7 +17,7 @@ import Testing
 /// `LEADSYNC_FUZZ_CASES` (default 12 per format) and `LEADSYNC_FUZZ_SEED` choose the run;
 /// `scripts/fuzz-ingest.sh` runs for as long as it is given. A failing case is written to a file
 /// whose path the failure names: add it to `Tests/Fixtures/ingest-corpus/` to replay it for ever.
-@Suite(.timeLimit(.minutes(3))) struct IngestFuzzTests {
+@Suite(.hangGuard) struct IngestFuzzTests {
     static let environment = ProcessInfo.processInfo.environment
     static let cases = environment["LEADSYNC_FUZZ_CASES"].flatMap(Int.init) ?? 12
     static let seed = environment["LEADSYNC_FUZZ_SEED"].flatMap(UInt64.init) ?? 2_026

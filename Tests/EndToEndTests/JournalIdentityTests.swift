@@ -7,7 +7,7 @@ import Testing
 
 /// Every path to one journal — the file itself, a symlink, `..` — reaches the same sync lock and
 /// the same credentials.
-@Suite(.timeLimit(.minutes(1))) struct JournalIdentityTests {
+@Suite(.hangGuard) struct JournalIdentityTests {
     @Test func aSecondSyncThroughASymlinkExitsOneAndNoLeadIsSentTwice() throws {
         let cli = try LeadsyncCLI()
         let harness = try SimulatorHarness {

@@ -5,7 +5,7 @@ import Testing
 
 /// What `map set`, `pull-rules add` and `map check` say about fields and properties that do not
 /// exist, and values HubSpot would refuse.
-@Suite(.timeLimit(.minutes(1))) struct MappingChecksTests {
+@Suite(.hangGuard) struct MappingChecksTests {
     @Test func mapSetOfAFieldNoLeadCarriedIsRefusedWithTheClosestFieldUnlessForced() throws {
         let cli = try LeadsyncCLI()
         _ = try cli.run("ingest", stdin: #"{"lead":"L-1","fields":{"email":"a@b.io","first_name":"Ada"}}"# + "\n")

@@ -15,7 +15,7 @@ import Testing
 ///
 /// `LEADSYNC_POWER_LOSS_TRIALS` (default 3) and `LEADSYNC_POWER_LOSS_SEED` choose the run;
 /// `scripts/power-loss.sh` runs a longer one and prints the figures.
-@Suite(.timeLimit(.minutes(3))) struct PowerLossTests {
+@Suite(.hangGuard) struct PowerLossTests {
     static let environment = ProcessInfo.processInfo.environment
     static let trials = environment["LEADSYNC_POWER_LOSS_TRIALS"].flatMap(Int.init) ?? 3
     static let seed = environment["LEADSYNC_POWER_LOSS_SEED"].flatMap(UInt64.init) ?? 2_026

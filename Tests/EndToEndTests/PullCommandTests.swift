@@ -4,7 +4,7 @@ import LeadSyncTestKit
 import Testing
 
 /// `leadsync pull` and `leadsync pull-rules` as a user runs them: JSON, exit codes, rules.
-@Suite(.timeLimit(.minutes(1))) struct PullCommandTests {
+@Suite(.hangGuard) struct PullCommandTests {
     static let token = "pat-na1-pull-command-test"
 
     private func simulator() throws -> HubSpotSimulator {

@@ -5,7 +5,7 @@ import Testing
 
 /// `leadsync pull` followed by `leadsync sync --once`: pulled values are never pushed back, and a
 /// local value left pending by the pull goes out by its write rule.
-@Suite(.timeLimit(.minutes(1))) struct PullThenSyncTests {
+@Suite(.hangGuard) struct PullThenSyncTests {
     static let token = "pat-na1-pull-then-sync"
 
     private struct Fixture {

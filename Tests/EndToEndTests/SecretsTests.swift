@@ -10,7 +10,7 @@ import Testing
 /// HubSpot issues) appear 0 times in anything leadsync prints at every log level, in the journal's
 /// files and in its process arguments; the credentials file is 0600 even under umask 000; and
 /// self-signed, expired and wrong-host certificates are refused while a valid one is accepted.
-@Suite(.timeLimit(.minutes(2))) struct SecretsTests {
+@Suite(.hangGuard) struct SecretsTests {
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error"]
 
     @Test func aCanaryTokenAppearsNowhere() throws {

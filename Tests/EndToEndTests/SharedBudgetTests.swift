@@ -8,7 +8,7 @@ import Testing
 /// at 10 requests per 2-second window, HubSpot (the simulator, which counts arrivals in its
 /// rolling window and answers 429 past the limit) never sees more than 10 in a window — the
 /// property definitions included — for `sync` alone, `sync` beside `pull`, `sync` beside `verify`.
-@Suite(.timeLimit(.minutes(1))) struct SharedBudgetTests {
+@Suite(.hangGuard) struct SharedBudgetTests {
     typealias Fixture = SyncCommandTests.Fixture
 
     static func fixture() throws -> Fixture {

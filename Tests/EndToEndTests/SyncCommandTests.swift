@@ -8,7 +8,7 @@ import Testing
 
 /// `leadsync sync` as a user runs it: the built executable against the simulator (in this test
 /// process, on a loopback port), each exit code of cli-contract.md.
-@Suite(.timeLimit(.minutes(1))) struct SyncCommandTests {
+@Suite(.hangGuard) struct SyncCommandTests {
     /// The CLI on its own journal, and a simulator it reaches with a static token.
     struct Fixture {
         let cli: LeadsyncCLI

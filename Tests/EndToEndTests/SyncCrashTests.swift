@@ -15,7 +15,7 @@ import Testing
 ///
 /// `LEADSYNC_CRASH_ROUNDS` (default 20) and `LEADSYNC_CRASH_SEED` choose the run;
 /// `scripts/crash-loop.sh` runs a longer one.
-@Suite(.timeLimit(.minutes(3))) struct SyncCrashTests {
+@Suite(.hangGuard) struct SyncCrashTests {
     @Test func killingSyncAtRandomMomentsLosesNothing() async throws {
         let environment = ProcessInfo.processInfo.environment
         let rounds = environment["LEADSYNC_CRASH_ROUNDS"].flatMap(Int.init) ?? 20

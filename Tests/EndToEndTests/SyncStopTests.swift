@@ -6,7 +6,7 @@ import Testing
 
 /// How `leadsync sync` stops, in every state it can be in when asked to (issue 13): a signal
 /// stops it within 2 s, `--give-up-after` is kept to, and an unreachable HubSpot is logged.
-@Suite(.timeLimit(.minutes(1))) struct SyncStopTests {
+@Suite(.hangGuard) struct SyncStopTests {
     typealias Fixture = SyncCommandTests.Fixture
 
     /// A HubSpot URL where nothing listens: a simulator started and stopped again.

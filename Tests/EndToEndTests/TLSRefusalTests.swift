@@ -3,7 +3,7 @@ import LeadSyncTestKit
 import Testing
 
 /// A server that fails TLS verification is not "HubSpot unreachable": `connect` refuses it.
-@Suite(.timeLimit(.minutes(1))) struct TLSRefusalTests {
+@Suite(.hangGuard) struct TLSRefusalTests {
     static let httpsServer = """
         import http.server, ssl, sys, threading
         class Handler(http.server.BaseHTTPRequestHandler):

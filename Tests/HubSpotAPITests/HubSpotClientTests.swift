@@ -6,7 +6,7 @@ import LeadSyncSupport
 import LeadSyncTestKit
 import Testing
 
-@Suite("HubSpotClient against hubspot-sim", .timeLimit(.minutes(1)))
+@Suite("HubSpotClient against hubspot-sim", .hangGuard)
 struct HubSpotClientTests {
     let harness: SimulatorHarness
     let transport = CurlTransport()

@@ -6,7 +6,7 @@ import LeadSyncSupport
 import LeadSyncTestKit
 import Testing
 
-@Suite("HubSpotOAuth against hubspot-sim", .timeLimit(.minutes(1)))
+@Suite("HubSpotOAuth against hubspot-sim", .hangGuard)
 struct HubSpotOAuthTests {
     let harness: SimulatorHarness
     let transport = CurlTransport()

@@ -5,7 +5,7 @@ import Testing
 
 /// The `connect`, `disconnect` and `map check` commands as a user runs them: real processes,
 /// a real journal file, the simulator over loopback.
-@Suite("connect / disconnect / map check commands", .timeLimit(.minutes(1)))
+@Suite("connect / disconnect / map check commands", .hangGuard)
 struct ConnectionCommandTests {
     static let canary = "pat-na1-c4nary00-cli0-4000-8000-000000000002"
     let harness: SimulatorHarness

@@ -9,7 +9,7 @@ import LeadSyncTestKit
 import Synchronization
 import Testing
 
-@Suite("connect, reconnect and disconnect against hubspot-sim", .timeLimit(.minutes(1)))
+@Suite("connect, reconnect and disconnect against hubspot-sim", .hangGuard)
 struct ConnectionConnectTests {
     let harness: SimulatorHarness
     let directory: TemporaryDirectory

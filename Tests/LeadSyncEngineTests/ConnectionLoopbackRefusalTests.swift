@@ -5,7 +5,7 @@ import Testing
 
 /// `leadsync connect` (a real process) refusing an OAuth redirect with a wrong `state`: the
 /// browser — here libcurl — must get the whole 400 page every time before the process exits 1.
-@Suite(.timeLimit(.minutes(2))) struct ConnectionLoopbackRefusalTests {
+@Suite(.hangGuard) struct ConnectionLoopbackRefusalTests {
     @Test func aWrongStateGetsTheRefusalPageFiftyTimesInARow() async throws {
         let leadsync = try BuiltExecutable.named("leadsync")
         let directory = try TemporaryDirectory(prefix: "leadsync-oauth-refusal")

@@ -10,7 +10,7 @@ import Testing
 /// `PullImporter` against the simulator over loopback HTTP with the real client and a real
 /// journal file; the simulator and the importer share one adjustable clock, so search pacing and
 /// the 5/s search limit are checked without sleeping.
-@Suite(.timeLimit(.minutes(2))) struct PullImporterTests {
+@Suite(.hangGuard) struct PullImporterTests {
     private static let mapped = ["email", "firstname", "lastname", "phone", "company", "jobtitle", "website"]
 
     private struct Fixture {

@@ -10,7 +10,7 @@ import Testing
 
 /// Drains against the simulator over real HTTP, with a real journal: the final state HubSpot
 /// holds is compared with the one computed from the input alone.
-@Suite(.timeLimit(.minutes(1))) struct ReconcilerDrainTests {
+@Suite(.hangGuard) struct ReconcilerDrainTests {
     static let t0: Int64 = 1_795_824_000_000
 
     /// `LEADSYNC_DRAIN_LEADS` / `LEADSYNC_DRAIN_CHANGES` scale it up (`scripts/drain-exact.sh`

@@ -8,7 +8,7 @@ import LeadSyncSupport
 import LeadSyncTestKit
 import Testing
 
-@Suite("TokenManager against hubspot-sim", .timeLimit(.minutes(1)))
+@Suite("TokenManager against hubspot-sim", .hangGuard)
 struct TokenManagerTests {
     let harness: SimulatorHarness
     let directory: TemporaryDirectory

@@ -3,7 +3,7 @@ import LeadSyncHTTP
 import LeadSyncTestKit
 import Testing
 
-@Suite("TLS verification", .timeLimit(.minutes(1)))
+@Suite("TLS verification", .hangGuard)
 struct SelfSignedTLSTests {
     @Test func selfSignedServerOnLoopbackIsRefused() async throws {
         let directory = try TemporaryDirectory(prefix: "leadsync-tls")

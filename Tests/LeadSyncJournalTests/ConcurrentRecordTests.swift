@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 @Suite struct ConcurrentRecordTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.hangGuard)
     func tasksRecordingAtOnceGetTheSeqOfTheirOwnChange() async throws {
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
@@ -25,7 +25,7 @@ import Testing
         try expectEachSeqHoldsItsLead(recorded, journal)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.hangGuard)
     func threadsRecordingAtOnceShareCommitsAndGetTheirOwnSeq() async throws {
         // Plain threads reach the journal through its one blocking adapter.
         let dir = try TemporaryDirectory()
