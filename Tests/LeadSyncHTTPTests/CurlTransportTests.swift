@@ -3,7 +3,7 @@ import LeadSyncHTTP
 import LeadSyncTestKit
 import Testing
 
-@Suite("CurlTransport against a loopback server", .timeLimit(.minutes(1)))
+@Suite("CurlTransport against a loopback server", .hangGuard)
 struct CurlTransportTests {
     let server: ScriptedHTTPServer
     let transport = CurlTransport()
@@ -98,9 +98,10 @@ struct CurlTransportTests {
         #expect(throws: TransportError(kind: .cancelled, host: "127.0.0.1", detail: "the request was cancelled")) {
             try result.get()
         }
-        // The server answers after 30 s; the cancelled caller must not wait for it (the margin
-        // leaves room for a loaded CI machine).
-        #expect(ContinuousClock.now - cancelled < .seconds(5))
+        // The server answers after 30 s; the cancelled caller must not wait for it. The margin leaves
+        // room for the whole suite running on a 2-thread pool, where resuming this task can wait
+        // behind tests blocked on child processes (6.9 s seen); it stays far below the answer's 30 s.
+        #expect(ContinuousClock.now - cancelled < .seconds(20))
     }
 
     @Test func resetConnectionIsNamed() async throws {
