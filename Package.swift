@@ -74,25 +74,32 @@ let package = Package(
 
         .target(
             name: "LeadSyncTestKit",
-            dependencies: ["LeadSyncSupport", "LeadSyncSQLite", "LeadSyncJournal", "HubSpotSimulator", "LeadSyncWorkload"],
+            dependencies: [
+                "LeadSyncSupport", "LeadSyncSQLite", "LeadSyncJournal", "HubSpotSimulator", "LeadSyncWorkload",
+            ],
             path: "Tests/LeadSyncTestKit"
         ),
         .testTarget(name: "LeadSyncSupportTests", dependencies: ["LeadSyncSupport"]),
         .testTarget(name: "LeadSyncSQLiteTests", dependencies: ["LeadSyncSQLite", "LeadSyncTestKit"]),
-        .testTarget(name: "LeadSyncJournalTests", dependencies: ["LeadSyncJournal", "LeadSyncWorkload", "LeadSyncTestKit"]),
-        .testTarget(name: "LeadSyncHTTPTests", dependencies: ["LeadSyncHTTP", "LeadSyncHTTPServer", "LeadSyncTestKit"]),
+        .testTarget(
+            name: "LeadSyncJournalTests", dependencies: ["LeadSyncJournal", "LeadSyncWorkload", "LeadSyncTestKit"]),
+        .testTarget(
+            name: "LeadSyncHTTPTests", dependencies: ["LeadSyncHTTP", "LeadSyncHTTPServer", "LeadSyncTestKit"]),
         .testTarget(name: "HubSpotAPITests", dependencies: ["HubSpotAPI", "LeadSyncTestKit"]),
         .testTarget(
             name: "LeadSyncEngineTests",
             dependencies: [
-                "LeadSyncEngine", "LeadSyncJournal", "HubSpotAPI", "LeadSyncHTTP", "HubSpotSimulator", "LeadSyncWorkload",
+                "LeadSyncEngine", "LeadSyncJournal", "HubSpotAPI", "LeadSyncHTTP", "HubSpotSimulator",
+                "LeadSyncWorkload",
                 "LeadSyncTestKit",
             ]
         ),
         .testTarget(name: "HubSpotSimulatorTests", dependencies: ["HubSpotSimulator", "LeadSyncTestKit"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["LeadSyncTestKit", "LeadSyncJournal", "LeadSyncSQLite", "HubSpotSimulator", "LeadSyncWorkload"]
+            dependencies: [
+                "LeadSyncTestKit", "LeadSyncJournal", "LeadSyncSQLite", "HubSpotSimulator", "LeadSyncWorkload",
+            ]
         ),
     ]
 )

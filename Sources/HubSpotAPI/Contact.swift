@@ -13,8 +13,10 @@ public struct Contact: Sendable, Hashable, Decodable {
     /// The trace id of the input this result answers, when HubSpot echoes it.
     public var objectWriteTraceId: String?
 
-    public init(id: String, properties: [String: String], createdAt: String? = nil, updatedAt: String? = nil,
-                archived: Bool = false, new: Bool? = nil, objectWriteTraceId: String? = nil) {
+    public init(
+        id: String, properties: [String: String], createdAt: String? = nil, updatedAt: String? = nil,
+        archived: Bool = false, new: Bool? = nil, objectWriteTraceId: String? = nil
+    ) {
         self.id = id
         self.properties = properties
         self.createdAt = createdAt

@@ -9,7 +9,10 @@ public struct ContactSearch: Sendable, Hashable {
         public var highValue: String?
         public var values: [String]?
 
-        public init(propertyName: String, operator: String, value: String? = nil, highValue: String? = nil, values: [String]? = nil) {
+        public init(
+            propertyName: String, operator: String, value: String? = nil, highValue: String? = nil,
+            values: [String]? = nil
+        ) {
             self.propertyName = propertyName
             self.operator = `operator`
             self.value = value
@@ -35,7 +38,10 @@ public struct ContactSearch: Sendable, Hashable {
     public var limit: Int
     public var after: String?
 
-    public init(filterGroups: [[Filter]] = [], sorts: [Sort] = [], properties: [String] = [], limit: Int = 100, after: String? = nil) {
+    public init(
+        filterGroups: [[Filter]] = [], sorts: [Sort] = [], properties: [String] = [], limit: Int = 100,
+        after: String? = nil
+    ) {
         self.filterGroups = filterGroups
         self.sorts = sorts
         self.properties = properties

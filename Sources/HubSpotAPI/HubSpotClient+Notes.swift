@@ -39,18 +39,23 @@ extension HubSpotClient {
     /// sending the same input twice makes two notes (see docs/conversations.md for how leadsync
     /// avoids that).
     public func batchCreateNotes(_ inputs: [NoteCreateInput]) async throws -> HubSpotResponse<BatchResult> {
-        var json = JSONWriter(capacity: inputs.reduce(64) { $0 + 256 + ($1.properties["hs_note_body"]?.utf8.count ?? 0) })
+        var json = JSONWriter(
+            capacity: inputs.reduce(64) { $0 + 256 + ($1.properties["hs_note_body"]?.utf8.count ?? 0) })
         json.raw("{\"inputs\":")
         json.array(inputs) { json, input in
-            json.raw("{\"objectWriteTraceId\":"); json.string(input.objectWriteTraceId)
-            json.raw(",\"properties\":"); json.stringMap(input.properties)
-            json.raw(",\"associations\":[{\"to\":{\"id\":"); json.string(input.contactId)
+            json.raw("{\"objectWriteTraceId\":")
+            json.string(input.objectWriteTraceId)
+            json.raw(",\"properties\":")
+            json.stringMap(input.properties)
+            json.raw(",\"associations\":[{\"to\":{\"id\":")
+            json.string(input.contactId)
             json.raw("},\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":")
             json.integer(Self.noteToContactAssociationType)
             json.raw("}]}]}")
         }
         json.raw("}")
-        return try await batch(http.version.notes + "/batch/create", json.data, operation: "notes.batch.create", freshConnection: true)
+        return try await batch(
+            http.version.notes + "/batch/create", json.data, operation: "notes.batch.create", freshConnection: true)
     }
 
     /// Updates notes by record id. At most 100 inputs. A note deleted in HubSpot comes back as a
@@ -60,19 +65,25 @@ extension HubSpotClient {
     }
 
     /// Reads notes by record id, or by a unique-value note property (`idProperty`).
-    public func batchReadNotes(ids: [String], idProperty: String? = nil, properties: [String]) async throws -> HubSpotResponse<BatchResult> {
+    public func batchReadNotes(ids: [String], idProperty: String? = nil, properties: [String]) async throws
+        -> HubSpotResponse<BatchResult>
+    {
         let body = Self.readBody(ids: ids, idProperty: idProperty, properties: properties)
         return try await batch(http.version.notes + "/batch/read", body, operation: "notes.batch.read")
     }
 
     /// One page (up to 500) of the ids of the notes associated with a contact.
-    public func contactNoteIds(contactId: String, after: String? = nil) async throws -> HubSpotResponse<AssociatedIdPage> {
+    public func contactNoteIds(contactId: String, after: String? = nil) async throws -> HubSpotResponse<
+        AssociatedIdPage
+    > {
         var query = [("limit", "500")]
         if let after { query.append(("after", after)) }
         let path = http.version.contactNotes(contactId: HubSpotHTTP.percentEncode(contactId))
-        let response = try await authorized(http.request(.get, path, query: query), operation: "contacts.associations.notes")
+        let response = try await authorized(
+            http.request(.get, path, query: query), operation: "contacts.associations.notes")
         let page = try http.decode(WireAssociationPage.self, from: response, operation: "contacts.associations.notes")
-        return http.wrap(AssociatedIdPage(ids: page.results.map(\.toObjectId.text), nextAfter: page.paging?.next?.after), response)
+        return http.wrap(
+            AssociatedIdPage(ids: page.results.map(\.toObjectId.text), nextAfter: page.paging?.next?.after), response)
     }
 
     /// Creates a custom note property (group `notes` unless given). With `hasUniqueValue`, HubSpot

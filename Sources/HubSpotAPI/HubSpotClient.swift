@@ -38,10 +38,14 @@ public struct HubSpotClient: Sendable {
         var json = JSONWriter(capacity: inputs.count * 256)
         json.raw("{\"inputs\":")
         json.array(inputs) { json, input in
-            json.raw("{\"id\":"); json.string(input.id)
-            json.raw(",\"idProperty\":"); json.string(input.idProperty)
-            json.raw(",\"objectWriteTraceId\":"); json.string(input.objectWriteTraceId)
-            json.raw(",\"properties\":"); json.stringMap(input.properties)
+            json.raw("{\"id\":")
+            json.string(input.id)
+            json.raw(",\"idProperty\":")
+            json.string(input.idProperty)
+            json.raw(",\"objectWriteTraceId\":")
+            json.string(input.objectWriteTraceId)
+            json.raw(",\"properties\":")
+            json.stringMap(input.properties)
             json.raw("}")
         }
         json.raw("}")
@@ -50,7 +54,8 @@ public struct HubSpotClient: Sendable {
 
     /// Updates contacts by record id. At most 100 inputs.
     public func batchUpdate(_ inputs: [UpdateInput]) async throws -> HubSpotResponse<BatchResult> {
-        try await batch(http.version.contacts + "/batch/update", Self.updateBody(inputs), operation: "contacts.batch.update")
+        try await batch(
+            http.version.contacts + "/batch/update", Self.updateBody(inputs), operation: "contacts.batch.update")
     }
 
     /// `{"inputs":[{"id","objectWriteTraceId","properties"}]}`: contacts and notes alike.
@@ -58,9 +63,12 @@ public struct HubSpotClient: Sendable {
         var json = JSONWriter(capacity: inputs.count * 256)
         json.raw("{\"inputs\":")
         json.array(inputs) { json, input in
-            json.raw("{\"id\":"); json.string(input.id)
-            json.raw(",\"objectWriteTraceId\":"); json.string(input.objectWriteTraceId)
-            json.raw(",\"properties\":"); json.stringMap(input.properties)
+            json.raw("{\"id\":")
+            json.string(input.id)
+            json.raw(",\"objectWriteTraceId\":")
+            json.string(input.objectWriteTraceId)
+            json.raw(",\"properties\":")
+            json.stringMap(input.properties)
             json.raw("}")
         }
         json.raw("}")
@@ -69,7 +77,9 @@ public struct HubSpotClient: Sendable {
 
     /// Reads contacts by record id, or by `idProperty` (e.g. `email`). Ids not found come back as
     /// ``BatchResult/errors`` (`OBJECT_NOT_FOUND`, naming them in ``HubSpotError/ids``).
-    public func batchRead(ids: [String], idProperty: String? = nil, properties: [String]) async throws -> HubSpotResponse<BatchResult> {
+    public func batchRead(ids: [String], idProperty: String? = nil, properties: [String]) async throws
+        -> HubSpotResponse<BatchResult>
+    {
         let body = Self.readBody(ids: ids, idProperty: idProperty, properties: properties)
         return try await batch(http.version.contacts + "/batch/read", body, operation: "contacts.batch.read")
     }
@@ -77,23 +87,35 @@ public struct HubSpotClient: Sendable {
     /// `{"properties":[…],"idProperty"?:…,"inputs":[{"id"}]}`: contacts and notes alike.
     static func readBody(ids: [String], idProperty: String?, properties: [String]) -> Data {
         var json = JSONWriter(capacity: ids.count * 40)
-        json.raw("{\"properties\":"); json.stringArray(properties)
-        if let idProperty { json.raw(",\"idProperty\":"); json.string(idProperty) }
+        json.raw("{\"properties\":")
+        json.stringArray(properties)
+        if let idProperty {
+            json.raw(",\"idProperty\":")
+            json.string(idProperty)
+        }
         json.raw(",\"inputs\":")
-        json.array(ids) { json, id in json.raw("{\"id\":"); json.string(id); json.raw("}") }
+        json.array(ids) { json, id in
+            json.raw("{\"id\":")
+            json.string(id)
+            json.raw("}")
+        }
         json.raw("}")
         return json.data
     }
 
     /// Sends a batch body to `path` and reads `results[]` and, for a 207, `errors[]`.
     /// `freshConnection` for creates: the transport must never send them twice by itself.
-    func batch(_ path: String, _ body: Data, operation: String, freshConnection: Bool = false) async throws -> HubSpotResponse<BatchResult> {
+    func batch(_ path: String, _ body: Data, operation: String, freshConnection: Bool = false) async throws
+        -> HubSpotResponse<BatchResult>
+    {
         var request = http.request(.post, path, json: body)
         request.freshConnection = freshConnection
         let response = try await authorized(request, operation: operation)
         let wire = try http.decode(WireBatchResponse.self, from: response, operation: operation)
         let correlationId = response.headers["X-HubSpot-Correlation-Id"]
-        let errors = (wire.errors ?? []).map { HubSpotError(batchEntry: $0, status: response.status, correlationId: correlationId) }
+        let errors = (wire.errors ?? []).map {
+            HubSpotError(batchEntry: $0, status: response.status, correlationId: correlationId)
+        }
         return http.wrap(BatchResult(results: wire.results ?? [], errors: errors), response)
     }
 
@@ -102,13 +124,18 @@ public struct HubSpotClient: Sendable {
     /// Creates one contact. An email another contact has → 409 with ``HubSpotError/existingId``.
     public func createContact(properties: [String: String]) async throws -> HubSpotResponse<Contact> {
         var json = JSONWriter()
-        json.raw("{\"properties\":"); json.stringMap(properties); json.raw(",\"associations\":[]}")
-        let response = try await authorized(http.request(.post, http.version.contacts, json: json.data), operation: "contacts.create")
+        json.raw("{\"properties\":")
+        json.stringMap(properties)
+        json.raw(",\"associations\":[]}")
+        let response = try await authorized(
+            http.request(.post, http.version.contacts, json: json.data), operation: "contacts.create")
         return http.wrap(try http.decode(Contact.self, from: response, operation: "contacts.create"), response)
     }
 
     /// Reads one contact by record id, or by `idProperty` (e.g. `email`).
-    public func contact(id: String, idProperty: String? = nil, properties: [String]) async throws -> HubSpotResponse<Contact> {
+    public func contact(id: String, idProperty: String? = nil, properties: [String]) async throws -> HubSpotResponse<
+        Contact
+    > {
         var query = [("properties", properties.joined(separator: ","))]
         if let idProperty { query.append(("idProperty", idProperty)) }
         let path = http.version.contacts + "/" + HubSpotHTTP.percentEncode(id)
@@ -117,10 +144,13 @@ public struct HubSpotClient: Sendable {
     }
 
     /// One page of all contacts in id order; pass the previous page's `nextAfter` for the next.
-    public func listContacts(after: String? = nil, limit: Int = 100, properties: [String]) async throws -> HubSpotResponse<ContactPage> {
+    public func listContacts(after: String? = nil, limit: Int = 100, properties: [String]) async throws
+        -> HubSpotResponse<ContactPage>
+    {
         var query = [("limit", String(limit)), ("properties", properties.joined(separator: ","))]
         if let after { query.append(("after", after)) }
-        let response = try await authorized(http.request(.get, http.version.contacts, query: query), operation: "contacts.list")
+        let response = try await authorized(
+            http.request(.get, http.version.contacts, query: query), operation: "contacts.list")
         let page = try http.decode(WirePage.self, from: response, operation: "contacts.list")
         return http.wrap(ContactPage(results: page.results, nextAfter: page.paging?.next?.after), response)
     }
@@ -132,29 +162,48 @@ public struct HubSpotClient: Sendable {
         json.array(search.filterGroups) { json, filters in
             json.raw("{\"filters\":")
             json.array(filters) { json, filter in
-                json.raw("{\"propertyName\":"); json.string(filter.propertyName)
-                json.raw(",\"operator\":"); json.string(filter.operator)
-                if let value = filter.value { json.raw(",\"value\":"); json.string(value) }
-                if let high = filter.highValue { json.raw(",\"highValue\":"); json.string(high) }
-                if let values = filter.values { json.raw(",\"values\":"); json.stringArray(values) }
+                json.raw("{\"propertyName\":")
+                json.string(filter.propertyName)
+                json.raw(",\"operator\":")
+                json.string(filter.operator)
+                if let value = filter.value {
+                    json.raw(",\"value\":")
+                    json.string(value)
+                }
+                if let high = filter.highValue {
+                    json.raw(",\"highValue\":")
+                    json.string(high)
+                }
+                if let values = filter.values {
+                    json.raw(",\"values\":")
+                    json.stringArray(values)
+                }
                 json.raw("}")
             }
             json.raw("}")
         }
         json.raw(",\"sorts\":")
         json.array(search.sorts) { json, sort in
-            json.raw("{\"propertyName\":"); json.string(sort.propertyName)
-            json.raw(",\"direction\":"); json.string(sort.ascending ? "ASCENDING" : "DESCENDING")
+            json.raw("{\"propertyName\":")
+            json.string(sort.propertyName)
+            json.raw(",\"direction\":")
+            json.string(sort.ascending ? "ASCENDING" : "DESCENDING")
             json.raw("}")
         }
-        json.raw(",\"properties\":"); json.stringArray(search.properties)
-        json.raw(",\"limit\":"); json.integer(search.limit)
-        if let after = search.after { json.raw(",\"after\":"); json.string(after) }
+        json.raw(",\"properties\":")
+        json.stringArray(search.properties)
+        json.raw(",\"limit\":")
+        json.integer(search.limit)
+        if let after = search.after {
+            json.raw(",\"after\":")
+            json.string(after)
+        }
         json.raw("}")
         let request = http.request(.post, http.version.contacts + "/search", json: json.data)
         let response = try await authorized(request, operation: "contacts.search")
         let page = try http.decode(WirePage.self, from: response, operation: "contacts.search")
-        return http.wrap(ContactPage(results: page.results, nextAfter: page.paging?.next?.after, total: page.total), response)
+        return http.wrap(
+            ContactPage(results: page.results, nextAfter: page.paging?.next?.after, total: page.total), response)
     }
 
     // MARK: Properties and account
@@ -162,7 +211,8 @@ public struct HubSpotClient: Sendable {
     /// Every contact property definition.
     public func contactProperties() async throws -> HubSpotResponse<[PropertyDefinition]> {
         struct Wire: Decodable { var results: [PropertyDefinition] }
-        let response = try await authorized(http.request(.get, http.version.contactProperties), operation: "properties.list")
+        let response = try await authorized(
+            http.request(.get, http.version.contactProperties), operation: "properties.list")
         return http.wrap(try http.decode(Wire.self, from: response, operation: "properties.list").results, response)
     }
 
@@ -182,28 +232,39 @@ public struct HubSpotClient: Sendable {
         options: [PropertyDefinition.Option], hasUniqueValue: Bool
     ) async throws -> HubSpotResponse<PropertyDefinition> {
         var json = JSONWriter()
-        json.raw("{\"name\":"); json.string(name)
-        json.raw(",\"label\":"); json.string(label)
-        json.raw(",\"type\":"); json.string(type)
-        json.raw(",\"fieldType\":"); json.string(fieldType)
-        json.raw(",\"groupName\":"); json.string(groupName)
-        json.raw(",\"hasUniqueValue\":"); json.raw(hasUniqueValue ? "true" : "false")
+        json.raw("{\"name\":")
+        json.string(name)
+        json.raw(",\"label\":")
+        json.string(label)
+        json.raw(",\"type\":")
+        json.string(type)
+        json.raw(",\"fieldType\":")
+        json.string(fieldType)
+        json.raw(",\"groupName\":")
+        json.string(groupName)
+        json.raw(",\"hasUniqueValue\":")
+        json.raw(hasUniqueValue ? "true" : "false")
         json.raw(",\"options\":")
         json.array(Array(options.enumerated())) { json, item in
-            json.raw("{\"label\":"); json.string(item.element.label)
-            json.raw(",\"value\":"); json.string(item.element.value)
-            json.raw(",\"displayOrder\":"); json.integer(item.offset)
+            json.raw("{\"label\":")
+            json.string(item.element.label)
+            json.raw(",\"value\":")
+            json.string(item.element.value)
+            json.raw(",\"displayOrder\":")
+            json.integer(item.offset)
             json.raw("}")
         }
         json.raw("}")
         let request = http.request(.post, path, json: json.data)
         let response = try await authorized(request, operation: "properties.create")
-        return http.wrap(try http.decode(PropertyDefinition.self, from: response, operation: "properties.create"), response)
+        return http.wrap(
+            try http.decode(PropertyDefinition.self, from: response, operation: "properties.create"), response)
     }
 
     /// The account the token belongs to: portal id and time zone.
     public func accountDetails() async throws -> HubSpotResponse<AccountDetails> {
-        let response = try await authorized(http.request(.get, http.version.accountDetails), operation: "account.details")
+        let response = try await authorized(
+            http.request(.get, http.version.accountDetails), operation: "account.details")
         return http.wrap(try http.decode(AccountDetails.self, from: response, operation: "account.details"), response)
     }
 

@@ -17,18 +17,25 @@ extension HubSpotError {
 
     /// One entry of a 207's `errors[]`: always about the inputs it names.
     init(batchEntry wire: WireError, status: Int, correlationId: String?) {
-        self.init(wire: wire, status: status, message: wire.message ?? "unknown error", correlationId: correlationId, retryAfter: nil, rateLimit: nil)
+        self.init(
+            wire: wire, status: status, message: wire.message ?? "unknown error", correlationId: correlationId,
+            retryAfter: nil, rateLimit: nil)
         classification = .permanentForRecords
     }
 
-    private init(wire: WireError, status: Int, message: String, correlationId: String?, retryAfter: Duration?, rateLimit: RateLimitInfo?) {
+    private init(
+        wire: WireError, status: Int, message: String, correlationId: String?, retryAfter: Duration?,
+        rateLimit: RateLimitInfo?
+    ) {
         let context = wire.context ?? [:]
         var details = (wire.errors ?? []).map {
             Detail(message: $0.message ?? "", code: $0.code, propertyName: $0.context?["propertyName"]?.values.first)
         }
         if details.isEmpty { details = Self.propertyValueDetails(in: message) }
         var propertyNames = context["propertyName"]?.values ?? []
-        for name in details.compactMap(\.propertyName) where !propertyNames.contains(name) { propertyNames.append(name) }
+        for name in details.compactMap(\.propertyName) where !propertyNames.contains(name) {
+            propertyNames.append(name)
+        }
         // HubSpot's own `status` (`BAD_HUB`, `BAD_REFRESH_TOKEN`) is more precise than the RFC 6749 `error`.
         let oauthError = (wire.status == "error" ? nil : wire.status) ?? wire.error
         self.init(
@@ -50,12 +57,15 @@ extension HubSpotError {
         }
         switch error.status {
         case 429:
-            let policy = error.policyName ?? (error.message.lowercased().contains("secondly limit") ? "SECONDLY" : "TEN_SECONDLY_ROLLING")
-            let window: Duration? = switch policy {
-            case "DAILY": nil
-            case "SECONDLY": .seconds(1)
-            default: .seconds(10)
-            }
+            let policy =
+                error.policyName
+                ?? (error.message.lowercased().contains("secondly limit") ? "SECONDLY" : "TEN_SECONDLY_ROLLING")
+            let window: Duration? =
+                switch policy {
+                case "DAILY": nil
+                case "SECONDLY": .seconds(1)
+                default: .seconds(10)
+                }
             return .rateLimited(policy: policy, window: error.retryAfter ?? window)
         case 401: return error.category == "EXPIRED_AUTHENTICATION" ? .needsTokenRefresh : .needsReconnect
         case 403: return error.category == "MISSING_SCOPES" ? .missingScopes(missingScopes) : .permanentForRequest
@@ -79,7 +89,8 @@ extension HubSpotError {
     /// JSON array inside the message.
     private static func propertyValueDetails(in message: String) -> [Detail] {
         guard let range = message.range(of: "Property values were not valid: "),
-            let items = try? JSONDecoder().decode([WirePropertyValueError].self, from: Data(message[range.upperBound...].utf8))
+            let items = try? JSONDecoder().decode(
+                [WirePropertyValueError].self, from: Data(message[range.upperBound...].utf8))
         else { return [] }
         return items.map { Detail(message: $0.message ?? "", code: $0.error, propertyName: $0.name) }
     }

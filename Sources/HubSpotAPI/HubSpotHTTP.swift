@@ -20,7 +20,10 @@ struct HubSpotHTTP: Sendable {
         self.logger = logger
     }
 
-    func request(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], json: Data? = nil, form: [(String, String)]? = nil) -> HTTPRequest {
+    func request(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], json: Data? = nil,
+        form: [(String, String)]? = nil
+    ) -> HTTPRequest {
         var url = baseURL + path
         if !query.isEmpty { url += "?" + Self.formEncode(query) }
         var headers = HTTPHeaders()
@@ -42,12 +45,18 @@ struct HubSpotHTTP: Sendable {
             "hubspot response",
             metadata: [
                 "hubspot.operation": "\(operation)", "http.status": "\(response.status)",
-                "http.duration_ms": "\(response.metrics.total.components.seconds * 1000 + response.metrics.total.components.attoseconds / 1_000_000_000_000_000)",
+                "http.duration_ms":
+                    "\(response.metrics.total.components.seconds * 1000 + response.metrics.total.components.attoseconds / 1_000_000_000_000_000)",
                 "hubspot.correlation_id": "\(response.headers["X-HubSpot-Correlation-Id"] ?? "-")",
             ])
         guard response.isSuccess else {
             let error = HubSpotError(response: response)
-            logger.debug("hubspot error", metadata: ["hubspot.operation": "\(operation)", "hubspot.error": "\(error.code)", "http.status": "\(response.status)"])
+            logger.debug(
+                "hubspot error",
+                metadata: [
+                    "hubspot.operation": "\(operation)", "hubspot.error": "\(error.code)",
+                    "http.status": "\(response.status)",
+                ])
             throw error
         }
         return response
@@ -79,5 +88,6 @@ struct HubSpotHTTP: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

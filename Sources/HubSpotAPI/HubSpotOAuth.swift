@@ -43,7 +43,8 @@ public struct HubSpotOAuth: Sendable {
         let wire = try http.decode(WireTokens.self, from: response, operation: operation)
         return OAuthTokens(
             accessToken: Secret(wire.access_token), refreshToken: wire.refresh_token.map(Secret.init),
-            expiresIn: wire.expires_in, scopes: wire.scopes ?? wire.scope.map { $0.split(separator: " ").map(String.init) },
+            expiresIn: wire.expires_in,
+            scopes: wire.scopes ?? wire.scope.map { $0.split(separator: " ").map(String.init) },
             hubId: wire.hub_id)
     }
 
@@ -54,13 +55,17 @@ public struct HubSpotOAuth: Sendable {
         case .v2026_03:
             request = http.request(
                 .post, "/oauth/2026-03/token/introspect",
-                form: [("client_id", clientId), ("client_secret", clientSecret.revealed), ("token", accessToken.revealed), ("token_type_hint", "access_token")])
+                form: [
+                    ("client_id", clientId), ("client_secret", clientSecret.revealed), ("token", accessToken.revealed),
+                    ("token_type_hint", "access_token"),
+                ])
         case .v3:
             request = http.request(.get, "/oauth/v1/access-tokens/" + HubSpotHTTP.percentEncode(accessToken.revealed))
         }
         let response = try await http.send(request, operation: "oauth.introspect")
         let wire = try http.decode(WireIntrospection.self, from: response, operation: "oauth.introspect")
-        return TokenIntrospection(active: wire.active ?? true, hubId: wire.hub_id, scopes: wire.scopes ?? [], expiresIn: wire.expires_in)
+        return TokenIntrospection(
+            active: wire.active ?? true, hubId: wire.hub_id, scopes: wire.scopes ?? [], expiresIn: wire.expires_in)
     }
 
     /// Revokes the refresh token. Access tokens minted from it stay valid until they expire.
@@ -70,9 +75,13 @@ public struct HubSpotOAuth: Sendable {
         case .v2026_03:
             request = http.request(
                 .post, "/oauth/2026-03/token/revoke",
-                form: [("client_id", clientId), ("client_secret", clientSecret.revealed), ("token", refreshToken.revealed), ("token_type_hint", "refresh_token")])
+                form: [
+                    ("client_id", clientId), ("client_secret", clientSecret.revealed), ("token", refreshToken.revealed),
+                    ("token_type_hint", "refresh_token"),
+                ])
         case .v3:
-            request = http.request(.delete, "/oauth/v1/refresh-tokens/" + HubSpotHTTP.percentEncode(refreshToken.revealed))
+            request = http.request(
+                .delete, "/oauth/v1/refresh-tokens/" + HubSpotHTTP.percentEncode(refreshToken.revealed))
         }
         _ = try await http.send(request, operation: "oauth.revoke")
     }
@@ -82,7 +91,8 @@ public struct HubSpotOAuth: Sendable {
         authURL: String, clientId: String, redirectURI: String, scopes: [String], state: String, codeChallenge: String
     ) -> String {
         let query = HubSpotHTTP.formEncode([
-            ("client_id", clientId), ("redirect_uri", redirectURI), ("scope", scopes.joined(separator: " ")), ("state", state),
+            ("client_id", clientId), ("redirect_uri", redirectURI), ("scope", scopes.joined(separator: " ")),
+            ("state", state),
             ("code_challenge", codeChallenge), ("code_challenge_method", "S256"),
         ])
         return authURL + (authURL.contains("?") ? "&" : "?") + query

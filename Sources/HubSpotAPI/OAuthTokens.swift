@@ -11,7 +11,8 @@ public struct OAuthTokens: Sendable, Hashable {
     public var scopes: [String]?
     public var hubId: Int?
 
-    public init(accessToken: Secret, refreshToken: Secret?, expiresIn: Int, scopes: [String]? = nil, hubId: Int? = nil) {
+    public init(accessToken: Secret, refreshToken: Secret?, expiresIn: Int, scopes: [String]? = nil, hubId: Int? = nil)
+    {
         self.accessToken = accessToken
         self.refreshToken = refreshToken
         self.expiresIn = expiresIn

@@ -24,8 +24,11 @@ public struct PropertyDefinition: Sendable, Hashable, Decodable {
     /// True when no write may set this property (`modificationMetadata.readOnlyValue`).
     public var readOnlyValue: Bool
 
-    public init(name: String, label: String = "", type: String, fieldType: String, options: [Option] = [],
-                hasUniqueValue: Bool = false, calculated: Bool = false, hubspotDefined: Bool = false, readOnlyValue: Bool = false) {
+    public init(
+        name: String, label: String = "", type: String, fieldType: String, options: [Option] = [],
+        hasUniqueValue: Bool = false, calculated: Bool = false, hubspotDefined: Bool = false,
+        readOnlyValue: Bool = false
+    ) {
         self.name = name
         self.label = label
         self.type = type
@@ -55,6 +58,7 @@ public struct PropertyDefinition: Sendable, Hashable, Decodable {
         hasUniqueValue = try c.decodeIfPresent(Bool.self, forKey: .hasUniqueValue) ?? false
         calculated = try c.decodeIfPresent(Bool.self, forKey: .calculated) ?? false
         hubspotDefined = try c.decodeIfPresent(Bool.self, forKey: .hubspotDefined) ?? false
-        readOnlyValue = try c.decodeIfPresent(ModificationMetadata.self, forKey: .modificationMetadata)?.readOnlyValue ?? false
+        readOnlyValue =
+            try c.decodeIfPresent(ModificationMetadata.self, forKey: .modificationMetadata)?.readOnlyValue ?? false
     }
 }

@@ -14,7 +14,10 @@ public struct RateLimitInfo: Sendable, Hashable {
     /// `X-HubSpot-RateLimit-Daily-Remaining`: left today.
     public var dailyRemaining: Int?
 
-    public init(max: Int? = nil, intervalMilliseconds: Int? = nil, remaining: Int? = nil, daily: Int? = nil, dailyRemaining: Int? = nil) {
+    public init(
+        max: Int? = nil, intervalMilliseconds: Int? = nil, remaining: Int? = nil, daily: Int? = nil,
+        dailyRemaining: Int? = nil
+    ) {
         self.max = max
         self.intervalMilliseconds = intervalMilliseconds
         self.remaining = remaining

@@ -56,8 +56,12 @@ struct AuthRegistry {
         if let scopes = staticTokens[token] {
             return .success(Principal(kind: .staticToken, bucket: "static:" + token, scopes: scopes))
         }
-        guard let access = accessTokens[token], !uninstalled.contains(access.clientId) else { return .failure(.unknown) }
-        guard access.expiresAtMilliseconds > now else { return .failure(.expired(expiredAtMilliseconds: access.expiresAtMilliseconds)) }
+        guard let access = accessTokens[token], !uninstalled.contains(access.clientId) else {
+            return .failure(.unknown)
+        }
+        guard access.expiresAtMilliseconds > now else {
+            return .failure(.expired(expiredAtMilliseconds: access.expiresAtMilliseconds))
+        }
         return .success(Principal(kind: .oauth, bucket: "oauth:" + access.clientId, scopes: access.scopes))
     }
 }

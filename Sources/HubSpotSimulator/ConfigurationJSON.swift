@@ -11,18 +11,25 @@ enum ConfigurationJSON {
             "rateLimit": limit(c.rateLimit), "oauthRateLimit": limit(c.oauthRateLimit),
             "tokenEndpointRateLimit": limit(c.tokenEndpointRateLimit), "dailyLimit": optional(c.dailyLimit),
             "searchPerSecond": optional(c.searchPerSecond), "latencyMilliseconds": .int(c.latencyMilliseconds),
-            "jitterMilliseconds": .int(c.jitterMilliseconds), "accessTokenLifetimeSeconds": .int(c.accessTokenLifetimeSeconds),
-            "rotateRefreshTokens": .bool(c.rotateRefreshTokens), "searchIndexLagMilliseconds": .int(c.searchIndexLagMilliseconds),
+            "jitterMilliseconds": .int(c.jitterMilliseconds),
+            "accessTokenLifetimeSeconds": .int(c.accessTokenLifetimeSeconds),
+            "rotateRefreshTokens": .bool(c.rotateRefreshTokens),
+            "searchIndexLagMilliseconds": .int(c.searchIndexLagMilliseconds),
             "authorizationCodeLifetimeSeconds": .int(c.authorizationCodeLifetimeSeconds),
             "consentError": c.consentError.map { .string($0) } ?? .null,
-            "seed": .number(String(c.seed)), "shuffleResults": .bool(c.shuffleResults), "createSuccessStatus": .int(c.createSuccessStatus),
-            "emptyPropertiesAsNull": .bool(c.emptyPropertiesAsNull), "caseInsensitiveEmails": .bool(c.caseInsensitiveEmails),
+            "seed": .number(String(c.seed)), "shuffleResults": .bool(c.shuffleResults),
+            "createSuccessStatus": .int(c.createSuccessStatus),
+            "emptyPropertiesAsNull": .bool(c.emptyPropertiesAsNull),
+            "caseInsensitiveEmails": .bool(c.caseInsensitiveEmails),
             "lifecycleStageForwardOnly": .bool(c.lifecycleStageForwardOnly),
             "bumpModifiedOnNoOpWrite": .bool(c.bumpModifiedOnNoOpWrite),
-            "allowUniqueNoteProperties": .bool(c.allowUniqueNoteProperties), "compressResponses": .bool(c.compressResponses), "retryAfterSeconds": optional(c.retryAfterSeconds),
-            "portalId": .int(c.portalId), "timeZone": .string(c.timeZone), "utcOffsetMilliseconds": .int(c.utcOffsetMilliseconds),
+            "allowUniqueNoteProperties": .bool(c.allowUniqueNoteProperties),
+            "compressResponses": .bool(c.compressResponses), "retryAfterSeconds": optional(c.retryAfterSeconds),
+            "portalId": .int(c.portalId), "timeZone": .string(c.timeZone),
+            "utcOffsetMilliseconds": .int(c.utcOffsetMilliseconds),
             "faults": [
-                "serverErrorRate": rate(c.faults.serverErrorRate), "serverErrorStatuses": .array(c.faults.serverErrorStatuses.map { .int($0) }),
+                "serverErrorRate": rate(c.faults.serverErrorRate),
+                "serverErrorStatuses": .array(c.faults.serverErrorStatuses.map { .int($0) }),
                 "rateLimitRate": rate(c.faults.rateLimitRate), "resetRate": rate(c.faults.resetRate),
                 "hangRate": rate(c.faults.hangRate), "hangMilliseconds": .int(c.faults.hangMilliseconds),
                 "applyBeforeFailing": .bool(c.faults.applyBeforeFailing),
@@ -39,7 +46,8 @@ enum ConfigurationJSON {
             func bool() -> Bool? { value.boolValue }
             func limit() -> SimulatorConfiguration.RateLimit?? {
                 if value.isNull { return .some(nil) }
-                guard let max = value["max"]?.intValue, let interval = value["intervalMilliseconds"]?.intValue ?? Optional(10_000)
+                guard let max = value["max"]?.intValue,
+                    let interval = value["intervalMilliseconds"]?.intValue ?? Optional(10_000)
                 else { return nil }
                 return .some(.init(max: max, intervalMilliseconds: interval))
             }
@@ -48,14 +56,30 @@ enum ConfigurationJSON {
             case "rateLimit": if let l = limit() { c.rateLimit = l } else { ok = false }
             case "oauthRateLimit": if let l = limit() { c.oauthRateLimit = l } else { ok = false }
             case "tokenEndpointRateLimit": if let l = limit() { c.tokenEndpointRateLimit = l } else { ok = false }
-            case "dailyLimit": if value.isNull { c.dailyLimit = nil } else if let v = int() { c.dailyLimit = v } else { ok = false }
-            case "searchPerSecond": if value.isNull { c.searchPerSecond = nil } else if let v = int() { c.searchPerSecond = v } else { ok = false }
-            case "retryAfterSeconds": if value.isNull { c.retryAfterSeconds = nil } else if let v = int() { c.retryAfterSeconds = v } else { ok = false }
+            case "dailyLimit":
+                if value.isNull { c.dailyLimit = nil } else if let v = int() { c.dailyLimit = v } else { ok = false }
+            case "searchPerSecond":
+                if value.isNull {
+                    c.searchPerSecond = nil
+                } else if let v = int() {
+                    c.searchPerSecond = v
+                } else {
+                    ok = false
+                }
+            case "retryAfterSeconds":
+                if value.isNull {
+                    c.retryAfterSeconds = nil
+                } else if let v = int() {
+                    c.retryAfterSeconds = v
+                } else {
+                    ok = false
+                }
             case "latencyMilliseconds": if let v = int() { c.latencyMilliseconds = v } else { ok = false }
             case "jitterMilliseconds": if let v = int() { c.jitterMilliseconds = v } else { ok = false }
             case "accessTokenLifetimeSeconds": if let v = int() { c.accessTokenLifetimeSeconds = v } else { ok = false }
             case "searchIndexLagMilliseconds": if let v = int() { c.searchIndexLagMilliseconds = v } else { ok = false }
-            case "authorizationCodeLifetimeSeconds": if let v = int() { c.authorizationCodeLifetimeSeconds = v } else { ok = false }
+            case "authorizationCodeLifetimeSeconds":
+                if let v = int() { c.authorizationCodeLifetimeSeconds = v } else { ok = false }
             case "portalId": if let v = int() { c.portalId = v } else { ok = false }
             case "utcOffsetMilliseconds": if let v = int() { c.utcOffsetMilliseconds = v } else { ok = false }
             case "timeZone": if let v = value.stringValue { c.timeZone = v } else { ok = false }
@@ -63,7 +87,8 @@ enum ConfigurationJSON {
             case "seed": if let v = value.propertyString.flatMap({ UInt64($0) }) { c.seed = v } else { ok = false }
             case "rotateRefreshTokens": if let v = bool() { c.rotateRefreshTokens = v } else { ok = false }
             case "shuffleResults": if let v = bool() { c.shuffleResults = v } else { ok = false }
-            case "createSuccessStatus": if let v = int(), (200..<300).contains(v) { c.createSuccessStatus = v } else { ok = false }
+            case "createSuccessStatus":
+                if let v = int(), (200..<300).contains(v) { c.createSuccessStatus = v } else { ok = false }
             case "emptyPropertiesAsNull": if let v = bool() { c.emptyPropertiesAsNull = v } else { ok = false }
             case "caseInsensitiveEmails": if let v = bool() { c.caseInsensitiveEmails = v } else { ok = false }
             case "lifecycleStageForwardOnly": if let v = bool() { c.lifecycleStageForwardOnly = v } else { ok = false }
@@ -90,7 +115,8 @@ enum ConfigurationJSON {
             case "applyThenDropRate": f.applyThenDropRate = number ?? f.applyThenDropRate
             case "hangMilliseconds": f.hangMilliseconds = value.intValue ?? f.hangMilliseconds
             case "applyBeforeFailing": f.applyBeforeFailing = value.boolValue ?? f.applyBeforeFailing
-            case "serverErrorStatuses": f.serverErrorStatuses = value.arrayValue?.compactMap(\.intValue) ?? f.serverErrorStatuses
+            case "serverErrorStatuses":
+                f.serverErrorStatuses = value.arrayValue?.compactMap(\.intValue) ?? f.serverErrorStatuses
             default: return "unknown faults member \"\(key)\""
             }
         }

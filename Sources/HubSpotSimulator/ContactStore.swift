@@ -60,7 +60,9 @@ struct ContactStore {
     }
 
     /// Creates a contact; values must already be validated. Returns its id.
-    mutating func create(_ properties: [String: String], at now: Int64, source: SimContact.Source = .integration) -> Int64 {
+    mutating func create(_ properties: [String: String], at now: Int64, source: SimContact.Source = .integration)
+        -> Int64
+    {
         let id = nextId
         nextId += 1
         var contact = SimContact(id: String(id), createdAtMilliseconds: now, capacity: properties.count)
@@ -107,13 +109,15 @@ struct ContactStore {
         unindex(first)
         unindex(second)
         var values = second.properties.merging(first.properties) { _, primaryValue in primaryValue }
-        var secondaryEmails = (first.properties["hs_additional_emails"].map { [$0] } ?? [])
+        var secondaryEmails =
+            (first.properties["hs_additional_emails"].map { [$0] } ?? [])
             + (second.properties["hs_additional_emails"].map { [$0] } ?? [])
         if let email = second.properties["email"], email != values["email"] { secondaryEmails.append(email) }
         values["hs_additional_emails"] = secondaryEmails.isEmpty ? nil : secondaryEmails.joined(separator: ";")
         let id = nextId
         nextId += 1
-        var merged = SimContact(id: String(id), createdAtMilliseconds: min(first.createdAtMilliseconds, second.createdAtMilliseconds))
+        var merged = SimContact(
+            id: String(id), createdAtMilliseconds: min(first.createdAtMilliseconds, second.createdAtMilliseconds))
         for (name, value) in values { merged.set(name, value, at: now, source: .merge) }
         merged.updatedAtMilliseconds = now
         merged.mergedIds = first.mergedIds + second.mergedIds + [first.id, second.id]

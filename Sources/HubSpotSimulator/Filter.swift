@@ -30,19 +30,26 @@ struct Filter {
     ]
 
     static func parse(_ raw: JSONValue, properties: [String: SimProperty]) -> Result<Filter, InvalidRequest> {
-        guard let name = raw["propertyName"]?.stringValue else { return .failure(InvalidRequest("A filter needs a propertyName.")) }
+        guard let name = raw["propertyName"]?.stringValue else {
+            return .failure(InvalidRequest("A filter needs a propertyName."))
+        }
         guard let op = raw["operator"]?.stringValue, operators.contains(op) else {
-            return .failure(InvalidRequest("Unknown filter operator \(raw["operator"]?.stringValue ?? "(none)") on \(name)."))
+            return .failure(
+                InvalidRequest("Unknown filter operator \(raw["operator"]?.stringValue ?? "(none)") on \(name)."))
         }
         let type = properties[name]?.type ?? (name == "hs_object_id" ? "number" : "string")
         let values = raw["values"]?.arrayValue?.compactMap(\.propertyString) ?? []
         let filter = Filter(
-            property: name, type: type, op: op, value: raw["value"]?.propertyString, highValue: raw["highValue"]?.propertyString,
+            property: name, type: type, op: op, value: raw["value"]?.propertyString,
+            highValue: raw["highValue"]?.propertyString,
             values: values)
         switch op {
         case "HAS_PROPERTY", "NOT_HAS_PROPERTY": break
         case "IN", "NOT_IN": if values.isEmpty { return .failure(InvalidRequest("\(op) on \(name) needs values.")) }
-        case "BETWEEN": if filter.value == nil || filter.highValue == nil { return .failure(InvalidRequest("BETWEEN on \(name) needs value and highValue.")) }
+        case "BETWEEN":
+            if filter.value == nil || filter.highValue == nil {
+                return .failure(InvalidRequest("BETWEEN on \(name) needs value and highValue."))
+            }
         default: if filter.value == nil { return .failure(InvalidRequest("\(op) on \(name) needs a value.")) }
         }
         return .success(filter)
@@ -111,7 +118,9 @@ struct Filter {
             return parts.last?.isEmpty ?? true || index == text.endIndex
         }
         if text == needle { return true }
-        return text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "-" || $0 == "_" }).contains { $0 == needle }
+        return text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "-" || $0 == "_" }).contains {
+            $0 == needle
+        }
     }
 
     /// Orders two values of a property type; a missing value sorts last.
@@ -128,7 +137,8 @@ struct Filter {
         default:
             break
         }
-        let x = a.lowercased(), y = b.lowercased()
+        let x = a.lowercased()
+        let y = b.lowercased()
         return x < y ? -1 : x > y ? 1 : 0
     }
 }

@@ -38,23 +38,30 @@ extension HubSpotSimulator {
         case ("GET", ["contacts"]):
             return SimResponse(status: 200, json: state.withLock { $0.dump() })
         case ("POST", ["contacts"]):
-            guard let list = body["contacts"]?.arrayValue else { return bad("expected {\"contacts\":[{property: value}]}") }
-            let ids = seedContacts(list.map { item in
-                Dictionary((item.objectValue ?? []).compactMap { name, value in value.propertyString.map { (name, $0) } },
-                           uniquingKeysWith: { _, last in last })
-            })
+            guard let list = body["contacts"]?.arrayValue else {
+                return bad("expected {\"contacts\":[{property: value}]}")
+            }
+            let ids = seedContacts(
+                list.map { item in
+                    Dictionary(
+                        (item.objectValue ?? []).compactMap { name, value in value.propertyString.map { (name, $0) } },
+                        uniquingKeysWith: { _, last in last })
+                })
             return SimResponse(status: 201, json: ["ids": .strings(ids)])
         case ("POST", let path) where path.count == 3 && path[0] == "contacts" && path[2] == "edit":
-            let values = Dictionary((body["properties"]?.objectValue ?? []).compactMap { name, value in
-                value.propertyString.map { (name, $0) }
-            }, uniquingKeysWith: { _, last in last })
-            return editContact(id: path[1], properties: values) ? ok : SimResponse(status: 404, json: ["message": "no such contact"])
+            let values = Dictionary(
+                (body["properties"]?.objectValue ?? []).compactMap { name, value in
+                    value.propertyString.map { (name, $0) }
+                }, uniquingKeysWith: { _, last in last })
+            return editContact(id: path[1], properties: values)
+                ? ok : SimResponse(status: 404, json: ["message": "no such contact"])
         case ("GET", ["notes"]):
             return SimResponse(status: 200, json: ["notes": .array(notes().map(Self.json))])
         case ("GET", let path) where path.count == 3 && path[0] == "contacts" && path[2] == "notes":
             return SimResponse(status: 200, json: ["notes": .array(notes(contactId: path[1]).map(Self.json))])
         case ("DELETE", let path) where path.count == 2 && path[0] == "notes":
-            return deleteNote(id: path[1]) ? SimResponse(status: 204) : SimResponse(status: 404, json: ["message": "no such note"])
+            return deleteNote(id: path[1])
+                ? SimResponse(status: 204) : SimResponse(status: 404, json: ["message": "no such note"])
         case ("POST", ["merge"]):
             guard let primary = body["primary"]?.propertyString, let secondary = body["secondary"]?.propertyString,
                 let id = mergeContacts(primary: primary, secondary: secondary)
@@ -113,7 +120,8 @@ extension HubSpotSimulator {
             case "5xx", "status": fault = .status(body["status"]?.intValue ?? 503)
             case "429": fault = .rateLimit
             case "reset": fault = .reset
-            case "hang": fault = .hang(milliseconds: body["milliseconds"]?.intValue ?? configuration.faults.hangMilliseconds)
+            case "hang":
+                fault = .hang(milliseconds: body["milliseconds"]?.intValue ?? configuration.faults.hangMilliseconds)
             case "slow": fault = .slow(milliseconds: body["milliseconds"]?.intValue ?? 1000)
             default: return bad("fault must be one of 5xx, status, 429, reset, hang, slow")
             }
@@ -127,7 +135,8 @@ extension HubSpotSimulator {
         case ("GET", ["counters"]):
             return SimResponse(status: 200, json: counters().json)
         default:
-            return SimResponse(status: 404, json: ["message": .string("no control call \(request.method) \(request.path)")])
+            return SimResponse(
+                status: 404, json: ["message": .string("no control call \(request.method) \(request.path)")])
         }
     }
 

@@ -27,7 +27,9 @@ public final class HubSpotSimulator: Sendable {
         "crm.schemas.contacts.write", "oauth",
     ]
 
-    public init(configuration: SimulatorConfiguration = SimulatorConfiguration(), clock: any WallClock = SystemWallClock()) {
+    public init(
+        configuration: SimulatorConfiguration = SimulatorConfiguration(), clock: any WallClock = SystemWallClock()
+    ) {
         self.clock = clock
         self.state = Mutex(SimulatorState(configuration: configuration, now: Timestamp.epochMilliseconds(clock.now)))
     }
@@ -72,13 +74,16 @@ public final class HubSpotSimulator: Sendable {
         guard let route = Route.match(method: request.method, path: request.path) else {
             let correlation = state.withLock { $0.correlationId() }
             var notFound = SimResponse.error(
-                404, category: nil, message: "No route for \(request.method) \(request.path)", correlationId: correlation)
+                404, category: nil, message: "No route for \(request.method) \(request.path)",
+                correlationId: correlation)
             notFound.headers.append(("X-HubSpot-Correlation-Id", correlation))
             return notFound.httpResponse()
         }
         var body: Result<JSONValue, JSONParser.Failure>?
         if route.takesJSON, !request.body.isEmpty {
-            do throws(JSONParser.Failure) { body = .success(try JSONParser.parse(request.body)) } catch { body = .failure(error) }
+            do throws(JSONParser.Failure) { body = .success(try JSONParser.parse(request.body)) } catch {
+                body = .failure(error)
+            }
         }
         let time = now
         return state.withLock { $0.serve(route, request: request, body: body, now: time) }.httpResponse()
@@ -108,11 +113,13 @@ public final class HubSpotSimulator: Sendable {
     /// Issues an authorization code without the consent redirect. `codeChallenge` (S256) makes the
     /// token endpoint require the matching `code_verifier`.
     public func issueAuthorizationCode(
-        clientId: String, redirectURI: String, scopes: [String] = HubSpotSimulator.allScopes, codeChallenge: String? = nil
+        clientId: String, redirectURI: String, scopes: [String] = HubSpotSimulator.allScopes,
+        codeChallenge: String? = nil
     ) -> String {
         let time = now
         return state.withLock {
-            $0.issueCode(clientId: clientId, redirectURI: redirectURI, scopes: scopes, codeChallenge: codeChallenge, now: time)
+            $0.issueCode(
+                clientId: clientId, redirectURI: redirectURI, scopes: scopes, codeChallenge: codeChallenge, now: time)
         }
     }
 
@@ -244,9 +251,13 @@ public final class HubSpotSimulator: Sendable {
     /// path prefix such as `/crm/v3/objects/contacts/batch/upsert` or an endpoint name such as
     /// `contacts.batch.upsert`), once or — when `persistent` — that one and every later one.
     /// `applied` lets a write take effect before the fault hides the answer.
-    public func injectFault(_ fault: Fault, onRequest n: Int = 1, persistent: Bool = false, path: String? = nil, applied: Bool = false) {
+    public func injectFault(
+        _ fault: Fault, onRequest n: Int = 1, persistent: Bool = false, path: String? = nil, applied: Bool = false
+    ) {
         state.withLock {
-            $0.scheduledFaults.append(ScheduledFault(fault: fault, onRequest: max(1, n), persistent: persistent, path: path, applied: applied))
+            $0.scheduledFaults.append(
+                ScheduledFault(fault: fault, onRequest: max(1, n), persistent: persistent, path: path, applied: applied)
+            )
         }
     }
 

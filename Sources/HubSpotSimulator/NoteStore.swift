@@ -54,7 +54,9 @@ struct NoteStore {
     /// Another live note holding one of `values`' unique values, if any.
     func uniqueConflict(_ values: [String: String], owner: Int64?) -> Int64? {
         for name in uniqueNames {
-            if let value = values[name], !value.isEmpty, let holder = unique[name]?[value], holder != owner { return holder }
+            if let value = values[name], !value.isEmpty, let holder = unique[name]?[value], holder != owner {
+                return holder
+            }
         }
         return nil
     }

@@ -42,54 +42,67 @@ enum PropertyValidator {
         name: String, value: String, rule: Rule?, lowercaseEmails: Bool
     ) -> Result<String, Problem> {
         guard let rule else {
-            return .failure(Problem(name: name, code: "PROPERTY_DOESNT_EXIST", message: "Property \"\(name)\" does not exist"))
+            return .failure(
+                Problem(name: name, code: "PROPERTY_DOESNT_EXIST", message: "Property \"\(name)\" does not exist"))
         }
         if !rule.writable {
-            return .failure(Problem(
-                name: name, code: "READ_ONLY_VALUE",
-                message: "\(name) is a read only property; its value cannot be set."))
+            return .failure(
+                Problem(
+                    name: name, code: "READ_ONLY_VALUE",
+                    message: "\(name) is a read only property; its value cannot be set."))
         }
         if value.isEmpty { return .success(value) }
         if value.utf16.count > maximumStringLength {
-            return .failure(Problem(
-                name: name, code: "INVALID_STRING_LENGTH",
-                message: "\(name) value is \(value.utf16.count) characters long, the maximum is \(maximumStringLength)."))
+            return .failure(
+                Problem(
+                    name: name, code: "INVALID_STRING_LENGTH",
+                    message:
+                        "\(name) value is \(value.utf16.count) characters long, the maximum is \(maximumStringLength).")
+            )
         }
         switch rule.kind {
         case .number:
             guard isNumber(value) else {
-                return .failure(Problem(name: name, code: "INVALID_INTEGER", message: "\(value) was not a valid number."))
+                return .failure(
+                    Problem(name: name, code: "INVALID_INTEGER", message: "\(value) was not a valid number."))
             }
             return .success(value)
         case .bool:
             guard value == "true" || value == "false" else {
-                return .failure(Problem(
-                    name: name, code: "INVALID_BOOLEAN", message: "\(value) was not a valid boolean (true or false)."))
+                return .failure(
+                    Problem(
+                        name: name, code: "INVALID_BOOLEAN",
+                        message: "\(value) was not a valid boolean (true or false)."))
             }
             return .success(value)
         case .date:
             return date(name: name, value: value)
         case .datetime:
             guard let ms = epochMilliseconds(value) else {
-                return .failure(Problem(name: name, code: "INVALID_DATETIME", message: "\(value) was not a valid datetime."))
+                return .failure(
+                    Problem(name: name, code: "INVALID_DATETIME", message: "\(value) was not a valid datetime."))
             }
             return .success(ISOTimestamp.format(ms))
         case .additionalEmails:
             return additionalEmails(value, lowercase: lowercaseEmails)
         case .enumeration, .multiEnumeration:
             // Multi-select (checkbox) values are `;`-separated; a leading `;` appends to the set.
-            let parts = rule.kind == .multiEnumeration
+            let parts =
+                rule.kind == .multiEnumeration
                 ? value.split(separator: ";", omittingEmptySubsequences: true).map(String.init) : [value]
             for part in parts where !rule.options.contains(part) {
-                return .failure(Problem(
-                    name: name, code: "INVALID_OPTION",
-                    message: "\(part) was not one of the allowed options: [\(rule.options.joined(separator: ", "))]"))
+                return .failure(
+                    Problem(
+                        name: name, code: "INVALID_OPTION",
+                        message: "\(part) was not one of the allowed options: [\(rule.options.joined(separator: ", "))]"
+                    ))
             }
             return .success(value)
         case .email:
             let trimmed = value.trimmedSpaces
             guard isEmail(trimmed) else {
-                return .failure(Problem(name: name, code: "INVALID_EMAIL", message: "Email address \(value) is invalid"))
+                return .failure(
+                    Problem(name: name, code: "INVALID_EMAIL", message: "Email address \(value) is invalid"))
             }
             return .success(lowercaseEmails ? trimmed.emailKey : trimmed)
         case .string:
@@ -102,8 +115,10 @@ enum PropertyValidator {
         for part in value.split(separator: ";", omittingEmptySubsequences: true) {
             let trimmed = part.trimmedSpaces
             guard isEmail(trimmed) else {
-                return .failure(Problem(
-                    name: "hs_additional_emails", code: "INVALID_EMAIL", message: "Email address \(trimmed) is invalid"))
+                return .failure(
+                    Problem(
+                        name: "hs_additional_emails", code: "INVALID_EMAIL",
+                        message: "Email address \(trimmed) is invalid"))
             }
             emails.append(lowercase ? trimmed.lowercased() : trimmed)
         }
@@ -117,12 +132,16 @@ enum PropertyValidator {
         let dayMs: Int64 = 86_400_000
         let within = ((ms % dayMs) + dayMs) % dayMs
         guard within == 0 else {
-            let h = within / 3_600_000, m = within / 60_000 % 60, s = within / 1000 % 60, f = within % 1000
+            let h = within / 3_600_000
+            let m = within / 60_000 % 60
+            let s = within / 1000 % 60
+            let f = within % 1000
             func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
             let millis = f < 10 ? "00\(f)" : f < 100 ? "0\(f)" : "\(f)"
-            return .failure(Problem(
-                name: name, code: "INVALID_DATE",
-                message: "\(value) is at \(two(h)):\(two(m)):\(two(s)).\(millis) UTC, not midnight!"))
+            return .failure(
+                Problem(
+                    name: name, code: "INVALID_DATE",
+                    message: "\(value) is at \(two(h)):\(two(m)):\(two(s)).\(millis) UTC, not midnight!"))
         }
         return .success(String(ISOTimestamp.format(ms).prefix(10)))
     }
@@ -166,7 +185,8 @@ enum PropertyValidator {
                 let length = i - labelStart
                 guard length > 0, bytes[labelStart] != 0x2D, bytes[i - 1] != 0x2D else { return false }
                 labels += 1
-                tldLetters = length >= 2 && bytes[labelStart..<i].allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
+                tldLetters =
+                    length >= 2 && bytes[labelStart..<i].allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
                 labelStart = i + 1
                 continue
             }

@@ -20,15 +20,28 @@ enum ObjectType: Equatable {
 /// An API endpoint the simulator serves, recognised from method and path. Versioned paths
 /// (`/crm/v3/…`, `/crm/v4/…`, `/crm/objects/2026-03/…`) map to the same routes.
 enum Route: Equatable {
-    case listContacts, createContact, getContact(String), updateContact(String), archiveContact(String)
+    case listContacts, createContact
+    case getContact(String)
+    case updateContact(String)
+    case archiveContact(String)
     case batchCreate, batchRead, batchUpdate, batchUpsert, batchArchive, search, merge
-    case listProperties(ObjectType), getProperty(ObjectType, String), createProperty(ObjectType)
-    case createNote, getNote(String), updateNote(String), archiveNote(String)
+    case listProperties(ObjectType)
+    case getProperty(ObjectType, String)
+    case createProperty(ObjectType)
+    case createNote
+    case getNote(String)
+    case updateNote(String)
+    case archiveNote(String)
     case noteBatchCreate, noteBatchRead, noteBatchUpdate, noteBatchUpsert, noteBatchArchive, noteSearch
     /// A contact's notes (v4 / 2026-03 associations), associating one note with one contact
     /// (default type), and the batch of the latter.
-    case contactNotes(String), associateNote(note: String, contact: String), batchAssociateNotes
-    case token, accessTokenInfo(String), refreshTokenInfo(String), deleteRefreshToken(String)
+    case contactNotes(String)
+    case associateNote(note: String, contact: String)
+    case batchAssociateNotes
+    case token
+    case accessTokenInfo(String)
+    case refreshTokenInfo(String)
+    case deleteRefreshToken(String)
     case introspect, revoke, authorize
     case accountDetails
 
@@ -94,7 +107,8 @@ enum Route: Equatable {
     /// Whether the request body is JSON (OAuth token calls are form-encoded).
     var takesJSON: Bool {
         switch self {
-        case .createContact, .updateContact, .batchCreate, .batchRead, .batchUpdate, .batchUpsert, .batchArchive, .search,
+        case .createContact, .updateContact, .batchCreate, .batchRead, .batchUpdate, .batchUpsert, .batchArchive,
+            .search,
             .merge, .createProperty, .createNote, .updateNote, .noteBatchCreate, .noteBatchRead, .noteBatchUpdate,
             .noteBatchUpsert, .noteBatchArchive, .noteSearch, .batchAssociateNotes:
             true
@@ -140,7 +154,9 @@ enum Route: Equatable {
             }
             let rest = Array(segments[4...])
             // Associations are served by v4 and the dated generation; v4 serves nothing else.
-            if generation != "v3", let route = associations(method, kind: kind, from: segments[3], rest) { return route }
+            if generation != "v3", let route = associations(method, kind: kind, from: segments[3], rest) {
+                return route
+            }
             guard generation != "v4" else { return nil }
             switch (kind, segments[3]) {
             case ("objects", "contacts"): return contacts(method, rest)
@@ -152,7 +168,9 @@ enum Route: Equatable {
         case "oauth":
             return oauth(method, Array(segments.dropFirst()))
         case "account-info":
-            if segments.count == 3, segments[1] == "v3" || isVersion(segments[1]), segments[2] == "details", method == "GET" {
+            if segments.count == 3, segments[1] == "v3" || isVersion(segments[1]), segments[2] == "details",
+                method == "GET"
+            {
                 return .accountDetails
             }
             return nil
@@ -201,13 +219,16 @@ enum Route: Equatable {
     private static func associations(_ method: String, kind: String, from: String, _ rest: [String]) -> Route? {
         let fromType = ObjectType(pathSegment: from)
         switch (method, kind, fromType) {
-        case ("GET", "objects", .contacts?) where rest.count == 3 && rest[1] == "associations"
+        case ("GET", "objects", .contacts?)
+        where rest.count == 3 && rest[1] == "associations"
             && ObjectType(pathSegment: rest[2]) == .notes:
             return .contactNotes(rest[0])
-        case ("PUT", "objects", .notes?) where rest.count == 5 && rest[1] == "associations" && rest[2] == "default"
+        case ("PUT", "objects", .notes?)
+        where rest.count == 5 && rest[1] == "associations" && rest[2] == "default"
             && ObjectType(pathSegment: rest[3]) == .contacts:
             return .associateNote(note: rest[0], contact: rest[4])
-        case ("POST", "associations", .notes?) where rest.count == 4 && ObjectType(pathSegment: rest[0]) == .contacts
+        case ("POST", "associations", .notes?)
+        where rest.count == 4 && ObjectType(pathSegment: rest[0]) == .contacts
             && rest[1...] == ["batch", "associate", "default"]:
             return .batchAssociateNotes
         default:

@@ -101,7 +101,8 @@ public struct SimContact: Sendable, Equatable {
     func versions(_ name: String) -> [Version] {
         var all: [Version] = []
         if let stored = values[name] {
-            all.append(Version(value: stored.value, timestampMilliseconds: stored.timestamp, sourceType: stored.source.name))
+            all.append(
+                Version(value: stored.value, timestampMilliseconds: stored.timestamp, sourceType: stored.source.name))
         } else if let derived = value(name) {
             let stamp = name == "lastmodifieddate" ? updatedAtMilliseconds : createdAtMilliseconds
             all.append(Version(value: derived, timestampMilliseconds: stamp, sourceType: "API"))

@@ -52,16 +52,25 @@ public struct SimProperty: Sendable, Equatable {
         var members: [(String, JSONValue)] = [
             ("name", .string(name)), ("label", .string(label)), ("type", .string(type)),
             ("fieldType", .string(fieldType)), ("description", ""), ("groupName", .string(groupName)),
-            ("options", .array(options.enumerated().map { index, option in
-                ["label": .string(option.label), "value": .string(option.value), "displayOrder": .int(index),
-                 "hidden": false]
-            })),
+            (
+                "options",
+                .array(
+                    options.enumerated().map { index, option in
+                        [
+                            "label": .string(option.label), "value": .string(option.value), "displayOrder": .int(index),
+                            "hidden": false,
+                        ]
+                    })
+            ),
             ("displayOrder", -1), ("calculated", .bool(calculated)), ("externalOptions", false),
             ("hasUniqueValue", .bool(hasUniqueValue)), ("hidden", false), ("hubspotDefined", .bool(hubspotDefined)),
-            ("modificationMetadata", [
-                "archivable": .bool(!hubspotDefined), "readOnlyDefinition": .bool(hubspotDefined),
-                "readOnlyValue": .bool(readOnlyValue),
-            ]),
+            (
+                "modificationMetadata",
+                [
+                    "archivable": .bool(!hubspotDefined), "readOnlyDefinition": .bool(hubspotDefined),
+                    "readOnlyValue": .bool(readOnlyValue),
+                ]
+            ),
             ("formField", .bool(!readOnlyValue)), ("dataSensitivity", "non_sensitive"),
             ("createdAt", stamp), ("updatedAt", stamp), ("archived", false),
         ]

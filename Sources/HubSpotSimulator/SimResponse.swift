@@ -23,9 +23,11 @@ struct SimResponse: Error {
         _ status: Int, category: String?, message: String, correlationId: String,
         context: [(String, [String])] = [], errors: [JSONValue] = [], extra: [(String, JSONValue)] = []
     ) -> SimResponse {
-        SimResponse(status: status, json: errorBody(
-            category: category, message: message, correlationId: correlationId, context: context, errors: errors,
-            extra: extra))
+        SimResponse(
+            status: status,
+            json: errorBody(
+                category: category, message: message, correlationId: correlationId, context: context, errors: errors,
+                extra: extra))
     }
 
     /// The body of one `StandardError` / error answer.

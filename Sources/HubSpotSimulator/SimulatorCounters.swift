@@ -30,9 +30,16 @@ public struct SimulatorCounters: Sendable, Equatable {
 
     var json: JSONValue {
         .object([
-            ("requests", .object(requests.sorted { $0.key < $1.key }.map { endpoint, statuses in
-                (endpoint, .object(statuses.sorted { $0.key < $1.key }.map { (String($0.key), .int($0.value)) }))
-            })),
+            (
+                "requests",
+                .object(
+                    requests.sorted { $0.key < $1.key }.map { endpoint, statuses in
+                        (
+                            endpoint,
+                            .object(statuses.sorted { $0.key < $1.key }.map { (String($0.key), .int($0.value)) })
+                        )
+                    })
+            ),
             ("totalRequests", .int(totalRequests)), ("rateLimited", .int(rateLimited)),
             ("recordsReceived", .int(recordsReceived)), ("refreshes", .int(refreshes)),
             ("faultsInjected", .int(faultsInjected)), ("maxRequestsInTenSeconds", .int(maxRequestsInTenSeconds)),

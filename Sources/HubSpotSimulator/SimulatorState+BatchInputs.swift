@@ -9,16 +9,20 @@ extension SimulatorState {
     /// The `inputs` of a batch body, or the 400 HubSpot answers for a missing list or too many.
     func inputs(_ context: RequestContext, limit: Int = batchLimit) -> Result<[JSONValue], SimResponse> {
         guard let inputs = context.body["inputs"]?.arrayValue else {
-            return .failure(SimResponse.error(
-                400, category: nil,
-                message: "Invalid input JSON on line 1, column 1: Missing required creator property 'inputs'",
-                correlationId: context.correlation))
+            return .failure(
+                SimResponse.error(
+                    400, category: nil,
+                    message: "Invalid input JSON on line 1, column 1: Missing required creator property 'inputs'",
+                    correlationId: context.correlation))
         }
         guard inputs.count <= limit else {
-            let message = limit == Self.historyBatchLimit
+            let message =
+                limit == Self.historyBatchLimit
                 ? "The maximum number of inputs supported in a batch request for property histories is \(limit). Please reduce the number of inputs."
                 : "Too many inputs: \(inputs.count). The maximum number of inputs supported in a batch request is \(limit)."
-            return .failure(SimResponse.error(400, category: "VALIDATION_ERROR", message: message, correlationId: context.correlation))
+            return .failure(
+                SimResponse.error(
+                    400, category: "VALIDATION_ERROR", message: message, correlationId: context.correlation))
         }
         return .success(inputs)
     }
@@ -38,7 +42,9 @@ extension SimulatorState {
 
     /// The values of a `properties` object checked against `rules`, and every problem found (the
     /// refused properties are left out of the values).
-    func check(_ properties: JSONValue?, rules: [String: PropertyValidator.Rule]) -> ([String: String], [PropertyValidator.Problem]) {
+    func check(_ properties: JSONValue?, rules: [String: PropertyValidator.Rule]) -> (
+        [String: String], [PropertyValidator.Problem]
+    ) {
         var values: [String: String] = [:]
         var problems: [PropertyValidator.Problem] = []
         for (name, raw) in properties?.objectValue ?? [] {
@@ -73,7 +79,8 @@ extension SimulatorState {
     func nonUnique(_ property: String, of type: ObjectType, correlation: String) -> SimResponse {
         SimResponse.error(
             400, category: "VALIDATION_ERROR",
-            message: "Unable to perform update/upsert by non-unique \(type.typeId) property \(property). Only unique properties can be used as idProperty.",
+            message:
+                "Unable to perform update/upsert by non-unique \(type.typeId) property \(property). Only unique properties can be used as idProperty.",
             correlationId: correlation)
     }
 
@@ -88,7 +95,8 @@ extension SimulatorState {
     static func objectsNotFound(_ objectName: String, ids: [String], trace: String?) -> JSONValue {
         SimResponse.errorBody(
             category: "OBJECT_NOT_FOUND",
-            message: "Could not get some \(objectName) objects, they may be deleted or not exist. Check that ids are valid.",
+            message:
+                "Could not get some \(objectName) objects, they may be deleted or not exist. Check that ids are valid.",
             context: inputContext(trace: trace, ids: ids))
     }
 

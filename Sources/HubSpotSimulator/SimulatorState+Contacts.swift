@@ -4,7 +4,9 @@ import LeadSyncSupport
 /// list and merge.
 extension SimulatorState {
     /// Validated values of a `properties` object, or every problem with them.
-    private func validate(_ properties: JSONValue?, existing: SimContact?) -> Result<[String: String], ValidationFailure> {
+    private func validate(_ properties: JSONValue?, existing: SimContact?) -> Result<
+        [String: String], ValidationFailure
+    > {
         let (values, found) = check(properties, rules: rules)
         var problems = found
         if configuration.lifecycleStageForwardOnly, let next = values["lifecyclestage"], !next.isEmpty,
@@ -12,9 +14,10 @@ extension SimulatorState {
             let from = StandardContactProperties.lifecycleStages.firstIndex(where: { $0.1 == current }),
             let to = StandardContactProperties.lifecycleStages.firstIndex(where: { $0.1 == next }), to < from
         {
-            problems.append(PropertyValidator.Problem(
-                name: "lifecyclestage", code: "INVALID_LIFECYCLE_STAGE",
-                message: "lifecyclestage cannot move backwards from \(current) to \(next); clear it first."))
+            problems.append(
+                PropertyValidator.Problem(
+                    name: "lifecyclestage", code: "INVALID_LIFECYCLE_STAGE",
+                    message: "lifecyclestage cannot move backwards from \(current) to \(next); clear it first."))
         }
         return problems.isEmpty ? .success(values) : .failure(ValidationFailure(problems: problems))
     }
@@ -22,7 +25,9 @@ extension SimulatorState {
     /// The id another contact holds for a unique value in `values`, if any (email conflicts).
     private func uniqueConflict(_ values: [String: String], owner: Int64?) -> Int64? {
         for name in store.indexedNames {
-            if let value = values[name], !value.isEmpty, let holder = store.find(name, value), holder != owner { return holder }
+            if let value = values[name], !value.isEmpty, let holder = store.find(name, value), holder != owner {
+                return holder
+            }
         }
         for email in ContactStore.split(values["hs_additional_emails"]) {
             if let holder = store.find("email", email), holder != owner { return holder }
@@ -32,7 +37,8 @@ extension SimulatorState {
 
     private func conflictError(_ existing: Int64, context: [(String, [String])], correlation: String?) -> JSONValue {
         SimResponse.errorBody(
-            category: "CONFLICT", message: "Contact already exists. Existing ID: \(existing)", correlationId: correlation,
+            category: "CONFLICT", message: "Contact already exists. Existing ID: \(existing)",
+            correlationId: correlation,
             context: context)
     }
 
@@ -69,14 +75,17 @@ extension SimulatorState {
             var plan = Plan(existing: existing, values: [:], trace: trace)
             var problems: [PropertyValidator.Problem] = []
             if property == "email", !PropertyValidator.isEmail(id.trimmedSpaces) {
-                problems.append(PropertyValidator.Problem(name: "email", code: "INVALID_EMAIL", message: "Email address \(id) is invalid"))
+                problems.append(
+                    PropertyValidator.Problem(
+                        name: "email", code: "INVALID_EMAIL", message: "Email address \(id) is invalid"))
             }
             switch validate(input["properties"], existing: existing.flatMap { store[$0] }) {
             case .success(var values):
                 // The id names the contact; an email in `properties` cannot re-key it.
                 values[property] = nil
                 if existing == nil {
-                    values[property] = property == "email" && configuration.caseInsensitiveEmails
+                    values[property] =
+                        property == "email" && configuration.caseInsensitiveEmails
                         ? id.emailKey : id
                 }
                 plan.values = values
@@ -128,9 +137,17 @@ extension SimulatorState {
             switch validate(input["properties"], existing: nil) {
             case .success(let values):
                 let conflict = uniqueConflict(values, owner: nil)
-                planned.append((values, trace, conflict.map { conflictError($0, context: Self.inputContext(trace: trace), correlation: nil) }))
+                planned.append(
+                    (
+                        values, trace,
+                        conflict.map { conflictError($0, context: Self.inputContext(trace: trace), correlation: nil) }
+                    ))
             case .failure(let problems):
-                planned.append(([:], trace, validationError(problems.problems, context: Self.inputContext(trace: trace), correlation: nil)))
+                planned.append(
+                    (
+                        [:], trace,
+                        validationError(problems.problems, context: Self.inputContext(trace: trace), correlation: nil)
+                    ))
             }
         }
         if !traceMode {
@@ -158,7 +175,8 @@ extension SimulatorState {
             if let trace = plan.trace { extra.append(("objectWriteTraceId", .string(trace))) }
             results.append(render(store[id]!, names: Array(plan.values.keys), extra: extra))
         }
-        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: configuration.createSuccessStatus)
+        return batchAnswer(
+            results: results, errors: errors, now: context.now, successStatus: configuration.createSuccessStatus)
     }
 
     // MARK: Batch update
@@ -168,7 +186,9 @@ extension SimulatorState {
         for input in inputs {
             let id = input["id"]?.propertyString ?? ""
             if let property = input["idProperty"]?.stringValue {
-                guard store.uniqueNames.contains(property) else { return nonUnique(property, of: .contacts, correlation: context.correlation) }
+                guard store.uniqueNames.contains(property) else {
+                    return nonUnique(property, of: .contacts, correlation: context.correlation)
+                }
                 keyed.append((InputKey(property: property, value: id), id))
             } else {
                 keyed.append((InputKey(property: "hs_object_id", value: id), id))
@@ -181,7 +201,11 @@ extension SimulatorState {
             let trace = input["objectWriteTraceId"]?.propertyString
             let raw = keyed[index].id
             let id: Int64?
-            if let property = input["idProperty"]?.stringValue { id = store.find(property, raw) } else { id = store.resolve(raw) }
+            if let property = input["idProperty"]?.stringValue {
+                id = store.find(property, raw)
+            } else {
+                id = store.resolve(raw)
+            }
             guard let id else {
                 planned.append((nil, [:], trace, Self.objectsNotFound("CONTACT", ids: [raw], trace: trace)))
                 continue
@@ -189,12 +213,21 @@ extension SimulatorState {
             switch validate(input["properties"], existing: store[id]) {
             case .success(let values):
                 let conflict = uniqueConflict(values, owner: id)
-                planned.append((id, values, trace, conflict.map { conflictError($0, context: Self.inputContext(trace: trace), correlation: nil) }))
+                planned.append(
+                    (
+                        id, values, trace,
+                        conflict.map { conflictError($0, context: Self.inputContext(trace: trace), correlation: nil) }
+                    ))
             case .failure(let problems):
-                planned.append((id, [:], trace, validationError(problems.problems, context: Self.inputContext(trace: trace), correlation: nil)))
+                planned.append(
+                    (
+                        id, [:], trace,
+                        validationError(problems.problems, context: Self.inputContext(trace: trace), correlation: nil)
+                    ))
             }
         }
-        if !traceMode, let invalid = planned.first(where: { $0.error?["category"]?.stringValue == "VALIDATION_ERROR" }) {
+        if !traceMode, let invalid = planned.first(where: { $0.error?["category"]?.stringValue == "VALIDATION_ERROR" })
+        {
             return SimResponse(status: 400, json: withCorrelation(invalid.error!, context.correlation))
         }
         var results: [JSONValue] = []
@@ -223,7 +256,8 @@ extension SimulatorState {
         }
         let names = context.body["properties"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let idProperty = context.body["idProperty"]?.stringValue
-        if let idProperty, idProperty != "email", idProperty != "hs_object_id", !store.uniqueNames.contains(idProperty) {
+        if let idProperty, idProperty != "email", idProperty != "hs_object_id", !store.uniqueNames.contains(idProperty)
+        {
             return nonUnique(idProperty, of: .contacts, correlation: context.correlation)
         }
         let archived = context.flag("archived")
@@ -256,7 +290,9 @@ extension SimulatorState {
             guard let found = store.find(property, id), store[found]?.archived == archived else { return nil }
             return found
         }
-        guard let found = store.resolve(id, includeArchived: archived), store[found]?.archived == archived else { return nil }
+        guard let found = store.resolve(id, includeArchived: archived), store[found]?.archived == archived else {
+            return nil
+        }
         return found
     }
 
@@ -264,22 +300,27 @@ extension SimulatorState {
         guard let found = lookup(id, context, archived: context.flag("archived")), let contact = store[found] else {
             return notFound(id, context.correlation)
         }
-        return SimResponse(status: 200, json: render(
-            contact, names: context.list("properties") ?? Self.defaultPropertyNames,
-            history: context.list("propertiesWithHistory") ?? []))
+        return SimResponse(
+            status: 200,
+            json: render(
+                contact, names: context.list("properties") ?? Self.defaultPropertyNames,
+                history: context.list("propertiesWithHistory") ?? []))
     }
 
     mutating func createContact(_ context: RequestContext) -> SimResponse {
         counters.recordsReceived += 1
         switch validate(context.body["properties"], existing: nil) {
         case .failure(let problems):
-            return SimResponse(status: 400, json: validationError(problems.problems, context: [], correlation: context.correlation))
+            return SimResponse(
+                status: 400, json: validationError(problems.problems, context: [], correlation: context.correlation))
         case .success(let values):
             if let holder = uniqueConflict(values, owner: nil) {
-                return SimResponse(status: 409, json: conflictError(holder, context: [], correlation: context.correlation))
+                return SimResponse(
+                    status: 409, json: conflictError(holder, context: [], correlation: context.correlation))
             }
             let id = store.create(values, at: context.now)
-            return SimResponse(status: configuration.createSuccessStatus, json: render(store[id]!, names: Array(values.keys)))
+            return SimResponse(
+                status: configuration.createSuccessStatus, json: render(store[id]!, names: Array(values.keys)))
         }
     }
 
@@ -288,10 +329,12 @@ extension SimulatorState {
         guard let found = lookup(id, context) else { return notFound(id, context.correlation) }
         switch validate(context.body["properties"], existing: store[found]) {
         case .failure(let problems):
-            return SimResponse(status: 400, json: validationError(problems.problems, context: [], correlation: context.correlation))
+            return SimResponse(
+                status: 400, json: validationError(problems.problems, context: [], correlation: context.correlation))
         case .success(let values):
             if let holder = uniqueConflict(values, owner: found) {
-                return SimResponse(status: 409, json: conflictError(holder, context: [], correlation: context.correlation))
+                return SimResponse(
+                    status: 409, json: conflictError(holder, context: [], correlation: context.correlation))
             }
             store.update(found, values, at: context.now, bumpOnNoOp: configuration.bumpModifiedOnNoOpWrite)
             return SimResponse(status: 200, json: render(store[found]!, names: Array(values.keys)))
@@ -311,9 +354,11 @@ extension SimulatorState {
         guard let second = store.resolve(secondary) else { return notFound(secondary, context.correlation) }
         guard let merged = mergeContacts(first, second, at: context.now) else {
             return SimResponse.error(
-                400, category: "VALIDATION_ERROR", message: "Cannot merge an object with itself.", correlationId: context.correlation)
+                400, category: "VALIDATION_ERROR", message: "Cannot merge an object with itself.",
+                correlationId: context.correlation)
         }
-        return SimResponse(status: 200, json: render(store[merged]!, names: Self.defaultPropertyNames + ["hs_merged_object_ids"]))
+        return SimResponse(
+            status: 200, json: render(store[merged]!, names: Self.defaultPropertyNames + ["hs_merged_object_ids"]))
     }
 
     /// Merges two live contacts (a new id replaces both) and moves their notes to it.
@@ -332,7 +377,8 @@ extension SimulatorState {
         guard requested >= 1, requested <= maximum || history.isEmpty else {
             return SimResponse.error(
                 400, category: "VALIDATION_ERROR",
-                message: "limit must be between 1 and \(maximum)\(history.isEmpty ? "" : " when requesting property history")",
+                message:
+                    "limit must be between 1 and \(maximum)\(history.isEmpty ? "" : " when requesting property history")",
                 correlationId: context.correlation)
         }
         let limit = min(requested, maximum)
@@ -340,7 +386,8 @@ extension SimulatorState {
         if let text = context.request.queryValue("after"), !text.isEmpty {
             guard let value = Int64(text) else {
                 return SimResponse.error(
-                    400, category: "VALIDATION_ERROR", message: "after must be a record id, got \(text)", correlationId: context.correlation)
+                    400, category: "VALIDATION_ERROR", message: "after must be a record id, got \(text)",
+                    correlationId: context.correlation)
             }
             after = value - 1
         }
@@ -352,10 +399,16 @@ extension SimulatorState {
         ]
         if ids.count > limit {
             let next = String(ids[limit])
-            members.append(("paging", ["next": [
-                "after": .string(next),
-                "link": .string("?after=\(next)&limit=\(limit)"),
-            ]]))
+            members.append(
+                (
+                    "paging",
+                    [
+                        "next": [
+                            "after": .string(next),
+                            "link": .string("?after=\(next)&limit=\(limit)"),
+                        ]
+                    ]
+                ))
         }
         return SimResponse(status: 200, json: .object(members))
     }

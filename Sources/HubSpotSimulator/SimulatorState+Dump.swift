@@ -10,22 +10,33 @@ extension SimulatorState {
     func dump() -> JSONValue {
         .object([
             ("nextId", .int(store.nextId)),
-            ("contacts", .array(store.order.compactMap { store[$0] }.map { contact in
-                var members: [(String, JSONValue)] = [
-                    ("id", .string(contact.id)),
-                    ("properties", .object(contact.allProperties.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-                    ("createdAt", .string(ISOTimestamp.format(contact.createdAtMilliseconds))),
-                    ("updatedAt", .string(ISOTimestamp.format(contact.updatedAtMilliseconds))),
-                    ("archived", .bool(contact.archived)),
-                ]
-                if !contact.mergedIds.isEmpty { members.append(("mergedIds", .strings(contact.mergedIds))) }
-                return .object(members)
-            })),
+            (
+                "contacts",
+                .array(
+                    store.order.compactMap { store[$0] }.map { contact in
+                        var members: [(String, JSONValue)] = [
+                            ("id", .string(contact.id)),
+                            (
+                                "properties",
+                                .object(
+                                    contact.allProperties.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }
+                                )
+                            ),
+                            ("createdAt", .string(ISOTimestamp.format(contact.createdAtMilliseconds))),
+                            ("updatedAt", .string(ISOTimestamp.format(contact.updatedAtMilliseconds))),
+                            ("archived", .bool(contact.archived)),
+                        ]
+                        if !contact.mergedIds.isEmpty { members.append(("mergedIds", .strings(contact.mergedIds))) }
+                        return .object(members)
+                    })
+            ),
         ])
     }
 
     static func contacts(from document: JSONValue) throws -> [SimContact] {
-        guard let list = document["contacts"]?.arrayValue else { throw LoadError(description: "state has no \"contacts\" list") }
+        guard let list = document["contacts"]?.arrayValue else {
+            throw LoadError(description: "state has no \"contacts\" list")
+        }
         let derived: Set<String> = ["hs_object_id", "createdate", "lastmodifieddate", "hs_merged_object_ids"]
         return try list.enumerated().map { index, item in
             guard let id = item["id"]?.stringValue, Int64(id) != nil,

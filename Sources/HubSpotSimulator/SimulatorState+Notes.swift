@@ -37,14 +37,20 @@ extension SimulatorState {
 
     /// The error entry for refused note values, or a missing `hs_timestamp` on create (HubSpot's
     /// text, observed in HubSpot/hubspot-api-nodejs#124).
-    private func noteValuesError(_ properties: JSONValue?, creating: Bool, trace: String?) -> (values: [String: String], error: JSONValue?) {
+    private func noteValuesError(_ properties: JSONValue?, creating: Bool, trace: String?) -> (
+        values: [String: String], error: JSONValue?
+    ) {
         let (values, problems) = check(properties, rules: notes.rules)
         let context = Self.inputContext(trace: trace)
         if !problems.isEmpty { return (values, validationError(problems, context: context, correlation: nil)) }
         if creating, (values["hs_timestamp"] ?? "").isEmpty {
-            return (values, SimResponse.errorBody(
-                category: "VALIDATION_ERROR", message: "Error creating NOTE.  Some required properties were not set.",
-                context: [("properties", ["hs_timestamp"])] + context))
+            return (
+                values,
+                SimResponse.errorBody(
+                    category: "VALIDATION_ERROR",
+                    message: "Error creating NOTE.  Some required properties were not set.",
+                    context: [("properties", ["hs_timestamp"])] + context)
+            )
         }
         return (values, nil)
     }
@@ -65,17 +71,24 @@ extension SimulatorState {
                 let category = type["associationCategory"]?.stringValue ?? ""
                 let typeId = type["associationTypeId"]?.intValue ?? 0
                 guard category == "HUBSPOT_DEFINED", typeId == Self.noteToContactType else {
-                    return ([], SimResponse.errorBody(
-                        category: "VALIDATION_ERROR",
-                        message: "Association type \(category) \(typeId) is not valid from NOTE to CONTACT; use HUBSPOT_DEFINED \(Self.noteToContactType).",
-                        context: Self.inputContext(trace: trace)))
+                    return (
+                        [],
+                        SimResponse.errorBody(
+                            category: "VALIDATION_ERROR",
+                            message:
+                                "Association type \(category) \(typeId) is not valid from NOTE to CONTACT; use HUBSPOT_DEFINED \(Self.noteToContactType).",
+                            context: Self.inputContext(trace: trace))
+                    )
                 }
             }
             guard let contact = store.resolve(raw) else {
-                return ([], SimResponse.errorBody(
-                    category: "OBJECT_NOT_FOUND",
-                    message: "Could not create associations: CONTACT \(raw) does not exist or is archived.",
-                    context: Self.inputContext(trace: trace, ids: [raw])))
+                return (
+                    [],
+                    SimResponse.errorBody(
+                        category: "OBJECT_NOT_FOUND",
+                        message: "Could not create associations: CONTACT \(raw) does not exist or is archived.",
+                        context: Self.inputContext(trace: trace, ids: [raw]))
+                )
             }
             if !contacts.contains(contact) { contacts.append(contact) }
         }
@@ -85,7 +98,9 @@ extension SimulatorState {
     /// The request-level answer for a refused input when the batch does not answer 207: 409 for a
     /// conflict, 400 otherwise, with the correlation id.
     private func refusal(_ error: JSONValue, _ context: RequestContext) -> SimResponse {
-        SimResponse(status: error["category"]?.stringValue == "CONFLICT" ? 409 : 400, json: withCorrelation(error, context.correlation))
+        SimResponse(
+            status: error["category"]?.stringValue == "CONFLICT" ? 409 : 400,
+            json: withCorrelation(error, context.correlation))
     }
 
     // MARK: Batch create
@@ -129,9 +144,13 @@ extension SimulatorState {
             }
             let id = notes.create(plan.values, contacts: plan.contacts, at: context.now)
             counters.notesCreated += 1
-            results.append(render(notes[id]!, names: Array(plan.values.keys), extra: plan.trace.map { [("objectWriteTraceId", .string($0))] } ?? []))
+            results.append(
+                render(
+                    notes[id]!, names: Array(plan.values.keys),
+                    extra: plan.trace.map { [("objectWriteTraceId", .string($0))] } ?? []))
         }
-        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: configuration.createSuccessStatus)
+        return batchAnswer(
+            results: results, errors: errors, now: context.now, successStatus: configuration.createSuccessStatus)
     }
 
     // MARK: Batch update
@@ -165,7 +184,9 @@ extension SimulatorState {
         for (index, input) in inputs.enumerated() {
             var plan = NotePlan(trace: input["objectWriteTraceId"]?.propertyString)
             let raw = keyed[index].id
-            plan.existing = keyed[index].key.property == "hs_object_id" ? notes.resolve(raw) : notes.find(keyed[index].key.property, raw)
+            plan.existing =
+                keyed[index].key.property == "hs_object_id"
+                ? notes.resolve(raw) : notes.find(keyed[index].key.property, raw)
             guard let existing = plan.existing else {
                 plan.error = Self.objectsNotFound("NOTE", ids: [raw], trace: plan.trace)
                 plans.append(plan)
@@ -177,7 +198,9 @@ extension SimulatorState {
             }
             plans.append(plan)
         }
-        if !traceMode, let invalid = plans.first(where: { $0.error?["category"]?.stringValue == "VALIDATION_ERROR" })?.error {
+        if !traceMode,
+            let invalid = plans.first(where: { $0.error?["category"]?.stringValue == "VALIDATION_ERROR" })?.error
+        {
             return refusal(invalid, context)
         }
         var results: [JSONValue] = []
@@ -189,7 +212,10 @@ extension SimulatorState {
             }
             notes.update(id, plan.values, at: context.now)
             counters.notesUpdated += 1
-            results.append(render(notes[id]!, names: Array(plan.values.keys), extra: plan.trace.map { [("objectWriteTraceId", .string($0))] } ?? []))
+            results.append(
+                render(
+                    notes[id]!, names: Array(plan.values.keys),
+                    extra: plan.trace.map { [("objectWriteTraceId", .string($0))] } ?? []))
         }
         return batchAnswer(results: results, errors: errors, now: context.now, successStatus: 200)
     }
@@ -207,7 +233,8 @@ extension SimulatorState {
             var plan = NotePlan(trace: input["objectWriteTraceId"]?.propertyString)
             let property = keyed[index].key.property
             plan.existing = notes.find(property, keyed[index].id)
-            (plan.values, plan.error) = noteValuesError(input["properties"], creating: plan.existing == nil, trace: plan.trace)
+            (plan.values, plan.error) = noteValuesError(
+                input["properties"], creating: plan.existing == nil, trace: plan.trace)
             // The id names the note; the id property inside `properties` cannot re-key it.
             plan.values[property] = plan.existing == nil ? keyed[index].id : nil
             if plan.error == nil, let holder = notes.uniqueConflict(plan.values, owner: plan.existing) {
@@ -280,26 +307,40 @@ extension SimulatorState {
         }
         let (values, error) = noteValuesError(context.body["properties"], creating: true, trace: nil)
         if let error { return refusal(error, context) }
-        if let holder = notes.uniqueConflict(values, owner: nil) { return refusal(noteConflict(holder, trace: nil), context) }
+        if let holder = notes.uniqueConflict(values, owner: nil) {
+            return refusal(noteConflict(holder, trace: nil), context)
+        }
         let (contacts, refused) = noteAssociations(context.body, trace: nil)
         if let refused { return refusal(refused, context) }
         let id = notes.create(values, contacts: contacts, at: context.now)
         counters.notesCreated += 1
-        return SimResponse(status: configuration.createSuccessStatus, json: render(notes[id]!, names: Array(values.keys)))
+        return SimResponse(
+            status: configuration.createSuccessStatus, json: render(notes[id]!, names: Array(values.keys)))
     }
 
     /// `GET …/notes/{id}` with `properties`, `archived` and `associations=contacts` (the v3 shape:
     /// `associations.contacts.results[{id, type: "note_to_contact"}]`).
     func getNote(_ id: String, _ context: RequestContext) -> SimResponse {
         let archived = context.flag("archived")
-        guard let found = notes.resolve(id, includeArchived: archived), let note = notes[found], note.archived == archived else {
+        guard let found = notes.resolve(id, includeArchived: archived), let note = notes[found],
+            note.archived == archived
+        else {
             return notFound(id, context.correlation)
         }
         var extra: [(String, JSONValue)] = []
         if context.list("associations")?.contains(where: { ObjectType(pathSegment: $0) == .contacts }) == true {
-            extra.append(("associations", ["contacts": ["results": .array(note.contactIds.map { contact in
-                ["id": .string(contact), "type": "note_to_contact"]
-            })]]))
+            extra.append(
+                (
+                    "associations",
+                    [
+                        "contacts": [
+                            "results": .array(
+                                note.contactIds.map { contact in
+                                    ["id": .string(contact), "type": "note_to_contact"]
+                                })
+                        ]
+                    ]
+                ))
         }
         return SimResponse(status: 200, json: render(note, names: context.list("properties") ?? [], extra: extra))
     }
@@ -309,7 +350,9 @@ extension SimulatorState {
         guard let found = notes.resolve(id) else { return notFound(id, context.correlation) }
         let (values, error) = noteValuesError(context.body["properties"], creating: false, trace: nil)
         if let error { return refusal(error, context) }
-        if let holder = notes.uniqueConflict(values, owner: found) { return refusal(noteConflict(holder, trace: nil), context) }
+        if let holder = notes.uniqueConflict(values, owner: found) {
+            return refusal(noteConflict(holder, trace: nil), context)
+        }
         notes.update(found, values, at: context.now)
         counters.notesUpdated += 1
         return SimResponse(status: 200, json: render(notes[found]!, names: Array(values.keys)))

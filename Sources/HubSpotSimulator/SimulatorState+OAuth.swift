@@ -14,7 +14,8 @@ extension SimulatorState {
             return SimResponse(status: 204)
         case .introspect: return introspect(request, now: now)
         case .revoke:
-            let form = Dictionary(request.formItems.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+            let form = Dictionary(
+                request.formItems.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
             if let refused = clientRefusal(form) { return refused }
             if let token = form["token"] {
                 auth.refreshTokens[token]?.revoked = true
@@ -27,7 +28,9 @@ extension SimulatorState {
     }
 
     /// Issues a single-use code, as the consent page would after the user approves.
-    mutating func issueCode(clientId: String, redirectURI: String, scopes: [String], codeChallenge: String?, now: Int64) -> String {
+    mutating func issueCode(clientId: String, redirectURI: String, scopes: [String], codeChallenge: String?, now: Int64)
+        -> String
+    {
         auth.uninstalled.remove(clientId)
         let code = randomToken("code-")
         auth.codes[code] = AuthRegistry.AuthorizationCode(
@@ -38,23 +41,38 @@ extension SimulatorState {
 
     private mutating func authorize(_ request: HTTPServerRequest, now: Int64) -> SimResponse {
         let query = Dictionary(request.queryItems.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-        guard let clientId = query["client_id"], auth.clients[clientId] != nil, let redirect = query["redirect_uri"] else {
+        guard let clientId = query["client_id"], auth.clients[clientId] != nil, let redirect = query["redirect_uri"]
+        else {
             var page = SimResponse(status: 400)
-            page.raw = ("text/html", Array("<html><body><h1>Authorization failed</h1><p>Unknown client_id or missing redirect_uri.</p></body></html>".utf8))
+            page.raw = (
+                "text/html",
+                Array(
+                    "<html><body><h1>Authorization failed</h1><p>Unknown client_id or missing redirect_uri.</p></body></html>"
+                        .utf8)
+            )
             return page
         }
         var parameters: [(String, String)]
         if let error = configuration.consentError {
-            parameters = [("error", error), ("error_description", "The user denied access or the consent failed (\(error)).")]
+            parameters = [
+                ("error", error), ("error_description", "The user denied access or the consent failed (\(error))."),
+            ]
         } else {
             let scopes = (query["scope"] ?? "").split(separator: " ").map(String.init)
             var challenge = query["code_challenge"]
             if let method = query["code_challenge_method"], method != "S256" { challenge = nil }
-            parameters = [("code", issueCode(clientId: clientId, redirectURI: redirect, scopes: scopes, codeChallenge: challenge, now: now))]
+            parameters = [
+                (
+                    "code",
+                    issueCode(
+                        clientId: clientId, redirectURI: redirect, scopes: scopes, codeChallenge: challenge, now: now)
+                )
+            ]
         }
         if let state = query["state"] { parameters.append(("state", state)) }
         let separator = redirect.contains("?") ? "&" : "?"
-        let location = redirect + separator + parameters.map { "\($0.0)=\(Self.formEncode($0.1))" }.joined(separator: "&")
+        let location =
+            redirect + separator + parameters.map { "\($0.0)=\(Self.formEncode($0.1))" }.joined(separator: "&")
         return SimResponse(status: 302, headers: [("Location", location)])
     }
 
@@ -62,7 +80,8 @@ extension SimulatorState {
         var out = ""
         for byte in text.utf8 {
             switch byte {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E: out.unicodeScalars.append(Unicode.Scalar(byte))
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E:
+                out.unicodeScalars.append(Unicode.Scalar(byte))
             default: out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
             }
         }
@@ -70,10 +89,12 @@ extension SimulatorState {
     }
 
     private func grantError(_ status: String, _ error: String, _ message: String) -> SimResponse {
-        SimResponse(status: 400, json: [
-            "status": .string(status), "message": .string(message), "error": .string(error),
-            "error_description": .string(message),
-        ])
+        SimResponse(
+            status: 400,
+            json: [
+                "status": .string(status), "message": .string(message), "error": .string(error),
+                "error_description": .string(message),
+            ])
     }
 
     private func clientRefusal(_ form: [String: String]) -> SimResponse? {
@@ -100,13 +121,15 @@ extension SimulatorState {
                 return grantError("EXPIRED_AUTH_CODE", "invalid_grant", "authorization code has expired")
             }
             guard form["redirect_uri"] == grant.redirectURI else {
-                return grantError("BAD_REDIRECT_URI", "invalid_grant", "redirect_uri does not match the one used for the code")
+                return grantError(
+                    "BAD_REDIRECT_URI", "invalid_grant", "redirect_uri does not match the one used for the code")
             }
             if let challenge = grant.codeChallenge {
                 guard let verifier = form["code_verifier"],
                     Base64URL.encode(SHA256.hash(Array(verifier.utf8))) == challenge
                 else {
-                    return grantError("BAD_AUTH_CODE", "invalid_grant", "code_verifier does not match the code_challenge")
+                    return grantError(
+                        "BAD_AUTH_CODE", "invalid_grant", "code_verifier does not match the code_challenge")
                 }
             }
             let refresh = randomToken("refresh-")
@@ -120,10 +143,13 @@ extension SimulatorState {
             }
             guard !auth.uninstalled.contains(clientId) else {
                 // HubSpot's answer when the app was uninstalled or the account deleted: no `invalid_grant`.
-                return SimResponse(status: 400, json: [
-                    "status": "BAD_HUB", "message": "The app was uninstalled from this account or the account was deleted.",
-                    "error": "access_denied", "error_description": "The app was uninstalled from this account.",
-                ])
+                return SimResponse(
+                    status: 400,
+                    json: [
+                        "status": "BAD_HUB",
+                        "message": "The app was uninstalled from this account or the account was deleted.",
+                        "error": "access_denied", "error_description": "The app was uninstalled from this account.",
+                    ])
             }
             counters.refreshes += 1
             var refresh = presented
@@ -134,7 +160,8 @@ extension SimulatorState {
             }
             return tokenAnswer(refresh: refresh, scopes: grant.scopes, clientId: clientId, now: now)
         default:
-            return grantError("BAD_GRANT_TYPE", "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
+            return grantError(
+                "BAD_GRANT_TYPE", "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
         }
     }
 
@@ -142,41 +169,51 @@ extension SimulatorState {
         let access = randomToken("access-")
         let lifetime = configuration.accessTokenLifetimeSeconds
         auth.accessTokens[access] = AuthRegistry.AccessToken(
-            clientId: clientId, scopes: scopes, expiresAtMilliseconds: now + Int64(lifetime) * 1000, refreshToken: refresh)
-        return SimResponse(status: 200, json: [
-            "token_type": "bearer", "refresh_token": .string(refresh), "access_token": .string(access),
-            "expires_in": .int(lifetime), "hub_id": .int(configuration.portalId), "scopes": .strings(scopes),
-            "token_use": "access_token", "user_id": 1,
-        ])
+            clientId: clientId, scopes: scopes, expiresAtMilliseconds: now + Int64(lifetime) * 1000,
+            refreshToken: refresh)
+        return SimResponse(
+            status: 200,
+            json: [
+                "token_type": "bearer", "refresh_token": .string(refresh), "access_token": .string(access),
+                "expires_in": .int(lifetime), "hub_id": .int(configuration.portalId), "scopes": .strings(scopes),
+                "token_use": "access_token", "user_id": 1,
+            ])
     }
 
     private func accessTokenInfo(_ token: String, now: Int64) -> SimResponse {
         guard let access = auth.accessTokens[token], access.expiresAtMilliseconds > now else {
             return SimResponse(status: 404, json: ["status": "NOT_FOUND", "message": "Token not found or expired"])
         }
-        return SimResponse(status: 200, json: [
-            "token": .string(token), "user": "sim-user@example.com", "hub_domain": "sim.hubspot.example",
-            "scopes": .strings(access.scopes), "hub_id": .int(configuration.portalId), "app_id": 1,
-            "expires_in": .int(Int((access.expiresAtMilliseconds - now) / 1000)), "user_id": 1, "token_type": "access",
-            "signed_access_token": [
-                "expiresAt": .int(access.expiresAtMilliseconds), "scopes": "", "hubId": .int(configuration.portalId),
-                "userId": 1, "appId": 1, "signature": "", "scopeToScopeGroupPks": "", "newSignature": "",
-                "hublet": "na1", "trialScopes": "", "trialScopeToScopeGroupPks": "", "isUserLevel": false,
-                "isServiceAccount": false, "installingUserId": 1, "isPrivateDistribution": false,
-            ],
-            "is_private_distribution": false,
-        ])
+        return SimResponse(
+            status: 200,
+            json: [
+                "token": .string(token), "user": "sim-user@example.com", "hub_domain": "sim.hubspot.example",
+                "scopes": .strings(access.scopes), "hub_id": .int(configuration.portalId), "app_id": 1,
+                "expires_in": .int(Int((access.expiresAtMilliseconds - now) / 1000)), "user_id": 1,
+                "token_type": "access",
+                "signed_access_token": [
+                    "expiresAt": .int(access.expiresAtMilliseconds), "scopes": "",
+                    "hubId": .int(configuration.portalId),
+                    "userId": 1, "appId": 1, "signature": "", "scopeToScopeGroupPks": "", "newSignature": "",
+                    "hublet": "na1", "trialScopes": "", "trialScopeToScopeGroupPks": "", "isUserLevel": false,
+                    "isServiceAccount": false, "installingUserId": 1, "isPrivateDistribution": false,
+                ],
+                "is_private_distribution": false,
+            ])
     }
 
     private func refreshTokenInfo(_ token: String) -> SimResponse {
         guard let refresh = auth.refreshTokens[token], !refresh.revoked else {
             return grantError("BAD_REFRESH_TOKEN", "invalid_grant", "refresh token is invalid, expired or revoked")
         }
-        return SimResponse(status: 200, json: [
-            "token": .string(token), "user": "sim-user@example.com", "hub_domain": "sim.hubspot.example",
-            "scopes": .strings(refresh.scopes), "hub_id": .int(configuration.portalId), "client_id": .string(refresh.clientId),
-            "user_id": 1, "token_type": "refresh",
-        ])
+        return SimResponse(
+            status: 200,
+            json: [
+                "token": .string(token), "user": "sim-user@example.com", "hub_domain": "sim.hubspot.example",
+                "scopes": .strings(refresh.scopes), "hub_id": .int(configuration.portalId),
+                "client_id": .string(refresh.clientId),
+                "user_id": 1, "token_type": "refresh",
+            ])
     }
 
     private func introspect(_ request: HTTPServerRequest, now: Int64) -> SimResponse {
@@ -184,24 +221,32 @@ extension SimulatorState {
         if let refused = clientRefusal(form) { return refused }
         let token = form["token"] ?? ""
         if let access = auth.accessTokens[token], access.expiresAtMilliseconds > now {
-            return SimResponse(status: 200, json: [
-                "active": true, "app_id": 1, "client_id": .string(access.clientId), "hub_id": .int(configuration.portalId),
-                "scopes": .strings(access.scopes), "token": .string(token), "token_type": "bearer", "token_use": "access_token",
-                "user_id": 1, "expires_in": .int(Int((access.expiresAtMilliseconds - now) / 1000)),
-                "is_private_distribution": false,
-                "signed_access_token": [
-                    "expiresAt": .int(access.expiresAtMilliseconds), "scopes": "", "hubId": .int(configuration.portalId),
-                    "userId": 1, "appId": 1, "signature": "", "hublet": "na1", "isUserLevel": false,
-                    "isServiceAccount": false, "isPrivateDistribution": false,
-                ],
-            ])
+            return SimResponse(
+                status: 200,
+                json: [
+                    "active": true, "app_id": 1, "client_id": .string(access.clientId),
+                    "hub_id": .int(configuration.portalId),
+                    "scopes": .strings(access.scopes), "token": .string(token), "token_type": "bearer",
+                    "token_use": "access_token",
+                    "user_id": 1, "expires_in": .int(Int((access.expiresAtMilliseconds - now) / 1000)),
+                    "is_private_distribution": false,
+                    "signed_access_token": [
+                        "expiresAt": .int(access.expiresAtMilliseconds), "scopes": "",
+                        "hubId": .int(configuration.portalId),
+                        "userId": 1, "appId": 1, "signature": "", "hublet": "na1", "isUserLevel": false,
+                        "isServiceAccount": false, "isPrivateDistribution": false,
+                    ],
+                ])
         }
         if let refresh = auth.refreshTokens[token], !refresh.revoked {
-            return SimResponse(status: 200, json: [
-                "active": true, "app_id": 1, "client_id": .string(refresh.clientId), "hub_id": .int(configuration.portalId),
-                "scopes": .strings(refresh.scopes), "token": .string(token), "token_type": "bearer",
-                "token_use": "refresh_token", "user_id": 1,
-            ])
+            return SimResponse(
+                status: 200,
+                json: [
+                    "active": true, "app_id": 1, "client_id": .string(refresh.clientId),
+                    "hub_id": .int(configuration.portalId),
+                    "scopes": .strings(refresh.scopes), "token": .string(token), "token_type": "bearer",
+                    "token_use": "refresh_token", "user_id": 1,
+                ])
         }
         return SimResponse(status: 200, json: ["active": false])
     }

@@ -13,13 +13,24 @@ extension SimulatorState {
         let props = renderedProperties(names + Self.alwaysReturned, value: contact.value)
         var members: [(String, JSONValue)] = [("id", .string(contact.id)), ("properties", .object(props))]
         if !history.isEmpty {
-            members.append(("propertiesWithHistory", .object(history.sorted().map { name in
-                (name, .array(contact.versions(name).map { version in
-                    ["value": .string(version.value),
-                     "timestamp": .string(ISOTimestamp.format(version.timestampMilliseconds)),
-                     "sourceType": .string(version.sourceType)]
-                }))
-            })))
+            members.append(
+                (
+                    "propertiesWithHistory",
+                    .object(
+                        history.sorted().map { name in
+                            (
+                                name,
+                                .array(
+                                    contact.versions(name).map { version in
+                                        [
+                                            "value": .string(version.value),
+                                            "timestamp": .string(ISOTimestamp.format(version.timestampMilliseconds)),
+                                            "sourceType": .string(version.sourceType),
+                                        ]
+                                    })
+                            )
+                        })
+                ))
         }
         members.append(("createdAt", .string(ISOTimestamp.format(contact.createdAtMilliseconds))))
         members.append(("updatedAt", .string(ISOTimestamp.format(contact.updatedAtMilliseconds))))
@@ -49,7 +60,8 @@ extension SimulatorState {
     }
 
     /// The batch envelope: 200/201 without errors, 207 (`numErrors`, `errors`) with them.
-    mutating func batchAnswer(results: [JSONValue], errors: [JSONValue], now: Int64, successStatus: Int) -> SimResponse {
+    mutating func batchAnswer(results: [JSONValue], errors: [JSONValue], now: Int64, successStatus: Int) -> SimResponse
+    {
         var ordered = results
         if configuration.shuffleResults { ordered.shuffle(using: &random) }
         let stamp = JSONValue.string(ISOTimestamp.format(now))
@@ -65,20 +77,28 @@ extension SimulatorState {
 
     /// `VALIDATION_ERROR` for refused property values: the message embeds the v1-style JSON list,
     /// `errors[]` carries `code` and `context.propertyName`.
-    func validationError(_ problems: [PropertyValidator.Problem], context: [(String, [String])], correlation: String?) -> JSONValue {
+    func validationError(_ problems: [PropertyValidator.Problem], context: [(String, [String])], correlation: String?)
+        -> JSONValue
+    {
         var list = JSONWriter()
-        list.write(.array(problems.map { problem in
-            ["isValid": false, "message": .string(problem.message), "error": .string(problem.code),
-             "name": .string(problem.name), "localizedErrorMessage": .string(problem.message),
-             "portalId": .int(configuration.portalId)]
-        }))
+        list.write(
+            .array(
+                problems.map { problem in
+                    [
+                        "isValid": false, "message": .string(problem.message), "error": .string(problem.code),
+                        "name": .string(problem.name), "localizedErrorMessage": .string(problem.message),
+                        "portalId": .int(configuration.portalId),
+                    ]
+                }))
         return SimResponse.errorBody(
             category: "VALIDATION_ERROR",
             message: "Property values were not valid: " + String(decoding: list.bytes, as: UTF8.self),
             correlationId: correlation, context: context,
             errors: problems.map { problem in
-                ["message": .string(problem.message), "code": .string(problem.code),
-                 "context": ["propertyName": .strings([problem.name])]]
+                [
+                    "message": .string(problem.message), "code": .string(problem.code),
+                    "context": ["propertyName": .strings([problem.name])],
+                ]
             })
     }
 

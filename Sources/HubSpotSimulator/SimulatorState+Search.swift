@@ -4,8 +4,12 @@ import LeadSyncSupport
 /// offset paging capped at 10,000 results, and the index lag (``ContactStore/searchable(at:)``
 /// for contacts; notes become searchable `searchIndexLagMilliseconds` after their creation).
 extension SimulatorState {
-    static let searchDefaultProperties = ["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"]
-    static let searchableByQuery = ["firstname", "lastname", "email", "phone", "hs_additional_emails", "mobilephone", "company"]
+    static let searchDefaultProperties = [
+        "createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname",
+    ]
+    static let searchableByQuery = [
+        "firstname", "lastname", "email", "phone", "hs_additional_emails", "mobilephone", "company",
+    ]
     static let noteSearchDefaultProperties = ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"]
 
     mutating func search(_ context: RequestContext) -> SimResponse {
@@ -17,7 +21,9 @@ extension SimulatorState {
 
     mutating func noteSearch(_ context: RequestContext) -> SimResponse {
         let indexedBefore = context.now - Int64(configuration.searchIndexLagMilliseconds)
-        let visible = notes.order.compactMap { notes[$0] }.filter { !$0.archived && $0.createdAtMilliseconds <= indexedBefore }
+        let visible = notes.order.compactMap { notes[$0] }.filter {
+            !$0.archived && $0.createdAtMilliseconds <= indexedBefore
+        }
         return search(
             context, records: visible, definitions: notes.properties, defaults: Self.noteSearchDefaultProperties,
             queryFields: ["hs_note_body"]
@@ -40,7 +46,9 @@ extension SimulatorState {
             guard count <= 6 else { return invalid("Too many filters in a filter group: \(count). The maximum is 6.") }
             total += count
         }
-        guard total <= 18 else { return invalid("Too many filters: \(total). The maximum is 18 across all filter groups.") }
+        guard total <= 18 else {
+            return invalid("Too many filters: \(total). The maximum is 18 across all filter groups.")
+        }
         let query = body["query"]?.stringValue
         guard (query?.utf8.count ?? 0) <= 3000 else { return invalid("The query is longer than 3000 characters.") }
         let limit = body["limit"]?.intValue ?? 10
@@ -48,7 +56,9 @@ extension SimulatorState {
         let offset = body["after"].flatMap { $0.intValue } ?? 0
         guard offset >= 0 else { return invalid("after must be a non-negative integer.") }
         guard offset + max(limit, 1) <= 10_000 else {
-            return invalid("Search results are limited to 10,000; after \(offset) with limit \(limit) goes beyond them. Narrow the filters.")
+            return invalid(
+                "Search results are limited to 10,000; after \(offset) with limit \(limit) goes beyond them. Narrow the filters."
+            )
         }
         var filters: [[Filter]] = []
         for group in groups {

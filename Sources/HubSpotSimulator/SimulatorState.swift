@@ -49,7 +49,8 @@ struct SimulatorState {
 
     /// A UUID-shaped correlation id drawn from the seeded generator.
     mutating func correlationId() -> String {
-        let a = random.next(), b = random.next()
+        let a = random.next()
+        let b = random.next()
         let hex = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(36)
@@ -68,7 +69,9 @@ struct SimulatorState {
 
     // MARK: The request pipeline
 
-    mutating func serve(_ route: Route, request: HTTPServerRequest, body: Result<JSONValue, JSONParser.Failure>?, now: Int64)
+    mutating func serve(
+        _ route: Route, request: HTTPServerRequest, body: Result<JSONValue, JSONParser.Failure>?, now: Int64
+    )
         -> SimResponse
     {
         let correlation = correlationId()
@@ -86,7 +89,8 @@ struct SimulatorState {
         if fault == nil { fault = randomFault().map { ($0, configuration.faults.applyBeforeFailing) } }
         // A write served, then its connection closed unanswered: drawn only for writes, and only
         // when the share is set, so other runs keep their seeded sequence.
-        let applyThenDrop = fault == nil && route.writes && configuration.faults.applyThenDropRate > 0
+        let applyThenDrop =
+            fault == nil && route.writes && configuration.faults.applyThenDropRate > 0
             && unitDraw() < configuration.faults.applyThenDropRate
 
         var response: SimResponse
@@ -116,8 +120,10 @@ struct SimulatorState {
         response.compressible = configuration.compressResponses
         switch response.disposition {
         case .respond:
-            let latency = configuration.latencyMilliseconds
-                + (configuration.jitterMilliseconds > 0 ? Int(random.next() % UInt64(configuration.jitterMilliseconds + 1)) : 0)
+            let latency =
+                configuration.latencyMilliseconds
+                + (configuration.jitterMilliseconds > 0
+                    ? Int(random.next() % UInt64(configuration.jitterMilliseconds + 1)) : 0)
             if latency > 0 { response.disposition = .delay(milliseconds: latency) }
         case .delay(let ms):
             response.disposition = .delay(milliseconds: ms + configuration.latencyMilliseconds)
@@ -165,7 +171,8 @@ struct SimulatorState {
         case .status(let status):
             if status == 502 || status == 504 || status >= 520 {
                 var response = SimResponse(status: status, headers: [("Server", "cloudflare")])
-                let page = "<html><head><title>\(status) \(status == 502 ? "Bad Gateway" : "Gateway Time-out")</title></head>"
+                let page =
+                    "<html><head><title>\(status) \(status == 502 ? "Bad Gateway" : "Gateway Time-out")</title></head>"
                     + "<body><center><h1>\(status)</h1></center><hr><center>cloudflare</center></body></html>"
                 response.raw = ("text/html", Array(page.utf8))
                 return response
@@ -188,7 +195,9 @@ struct SimulatorState {
                 let client = request.formItems.first { $0.name == "client_id" }?.value ?? ""
                 let bucket = "token:" + client
                 var window = windows[bucket] ?? RollingWindow(intervalMilliseconds: Int64(limit.intervalMilliseconds))
-                guard window.count(at: now) < limit.max else { return tenSecondlyLimited(bucket: bucket, correlation: correlation) }
+                guard window.count(at: now) < limit.max else {
+                    return tenSecondlyLimited(bucket: bucket, correlation: correlation)
+                }
                 window.record(at: now)
                 windows[bucket] = window
             }
@@ -201,12 +210,14 @@ struct SimulatorState {
             let ago = max(0, (now - at) / 1000)
             return SimResponse.error(
                 401, category: "EXPIRED_AUTHENTICATION",
-                message: "The OAuth token used to make this call expired \(ago) second(s) ago.", correlationId: correlation,
+                message: "The OAuth token used to make this call expired \(ago) second(s) ago.",
+                correlationId: correlation,
                 context: [("expire time", [ISOTimestamp.format(at)])])
         case .failure:
             var response = SimResponse.error(
                 401, category: "INVALID_AUTHENTICATION",
-                message: "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
+                message:
+                    "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
                 correlationId: correlation)
             response.headers.append(("X-HubSpot-Auth-Failure", "401 Unauthorized"))
             return response
@@ -214,17 +225,23 @@ struct SimulatorState {
         if !required.isEmpty, !required.contains(where: principal.scopes.contains) {
             return SimResponse.error(
                 403, category: "MISSING_SCOPES",
-                message: "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+                message:
+                    "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
                 correlationId: correlation,
-                errors: [["message": "One or more of the following scopes are required.",
-                          "context": ["requiredGranularScopes": .strings([required[0]])]]],
+                errors: [
+                    [
+                        "message": "One or more of the following scopes are required.",
+                        "context": ["requiredGranularScopes": .strings([required[0]])],
+                    ]
+                ],
                 extra: [("links", ["scopes": "https://developers.hubspot.com/scopes"])])
         }
         if route.isSearch {
             if let perSecond = configuration.searchPerSecond {
                 guard searchWindow.count(at: now) < perSecond else {
                     return SimResponse.error(
-                        429, category: nil, message: "You have reached your secondly limit.", correlationId: correlation,
+                        429, category: nil, message: "You have reached your secondly limit.",
+                        correlationId: correlation,
                         extra: [("errorType", "RATE_LIMIT"), ("policyName", "SECONDLY")])
                 }
                 searchWindow.record(at: now)
@@ -246,7 +263,8 @@ struct SimulatorState {
             }
         }
         if let limit = isStatic ? configuration.rateLimit : configuration.oauthRateLimit {
-            var window = windows[principal.bucket] ?? RollingWindow(intervalMilliseconds: Int64(limit.intervalMilliseconds))
+            var window =
+                windows[principal.bucket] ?? RollingWindow(intervalMilliseconds: Int64(limit.intervalMilliseconds))
             let used = window.count(at: now)
             guard used < limit.max else {
                 windows[principal.bucket] = window
@@ -261,8 +279,10 @@ struct SimulatorState {
         } else if isStatic {
             dailyUsed += 1
             if let daily = configuration.dailyLimit {
-                headers = [("X-HubSpot-RateLimit-Daily", String(daily)),
-                           ("X-HubSpot-RateLimit-Daily-Remaining", String(max(0, daily - dailyUsed)))]
+                headers = [
+                    ("X-HubSpot-RateLimit-Daily", String(daily)),
+                    ("X-HubSpot-RateLimit-Daily-Remaining", String(max(0, daily - dailyUsed))),
+                ]
             }
         }
         var response = answer(route, request: request, body: body, now: now, correlation: correlation)
@@ -270,13 +290,18 @@ struct SimulatorState {
         return response
     }
 
-    private func rateHeaders(limit: SimulatorConfiguration.RateLimit, remaining: Int, isStatic: Bool) -> [(name: String, value: String)] {
+    private func rateHeaders(limit: SimulatorConfiguration.RateLimit, remaining: Int, isStatic: Bool) -> [(
+        name: String, value: String
+    )] {
         var headers: [(name: String, value: String)] = [
             ("X-HubSpot-RateLimit-Interval-Milliseconds", String(limit.intervalMilliseconds)),
             ("X-HubSpot-RateLimit-Max", String(limit.max)),
             ("X-HubSpot-RateLimit-Remaining", String(max(0, remaining))),
             ("X-HubSpot-RateLimit-Secondly", String(max(1, limit.max * 1000 / max(1, limit.intervalMilliseconds)))),
-            ("X-HubSpot-RateLimit-Secondly-Remaining", String(max(0, remaining * 1000 / max(1, limit.intervalMilliseconds)))),
+            (
+                "X-HubSpot-RateLimit-Secondly-Remaining",
+                String(max(0, remaining * 1000 / max(1, limit.intervalMilliseconds)))
+            ),
         ]
         if isStatic, let daily = configuration.dailyLimit {
             headers.append(("X-HubSpot-RateLimit-Daily", String(daily)))
@@ -286,13 +311,20 @@ struct SimulatorState {
     }
 
     private func tenSecondlyLimited(bucket: String, correlation: String) -> SimResponse {
-        let app = bucket.hasPrefix("oauth:") ? "oauth-app-api-calls-ten-secondly"
+        let app =
+            bucket.hasPrefix("oauth:")
+            ? "oauth-app-api-calls-ten-secondly"
             : bucket.hasPrefix("token:") ? "oauth-token-calls-ten-secondly" : "private_app-api-calls-ten-secondly"
         var response = SimResponse.error(
-            429, category: nil, message: "You have reached your ten_secondly_rolling limit.", correlationId: correlation,
-            extra: [("errorType", "RATE_LIMIT"), ("policyName", "TEN_SECONDLY_ROLLING"),
-                    ("groupName", .string("publicapi:\(app):\(configuration.portalId)"))])
-        if let retryAfter = configuration.retryAfterSeconds { response.headers.append(("Retry-After", String(retryAfter))) }
+            429, category: nil, message: "You have reached your ten_secondly_rolling limit.",
+            correlationId: correlation,
+            extra: [
+                ("errorType", "RATE_LIMIT"), ("policyName", "TEN_SECONDLY_ROLLING"),
+                ("groupName", .string("publicapi:\(app):\(configuration.portalId)")),
+            ])
+        if let retryAfter = configuration.retryAfterSeconds {
+            response.headers.append(("Retry-After", String(retryAfter)))
+        }
         return response
     }
 
@@ -305,10 +337,12 @@ struct SimulatorState {
             switch body {
             case .success(let value): json = value
             case .failure(let failure):
-                return SimResponse.error(400, category: nil, message: failure.hubSpotMessage, correlationId: correlation)
+                return SimResponse.error(
+                    400, category: nil, message: failure.hubSpotMessage, correlationId: correlation)
             case nil:
                 return SimResponse.error(
-                    400, category: nil, message: "Invalid input JSON on line 1, column 1: No content to map due to end-of-input",
+                    400, category: nil,
+                    message: "Invalid input JSON on line 1, column 1: No content to map due to end-of-input",
                     correlationId: correlation)
             }
         }
@@ -351,13 +385,17 @@ struct SimulatorState {
     private func accountDetails() -> SimResponse {
         let hours = configuration.utcOffsetMilliseconds / 3_600_000
         let minutes = abs(configuration.utcOffsetMilliseconds / 60_000 % 60)
-        let offset = (configuration.utcOffsetMilliseconds < 0 ? "-" : "+") + (abs(hours) < 10 ? "0" : "") + String(abs(hours))
+        let offset =
+            (configuration.utcOffsetMilliseconds < 0 ? "-" : "+") + (abs(hours) < 10 ? "0" : "") + String(abs(hours))
             + ":" + (minutes < 10 ? "0" : "") + String(minutes)
-        return SimResponse(status: 200, json: [
-            "portalId": .int(configuration.portalId), "accountType": "STANDARD", "timeZone": .string(configuration.timeZone),
-            "companyCurrency": "USD", "additionalCurrencies": [], "utcOffset": .string(offset),
-            "utcOffsetMilliseconds": .int(configuration.utcOffsetMilliseconds), "uiDomain": "app.hubspot.com",
-            "dataHostingLocation": "na1",
-        ])
+        return SimResponse(
+            status: 200,
+            json: [
+                "portalId": .int(configuration.portalId), "accountType": "STANDARD",
+                "timeZone": .string(configuration.timeZone),
+                "companyCurrency": "USD", "additionalCurrencies": [], "utcOffset": .string(offset),
+                "utcOffsetMilliseconds": .int(configuration.utcOffsetMilliseconds), "uiDomain": "app.hubspot.com",
+                "dataHostingLocation": "na1",
+            ])
     }
 }

@@ -19,7 +19,9 @@ enum StandardContactProperties {
                 name: name, label: label, type: type, fieldType: fieldType, readOnlyValue: true, calculated: false,
                 hubspotDefined: true)
         }
-        func custom(_ name: String, _ label: String, _ type: String, _ fieldType: String, _ options: [SimProperty.Option] = [])
+        func custom(
+            _ name: String, _ label: String, _ type: String, _ fieldType: String, _ options: [SimProperty.Option] = []
+        )
             -> SimProperty
         {
             SimProperty(name: name, label: label, type: type, fieldType: fieldType, options: options)
@@ -44,9 +46,11 @@ enum StandardContactProperties {
                 options: lifecycleStages.map { SimProperty.Option(label: $0.0, value: $0.1) }, hubspotDefined: true),
             SimProperty(
                 name: "hs_lead_status", label: "Lead Status", type: "enumeration", fieldType: "select",
-                options: [("New", "NEW"), ("Open", "OPEN"), ("In Progress", "IN_PROGRESS"),
-                          ("Connected", "CONNECTED"), ("Unqualified", "UNQUALIFIED")]
-                    .map { SimProperty.Option(label: $0.0, value: $0.1) },
+                options: [
+                    ("New", "NEW"), ("Open", "OPEN"), ("In Progress", "IN_PROGRESS"),
+                    ("Connected", "CONNECTED"), ("Unqualified", "UNQUALIFIED"),
+                ]
+                .map { SimProperty.Option(label: $0.0, value: $0.1) },
                 hubspotDefined: true),
             SimProperty(
                 name: "hs_additional_emails", label: "Additional email addresses", type: "enumeration",
@@ -63,8 +67,9 @@ enum StandardContactProperties {
             custom("conversation_summary", "Conversation summary", "string", "textarea"),
             custom("next_meeting", "Next meeting", "date", "date"),
             custom("last_contacted_at", "Last contacted at", "datetime", "date"),
-            custom("lead_source", "Lead source", "enumeration", "select",
-                   [("Web form", "web_form"), ("Chat", "chat"), ("Event", "event"), ("Referral", "referral")]
+            custom(
+                "lead_source", "Lead source", "enumeration", "select",
+                [("Web form", "web_form"), ("Chat", "chat"), ("Event", "event"), ("Referral", "referral")]
                     .map { SimProperty.Option(label: $0.0, value: $0.1) }),
             SimProperty(
                 name: "external_lead_id", label: "External lead id", type: "string", fieldType: "text",

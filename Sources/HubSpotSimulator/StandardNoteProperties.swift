@@ -2,9 +2,12 @@
 /// integration writes or reads (DOC-NOTES).
 enum StandardNoteProperties {
     static func all() -> [SimProperty] {
-        func note(_ name: String, _ label: String, _ type: String, _ fieldType: String, readOnly: Bool = false) -> SimProperty {
+        func note(_ name: String, _ label: String, _ type: String, _ fieldType: String, readOnly: Bool = false)
+            -> SimProperty
+        {
             SimProperty(
-                name: name, label: label, type: type, fieldType: fieldType, groupName: "engagement", readOnlyValue: readOnly,
+                name: name, label: label, type: type, fieldType: fieldType, groupName: "engagement",
+                readOnlyValue: readOnly,
                 hubspotDefined: true)
         }
         return [

@@ -1,8 +1,8 @@
 import Foundation
+import HubSpotAPI
 public import LeadSyncJournal
 public import LeadSyncSupport
 public import Logging
-import HubSpotAPI
 import Synchronization
 
 /// The reconciliation loop: drains the journal's pending changes into HubSpot.
@@ -201,14 +201,17 @@ public final class Reconciler: Sendable {
                         try await lane.drain()
                         return SyncReport(ending: .stopped, summary: machine.summary)
                     }
-                    if case .deadline = event { loop.beginStop(.deadline, in: &group) } else {
+                    if case .deadline = event {
+                        loop.beginStop(.deadline, in: &group)
+                    } else {
                         loop.beginStop(.request, in: &group)
                     }
                     actions = machine.stopIssuing(now: now)
                 case .abandon:
                     // Still in flight after the grace: left pending, sent again by the next sync.
                     try await lane.drain()
-                    return SyncReport(ending: ending ?? loop.stoppedEnding(sendableLeft: true), summary: machine.summary)
+                    return SyncReport(
+                        ending: ending ?? loop.stoppedEnding(sendableLeft: true), summary: machine.summary)
                 case .fresh:
                     actions = try await loop.loadFreshLeads(&machine, in: &group)
                 case .poll:
@@ -250,7 +253,9 @@ public final class Reconciler: Sendable {
             self.continuation = continuation
             self.lane = lane
             self.lastRecheck = reconciler.clock.now
-            self.deadline = reconciler.options.maximumDuration.map { reconciler.clock.now.addingTimeInterval($0.timeInterval) }
+            self.deadline = reconciler.options.maximumDuration.map {
+                reconciler.clock.now.addingTimeInterval($0.timeInterval)
+            }
         }
 
         var options: SyncOptions { reconciler.options }
@@ -336,7 +341,9 @@ public final class Reconciler: Sendable {
                 case .pause(.reconnectionRequired(let message)):
                     reconciler.logger.warning("HubSpot access must be reconnected", metadata: ["reason": "\(message)"])
                     guard options.follow, !stopping else { return .reconnectionRequired(message) }
-                    try await journal.configuration.setSettings([.lastError: "HubSpot access must be reconnected: \(message)"])
+                    try await journal.configuration.setSettings([
+                        .lastError: "HubSpot access must be reconnected: \(message)"
+                    ])
                     awaitingReconnection = true
                     // Looking for new credentials is local and cheap: look often.
                     schedule(.probe, after: options.pollInterval, in: &group)
@@ -359,7 +366,9 @@ public final class Reconciler: Sendable {
                     if stopping { return stoppedEnding(sendableLeft: sendableLeft) }
                     guard options.follow else { return .drained }
                     try await lane.drain()
-                    try await journal.configuration.setSettings([.lastSyncAt: Timestamp.format(clock.now), .lastError: nil])
+                    try await journal.configuration.setSettings([
+                        .lastSyncAt: Timestamp.format(clock.now), .lastError: nil,
+                    ])
                     waitingForChanges = true
                     schedule(.poll, after: options.pollInterval, in: &group)
                 }
@@ -385,14 +394,16 @@ public final class Reconciler: Sendable {
             return leads.isEmpty ? [] : machine.freshLeadsLoaded(leads, now: clock.now)
         }
 
-
         /// Contacts are drained: conversations whose leads have contacts now go out as notes,
         /// under the machine's pacer, which takes back what the notes spent.
-        mutating func pushNotes(_ machine: inout Reconciler.StateMachine<SplitMix64>) async throws -> SyncReport.Ending? {
+        mutating func pushNotes(_ machine: inout Reconciler.StateMachine<SplitMix64>) async throws -> SyncReport.Ending?
+        {
             guard let notes = reconciler.notes else { return nil }
             try await lane.drain()
             let reconciler = reconciler
-            let report = try await notes.drain(pacer: machine.pacer, deadline: deadline) { reconciler.stopRequested.withLock { $0 } }
+            let report = try await notes.drain(pacer: machine.pacer, deadline: deadline) {
+                reconciler.stopRequested.withLock { $0 }
+            }
             machine.adoptPacer(report.pacer)
             reconciler.notesSummary.withLock { $0.absorb(report.summary) }
             conversations = try await journal.conversations.counts()

@@ -26,7 +26,8 @@ final class CurlEasyHandle {
     func configure(_ configuration: CurlTransport.Configuration) -> TransportError? {
         let request = transfer.request
         guard request.url.hasPrefix("http://") || request.url.hasPrefix("https://") else {
-            return TransportError(kind: .invalidRequest, host: transfer.host, detail: "only http and https URLs are sent")
+            return TransportError(
+                kind: .invalidRequest, host: transfer.host, detail: "only http and https URLs are sent")
         }
         var failed: CURLcode = CURLE_OK
         func set(_ option: CURLoption, _ value: Int) {
@@ -63,7 +64,8 @@ final class CurlEasyHandle {
             _ = leadsync_curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             let code = body.withUnsafeBytes { bytes in
                 // COPYPOSTFIELDS copies the bytes now, so the body need not outlive this call.
-                leadsync_curl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                leadsync_curl_easy_setopt_pointer(
+                    easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             }
             if code != CURLE_OK { failed = code }
         } else if request.method == .post {
@@ -97,7 +99,9 @@ final class CurlEasyHandle {
         _ = leadsync_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
 
         guard failed == CURLE_OK else {
-            return TransportError(kind: .invalidRequest, host: transfer.host, detail: String(cString: curl_easy_strerror(failed)), curlCode: Int(failed.rawValue))
+            return TransportError(
+                kind: .invalidRequest, host: transfer.host, detail: String(cString: curl_easy_strerror(failed)),
+                curlCode: Int(failed.rawValue))
         }
         return nil
     }
@@ -119,7 +123,10 @@ final class CurlEasyHandle {
     func outcome(_ code: CURLcode) -> Result<HTTPResponse, TransportError> {
         guard code == CURLE_OK else {
             let message = String(cString: errorBuffer)
-            return .failure(TransportError(curlCode: code, host: transfer.host, message: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message))
+            return .failure(
+                TransportError(
+                    curlCode: code, host: transfer.host,
+                    message: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message))
         }
         var status = 0
         _ = leadsync_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)

@@ -54,7 +54,8 @@ final class CurlMultiLoop {
 
     private func start(_ transfer: CurlTransfer) {
         guard let easy = idleEasyHandles.popLast() ?? curl_easy_init() else {
-            transfer.finish(.failure(TransportError(kind: .other, host: transfer.host, detail: "curl_easy_init failed")))
+            transfer.finish(
+                .failure(TransportError(kind: .other, host: transfer.host, detail: "curl_easy_init failed")))
             return
         }
         let handle = CurlEasyHandle(easy: easy, transfer: transfer)
@@ -65,7 +66,8 @@ final class CurlMultiLoop {
         }
         guard curl_multi_add_handle(multi, easy) == CURLM_OK else {
             recycle(easy)
-            transfer.finish(.failure(TransportError(kind: .other, host: transfer.host, detail: "curl_multi_add_handle failed")))
+            transfer.finish(
+                .failure(TransportError(kind: .other, host: transfer.host, detail: "curl_multi_add_handle failed")))
             return
         }
         byEasy[easy] = handle
@@ -114,7 +116,8 @@ final class CurlMultiLoop {
         Array(byEasy.values).forEach(remove)
         for case .start(let transfer) in unstarted { abandoned.append(transfer) }
         for transfer in abandoned {
-            transfer.finish(.failure(TransportError(kind: .cancelled, host: transfer.host, detail: "the transport was shut down")))
+            transfer.finish(
+                .failure(TransportError(kind: .cancelled, host: transfer.host, detail: "the transport was shut down")))
         }
         mailbox.close()
         idleEasyHandles.forEach { curl_easy_cleanup($0) }

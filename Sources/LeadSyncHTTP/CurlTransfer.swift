@@ -92,7 +92,8 @@ final class CurlMailbox: Sendable {
             return true
         }
         if !accepted, case .start(let transfer) = command {
-            transfer.finish(.failure(TransportError(kind: .cancelled, host: transfer.host, detail: "the transport was shut down")))
+            transfer.finish(
+                .failure(TransportError(kind: .cancelled, host: transfer.host, detail: "the transport was shut down")))
         }
     }
 

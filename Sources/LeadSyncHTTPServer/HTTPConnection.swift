@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Serves one accepted connection on its own thread: reads requests one after another
@@ -56,7 +56,8 @@ struct HTTPConnection {
                 }
                 let keepAlive = Self.keepsAlive(head) && !response.closesConnection
                 if response.compressible, let encoding = request.header("Accept-Encoding"), encoding.contains("gzip"),
-                    !response.body.isEmpty, !response.headers.contains(where: { $0.name.lowercased() == "content-encoding" }),
+                    !response.body.isEmpty,
+                    !response.headers.contains(where: { $0.name.lowercased() == "content-encoding" }),
                     let compressed = GzipEncoder.compress(response.body)
                 {
                     response.body = compressed
@@ -282,9 +283,9 @@ struct HTTPConnection {
 
     private func sendAll(_ bytes: [UInt8]) -> Bool {
         #if canImport(Glibc)
-        let flags = Int32(MSG_NOSIGNAL)
+            let flags = Int32(MSG_NOSIGNAL)
         #else
-        let flags: Int32 = 0
+            let flags: Int32 = 0
         #endif
         return bytes.withUnsafeBytes { raw in
             var offset = 0

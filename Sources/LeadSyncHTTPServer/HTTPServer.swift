@@ -2,9 +2,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A small HTTP/1.1 server on POSIX sockets.
@@ -118,7 +118,7 @@ public final class HTTPServer: Sendable {
         var timeout = timeval(tv_sec: idleTimeoutSeconds, tv_usec: 0)
         _ = setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         #if canImport(Darwin)
-        _ = setsockopt(client, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+            _ = setsockopt(client, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
         #endif
     }
 
@@ -135,9 +135,9 @@ public final class HTTPServer: Sendable {
             throw HTTPServerError.unsupportedHost(host)
         }
         #if canImport(Glibc)
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(family, SOCK_STREAM, 0)
+            let fd = socket(family, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw HTTPServerError.socket(call: "socket", host: host, port: port, errno: errno) }
         var one: Int32 = 1
@@ -171,9 +171,9 @@ public final class HTTPServer: Sendable {
             throw HTTPServerError.socket(call: "bind", host: host, port: port, errno: code)
         }
         #if canImport(Glibc)
-        let listening = Glibc.listen(fd, 512)
+            let listening = Glibc.listen(fd, 512)
         #else
-        let listening = Darwin.listen(fd, 512)
+            let listening = Darwin.listen(fd, 512)
         #endif
         guard listening == 0 else {
             let code = errno
@@ -189,7 +189,9 @@ public final class HTTPServer: Sendable {
             if family == AF_INET {
                 pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
             } else {
-                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
+                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    UInt16(bigEndian: $0.pointee.sin6_port)
+                }
             }
         }
         return (fd, Int(boundPort))

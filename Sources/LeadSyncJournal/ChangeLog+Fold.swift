@@ -27,7 +27,8 @@ extension ChangeLog {
     private static func foldWindow(_ db: Connection, size: Int) throws -> Int {
         let after = try Counter.foldedSeq.value(db)
         var folder = try Folder(db)
-        let select = try db.cached("SELECT seq, lead, at, fields, origin FROM change WHERE seq > ? ORDER BY seq LIMIT ?")
+        let select = try db.cached(
+            "SELECT seq, lead, at, fields, origin FROM change WHERE seq > ? ORDER BY seq LIMIT ?")
         defer { select.reset() }
         try select.bind(1, after)
         try select.bind(2, Int64(size))

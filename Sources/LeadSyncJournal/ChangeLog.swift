@@ -1,6 +1,6 @@
 public import Foundation
-public import LeadSyncSupport
 internal import LeadSyncSQLite
+public import LeadSyncSupport
 
 /// The journal's change log: appends, single (group-committed) and batched, and the fold that
 /// brings derived state up to date with them.

@@ -1,5 +1,5 @@
-internal import LeadSyncSupport
 internal import LeadSyncSQLite
+internal import LeadSyncSupport
 
 /// The journal's configuration: mappings, push rules, pull rules and settings.
 public struct ConfigurationStore: Sendable {
@@ -47,7 +47,8 @@ public struct ConfigurationStore: Sendable {
                 try Self.upsertMapping(mapping, db)
                 let writer = try DerivedStateWriter(db)
                 if let replaced { try writer.setStates(of: replaced.field, from: [.pending], to: .unmapped) }
-                try writer.setStates(of: mapping.field, from: [.delivered, .rejected, .skipped, .unmapped], to: .pending)
+                try writer.setStates(
+                    of: mapping.field, from: [.delivered, .rejected, .skipped, .unmapped], to: .pending)
                 try writer.finish()
                 return replaced
             }
@@ -103,7 +104,8 @@ public struct ConfigurationStore: Sendable {
                 if let update { rules.update = update }
                 if let create { rules.create = create }
                 if create == true && !rules.update {
-                    throw JournalError(.invalidRule, "--create on needs update on: create makes records only while update is on")
+                    throw JournalError(
+                        .invalidRule, "--create on needs update on: create makes records only while update is on")
                 }
                 let turnedOff = update == false && create == nil && current.create
                 if turnedOff { rules.create = false }
@@ -215,8 +217,10 @@ public struct ConfigurationStore: Sendable {
 
     static func setSetting(_ key: SettingKey, _ value: String?, _ db: Connection) throws {
         if let value {
-            try db.cached("INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-                .execute([.text(key.rawValue), .text(value)])
+            try db.cached(
+                "INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+            )
+            .execute([.text(key.rawValue), .text(value)])
         } else {
             try db.cached("DELETE FROM setting WHERE key = ?").execute([.text(key.rawValue)])
         }

@@ -41,7 +41,9 @@ public struct ConversationEntry: Sendable, Hashable {
     public var message: Message?
     public var summary: Summary?
 
-    public init(lead: String, conversation: String, atMilliseconds: Int64, message: Message? = nil, summary: Summary? = nil) {
+    public init(
+        lead: String, conversation: String, atMilliseconds: Int64, message: Message? = nil, summary: Summary? = nil
+    ) {
         self.lead = lead
         self.conversation = conversation
         self.atMilliseconds = atMilliseconds

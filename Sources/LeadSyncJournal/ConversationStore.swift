@@ -34,7 +34,9 @@ public struct ConversationStore: Sendable {
                 }
                 var report = try ConversationTables.record(entries, db)
                 report.refused = Dictionary(uniqueKeysWithValues: report.refused.map { (indices[$0.key], $0.value) })
-                let changes = lines.enumerated().compactMap { index, line in report.refused[index] == nil ? line.change : nil }
+                let changes = lines.enumerated().compactMap { index, line in
+                    report.refused[index] == nil ? line.change : nil
+                }
                 return (try ChangeLog.appendAndFold(changes, db), report)
             }
         }
@@ -42,14 +44,19 @@ public struct ConversationStore: Sendable {
 
     /// Up to `limit` pending conversations after `after`, in id order.
     public func pending(after: String?, limit: Int) async throws -> [PendingConversation] {
-        try await database.run { db in try db.read { db in try ConversationTables.pending(after: after, limit: limit, db) } }
+        try await database.run { db in
+            try db.read { db in try ConversationTables.pending(after: after, limit: limit, db) }
+        }
     }
 
     /// A conversation's summary and messages in display order, with its notes by part.
     public func transcript(of conversation: String) async throws -> (ConversationTranscript, [ConversationNote]) {
         try await database.run { db in
             try db.read { db in
-                (try ConversationTables.transcript(of: conversation, db), try ConversationTables.notes(of: conversation, db))
+                (
+                    try ConversationTables.transcript(of: conversation, db),
+                    try ConversationTables.notes(of: conversation, db)
+                )
             }
         }
     }

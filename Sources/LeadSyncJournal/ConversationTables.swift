@@ -63,8 +63,10 @@ enum ConversationTables {
             let claim = try db.cached("INSERT INTO conversation(id, lead) VALUES (?, ?) ON CONFLICT(id) DO NOTHING")
             let owner = try db.cached("SELECT lead FROM conversation WHERE id = ?")
             let insert = try db.cached(
-                "INSERT OR IGNORE INTO conversation_message(conversation, message_id, at, speaker, text) VALUES (?, ?, ?, ?, ?)")
-            let counted = try db.cached("UPDATE conversation SET messages = messages + 1, revision = revision + 1 WHERE id = ?")
+                "INSERT OR IGNORE INTO conversation_message(conversation, message_id, at, speaker, text) VALUES (?, ?, ?, ?, ?)"
+            )
+            let counted = try db.cached(
+                "UPDATE conversation SET messages = messages + 1, revision = revision + 1 WHERE id = ?")
             let summarise = try db.cached(
                 """
                 UPDATE conversation SET summary = ?2, summary_at = ?3,
@@ -94,7 +96,8 @@ enum ConversationTables {
                 }
                 if let message = entry.message {
                     try insert.execute([
-                        .text(entry.conversation), message.id.map { .text($0) } ?? .null, .integer(entry.atMilliseconds),
+                        .text(entry.conversation), message.id.map { .text($0) } ?? .null,
+                        .integer(entry.atMilliseconds),
                         .text(message.from), .text(message.text),
                     ])
                     if db.changes == 0 {
@@ -129,8 +132,10 @@ enum ConversationTables {
         defer { select.reset() }
         var found: [PendingConversation] = []
         while try select.step() {
-            found.append(PendingConversation(
-                conversation: select.text(0), lead: select.text(1), contactId: select.optionalText(2), revision: select.int64(3)))
+            found.append(
+                PendingConversation(
+                    conversation: select.text(0), lead: select.text(1), contactId: select.optionalText(2),
+                    revision: select.int64(3)))
         }
         return found
     }
@@ -160,13 +165,16 @@ enum ConversationTables {
     /// The conversation's notes by part.
     static func notes(of conversation: String, _ db: Connection) throws -> [ConversationNote] {
         let select = try db.cached(
-            "SELECT part, note_id, digest, intent_at IS NOT NULL FROM conversation_note WHERE conversation = ? ORDER BY part")
+            "SELECT part, note_id, digest, intent_at IS NOT NULL FROM conversation_note WHERE conversation = ? ORDER BY part"
+        )
         try select.bind([.text(conversation)])
         defer { select.reset() }
         var notes: [ConversationNote] = []
         while try select.step() {
-            notes.append(ConversationNote(
-                part: select.int(0), noteId: select.optionalText(1), digest: select.optionalText(2), createIntended: select.int(3) != 0))
+            notes.append(
+                ConversationNote(
+                    part: select.int(0), noteId: select.optionalText(1), digest: select.optionalText(2),
+                    createIntended: select.int(3) != 0))
         }
         return notes
     }
@@ -183,7 +191,9 @@ enum ConversationTables {
                         INSERT INTO conversation_note(conversation, part, intent_at) VALUES (?, ?, ?)
                         ON CONFLICT(conversation, part) DO UPDATE SET intent_at = excluded.intent_at
                         """)
-                    for part in parts { try intend.execute([.text(conversation), .integer(Int64(part)), .integer(now)]) }
+                    for part in parts {
+                        try intend.execute([.text(conversation), .integer(Int64(part)), .integer(now)])
+                    }
                 case .noted(let conversation, let part, let noteId, let digest):
                     try db.cached(
                         """
@@ -191,7 +201,9 @@ enum ConversationTables {
                         ON CONFLICT(conversation, part) DO UPDATE
                             SET note_id = excluded.note_id, digest = excluded.digest, intent_at = NULL
                         """
-                    ).execute([.text(conversation), .integer(Int64(part)), .text(noteId), digest.map { .text($0) } ?? .null])
+                    ).execute([
+                        .text(conversation), .integer(Int64(part)), .text(noteId), digest.map { .text($0) } ?? .null,
+                    ])
                 case .delivered(let conversation, let revision):
                     try db.cached(
                         "UPDATE conversation SET delivered_revision = max(delivered_revision, ?) WHERE id = ? AND rejected_at IS NULL"
@@ -218,11 +230,13 @@ enum ConversationTables {
             ConversationCounts(
                 conversations: try db.scalar("SELECT count(*) FROM conversation") ?? 0,
                 pending: try db.scalar(
-                    "SELECT count(*) FROM conversation INDEXED BY conversation_pending WHERE revision > delivered_revision AND rejected_at IS NULL")
+                    "SELECT count(*) FROM conversation INDEXED BY conversation_pending WHERE revision > delivered_revision AND rejected_at IS NULL"
+                )
                     ?? 0,
                 lastMessage: try db.scalar("SELECT max(seq) FROM conversation_message") ?? 0,
                 rejected: try db.scalar(
-                    "SELECT count(*) FROM conversation INDEXED BY conversation_rejected WHERE rejected_at IS NOT NULL") ?? 0)
+                    "SELECT count(*) FROM conversation INDEXED BY conversation_rejected WHERE rejected_at IS NOT NULL")
+                    ?? 0)
         }
     }
 
@@ -240,9 +254,12 @@ enum ConversationTables {
             try select.bind([lead.map { .text($0) } ?? .null])
             var found: [ConversationInfo] = []
             while try select.step() {
-                let state: ConversationInfo.State = select.int(4) != 0 ? .rejected : select.int(3) != 0 ? .pending : .delivered
-                found.append(ConversationInfo(
-                    conversation: select.text(0), lead: select.text(1), messages: select.int(2), state: state, notes: []))
+                let state: ConversationInfo.State =
+                    select.int(4) != 0 ? .rejected : select.int(3) != 0 ? .pending : .delivered
+                found.append(
+                    ConversationInfo(
+                        conversation: select.text(0), lead: select.text(1), messages: select.int(2), state: state,
+                        notes: []))
             }
             select.reset()
             for index in found.indices { found[index].notes = try notes(of: found[index].conversation, db) }
@@ -260,9 +277,11 @@ enum ConversationTables {
         defer { select.reset() }
         var found: [RejectedConversation] = []
         while try select.step() {
-            found.append(RejectedConversation(
-                conversation: select.text(0), lead: select.text(1), category: select.text(2), message: select.text(3),
-                atMilliseconds: select.int64(4)))
+            found.append(
+                RejectedConversation(
+                    conversation: select.text(0), lead: select.text(1), category: select.text(2),
+                    message: select.text(3),
+                    atMilliseconds: select.int64(4)))
         }
         return found
     }

@@ -55,7 +55,9 @@ extension DeliveryLedger {
                 }
                 for entry in entries {
                     for field in entry.fields {
-                        guard let row = try writer.fieldRow(entry.leadID, field), row.state == .rejected else { continue }
+                        guard let row = try writer.fieldRow(entry.leadID, field), row.state == .rejected else {
+                            continue
+                        }
                         try writer.setState(
                             entry.leadID, field, row, to: writer.mappings[field] == nil ? .unmapped : .pending)
                     }

@@ -1,6 +1,6 @@
 public import Foundation
-internal import LeadSyncSupport
 internal import LeadSyncSQLite
+internal import LeadSyncSupport
 
 /// What the remote answered and holds: per-field delivery outcomes, lead marks, remote ids,
 /// base values and rejections (with their retry), and forgetting all of it for a new account.

@@ -171,7 +171,9 @@ final class DerivedStateWriter {
             try write.bind(6, id)
             try write.step()
             write.reset()
-            if (old.pendingFields > 0) != (lead.pendingFields > 0) { count(.pendingLeads, lead.pendingFields > 0 ? 1 : -1) }
+            if (old.pendingFields > 0) != (lead.pendingFields > 0) {
+                count(.pendingLeads, lead.pendingFields > 0 ? 1 : -1)
+            }
             count(.pendingChanges, lead.pendingChanges - old.pendingChanges)
             if old.mark != lead.mark {
                 if old.mark == .awaitingIdentity { count(.awaitingIdentity, -1) }

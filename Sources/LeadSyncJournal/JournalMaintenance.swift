@@ -28,7 +28,8 @@ public struct JournalMaintenance: Sendable {
                     if stored != actual { problems.append("\(name) is \(stored) but should be \(actual)") }
                 }
                 try expect("journal_entries", status.journalEntries, "SELECT count(*) FROM change")
-                try expect("pending_changes", status.pendingChanges, "SELECT coalesce(sum(pending_changes), 0) FROM lead")
+                try expect(
+                    "pending_changes", status.pendingChanges, "SELECT coalesce(sum(pending_changes), 0) FROM lead")
                 try expect("pending_leads", status.pendingLeads, "SELECT count(*) FROM lead WHERE pending_fields > 0")
                 try expect("awaiting_identity", status.awaitingIdentity, "SELECT count(*) FROM lead WHERE mark = 1")
                 try expect("unmatched", status.unmatched, "SELECT count(*) FROM lead WHERE mark = 2")
@@ -39,7 +40,9 @@ public struct JournalMaintenance: Sendable {
                 while true {
                     let leads = try StoredLead.window(where: "1", after: cursor, limit: 1_000, db)
                     guard let last = leads.last else { break }
-                    for lead in leads where lead.pendingCounts != (lead.pendingFields, lead.pendingChanges) { badLeads += 1 }
+                    for lead in leads where lead.pendingCounts != (lead.pendingFields, lead.pendingChanges) {
+                        badLeads += 1
+                    }
                     cursor = last.id
                 }
                 if badLeads > 0 { problems.append("\(badLeads) leads have a wrong pending count") }
@@ -54,7 +57,9 @@ public struct JournalMaintenance: Sendable {
                 }
                 if unreadableCount > 0 {
                     let listed = unreadable.map(String.init).joined(separator: ", ")
-                    problems.append("\(unreadableCount) changes have unreadable fields (seq \(listed)\(unreadableCount > 10 ? ", …" : ""))")
+                    problems.append(
+                        "\(unreadableCount) changes have unreadable fields (seq \(listed)\(unreadableCount > 10 ? ", …" : ""))"
+                    )
                 }
                 if status.unfoldedChanges < 0 { problems.append("folded past the last change") }
                 return problems
@@ -73,14 +78,17 @@ public struct JournalMaintenance: Sendable {
             try db.write { db in
                 let folded = try Counter.foldedSeq.value(db)
                 // The pending changes, gathered from the pending leads' fields, are kept.
-                try db.execute("CREATE TEMP TABLE IF NOT EXISTS pending_seq(seq INTEGER PRIMARY KEY); DELETE FROM pending_seq;")
+                try db.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS pending_seq(seq INTEGER PRIMARY KEY); DELETE FROM pending_seq;")
                 let insert = try db.cached("INSERT OR IGNORE INTO pending_seq(seq) VALUES (?)")
                 var cursor: Int64 = 0
                 while true {
                     let leads = try StoredLead.window(where: "pending_fields > 0", after: cursor, limit: 1_000, db)
                     guard let last = leads.last else { break }
                     for lead in leads {
-                        for (_, row) in lead.fields where row.state == .pending { try insert.execute([.integer(row.seq)]) }
+                        for (_, row) in lead.fields where row.state == .pending {
+                            try insert.execute([.integer(row.seq)])
+                        }
                     }
                     cursor = last.id
                 }

@@ -14,13 +14,19 @@ enum JournalOwnership {
         let id = try connection.scalar("PRAGMA application_id") ?? 0
         if id == applicationID { return }
         if id != 0 {
-            throw JournalError(.foreignDatabase, "\(path) is another application's SQLite database (application_id \(id)), not a leadsync journal")
+            throw JournalError(
+                .foreignDatabase,
+                "\(path) is another application's SQLite database (application_id \(id)), not a leadsync journal")
         }
-        let tables = try connection.scalar(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") ?? 0
-        let hasChangeLog = try connection.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'change'") ?? 0
+        let tables =
+            try connection.scalar(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") ?? 0
+        let hasChangeLog =
+            try connection.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'change'") ?? 0
         if tables > 0, hasChangeLog == 0 {
-            throw JournalError(.foreignDatabase, "\(path) is a SQLite database with another application's tables, not a leadsync journal")
+            throw JournalError(
+                .foreignDatabase,
+                "\(path) is a SQLite database with another application's tables, not a leadsync journal")
         }
     }
 

@@ -1,4 +1,3 @@
-
 /// What the remote answered for one lead's pending values: recorded by
 /// `Journal.recordOutcomes(_:)` in one transaction.
 public struct LeadOutcome: Sendable, Hashable {

@@ -18,7 +18,9 @@ extension LeadStore {
                     let leads = try StoredLead.window(where: "1", after: cursor, limit: 1_000, db)
                     guard let last = leads.last else { return values }
                     for lead in leads {
-                        if let row = lead.field(identityField) { values.append((lead.key, try FieldsCodec.decodeValue(row.value))) }
+                        if let row = lead.field(identityField) {
+                            values.append((lead.key, try FieldsCodec.decodeValue(row.value)))
+                        }
                     }
                     cursor = last.id
                 }

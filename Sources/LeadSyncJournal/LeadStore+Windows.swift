@@ -24,7 +24,8 @@ extension LeadStore {
     /// change looked at: pass it as `seq` next time. What a drain sends first, ahead of the
     /// window it is reading, so a change recorded now does not wait for a whole pass. Call
     /// `fold()` first so those changes are folded.
-    public func pendingLeads(changedAfter seq: Int64, limit: Int) async throws -> (leads: [PendingLead], through: Int64) {
+    public func pendingLeads(changedAfter seq: Int64, limit: Int) async throws -> (leads: [PendingLead], through: Int64)
+    {
         try await database.run { db in
             try db.read { db in
                 let changes = try db.cached("SELECT seq, lead FROM change WHERE seq > ? ORDER BY seq LIMIT ?")

@@ -30,7 +30,8 @@ public struct LeadStore: Sendable {
                 journalEntries: lastSeq - value(.removedChanges), pendingChanges: value(.pendingChanges),
                 pendingLeads: value(.pendingLeads), awaitingIdentity: value(.awaitingIdentity),
                 unmatched: value(.unmatched), rejected: value(.rejected), skipped: value(.skipped),
-                unfoldedChanges: lastSeq - value(.foldedSeq), lastSyncAt: try ConfigurationStore.setting(.lastSyncAt, db),
+                unfoldedChanges: lastSeq - value(.foldedSeq),
+                lastSyncAt: try ConfigurationStore.setting(.lastSyncAt, db),
                 lastError: try ConfigurationStore.setting(.lastError, db))
         }
     }
@@ -91,7 +92,8 @@ public struct LeadStore: Sendable {
 
     /// The lead linked to a remote id, if any.
     public func lead(remoteID: String) async throws -> String? {
-        try await database.run { db in try db.scalarText("SELECT key FROM lead WHERE remote_id = ?", [.text(remoteID)]) }
+        try await database.run { db in try db.scalarText("SELECT key FROM lead WHERE remote_id = ?", [.text(remoteID)])
+        }
     }
 
     /// Lead fields seen in the journal so far (after the last fold), sorted.

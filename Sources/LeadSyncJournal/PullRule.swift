@@ -1,7 +1,10 @@
 /// A filter on remote records for pull: a record comes in when it matches every rule.
 public struct PullRule: Sendable, Hashable, Codable {
     public enum Operator: String, Sendable, Hashable, Codable, CaseIterable {
-        case eq, `in`, hasValue = "has_value", notSet = "not_set", after
+        case eq, `in`
+        case hasValue = "has_value"
+        case notSet = "not_set"
+        case after
     }
 
     /// The rule's id as `pull-rules list` shows it.

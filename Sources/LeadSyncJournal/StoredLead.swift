@@ -188,7 +188,9 @@ private struct BlobReader {
 
     mutating func string() throws -> String {
         let length = try count()
-        guard index + length <= bytes.count else { throw JournalError(.corrupt, "a lead's state blob ends inside a text") }
+        guard index + length <= bytes.count else {
+            throw JournalError(.corrupt, "a lead's state blob ends inside a text")
+        }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<index + length]), as: UTF8.self)
         index += length
         return text
@@ -214,7 +216,9 @@ extension StoredLead {
 
     /// Up to `limit` leads after `cursor` (internal id order) matching `condition` (SQL over the
     /// lead's columns), read with one statement.
-    static func window(where condition: String, after cursor: Int64, limit: Int, _ db: Connection) throws -> [StoredLead] {
+    static func window(where condition: String, after cursor: Int64, limit: Int, _ db: Connection) throws
+        -> [StoredLead]
+    {
         let select = try db.cached("SELECT \(columns) FROM lead WHERE \(condition) AND id > ? ORDER BY id LIMIT ?")
         defer { select.reset() }
         try select.bind(1, cursor)

@@ -69,7 +69,8 @@ public final class Statement {
     public func bind(_ index: Int32, blob bytes: [UInt8]) throws(SQLiteError) {
         let rc = bytes.withUnsafeBytes { buffer in
             // A nil base address would bind NULL; an empty blob must stay an empty blob.
-            sqlite3_bind_blob(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count),
+            sqlite3_bind_blob(
+                handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count),
                 leadsync_sqlite3_transient())
         }
         try check(rc)

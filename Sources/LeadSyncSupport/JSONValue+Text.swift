@@ -1,4 +1,3 @@
-
 extension JSONValue {
     /// Compact JSON text; object keys keep their order, numbers their decimal text.
     public var text: String {

@@ -1,4 +1,3 @@
-
 /// A parsed JSON value. Objects keep their keys in input order; numbers keep their decimal text
 /// (normalised from exponent form), so `0.10` is never turned into a binary float.
 public enum JSONValue: Sendable, Hashable {

@@ -54,8 +54,10 @@ public struct ConversationGenerator: Sequence, IteratorProtocol {
             if long {
                 while text.utf8.count < 15_000 { text += " " + phrases.randomElement(using: &random)! }
             }
-            let message = GeneratedConversationLine.Message(id: unit() < 0.9 ? "m\(k + 1)" : nil, from: from, text: text)
-            let line = GeneratedConversationLine(lead: lead, atMilliseconds: at, conversation: id, content: .message(message))
+            let message = GeneratedConversationLine.Message(
+                id: unit() < 0.9 ? "m\(k + 1)" : nil, from: from, text: text)
+            let line = GeneratedConversationLine(
+                lead: lead, atMilliseconds: at, conversation: id, content: .message(message))
             messageLines.append(lines.count)
             lines.append(line)
             if message.id != nil, unit() < spec.duplicateShare { lines.append(line) }
@@ -66,9 +68,12 @@ public struct ConversationGenerator: Sequence, IteratorProtocol {
         }
         if unit() < spec.summaryShare {
             func summary(_ offset: Int64, _ text: String?) -> GeneratedConversationLine {
-                GeneratedConversationLine(lead: lead, atMilliseconds: at + offset, conversation: id, content: .summary(text))
+                GeneratedConversationLine(
+                    lead: lead, atMilliseconds: at + offset, conversation: id, content: .summary(text))
             }
-            let sentences = (0..<(1 + random.next() % 2)).map { _ in Vocabulary.summaryPhrases.randomElement(using: &random)! }
+            let sentences = (0..<(1 + random.next() % 2)).map { _ in
+                Vocabulary.summaryPhrases.randomElement(using: &random)!
+            }
             lines.append(summary(60_000, sentences.joined(separator: " ")))
             switch unit() {
             case ..<0.1: lines.append(summary(30_000, "An earlier, superseded summary."))

@@ -49,9 +49,14 @@ public struct ExpectedConversations: Sendable {
                     continue
                 }
                 conversation.messages.append(
-                    (order, ConversationTranscript.Message(from: message.from, text: message.text, at: line.atMilliseconds)))
+                    (
+                        order,
+                        ConversationTranscript.Message(from: message.from, text: message.text, at: line.atMilliseconds)
+                    ))
             case .summary(let text):
-                if conversation.summary == nil || (line.atMilliseconds, order) > (conversation.summary!.at, conversation.summary!.order) {
+                if conversation.summary == nil
+                    || (line.atMilliseconds, order) > (conversation.summary!.at, conversation.summary!.order)
+                {
                     conversation.summary = (line.atMilliseconds, order, text)
                 }
             }
@@ -66,7 +71,8 @@ public struct ExpectedConversations: Sendable {
             conversations[id] = Conversation(
                 lead: built.lead,
                 transcript: ConversationTranscript(
-                    conversation: id, summary: summary, summaryAt: summary == nil ? nil : built.summary?.at, messages: ordered))
+                    conversation: id, summary: summary, summaryAt: summary == nil ? nil : built.summary?.at,
+                    messages: ordered))
         }
         self.conversations = conversations
         self.messages = messages

@@ -76,7 +76,8 @@ public struct GeneratedConversationLine: Sendable, Hashable {
                 message: .init(id: message.id, from: message.from, text: message.text))
         case .summary(let text):
             ConversationEntry(
-                lead: lead, conversation: conversation, atMilliseconds: atMilliseconds, summary: text.map { .set($0) } ?? .remove)
+                lead: lead, conversation: conversation, atMilliseconds: atMilliseconds,
+                summary: text.map { .set($0) } ?? .remove)
         }
     }
 }

@@ -80,9 +80,14 @@ public struct LeadSetGenerator: Sequence, IteratorProtocol {
         case 2:
             fields.append(.init(name: "job_title", value: .string(Vocabulary.jobTitles.randomElement(using: &random)!)))
         case 3:
-            fields.append(.init(name: "phone", value: .string("+1 555 \(100 + random.next() % 900) \(1000 + random.next() % 9000)")))
+            fields.append(
+                .init(
+                    name: "phone", value: .string("+1 555 \(100 + random.next() % 900) \(1000 + random.next() % 9000)"))
+            )
         default:
-            let sentences = (0..<(1 + random.next() % 3)).map { _ in Vocabulary.summaryPhrases.randomElement(using: &random)! }
+            let sentences = (0..<(1 + random.next() % 3)).map { _ in
+                Vocabulary.summaryPhrases.randomElement(using: &random)!
+            }
             fields.append(.init(name: "conversation_summary", value: .string(sentences.joined(separator: " "))))
         }
         if unit() < 0.1 { fields.append(.init(name: "lead_score", value: .number(String(random.next() % 100)))) }
@@ -96,7 +101,10 @@ public struct LeadSetGenerator: Sequence, IteratorProtocol {
     }
 
     private func slug<S: StringProtocol>(_ text: S) -> String {
-        String(text.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+        String(
+            text.lowercased().unicodeScalars.filter {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))
+            })
     }
 
     private mutating func unit() -> Double { Double(random.next() >> 11) / Double(1 << 53) }

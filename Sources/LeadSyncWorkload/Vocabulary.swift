@@ -33,7 +33,8 @@ enum Vocabulary {
         "Bonjour, avez-vous une offre pour les équipes de 12 personnes ?",
         "Können Sie mir ein Angebot schicken? Grüße aus Köln", "日本のチームでも使えますか？", "Thanks! 🙏 Talk soon.",
         "Two questions:\n1. data residency\n2. invoicing in EUR", "Can I get a trial for 30 days?",
-        "We're comparing you with two other vendors; 5 < 7 seats matters.", "Who should I talk to about a reseller deal?",
+        "We're comparing you with two other vendors; 5 < 7 seats matters.",
+        "Who should I talk to about a reseller deal?",
     ]
     /// What agents answer.
     static let agentMessages = [

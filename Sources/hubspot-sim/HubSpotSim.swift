@@ -27,7 +27,9 @@ struct HubSpotSim: ParsableCommand {
     @Option(name: .customLong("fault-429"), help: "Share of requests answered 429.") var fault429 = 0.0
     @Option(name: .customLong("fault-reset"), help: "Share of connections reset.") var faultReset = 0.0
     @Option(name: .customLong("fault-hang"), help: "Share of requests hung, then dropped.") var faultHang = 0.0
-    @Option(name: .customLong("fault-apply-then-drop"), help: "Share of write requests applied, then left unanswered (connection closed).")
+    @Option(
+        name: .customLong("fault-apply-then-drop"),
+        help: "Share of write requests applied, then left unanswered (connection closed).")
     var faultApplyThenDrop = 0.0
     @Flag(help: "Apply faulted writes before failing them (lost answers).") var faultsApplied = false
     @Flag(help: "Let POST /crm/v3/properties/notes create unique-value (hasUniqueValue) note properties.")
@@ -40,15 +42,22 @@ struct HubSpotSim: ParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535, got \(port)") }
-        let rates = [("--fault-5xx", fault5xx), ("--fault-429", fault429), ("--fault-reset", faultReset), ("--fault-hang", faultHang)]
+        let rates = [
+            ("--fault-5xx", fault5xx), ("--fault-429", fault429), ("--fault-reset", faultReset),
+            ("--fault-hang", faultHang),
+        ]
         for (name, rate) in rates where !(0...1).contains(rate) {
             throw ValidationError("\(name) must be a share between 0 and 1, got \(rate)")
         }
-        guard rates.map(\.1).reduce(0, +) <= 1 else { throw ValidationError("the --fault-* shares add up to more than 1") }
+        guard rates.map(\.1).reduce(0, +) <= 1 else {
+            throw ValidationError("the --fault-* shares add up to more than 1")
+        }
         guard (0...1).contains(faultApplyThenDrop) else {
             throw ValidationError("--fault-apply-then-drop must be a share between 0 and 1, got \(faultApplyThenDrop)")
         }
-        guard tokenLifetime > 0 else { throw ValidationError("--token-lifetime must be positive, got \(tokenLifetime)") }
+        guard tokenLifetime > 0 else {
+            throw ValidationError("--token-lifetime must be positive, got \(tokenLifetime)")
+        }
     }
 
     mutating func run() throws {
@@ -79,7 +88,8 @@ struct HubSpotSim: ParsableCommand {
             guard let colon = client.firstIndex(of: ":") else {
                 throw ValidationError("--oauth-client must be ID:SECRET, got \"\(client)\"")
             }
-            simulator.registerOAuthClient(id: String(client[..<colon]), secret: String(client[client.index(after: colon)...]))
+            simulator.registerOAuthClient(
+                id: String(client[..<colon]), secret: String(client[client.index(after: colon)...]))
         }
         if let state, FileManager.default.fileExists(atPath: state) {
             do {

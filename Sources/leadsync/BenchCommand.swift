@@ -44,9 +44,12 @@ struct BenchCommand: AsyncParsableCommand {
         guard meanMessages >= 1 else { throw ValidationError("--mean-messages must be at least 1") }
         guard rateLimitPer10Seconds != nil else { throw ValidationError("--rate-limit: expected N/10s with N > 0") }
         if let dailyLimit, dailyLimit <= 0 { throw ValidationError("--daily-limit must be positive") }
-        guard latencyMs >= 0, jitterMs >= 0 else { throw ValidationError("--latency-ms and --jitter-ms must be 0 or more") }
+        guard latencyMs >= 0, jitterMs >= 0 else {
+            throw ValidationError("--latency-ms and --jitter-ms must be 0 or more")
+        }
         let shares = [
-            ("--fault-5xx", fault5xx), ("--fault-reset", faultReset), ("--fault-hang", faultHang), ("--fault-429", fault429),
+            ("--fault-5xx", fault5xx), ("--fault-reset", faultReset), ("--fault-hang", faultHang),
+            ("--fault-429", fault429),
             ("--fault-apply-then-drop", faultApplyThenDrop),
         ]
         for (name, share) in shares
@@ -108,14 +111,16 @@ struct BenchCommand: AsyncParsableCommand {
             throw CommandError(.failure, "the drain did not finish: \(report.ending)")
         }
         if report.verification.differences.isEmpty {
-            let line = "verified: \(report.verification.matched) contacts match, \(report.verification.notesMatched) notes match"
+            let line =
+                "verified: \(report.verification.matched) contacts match, \(report.verification.notesMatched) notes match"
             if json { Output.note(line) } else { Output.data(line) }
         } else {
             for line in report.verification.differences.prefix(20) { Output.note(line) }
             throw CommandError(
                 .failure,
                 "\(report.verification.differences.count) differences from the expected contacts and notes "
-                    + "(\(report.verification.matched) contacts match, \(report.verification.notesMatched) notes match)")
+                    + "(\(report.verification.matched) contacts match, \(report.verification.notesMatched) notes match)"
+            )
         }
     }
 }

@@ -77,8 +77,9 @@ struct BenchRun {
         var spec = WorkloadSpec(leads: settings.leads, changes: settings.changes, seed: settings.seed)
         spec.invalidShare = Self.invalidShare
         let changes = Array(LeadSetGenerator(spec))
-        let lines = Array(ConversationGenerator(
-            ConversationSpec(spec, conversations: settings.conversations, meanMessages: settings.meanMessages)))
+        let lines = Array(
+            ConversationGenerator(
+                ConversationSpec(spec, conversations: settings.conversations, meanMessages: settings.meanMessages)))
         let seeded = try await seedContacts(changes.prefix(settings.leads), client)
 
         for mapping in Self.mappings { try await journal.configuration.setMapping(mapping) }
@@ -104,7 +105,8 @@ struct BenchRun {
         options.seed = settings.seed
         // The drain's requests go through a request budget, as `sync`'s do.
         let budget = try RequestBudget(configuration: options.pacer, ledgerPath: nil)
-        let drainClient = HubSpotClient(baseURL: baseURL, transport: transport, authorizer: authorizer, admission: budget)
+        let drainClient = HubSpotClient(
+            baseURL: baseURL, transport: transport, authorizer: authorizer, admission: budget)
         let report = try await Reconciler(
             journal: journal, gateway: HubSpotGateway(client: drainClient), options: options
         ).run { progress(pending, $0) }
@@ -158,7 +160,8 @@ struct BenchRun {
         simulator.registerOAuthClient(id: "leadsync-bench", secret: secret.revealed)
         let redirect = "http://127.0.0.1/callback"
         let code = simulator.issueAuthorizationCode(clientId: "leadsync-bench", redirectURI: redirect)
-        let oauth = HubSpotOAuth(baseURL: baseURL, transport: transport, clientId: "leadsync-bench", clientSecret: secret)
+        let oauth = HubSpotOAuth(
+            baseURL: baseURL, transport: transport, clientId: "leadsync-bench", clientSecret: secret)
         let tokens = try await oauth.exchange(code: Secret(code), redirectURI: redirect, codeVerifier: nil)
         return TokenManager(
             credentials: .oauth(tokens, clientId: "leadsync-bench", clientSecret: secret, now: Date()),
@@ -213,7 +216,9 @@ struct BenchRun {
             let byEmail: [String: [String: String]] = Dictionary(
                 found.compactMap { contact in contact.properties["email"].map { ($0, contact.properties) } },
                 uniquingKeysWith: { first, _ in first })
-            for contact in found { if let email = contact.properties["email"] { verification.contactIds[email] = contact.id } }
+            for contact in found {
+                if let email = contact.properties["email"] { verification.contactIds[email] = contact.id }
+            }
             for email in batch {
                 let want = contacts[email]!
                 guard let have = byEmail[email] else {
@@ -223,7 +228,8 @@ struct BenchRun {
                 let differing = properties.filter { (want[$0] ?? "") != (have[$0] ?? "") }
                 for property in differing {
                     verification.differences.append(
-                        "\(email) \(property): expected \(Self.quoted(want[property])), HubSpot has \(Self.quoted(have[property]))")
+                        "\(email) \(property): expected \(Self.quoted(want[property])), HubSpot has \(Self.quoted(have[property]))"
+                    )
                 }
                 if differing.isEmpty { verification.matched += 1 }
             }
@@ -249,14 +255,17 @@ struct BenchRun {
             wanted[email, default: []] += NoteRenderer.render(conversation.transcript)
         }
         if waiting != pending {
-            verification.differences.append("conversations pending: expected \(waiting) (leads without a contact), the journal counts \(pending)")
+            verification.differences.append(
+                "conversations pending: expected \(waiting) (leads without a contact), the journal counts \(pending)")
         }
         for email in wanted.keys.sorted() {
             let contactId = verification.contactIds[email]!
             var ids: [String] = []
             var after: String?
             repeat {
-                let page = try await Self.retryingLimits { try await client.contactNoteIds(contactId: contactId, after: after) }.value
+                let page = try await Self.retryingLimits {
+                    try await client.contactNoteIds(contactId: contactId, after: after)
+                }.value
                 ids += page.ids
                 after = page.nextAfter
             } while after != nil
@@ -266,7 +275,11 @@ struct BenchRun {
                 let notes = try await Self.retryingLimits {
                     try await client.batchReadNotes(ids: batch, properties: ["hs_note_body", "hs_timestamp"])
                 }.value.results
-                found += notes.map { Self.noteKey(body: $0.properties["hs_note_body"] ?? "", timestamp: $0.properties["hs_timestamp"].flatMap(Timestamp.parse)) }
+                found += notes.map {
+                    Self.noteKey(
+                        body: $0.properties["hs_note_body"] ?? "",
+                        timestamp: $0.properties["hs_timestamp"].flatMap(Timestamp.parse))
+                }
             }
             let want = wanted[email]!.map { Self.noteKey(body: $0.body, timestamp: $0.timestamp) }
             var missing = Dictionary(want.map { ($0, 1) }, uniquingKeysWith: +)
@@ -278,7 +291,8 @@ struct BenchRun {
             if absent == 0, extra == 0 {
                 verification.notesMatched += want.count
             } else {
-                verification.differences.append("\(email) notes: \(absent) of \(want.count) expected missing or different, \(extra) unexpected")
+                verification.differences.append(
+                    "\(email) notes: \(absent) of \(want.count) expected missing or different, \(extra) unexpected")
             }
         }
     }

@@ -30,7 +30,10 @@ struct ConfigShowCommand: AsyncParsableCommand {
             ("token_env", token ?? .null),
             (
                 "settings",
-                .object(try await journal.configuration.settings().sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, .string($0.value)) })
+                .object(
+                    try await journal.configuration.settings().sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                        ($0.key.rawValue, .string($0.value))
+                    })
             ),
             ("mappings", .array(try await journal.configuration.mappings().map(\.json))),
             ("rules", .object([("update", .bool(rules.update)), ("create", .bool(rules.create))])),
@@ -39,7 +42,8 @@ struct ConfigShowCommand: AsyncParsableCommand {
                 .array(
                     try await journal.configuration.pullRules().map { rule in
                         .object([
-                            ("id", .string(rule.id)), ("property", .string(rule.property)), ("op", .string(rule.op.rawValue)),
+                            ("id", .string(rule.id)), ("property", .string(rule.property)),
+                            ("op", .string(rule.op.rawValue)),
                             ("values", .array(rule.values.map(JSONValue.string))),
                         ])
                     })

@@ -17,16 +17,22 @@ struct ConnectCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "A static token; - reads it from stdin.") var token: String?
-    @Option(name: .customLong("client-id"), help: "The OAuth app's client id (env LEADSYNC_CLIENT_ID).") var clientId: String?
-    @Option(name: .customLong("client-secret"), help: "The OAuth app's client secret; - reads stdin (env LEADSYNC_CLIENT_SECRET).")
+    @Option(name: .customLong("client-id"), help: "The OAuth app's client id (env LEADSYNC_CLIENT_ID).") var clientId:
+        String?
+    @Option(
+        name: .customLong("client-secret"),
+        help: "The OAuth app's client secret; - reads stdin (env LEADSYNC_CLIENT_SECRET).")
     var clientSecret: String?
     @Option(parsing: .upToNextOption, help: "Scopes to request (replace the default list).") var scopes: [String] = []
     @Option(help: "Loopback port for the redirect.") var port: Int = 8976
-    @Flag(name: .customLong("no-browser"), help: "Print the consent URL without opening a browser.") var noBrowser = false
+    @Flag(name: .customLong("no-browser"), help: "Print the consent URL without opening a browser.") var noBrowser =
+        false
     @Option(help: "How long to wait for the redirect: 300, 30s, 5m, 1h.") var timeout: String = "5m"
     @Option(help: "An authorization code obtained elsewhere (headless devices).") var code: String?
-    @Option(name: .customLong("redirect-uri"), help: "The redirect URI the code was issued for.") var redirectURI: String?
-    @Flag(name: .customLong("new-account"), help: "Allow a different account: forget HubSpot ids and match leads again.")
+    @Option(name: .customLong("redirect-uri"), help: "The redirect URI the code was issued for.") var redirectURI:
+        String?
+    @Flag(
+        name: .customLong("new-account"), help: "Allow a different account: forget HubSpot ids and match leads again.")
     var newAccount = false
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
@@ -34,7 +40,8 @@ struct ConnectCommand: AsyncParsableCommand {
         let journal = try global.openJournal()
         let redactor = SecretRedactor()
         let service = ConnectService(
-            journal: journal, file: CredentialsFile(path: try global.credentialsPath()), endpoint: try await global.hubspotEndpoint(journal: journal),
+            journal: journal, file: CredentialsFile(path: try global.credentialsPath()),
+            endpoint: try await global.hubspotEndpoint(journal: journal),
             transport: CurlTransport(), logger: try global.logger("leadsync.connect", redactor: redactor))
         let outcome: ConnectService.Outcome
         do {
@@ -44,12 +51,13 @@ struct ConnectCommand: AsyncParsableCommand {
         }
         outcome.warnings.forEach { Output.note("warning: \($0)") }
         if json {
-            Output.json(.object([
-                ("connected", .bool(true)), ("token_kind", .string(outcome.tokenKind.rawValue)),
-                ("account_id", outcome.accountId.map { .string($0) } ?? .null),
-                ("time_zone", outcome.timeZone.map { .string($0) } ?? .null),
-                ("warnings", .array(outcome.warnings.map { .string($0) })),
-            ]))
+            Output.json(
+                .object([
+                    ("connected", .bool(true)), ("token_kind", .string(outcome.tokenKind.rawValue)),
+                    ("account_id", outcome.accountId.map { .string($0) } ?? .null),
+                    ("time_zone", outcome.timeZone.map { .string($0) } ?? .null),
+                    ("warnings", .array(outcome.warnings.map { .string($0) })),
+                ]))
         } else {
             Output.note("connected to HubSpot account \(outcome.accountId ?? "(unknown)")")
         }
@@ -61,14 +69,19 @@ struct ConnectCommand: AsyncParsableCommand {
                 throw CommandError(.usage, "--token cannot be combined with --client-id, --client-secret or --code")
             }
             if token != "-" {
-                Output.note("warning: a token given on the command line is visible to other users (ps) and kept in shell history; use --token - and pass it on stdin")
+                Output.note(
+                    "warning: a token given on the command line is visible to other users (ps) and kept in shell history; use --token - and pass it on stdin"
+                )
             }
             let value = try Self.secret(token, flag: "--token")
             redactor.register(value.revealed)
             return try await service.connect(token: value, newAccount: newAccount)
         }
         guard let id = clientId ?? global.environment["LEADSYNC_CLIENT_ID"], !id.isEmpty else {
-            throw CommandError(.usage, "connect needs --token, or --client-id and --client-secret (or LEADSYNC_CLIENT_ID/LEADSYNC_CLIENT_SECRET)")
+            throw CommandError(
+                .usage,
+                "connect needs --token, or --client-id and --client-secret (or LEADSYNC_CLIENT_ID/LEADSYNC_CLIENT_SECRET)"
+            )
         }
         guard let secretText = clientSecret ?? global.environment["LEADSYNC_CLIENT_SECRET"], !secretText.isEmpty else {
             throw CommandError(.usage, "--client-secret (or LEADSYNC_CLIENT_SECRET) is required with --client-id")
@@ -76,14 +89,20 @@ struct ConnectCommand: AsyncParsableCommand {
         let secret = try Self.secret(secretText, flag: "--client-secret")
         redactor.register(secret.revealed)
         if let code {
-            guard let redirectURI else { throw CommandError(.usage, "--code needs --redirect-uri, the URI the code was issued for") }
+            guard let redirectURI else {
+                throw CommandError(.usage, "--code needs --redirect-uri, the URI the code was issued for")
+            }
             redactor.register(code)
-            return try await service.connect(clientId: id, clientSecret: secret, code: Secret(code), redirectURI: redirectURI, newAccount: newAccount)
+            return try await service.connect(
+                clientId: id, clientSecret: secret, code: Secret(code), redirectURI: redirectURI, newAccount: newAccount
+            )
         }
         guard redirectURI == nil else { throw CommandError(.usage, "--redirect-uri is only used with --code") }
         guard (0...65535).contains(port) else { throw CommandError(.usage, "--port must be 0…65535, not \(port)") }
         return try await service.connect(
-            clientId: id, clientSecret: secret, scopes: scopes.isEmpty ? ConnectService.defaultScopes : scopes.flatMap { $0.split(separator: " ").map(String.init) },
+            clientId: id, clientSecret: secret,
+            scopes: scopes.isEmpty
+                ? ConnectService.defaultScopes : scopes.flatMap { $0.split(separator: " ").map(String.init) },
             port: port, openBrowser: !noBrowser, timeout: try Self.duration(timeout), newAccount: newAccount
         ) { url in
             Output.note("Open this URL to authorize leadsync:")

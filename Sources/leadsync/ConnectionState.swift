@@ -12,6 +12,7 @@ enum ConnectionState: String {
     static func current(global: GlobalOptions, journal: Journal) async throws -> ConnectionState {
         if let token = global.environment["LEADSYNC_TOKEN"], !token.isEmpty { return .connected }
         guard FileManager.default.fileExists(atPath: try global.credentialsPath()) else { return .disconnected }
-        return try await journal.configuration.setting(.reconnectionRequired) == "true" ? .reconnectionRequired : .connected
+        return try await journal.configuration.setting(.reconnectionRequired) == "true"
+            ? .reconnectionRequired : .connected
     }
 }

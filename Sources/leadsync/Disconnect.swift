@@ -8,7 +8,8 @@ import LeadSyncSupport
 /// mappings, rules and the journal.
 struct DisconnectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "disconnect", abstract: "Revoke HubSpot access and forget the stored tokens (mappings and journal stay).")
+        commandName: "disconnect",
+        abstract: "Revoke HubSpot access and forget the stored tokens (mappings and journal stay).")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print one JSON document on stdout.") var json = false
@@ -16,17 +17,21 @@ struct DisconnectCommand: AsyncParsableCommand {
     func run() async throws {
         let journal = try global.openJournal()
         let service = DisconnectService(
-            journal: journal, file: CredentialsFile(path: try global.credentialsPath()), endpoint: try await global.hubspotEndpoint(journal: journal),
+            journal: journal, file: CredentialsFile(path: try global.credentialsPath()),
+            endpoint: try await global.hubspotEndpoint(journal: journal),
             transport: CurlTransport(), logger: try global.logger("leadsync.disconnect"))
         let outcome = try await service.disconnect()
         if let warning = outcome.warning { Output.note("warning: \(warning)") }
         if json {
-            Output.json(.object([
-                ("revoked", .bool(outcome.revoked)), ("forgot_credentials", .bool(outcome.forgotCredentials)),
-                ("warning", outcome.warning.map { .string($0) } ?? .null),
-            ]))
+            Output.json(
+                .object([
+                    ("revoked", .bool(outcome.revoked)), ("forgot_credentials", .bool(outcome.forgotCredentials)),
+                    ("warning", outcome.warning.map { .string($0) } ?? .null),
+                ]))
         } else {
-            Output.note(outcome.forgotCredentials ? "disconnected; mappings, rules and the journal are kept" : "was not connected")
+            Output.note(
+                outcome.forgotCredentials
+                    ? "disconnected; mappings, rules and the journal are kept" : "was not connected")
         }
     }
 }

@@ -23,7 +23,9 @@ struct GenerateCommand: ParsableCommand {
     func validate() throws {
         guard leads > 0 else { throw ValidationError("--leads must be at least 1") }
         guard changes >= 0 else { throw ValidationError("--changes must be 0 or more") }
-        for (name, share) in [("--no-email-share", noEmailShare), ("--invalid-share", invalidShare), ("--late-share", lateShare)]
+        for (name, share) in [
+            ("--no-email-share", noEmailShare), ("--invalid-share", invalidShare), ("--late-share", lateShare),
+        ]
         where !(0...1).contains(share) {
             throw ValidationError("\(name) must be between 0 and 1")
         }
@@ -58,7 +60,9 @@ struct GenerateCommand: ParsableCommand {
             }
         }
         for change in LeadSetGenerator(spec) { write(change.ndjsonLine) }
-        for line in ConversationGenerator(ConversationSpec(spec, conversations: conversations, meanMessages: meanMessages)) {
+        for line in ConversationGenerator(
+            ConversationSpec(spec, conversations: conversations, meanMessages: meanMessages))
+        {
             write(line.ndjsonLine)
         }
         handle.write(Data(buffer))

@@ -11,7 +11,8 @@ extension GlobalOptions {
     /// `LEADSYNC_HUBSPOT_API`: `2026-03` (default) or `v3`.
     func hubspotAPIVersion() throws -> HubSpotAPIVersion {
         guard let version = HubSpotAPIVersion(environmentValue: environment["LEADSYNC_HUBSPOT_API"]) else {
-            throw CommandError(.usage, "LEADSYNC_HUBSPOT_API must be 2026-03 or v3, not \(environment["LEADSYNC_HUBSPOT_API"] ?? "")")
+            throw CommandError(
+                .usage, "LEADSYNC_HUBSPOT_API must be 2026-03 or v3, not \(environment["LEADSYNC_HUBSPOT_API"] ?? "")")
         }
         return version
     }
@@ -26,7 +27,8 @@ extension GlobalOptions {
 
     func hubspotEndpoint(journal: Journal) async throws -> ConnectService.Endpoint {
         ConnectService.Endpoint(
-            apiURL: try await hubspotBaseURL(journal: journal), authURL: try await hubspotAuthorizeURL(journal: journal),
+            apiURL: try await hubspotBaseURL(journal: journal),
+            authURL: try await hubspotAuthorizeURL(journal: journal),
             version: try hubspotAPIVersion())
     }
 
@@ -63,7 +65,8 @@ extension GlobalOptions {
     func refusedAccessMessage(_ detail: String? = nil) -> String {
         let reason = detail.map { " (\($0))" } ?? ""
         if let token = environment["LEADSYNC_TOKEN"], !token.isEmpty {
-            return "HubSpot refused the token in LEADSYNC_TOKEN\(reason); set a valid one, or unset it to use the stored credentials"
+            return
+                "HubSpot refused the token in LEADSYNC_TOKEN\(reason); set a valid one, or unset it to use the stored credentials"
         }
         return "HubSpot access must be reconnected\(reason); run `leadsync connect`"
     }

@@ -17,7 +17,8 @@ struct GlobalOptions: ParsableArguments {
     var hubspotURL: String?
 
     @Option(
-        name: .customLong("hubspot-auth-url"), help: "Where the OAuth consent page lives (env LEADSYNC_HUBSPOT_AUTH_URL).")
+        name: .customLong("hubspot-auth-url"),
+        help: "Where the OAuth consent page lives (env LEADSYNC_HUBSPOT_AUTH_URL).")
     var hubspotAuthURL: String?
 
     @Option(
@@ -136,7 +137,8 @@ struct GlobalOptions: ParsableArguments {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw CommandError(.failure, "cannot create the journal's directory \(directory): \(error.localizedDescription)")
+                throw CommandError(
+                    .failure, "cannot create the journal's directory \(directory): \(error.localizedDescription)")
             }
         }
         try Self.createPrivately(path)
@@ -215,11 +217,14 @@ struct GlobalOptions: ParsableArguments {
     /// retry for minutes, and no request is ever sent to it.
     static func checkedURL(_ value: String, source: String) throws -> String {
         let parts = URLComponents(string: value)
-        if let scheme = parts?.scheme?.lowercased(), ["http", "https"].contains(scheme), let host = parts?.host, !host.isEmpty {
+        if let scheme = parts?.scheme?.lowercased(), ["http", "https"].contains(scheme), let host = parts?.host,
+            !host.isEmpty
+        {
             return value
         }
         let hint = value.contains("://") || value.contains(" ") ? "" : " (did you mean http://\(value)?)"
-        throw CommandError(.usage, "\(source): expected an http:// or https:// URL with a host, not \"\(value)\"\(hint)")
+        throw CommandError(
+            .usage, "\(source): expected an http:// or https:// URL with a host, not \"\(value)\"\(hint)")
     }
 
     /// The log level name, checked.
@@ -227,7 +232,8 @@ struct GlobalOptions: ParsableArguments {
         guard let found = try lookup(logLevel, env: "LEADSYNC_LOG_LEVEL", key: "log_level") else { return "info" }
         guard Self.logLevels.contains(found.value) else {
             throw CommandError(
-                .usage, "\(found.source): unknown log level \(found.value) (use \(Self.logLevels.joined(separator: ", ")))")
+                .usage,
+                "\(found.source): unknown log level \(found.value) (use \(Self.logLevels.joined(separator: ", ")))")
         }
         return found.value
     }

@@ -34,7 +34,9 @@ struct IngestCommand: ParsableCommand {
         let fd: Int32
         if let file, file != "-" {
             fd = open(file, O_RDONLY)
-            guard fd >= 0 else { throw CommandError(.failure, "cannot open \(file): \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else {
+                throw CommandError(.failure, "cannot open \(file): \(String(cString: strerror(errno)))")
+            }
             var info = stat()
             if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
                 close(fd)
@@ -44,7 +46,8 @@ struct IngestCommand: ParsableCommand {
             fd = STDIN_FILENO
         }
         defer { if fd != STDIN_FILENO { close(fd) } }
-        var ingester = Ingester(journal: journal, format: resolvedFormat, defaultAt: Timestamp.epochMilliseconds(Date()))
+        var ingester = Ingester(
+            journal: journal, format: resolvedFormat, defaultAt: Timestamp.epochMilliseconds(Date()))
         ingester.batchSize = batchSize
         if printCommits {
             // For crash tests: each line is written after its batch committed.
@@ -70,14 +73,19 @@ struct IngestCommand: ParsableCommand {
     private func show(_ report: IngestReport, failure: String?) {
         for invalid in report.invalid { Output.note("line \(invalid.line): \(invalid.error)") }
         if report.invalidCount > report.invalid.count {
-            Output.note("… and \(report.invalidCount - report.invalid.count) more invalid lines (the first \(report.invalid.count) are listed)")
+            Output.note(
+                "… and \(report.invalidCount - report.invalid.count) more invalid lines (the first \(report.invalid.count) are listed)"
+            )
         }
         if json {
             var members: [(String, JSONValue)] = [
                 ("appended", .integer(report.appended)),
                 ("messages", .integer(report.messages)),
                 ("duplicate_messages", .integer(report.duplicateMessages)),
-                ("invalid", .array(report.invalid.map { .object([("line", .integer($0.line)), ("error", .string($0.error))]) })),
+                (
+                    "invalid",
+                    .array(report.invalid.map { .object([("line", .integer($0.line)), ("error", .string($0.error))]) })
+                ),
                 ("invalid_count", .integer(report.invalidCount)),
             ]
             if let failure {
@@ -87,7 +95,8 @@ struct IngestCommand: ParsableCommand {
         } else {
             var summary = "appended \(report.appended) change\(report.appended == 1 ? "" : "s")"
             if report.messages + report.duplicateMessages > 0 {
-                summary += " (\(report.messages) message\(report.messages == 1 ? "" : "s"), \(report.duplicateMessages) duplicate\(report.duplicateMessages == 1 ? "" : "s"))"
+                summary +=
+                    " (\(report.messages) message\(report.messages == 1 ? "" : "s"), \(report.duplicateMessages) duplicate\(report.duplicateMessages == 1 ? "" : "s"))"
             }
             Output.note(summary + ", \(report.invalidCount) invalid line\(report.invalidCount == 1 ? "" : "s")")
         }

@@ -5,7 +5,8 @@ import LeadSyncSupport
 
 struct JournalCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Check the file's integrity and the journal's invariants (exit 1 on a problem).")
+        commandName: "check", abstract: "Check the file's integrity and the journal's invariants (exit 1 on a problem)."
+    )
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print one JSON document on stdout.") var json = false
@@ -13,7 +14,8 @@ struct JournalCheckCommand: AsyncParsableCommand {
     func run() async throws {
         let problems = try await problems()
         if json {
-            Output.json(.object([("ok", .bool(problems.isEmpty)), ("problems", .array(problems.map(JSONValue.string)))]))
+            Output.json(
+                .object([("ok", .bool(problems.isEmpty)), ("problems", .array(problems.map(JSONValue.string)))]))
         } else {
             for problem in problems { Output.note(problem) }
             Output.note(problems.isEmpty ? "journal ok" : "\(problems.count) problems")

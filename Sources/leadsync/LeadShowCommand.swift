@@ -19,11 +19,14 @@ struct LeadShowCommand: AsyncParsableCommand {
         let refused = try await journal.conversations.rejected().filter { $0.lead == lead }
         if json {
             var members: [(key: String, value: JSONValue)] = [
-                ("lead", .string(lead)), ("hubspot_id", .null), ("state", .string("awaiting_identity")), ("fields", .object([])),
+                ("lead", .string(lead)), ("hubspot_id", .null), ("state", .string("awaiting_identity")),
+                ("fields", .object([])),
                 ("delivery", .object([])), ("pending", .array([])), ("rejected", .array([])),
             ]
             if case .object(let known)? = record?.json { members = known }
-            if let index = members.firstIndex(where: { $0.key == "rejected" }), case .array(let entries) = members[index].value {
+            if let index = members.firstIndex(where: { $0.key == "rejected" }),
+                case .array(let entries) = members[index].value
+            {
                 members[index].value = .array(entries + refused.map(\.json))
             }
             members.append(("conversations", .array(conversations.map(\.json))))
@@ -65,7 +68,10 @@ extension LeadRecord {
                         .object([
                             ("seq", .integer(change.seq)),
                             ("at", .string(Timestamp.format(epochMilliseconds: change.atMilliseconds))),
-                            ("fields", .object(change.fields.sorted { $0.key < $1.key }.map { ($0.key, JSONValue($0.value)) })),
+                            (
+                                "fields",
+                                .object(change.fields.sorted { $0.key < $1.key }.map { ($0.key, JSONValue($0.value)) })
+                            ),
                         ])
                     })
             ),
@@ -79,7 +85,9 @@ extension LeadRecord {
             let target = delivery.property.map { "→ \($0)" } ?? "(local)"
             lines.append("  \(field) \(target): \(JSONValue(delivery.value).text)  [\(delivery.state.name)]")
         }
-        if !pending.isEmpty { lines.append("  pending changes: \(pending.map { String($0.seq) }.joined(separator: ", "))") }
+        if !pending.isEmpty {
+            lines.append("  pending changes: \(pending.map { String($0.seq) }.joined(separator: ", "))")
+        }
         for entry in rejected { lines.append("  rejected #\(entry.id): \(entry.category): \(entry.message)") }
         return lines.joined(separator: "\n")
     }

@@ -13,7 +13,9 @@ struct MapListCommand: AsyncParsableCommand {
         if json {
             Output.json(.array(mappings.map(\.json)))
         } else {
-            for mapping in mappings { Output.data("\(mapping.field) → \(mapping.property) (\(mapping.write.rawValue))") }
+            for mapping in mappings {
+                Output.data("\(mapping.field) → \(mapping.property) (\(mapping.write.rawValue))")
+            }
         }
     }
 }

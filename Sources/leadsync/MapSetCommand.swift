@@ -3,7 +3,8 @@ public import LeadSyncJournal
 
 struct MapSetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "set", abstract: "Add or change a mapping; every lead's current value of the field becomes pending.")
+        commandName: "set",
+        abstract: "Add or change a mapping; every lead's current value of the field becomes pending.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The lead field.") var leadField: String
@@ -14,7 +15,8 @@ struct MapSetCommand: AsyncParsableCommand {
     func run() async throws {
         let journal = try global.openJournal()
         try await checkSeen(journal)
-        let replaced = try await journal.configuration.setMapping(Mapping(field: leadField, property: hubspotProperty, write: write))
+        let replaced = try await journal.configuration.setMapping(
+            Mapping(field: leadField, property: hubspotProperty, write: write))
         if let replaced {
             Output.note("replaced the mapping \(replaced.field) → \(replaced.property): its pending values stay local")
         }
@@ -35,12 +37,14 @@ struct MapSetCommand: AsyncParsableCommand {
         let hint = closest.map { " (did you mean \($0)?)" } ?? ""
         throw CommandError(
             .usage,
-            "no lead in this journal has carried the field \(leadField)\(hint); pass --force to map it before any lead does")
+            "no lead in this journal has carried the field \(leadField)\(hint); pass --force to map it before any lead does"
+        )
     }
 
     /// The edit distance between two field names (Levenshtein), to suggest the one meant.
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
         var previous = Array(0...b.count)
         for (i, x) in a.enumerated() {
             var current = [i + 1]

@@ -48,7 +48,8 @@ struct PullRulesAddCommand: AsyncParsableCommand {
         guard let op = PullRule.Operator(rawValue: filter.op) else {
             throw CommandError(.usage, "the journal does not know the operator \(filter.op)")
         }
-        let added = try await journal.configuration.addPullRule(property: filter.property, op: op, values: filter.values)
+        let added = try await journal.configuration.addPullRule(
+            property: filter.property, op: op, values: filter.values)
         if json {
             Output.json(added.json)
         } else {

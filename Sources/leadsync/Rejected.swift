@@ -59,7 +59,8 @@ struct RejectedRetryCommand: AsyncParsableCommand {
         // Conversation entries are `conversation:<id>`; every id is checked before anything changes.
         let prefix = RejectedConversation.entryIdPrefix
         let refused = Set(try await journal.conversations.rejected().map(\.conversation))
-        let conversations = all ? Array(refused) : ids.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+        let conversations =
+            all ? Array(refused) : ids.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
         if let unknown = conversations.first(where: { !refused.contains($0) }) {
             throw CommandError(.failure, "no rejected entry \(prefix)\(unknown)")
         }

@@ -50,7 +50,8 @@ struct SyncCommand: AsyncParsableCommand {
             journal: journal, transport: transport, budget: budget, logger: logger)
         // After `leadsync connect` in another shell, a paused `--follow` picks the new credentials up.
         let (path, apiURL, version, environment) = (
-            try global.databasePath(), try await global.hubspotBaseURL(journal: journal), try global.hubspotAPIVersion(),
+            try global.databasePath(), try await global.hubspotBaseURL(journal: journal),
+            try global.hubspotAPIVersion(),
             global.environment
         )
         let reopen: @Sendable () async throws -> HubSpotClient = {

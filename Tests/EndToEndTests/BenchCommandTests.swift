@@ -5,13 +5,16 @@ import Testing
 
 /// `leadsync bench` at CI size: the built executable generates, drains and verifies on its own.
 @Suite(.hangGuard) struct BenchCommandTests {
-    static let ciSize = ["--leads", "300", "--changes", "1500", "--rate-limit", "1000/10s", "--latency-ms", "0", "--jitter-ms", "0"]
+    static let ciSize = [
+        "--leads", "300", "--changes", "1500", "--rate-limit", "1000/10s", "--latency-ms", "0", "--jitter-ms", "0",
+    ]
 
     /// Runs `leadsync bench … --json` and returns its exit status, summary and stderr.
     func bench(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, [String: Any], String) {
         let cli = try LeadsyncCLI()
         let result = try cli.run(["bench"] + arguments + ["--json"], environment: environment)
-        let summary = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any], "\(result.stderr)")
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any], "\(result.stderr)")
         return (result.status, summary, result.stderr)
     }
 
@@ -24,7 +27,10 @@ import Testing
             #expect((summary[key] as? Int ?? 0) > 0, "\(key) in \(summary)")
         }
         #expect(summary["unmatched"] as? Int == 0)
-        for key in ["rate_limited", "mean_batch_fill", "request_budget_used", "elapsed_seconds", "changes_per_second", "contacts_per_second"] {
+        for key in [
+            "rate_limited", "mean_batch_fill", "request_budget_used", "elapsed_seconds", "changes_per_second",
+            "contacts_per_second",
+        ] {
             #expect(summary[key] != nil, "\(key) missing from \(summary)")
         }
         #expect(summary["verified"] as? Int == summary["contacts_delivered"] as? Int)
@@ -55,7 +61,9 @@ import Testing
     @Test func lostAnswersToWritesStillEndInOneNotePerConversation() throws {
         let (status, summary, stderr) = try bench(Self.ciSize + ["--fault-apply-then-drop", "0.05", "--seed", "2"])
         expectEveryOutcomeAndVerified(summary, status: status, stderr: stderr)
-        #expect((summary["notes_verified"] as? Int ?? 0) > (summary["notes_created"] as? Int ?? .max), "some creates lost their answer")
+        #expect(
+            (summary["notes_verified"] as? Int ?? 0) > (summary["notes_created"] as? Int ?? .max),
+            "some creates lost their answer")
     }
 
     @Test func anotherSimulatorByURLWithTheTokenFromTheEnvironment() throws {

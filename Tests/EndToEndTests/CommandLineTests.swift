@@ -35,7 +35,8 @@ import Testing
         let result = try cli.run("connect", "--token", "pat-visible-in-ps", "--hubspot-url", "http://127.0.0.1:9")
         #expect(result.stderr.contains("warning: a token given on the command line is visible"), "\(result.stderr)")
         #expect(!result.stderr.contains("pat-visible-in-ps"))
-        let quiet = try cli.run(["connect", "--token", "-", "--hubspot-url", "http://127.0.0.1:9"], stdin: Data("pat-x\n".utf8))
+        let quiet = try cli.run(
+            ["connect", "--token", "-", "--hubspot-url", "http://127.0.0.1:9"], stdin: Data("pat-x\n".utf8))
         #expect(!quiet.stderr.contains("command line is visible"))
     }
 
@@ -58,7 +59,9 @@ import Testing
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
         shell.arguments = ["-c", "umask 000 && exec \"$0\" ingest \"$1\"", cli.executable.url.path, input]
-        shell.environment = ProcessInfo.processInfo.environment.merging(["LEADSYNC_DB": cli.db, "LEADSYNC_TOKEN": ""]) { $1 }
+        shell.environment = ProcessInfo.processInfo.environment.merging(["LEADSYNC_DB": cli.db, "LEADSYNC_TOKEN": ""]) {
+            $1
+        }
         try shell.run()
         shell.waitUntilExit()
         #expect(shell.terminationStatus == 0)
@@ -82,7 +85,8 @@ import Testing
         for command in [["sync", "--once"], ["pull"], ["map", "check"]] {
             let result = try cli.run(command, environment: environment)
             #expect(result.status == 3, "\(command): \(result.stderr)")
-            #expect(result.stderr.contains("HubSpot refused the token in LEADSYNC_TOKEN"), "\(command): \(result.stderr)")
+            #expect(
+                result.stderr.contains("HubSpot refused the token in LEADSYNC_TOKEN"), "\(command): \(result.stderr)")
             #expect(!result.stderr.contains("run `leadsync connect`"), "\(command)")
         }
     }

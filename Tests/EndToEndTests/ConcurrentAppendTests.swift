@@ -22,7 +22,9 @@ import Testing
         #expect(try cli.run("init").status == 0)
         var files: [String] = []
         for p in 0..<Self.processes {
-            let lines = (1...Self.changesPerProcess).map { #"{"lead":"P\#(p)-\#($0)","at":\#(1_764_000_000_000 + $0),"fields":{"n":\#($0)}}"# }
+            let lines = (1...Self.changesPerProcess).map {
+                #"{"lead":"P\#(p)-\#($0)","at":\#(1_764_000_000_000 + $0),"fields":{"n":\#($0)}}"#
+            }
             let path = cli.directory.path("p\(p).ndjson")
             try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
             files.append(path)
@@ -36,7 +38,10 @@ import Testing
                 var last: Int64 = 0
                 while !log.stop.load(ordering: .acquiring) {
                     let (maxSeq, count) = try connection.read { db in
-                        (try db.scalar("SELECT max(seq) FROM change") ?? 0, try db.scalar("SELECT count(*) FROM change") ?? 0)
+                        (
+                            try db.scalar("SELECT max(seq) FROM change") ?? 0,
+                            try db.scalar("SELECT count(*) FROM change") ?? 0
+                        )
                     }
                     log.state.withLock { state in
                         state.reads += 1

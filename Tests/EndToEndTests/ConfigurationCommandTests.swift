@@ -60,14 +60,18 @@ import Testing
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("update"))
         #expect(try cli.run("rules", "--update", "off", "--create", "on").status == 2)
-        #expect(try cli.json("rules", "--update", "on", "--create", "on").1 as? [String: Bool] == ["update": true, "create": true])
+        #expect(
+            try cli.json("rules", "--update", "on", "--create", "on").1 as? [String: Bool] == [
+                "update": true, "create": true,
+            ])
         #expect(try cli.run("rules", "--update", "maybe").status == 2)
     }
 
     @Test func configShowResolvesOptionsAndNeverShowsTheToken() throws {
         let cli = try LeadsyncCLI()
         let (result, document) = try cli.json(
-            "config", "show", "--hubspot-url", "http://127.0.0.1:9", environment: ["LEADSYNC_TOKEN": "pat-secret-value"])
+            "config", "show", "--hubspot-url", "http://127.0.0.1:9", environment: ["LEADSYNC_TOKEN": "pat-secret-value"]
+        )
         #expect(result.status == 0)
         #expect(!result.stdoutText.contains("pat-secret-value") && !result.stderr.contains("pat-secret-value"))
         let config = try #require(document as? [String: Any])
@@ -92,7 +96,8 @@ import Testing
     @Test func flagsBeatEnvironmentWhichBeatsTheConfigFile() async throws {
         let cli = try LeadsyncCLI()
         let config = cli.directory.path("config.json")
-        try Data(#"{"hubspot_url": "http://from-config", "log_level": "debug"}"#.utf8).write(to: URL(fileURLWithPath: config))
+        try Data(#"{"hubspot_url": "http://from-config", "log_level": "debug"}"#.utf8).write(
+            to: URL(fileURLWithPath: config))
         func url(_ arguments: [String], _ environment: [String: String]) throws -> String? {
             let result = try cli.run(["config", "show", "--json"] + arguments, environment: environment)
             return (try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])?["hubspot_url"] as? String
@@ -101,7 +106,8 @@ import Testing
         #expect(try url([], ["LEADSYNC_CONFIG": config]) == "http://from-config")
         #expect(try url(["--config", config], ["LEADSYNC_HUBSPOT_URL": "http://from-env"]) == "http://from-env")
         #expect(
-            try url(["--config", config, "--hubspot-url", "http://from-flag"], ["LEADSYNC_HUBSPOT_URL": "http://from-env"])
+            try url(
+                ["--config", config, "--hubspot-url", "http://from-flag"], ["LEADSYNC_HUBSPOT_URL": "http://from-env"])
                 == "http://from-flag")
         try await Journal(path: cli.db).configuration.setSetting(.apiURL, "http://from-journal")
         #expect(try url([], [:]) == "http://from-journal")

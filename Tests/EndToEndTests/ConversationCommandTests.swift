@@ -23,7 +23,9 @@ import Testing
         #expect(counts["appended"] as? Int == 5)
         #expect(counts["messages"] as? Int == 3)
         #expect(counts["duplicate_messages"] as? Int == 1)
-        #expect((counts["invalid"] as? [[String: Any]])?.first?["error"] as? String == "conversation C-77 belongs to lead L-1")
+        #expect(
+            (counts["invalid"] as? [[String: Any]])?.first?["error"] as? String
+                == "conversation C-77 belongs to lead L-1")
 
         var (_, status) = try fixture.cli.json("status")
         #expect((status as? [String: Any])?["conversations"] as? Int == 2)
@@ -44,7 +46,8 @@ import Testing
         #expect(conversations.first?["state"] as? String == "delivered")
         #expect(conversations.first?["notes"] as? [String] == [note.id])
         (_, shown) = try fixture.cli.json("lead", "show", "L-3")
-        #expect(((shown as? [String: Any])?["conversations"] as? [[String: Any]])?.first?["state"] as? String == "pending")
+        #expect(
+            ((shown as? [String: Any])?["conversations"] as? [[String: Any]])?.first?["state"] as? String == "pending")
 
         var (verified, found) = try fixture.cli.json("verify", "--all", environment: fixture.environment)
         #expect(verified.status == 0, "\(verified.stderr)")
@@ -57,7 +60,11 @@ import Testing
         let difference = try #require(((found as? [String: Any])?["differences"] as? [[String: Any]])?.only)
         #expect(difference["hubspot_id"] as? String == note.id && difference["property"] as? String == "hs_note_body")
         #expect(difference["actual"] is NSNull)
-        _ = try fixture.cli.run(["ingest"], stdin: Data(#"{"lead": "L-1", "conversation": "C-77", "message": {"id": "m3", "from": "visitor", "text": "Still there?"}}"#.utf8))
+        _ = try fixture.cli.run(
+            ["ingest"],
+            stdin: Data(
+                #"{"lead": "L-1", "conversation": "C-77", "message": {"id": "m3", "from": "visitor", "text": "Still there?"}}"#
+                    .utf8))
         #expect(try fixture.sync("--once").status == 0)
         let (_, listed) = try fixture.cli.json("rejected", "list")
         let entry = try #require((listed as? [[String: Any]])?.first)

@@ -45,7 +45,9 @@ import Testing
         // This process appends while the sync runs in another, as an edge application would.
         let journal = try Journal(path: fixture.cli.db, options: JournalOptions(synchronous: .normal))
         let leads = 30
-        let emails = (0..<leads).map { LeadChange(lead: "L-\($0)", fields: ["email": .string("lead\($0)@example.com")], atMilliseconds: 1) }
+        let emails = (0..<leads).map {
+            LeadChange(lead: "L-\($0)", fields: ["email": .string("lead\($0)@example.com")], atMilliseconds: 1)
+        }
         _ = try journal.blocking { try await $0.changeLog.record(emails) }
         var sent = 0
         func say(_ count: Int) throws {
@@ -56,8 +58,10 @@ import Testing
                 let id = random.next() % 10 == 0 && index > 0 ? index - 1 : index
                 let conversation = id / 6
                 return ConversationEntry(
-                    lead: "L-\(conversation % leads)", conversation: "C-\(conversation)", atMilliseconds: Int64(1_000 + id),
-                    message: .init(id: "m\(id)", from: id % 2 == 0 ? "visitor" : "agent", text: "message-\(id) <&> \"ü\""))
+                    lead: "L-\(conversation % leads)", conversation: "C-\(conversation)",
+                    atMilliseconds: Int64(1_000 + id),
+                    message: .init(
+                        id: "m\(id)", from: id % 2 == 0 ? "visitor" : "agent", text: "message-\(id) <&> \"ü\""))
             }
             sent += count
             _ = try journal.blocking { [entries] in try await $0.conversations.record(entries) }
@@ -79,8 +83,12 @@ import Testing
         let notes = fixture.simulator.notes().filter { !$0.archived }
         var parts = 0
         for conversation in 0...(sent - 1) / 6 {
-            let (transcript, _) = try journal.blocking { try await $0.conversations.transcript(of: "C-\(conversation)") }
-            let mine = notes.filter { ($0.properties["hs_note_body"] ?? "").contains("conversation C-\(conversation)</p>") }
+            let (transcript, _) = try journal.blocking {
+                try await $0.conversations.transcript(of: "C-\(conversation)")
+            }
+            let mine = notes.filter {
+                ($0.properties["hs_note_body"] ?? "").contains("conversation C-\(conversation)</p>")
+            }
             let closing = mine.map { $0.properties["hs_note_body"]!.components(separatedBy: "<p>leadsync: ").last! }
             check(Set(closing).count == closing.count, "seed \(seed): C-\(conversation) has a duplicate note")
             let bodies = mine.map { $0.properties["hs_note_body"]! }.joined()
@@ -89,12 +97,16 @@ import Testing
                 check(bodies.components(separatedBy: "\(id) &lt;").count == 2, "seed \(seed): C-\(conversation) \(id)")
             }
             let contact = fixture.simulator.contact(email: "lead\(conversation % leads)@example.com")
-            check(mine.allSatisfy { $0.contactIds == [contact?.id ?? "?"] }, "seed \(seed): C-\(conversation) has a note on another contact")
+            check(
+                mine.allSatisfy { $0.contactIds == [contact?.id ?? "?"] },
+                "seed \(seed): C-\(conversation) has a note on another contact")
             parts += mine.count
         }
         check(notes.count == parts, "seed \(seed): notes of no conversation")
         let counters = fixture.simulator.counters()
-        check(counters.requests["notes.batch.create", default: [:]][0, default: 0] >= 3, "the scheduled lost answers happened")
+        check(
+            counters.requests["notes.batch.create", default: [:]][0, default: 0] >= 3,
+            "the scheduled lost answers happened")
         let status = try journal.blocking { try await $0.conversations.counts() }
         check(status.pending == 0, "seed \(seed): \(status.pending) conversations still pending")
         print(

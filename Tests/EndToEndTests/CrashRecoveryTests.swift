@@ -37,7 +37,9 @@ import Testing
             #expect(status == SIGKILL, "seed \(Self.seed), round \(round): the child must die mid-ingest")
 
             let journal = try Journal(path: cli.db)
-            let leads = try StoredChange.read(journal.path, limit: 4 * Self.lines).map(\.lead).filter { $0.hasPrefix("K\(round)-") }
+            let leads = try StoredChange.read(journal.path, limit: 4 * Self.lines).map(\.lead).filter {
+                $0.hasPrefix("K\(round)-")
+            }
             #expect(leads == (1...leads.count).map { "K\(round)-\($0)" }, "seed \(Self.seed), round \(round)")
             #expect(leads.count >= committedLine, "seed \(Self.seed), round \(round): a committed batch was lost")
             #expect(leads.count % Self.batchSize == 0, "seed \(Self.seed), round \(round): a batch was half applied")

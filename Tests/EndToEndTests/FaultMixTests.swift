@@ -181,7 +181,9 @@ struct FaultMixStory {
         simulator.expireAccessTokens()
         try ingest(changes[split...])
         let refused = try sync()
-        if refused.status != 3 { outcome.problems.append("revoked sync exited \(refused.status), not 3: \(refused.stderr)") }
+        if refused.status != 3 {
+            outcome.problems.append("revoked sync exited \(refused.status), not 3: \(refused.stderr)")
+        }
 
         try connect()
         let last = try sync(endingATokenEarly: !earlyInFirst)

@@ -15,13 +15,16 @@ import Testing
         let cli = try LeadsyncCLI()
         for command in Self.commands {
             let started = Date()
-            let flag = try cli.run(command + ["--hubspot-url", url], environment: ["LEADSYNC_TOKEN": "pat-x"], stdin: Data("pat-x\n".utf8))
+            let flag = try cli.run(
+                command + ["--hubspot-url", url], environment: ["LEADSYNC_TOKEN": "pat-x"], stdin: Data("pat-x\n".utf8))
             #expect(flag.status == 2, "\(command): \(flag.stderr)")
             #expect(flag.stderr.contains("--hubspot-url"), "\(command): \(flag.stderr)")
             #expect(flag.stderr.contains(url), "\(command): \(flag.stderr)")
             #expect(Date().timeIntervalSince(started) < 5, "\(command) took too long")
 
-            let env = try cli.run(command, environment: ["LEADSYNC_TOKEN": "pat-x", "LEADSYNC_HUBSPOT_URL": url], stdin: Data("pat-x\n".utf8))
+            let env = try cli.run(
+                command, environment: ["LEADSYNC_TOKEN": "pat-x", "LEADSYNC_HUBSPOT_URL": url],
+                stdin: Data("pat-x\n".utf8))
             #expect(env.status == 2, "\(command): \(env.stderr)")
             #expect(env.stderr.contains("LEADSYNC_HUBSPOT_URL"), "\(command): \(env.stderr)")
         }
@@ -37,7 +40,8 @@ import Testing
 
     @Test func aMalformedAuthURLExitsTwo() throws {
         let cli = try LeadsyncCLI()
-        let result = try cli.run("connect", "--client-id", "id", "--client-secret", "s", "--hubspot-auth-url", "ftp://x")
+        let result = try cli.run(
+            "connect", "--client-id", "id", "--client-secret", "s", "--hubspot-auth-url", "ftp://x")
         #expect(result.status == 2)
         #expect(result.stderr.contains("--hubspot-auth-url"), "\(result.stderr)")
     }
@@ -48,7 +52,8 @@ import Testing
         let cli = try LeadsyncCLI()
         // The simulator under a path it does not serve: every request gets its 404.
         let result = try cli.run(
-            ["connect", "--token", "-", "--hubspot-url", harness.baseURL + "/not-hubspot"], stdin: Data("\(harness.token)\n".utf8))
+            ["connect", "--token", "-", "--hubspot-url", harness.baseURL + "/not-hubspot"],
+            stdin: Data("\(harness.token)\n".utf8))
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("not the HubSpot API"), "\(result.stderr)")
         #expect(!result.stderr.contains("connected to HubSpot account"))
@@ -61,7 +66,8 @@ import Testing
         let harness = try SimulatorHarness()
         defer { harness.stop() }
         let cli = try LeadsyncCLI()
-        let result = try cli.run(["connect", "--token", "-", "--hubspot-url", harness.baseURL], stdin: Data("\(harness.token)\n".utf8))
+        let result = try cli.run(
+            ["connect", "--token", "-", "--hubspot-url", harness.baseURL], stdin: Data("\(harness.token)\n".utf8))
         #expect(result.status == 0, "\(result.stderr)")
     }
 }

@@ -18,7 +18,8 @@ import Testing
     func everyInvalidLineIsReportedAndEveryValidLineKept(_ name: String) async throws {
         let cli = try LeadsyncCLI()
         let input = Fixtures.url("leads/malformed/\(name)")
-        let expected = try String(contentsOf: input.deletingPathExtension().appendingPathExtension("expected"), encoding: .utf8)
+        let expected = try String(
+            contentsOf: input.deletingPathExtension().appendingPathExtension("expected"), encoding: .utf8)
         let format = name.hasSuffix(".csv") ? "csv" : "ndjson"
         let result = try cli.run(["ingest", input.path, "--format", format])
         #expect(result.status == 1)

@@ -23,7 +23,9 @@ import Testing
             "-c", "trap '' XFSZ; ulimit -f 2000; exec \"$0\" ingest \"$1\" --batch-size 100 --json",
             cli.executable.url.path, input,
         ]
-        shell.environment = ProcessInfo.processInfo.environment.merging(["LEADSYNC_DB": cli.db, "LEADSYNC_SYNCHRONOUS": "normal"]) { $1 }
+        shell.environment = ProcessInfo.processInfo.environment.merging([
+            "LEADSYNC_DB": cli.db, "LEADSYNC_SYNCHRONOUS": "normal",
+        ]) { $1 }
         let output = Pipe()
         shell.standardOutput = output
         shell.standardError = FileHandle.nullDevice
@@ -31,7 +33,8 @@ import Testing
         let data = output.fileHandleForReading.readDataToEndOfFile()
         shell.waitUntilExit()
         #expect(shell.terminationStatus == 1)
-        let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(String(decoding: data, as: UTF8.self))")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(String(decoding: data, as: UTF8.self))")
         let appended = try #require(report["appended"] as? Int)
         #expect(appended > 0 && appended < 20_000, "\(report)")
         #expect(report["last_appended_line"] as? Int == appended)
@@ -43,7 +46,8 @@ import Testing
     @Test func aJournalThatCannotFoldGetsNothingAppended() throws {
         let cli = try LeadsyncCLI()
         #expect(try cli.run("init").status == 0)
-        try Connection(path: cli.db).execute("INSERT INTO change(lead, at, fields) VALUES ('L-0', 1764000000000, 'not json')")
+        try Connection(path: cli.db).execute(
+            "INSERT INTO change(lead, at, fields) VALUES ('L-0', 1764000000000, 'not json')")
         let (result, document) = try cli.json("ingest", stdin: Self.lines(3))
         #expect(result.status == 1)
         #expect(result.stderr.contains("nothing was appended"), "\(result.stderr)")

@@ -39,7 +39,9 @@ import Testing
     @Test func corpusReplays() throws {
         let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/ingest-corpus")
-        let names = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { !$0.hasSuffix(".expected") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter {
+            !$0.hasSuffix(".expected")
+        }
         #expect(names.count >= 10)
         for name in names.sorted() {
             let file = corpus.appendingPathComponent(name)
@@ -62,22 +64,29 @@ import Testing
         let cli = try LeadsyncCLI()
         let result = try cli.run(["ingest", "--json", "--format", format], stdin: document.bytes)
         let keep = {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("leadsync-fuzz-\(document.seed).\(format)")
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "leadsync-fuzz-\(document.seed).\(format)")
             try? document.bytes.write(to: path)
             return "seed \(document.seed), input kept at \(path.path)"
         }
         guard let report = IngestJSON(result), result.status == 0 || result.status == 1 else {
-            Issue.record("\(keep()): exit \(result.status), stdout \(result.stdoutText.prefix(200)), \(result.stderr.suffix(500))")
+            Issue.record(
+                "\(keep()): exit \(result.status), stdout \(result.stdoutText.prefix(200)), \(result.stderr.suffix(500))"
+            )
             return
         }
         let named = Set(report.invalid.map(\.line))
         let missed = document.invalid.subtracting(named)
         let wronglyNamed = named.intersection(document.pristine.keys)
         #expect(missed.isEmpty, "\(keep()): invalid lines not named: \(missed.sorted())")
-        #expect(wronglyNamed.isEmpty, "\(keep()): valid lines named: \(report.invalid.filter { wronglyNamed.contains($0.line) })")
+        #expect(
+            wronglyNamed.isEmpty,
+            "\(keep()): valid lines named: \(report.invalid.filter { wronglyNamed.contains($0.line) })")
         #expect(report.invalid.allSatisfy { !$0.error.isEmpty })
         #expect(named.count == report.invalid.count, "\(keep()): a line named twice")
-        #expect(report.appended + report.invalid.count == document.entries, "\(keep()): appended \(report.appended) + named \(report.invalid.count) ≠ \(document.entries) entries")
+        #expect(
+            report.appended + report.invalid.count == document.entries,
+            "\(keep()): appended \(report.appended) + named \(report.invalid.count) ≠ \(document.entries) entries")
         // A sample of the pristine leads, read back.
         for (_, lead) in document.pristine.sorted(by: { $0.key < $1.key }).prefix(3) {
             let (_, shown) = try cli.json("lead", "show", lead.id)
@@ -196,7 +205,8 @@ struct FuzzDocument {
             let note = document.text(allowNewline: true)
             let number = String(document.pick(100_000))
             let at = document.timestamp().json
-            let valid = "{\"lead\": \(jsonString(id)), \"at\": \(at), \"fields\": {\"note\": \(jsonString(note)), \"n\": \(number)}}"
+            let valid =
+                "{\"lead\": \(jsonString(id)), \"at\": \(at), \"fields\": {\"note\": \(jsonString(note)), \"n\": \(number)}}"
             switch kind {
             case 0..<40:
                 document.pristine[document.line] = Lead(id: id, fields: ["note": note, "n": number])
@@ -243,9 +253,12 @@ struct FuzzDocument {
         for index in columns.indices.reversed() { columns.swapAt(index, document.pick(index + 1)) }
         document.append(Array(columns.joined(separator: ",").utf8))
         func cell(_ text: String) -> String {
-            text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+            text.contains(where: { ",\"\n\r".contains($0) })
+                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
-        func record(_ values: [String: String]) -> String { columns.map { cell(values[$0] ?? "") }.joined(separator: ",") }
+        func record(_ values: [String: String]) -> String {
+            columns.map { cell(values[$0] ?? "") }.joined(separator: ",")
+        }
         let count = 20 + document.pick(60)
         for index in 0..<count {
             let kind = document.pick(100)
@@ -273,11 +286,13 @@ struct FuzzDocument {
                     Array(record(values.merging(["lead": ""]) { $1 }).utf8),
                     Array(record(values.merging(["at": "yesterday"]) { $1 }).utf8),
                     Array(record(values.merging(["note": "nul\u{0}here"]) { $1 }).utf8),
-                    Array(record(values.merging(["note": "bad"]) { $1 }).utf8.map { $0 == UInt8(ascii: "b") ? 0xFF : $0 }),
+                    Array(
+                        record(values.merging(["note": "bad"]) { $1 }).utf8.map { $0 == UInt8(ascii: "b") ? 0xFF : $0 }),
                     Array("   ".utf8),
                 ]
                 if document.chance(3) {
-                    bad.append(Array(record(values.merging(["note": String(repeating: "y", count: 1 << 20)]) { $1 }).utf8))
+                    bad.append(
+                        Array(record(values.merging(["note": String(repeating: "y", count: 1 << 20)]) { $1 }).utf8))
                 }
                 document.invalid.insert(document.line)
                 document.entries += 1

@@ -72,7 +72,8 @@ import Testing
         #expect(errors[0].contains("looks like seconds"), "\(errors)")
         #expect(errors[1].contains("looks like microseconds"), "\(errors)")
         #expect(errors[2].contains("between 1990 and 2099") && errors[3].contains("between 1990 and 2099"))
-        let (csv, csvReport) = try ingest("lead,at,x\nL-1,1764000000,1\nL-2,2026-11-28T10:00:00Z,2\n", file: "leads.csv")
+        let (csv, csvReport) = try ingest(
+            "lead,at,x\nL-1,1764000000,1\nL-2,2026-11-28T10:00:00Z,2\n", file: "leads.csv")
         #expect(csv.status == 1)
         #expect(csvReport["appended"] as? Int == 1)
     }

@@ -30,7 +30,10 @@ import Testing
         #expect(result.status == 0)
         let status = try #require(document as? [String: Any])
         #expect(status["connection"] as? String == "disconnected")
-        for key in ["pending_changes", "pending_leads", "awaiting_identity", "unmatched", "rejected", "skipped", "journal_entries"] {
+        for key in [
+            "pending_changes", "pending_leads", "awaiting_identity", "unmatched", "rejected", "skipped",
+            "journal_entries",
+        ] {
             #expect(status[key] as? Int == 0, "\(key)")
         }
         #expect(status["last_sync_at"] is NSNull && status["last_error"] is NSNull)

@@ -14,7 +14,8 @@ import Testing
 
     @Test func aFileThatIsNotADatabaseGetsItsJSON() throws {
         let cli = try LeadsyncCLI()
-        try Data(String(repeating: "this is not a SQLite file\n", count: 200).utf8).write(to: URL(fileURLWithPath: cli.db))
+        try Data(String(repeating: "this is not a SQLite file\n", count: 200).utf8).write(
+            to: URL(fileURLWithPath: cli.db))
         let (result, problems) = try check(cli)
         #expect(result.status == 1)
         #expect(problems.count == 1 && problems[0].contains("cannot open the journal"), "\(problems)")

@@ -17,7 +17,8 @@ import Testing
         defer { harness.stop() }
         let link = cli.directory.path("link.db")
         let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 20, changes: 20, seed: 3)))
-        let ingest = try cli.run(["ingest"], stdin: Data((changes.map(\.ndjsonLine).joined(separator: "\n") + "\n").utf8))
+        let ingest = try cli.run(
+            ["ingest"], stdin: Data((changes.map(\.ndjsonLine).joined(separator: "\n") + "\n").utf8))
         #expect(ingest.status == 0, "\(ingest.stderr)")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: cli.db)
         let environment = ["LEADSYNC_TOKEN": harness.token, "LEADSYNC_HUBSPOT_URL": harness.baseURL]
@@ -39,7 +40,9 @@ import Testing
         #expect(second.status == 1, "\(second.stderr)")
         #expect(second.stderr.contains("process \(first.pid)"), "\(second.stderr)")
         #expect(first.wait() == 0)
-        #expect(harness.simulator.counters().recordsReceived == ExpectedContacts(changes, mappings: Mapping.defaultProperties).contacts.count)
+        #expect(
+            harness.simulator.counters().recordsReceived
+                == ExpectedContacts(changes, mappings: Mapping.defaultProperties).contacts.count)
     }
 
     @Test func credentialsStoredThroughASymlinkAreFoundThroughTheRealPath() throws {
@@ -56,7 +59,8 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: cli.db + ".credentials"))
         #expect(!FileManager.default.fileExists(atPath: link + ".credentials"))
         for path in [cli.db, cli.directory.path("sub/../leads.db")] {
-            try? FileManager.default.createDirectory(atPath: cli.directory.path("sub"), withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(
+                atPath: cli.directory.path("sub"), withIntermediateDirectories: true)
             let (_, status) = try cli.json("status", environment: ["LEADSYNC_DB": path])
             #expect((status as? [String: Any])?["connection"] as? String == "connected", "\(path)")
         }

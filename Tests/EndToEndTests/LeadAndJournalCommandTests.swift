@@ -19,7 +19,11 @@ import Testing
         try await journal.ledger.recordOutcomes([
             LeadOutcome(
                 lead: "L-1", remoteID: .set("512"),
-                fields: [.init(field: "email", seq: email.seq, result: .rejected(category: "INVALID_EMAIL", message: "bad", source: .remote))])
+                fields: [
+                    .init(
+                        field: "email", seq: email.seq,
+                        result: .rejected(category: "INVALID_EMAIL", message: "bad", source: .remote))
+                ])
         ])
         let (result, document) = try cli.json("lead", "show", "L-1")
         #expect(result.status == 0)
@@ -36,7 +40,9 @@ import Testing
         let changes = try #require(lead["pending"] as? [[String: Any]])
         #expect(changes.map { $0["seq"] as? Int } == [2])
         let rejected = try #require(lead["rejected"] as? [[String: Any]])
-        #expect(rejected.first?["category"] as? String == "INVALID_EMAIL" && rejected.first?["source"] as? String == "hubspot")
+        #expect(
+            rejected.first?["category"] as? String == "INVALID_EMAIL"
+                && rejected.first?["source"] as? String == "hubspot")
     }
 
     @Test func anUnknownLeadExitsOne() throws {
@@ -49,7 +55,9 @@ import Testing
     @Test func journalCheckCompactAndBackup() async throws {
         let cli = try LeadsyncCLI()
         _ = try cli.run(
-            "ingest", stdin: (1...5).map { #"{"lead":"L-\#($0)","at":1764000000000,"fields":{"note":"x"}}"# }.joined(separator: "\n"))
+            "ingest",
+            stdin: (1...5).map { #"{"lead":"L-\#($0)","at":1764000000000,"fields":{"note":"x"}}"# }.joined(
+                separator: "\n"))
         let (check, report) = try cli.json("journal", "check")
         #expect(check.status == 0)
         #expect((report as? [String: Any])?["ok"] as? Bool == true)

@@ -11,7 +11,8 @@ import Testing
         _ = try cli.run("ingest", stdin: #"{"lead":"L-1","fields":{"email":"a@b.io","first_name":"Ada"}}"# + "\n")
         let typo = try cli.run("map", "set", "frist_name", "firstname")
         #expect(typo.status == 2)
-        #expect(typo.stderr.contains("frist_name") && typo.stderr.contains("did you mean first_name?"), "\(typo.stderr)")
+        #expect(
+            typo.stderr.contains("frist_name") && typo.stderr.contains("did you mean first_name?"), "\(typo.stderr)")
         let mappings = try #require(try cli.json("map", "list").1 as? [[String: String]])
         #expect(mappings.contains(["field": "first_name", "property": "firstname", "write": "overwrite"]))
 
@@ -35,8 +36,11 @@ import Testing
         let missing = try cli.run(["pull-rules", "add", "lifecycle_stage", "--eq", "lead"], environment: connected)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("HubSpot has no contact property lifecycle_stage"), "\(missing.stderr)")
-        #expect(try cli.run(["pull-rules", "add", "lifecyclestage", "--eq", "lead"], environment: connected).status == 0)
-        #expect(try cli.run(["pull-rules", "add", "lifecycle_stage", "--eq", "lead", "--force"], environment: connected).status == 0)
+        #expect(
+            try cli.run(["pull-rules", "add", "lifecyclestage", "--eq", "lead"], environment: connected).status == 0)
+        #expect(
+            try cli.run(["pull-rules", "add", "lifecycle_stage", "--eq", "lead", "--force"], environment: connected)
+                .status == 0)
 
         // Offline: accepted with a warning.
         let unreachable = try cli.run(
@@ -48,7 +52,10 @@ import Testing
         #expect(disconnected.status == 0)
         #expect(disconnected.stderr.contains("warning: not connected"))
         let rules = try #require(try cli.json("pull-rules", "list").1 as? [[String: Any]])
-        #expect(rules.map { $0["property"] as? String } == ["lifecyclestage", "lifecycle_stage", "custom_score", "custom_score"])
+        #expect(
+            rules.map { $0["property"] as? String } == [
+                "lifecyclestage", "lifecycle_stage", "custom_score", "custom_score",
+            ])
     }
 
     @Test func mapCheckListsValuesHubSpotWouldRefuseApartAndExitsZero() throws {
@@ -56,7 +63,9 @@ import Testing
         defer { harness.stop() }
         let cli = try LeadsyncCLI()
         let environment = ["LEADSYNC_TOKEN": harness.token, "LEADSYNC_HUBSPOT_URL": harness.baseURL]
-        let lines = (1...150).map { #"{"lead":"L-\#($0)","fields":{"email":"l\#($0)@b.io","lifecycle":"\#($0 == 1 ? "lead" : "sometime")"}}"# }
+        let lines = (1...150).map {
+            #"{"lead":"L-\#($0)","fields":{"email":"l\#($0)@b.io","lifecycle":"\#($0 == 1 ? "lead" : "sometime")"}}"#
+        }
         #expect(try cli.run("ingest", stdin: lines.joined(separator: "\n") + "\n").status == 0)
         #expect(try cli.run("map", "set", "lifecycle", "lifecyclestage").status == 0)
         _ = try cli.run("map", "set", "shoe", "shoe_size", "--force")
@@ -70,7 +79,9 @@ import Testing
         #expect(invalid.count == 100)
         #expect(invalid.allSatisfy { $0["field"] as? String == "lifecycle" && $0["value"] as? String == "sometime" })
         #expect(Set(invalid.first?.keys.map { $0 } ?? []) == ["field", "lead", "value", "problem"])
-        #expect(result.stderr.contains("149 current values HubSpot would refuse (the first 100 listed)"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("149 current values HubSpot would refuse (the first 100 listed)"), "\(result.stderr)"
+        )
         // The unknown property is a mapping problem: exit 1. Without it, the refusable values alone exit 0.
         #expect(result.status == 1)
         #expect(try cli.run("map", "remove", "shoe").status == 0)

@@ -56,7 +56,8 @@ final class DurableSnapshotShim: Sendable {
     init() throws {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/power-loss/durable-snapshot.c")
-        library = FileManager.default.temporaryDirectory
+        library =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("leadsync-durable-snapshot-\(UUID().uuidString).so").path
         let cc = BuiltExecutable(url: URL(fileURLWithPath: "/usr/bin/cc"))
         let result = try cc.run(["-shared", "-fPIC", "-O2", "-o", library, source.path, "-ldl"])

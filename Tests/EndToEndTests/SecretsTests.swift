@@ -42,7 +42,9 @@ import Testing
             #expect(try run(["ingest", "--log-level", level], stdin: part + "\n").status == 0)
             let sync = try run(["sync", "--once", "--log-level", level])
             #expect(sync.status == 0, "\(sync.stderr)")
-            for command in [["status"], ["status", "--json"], ["lead", "show", changes[index].lead], ["config", "show"]] {
+            for command in [
+                ["status"], ["status", "--json"], ["lead", "show", changes[index].lead], ["config", "show"],
+            ] {
                 _ = try run(command + ["--log-level", level])
             }
         }
@@ -64,7 +66,8 @@ import Testing
         #expect(occurrences(of: canary, in: printed + [String(decoding: arguments, as: UTF8.self)]) == 0)
         #expect(try occurrences(of: canary, inFilesOf: cli.directory, except: cli.db + ".credentials") == 0)
         // The credentials file is where the token lives, so the check above looked at real bytes.
-        #expect(occurrences(of: canary, in: [try String(contentsOfFile: cli.db + ".credentials", encoding: .utf8)]) == 1)
+        #expect(
+            occurrences(of: canary, in: [try String(contentsOfFile: cli.db + ".credentials", encoding: .utf8)]) == 1)
     }
 
     @Test func oauthSecretsAndIssuedTokensAppearNowhere() throws {
@@ -94,7 +97,9 @@ import Testing
         }
         #expect(connected)
         let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 300, changes: 300, seed: 5)))
-        #expect(try cli.run(["ingest"], stdin: Data((changes.map(\.ndjsonLine).joined(separator: "\n") + "\n").utf8)).status == 0)
+        #expect(
+            try cli.run(["ingest"], stdin: Data((changes.map(\.ndjsonLine).joined(separator: "\n") + "\n").utf8)).status
+                == 0)
         // HubSpot ends the access token: the sync must refresh, so the refresh path logs too.
         simulator.expireAccessTokens()
         let first = try cli.run(["sync", "--once", "--log-level", "trace"], environment: url)
@@ -106,8 +111,9 @@ import Testing
             printed.append(status.stdoutText + status.stderr)
         }
 
-        let stored = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: cli.db + ".credentials"))) as? [String: Any]
+        let stored =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: cli.db + ".credentials"))) as? [String: Any]
         let secrets = [clientSecret] + ["access_token", "refresh_token"].compactMap { stored?[$0] as? String }
         #expect(secrets.count == 3)
         for secret in secrets {
@@ -142,8 +148,11 @@ import Testing
         let (simulator, port) = try HubSpotSimulator.started(token: token) { $0.rateLimit = nil }
         defer { simulator.stop() }
         let proxy = try ScriptedHTTPServer(
-            script: Self.tlsProxy, arguments: [cli.directory.path("\(kind).pem"), cli.directory.path("\(kind).key"),
-                                               String(port)])
+            script: Self.tlsProxy,
+            arguments: [
+                cli.directory.path("\(kind).pem"), cli.directory.path("\(kind).key"),
+                String(port),
+            ])
         defer { proxy.stop() }
 
         let unshare = BuiltExecutable(url: URL(fileURLWithPath: "/usr/bin/unshare"))
@@ -162,7 +171,8 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: cli.db + ".credentials"))
         } else {
             #expect(result.status != 0)
-            #expect(result.stderr.lowercased().contains("certificate") || result.stderr.contains("TLS"), "\(result.stderr)")
+            #expect(
+                result.stderr.lowercased().contains("certificate") || result.stderr.contains("TLS"), "\(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: cli.db + ".credentials"))
             #expect(elapsed < 10, "refused after \(elapsed) s: retried as if transient")
         }
@@ -190,40 +200,40 @@ import Testing
 
     /// A TLS-terminating proxy to the simulator: `tlsProxy CERT KEY UPSTREAM_PORT`.
     static let tlsProxy = #"""
-import os, socket, ssl, sys, threading
-cert, key, upstream = sys.argv[1], sys.argv[2], int(sys.argv[3])
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(cert, key)
-listener = socket.socket()
-listener.bind(("127.0.0.1", 0))
-listener.listen(16)
-def pipe(source, target):
-    try:
-        while True:
-            data = source.recv(65536)
-            if not data: break
-            target.sendall(data)
-    except OSError: pass
-    for end in (source, target):
-        try: end.shutdown(socket.SHUT_RDWR)
-        except OSError: pass
-def serve(raw):
-    try: client = context.wrap_socket(raw, server_side=True)
-    except (ssl.SSLError, OSError):
-        raw.close()
-        return
-    server = socket.create_connection(("127.0.0.1", upstream))
-    threading.Thread(target=pipe, args=(client, server), daemon=True).start()
-    pipe(server, client)
-def accept():
-    while True:
-        raw, _ = listener.accept()
-        threading.Thread(target=serve, args=(raw,), daemon=True).start()
-threading.Thread(target=accept, daemon=True).start()
-threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
-print("PORT %d" % listener.getsockname()[1], flush=True)
-threading.Event().wait()
-"""#
+        import os, socket, ssl, sys, threading
+        cert, key, upstream = sys.argv[1], sys.argv[2], int(sys.argv[3])
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        def pipe(source, target):
+            try:
+                while True:
+                    data = source.recv(65536)
+                    if not data: break
+                    target.sendall(data)
+            except OSError: pass
+            for end in (source, target):
+                try: end.shutdown(socket.SHUT_RDWR)
+                except OSError: pass
+        def serve(raw):
+            try: client = context.wrap_socket(raw, server_side=True)
+            except (ssl.SSLError, OSError):
+                raw.close()
+                return
+            server = socket.create_connection(("127.0.0.1", upstream))
+            threading.Thread(target=pipe, args=(client, server), daemon=True).start()
+            pipe(server, client)
+        def accept():
+            while True:
+                raw, _ = listener.accept()
+                threading.Thread(target=serve, args=(raw,), daemon=True).start()
+        threading.Thread(target=accept, daemon=True).start()
+        threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+        print("PORT %d" % listener.getsockname()[1], flush=True)
+        threading.Event().wait()
+        """#
 }
 
 /// A test certificate authority and four server certificates made with `openssl` (P-256 keys,
@@ -237,24 +247,24 @@ struct TestCertificates {
     init(in directory: TemporaryDirectory) throws {
         authority = directory.path("ca.pem")
         let script = #"""
-set -e
-cd "$1"
-key="-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-openssl req -x509 $key -days 2 -subj "/CN=leadsync test CA" -keyout ca.key -out ca.pem
-: > index.txt
-echo 01 > serial
-printf '[ca]\ndefault_ca=t\n[t]\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=p\ncopy_extensions=copy\nunique_subject=no\n[p]\ncommonName=supplied\n' > ca.cnf
-leaf() {
-  openssl req $key -subj "/CN=$2" -addext "subjectAltName=$3" -keyout "$1.key" -out "$1.csr"
-  openssl ca -batch -notext -config ca.cnf -cert ca.pem -keyfile ca.key -in "$1.csr" -out "$1.pem" -startdate "$4" -enddate "$5"
-}
-from=$(date -u -d '-1 hour' +%Y%m%d%H%M%SZ)
-until=$(date -u -d '+1 day' +%Y%m%d%H%M%SZ)
-leaf valid 127.0.0.1 IP:127.0.0.1 "$from" "$until"
-leaf expired 127.0.0.1 IP:127.0.0.1 20200101000000Z 20200102000000Z
-leaf wronghost example.com DNS:example.com "$from" "$until"
-openssl req -x509 $key -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout selfsigned.key -out selfsigned.pem
-"""#
+            set -e
+            cd "$1"
+            key="-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+            openssl req -x509 $key -days 2 -subj "/CN=leadsync test CA" -keyout ca.key -out ca.pem
+            : > index.txt
+            echo 01 > serial
+            printf '[ca]\ndefault_ca=t\n[t]\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=p\ncopy_extensions=copy\nunique_subject=no\n[p]\ncommonName=supplied\n' > ca.cnf
+            leaf() {
+              openssl req $key -subj "/CN=$2" -addext "subjectAltName=$3" -keyout "$1.key" -out "$1.csr"
+              openssl ca -batch -notext -config ca.cnf -cert ca.pem -keyfile ca.key -in "$1.csr" -out "$1.pem" -startdate "$4" -enddate "$5"
+            }
+            from=$(date -u -d '-1 hour' +%Y%m%d%H%M%SZ)
+            until=$(date -u -d '+1 day' +%Y%m%d%H%M%SZ)
+            leaf valid 127.0.0.1 IP:127.0.0.1 "$from" "$until"
+            leaf expired 127.0.0.1 IP:127.0.0.1 20200101000000Z 20200102000000Z
+            leaf wronghost example.com DNS:example.com "$from" "$until"
+            openssl req -x509 $key -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout selfsigned.key -out selfsigned.pem
+            """#
         let shell = BuiltExecutable(url: URL(fileURLWithPath: "/bin/sh"))
         let result = try shell.run(["-c", script, "sh", directory.url.path])
         try #require(result.status == 0, "openssl: \(result.stderr)")

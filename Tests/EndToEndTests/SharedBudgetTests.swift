@@ -24,7 +24,8 @@ import Testing
 
     /// Runs the commands side by side on the fixture's journal; their exit statuses.
     static func together(_ fixture: Fixture, _ commands: [[String]]) throws -> [Int32] {
-        let environment = fixture.environment.merging(["LEADSYNC_DB": fixture.cli.db, "LEADSYNC_SYNCHRONOUS": "normal"]) {
+        let environment = fixture.environment.merging(["LEADSYNC_DB": fixture.cli.db, "LEADSYNC_SYNCHRONOUS": "normal"])
+        {
             $1
         }
         let processes = try commands.map { try fixture.cli.executable.start($0, environment: environment) }

@@ -24,7 +24,6 @@ import Testing
             }.simulator
         }
 
-
         var environment: [String: String] {
             ["LEADSYNC_TOKEN": token, "LEADSYNC_HUBSPOT_URL": simulator.baseURL]
         }

@@ -32,7 +32,8 @@ import Testing
         defer { server.stop() }
 
         let result = try cli.run(
-            ["connect", "--token", "-", "--hubspot-url", "https://127.0.0.1:\(server.port)"], stdin: Data("pat-x\n".utf8))
+            ["connect", "--token", "-", "--hubspot-url", "https://127.0.0.1:\(server.port)"],
+            stdin: Data("pat-x\n".utf8))
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("failed TLS verification"), "\(result.stderr)")
         #expect(!result.stderr.contains("connected to HubSpot"))

@@ -23,8 +23,12 @@ struct HubSpotClientTests {
     func upsertCreatesThenUpdatesAndReportsRateLimits(version: HubSpotAPIVersion) async throws {
         let client = client(version)
         let first = try await client.batchUpsert([
-            UpsertInput(id: "ada@example.com", objectWriteTraceId: "t1", properties: ["email": "ada@example.com", "firstname": "Ada"]),
-            UpsertInput(id: "grace@example.com", objectWriteTraceId: "t2", properties: ["email": "grace@example.com", "firstname": "Grace \"G\""]),
+            UpsertInput(
+                id: "ada@example.com", objectWriteTraceId: "t1",
+                properties: ["email": "ada@example.com", "firstname": "Ada"]),
+            UpsertInput(
+                id: "grace@example.com", objectWriteTraceId: "t2",
+                properties: ["email": "grace@example.com", "firstname": "Grace \"G\""]),
         ])
         #expect(first.value.errors.isEmpty)
         #expect(first.value.results.count == 2)
@@ -70,7 +74,8 @@ struct HubSpotClientTests {
     @Test func readByEmailAndCreateConflictCarriesTheExistingId() async throws {
         let ids = harness.simulator.seedContacts([["email": "ada@example.com", "firstname": "Ada"]])
         let client = client()
-        let read = try await client.batchRead(ids: ["ada@example.com", "nobody@example.com"], idProperty: "email", properties: ["firstname"])
+        let read = try await client.batchRead(
+            ids: ["ada@example.com", "nobody@example.com"], idProperty: "email", properties: ["firstname"])
         #expect(read.value.results.map(\.id) == ids)
         #expect(read.value.results.first?.properties["firstname"] == "Ada")
         #expect(read.value.errors.first?.category == "OBJECT_NOT_FOUND")
@@ -87,7 +92,8 @@ struct HubSpotClientTests {
     }
 
     @Test func listPagesAndSearchFilters() async throws {
-        harness.simulator.seedContacts((0..<25).map { ["email": "p\($0)@example.com", "company": $0 % 2 == 0 ? "Even" : "Odd"] })
+        harness.simulator.seedContacts(
+            (0..<25).map { ["email": "p\($0)@example.com", "company": $0 % 2 == 0 ? "Even" : "Odd"] })
         let client = client()
         var seen: [String] = []
         var after: String?

@@ -18,7 +18,9 @@ struct HubSpotOAuthTests {
     }
 
     func oauth(_ version: HubSpotAPIVersion, secret: String = "secret-1") -> HubSpotOAuth {
-        HubSpotOAuth(baseURL: harness.baseURL, version: version, transport: transport, clientId: "client-1", clientSecret: Secret(secret))
+        HubSpotOAuth(
+            baseURL: harness.baseURL, version: version, transport: transport, clientId: "client-1",
+            clientSecret: Secret(secret))
     }
 
     @Test(arguments: HubSpotAPIVersion.allCases)
@@ -35,14 +37,17 @@ struct HubSpotOAuthTests {
         #expect(refreshed.accessToken != tokens.accessToken)
 
         try await oauth.revoke(refreshToken: refreshed.refreshToken ?? refreshToken)
-        let error = await #expect(throws: HubSpotError.self) { try await oauth.refresh(refreshed.refreshToken ?? refreshToken) }
+        let error = await #expect(throws: HubSpotError.self) {
+            try await oauth.refresh(refreshed.refreshToken ?? refreshToken)
+        }
         #expect(error?.classification == .needsReconnect)
     }
 
     @Test func wrongClientSecretIsAConfigurationError() async throws {
         let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
         let error = await #expect(throws: HubSpotError.self) {
-            try await oauth(.v2026_03, secret: "wrong").exchange(code: Secret(code), redirectURI: redirectURI, codeVerifier: nil)
+            try await oauth(.v2026_03, secret: "wrong").exchange(
+                code: Secret(code), redirectURI: redirectURI, codeVerifier: nil)
         }
         #expect(error?.classification == .badConfiguration)
     }
@@ -52,7 +57,9 @@ struct HubSpotOAuthTests {
         let oauth = oauth(.v2026_03)
         let tokens = try await oauth.exchange(code: Secret(code), redirectURI: redirectURI, codeVerifier: nil)
         harness.simulator.uninstallApp(clientId: "client-1")
-        let error = await #expect(throws: HubSpotError.self) { try await oauth.refresh(try #require(tokens.refreshToken)) }
+        let error = await #expect(throws: HubSpotError.self) {
+            try await oauth.refresh(try #require(tokens.refreshToken))
+        }
         #expect(error?.oauthError == "BAD_HUB")
         #expect(error?.classification == .needsReconnect)
     }

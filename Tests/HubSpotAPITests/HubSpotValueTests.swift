@@ -33,12 +33,15 @@ struct HubSpotValueTests {
         #expect(number.problem(with: "-3") == nil)
         #expect(number.problem(with: "1.2.3") != nil)
         #expect(number.problem(with: "") == nil)
-        let checkbox = PropertyDefinition(name: "tags", type: "enumeration", fieldType: "checkbox", options: [.init(label: "A", value: "a"), .init(label: "B", value: "b")])
+        let checkbox = PropertyDefinition(
+            name: "tags", type: "enumeration", fieldType: "checkbox",
+            options: [.init(label: "A", value: "a"), .init(label: "B", value: "b")])
         #expect(checkbox.problem(with: "a;b") == nil)
         #expect(checkbox.problem(with: "a;c")?.contains("\"c\"") == true)
         let flag = PropertyDefinition(name: "vip", type: "enumeration", fieldType: "booleancheckbox")
         #expect(flag.problem(with: "true") == nil)
         #expect(flag.problem(with: "yes") != nil)
-        #expect(PropertyDefinition(name: "d", type: "date", fieldType: "date").problem(with: "2024-01-01T10:00:00Z") != nil)
+        #expect(
+            PropertyDefinition(name: "d", type: "date", fieldType: "date").problem(with: "2024-01-01T10:00:00Z") != nil)
     }
 }

@@ -18,22 +18,31 @@ struct BatchCreateUpdateReadTests {
 
     @Test func createAnswers201AndConflictNamesTheExistingId() throws {
         defer { harness.stop() }
-        let created = try post("/batch/create", ["inputs": [["properties": ["email": "c@example.com"], "associations": [Any]()]]])
+        let created = try post(
+            "/batch/create", ["inputs": [["properties": ["email": "c@example.com"], "associations": [Any]()]]])
         #expect(created.status == 201)
         let id = try #require(ContactInputs.results(created.json).first?["id"] as? String)
 
-        let conflict = try post("/batch/create", ["inputs": [
-            ["properties": ["email": "fresh@example.com"]], ["properties": ["email": "C@example.com"]],
-        ]])
+        let conflict = try post(
+            "/batch/create",
+            [
+                "inputs": [
+                    ["properties": ["email": "fresh@example.com"]], ["properties": ["email": "C@example.com"]],
+                ]
+            ])
         #expect(conflict.status == 409)
         #expect(conflict.json["category"] as? String == "CONFLICT")
         #expect(conflict.json["message"] as? String == "Contact already exists. Existing ID: \(id)")
         #expect(harness.simulator.contact(email: "fresh@example.com") == nil)
 
-        let traced = try post("/batch/create", ["inputs": [
-            ["properties": ["email": "fresh@example.com"], "objectWriteTraceId": "a"],
-            ["properties": ["email": "c@example.com"], "objectWriteTraceId": "b"],
-        ]])
+        let traced = try post(
+            "/batch/create",
+            [
+                "inputs": [
+                    ["properties": ["email": "fresh@example.com"], "objectWriteTraceId": "a"],
+                    ["properties": ["email": "c@example.com"], "objectWriteTraceId": "b"],
+                ]
+            ])
         #expect(traced.status == 207)
         let error = ContactInputs.errors(traced.json)[0]
         #expect(error["category"] as? String == "CONFLICT")
@@ -44,10 +53,14 @@ struct BatchCreateUpdateReadTests {
     @Test func updateByIdReportsMissingIdsIn207() throws {
         defer { harness.stop() }
         let ids = harness.simulator.seedContacts([["email": "u@example.com"]])
-        let answer = try post("/batch/update", ["inputs": [
-            ["id": ids[0], "properties": ["firstname": "Una"]],
-            ["id": "999999", "properties": ["firstname": "Nobody"], "objectWriteTraceId": "t-9"],
-        ]])
+        let answer = try post(
+            "/batch/update",
+            [
+                "inputs": [
+                    ["id": ids[0], "properties": ["firstname": "Una"]],
+                    ["id": "999999", "properties": ["firstname": "Nobody"], "objectWriteTraceId": "t-9"],
+                ]
+            ])
         #expect(answer.status == 207)
         #expect(ContactInputs.results(answer.json).count == 1)
         let error = ContactInputs.errors(answer.json)[0]
@@ -56,14 +69,18 @@ struct BatchCreateUpdateReadTests {
         #expect(ContactInputs.context(error)["objectWriteTraceId"] == ["t-9"])
         #expect(harness.simulator.contact(id: ids[0])?.properties["firstname"] == "Una")
 
-        let byEmail = try post("/batch/update", ["inputs": [["id": "u@example.com", "idProperty": "email", "properties": ["firstname": "X"]]]])
+        let byEmail = try post(
+            "/batch/update",
+            ["inputs": [["id": "u@example.com", "idProperty": "email", "properties": ["firstname": "X"]]]])
         #expect(byEmail.status == 400)
         #expect((byEmail.json["message"] as? String)?.contains("non-unique 0-1 property email") == true)
     }
 
     @Test func readByIdAndByEmailWith207ForMissing() throws {
         defer { harness.stop() }
-        let ids = harness.simulator.seedContacts([["email": "r1@example.com", "company": "Acme"], ["email": "r2@example.com"]])
+        let ids = harness.simulator.seedContacts([
+            ["email": "r1@example.com", "company": "Acme"], ["email": "r2@example.com"],
+        ])
         let byId = try post("/batch/read", ["properties": ["company"], "inputs": [["id": ids[0]], ["id": ids[1]]]])
         #expect(byId.status == 200)
         #expect(Set(ContactInputs.results(byId.json).compactMap { $0["id"] as? String }) == Set(ids))
@@ -71,8 +88,12 @@ struct BatchCreateUpdateReadTests {
         #expect(ContactInputs.properties(first)["company"] == "Acme")
         #expect(ContactInputs.properties(first)["email"] == nil)
 
-        let byEmail = try post("/batch/read", ["idProperty": "email", "properties": ["email"],
-                                               "inputs": [["id": "R1@example.com"], ["id": "ghost@example.com"]]])
+        let byEmail = try post(
+            "/batch/read",
+            [
+                "idProperty": "email", "properties": ["email"],
+                "inputs": [["id": "R1@example.com"], ["id": "ghost@example.com"]],
+            ])
         #expect(byEmail.status == 207)
         #expect(ContactInputs.results(byEmail.json).count == 1)
         #expect(ContactInputs.context(ContactInputs.errors(byEmail.json)[0])["ids"] == ["ghost@example.com"])
@@ -83,13 +104,18 @@ struct BatchCreateUpdateReadTests {
         let ids = harness.simulator.seedContacts([["email": "h@example.com", "firstname": "One"]])
         harness.clock.advance(milliseconds: 10)
         harness.simulator.editContact(id: ids[0], properties: ["firstname": "Two"])
-        let tooMany = try post("/batch/read", ["propertiesWithHistory": ["firstname"],
-                                               "inputs": (0..<51).map { ["id": String(1001 + $0)] }])
+        let tooMany = try post(
+            "/batch/read",
+            [
+                "propertiesWithHistory": ["firstname"],
+                "inputs": (0..<51).map { ["id": String(1001 + $0)] },
+            ])
         #expect(tooMany.status == 400)
         #expect((tooMany.json["message"] as? String)?.contains("property histories is 50") == true)
         let answer = try post("/batch/read", ["propertiesWithHistory": ["firstname"], "inputs": [["id": ids[0]]]])
         #expect(answer.status == 200)
-        let history = (ContactInputs.results(answer.json)[0]["propertiesWithHistory"] as? [String: [[String: Any]]])?["firstname"]
+        let history = (ContactInputs.results(answer.json)[0]["propertiesWithHistory"] as? [String: [[String: Any]]])?[
+            "firstname"]
         #expect(history?.compactMap { $0["value"] as? String } == ["Two", "One"])
         #expect(history?.first?["timestamp"] as? String != history?.last?["timestamp"] as? String)
     }
@@ -109,20 +135,24 @@ struct BatchCreateUpdateReadTests {
 
     @Test func singleObjectCreateGetPatchDelete() throws {
         defer { harness.stop() }
-        let created = try client.json("POST", ContactInputs.versioned, token: harness.token,
-                                      body: ["properties": ["email": "one@example.com", "firstname": "One"]])
+        let created = try client.json(
+            "POST", ContactInputs.versioned, token: harness.token,
+            body: ["properties": ["email": "one@example.com", "firstname": "One"]])
         #expect(created.status == 201)
         let id = try #require(created.json["id"] as? String)
-        let again = try client.json("POST", ContactInputs.contacts, token: harness.token, body: ["properties": ["email": "one@example.com"]])
+        let again = try client.json(
+            "POST", ContactInputs.contacts, token: harness.token, body: ["properties": ["email": "one@example.com"]])
         #expect(again.status == 409)
 
-        let get = try client.json("GET", ContactInputs.contacts + "/one%40example.com?idProperty=email&properties=firstname,email",
-                                  token: harness.token)
+        let get = try client.json(
+            "GET", ContactInputs.contacts + "/one%40example.com?idProperty=email&properties=firstname,email",
+            token: harness.token)
         #expect(get.status == 200)
         #expect(ContactInputs.properties(get.json)["firstname"] == "One")
 
-        let patched = try client.json("PATCH", ContactInputs.contacts + "/\(id)", token: harness.token,
-                                      body: ["properties": ["jobtitle": "Engineer"]])
+        let patched = try client.json(
+            "PATCH", ContactInputs.contacts + "/\(id)", token: harness.token,
+            body: ["properties": ["jobtitle": "Engineer"]])
         #expect(patched.status == 200)
         #expect(ContactInputs.properties(patched.json)["jobtitle"] == "Engineer")
 
@@ -138,13 +168,16 @@ struct BatchCreateUpdateReadTests {
 
     @Test func mergeGivesANewIdThatOldIdsResolveTo() throws {
         defer { harness.stop() }
-        let ids = harness.simulator.seedContacts([["email": "p@example.com", "firstname": "P"], ["email": "s@example.com", "company": "S"]])
+        let ids = harness.simulator.seedContacts([
+            ["email": "p@example.com", "firstname": "P"], ["email": "s@example.com", "company": "S"],
+        ])
         let answer = try post("/merge", ["primaryObjectId": ids[0], "objectIdToMerge": ids[1]])
         #expect(answer.status == 200)
         let merged = try #require(answer.json["id"] as? String)
         #expect(!ids.contains(merged))
-        let viaOld = try client.json("GET", ContactInputs.contacts + "/\(ids[1])?properties=company,hs_merged_object_ids,hs_additional_emails",
-                                     token: harness.token)
+        let viaOld = try client.json(
+            "GET", ContactInputs.contacts + "/\(ids[1])?properties=company,hs_merged_object_ids,hs_additional_emails",
+            token: harness.token)
         #expect(viaOld.json["id"] as? String == merged)
         #expect(ContactInputs.properties(viaOld.json)["company"] == "S")
         #expect(ContactInputs.properties(viaOld.json)["hs_merged_object_ids"] == "\(ids[0]);\(ids[1])")

@@ -43,8 +43,14 @@ struct BatchUpsertTests {
         let harness = try SimulatorHarness()
         defer { harness.stop() }
         let client = harness.client()
-        let body: [String: Any] = ["inputs": [["id": "n@example.com", "idProperty": "email",
-                                                "properties": ["budget": 12.50, "meeting_booked": true]]]]
+        let body: [String: Any] = [
+            "inputs": [
+                [
+                    "id": "n@example.com", "idProperty": "email",
+                    "properties": ["budget": 12.50, "meeting_booked": true],
+                ]
+            ]
+        ]
         let answer = try client.json("POST", ContactInputs.contacts + "/batch/upsert", token: harness.token, body: body)
         #expect(answer.status == 200)
         let props = ContactInputs.properties(ContactInputs.results(answer.json)[0])
@@ -82,9 +88,12 @@ struct BatchUpsertTests {
                 ContactInputs.upsert("DUP@example.com", trace: trace ? "t3" : nil),
             ]
             let answer = try harness.client().json(
-                "POST", ContactInputs.contacts + "/batch/upsert", token: harness.token, body: ContactInputs.batch(inputs))
+                "POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
+                body: ContactInputs.batch(inputs))
             #expect(answer.status == 400)
-            #expect(answer.json["message"] as? String == "Duplicate IDs found in batch input: [DUP@example.com]. IDs must be unique")
+            #expect(
+                answer.json["message"] as? String
+                    == "Duplicate IDs found in batch input: [DUP@example.com]. IDs must be unique")
             #expect(ContactInputs.context(answer.json)["ids"] == ["DUP@example.com"])
             #expect(answer.json["category"] as? String == "VALIDATION_ERROR")
             #expect(answer.json["correlationId"] as? String == answer.header("X-HubSpot-Correlation-Id"))
@@ -136,7 +145,9 @@ struct BatchUpsertTests {
         #expect(refused.status == 400)
         #expect((refused.json["message"] as? String)?.contains("non-unique 0-1 property firstname") == true)
 
-        let body: [String: Any] = ["inputs": [["id": "L-1", "idProperty": "external_lead_id", "properties": ["email": "l1@example.com"]]]]
+        let body: [String: Any] = [
+            "inputs": [["id": "L-1", "idProperty": "external_lead_id", "properties": ["email": "l1@example.com"]]]
+        ]
         let first = try client.json("POST", ContactInputs.contacts + "/batch/upsert", token: harness.token, body: body)
         let second = try client.json("POST", ContactInputs.contacts + "/batch/upsert", token: harness.token, body: body)
         #expect(ContactInputs.results(first.json)[0]["new"] as? Bool == true)
@@ -167,7 +178,8 @@ struct ConcurrentClientTests {
             let client = LoopbackHTTPClient(port: port)
             for batch in 0..<5 {
                 let inputs = (0..<100).map { ContactInputs.upsert("w\(worker)-b\(batch)-\($0)@example.com") }
-                _ = try? client.json("POST", ContactInputs.contacts + "/batch/upsert", token: token, body: ContactInputs.batch(inputs))
+                _ = try? client.json(
+                    "POST", ContactInputs.contacts + "/batch/upsert", token: token, body: ContactInputs.batch(inputs))
             }
         }
         #expect(harness.simulator.contacts().count == 2000)

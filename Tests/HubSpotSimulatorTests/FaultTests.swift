@@ -10,17 +10,26 @@ struct FaultTests {
         defer { harness.stop() }
         harness.simulator.injectFault(.status(503), onRequest: 2)
         let client = harness.client()
-        let statuses = try (0..<4).map { _ in try client.json("GET", ContactInputs.contacts, token: harness.token).status }
+        let statuses = try (0..<4).map { _ in
+            try client.json("GET", ContactInputs.contacts, token: harness.token).status
+        }
         #expect(statuses == [200, 503, 200, 200])
 
         harness.simulator.injectFault(.status(502), onRequest: 2, persistent: true, path: "contacts.batch.read")
         let reads = try (0..<4).map { _ in
-            try client.json("POST", ContactInputs.contacts + "/batch/read", token: harness.token, body: ["inputs": [[String: Any]]()]).status
+            try client.json(
+                "POST", ContactInputs.contacts + "/batch/read", token: harness.token,
+                body: ["inputs": [[String: Any]]()]
+            ).status
         }
         #expect(reads == [200, 502, 502, 502])
         #expect(try client.json("GET", ContactInputs.contacts, token: harness.token).status == 200)
         harness.simulator.clearFaults()
-        #expect(try client.json("POST", ContactInputs.contacts + "/batch/read", token: harness.token, body: ["inputs": [[String: Any]]()]).status == 200)
+        #expect(
+            try client.json(
+                "POST", ContactInputs.contacts + "/batch/read", token: harness.token,
+                body: ["inputs": [[String: Any]]()]
+            ).status == 200)
         #expect(harness.simulator.counters().faultsInjected == 4)
     }
 
@@ -45,14 +54,16 @@ struct FaultTests {
         defer { harness.stop() }
         let client = harness.client()
         harness.simulator.injectFault(.status(500), path: "/crm/v3/objects/contacts/batch/upsert", applied: false)
-        let lost = try client.json("POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
-                                   body: ContactInputs.batch([ContactInputs.upsert("a@example.com")]))
+        let lost = try client.json(
+            "POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
+            body: ContactInputs.batch([ContactInputs.upsert("a@example.com")]))
         #expect(lost.status == 500)
         #expect(harness.simulator.contacts().isEmpty)
         harness.simulator.injectFault(.reset, path: "/crm/v3/objects/contacts/batch/upsert", applied: true)
         #expect(throws: LoopbackHTTPClient.Failure.reset) {
-            try client.json("POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
-                            body: ContactInputs.batch([ContactInputs.upsert("a@example.com")]))
+            try client.json(
+                "POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
+                body: ContactInputs.batch([ContactInputs.upsert("a@example.com")]))
         }
         #expect(harness.simulator.contacts().count == 1)
     }
@@ -82,8 +93,9 @@ struct FaultTests {
         let client = harness.client()
         harness.simulator.injectFault(.slow(milliseconds: 150), path: "contacts.batch.upsert")
         let start = ContinuousClock.now
-        let answer = try client.json("POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
-                                     body: ContactInputs.batch([ContactInputs.upsert("slow@example.com")]))
+        let answer = try client.json(
+            "POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
+            body: ContactInputs.batch([ContactInputs.upsert("slow@example.com")]))
         #expect(ContinuousClock.now - start >= .milliseconds(150))
         #expect(answer.status == 200)
         #expect(harness.simulator.contact(email: "slow@example.com") != nil)

@@ -10,7 +10,8 @@ struct HTTPServerTests {
         var limits = HTTPServer.Limits()
         limits.maxBodyBytes = 1024
         let server = HTTPServer(limits: limits) { request in
-            let text = "\(request.method) \(request.path) \(request.query) \(String(decoding: request.body, as: UTF8.self))"
+            let text =
+                "\(request.method) \(request.path) \(request.query) \(String(decoding: request.body, as: UTF8.self))"
             return HTTPServerResponse(status: 200, contentType: "text/plain", text: text)
         }
         return (server, try server.start(port: 0))
@@ -32,7 +33,8 @@ struct HTTPServerTests {
         defer { server.stop() }
         let client = LoopbackHTTPClient(port: port)
         let chunked = try client.send(
-            "POST", "/c", headers: [("Transfer-Encoding", "chunked")], body: Array("5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n".utf8))
+            "POST", "/c", headers: [("Transfer-Encoding", "chunked")],
+            body: Array("5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n".utf8))
         #expect(chunked.text == "POST /c  hello world")
 
         try client.write(Array("POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n".utf8))
@@ -66,7 +68,8 @@ struct HTTPServerTests {
         let gunzip = Process()
         gunzip.executableURL = URL(fileURLWithPath: "/bin/sh")
         gunzip.arguments = ["-c", "gzip -dc"]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         gunzip.standardInput = input
         gunzip.standardOutput = output
         try gunzip.run()
@@ -107,10 +110,12 @@ struct SimulatorCompressionTests {
         let harness = try SimulatorHarness()
         defer { harness.stop() }
         let client = harness.client()
-        let zipped = try client.json("GET", ContactInputs.contacts, token: harness.token, headers: [("Accept-Encoding", "gzip")])
+        let zipped = try client.json(
+            "GET", ContactInputs.contacts, token: harness.token, headers: [("Accept-Encoding", "gzip")])
         #expect(zipped.header("Content-Encoding") == "gzip")
         harness.simulator.updateConfiguration { $0.compressResponses = false }
-        let plain = try client.json("GET", ContactInputs.contacts, token: harness.token, headers: [("Accept-Encoding", "gzip")])
+        let plain = try client.json(
+            "GET", ContactInputs.contacts, token: harness.token, headers: [("Accept-Encoding", "gzip")])
         #expect(plain.header("Content-Encoding") == nil)
         #expect(plain.json["results"] != nil)
     }

@@ -33,19 +33,32 @@ struct ListAndSearchTests {
     @Test func filtersSortsAndOffsetPaging() throws {
         let harness = try SimulatorHarness { $0.searchPerSecond = nil }
         defer { harness.stop() }
-        harness.simulator.seedContacts((0..<30).map {
-            ["email": "s\($0)@example.com", "budget": String($0 * 10), "lifecyclestage": $0 % 2 == 0 ? "lead" : "customer"]
-        })
+        harness.simulator.seedContacts(
+            (0..<30).map {
+                [
+                    "email": "s\($0)@example.com", "budget": String($0 * 10),
+                    "lifecyclestage": $0 % 2 == 0 ? "lead" : "customer",
+                ]
+            })
         let body: [String: Any] = [
-            "filterGroups": [["filters": [["propertyName": "budget", "operator": "GTE", "value": "100"],
-                                          ["propertyName": "lifecyclestage", "operator": "EQ", "value": "lead"]]]],
+            "filterGroups": [
+                [
+                    "filters": [
+                        ["propertyName": "budget", "operator": "GTE", "value": "100"],
+                        ["propertyName": "lifecyclestage", "operator": "EQ", "value": "lead"],
+                    ]
+                ]
+            ],
             "sorts": [["propertyName": "budget", "direction": "DESCENDING"]],
             "properties": ["budget", "email"], "limit": 5,
         ]
         let first = try search(harness, body)
         #expect(first.status == 200)
         #expect(first.json["total"] as? Int == 10)
-        #expect(ContactInputs.results(first.json).compactMap { ContactInputs.properties($0)["budget"] } == ["280", "260", "240", "220", "200"])
+        #expect(
+            ContactInputs.results(first.json).compactMap { ContactInputs.properties($0)["budget"] } == [
+                "280", "260", "240", "220", "200",
+            ])
         let next = ((first.json["paging"] as? [String: Any])?["next"] as? [String: Any])?["after"] as? String
         #expect(next == "5")
         var second = body
@@ -55,12 +68,25 @@ struct ListAndSearchTests {
         #expect(last.json["paging"] == nil)
         #expect(first.header("X-HubSpot-RateLimit-Max") == nil)
 
-        let enumCase = try search(harness, ["filterGroups": [["filters": [["propertyName": "lifecyclestage", "operator": "EQ", "value": "LEAD"]]]]])
+        let enumCase = try search(
+            harness,
+            ["filterGroups": [["filters": [["propertyName": "lifecyclestage", "operator": "EQ", "value": "LEAD"]]]]])
         #expect(enumCase.json["total"] as? Int == 0)
-        let orGroups = try search(harness, ["filterGroups": [
-            ["filters": [["propertyName": "email", "operator": "EQ", "value": "S1@EXAMPLE.COM"]]],
-            ["filters": [["propertyName": "email", "operator": "IN", "values": ["s2@example.com", "s3@example.com"]]]],
-        ]])
+        let orGroups = try search(
+            harness,
+            [
+                "filterGroups": [
+                    ["filters": [["propertyName": "email", "operator": "EQ", "value": "S1@EXAMPLE.COM"]]],
+                    [
+                        "filters": [
+                            [
+                                "propertyName": "email", "operator": "IN",
+                                "values": ["s2@example.com", "s3@example.com"],
+                            ]
+                        ]
+                    ],
+                ]
+            ])
         #expect(orGroups.json["total"] as? Int == 3)
         let defaults = ContactInputs.properties(ContactInputs.results(orGroups.json)[0])
         #expect(Set(defaults.keys) == ["createdate", "email", "hs_object_id", "lastmodifieddate"])
@@ -73,11 +99,22 @@ struct ListAndSearchTests {
         let cut = Int64(harness.clock.now.timeIntervalSince1970 * 1000) + 1000
         harness.clock.advance(milliseconds: 2000)
         harness.simulator.seedContacts([["email": "new@example.com", "phone": "+1 555"]])
-        let recent = try search(harness, ["filterGroups": [["filters": [
-            ["propertyName": "lastmodifieddate", "operator": "GTE", "value": String(cut)],
-            ["propertyName": "phone", "operator": "HAS_PROPERTY"],
-        ]]]])
-        #expect(ContactInputs.results(recent.json).compactMap { ContactInputs.properties($0)["email"] } == ["new@example.com"])
+        let recent = try search(
+            harness,
+            [
+                "filterGroups": [
+                    [
+                        "filters": [
+                            ["propertyName": "lastmodifieddate", "operator": "GTE", "value": String(cut)],
+                            ["propertyName": "phone", "operator": "HAS_PROPERTY"],
+                        ]
+                    ]
+                ]
+            ])
+        #expect(
+            ContactInputs.results(recent.json).compactMap { ContactInputs.properties($0)["email"] } == [
+                "new@example.com"
+            ])
     }
 
     @Test func limitsOfSearch() throws {
@@ -116,11 +153,13 @@ struct ListAndSearchTests {
         }
         defer { harness.stop() }
         let client = harness.client()
-        _ = try client.json("POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
-                            body: ContactInputs.batch([ContactInputs.upsert("lag@example.com")]))
+        _ = try client.json(
+            "POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
+            body: ContactInputs.batch([ContactInputs.upsert("lag@example.com")]))
         #expect(try search(harness, [:]).json["total"] as? Int == 0)
-        let read = try client.json("POST", ContactInputs.contacts + "/batch/read", token: harness.token,
-                                   body: ["idProperty": "email", "inputs": [["id": "lag@example.com"]]])
+        let read = try client.json(
+            "POST", ContactInputs.contacts + "/batch/read", token: harness.token,
+            body: ["idProperty": "email", "inputs": [["id": "lag@example.com"]]])
         #expect(read.status == 200)
         harness.clock.advance(milliseconds: 3000)
         #expect(try search(harness, [:]).json["total"] as? Int == 1)

@@ -14,16 +14,24 @@ struct OAuthTests {
         client = harness.client()
     }
 
-    private func exchange(_ code: String, verifier: String? = nil, path: String = "/oauth/v1/token") throws -> LoopbackHTTPClient.Response {
-        var fields = [("grant_type", "authorization_code"), ("client_id", "client-1"), ("client_secret", "secret-1"),
-                      ("redirect_uri", "http://localhost:8976/callback"), ("code", code)]
+    private func exchange(_ code: String, verifier: String? = nil, path: String = "/oauth/v1/token") throws
+        -> LoopbackHTTPClient.Response
+    {
+        var fields = [
+            ("grant_type", "authorization_code"), ("client_id", "client-1"), ("client_secret", "secret-1"),
+            ("redirect_uri", "http://localhost:8976/callback"), ("code", code),
+        ]
         if let verifier { fields.append(("code_verifier", verifier)) }
         return try client.form("POST", path, fields)
     }
 
     private func refresh(_ token: String, path: String = "/oauth/v1/token") throws -> LoopbackHTTPClient.Response {
-        try client.form("POST", path, [("grant_type", "refresh_token"), ("client_id", "client-1"), ("client_secret", "secret-1"),
-                                       ("refresh_token", token)])
+        try client.form(
+            "POST", path,
+            [
+                ("grant_type", "refresh_token"), ("client_id", "client-1"), ("client_secret", "secret-1"),
+                ("refresh_token", token),
+            ])
     }
 
     @Test func consentRedirectsWithCodeAndStateAndPkceIsChecked() throws {
@@ -31,8 +39,10 @@ struct OAuthTests {
         let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
         let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"  // RFC 7636 appendix B
         let consent = try client.send(
-            "GET", "/oauth/authorize?client_id=client-1&redirect_uri=http%3A%2F%2Flocalhost%3A8976%2Fcallback"
-                + "&scope=crm.objects.contacts.read%20oauth&state=s-42&code_challenge=\(challenge)&code_challenge_method=S256")
+            "GET",
+            "/oauth/authorize?client_id=client-1&redirect_uri=http%3A%2F%2Flocalhost%3A8976%2Fcallback"
+                + "&scope=crm.objects.contacts.read%20oauth&state=s-42&code_challenge=\(challenge)&code_challenge_method=S256"
+        )
         #expect(consent.status == 302)
         let location = try #require(consent.header("Location"))
         #expect(location.hasPrefix("http://localhost:8976/callback?code="))
@@ -56,13 +66,16 @@ struct OAuthTests {
     @Test func consentErrorRedirectsWithError() throws {
         defer { harness.stop() }
         harness.simulator.updateConfiguration { $0.consentError = "access_denied" }
-        let consent = try client.send("GET", "/oauth/authorize?client_id=client-1&redirect_uri=http://localhost/cb&state=z")
-        #expect(consent.header("Location")?.hasPrefix("http://localhost/cb?error=access_denied&error_description=") == true)
+        let consent = try client.send(
+            "GET", "/oauth/authorize?client_id=client-1&redirect_uri=http://localhost/cb&state=z")
+        #expect(
+            consent.header("Location")?.hasPrefix("http://localhost/cb?error=access_denied&error_description=") == true)
     }
 
     @Test func accessTokensExpireAndRefreshWorks() throws {
         defer { harness.stop() }
-        let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: "http://localhost:8976/callback")
+        let code = harness.simulator.issueAuthorizationCode(
+            clientId: "client-1", redirectURI: "http://localhost:8976/callback")
         let tokens = try exchange(code, path: "/oauth/2026-03/token").json
         let access = try #require(tokens["access_token"] as? String)
         let refreshToken = try #require(tokens["refresh_token"] as? String)
@@ -85,14 +98,16 @@ struct OAuthTests {
         #expect(info.json["hub_id"] as? Int == harness.simulator.configuration.portalId)
         let refreshInfo = try client.send("GET", "/oauth/v1/refresh-tokens/\(refreshToken)")
         #expect(refreshInfo.json["client_id"] as? String == "client-1")
-        let introspected = try client.form("POST", "/oauth/2026-03/token/introspect",
-                                           [("client_id", "client-1"), ("client_secret", "secret-1"), ("token", newAccess)])
+        let introspected = try client.form(
+            "POST", "/oauth/2026-03/token/introspect",
+            [("client_id", "client-1"), ("client_secret", "secret-1"), ("token", newAccess)])
         #expect(introspected.json["active"] as? Bool == true)
     }
 
     @Test func revokedRefreshTokenIsInvalidGrantButAccessTokenLives() throws {
         defer { harness.stop() }
-        let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: "http://localhost:8976/callback")
+        let code = harness.simulator.issueAuthorizationCode(
+            clientId: "client-1", redirectURI: "http://localhost:8976/callback")
         let tokens = try exchange(code).json
         let access = tokens["access_token"] as! String
         let refreshToken = tokens["refresh_token"] as! String
@@ -102,15 +117,20 @@ struct OAuthTests {
         #expect(refused.json["error"] as? String == "invalid_grant")
         #expect(refused.json["status"] as? String == "BAD_REFRESH_TOKEN")
         #expect(try client.json("GET", ContactInputs.contacts, token: access).status == 200)
-        let badSecret = try client.form("POST", "/oauth/v1/token", [("grant_type", "refresh_token"), ("client_id", "client-1"),
-                                                                     ("client_secret", "nope"), ("refresh_token", refreshToken)])
+        let badSecret = try client.form(
+            "POST", "/oauth/v1/token",
+            [
+                ("grant_type", "refresh_token"), ("client_id", "client-1"),
+                ("client_secret", "nope"), ("refresh_token", refreshToken),
+            ])
         #expect(badSecret.json["error"] as? String == "invalid_client")
     }
 
     @Test func rotationIssuesANewRefreshToken() throws {
         defer { harness.stop() }
         harness.simulator.updateConfiguration { $0.rotateRefreshTokens = true }
-        let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: "http://localhost:8976/callback")
+        let code = harness.simulator.issueAuthorizationCode(
+            clientId: "client-1", redirectURI: "http://localhost:8976/callback")
         let first = try exchange(code).json["refresh_token"] as! String
         let rotated = try refresh(first).json["refresh_token"] as? String
         #expect(rotated != nil && rotated != first)
@@ -124,11 +144,13 @@ struct OAuthTests {
         #expect(unknown.json["category"] as? String == "INVALID_AUTHENTICATION")
         #expect(try client.json("GET", ContactInputs.contacts).status == 401)
         harness.simulator.registerToken("read-only", scopes: ["crm.objects.contacts.read"])
-        let forbidden = try client.json("POST", ContactInputs.contacts + "/batch/upsert", token: "read-only",
-                                        body: ContactInputs.batch([ContactInputs.upsert("x@example.com")]))
+        let forbidden = try client.json(
+            "POST", ContactInputs.contacts + "/batch/upsert", token: "read-only",
+            body: ContactInputs.batch([ContactInputs.upsert("x@example.com")]))
         #expect(forbidden.status == 403)
         #expect(forbidden.json["category"] as? String == "MISSING_SCOPES")
-        let scopes = ((forbidden.json["errors"] as? [[String: Any]])?.first?["context"] as? [String: [String]])?["requiredGranularScopes"]
+        let scopes = ((forbidden.json["errors"] as? [[String: Any]])?.first?["context"] as? [String: [String]])?[
+            "requiredGranularScopes"]
         #expect(scopes == ["crm.objects.contacts.write"])
         #expect(try client.json("GET", ContactInputs.contacts, token: "read-only").status == 200)
     }
@@ -152,21 +174,32 @@ struct UninstallTests {
         harness.simulator.registerOAuthClient(id: "app", secret: "s")
         let client = harness.client()
         func exchange(_ code: String) throws -> [String: Any] {
-            try client.form("POST", "/oauth/v1/token", [("grant_type", "authorization_code"), ("client_id", "app"),
-                                                         ("client_secret", "s"), ("redirect_uri", "http://localhost/cb"),
-                                                         ("code", code)]).json
+            try client.form(
+                "POST", "/oauth/v1/token",
+                [
+                    ("grant_type", "authorization_code"), ("client_id", "app"),
+                    ("client_secret", "s"), ("redirect_uri", "http://localhost/cb"),
+                    ("code", code),
+                ]
+            ).json
         }
-        let tokens = try exchange(harness.simulator.issueAuthorizationCode(clientId: "app", redirectURI: "http://localhost/cb"))
+        let tokens = try exchange(
+            harness.simulator.issueAuthorizationCode(clientId: "app", redirectURI: "http://localhost/cb"))
         let access = tokens["access_token"] as! String
         let refresh = tokens["refresh_token"] as! String
         #expect(try client.json("POST", "/_sim/uninstall", body: ["clientId": "app"]).status == 200)
         #expect(try client.json("GET", ContactInputs.contacts, token: access).status == 401)
-        let refused = try client.form("POST", "/oauth/v1/token", [("grant_type", "refresh_token"), ("client_id", "app"),
-                                                                   ("client_secret", "s"), ("refresh_token", refresh)])
+        let refused = try client.form(
+            "POST", "/oauth/v1/token",
+            [
+                ("grant_type", "refresh_token"), ("client_id", "app"),
+                ("client_secret", "s"), ("refresh_token", refresh),
+            ])
         #expect(refused.status == 400)
         #expect(refused.json["status"] as? String == "BAD_HUB")
         #expect(refused.json["error"] as? String == "access_denied")
-        let again = try exchange(harness.simulator.issueAuthorizationCode(clientId: "app", redirectURI: "http://localhost/cb"))
+        let again = try exchange(
+            harness.simulator.issueAuthorizationCode(clientId: "app", redirectURI: "http://localhost/cb"))
         let reinstalled = try #require(again["access_token"] as? String)
         #expect(try client.json("GET", ContactInputs.contacts, token: reinstalled).status == 200)
     }

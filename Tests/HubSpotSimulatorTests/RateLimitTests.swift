@@ -43,7 +43,9 @@ struct RateLimitTests {
         defer { harness.stop() }
         harness.simulator.registerOAuthClient(id: "c", secret: "s")
         let client = harness.client()
-        #expect(try client.json("GET", ContactInputs.contacts, token: harness.token).header("X-HubSpot-RateLimit-Daily-Remaining") == "1")
+        #expect(
+            try client.json("GET", ContactInputs.contacts, token: harness.token).header(
+                "X-HubSpot-RateLimit-Daily-Remaining") == "1")
         #expect(try client.json("GET", ContactInputs.contacts, token: harness.token).status == 200)
         let limited = try client.json("GET", ContactInputs.contacts, token: harness.token)
         #expect(limited.status == 429)
@@ -51,9 +53,15 @@ struct RateLimitTests {
         #expect(limited.json["message"] as? String == "You have reached your daily limit.")
 
         let code = harness.simulator.issueAuthorizationCode(clientId: "c", redirectURI: "http://localhost/cb")
-        let access = try client.form("POST", "/oauth/v1/token", [("grant_type", "authorization_code"), ("client_id", "c"),
-                                                                  ("client_secret", "s"), ("redirect_uri", "http://localhost/cb"),
-                                                                  ("code", code)]).json["access_token"] as! String
+        let access =
+            try client.form(
+                "POST", "/oauth/v1/token",
+                [
+                    ("grant_type", "authorization_code"), ("client_id", "c"),
+                    ("client_secret", "s"), ("redirect_uri", "http://localhost/cb"),
+                    ("code", code),
+                ]
+            ).json["access_token"] as! String
         let oauth = try client.json("GET", ContactInputs.contacts, token: access)
         #expect(oauth.status == 200)
         #expect(oauth.header("X-HubSpot-RateLimit-Daily") == nil)
@@ -82,7 +90,9 @@ struct RateLimitTests {
         defer { harness.stop() }
         harness.simulator.registerOAuthClient(id: "c", secret: "s")
         let client = harness.client()
-        let fields = [("grant_type", "refresh_token"), ("client_id", "c"), ("client_secret", "s"), ("refresh_token", "none")]
+        let fields = [
+            ("grant_type", "refresh_token"), ("client_id", "c"), ("client_secret", "s"), ("refresh_token", "none"),
+        ]
         #expect(try client.form("POST", "/oauth/v1/token", fields).status == 400)
         #expect(try client.form("POST", "/oauth/2026-03/token", fields).status == 400)
         let limited = try client.form("POST", "/oauth/v1/token", fields)

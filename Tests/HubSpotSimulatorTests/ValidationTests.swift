@@ -38,8 +38,10 @@ struct ValidationTests {
     }
 
     @Test(arguments: [
-        ("lifecyclestage", "lead"), ("budget", "-12.75"), ("next_meeting", "2015-05-01"), ("next_meeting", "1430438400000"),
-        ("last_contacted_at", "2026-03-10T23:04:41.164Z"), ("last_contacted_at", "1727740800000"), ("meeting_booked", "false"),
+        ("lifecyclestage", "lead"), ("budget", "-12.75"), ("next_meeting", "2015-05-01"),
+        ("next_meeting", "1430438400000"),
+        ("last_contacted_at", "2026-03-10T23:04:41.164Z"), ("last_contacted_at", "1727740800000"),
+        ("meeting_booked", "false"),
     ])
     func acceptedValues(name: String, value: String) throws {
         let harness = try SimulatorHarness()
@@ -59,7 +61,9 @@ struct ValidationTests {
         defer { harness.stop() }
         _ = try harness.client().json(
             "POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
-            body: ContactInputs.batch([ContactInputs.upsert("d@example.com", ["next_meeting": "1430438400000", "last_contacted_at": "0"])]))
+            body: ContactInputs.batch([
+                ContactInputs.upsert("d@example.com", ["next_meeting": "1430438400000", "last_contacted_at": "0"])
+            ]))
         let contact = try #require(harness.simulator.contact(email: "d@example.com"))
         #expect(contact.properties["next_meeting"] == "2015-05-01")
         #expect(contact.properties["last_contacted_at"] == "1970-01-01T00:00:00.000Z")
@@ -93,7 +97,9 @@ struct ValidationTests {
         harness.simulator.seedContacts([["email": "owner@example.com"]])
         let answer = try harness.client().json(
             "POST", ContactInputs.contacts + "/batch/upsert", token: harness.token,
-            body: ContactInputs.batch([ContactInputs.upsert("v@example.com", ["hs_additional_emails": "owner@example.com"], trace: "t")]))
+            body: ContactInputs.batch([
+                ContactInputs.upsert("v@example.com", ["hs_additional_emails": "owner@example.com"], trace: "t")
+            ]))
         #expect(answer.status == 207)
         #expect(ContactInputs.errors(answer.json)[0]["category"] as? String == "CONFLICT")
     }

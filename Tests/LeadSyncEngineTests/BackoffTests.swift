@@ -6,10 +6,11 @@ import Testing
 @Suite struct BackoffTests {
     @Test func ceilingDoublesUpToTheCap() {
         let backoff = Backoff(base: .milliseconds(100), cap: .seconds(2))
-        #expect((0..<7).map { backoff.ceiling(attempt: $0) } == [
-            .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1600),
-            .seconds(2), .seconds(2),
-        ])
+        #expect(
+            (0..<7).map { backoff.ceiling(attempt: $0) } == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1600),
+                .seconds(2), .seconds(2),
+            ])
     }
 
     @Test(arguments: [1, 42, 9_001] as [UInt64])

@@ -77,14 +77,18 @@ struct ConnectionCommandTests {
         func connectWithCode() throws -> Int32 {
             let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
             return try run(
-                ["connect", "--client-id", "client-1", "--client-secret", "-", "--code", code, "--redirect-uri", redirectURI],
+                [
+                    "connect", "--client-id", "client-1", "--client-secret", "-", "--code", code, "--redirect-uri",
+                    redirectURI,
+                ],
                 stdin: "secret-1\n"
             ).status
         }
         #expect(try connectWithCode() == 0)
         let credentials = try String(contentsOfFile: journalPath + ".credentials", encoding: .utf8)
         let refreshToken = try #require(
-            (try JSONSerialization.jsonObject(with: Data(credentials.utf8)) as? [String: Any])?["refresh_token"] as? String)
+            (try JSONSerialization.jsonObject(with: Data(credentials.utf8)) as? [String: Any])?["refresh_token"]
+                as? String)
         harness.simulator.revokeRefreshToken(refreshToken)
         harness.simulator.expireAccessTokens()
 
@@ -97,7 +101,11 @@ struct ConnectionCommandTests {
 
     @Test func oauthWithoutARedirectTimesOutWithExit1() throws {
         harness.simulator.registerOAuthClient(id: "client-1", secret: "secret-1")
-        let result = try run(["connect", "--client-id", "client-1", "--client-secret", "-", "--no-browser", "--port", "0", "--timeout", "1s"], stdin: "secret-1\n")
+        let result = try run(
+            [
+                "connect", "--client-id", "client-1", "--client-secret", "-", "--no-browser", "--port", "0",
+                "--timeout", "1s",
+            ], stdin: "secret-1\n")
         #expect(result.status == 1)
         #expect(result.stderr.contains("/oauth/authorize?client_id=client-1"))
         #expect(!result.stderr.contains("secret-1"))
@@ -106,12 +114,16 @@ struct ConnectionCommandTests {
 
 /// Runs `/bin/sh -c script`; outputs are small here, so pipes read after exit cannot block.
 enum BuiltExecutableShell {
-    static func run(_ script: String, environment: [String: String], stdin: Data) throws -> (status: Int32, stdoutText: String, stderr: String) {
+    static func run(_ script: String, environment: [String: String], stdin: Data) throws -> (
+        status: Int32, stdoutText: String, stderr: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let input = Pipe(), output = Pipe(), errors = Pipe()
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors

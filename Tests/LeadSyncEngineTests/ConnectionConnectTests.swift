@@ -28,7 +28,8 @@ struct ConnectionConnectTests {
     func service(apiURL: String? = nil) -> ConnectService {
         let url = apiURL ?? harness.baseURL
         return ConnectService(
-            journal: journal, file: file, endpoint: .init(apiURL: url, authURL: url + "/oauth/authorize"), transport: transport,
+            journal: journal, file: file, endpoint: .init(apiURL: url, authURL: url + "/oauth/authorize"),
+            transport: transport,
             clock: harness.clock)
     }
 
@@ -52,7 +53,9 @@ struct ConnectionConnectTests {
     }
 
     @Test func refusedTokenStoresNothing() async throws {
-        let error = await #expect(throws: ConnectionError.self) { try await service().connect(token: Secret("pat-na1-wrong")) }
+        let error = await #expect(throws: ConnectionError.self) {
+            try await service().connect(token: Secret("pat-na1-wrong"))
+        }
         #expect(error?.kind == .refused)
         #expect(!file.exists)
     }
@@ -78,7 +81,9 @@ struct ConnectionConnectTests {
     @Test func differentAccountNeedsNewAccount() async throws {
         _ = try await service().connect(token: Secret(harness.token))
         harness.simulator.updateConfiguration { $0.portalId = 999 }
-        let error = await #expect(throws: ConnectionError.self) { try await service().connect(token: Secret(harness.token)) }
+        let error = await #expect(throws: ConnectionError.self) {
+            try await service().connect(token: Secret(harness.token))
+        }
         #expect(error?.kind == .configuration)
         #expect(try await journal.configuration.connectionSettings().accountId == String(62_515_000))
         let outcome = try await service().connect(token: Secret(harness.token), newAccount: true)
@@ -98,7 +103,9 @@ struct ConnectionConnectTests {
         let consentURL = try #require(url)
         #expect(consentURL.contains("code_challenge_method=S256"))
         #expect(consentURL.contains("redirect_uri=http%3A%2F%2Flocalhost%3A"))
-        #expect(consentURL.contains("scope=crm.objects.contacts.read%20crm.objects.contacts.write%20crm.schemas.contacts.read%20oauth"))
+        #expect(
+            consentURL.contains(
+                "scope=crm.objects.contacts.read%20crm.objects.contacts.write%20crm.schemas.contacts.read%20oauth"))
         #expect(try await consent(consentURL) == 200)
         let connected = try await outcome
         #expect(connected.tokenKind == .oauth)
@@ -133,7 +140,8 @@ struct ConnectionConnectTests {
     @Test func oauthFlowTimesOutCleanly() async throws {
         let error = await #expect(throws: ConnectionError.self) {
             try await service().connect(
-                clientId: "client-1", clientSecret: Secret("secret-1"), port: 0, openBrowser: false, timeout: .milliseconds(300)
+                clientId: "client-1", clientSecret: Secret("secret-1"), port: 0, openBrowser: false,
+                timeout: .milliseconds(300)
             ) { _ in }
         }
         #expect(error?.kind == .authorizationFailed)
@@ -143,7 +151,8 @@ struct ConnectionConnectTests {
     @Test func revokedGrantRequiresReconnectionAndANewConnectClearsIt() async throws {
         let redirectURI = "http://localhost:8976/callback"
         let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
-        _ = try await service().connect(clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(code), redirectURI: redirectURI)
+        _ = try await service().connect(
+            clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(code), redirectURI: redirectURI)
         let access = try await HubSpotAccess.open(
             journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL, transport: transport,
             environment: [:], clock: harness.clock)
@@ -153,40 +162,51 @@ struct ConnectionConnectTests {
         #expect(error?.requiresReconnection == true)
         #expect(try await journal.configuration.connectionSettings().reconnectionRequired)
         await #expect(throws: ConnectionError.self) {
-            try await HubSpotAccess.open(journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL, transport: transport, environment: [:])
+            try await HubSpotAccess.open(
+                journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL,
+                transport: transport, environment: [:])
         }
 
         let again = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
-        _ = try await service().connect(clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(again), redirectURI: redirectURI)
+        _ = try await service().connect(
+            clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(again), redirectURI: redirectURI)
         await #expect(try !journal.configuration.connectionSettings().reconnectionRequired)
         let reconnected = try await HubSpotAccess.open(
-            journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL, transport: transport, environment: [:])
+            journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL, transport: transport,
+            environment: [:])
         #expect(try await reconnected.client.accountDetails().status == 200)
     }
 
     @Test func disconnectRevokesAndForgetsButKeepsMappings() async throws {
         let redirectURI = "http://localhost:8976/callback"
         let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
-        _ = try await service().connect(clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(code), redirectURI: redirectURI)
+        _ = try await service().connect(
+            clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(code), redirectURI: redirectURI)
         let refreshToken = try #require(try file.read()?.refreshToken)
         _ = try await journal.configuration.setMapping(Mapping(field: "budget", property: "budget_band"))
         let endpoint = ConnectService.Endpoint(apiURL: harness.baseURL, authURL: harness.baseURL + "/oauth/authorize")
-        let outcome = try await DisconnectService(journal: journal, file: file, endpoint: endpoint, transport: transport).disconnect()
+        let outcome = try await DisconnectService(
+            journal: journal, file: file, endpoint: endpoint, transport: transport
+        ).disconnect()
         #expect(outcome.revoked)
         #expect(!file.exists)
         #expect(try await journal.configuration.mappings().contains(Mapping(field: "budget", property: "budget_band")))
-        let oauth = HubSpotOAuth(baseURL: harness.baseURL, transport: transport, clientId: "client-1", clientSecret: Secret("secret-1"))
+        let oauth = HubSpotOAuth(
+            baseURL: harness.baseURL, transport: transport, clientId: "client-1", clientSecret: Secret("secret-1"))
         await #expect(throws: HubSpotError.self) { try await oauth.refresh(refreshToken) }
     }
 
     @Test func disconnectWithHubSpotUnreachableStillForgets() async throws {
         let redirectURI = "http://localhost:8976/callback"
         let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
-        _ = try await service().connect(clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(code), redirectURI: redirectURI)
+        _ = try await service().connect(
+            clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(code), redirectURI: redirectURI)
         let url = harness.baseURL
         harness.stop()
         let endpoint = ConnectService.Endpoint(apiURL: url, authURL: url + "/oauth/authorize")
-        let outcome = try await DisconnectService(journal: journal, file: file, endpoint: endpoint, transport: transport).disconnect()
+        let outcome = try await DisconnectService(
+            journal: journal, file: file, endpoint: endpoint, transport: transport
+        ).disconnect()
         #expect(!outcome.revoked)
         #expect(outcome.warning != nil)
         #expect(!file.exists)

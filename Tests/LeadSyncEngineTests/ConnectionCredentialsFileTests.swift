@@ -14,14 +14,17 @@ struct ConnectionCredentialsFileTests {
         defer { umask(previous) }
         let credentials = StoredCredentials(
             kind: .oauth, accessToken: Secret("access-1"), refreshToken: Secret("refresh-1"),
-            expiresAt: Date(timeIntervalSince1970: 1_790_000_000), lifetimeSeconds: 1800, clientId: "c", clientSecret: Secret("s"))
+            expiresAt: Date(timeIntervalSince1970: 1_790_000_000), lifetimeSeconds: 1800, clientId: "c",
+            clientSecret: Secret("s"))
         try file.write(credentials)
         try file.write(credentials)
         var info = stat()
         #expect(stat(file.path, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o600)
         #expect(try file.read() == credentials)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter { $0.contains(".tmp-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter {
+            $0.contains(".tmp-")
+        }
         #expect(leftovers.isEmpty)
         try file.delete()
         #expect(try file.read() == nil)

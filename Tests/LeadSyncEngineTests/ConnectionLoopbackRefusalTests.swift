@@ -26,7 +26,8 @@ import Testing
             }
             let listening = try #require(port, "attempt \(attempt): no consent URL")
             let answer = try await transport.send(
-                HTTPRequest(method: .get, url: "http://localhost:\(listening)/callback?code=c-1&state=forged-\(attempt)"))
+                HTTPRequest(
+                    method: .get, url: "http://localhost:\(listening)/callback?code=c-1&state=forged-\(attempt)"))
             #expect(answer.status == 400, "attempt \(attempt)")
             #expect(String(decoding: answer.body, as: UTF8.self).contains("was refused"), "attempt \(attempt)")
             #expect(connect.wait() == 1, "attempt \(attempt)")

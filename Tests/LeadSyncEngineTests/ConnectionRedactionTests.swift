@@ -1,7 +1,6 @@
 import Foundation
 import HubSpotAPI
 import HubSpotSimulator
-@testable import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
 import LeadSyncSupport
@@ -9,6 +8,8 @@ import LeadSyncTestKit
 import Logging
 import Synchronization
 import Testing
+
+@testable import LeadSyncEngine
 
 @Suite("Secrets stay out of logs and the journal", .hangGuard)
 struct ConnectionRedactionTests {
@@ -23,17 +24,26 @@ struct ConnectionRedactionTests {
         let lines = Mutex<[String]>([])
         let redactor = SecretRedactor()
         var logger = Logger(label: "leadsync.test") { label in
-            RedactingLogHandler(label: label, level: .trace, redactor: redactor) { line in lines.withLock { $0.append(line) } }
+            RedactingLogHandler(label: label, level: .trace, redactor: redactor) { line in
+                lines.withLock { $0.append(line) }
+            }
         }
         logger.logLevel = .trace
         let transport = CurlTransport()
         let endpoint = ConnectService.Endpoint(apiURL: harness.baseURL, authURL: harness.baseURL + "/oauth/authorize")
-        _ = try await ConnectService(journal: journal, file: CredentialsFile(path: journalPath + ".credentials"), endpoint: endpoint,
-                                     transport: transport, logger: logger).connect(token: Secret(Self.canary))
+        _ = try await ConnectService(
+            journal: journal, file: CredentialsFile(path: journalPath + ".credentials"), endpoint: endpoint,
+            transport: transport, logger: logger
+        ).connect(token: Secret(Self.canary))
         let access = try await HubSpotAccess.open(
-            journal: journal, journalPath: journalPath, apiURL: harness.baseURL, transport: transport, environment: [:], logger: logger)
-        _ = try await access.client.batchUpsert([UpsertInput(id: "a@example.com", objectWriteTraceId: "t", properties: ["firstname": "A"])])
-        _ = try? await access.client.batchUpsert([UpsertInput(id: "b@example.com", objectWriteTraceId: "t", properties: ["nope": "x"])])
+            journal: journal, journalPath: journalPath, apiURL: harness.baseURL, transport: transport, environment: [:],
+            logger: logger)
+        _ = try await access.client.batchUpsert([
+            UpsertInput(id: "a@example.com", objectWriteTraceId: "t", properties: ["firstname": "A"])
+        ])
+        _ = try? await access.client.batchUpsert([
+            UpsertInput(id: "b@example.com", objectWriteTraceId: "t", properties: ["nope": "x"])
+        ])
         // What a careless caller might log: the handler still hides it.
         logger.trace("sending", metadata: ["http.authorization": "Bearer \(Self.canary)"])
         logger.trace("header Authorization: Bearer \(Self.canary)")
@@ -54,7 +64,9 @@ struct ConnectionRedactionTests {
     @Test func registeredSecretsAreRedactedWherever() {
         let redactor = SecretRedactor()
         redactor.register("client-secret-value")
-        #expect(redactor.redact("POST client_secret=client-secret-value&code=abc123") == "POST client_secret=<redacted>&code=<redacted>")
+        #expect(
+            redactor.redact("POST client_secret=client-secret-value&code=abc123")
+                == "POST client_secret=<redacted>&code=<redacted>")
         #expect(redactor.redact("Authorization: Bearer xyz.abc") == "Authorization: Bearer <redacted>")
         #expect(redactor.redact("plain text stays") == "plain text stays")
         #expect(SecretRedactor.namesSecret("http.authorization"))
@@ -63,4 +75,3 @@ struct ConnectionRedactionTests {
         #expect(!SecretRedactor.namesSecret("hubspot.operation"))
     }
 }
-

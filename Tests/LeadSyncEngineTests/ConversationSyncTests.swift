@@ -12,9 +12,15 @@ import Testing
 struct ConversationSyncTests {
     let at = Timestamp.parse("2026-11-28T10:15:00Z")!
 
-    func say(_ harness: DrainHarness, _ conversation: String, _ id: String?, _ text: String, at offset: Int64, lead: String = "L-1", from: String = "visitor") async throws -> ConversationRecordReport {
-        try await harness.journal.conversations.record([ConversationEntry(
-            lead: lead, conversation: conversation, atMilliseconds: at + offset, message: .init(id: id, from: from, text: text))])
+    func say(
+        _ harness: DrainHarness, _ conversation: String, _ id: String?, _ text: String, at offset: Int64,
+        lead: String = "L-1", from: String = "visitor"
+    ) async throws -> ConversationRecordReport {
+        try await harness.journal.conversations.record([
+            ConversationEntry(
+                lead: lead, conversation: conversation, atMilliseconds: at + offset,
+                message: .init(id: id, from: from, text: text))
+        ])
     }
 
     func notes(_ harness: DrainHarness, email: String) throws -> [SimNote] {
@@ -28,22 +34,27 @@ struct ConversationSyncTests {
         try await harness.record("L-1", ["email": .string("ada@example.com")], at: at)
         _ = try await say(harness, "C-77", "m2", "Pro is $40 <a seat> & \"more\" — 日本語 🙂", at: 9_000, from: "agent")
         _ = try await say(harness, "C-77", "m1", "Hi, what's Pro?\nFor 40 seats", at: 0)
-        _ = try await harness.journal.conversations.record([ConversationEntry(
-            lead: "L-1", conversation: "C-77", atMilliseconds: at + 60_000, summary: .set("Wants 40 <Pro> seats"))])
+        _ = try await harness.journal.conversations.record([
+            ConversationEntry(
+                lead: "L-1", conversation: "C-77", atMilliseconds: at + 60_000, summary: .set("Wants 40 <Pro> seats"))
+        ])
         let report = try await harness.sync()
         #expect(report.ending == .drained)
         #expect(report.summary.notesCreated == 1)
 
         let note = try #require(try notes(harness, email: "ada@example.com").only)
-        #expect(note.properties["hs_note_body"] == """
-            <p><strong>Summary</strong><br>Wants 40 &lt;Pro&gt; seats</p>\
-            <p><strong>visitor</strong> 2026-11-28 10:15:00 UTC<br>Hi, what&#39;s Pro?<br>For 40 seats</p>\
-            <p><strong>agent</strong> 2026-11-28 10:15:09 UTC<br>Pro is $40 &lt;a seat&gt; &amp; &quot;more&quot; — 日本語 🙂</p>\
-            <p>leadsync: conversation C-77</p>
-            """)
+        #expect(
+            note.properties["hs_note_body"] == """
+                <p><strong>Summary</strong><br>Wants 40 &lt;Pro&gt; seats</p>\
+                <p><strong>visitor</strong> 2026-11-28 10:15:00 UTC<br>Hi, what&#39;s Pro?<br>For 40 seats</p>\
+                <p><strong>agent</strong> 2026-11-28 10:15:09 UTC<br>Pro is $40 &lt;a seat&gt; &amp; &quot;more&quot; — 日本語 🙂</p>\
+                <p>leadsync: conversation C-77</p>
+                """)
         #expect(note.properties["hs_timestamp"] == "2026-11-28T10:15:00.000Z")
         #expect(note.properties[NotesSync.keyProperty] == (uniqueNoteProperties ? "C-77#1" : nil))
-        #expect(try await harness.journal.configuration.setting(.noteKeyMode) == (uniqueNoteProperties ? "unique_key" : "lookup"))
+        #expect(
+            try await harness.journal.configuration.setting(.noteKeyMode)
+                == (uniqueNoteProperties ? "unique_key" : "lookup"))
         #expect(try await harness.journal.conversations.counts().pending == 0)
         let info = try #require(try await harness.journal.conversations.conversations(ofLead: "L-1").only)
         #expect(info.state == .delivered && info.messages == 2 && info.notes.map(\.noteId) == [note.id])
@@ -98,13 +109,16 @@ struct ConversationSyncTests {
         let harness = try DrainHarness()
         try await harness.record("L-1", ["email": .string("ada@example.com")], at: at)
         for index in 0..<10 {
-            _ = try await say(harness, "C-long", "m\(index)", "message \(index) " + String(repeating: "x", count: 9_000), at: Int64(index))
+            _ = try await say(
+                harness, "C-long", "m\(index)", "message \(index) " + String(repeating: "x", count: 9_000),
+                at: Int64(index))
         }
         _ = try await harness.sync()
         var notes = try notes(harness, email: "ada@example.com").sorted { $0.id < $1.id }
         #expect(notes.count == 2)
         #expect(notes.allSatisfy { ($0.properties["hs_note_body"]?.count ?? .max) <= 65_536 })
-        #expect(notes[1].properties["hs_note_body"]?.hasSuffix("<p>leadsync: part 2 of conversation C-long</p>") == true)
+        #expect(
+            notes[1].properties["hs_note_body"]?.hasSuffix("<p>leadsync: part 2 of conversation C-long</p>") == true)
         // The conversation grows: only the last part changes.
         _ = try await say(harness, "C-long", "m10", "message 10 short", at: 10)
         let report = try await harness.sync()
@@ -162,7 +176,9 @@ struct ConversationSyncTests {
         _ = try await say(harness, "C-1", "m1", "hello", at: 0)
         _ = try await harness.sync()
         let note = try #require(try notes(harness, email: "ada@example.com").only)
-        try await harness.journal.conversations.apply([.rejected(conversation: "C-1", category: "X", message: "x", atMilliseconds: 0, forgetPart: 1)])
+        try await harness.journal.conversations.apply([
+            .rejected(conversation: "C-1", category: "X", message: "x", atMilliseconds: 0, forgetPart: 1)
+        ])
         _ = try await harness.journal.conversations.retry(["C-1"])
         try await harness.journal.conversations.apply([.createIntended(conversation: "C-1", parts: [1])])
         _ = try await say(harness, "C-1", "m2", "again", at: 1)

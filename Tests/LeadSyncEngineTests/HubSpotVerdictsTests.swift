@@ -49,7 +49,8 @@ import Testing
         #expect(refusal.verdict == .invalidValues(properties: ["company"]))
         #expect(refusal.category == "VALIDATION_ERROR")
         #expect(refusal.message == message)
-        #expect(HubSpotVerdicts.refusal(Self.entry("VALIDATION_ERROR", "bad")).verdict == .invalidValues(properties: []))
+        #expect(
+            HubSpotVerdicts.refusal(Self.entry("VALIDATION_ERROR", "bad")).verdict == .invalidValues(properties: []))
     }
 
     @Test func aReadByIDThatFindsNothingIsNotFoundEvenWithoutAnError() {
@@ -66,7 +67,8 @@ import Testing
     @Test func aReadByEmailThatFindsNothingIsNoContactNotARefusal() {
         let request = Self.request(.readByEmail, ["nobody@example.com"])
         let answer = HubSpotVerdicts.answer(
-            BatchResult(results: [], errors: [Self.entry("OBJECT_NOT_FOUND", "not found", ids: ["nobody@example.com"])]),
+            BatchResult(
+                results: [], errors: [Self.entry("OBJECT_NOT_FOUND", "not found", ids: ["nobody@example.com"])]),
             to: request)
         #expect(answer.contacts.isEmpty)
         #expect(answer.refusals.isEmpty)
@@ -77,11 +79,14 @@ import Testing
         func error(_ status: Int, _ category: String?, _ classification: HubSpotError.Classification) -> HubSpotError {
             HubSpotError(status: status, category: category, message: "m", classification: classification)
         }
-        #expect(HubSpotVerdicts.failure(error(429, nil, .rateLimited(policy: "DAILY", window: nil)))
-            == .rateLimited(daily: true, retryAfter: nil))
-        #expect(HubSpotVerdicts.failure(error(401, "EXPIRED_AUTHENTICATION", .needsTokenRefresh))
-            == .transient("HubSpot answered 401 (EXPIRED_AUTHENTICATION)", retryAfter: nil))
-        #expect(HubSpotVerdicts.failure(error(404, "OBJECT_NOT_FOUND", .permanentForRecords))
-            == .refused(InputRefusal(.notFound, category: "OBJECT_NOT_FOUND", message: "m")))
+        #expect(
+            HubSpotVerdicts.failure(error(429, nil, .rateLimited(policy: "DAILY", window: nil)))
+                == .rateLimited(daily: true, retryAfter: nil))
+        #expect(
+            HubSpotVerdicts.failure(error(401, "EXPIRED_AUTHENTICATION", .needsTokenRefresh))
+                == .transient("HubSpot answered 401 (EXPIRED_AUTHENTICATION)", retryAfter: nil))
+        #expect(
+            HubSpotVerdicts.failure(error(404, "OBJECT_NOT_FOUND", .permanentForRecords))
+                == .refused(InputRefusal(.notFound, category: "OBJECT_NOT_FOUND", message: "m")))
     }
 }

@@ -12,13 +12,16 @@ struct NoteRendererTests {
             conversation: "C-77", summary: "Wants 40 seats", summaryAt: at + 60_000,
             messages: [.init(from: "visitor", text: "Hi", at: at), .init(from: "agent", text: "Hello", at: at + 9_000)])
         let notes = NoteRenderer.render(transcript)
-        #expect(notes == [RenderedNote(
-            part: 1,
-            body: "<p><strong>Summary</strong><br>Wants 40 seats</p>"
-                + "<p><strong>visitor</strong> 2026-11-28 10:15:00 UTC<br>Hi</p>"
-                + "<p><strong>agent</strong> 2026-11-28 10:15:09 UTC<br>Hello</p>"
-                + "<p>leadsync: conversation C-77</p>",
-            timestamp: at)])
+        #expect(
+            notes == [
+                RenderedNote(
+                    part: 1,
+                    body: "<p><strong>Summary</strong><br>Wants 40 seats</p>"
+                        + "<p><strong>visitor</strong> 2026-11-28 10:15:00 UTC<br>Hi</p>"
+                        + "<p><strong>agent</strong> 2026-11-28 10:15:09 UTC<br>Hello</p>"
+                        + "<p>leadsync: conversation C-77</p>",
+                    timestamp: at)
+            ])
     }
 
     @Test func everyTextIsEscapedAndLineBreaksBecomeBreaks() {
@@ -26,18 +29,23 @@ struct NoteRendererTests {
             conversation: "C<1>&", summary: nil,
             messages: [.init(from: "<b>Ada</b>", text: "a < b && \"c\" 'd'\nZürich 日本 🙂\r\nend", at: at)])
         let body = NoteRenderer.render(transcript)[0].body
-        #expect(body == "<p><strong>&lt;b&gt;Ada&lt;/b&gt;</strong> 2026-11-28 10:15:00 UTC<br>"
-            + "a &lt; b &amp;&amp; &quot;c&quot; &#39;d&#39;<br>Zürich 日本 🙂<br>end</p>"
-            + "<p>leadsync: conversation C&lt;1&gt;&amp;</p>")
+        #expect(
+            body == "<p><strong>&lt;b&gt;Ada&lt;/b&gt;</strong> 2026-11-28 10:15:00 UTC<br>"
+                + "a &lt; b &amp;&amp; &quot;c&quot; &#39;d&#39;<br>Zürich 日本 🙂<br>end</p>"
+                + "<p>leadsync: conversation C&lt;1&gt;&amp;</p>")
     }
 
     @Test func aSummaryOnlyConversationIsStampedWithTheSummary() {
-        let notes = NoteRenderer.render(ConversationTranscript(conversation: "C", summary: "s", summaryAt: at, messages: []))
+        let notes = NoteRenderer.render(
+            ConversationTranscript(conversation: "C", summary: "s", summaryAt: at, messages: []))
         #expect(notes.map(\.timestamp) == [at])
     }
 
     @Test func partsContinuePastTheLimitAndNothingIsCut() {
-        let messages = (0..<30).map { ConversationTranscript.Message(from: "agent", text: String(repeating: "é", count: 1_000), at: at + Int64($0)) }
+        let messages = (0..<30).map {
+            ConversationTranscript.Message(
+                from: "agent", text: String(repeating: "é", count: 1_000), at: at + Int64($0))
+        }
         let transcript = ConversationTranscript(conversation: "C-9", summary: "sum", summaryAt: at, messages: messages)
         let notes = NoteRenderer.render(transcript, limit: 10_000)
         #expect(notes.count > 1)
@@ -53,7 +61,8 @@ struct NoteRendererTests {
 
     @Test func aMessageLongerThanTheLimitIsSplitAcrossParts() {
         let text = String(repeating: "a&b ", count: 5_000)
-        let notes = NoteRenderer.render(ConversationTranscript(conversation: "C", messages: [.init(from: "v", text: text, at: at)]), limit: 4_096)
+        let notes = NoteRenderer.render(
+            ConversationTranscript(conversation: "C", messages: [.init(from: "v", text: text, at: at)]), limit: 4_096)
         #expect(notes.count > 1)
         #expect(notes.allSatisfy { $0.body.utf8.count <= 4_096 })
         let rebuilt = notes.map { note in
@@ -67,13 +76,15 @@ struct NoteRendererTests {
 
     @Test func theRealLimitHoldsAMessageOfTheLongestLine() {
         let text = String(repeating: "x", count: 200_000)
-        let notes = NoteRenderer.render(ConversationTranscript(conversation: "C", messages: [.init(from: "v", text: text, at: at)]))
+        let notes = NoteRenderer.render(
+            ConversationTranscript(conversation: "C", messages: [.init(from: "v", text: text, at: at)]))
         #expect(notes.count == 4)
         #expect(notes.allSatisfy { $0.body.utf8.count <= NoteRenderer.bodyLimit })
     }
 
     @Test func partsNeverShrinkBelowTheNotesAlreadyWritten() {
-        let notes = NoteRenderer.render(ConversationTranscript(conversation: "C", messages: [.init(from: "v", text: "t", at: at)]), minimumParts: 2)
+        let notes = NoteRenderer.render(
+            ConversationTranscript(conversation: "C", messages: [.init(from: "v", text: "t", at: at)]), minimumParts: 2)
         #expect(notes.count == 2)
         #expect(notes[1].body.hasSuffix("<p>leadsync: part 2 of conversation C</p>"))
     }
@@ -86,7 +97,9 @@ struct NoteRendererTests {
     }
 
     @Test func aNoteIsRecognisedByItsClosingLineOnly() {
-        let notes = NoteRenderer.render(ConversationTranscript(conversation: "C-7", messages: [.init(from: "v", text: "t", at: at)]), minimumParts: 2)
+        let notes = NoteRenderer.render(
+            ConversationTranscript(conversation: "C-7", messages: [.init(from: "v", text: "t", at: at)]),
+            minimumParts: 2)
         #expect(NoteRenderer.body(notes[0].body, isPart: 1, of: "C-7"))
         #expect(NoteRenderer.body(notes[1].body, isPart: 2, of: "C-7"))
         #expect(!NoteRenderer.body(notes[0].body, isPart: 2, of: "C-7"))

@@ -1,5 +1,5 @@
-import HubSpotAPI
 import Foundation
+import HubSpotAPI
 import LeadSyncSupport
 import Testing
 

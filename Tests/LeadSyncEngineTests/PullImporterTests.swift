@@ -122,7 +122,8 @@ import Testing
         let fixture = try Fixture { $0.rateLimit = nil }
         let sim = fixture.harness.simulator
         let journal = fixture.journal
-        _ = try await journal.configuration.setMapping(Mapping(field: "job_title", property: "jobtitle", write: .ifEmpty))
+        _ = try await journal.configuration.setMapping(
+            Mapping(field: "job_title", property: "jobtitle", write: .ifEmpty))
         let id = try #require(
             sim.seedContacts([["email": "ada@example.com", "firstname": "Ada", "company": "Old Co"]]).first)
         try await journal.changeLog.record(lead: "L-1", fields: ["email": .string("ada@example.com")])

@@ -30,7 +30,9 @@ import Testing
                 case "GT": return value > operand
                 case "GTE": return value >= operand
                 case "LTE": return value <= operand
-                default: Issue.record("unexpected operator \(filter.operator)"); return false
+                default:
+                    Issue.record("unexpected operator \(filter.operator)")
+                    return false
                 }
             }
         }

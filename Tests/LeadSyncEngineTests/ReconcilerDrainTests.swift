@@ -87,15 +87,19 @@ import Testing
         }
         #expect(try await report.ending == .drained)
         let arrivedWith = try #require(contactsWhenItArrived, "the live change never reached HubSpot")
-        #expect(arrivedWith < 2_000, "it went out with \(arrivedWith) of 3,000 contacts written, not at the end of the pass")
+        #expect(
+            arrivedWith < 2_000, "it went out with \(arrivedWith) of 3,000 contacts written, not at the end of the pass"
+        )
     }
 
     @Test func ifEmptySkipsWhereHubSpotHasAValueAndTakesItsValue() async throws {
         let harness = try DrainHarness()
         _ = harness.simulator.seedContacts([["email": "ada@example.com", "company": "Globex"]])
-        _ = try await harness.journal.configuration.setMapping(Mapping(field: "company", property: "company", write: .ifEmpty))
+        _ = try await harness.journal.configuration.setMapping(
+            Mapping(field: "company", property: "company", write: .ifEmpty))
         try await harness.record("L-1", ["email": .string("ada@example.com"), "company": .string("Acme")], at: Self.t0)
-        try await harness.record("L-2", ["email": .string("bob@example.com"), "company": .string("Initech")], at: Self.t0)
+        try await harness.record(
+            "L-2", ["email": .string("bob@example.com"), "company": .string("Initech")], at: Self.t0)
         try await harness.record("L-3", ["email": .string("cy@example.com"), "company": .null], at: Self.t0)
 
         let report = try await harness.sync()
@@ -112,8 +116,10 @@ import Testing
         let harness = try DrainHarness()
         _ = harness.simulator.seedContacts([["email": "ada@example.com"]])
         _ = try await harness.journal.configuration.setPushRules(update: true, create: false)
-        try await harness.record("L-1", ["email": .string("ADA@example.com"), "first_name": .string("Ada")], at: Self.t0)
-        try await harness.record("L-2", ["email": .string("bob@example.com"), "first_name": .string("Bob")], at: Self.t0)
+        try await harness.record(
+            "L-1", ["email": .string("ADA@example.com"), "first_name": .string("Ada")], at: Self.t0)
+        try await harness.record(
+            "L-2", ["email": .string("bob@example.com"), "first_name": .string("Bob")], at: Self.t0)
 
         let report = try await harness.sync()
         #expect(report.ending == .drained)
@@ -169,7 +175,8 @@ import Testing
 
     @Test func anEmailChangeOnALinkedLeadUpdatesThatContactByID() async throws {
         let harness = try DrainHarness()
-        try await harness.record("L-1", ["email": .string("old@example.com"), "first_name": .string("Ada")], at: Self.t0)
+        try await harness.record(
+            "L-1", ["email": .string("old@example.com"), "first_name": .string("Ada")], at: Self.t0)
         _ = try await harness.sync()
         let id = try #require(harness.contact(email: "old@example.com")?.id)
 
@@ -224,13 +231,15 @@ import Testing
         let refused = try await harness.sync()
         #expect(refused.ending == .drained)
         #expect(refused.summary.requests == 1 + 1 + 2 + 4)
-        await #expect(try harness.journal.ledger.rejectedEntries().map(\.lead).sorted() == ["L-4", "L-5", "L-6", "L-7"])
+        await #expect(
+            try harness.journal.ledger.rejectedEntries().map(\.lead).sorted() == ["L-4", "L-5", "L-6", "L-7"])
     }
 
     @Test func aConflictLinksTheContactHubSpotNamesAndUpdatesIt() async throws {
         let harness = try DrainHarness()
         let ids = harness.simulator.seedContacts([["email": "ada@example.com"], ["email": "taken@example.com"]])
-        try await harness.record("L-1", ["email": .string("ada@example.com"), "first_name": .string("Ada")], at: Self.t0)
+        try await harness.record(
+            "L-1", ["email": .string("ada@example.com"), "first_name": .string("Ada")], at: Self.t0)
         _ = try await harness.sync()
         await #expect(try harness.journal.leads.lead("L-1")?.remoteID == ids[0])
 

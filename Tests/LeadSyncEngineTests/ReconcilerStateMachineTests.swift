@@ -152,12 +152,14 @@ import Testing
         _ = d.start()
         let read = try #require(
             Self.sends(
-                d.load([Self.lead("L-1", email: "ada@example.com"), Self.lead("L-2", email: "nobody@example.com")]))
-                .first)
+                d.load([Self.lead("L-1", email: "ada@example.com"), Self.lead("L-2", email: "nobody@example.com")])
+            )
+            .first)
         #expect(read.kind == .readByEmail)
         // No contact has nobody@example.com: HubSpot's answer leaves it out.
         let found = BatchAnswer(
-            contacts: [Self.trace(read, "ada@example.com"): Contact(id: "77", properties: ["email": "ADA@example.com"])])
+            contacts: [Self.trace(read, "ada@example.com"): Contact(id: "77", properties: ["email": "ADA@example.com"])]
+        )
         let actions = d.answer(read, found)
         let recorded = Self.outcomes(actions)
         #expect(recorded == [LeadOutcome(lead: "L-1", remoteID: .set("77"), fields: [])])
@@ -281,7 +283,9 @@ import Testing
         _ = d.start()
         // 150 leads, two per email: a batch can hold only one of each pair, and 150 queued items
         // are too many to ask for the next window.
-        let leads = (0..<150).map { Self.lead("L-\($0)", email: "p\($0 / 2)@example.com", seq: Int64($0 + 1), at: Int64($0 + 1)) }
+        let leads = (0..<150).map {
+            Self.lead("L-\($0)", email: "p\($0 / 2)@example.com", seq: Int64($0 + 1), at: Int64($0 + 1))
+        }
         let sent = Self.sends(d.load(leads, end: false))
         #expect(sent.map(\.inputs.count) == [75], "the partial batch goes: no window is coming to fill it")
     }
@@ -354,7 +358,8 @@ import Testing
                 actions = d.fail(
                     request,
                     .refused(
-                        InputRefusal(.invalidValues(properties: []), category: "VALIDATION_ERROR", message: "bad batch")))
+                        InputRefusal(.invalidValues(properties: []), category: "VALIDATION_ERROR", message: "bad batch")
+                    ))
             } else {
                 actions = d.answer(request, Self.written(request))
             }
@@ -522,9 +527,10 @@ import Testing
         #expect(d.start() == [.fetchDefinitions])
         d.advance(0.2)
         let definitions = Array(Self.definitions.values)
-        #expect(d.machine.definitionsReceived(.success(definitions), rateLimit: nil, now: d.now) == [
-            .loadWindow(newPass: true)
-        ])
+        #expect(
+            d.machine.definitionsReceived(.success(definitions), rateLimit: nil, now: d.now) == [
+                .loadWindow(newPass: true)
+            ])
         // At 1 request per 10 s the first batch waits for the definitions request to leave the window.
         let actions = d.load([Self.lead("L-1", email: "a@example.com")])
         #expect(actions == [.wake(at: d.now.addingTimeInterval(10))])
@@ -534,7 +540,8 @@ import Testing
     @Test func anUnreachableHubSpotAtStartIsRetriedAndAStopEndsItAtOnce() throws {
         var d = Driver(Self.fetching())
         _ = d.start()
-        let retry = d.machine.definitionsReceived(.failure(.transient("connect refused", retryAfter: nil)), rateLimit: nil, now: d.now)
+        let retry = d.machine.definitionsReceived(
+            .failure(.transient("connect refused", retryAfter: nil)), rateLimit: nil, now: d.now)
         guard case .wake(let at)? = retry.last else {
             Issue.record("no retry timer: \(retry)")
             return
@@ -548,7 +555,8 @@ import Testing
     @Test func aRevokedTokenAtStartPausesAndTheFetchResumesAfterConnect() throws {
         var d = Driver(Self.fetching())
         _ = d.start()
-        let paused = d.machine.definitionsReceived(.failure(.reconnectionRequired("revoked")), rateLimit: nil, now: d.now)
+        let paused = d.machine.definitionsReceived(
+            .failure(.reconnectionRequired("revoked")), rateLimit: nil, now: d.now)
         #expect(paused == [.pause(.reconnectionRequired("revoked"))])
         #expect(d.machine.wake(now: d.now).isEmpty)
         #expect(d.machine.connectionRestored(now: d.now) == [.fetchDefinitions])
@@ -561,13 +569,16 @@ import Testing
         var d = Driver(configuration, seed: seed)
         var actions = d.start()
         while actions == [.fetchDefinitions] {
-            actions = d.machine.definitionsReceived(.failure(.transient("HTTP 503", retryAfter: nil)), rateLimit: nil, now: d.now)
+            actions = d.machine.definitionsReceived(
+                .failure(.transient("HTTP 503", retryAfter: nil)), rateLimit: nil, now: d.now)
             guard case .wake(let at)? = actions.last else { break }
             d.now = at
             actions = d.machine.wake(now: d.now)
         }
         #expect(actions == [.stop(.gaveUp(lastError: "HTTP 503"))], "seed \(seed)")
-        #expect(d.now.timeIntervalSince(Self.start) == 20, "seed \(seed): gave up after \(d.now.timeIntervalSince(Self.start)) s")
+        #expect(
+            d.now.timeIntervalSince(Self.start) == 20,
+            "seed \(seed): gave up after \(d.now.timeIntervalSince(Self.start)) s")
     }
 
     // MARK: Pacing over a whole drain

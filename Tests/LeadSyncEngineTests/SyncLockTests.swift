@@ -41,7 +41,8 @@ import Testing
 
     @Test func aJournalNotYetCreatedIsNamedByItsRealDirectory() throws {
         let directory = try TemporaryDirectory(prefix: "leadsync-lock")
-        try FileManager.default.createSymbolicLink(atPath: directory.path("dir-link"), withDestinationPath: directory.url.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.path("dir-link"), withDestinationPath: directory.url.path)
         let real = JournalIdentity.canonicalPath(directory.path("new.db"))
         #expect(JournalIdentity.canonicalPath(directory.path("dir-link/new.db")) == real)
     }

@@ -24,7 +24,8 @@ struct TokenManagerTests {
     }
 
     var oauth: HubSpotOAuth {
-        HubSpotOAuth(baseURL: harness.baseURL, transport: transport, clientId: "client-1", clientSecret: Secret("secret-1"))
+        HubSpotOAuth(
+            baseURL: harness.baseURL, transport: transport, clientId: "client-1", clientSecret: Secret("secret-1"))
     }
 
     var file: CredentialsFile { CredentialsFile(path: directory.path("leadsync.db.credentials")) }
@@ -33,9 +34,11 @@ struct TokenManagerTests {
     func connectedManager() async throws -> (TokenManager, HubSpotClient) {
         let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
         let tokens = try await oauth.exchange(code: Secret(code), redirectURI: redirectURI, codeVerifier: nil)
-        let credentials = StoredCredentials.oauth(tokens, clientId: "client-1", clientSecret: Secret("secret-1"), now: harness.clock.now)
+        let credentials = StoredCredentials.oauth(
+            tokens, clientId: "client-1", clientSecret: Secret("secret-1"), now: harness.clock.now)
         try file.write(credentials)
-        let manager = TokenManager(credentials: credentials, file: file, settings: journal.configuration, oauth: oauth, clock: harness.clock)
+        let manager = TokenManager(
+            credentials: credentials, file: file, settings: journal.configuration, oauth: oauth, clock: harness.clock)
         let client = HubSpotClient(baseURL: harness.baseURL, transport: transport, authorizer: manager)
         return (manager, client)
     }
@@ -123,7 +126,8 @@ struct TokenManagerTests {
 
     @Test func staticTokenRefusedMeansReconnectNeverRefresh() async throws {
         let manager = TokenManager(
-            credentials: .staticToken(Secret("pat-na1-revoked")), file: file, settings: journal.configuration, oauth: nil, clock: harness.clock)
+            credentials: .staticToken(Secret("pat-na1-revoked")), file: file, settings: journal.configuration,
+            oauth: nil, clock: harness.clock)
         let client = HubSpotClient(baseURL: harness.baseURL, transport: transport, authorizer: manager)
         let error = await #expect(throws: HubSpotError.self) { try await client.accountDetails() }
         #expect(error?.classification == .needsReconnect)

@@ -116,8 +116,10 @@ import Testing
         #expect(EmailAddress(text) != nil)
     }
 
-    @Test(arguments: ["", "ada", "ada@", "@example.com", "a@b@c.com", "ada@example", "a b@example.com",
-        "ada@example.c", "ada@-example.com", "ada@example..com", "ada@exa_mple.com", "ada@example.c0m"])
+    @Test(arguments: [
+        "", "ada", "ada@", "@example.com", "a@b@c.com", "ada@example", "a b@example.com",
+        "ada@example.c", "ada@-example.com", "ada@example..com", "ada@exa_mple.com", "ada@example.c0m",
+    ])
     func refusesMalformedAddresses(_ text: String) {
         #expect(EmailAddress(text) == nil)
     }

@@ -20,7 +20,8 @@ struct CurlTransportTests {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         let body = Data(#"{"inputs":[]}"#.utf8)
-        let response = try await transport.send(HTTPRequest(method: .post, url: url("/echo"), headers: headers, body: body))
+        let response = try await transport.send(
+            HTTPRequest(method: .post, url: url("/echo"), headers: headers, body: body))
         #expect(response.status == 200)
         #expect(response.headers["x-test"] == "yes")
         let seen = try echo(response)
@@ -74,7 +75,9 @@ struct CurlTransportTests {
         // Four slow requests in parallel finish in about one slow request's time, not four.
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<4 { group.addTask { _ = try await transport.send(HTTPRequest(method: .get, url: url("/slow"))) } }
+            for _ in 0..<4 {
+                group.addTask { _ = try await transport.send(HTTPRequest(method: .get, url: url("/slow"))) }
+            }
             try await group.waitForAll()
         }
         #expect(ContinuousClock.now - started < .seconds(6))
@@ -115,7 +118,8 @@ struct CurlTransportTests {
         let closedPort = server.port
         server.stop()
         let error = await #expect(throws: TransportError.self) {
-            try await transport.send(HTTPRequest(method: .post, url: "http://127.0.0.1:\(closedPort)/echo", body: Data("{}".utf8)))
+            try await transport.send(
+                HTTPRequest(method: .post, url: "http://127.0.0.1:\(closedPort)/echo", body: Data("{}".utf8)))
         }
         #expect(error?.kind == .connect)
         #expect(error?.isRetrySafe == true)
@@ -123,7 +127,8 @@ struct CurlTransportTests {
 
     @Test func unresolvableHostIsNamed() async throws {
         let error = await #expect(throws: TransportError.self) {
-            try await transport.send(HTTPRequest(method: .get, url: "http://leadsync-test.invalid/", timeout: .seconds(5)))
+            try await transport.send(
+                HTTPRequest(method: .get, url: "http://leadsync-test.invalid/", timeout: .seconds(5)))
         }
         #expect(error?.kind == .dns)
         #expect(error?.host == "leadsync-test.invalid")

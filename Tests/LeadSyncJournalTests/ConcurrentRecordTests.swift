@@ -56,7 +56,10 @@ import Testing
 
     private func expectEachSeqHoldsItsLead(_ recorded: [(String, Int64)], _ journal: Journal) throws {
         #expect(Set(recorded.map(\.1)).count == recorded.count)
-        let stored = Dictionary(uniqueKeysWithValues: try StoredChange.read(journal.path, limit: recorded.count + 1).map { ($0.seq, $0.lead) })
+        let stored = Dictionary(
+            uniqueKeysWithValues: try StoredChange.read(journal.path, limit: recorded.count + 1).map {
+                ($0.seq, $0.lead)
+            })
         #expect(stored.count == recorded.count)
         for (lead, seq) in recorded { #expect(stored[seq] == lead) }
     }

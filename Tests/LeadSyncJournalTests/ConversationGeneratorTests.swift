@@ -11,7 +11,11 @@ import Testing
         let spec = ConversationSpec(WorkloadSpec(leads: 100, changes: 500, seed: 5), conversations: 160)
         let lines = Array(ConversationGenerator(spec))
         #expect(lines == Array(ConversationGenerator(spec)))
-        #expect(lines != Array(ConversationGenerator(ConversationSpec(WorkloadSpec(leads: 100, changes: 500, seed: 6), conversations: 160))))
+        #expect(
+            lines
+                != Array(
+                    ConversationGenerator(
+                        ConversationSpec(WorkloadSpec(leads: 100, changes: 500, seed: 6), conversations: 160))))
         #expect(Set(lines.map(\.conversation)).count == 160)
     }
 
@@ -26,11 +30,14 @@ import Testing
         let transcripts = expected.conversations.values.map(\.transcript)
         #expect(transcripts.filter { $0.summary != nil }.count > 5_000)
         #expect(expected.duplicateMessages > 500)
-        #expect(transcripts.contains { $0.messages.map(\.text.utf8.count).reduce(0, +) > 65_536 }, "some need a continuation note")
+        #expect(
+            transcripts.contains { $0.messages.map(\.text.utf8.count).reduce(0, +) > 65_536 },
+            "some need a continuation note")
         #expect(lines.contains { if case .summary(nil) = $0.content { true } else { false } })
 
-        let withoutEmail = Set(LeadSetGenerator(Self.demo).prefix(Self.demo.leads)
-            .filter { change in !change.fields.contains { $0.name == "email" } }.map(\.lead))
+        let withoutEmail = Set(
+            LeadSetGenerator(Self.demo).prefix(Self.demo.leads)
+                .filter { change in !change.fields.contains { $0.name == "email" } }.map(\.lead))
         let waiting = expected.conversations.values.filter { withoutEmail.contains($0.lead) }.count
         #expect(waiting > 1_000, "conversations on leads awaiting an email: \(waiting)")
     }
@@ -39,7 +46,8 @@ import Testing
     @Test func ndjsonLinesHaveTheContractsShape() throws {
         let spec = ConversationSpec(WorkloadSpec(leads: 50, changes: 200, seed: 11), conversations: 200)
         for line in ConversationGenerator(spec) {
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.ndjsonLine.utf8)) as? [String: Any])
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(line.ndjsonLine.utf8)) as? [String: Any])
             #expect(object["lead"] as? String == line.lead)
             #expect(object["conversation"] as? String == line.conversation)
             #expect(object["at"] as? String == Timestamp.format(epochMilliseconds: line.atMilliseconds))
@@ -53,7 +61,11 @@ import Testing
                 #expect(sent["text"] as? String == message.text)
             case .summary(let text):
                 #expect(Set(object.keys) == ["lead", "at", "conversation", "summary"])
-                if let text { #expect(object["summary"] as? String == text) } else { #expect(object["summary"] is NSNull) }
+                if let text {
+                    #expect(object["summary"] as? String == text)
+                } else {
+                    #expect(object["summary"] is NSNull)
+                }
             }
         }
     }
@@ -61,7 +73,8 @@ import Testing
     @Test func expectedTranscriptsFollowTheContractsRules() {
         func message(_ id: String?, _ text: String, at: Int64, lead: String = "L-1") -> GeneratedConversationLine {
             GeneratedConversationLine(
-                lead: lead, atMilliseconds: at, conversation: "C-1", content: .message(.init(id: id, from: "visitor", text: text)))
+                lead: lead, atMilliseconds: at, conversation: "C-1",
+                content: .message(.init(id: id, from: "visitor", text: text)))
         }
         func summary(_ text: String?, at: Int64) -> GeneratedConversationLine {
             GeneratedConversationLine(lead: "L-1", atMilliseconds: at, conversation: "C-1", content: .summary(text))
@@ -73,7 +86,9 @@ import Testing
         ])
         let conversation = expected.conversations["C-1"]!
         #expect(conversation.lead == "L-1", "a conversation belongs to the lead of its first line")
-        #expect(conversation.transcript.messages.map(\.text) == ["first", "second", "second again", "third"], "another lead's line is invalid")
+        #expect(
+            conversation.transcript.messages.map(\.text) == ["first", "second", "second again", "third"],
+            "another lead's line is invalid")
         #expect(conversation.transcript.summary == "latest")
         #expect(conversation.transcript.summaryAt == 50)
         #expect(expected.duplicateMessages == 1)

@@ -14,14 +14,22 @@ struct ConversationStoreTests {
         journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
     }
 
-    func message(_ conversation: String, _ id: String?, at: Int64, lead: String = "L-1", from: String = "visitor", text: String = "hi") -> ConversationEntry {
-        ConversationEntry(lead: lead, conversation: conversation, atMilliseconds: at, message: .init(id: id, from: from, text: text))
+    func message(
+        _ conversation: String, _ id: String?, at: Int64, lead: String = "L-1", from: String = "visitor",
+        text: String = "hi"
+    ) -> ConversationEntry {
+        ConversationEntry(
+            lead: lead, conversation: conversation, atMilliseconds: at, message: .init(id: id, from: from, text: text))
     }
 
     @Test func aKnownMessageIdIsACountedDuplicateNotASecondEntry() async throws {
-        let first = try await journal.conversations.record([message("C", "m1", at: 1), message("C", "m2", at: 2), message("C", "m1", at: 3)])
+        let first = try await journal.conversations.record([
+            message("C", "m1", at: 1), message("C", "m2", at: 2), message("C", "m1", at: 3),
+        ])
         #expect(first.messages == 2 && first.duplicateMessages == 1)
-        let again = try await journal.conversations.record([message("C", "m2", at: 2), message("C", nil, at: 4), message("C", nil, at: 4)])
+        let again = try await journal.conversations.record([
+            message("C", "m2", at: 2), message("C", nil, at: 4), message("C", nil, at: 4),
+        ])
         #expect(again.messages == 2 && again.duplicateMessages == 1)
         // The same id in another conversation is another message.
         #expect(try await journal.conversations.record([message("D", "m1", at: 1)]).messages == 1)
@@ -31,7 +39,8 @@ struct ConversationStoreTests {
 
     @Test func aConversationBelongsToTheLeadOfItsFirstLine() async throws {
         let report = try await journal.conversations.record([
-            message("C", "m1", at: 1, lead: "L-1"), message("C", "m2", at: 2, lead: "L-2"), message("C", "m3", at: 3, lead: "L-1"),
+            message("C", "m1", at: 1, lead: "L-1"), message("C", "m2", at: 2, lead: "L-2"),
+            message("C", "m3", at: 3, lead: "L-1"),
         ])
         #expect(report.messages == 2)
         #expect(report.refused == [1: "conversation C belongs to lead L-1"])
@@ -44,16 +53,21 @@ struct ConversationStoreTests {
             message("C", "late", at: 30, text: "third"), message("C", "early", at: 10, text: "first"),
             message("C", "tie-a", at: 20, text: "second-a"), message("C", "tie-b", at: 20, text: "second-b"),
             ConversationEntry(lead: "L-1", conversation: "C", atMilliseconds: 50, summary: .set("newest")),
-            ConversationEntry(lead: "L-1", conversation: "C", atMilliseconds: 40, summary: .set("older, delivered late")),
+            ConversationEntry(
+                lead: "L-1", conversation: "C", atMilliseconds: 40, summary: .set("older, delivered late")),
         ])
         var (transcript, _) = try await journal.conversations.transcript(of: "C")
         #expect(transcript.messages.map(\.text) == ["first", "second-a", "second-b", "third"])
         #expect(transcript.summary == "newest" && transcript.summaryAt == 50)
-        _ = try await journal.conversations.record([ConversationEntry(lead: "L-1", conversation: "C", atMilliseconds: 50, summary: .remove)])
+        _ = try await journal.conversations.record([
+            ConversationEntry(lead: "L-1", conversation: "C", atMilliseconds: 50, summary: .remove)
+        ])
         (transcript, _) = try await journal.conversations.transcript(of: "C")
         #expect(transcript.summary == nil)
         // A removal keeps its time: an older summary arriving later does not come back.
-        _ = try await journal.conversations.record([ConversationEntry(lead: "L-1", conversation: "C", atMilliseconds: 45, summary: .set("stale"))])
+        _ = try await journal.conversations.record([
+            ConversationEntry(lead: "L-1", conversation: "C", atMilliseconds: 45, summary: .set("stale"))
+        ])
         (transcript, _) = try await journal.conversations.transcript(of: "C")
         #expect(transcript.summary == nil)
     }
@@ -64,29 +78,48 @@ struct ConversationStoreTests {
         var pending = try await journal.conversations.pending(after: nil, limit: 10)
         #expect(pending.map(\.conversation) == ["C", "D"])
         #expect(pending.map(\.contactId) == [nil, nil])
-        #expect(try await journal.conversations.counts() == ConversationCounts(conversations: 2, pending: 2, lastMessage: 2))
+        #expect(
+            try await journal.conversations.counts() == ConversationCounts(conversations: 2, pending: 2, lastMessage: 2)
+        )
 
         let revision = pending[0].revision
         try await journal.conversations.apply([.createIntended(conversation: "C", parts: [1])])
-        #expect(try await journal.conversations.transcript(of: "C").1 == [ConversationNote(part: 1, noteId: nil, digest: nil, createIntended: true)])
+        #expect(
+            try await journal.conversations.transcript(of: "C").1 == [
+                ConversationNote(part: 1, noteId: nil, digest: nil, createIntended: true)
+            ])
         // A message arrives while the note is being written: delivering the revision read leaves it pending.
         _ = try await journal.conversations.record([message("C", "m2", at: 2)])
-        try await journal.conversations.apply([.noted(conversation: "C", part: 1, noteId: "9001", digest: "d1"), .delivered(conversation: "C", revision: revision)])
+        try await journal.conversations.apply([
+            .noted(conversation: "C", part: 1, noteId: "9001", digest: "d1"),
+            .delivered(conversation: "C", revision: revision),
+        ])
         pending = try await journal.conversations.pending(after: nil, limit: 10)
         #expect(pending.map(\.conversation) == ["C", "D"])
         try await journal.conversations.apply([.delivered(conversation: "C", revision: pending[0].revision)])
         #expect(try await journal.conversations.pending(after: nil, limit: 10).map(\.conversation) == ["D"])
-        #expect(try await journal.conversations.conversations(ofLead: "L-1") == [
-            ConversationInfo(conversation: "C", lead: "L-1", messages: 2, state: .delivered,
-                             notes: [ConversationNote(part: 1, noteId: "9001", digest: "d1", createIntended: false)])])
+        #expect(
+            try await journal.conversations.conversations(ofLead: "L-1") == [
+                ConversationInfo(
+                    conversation: "C", lead: "L-1", messages: 2, state: .delivered,
+                    notes: [ConversationNote(part: 1, noteId: "9001", digest: "d1", createIntended: false)])
+            ])
 
-        try await journal.conversations.apply([.rejected(conversation: "C", category: "OBJECT_NOT_FOUND", message: "gone", atMilliseconds: 7, forgetPart: 1)])
+        try await journal.conversations.apply([
+            .rejected(
+                conversation: "C", category: "OBJECT_NOT_FOUND", message: "gone", atMilliseconds: 7, forgetPart: 1)
+        ])
         _ = try await journal.conversations.record([message("C", "m3", at: 3)])
         #expect(try await journal.conversations.pending(after: nil, limit: 10).map(\.conversation) == ["D"])
-        #expect(try await journal.conversations.rejected() == [
-            RejectedConversation(conversation: "C", lead: "L-1", category: "OBJECT_NOT_FOUND", message: "gone", atMilliseconds: 7)])
+        #expect(
+            try await journal.conversations.rejected() == [
+                RejectedConversation(
+                    conversation: "C", lead: "L-1", category: "OBJECT_NOT_FOUND", message: "gone", atMilliseconds: 7)
+            ])
         #expect(try await journal.conversations.conversations(ofLead: "L-1").first?.state == .rejected)
-        #expect(try await journal.conversations.counts() == ConversationCounts(conversations: 2, pending: 1, lastMessage: 4, rejected: 1))
+        #expect(
+            try await journal.conversations.counts()
+                == ConversationCounts(conversations: 2, pending: 1, lastMessage: 4, rejected: 1))
 
         #expect(try await journal.conversations.retry(["C", "unknown"]) == 1)
         #expect(try await journal.conversations.rejected().isEmpty)

@@ -38,7 +38,9 @@ import Testing
         let (report, commits) = try ingest(
             lines[0..<3].joined(separator: "\n") + "\nnot json\n" + lines[3...].joined(separator: "\n"),
             batchSize: 3, into: journal)
-        #expect(report.appended == 7 && report.invalid == [.init(line: 4, error: "invalid JSON: invalid literal at byte 1")])
+        #expect(
+            report.appended == 7 && report.invalid == [.init(line: 4, error: "invalid JSON: invalid literal at byte 1")]
+        )
         #expect(commits.map(\.seq) == [3, 6, 7])
         #expect(commits.map(\.line) == [3, 7, 8])
     }
@@ -53,7 +55,8 @@ import Testing
     @Test func csvCellsAreStringsAndCRLFLineEndsAreAccepted() throws {
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
-        let (report, _) = try ingest("lead,budget,at\r\nL-1,5000,1764000000007\r\n\r\nL-2,,\r\n", format: .csv, into: journal)
+        let (report, _) = try ingest(
+            "lead,budget,at\r\nL-1,5000,1764000000007\r\n\r\nL-2,,\r\n", format: .csv, into: journal)
         #expect(report.appended == 2 && report.invalid.isEmpty && report.blank == 1)
         let changes = try StoredChange.read(journal.path, limit: 5)
         #expect(changes.map(\.fields) == [["budget": .string("5000")], [:]])
@@ -98,15 +101,16 @@ struct ConversationIngestTests {
             """, into: journal)
         #expect(report.appended == 4)
         #expect(report.messages == 2 && report.duplicateMessages == 1)
-        #expect(report.invalid == [
-            .init(line: 5, error: "conversation C-77 belongs to lead L-1"),
-            .init(line: 6, error: "\"conversation\" needs \"message\" or \"summary\""),
-            .init(line: 7, error: "\"conversation\" is required with \"message\" or \"summary\""),
-            .init(line: 8, error: "message \"from\" must not be empty"),
-            .init(line: 9, error: "message \"extra\" must be a string"),
-            .init(line: 10, error: "\"summary\" must be a string or null"),
-            .init(line: 11, error: "missing \"fields\" (a line needs fields, message or summary)"),
-        ])
+        #expect(
+            report.invalid == [
+                .init(line: 5, error: "conversation C-77 belongs to lead L-1"),
+                .init(line: 6, error: "\"conversation\" needs \"message\" or \"summary\""),
+                .init(line: 7, error: "\"conversation\" is required with \"message\" or \"summary\""),
+                .init(line: 8, error: "message \"from\" must not be empty"),
+                .init(line: 9, error: "message \"extra\" must be a string"),
+                .init(line: 10, error: "\"summary\" must be a string or null"),
+                .init(line: 11, error: "missing \"fields\" (a line needs fields, message or summary)"),
+            ])
         // The refused line's fields were not appended either; the valid line's were.
         #expect(try await journal.leads.status().journalEntries == 1)
         let (transcript, _) = try await journal.conversations.transcript(of: "C-77")

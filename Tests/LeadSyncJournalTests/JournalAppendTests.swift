@@ -22,10 +22,13 @@ import Testing
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"))
         let first = try await journal.changeLog.record(lead: "L-1", fields: ["email": .string("a@example.com")])
-        let last = try await journal.changeLog.record((0..<10).map { LeadChange(lead: "L-\($0)", fields: ["x": .number("\($0)")]) })
+        let last = try await journal.changeLog.record(
+            (0..<10).map { LeadChange(lead: "L-\($0)", fields: ["x": .number("\($0)")]) })
         #expect(last == first + 10)
         await #expect(throws: JournalError.self) {
-            try await journal.changeLog.record([LeadChange(lead: "L-ok", fields: [:]), LeadChange(lead: "", fields: [:])])
+            try await journal.changeLog.record([
+                LeadChange(lead: "L-ok", fields: [:]), LeadChange(lead: "", fields: [:]),
+            ])
         }
         #expect(try await journal.leads.status().journalEntries == 11)
     }
@@ -43,7 +46,8 @@ import Testing
         let journal = try Journal(path: dir.path("j.db"))
         let t = Date(timeIntervalSince1970: 1_800_000_000)
         try await journal.changeLog.record(lead: "L-1", fields: ["company": .string("new")], at: t)
-        try await journal.changeLog.record(lead: "L-1", fields: ["company": .string("old")], at: t.addingTimeInterval(-60))
+        try await journal.changeLog.record(
+            lead: "L-1", fields: ["company": .string("old")], at: t.addingTimeInterval(-60))
         try await journal.changeLog.record(lead: "L-1", fields: ["phone": .string("1")], at: t)
         try await journal.changeLog.record(lead: "L-1", fields: ["phone": .string("2")], at: t)
         let lead = try #require(try await journal.leads.lead("L-1"))
@@ -57,7 +61,8 @@ import Testing
     @Test func numbersKeepTheirTextAndNullClears() async throws {
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"))
-        try await journal.changeLog.record(lead: "L-1", fields: ["budget": .number("0.10"), "ok": .bool(true), "phone": .string("1")])
+        try await journal.changeLog.record(
+            lead: "L-1", fields: ["budget": .number("0.10"), "ok": .bool(true), "phone": .string("1")])
         try await journal.changeLog.record(lead: "L-1", fields: ["phone": .null])
         let lead = try #require(try await journal.leads.lead("L-1"))
         #expect(lead.fields["budget"] == .number("0.10"))
@@ -94,7 +99,8 @@ import Testing
         options.readFoldLimit = 3
         options.foldWindow = 2
         let journal = try Journal(path: dir.path("j.db"), options: options)
-        try await journal.changeLog.record((0..<10).map { LeadChange(lead: "L-\($0)", fields: ["email": .string("\($0)@x.io")]) })
+        try await journal.changeLog.record(
+            (0..<10).map { LeadChange(lead: "L-\($0)", fields: ["email": .string("\($0)@x.io")]) })
         #expect(try await journal.leads.status().unfoldedChanges == 7)
         try await journal.changeLog.fold()
         let status = try await journal.leads.status()
@@ -107,7 +113,9 @@ import Testing
         let (older, newer) = (Date(timeIntervalSince1970: 1_000), Date(timeIntervalSince1970: 2_000))
         // An unfolded append comes first: the ingest must not fold past it out of order.
         try await journal.changeLog.record(lead: "L-1", fields: ["email": .string("new@example.com")], at: newer)
-        try await journal.changeLog.ingest([LeadChange(lead: "L-1", fields: ["email": .string("old@example.com")], at: older)])
+        try await journal.changeLog.ingest([
+            LeadChange(lead: "L-1", fields: ["email": .string("old@example.com")], at: older)
+        ])
         #expect(try await journal.leads.lead("L-1")?.fields["email"] == .string("new@example.com"))
         // Everything is folded now: the next batch is folded as it is written.
         try await journal.changeLog.ingest([
@@ -116,7 +124,10 @@ import Testing
         ])
         let status = try await journal.leads.status()
         #expect(status.journalEntries == 4 && status.unfoldedChanges == 0 && status.pendingLeads == 2)
-        #expect(try await journal.leads.lead("L-2")?.fields == ["email": .string("b@example.com"), "first_name": .string("Bo")])
+        #expect(
+            try await journal.leads.lead("L-2")?.fields == [
+                "email": .string("b@example.com"), "first_name": .string("Bo"),
+            ])
         #expect(try await journal.maintenance.check() == [])
     }
 }

@@ -9,7 +9,8 @@ import Testing
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
         try await journal.changeLog.record(
-            lead: "L-1", fields: ["email": .string("ada@example.com"), "first_name": .string("Ada"), "note": .string("x")])
+            lead: "L-1",
+            fields: ["email": .string("ada@example.com"), "first_name": .string("Ada"), "note": .string("x")])
         try await journal.changeLog.fold()
         return (dir, journal)
     }
@@ -48,7 +49,9 @@ import Testing
             LeadOutcome(
                 lead: "L-1", remoteID: .set("512"),
                 fields: lead.fields.map {
-                    .init(field: $0.field, seq: $0.seq, result: .delivered(property: $0.property, sent: $0.value.wireString))
+                    .init(
+                        field: $0.field, seq: $0.seq,
+                        result: .delivered(property: $0.property, sent: $0.value.wireString))
                 })
         ])
         let status = try await journal.leads.status()
@@ -71,7 +74,10 @@ import Testing
         try await journal.ledger.recordOutcomes([
             LeadOutcome(
                 lead: "L-1",
-                fields: [.init(field: "first_name", seq: firstName.seq, result: .delivered(property: "firstname", sent: "Ada"))])
+                fields: [
+                    .init(
+                        field: "first_name", seq: firstName.seq, result: .delivered(property: "firstname", sent: "Ada"))
+                ])
         ])
         let record = try #require(try await journal.leads.lead("L-1"))
         #expect(record.delivery["first_name"]?.state == .pending)
@@ -102,7 +108,9 @@ import Testing
         #expect(entries[0].category == "VALIDATION_ERROR" && entries[0].source == .remote)
         #expect(try await journal.leads.lead("L-1")?.state == .rejected)
 
-        await #expect(throws: JournalError.self) { try await journal.ledger.retryRejected(ids: [entries[0].id, "999"]) }
+        await #expect(throws: JournalError.self) {
+            try await journal.ledger.retryRejected(ids: [entries[0].id, "999"])
+        }
         #expect(try await journal.ledger.rejectedEntries().count == 1)
         #expect(try await journal.ledger.retryRejected(ids: [entries[0].id]) == 1)
         status = try await journal.leads.status()
@@ -117,7 +125,11 @@ import Testing
         try await journal.ledger.recordOutcomes([
             LeadOutcome(
                 lead: "L-1",
-                fields: [.init(field: "first_name", seq: name.seq, result: .skipped(property: "firstname", remoteValue: "Ada L."))])
+                fields: [
+                    .init(
+                        field: "first_name", seq: name.seq,
+                        result: .skipped(property: "firstname", remoteValue: "Ada L."))
+                ])
         ])
         #expect(try await journal.leads.status().skipped == 1)
         #expect(try await journal.leads.lead("L-1")?.fields["first_name"] == .string("Ada L."))
@@ -130,14 +142,17 @@ import Testing
         try await journal.configuration.setMapping(Mapping(field: "note", property: "notes"))
         #expect(try await journal.leads.lead("L-1")?.delivery["note"]?.state == .pending)
         // Mapping another field to the same property replaces that mapping.
-        let replaced = try await journal.configuration.setMapping(Mapping(field: "remark", property: "notes", write: .ifEmpty))
+        let replaced = try await journal.configuration.setMapping(
+            Mapping(field: "remark", property: "notes", write: .ifEmpty))
         #expect(replaced?.field == "note")
         #expect(try await journal.leads.lead("L-1")?.delivery["note"]?.state == .unmapped)
         #expect(try await journal.configuration.removeMapping(field: "first_name"))
         #expect(try await journal.leads.lead("L-1")?.delivery["first_name"]?.state == .unmapped)
         await #expect(try !journal.configuration.removeMapping(field: "first_name"))
         await #expect(throws: JournalError.self) { try await journal.configuration.removeMapping(field: "email") }
-        await #expect(throws: JournalError.self) { try await journal.configuration.setMapping(Mapping(field: "email", property: "work_email")) }
+        await #expect(throws: JournalError.self) {
+            try await journal.configuration.setMapping(Mapping(field: "email", property: "work_email"))
+        }
         #expect(try await journal.maintenance.check() == [])
     }
 
@@ -145,8 +160,12 @@ import Testing
         let (_, journal) = try await journalWithAda()
         let off = try await journal.configuration.setPushRules(update: false, create: nil)
         #expect(off.rules == PushRules(update: false, create: false) && off.createTurnedOff)
-        await #expect(throws: JournalError.self) { try await journal.configuration.setPushRules(update: nil, create: true) }
-        await #expect(throws: JournalError.self) { try await journal.configuration.setPushRules(update: false, create: true) }
+        await #expect(throws: JournalError.self) {
+            try await journal.configuration.setPushRules(update: nil, create: true)
+        }
+        await #expect(throws: JournalError.self) {
+            try await journal.configuration.setPushRules(update: false, create: true)
+        }
         #expect(try await journal.configuration.setPushRules(update: true, create: true).rules == PushRules())
     }
 
@@ -154,7 +173,9 @@ import Testing
         let (_, journal) = try await journalWithAda()
         let rule = try await journal.configuration.addPullRule(property: "lifecyclestage", op: .eq, values: ["lead"])
         try await journal.configuration.addPullRule(property: "email", op: .hasValue, values: [])
-        await #expect(throws: JournalError.self) { try await journal.configuration.addPullRule(property: "x", op: .eq, values: []) }
+        await #expect(throws: JournalError.self) {
+            try await journal.configuration.addPullRule(property: "x", op: .eq, values: [])
+        }
         #expect(try await journal.configuration.pullRules().map(\.property) == ["lifecyclestage", "email"])
         try await journal.configuration.removePullRule(id: rule.id)
         await #expect(throws: JournalError.self) { try await journal.configuration.removePullRule(id: rule.id) }
@@ -170,7 +191,9 @@ import Testing
         try await journal.ledger.recordOutcomes([
             LeadOutcome(
                 lead: "L-1", remoteID: .set("9"),
-                fields: lead.fields.map { .init(field: $0.field, seq: $0.seq, result: .delivered(property: $0.property, sent: "")) })
+                fields: lead.fields.map {
+                    .init(field: $0.field, seq: $0.seq, result: .delivered(property: $0.property, sent: ""))
+                })
         ])
         #expect(try await journal.leads.status().unmatched == 0)
         #expect(try await journal.maintenance.check() == [])
@@ -193,7 +216,8 @@ import Testing
     @Test func forgettingTheAccountMakesEveryMappedValuePendingAgain() async throws {
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
-        try await journal.changeLog.record(lead: "L-1", fields: ["email": .string("a@b.io"), "first_name": .string("A"), "note": .string("x")])
+        try await journal.changeLog.record(
+            lead: "L-1", fields: ["email": .string("a@b.io"), "first_name": .string("A"), "note": .string("x")])
         try await journal.changeLog.fold()
         let lead = try #require(try await journal.leads.pendingLeads(limit: 1).first)
         try await journal.ledger.recordOutcomes([

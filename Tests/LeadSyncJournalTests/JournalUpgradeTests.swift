@@ -27,7 +27,8 @@ import Testing
 
         let ada = try #require(try await journal.leads.lead("L-1"))
         #expect(ada.state == .synced && ada.remoteID == "101")
-        #expect(ada.fields == ["email": .string("ada@example.com"), "first_name": .string("Ada"), "note": .string("x")])
+        #expect(
+            ada.fields == ["email": .string("ada@example.com"), "first_name": .string("Ada"), "note": .string("x")])
         #expect(try await journal.ledger.baseValues(lead: "L-1") == ["email": "ada@example.com", "firstname": "Ada"])
 
         let grace = try #require(try await journal.leads.lead("L-2"))
@@ -45,7 +46,10 @@ import Testing
         #expect(edsger.delivery["budget"]?.state == .pending)
 
         #expect(try await journal.leads.lead(remoteID: "109") == "hubspot-109")
-        #expect(try await journal.ledger.baseValues(lead: "hubspot-109") == ["email": "kathleen@example.com", "firstname": ""])
+        #expect(
+            try await journal.ledger.baseValues(lead: "hubspot-109") == [
+                "email": "kathleen@example.com", "firstname": "",
+            ])
         #expect(try await journal.configuration.setting(.timeZone) == "Europe/Paris")
 
         let window = try await journal.leads.pendingLeads(limit: 10)
@@ -58,10 +62,13 @@ import Testing
             window.map { lead in
                 LeadOutcome(
                     lead: lead.lead, remoteID: .set("2\(lead.cursor)"),
-                    fields: lead.fields.map { .init(field: $0.field, seq: $0.seq, result: .delivered(property: $0.property, sent: "v")) })
+                    fields: lead.fields.map {
+                        .init(field: $0.field, seq: $0.seq, result: .delivered(property: $0.property, sent: "v"))
+                    })
             })
         let after = try await journal.leads.status()
-        #expect(after.pendingChanges == 0 && after.pendingLeads == 0 && after.awaitingIdentity == 0 && after.unmatched == 0)
+        #expect(
+            after.pendingChanges == 0 && after.pendingLeads == 0 && after.awaitingIdentity == 0 && after.unmatched == 0)
         #expect(try await journal.maintenance.check() == [])
     }
 }

@@ -26,7 +26,8 @@ import Testing
     @Test func noEmailShareIsRoughlyHonouredAndIdentityIsStable() {
         var spec = WorkloadSpec(leads: 2_000, changes: 2_000, seed: 3)
         spec.noEmailShare = 0.25
-        let withoutEmail = LeadSetGenerator(spec).filter { change in !change.fields.contains { $0.name == "email" } }.count
+        let withoutEmail = LeadSetGenerator(spec).filter { change in !change.fields.contains { $0.name == "email" } }
+            .count
         #expect((400...600).contains(withoutEmail))
         let again = Array(LeadSetGenerator(spec))
         #expect(again[17].fields == Array(LeadSetGenerator(spec))[17].fields)
@@ -36,7 +37,8 @@ import Testing
         var spec = WorkloadSpec(leads: 50, changes: 300, seed: 11)
         spec.invalidShare = 0.2
         for change in LeadSetGenerator(spec) {
-            let parsed = try #require(try ChangeLineParser.parse(Array(change.ndjsonLine.utf8), defaultAt: 0).get().change)
+            let parsed = try #require(
+                try ChangeLineParser.parse(Array(change.ndjsonLine.utf8), defaultAt: 0).get().change)
             #expect(parsed.lead == change.lead && parsed.atMilliseconds == change.atMilliseconds)
             #expect(parsed.fields == change.fieldDictionary)
         }

@@ -4,7 +4,8 @@ import Testing
 @Suite struct JSONParserTests {
     @Test(arguments: [
         ("5000", "5000"), ("0.10", "0.10"), ("1e3", "1000"), ("1E+3", "1000"), ("1.5e2", "150"), ("1.25e1", "12.5"),
-        ("1e-2", "0.01"), ("-2.5e-3", "-0.0025"), ("0e5", "0"), ("-0", "-0"), ("12345678901234567890123", "12345678901234567890123"),
+        ("1e-2", "0.01"), ("-2.5e-3", "-0.0025"), ("0e5", "0"), ("-0", "-0"),
+        ("12345678901234567890123", "12345678901234567890123"),
     ])
     func numbersKeepDecimalTextAndLoseTheirExponent(_ input: String, _ expected: String) throws {
         #expect(try JSONParser.parse(input) == .number(expected))

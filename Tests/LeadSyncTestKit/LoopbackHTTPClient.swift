@@ -1,15 +1,15 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
-private let closeSocket: @Sendable (Int32) -> Int32 = Glibc.close
-private let streamSocket = Int32(SOCK_STREAM.rawValue)
-private let noSignal = Int32(MSG_NOSIGNAL)
+    import Glibc
+    private let closeSocket: @Sendable (Int32) -> Int32 = Glibc.close
+    private let streamSocket = Int32(SOCK_STREAM.rawValue)
+    private let noSignal = Int32(MSG_NOSIGNAL)
 #elseif canImport(Darwin)
-import Darwin
-private let closeSocket: @Sendable (Int32) -> Int32 = Darwin.close
-private let streamSocket = SOCK_STREAM
-private let noSignal: Int32 = 0
+    import Darwin
+    private let closeSocket: @Sendable (Int32) -> Int32 = Darwin.close
+    private let streamSocket = SOCK_STREAM
+    private let noSignal: Int32 = 0
 #endif
 
 /// A tiny blocking HTTP/1.1 client over one keep-alive loopback connection, for tests that need
@@ -98,7 +98,8 @@ public final class LoopbackHTTPClient {
         let body = fields.map {
             "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)"
         }.joined(separator: "&")
-        return try send(method, path, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
+        return try send(
+            method, path, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
     }
 
     /// Writes raw bytes on the connection (for tests of partial or odd requests).
@@ -121,7 +122,9 @@ public final class LoopbackHTTPClient {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else {
             let code = errno
@@ -158,7 +161,8 @@ public final class LoopbackHTTPClient {
         var end: Int?
         while end == nil {
             if buffer.count >= 4 {
-                for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
+                for i in 0...(buffer.count - 4)
+                where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
                     end = i
                     break
                 }
@@ -171,7 +175,8 @@ public final class LoopbackHTTPClient {
         var headers: [(name: String, value: String)] = []
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            headers.append(
+                (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         var response = Response(status: status, headers: headers, body: [])
         if status == 100 { return interim ? response : try readResponse(headOnly: headOnly) }

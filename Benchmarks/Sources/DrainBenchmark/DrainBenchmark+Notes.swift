@@ -39,7 +39,8 @@ extension DrainBenchmark {
             ConversationEntry(
                 lead: conversation.lead, conversation: id,
                 atMilliseconds: (conversation.transcript.messages.last?.at ?? 0) + 3_600_000,
-                message: .init(id: "follow-up", from: "agent", text: "Following up on our call: the quote is attached."))
+                message: .init(id: "follow-up", from: "agent", text: "Following up on our call: the quote is attached.")
+            )
         }
         try await record(followUps, into: journal)
         try await phase("update", journal, simulator, limit: limit)
@@ -53,13 +54,17 @@ extension DrainBenchmark {
     }
 
     /// One `sync --once` over the backlog, and what it sent by the simulator's count.
-    private static func phase(_ name: String, _ journal: Journal, _ simulator: HubSpotSimulator, limit: Int) async throws {
+    private static func phase(_ name: String, _ journal: Journal, _ simulator: HubSpotSimulator, limit: Int)
+        async throws
+    {
         let before = simulator.counters()
         var options = SyncOptions()
         options.pacer.limit = limit
         options.pacer.limitIsCap = true
         options.seed = 3
-        let report = try await Reconciler(journal: journal, gateway: gateway(simulator, CurlTransport()), options: options).run()
+        let report = try await Reconciler(
+            journal: journal, gateway: gateway(simulator, CurlTransport()), options: options
+        ).run()
         guard report.ending == .drained else { fatalError("\(name) phase ended with \(report.ending)") }
         let after = simulator.counters()
         func sent(_ endpoint: String) -> Int { after.count(endpoint) - before.count(endpoint) }
@@ -73,6 +78,8 @@ extension DrainBenchmark {
                 + String(format: "%.3f", Double(writes) / Double(max(1, minimum))) + "x; "
                 + "other requests \(total - writes) (contact upserts \(sent("contacts.batch.upsert")), "
                 + "note look-ups \(sent("associations.notes.list"))); 429s \(after.rateLimited - before.rateLimited); "
-                + String(format: "%.1f s, %.1f s at the full limit for its %d requests", report.summary.elapsedSeconds, ideal, total))
+                + String(
+                    format: "%.1f s, %.1f s at the full limit for its %d requests", report.summary.elapsedSeconds,
+                    ideal, total))
     }
 }

@@ -73,7 +73,8 @@ struct DrainBenchmark {
         options.seed = 1
         let transport = CurlTransport()
         let started = Date()
-        let report = try await Reconciler(journal: journal, gateway: gateway(simulator, transport), options: options).run()
+        let report = try await Reconciler(journal: journal, gateway: gateway(simulator, transport), options: options)
+            .run()
         let drain = Date().timeIntervalSince(started)
         guard report.ending == .drained else { fatalError("drain ended with \(report.ending)") }
 
@@ -90,7 +91,8 @@ struct DrainBenchmark {
         let contacts = Double(report.summary.delivered) / drain
         let ceiling = Double(ceilingContacts) / ceilingSeconds
         print(
-            row("leadsync drain", "\(Int(ours)) changes/s", "\(Int(contacts)) contacts/s",
+            row(
+                "leadsync drain", "\(Int(ours)) changes/s", "\(Int(contacts)) contacts/s",
                 "\(report.summary.requests) requests, fill \(percent(report.summary.batchFill))"))
         print(row("naive upsert loop", "\(Int(peer)) changes/s", "", "\(peerRequests) requests"))
         print(row("simulator ceiling", "", "\(Int(ceiling)) contacts/s", "pre-encoded upserts, 8 connections"))
@@ -175,7 +177,9 @@ struct DrainBenchmark {
     // MARK: Paced
 
     static func paced(limit: Int, latencyMilliseconds: Int, seconds: Int) async throws {
-        print("paced drain: limit \(limit)/10s, latency \(latencyMilliseconds) ms, \(seconds) s of a backlog larger than that")
+        print(
+            "paced drain: limit \(limit)/10s, latency \(latencyMilliseconds) ms, \(seconds) s of a backlog larger than that"
+        )
         let simulator = start {
             $0.rateLimit = .init(max: limit, intervalMilliseconds: 10_000)
             $0.latencyMilliseconds = latencyMilliseconds
@@ -195,13 +199,16 @@ struct DrainBenchmark {
         options.pacer.limitIsCap = true
         options.maximumDuration = .seconds(seconds)
         options.seed = 2
-        let report = try await Reconciler(journal: journal, gateway: gateway(simulator, CurlTransport()), options: options)
-            .run()
+        let report = try await Reconciler(
+            journal: journal, gateway: gateway(simulator, CurlTransport()), options: options
+        )
+        .run()
         let elapsed = report.summary.elapsedSeconds
         let budget = Double(limit) * elapsed / 10
         let counters = simulator.counters()
         print(
-            row("leadsync drain", "\(report.summary.requests) requests in \(String(format: "%.1f", elapsed)) s",
+            row(
+                "leadsync drain", "\(report.summary.requests) requests in \(String(format: "%.1f", elapsed)) s",
                 "budget used \(percent(Double(report.summary.requests) / budget))",
                 "fill \(percent(report.summary.batchFill)), 429s \(counters.rateLimited), most in any 10 s: \(counters.maxRequestsInTenSeconds)"
             ))
@@ -211,7 +218,9 @@ struct DrainBenchmark {
     // MARK: Live changes first
 
     static func live(leads: Int, samples: Int) async throws {
-        print("live changes while a backlog drains: \(leads) contacts at 190/10s, 150 ± 50 ms, \(samples) changes recorded during it")
+        print(
+            "live changes while a backlog drains: \(leads) contacts at 190/10s, 150 ± 50 ms, \(samples) changes recorded during it"
+        )
         var spec = WorkloadSpec(leads: leads, changes: leads, seed: 4)
         spec.noEmailShare = 0
         spec.invalidShare = 0
@@ -225,12 +234,17 @@ struct DrainBenchmark {
         let (baseline, _) = try await liveDrain(changes, emails: emails, samples: 0)
         let (sampled, latencies) = try await liveDrain(changes, emails: emails, samples: samples)
         let sorted = latencies.sorted()
-        func quantile(_ q: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
+        func quantile(_ q: Double) -> Double {
+            sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]
+        }
         print(
-            row("without live changes", "\(String(format: "%.1f", baseline.seconds)) s", "\(baseline.requests) requests",
+            row(
+                "without live changes", "\(String(format: "%.1f", baseline.seconds)) s",
+                "\(baseline.requests) requests",
                 "\(baseline.delivered) contacts"))
         print(
-            row("with \(latencies.count) live changes", "\(String(format: "%.1f", sampled.seconds)) s",
+            row(
+                "with \(latencies.count) live changes", "\(String(format: "%.1f", sampled.seconds)) s",
                 "\(sampled.requests) requests", "\(sampled.delivered) contacts"))
         print(
             "live change → HubSpot: p50 \(String(format: "%.2f", quantile(0.5))) s, p99 \(String(format: "%.2f", quantile(0.99))) s, "
@@ -263,7 +277,8 @@ struct DrainBenchmark {
         options.pacer.limitIsCap = true
         let budget = try RequestBudget(configuration: options.pacer, ledgerPath: nil)
         let client = HubSpotClient(
-            baseURL: simulator.baseURL, transport: CurlTransport(), authorizer: StaticTokenAuthorizer(token: Secret(token)),
+            baseURL: simulator.baseURL, transport: CurlTransport(),
+            authorizer: StaticTokenAuthorizer(token: Secret(token)),
             admission: budget)
         let reconciler = Reconciler(journal: journal, gateway: HubSpotGateway(client: client), options: options)
         let leads = changes.map(\.lead)
@@ -322,7 +337,8 @@ struct DrainBenchmark {
     static func gateway(_ simulator: HubSpotSimulator, _ transport: CurlTransport) -> HubSpotGateway {
         HubSpotGateway(
             client: HubSpotClient(
-                baseURL: simulator.baseURL, transport: transport, authorizer: StaticTokenAuthorizer(token: Secret(token))))
+                baseURL: simulator.baseURL, transport: transport,
+                authorizer: StaticTokenAuthorizer(token: Secret(token))))
     }
 
     static func scratchDirectory() throws -> String {
@@ -332,8 +348,10 @@ struct DrainBenchmark {
     }
 
     static func row(_ columns: String...) -> String {
-        zip(columns, [22, 26, 30, 0]).map { text, width in text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-            .joined()
+        zip(columns, [22, 26, 30, 0]).map { text, width in
+            text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0)
+        }
+        .joined()
     }
 
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }

@@ -14,7 +14,8 @@ struct BenchmarkRow {
             let change = LeadChange(
                 lead: generated.lead, fields: generated.fieldDictionary, atMilliseconds: generated.atMilliseconds)
             return BenchmarkRow(
-                change: change, lead: change.lead, at: change.atMilliseconds, encodedFields: FieldsCodec.encode(change.fields))
+                change: change, lead: change.lead, at: change.atMilliseconds,
+                encodedFields: FieldsCodec.encode(change.fields))
         }
     }
 }

@@ -21,8 +21,11 @@ struct JournalBenchmark {
         let batches = stride(from: 0, to: rows.count, by: perTransaction).map { start in
             rows[start..<min(start + perTransaction, rows.count)].map(\.change)
         }
-        print("journal append benchmark: WAL, synchronous=\(synchronous.rawValue), median of \(repeats) alternating runs")
-        print("rows: \(batchedRows) batched (\(perTransaction) per transaction), \(singleRows) single (1 per transaction)")
+        print(
+            "journal append benchmark: WAL, synchronous=\(synchronous.rawValue), median of \(repeats) alternating runs")
+        print(
+            "rows: \(batchedRows) batched (\(perTransaction) per transaction), \(singleRows) single (1 per transaction)"
+        )
 
         var raw: [String: [Double]] = [:]
         var journal: [String: [Double]] = [:]
@@ -32,47 +35,59 @@ struct JournalBenchmark {
             // Alternate which side goes first, so neither always pays for the other's writeback.
             var runs: [() throws -> Void] = [
                 {
-                    raw["batched", default: []].append(rate(rows.count) { dir in
-                        RawSQLiteAppender(path: dir + "/raw.db", synchronous: synchronous.rawValue)
-                            .append(rows, perTransaction: perTransaction)
-                    })
+                    raw["batched", default: []].append(
+                        rate(rows.count) { dir in
+                            RawSQLiteAppender(path: dir + "/raw.db", synchronous: synchronous.rawValue)
+                                .append(rows, perTransaction: perTransaction)
+                        })
                 },
                 {
                     let dir = scratchDirectory()
                     defer { try? FileManager.default.removeItem(atPath: dir) }
                     let j = try Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
-                    journal["batched", default: []].append(Double(rows.count) / (try seconds {
-                        try j.blocking { j in for batch in batches { try await j.changeLog.record(batch) } }
-                    }))
+                    journal["batched", default: []].append(
+                        Double(rows.count)
+                            / (try seconds {
+                                try j.blocking { j in for batch in batches { try await j.changeLog.record(batch) } }
+                            }))
                     // Derived state is brought up to date off the append path: measured on its own.
-                    fold.append(Double(rows.count) / (try seconds { _ = try j.blocking { try await $0.changeLog.fold() } }))
+                    fold.append(
+                        Double(rows.count) / (try seconds { _ = try j.blocking { try await $0.changeLog.fold() } }))
                     status.append(try seconds { _ = try j.blocking { try await $0.leads.status() } })
                 },
                 {
-                    raw["single", default: []].append(rate(singles.count) { dir in
-                        RawSQLiteAppender(path: dir + "/raw.db", synchronous: synchronous.rawValue)
-                            .append(singles, perTransaction: 1)
-                    })
+                    raw["single", default: []].append(
+                        rate(singles.count) { dir in
+                            RawSQLiteAppender(path: dir + "/raw.db", synchronous: synchronous.rawValue)
+                                .append(singles, perTransaction: 1)
+                        })
                 },
                 {
-                    journal["single", default: []].append(try rate(singles.count) { dir in
-                        let j = try Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
-                        try j.blocking { j in for row in singles { try await j.changeLog.record([row.change]) } }
-                    })
+                    journal["single", default: []].append(
+                        try rate(singles.count) { dir in
+                            let j = try Journal(
+                                path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
+                            try j.blocking { j in for row in singles { try await j.changeLog.record([row.change]) } }
+                        })
                 },
             ]
             if round % 2 == 1 { runs = [runs[1], runs[0], runs[3], runs[2]] }
             for run in runs { try run() }
-            journal["concurrent", default: []].append(try rate(singles.count) { dir in
-                let j = try Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
-                let threads = 8
-                DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                    for row in singles[(thread * singles.count / threads)..<((thread + 1) * singles.count / threads)] {
-                        let change = row.change
-                        _ = try! j.blocking { try await $0.changeLog.record(lead: change.lead, fields: change.fields) }
+            journal["concurrent", default: []].append(
+                try rate(singles.count) { dir in
+                    let j = try Journal(path: dir + "/journal.db", options: JournalOptions(synchronous: synchronous))
+                    let threads = 8
+                    DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                        for row in singles[
+                            (thread * singles.count / threads)..<((thread + 1) * singles.count / threads)]
+                        {
+                            let change = row.change
+                            _ = try! j.blocking {
+                                try await $0.changeLog.record(lead: change.lead, fields: change.fields)
+                            }
+                        }
                     }
-                }
-            })
+                })
         }
 
         print("")
@@ -80,7 +95,9 @@ struct JournalBenchmark {
         for kind in ["batched", "single"] {
             let r = median(raw[kind]!)
             let j = median(journal[kind]!)
-            print(pad("\(kind) appends", 24) + pad(perSecond(r), 16) + pad(perSecond(j), 16) + String(format: "%.2f", j / r))
+            print(
+                pad("\(kind) appends", 24) + pad(perSecond(r), 16) + pad(perSecond(j), 16)
+                    + String(format: "%.2f", j / r))
         }
         let concurrent = median(journal["concurrent"]!)
         print(
@@ -101,7 +118,8 @@ struct JournalBenchmark {
     }
 
     static func scratchDirectory() -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("journal-bench-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("journal-bench-\(UUID().uuidString)")
+            .path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }

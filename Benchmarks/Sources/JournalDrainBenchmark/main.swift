@@ -25,7 +25,9 @@ func seconds(_ start: ContinuousClock.Instant) -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
-print("journal side of a drain: \(leadCount) leads x 1 change (3 mapped fields), null HubSpot, synchronous=\(synchronous.rawValue)")
+print(
+    "journal side of a drain: \(leadCount) leads x 1 change (3 mapped fields), null HubSpot, synchronous=\(synchronous.rawValue)"
+)
 let journal = try Journal(path: directory + "/journal.db", options: JournalOptions(synchronous: synchronous))
 var changes: [LeadChange] = []
 for n in 0..<leadCount {
@@ -54,7 +56,9 @@ while true {
             LeadOutcome(
                 lead: lead.lead, remoteID: .set(String(lead.cursor)),
                 fields: lead.fields.map {
-                    .init(field: $0.field, seq: $0.seq, result: .delivered(property: $0.property, sent: $0.value.wireString))
+                    .init(
+                        field: $0.field, seq: $0.seq,
+                        result: .delivered(property: $0.property, sent: $0.value.wireString))
                 })
         }
         try await journal.ledger.recordSyncStep(outcomes: outcomes, marks: [:])
@@ -64,8 +68,8 @@ while true {
 }
 let journalSeconds = seconds(start)
 let status = try await journal.leads.status()
-precondition(drained == leadCount && status.pendingLeads == 0, "drained \(drained), \(status.pendingLeads) still pending")
-
+precondition(
+    drained == leadCount && status.pendingLeads == 0, "drained \(drained), \(status.pendingLeads) still pending")
 
 func exec(_ db: OpaquePointer?, _ sql: String) {
     precondition(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK, String(cString: sqlite3_errmsg(db)))
@@ -78,7 +82,10 @@ func exec(_ db: OpaquePointer?, _ sql: String) {
     precondition(sqlite3_open(path, &db) == SQLITE_OK)
     exec(db, "PRAGMA journal_mode = WAL")
     exec(db, "PRAGMA synchronous = \(synchronous.rawValue)")
-    exec(db, "CREATE TABLE lead (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, remote_id TEXT, pending INTEGER NOT NULL, state BLOB)")
+    exec(
+        db,
+        "CREATE TABLE lead (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, remote_id TEXT, pending INTEGER NOT NULL, state BLOB)"
+    )
     exec(db, "CREATE INDEX lead_pending ON lead(id) WHERE pending > 0")
     var insert: OpaquePointer?
     sqlite3_prepare_v2(db, "INSERT INTO lead(key, pending, state) VALUES (?, 3, ?)", -1, &insert, nil)
@@ -93,7 +100,8 @@ func exec(_ db: OpaquePointer?, _ sql: String) {
     exec(db, "COMMIT")
     var select: OpaquePointer?
     var update: OpaquePointer?
-    sqlite3_prepare_v2(db, "SELECT id, key, state FROM lead WHERE pending > 0 AND id > ? ORDER BY id LIMIT ?", -1, &select, nil)
+    sqlite3_prepare_v2(
+        db, "SELECT id, key, state FROM lead WHERE pending > 0 AND id > ? ORDER BY id LIMIT ?", -1, &select, nil)
     sqlite3_prepare_v2(db, "UPDATE lead SET remote_id = ?, pending = 0, state = ? WHERE key = ?", -1, &update, nil)
     let start = ContinuousClock.now
     var cursor: Int64 = 0
@@ -105,8 +113,10 @@ func exec(_ db: OpaquePointer?, _ sql: String) {
         while sqlite3_step(select) == SQLITE_ROW {
             let bytes = sqlite3_column_blob(select, 2)!.assumingMemoryBound(to: UInt8.self)
             window.append(
-                (sqlite3_column_int64(select, 0), String(cString: sqlite3_column_text(select, 1)),
-                 Array(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(select, 2))))))
+                (
+                    sqlite3_column_int64(select, 0), String(cString: sqlite3_column_text(select, 1)),
+                    Array(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(select, 2))))
+                ))
         }
         sqlite3_reset(select)
         guard let last = window.last else { break }
@@ -114,7 +124,8 @@ func exec(_ db: OpaquePointer?, _ sql: String) {
             exec(db, "BEGIN IMMEDIATE")
             for lead in window[batch..<min(batch + batchSize, window.count)] {
                 sqlite3_bind_text(update, 1, String(lead.id), -1, leadsync_benchmark_sqlite3_transient())
-                sqlite3_bind_blob(update, 2, lead.state, Int32(lead.state.count), leadsync_benchmark_sqlite3_transient())
+                sqlite3_bind_blob(
+                    update, 2, lead.state, Int32(lead.state.count), leadsync_benchmark_sqlite3_transient())
                 sqlite3_bind_text(update, 3, lead.key, -1, leadsync_benchmark_sqlite3_transient())
                 precondition(sqlite3_step(update) == SQLITE_DONE)
                 sqlite3_reset(update)
@@ -137,4 +148,7 @@ let (rawDrained, rawSeconds) = rawFloor(path: directory + "/raw.db")
 func rate(_ count: Int, _ seconds: Double) -> String { String(format: "%10.0f leads/s", Double(count) / seconds) }
 print("raw C API floor (1 read + 1 update per lead): \(rate(rawDrained, rawSeconds))")
 print("journal (pendingLeads + recordSyncStep):      \(rate(drained, journalSeconds))")
-print(String(format: "journal / raw: %.2f; goal: >= 40,000 leads/s", (Double(drained) / journalSeconds) / (Double(rawDrained) / rawSeconds)))
+print(
+    String(
+        format: "journal / raw: %.2f; goal: >= 40,000 leads/s",
+        (Double(drained) / journalSeconds) / (Double(rawDrained) / rawSeconds)))

@@ -12,7 +12,7 @@ import HubSpotSimulator
 import LeadSyncHTTPServer
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let contacts = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 200_000
@@ -29,7 +29,8 @@ func upsertBody(batch: Int, round: Int) -> [UInt8] {
         inputs.append(
             #"{"id":"lead\#(n)@example.com","idProperty":"email","objectWriteTraceId":"lead-\#(n):seq-\#(round)","#
                 + #""properties":{"firstname":"First\#(n)","lastname":"Last\#(round)","company":"Company \#(n % 977)","#
-                + #""phone":"+1 555 \#(n % 10_000)","jobtitle":"Engineer","lifecyclestage":"lead","budget":"\#(n % 5000).50"}}"#)
+                + #""phone":"+1 555 \#(n % 10_000)","jobtitle":"Engineer","lifecyclestage":"lead","budget":"\#(n % 5000).50"}}"#
+        )
     }
     return Array(#"{"inputs":[\#(inputs.joined(separator: ","))]}"#.utf8)
 }
@@ -65,7 +66,9 @@ func drive(port: Int, requests: [[UInt8]]) -> (seconds: Double, cpu: Double, sta
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     _ = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
     var one: Int32 = 1
     _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -83,12 +86,15 @@ func drive(port: Int, requests: [[UInt8]]) -> (seconds: Double, cpu: Double, sta
             let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + have, $0.count - have, 0) }
             guard got > 0 else { fatalError("connection closed after \(have) bytes") }
             have += got
-            if needed == .max, let end = (0..<max(0, have - 3)).first(where: {
-                buffer[$0] == 13 && buffer[$0 + 1] == 10 && buffer[$0 + 2] == 13 && buffer[$0 + 3] == 10
-            }) {
+            if needed == .max,
+                let end = (0..<max(0, have - 3)).first(where: {
+                    buffer[$0] == 13 && buffer[$0 + 1] == 10 && buffer[$0 + 2] == 13 && buffer[$0 + 3] == 10
+                })
+            {
                 let head = String(decoding: buffer[0..<end], as: UTF8.self).lowercased()
                 status = Int(head.split(separator: " ")[1]) ?? 0
-                let length = head.components(separatedBy: "content-length: ").dropFirst().first
+                let length =
+                    head.components(separatedBy: "content-length: ").dropFirst().first
                     .flatMap { Int($0.prefix { $0.isNumber }) } ?? 0
                 needed = end + 4 + length
             }
@@ -96,7 +102,9 @@ func drive(port: Int, requests: [[UInt8]]) -> (seconds: Double, cpu: Double, sta
         statuses[status, default: 0] += 1
     }
     let end = DispatchTime.now()
-    return (Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9, cpuSeconds(thread: false) - cpuStart, statuses)
+    return (
+        Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9, cpuSeconds(thread: false) - cpuStart, statuses
+    )
 }
 
 func unlimited() -> SimulatorConfiguration {
@@ -116,11 +124,15 @@ print("hubspot-sim throughput: \(batches) upsert batches of 100 (\(total) contac
 let sampleAnswer: [UInt8] = {
     let simulator = HubSpotSimulator(configuration: unlimited())
     simulator.registerToken(token)
-    return simulator.handle(HTTPServerRequest(
-        method: "POST", path: "/crm/v3/objects/contacts/batch/upsert",
-        headers: [("Authorization", "Bearer \(token)")], body: creates[0])).body
+    return simulator.handle(
+        HTTPServerRequest(
+            method: "POST", path: "/crm/v3/objects/contacts/batch/upsert",
+            headers: [("Authorization", "Bearer \(token)")], body: creates[0])
+    ).body
 }()
-let echo = HTTPServer { _ in HTTPServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: sampleAnswer) }
+let echo = HTTPServer { _ in
+    HTTPServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: sampleAnswer)
+}
 let echoPort = try echo.start()
 let transport = drive(port: echoPort, requests: creates.map { request($0) })
 echo.stop()
@@ -131,9 +143,10 @@ core.registerToken(token)
 let coreStart = DispatchTime.now()
 let coreCPUStart = cpuSeconds(thread: true)
 for body in creates {
-    _ = core.handle(HTTPServerRequest(
-        method: "POST", path: "/crm/v3/objects/contacts/batch/upsert",
-        headers: [("Authorization", "Bearer \(token)")], body: body))
+    _ = core.handle(
+        HTTPServerRequest(
+            method: "POST", path: "/crm/v3/objects/contacts/batch/upsert",
+            headers: [("Authorization", "Bearer \(token)")], body: body))
 }
 let coreSeconds = Double(DispatchTime.now().uptimeNanoseconds - coreStart.uptimeNanoseconds) / 1e9
 let coreCPU = cpuSeconds(thread: true) - coreCPUStart
@@ -157,11 +170,15 @@ precondition(
 func rate(_ seconds: Double) -> String { String(format: "%8.0f", Double(total) / seconds) }
 func line(_ name: String, wall: Double, cpu: Double, baseline: Double? = nil) {
     let ratio = baseline.map { String(format: "  ratio to transport %.2f", $0 / wall) } ?? ""
-    print(name.padding(toLength: 38, withPad: " ", startingAt: 0) + "\(rate(wall)) contacts/s wall, \(rate(cpu)) per CPU-second\(ratio)")
+    print(
+        name.padding(toLength: 38, withPad: " ", startingAt: 0)
+            + "\(rate(wall)) contacts/s wall, \(rate(cpu)) per CPU-second\(ratio)")
 }
 line("transport baseline (echo server)", wall: transport.seconds, cpu: transport.cpu)
 line("simulator core, in-process, creates", wall: coreSeconds, cpu: coreCPU)
 line("simulator over HTTP, creates", wall: created.seconds, cpu: created.cpu, baseline: transport.seconds)
 line("simulator over HTTP, updates", wall: updated.seconds, cpu: updated.cpu, baseline: transport.seconds)
 line("simulator over HTTP, updates, gzip", wall: zipped.seconds, cpu: zipped.cpu, baseline: transport.seconds)
-print("memory held per stored contact (resident growth over the creates): \((residentAfter - residentBefore) / total) bytes")
+print(
+    "memory held per stored contact (resident growth over the creates): \((residentAfter - residentBefore) / total) bytes"
+)

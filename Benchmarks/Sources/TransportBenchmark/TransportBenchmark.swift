@@ -16,7 +16,9 @@ struct TransportBenchmark {
         let connections = arguments.dropFirst().first.flatMap(Int.init) ?? 4
         let body = Data((0..<20_480).map { UInt8(97 + $0 % 26) })
         let answer = Array(#"{"status":"COMPLETE","results":[]}"#.utf8)
-        let server = HTTPServer { _ in HTTPServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: answer) }
+        let server = HTTPServer { _ in
+            HTTPServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: answer)
+        }
         let port = try server.start()
         defer { server.stop() }
         let url = "http://127.0.0.1:\(port)/bench"
@@ -83,12 +85,15 @@ struct CurlCommandLine {
 
     func rate(requests: Int, connections: Int) throws -> Double {
         let config = directory.appendingPathComponent("config-\(requests)")
-        let entry = "url = \"\(url)\"\noutput = \"/dev/null\"\ndata-binary = \"@\(directory.path)/body\"\n"
+        let entry =
+            "url = \"\(url)\"\noutput = \"/dev/null\"\ndata-binary = \"@\(directory.path)/body\"\n"
             + "header = \"Content-Type: application/json\"\nheader = \"Expect:\"\n"
-        try Array(repeating: entry, count: requests).joined(separator: "next\n").write(to: config, atomically: true, encoding: .utf8)
+        try Array(repeating: entry, count: requests).joined(separator: "next\n").write(
+            to: config, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "--silent", "--no-progress-meter", "--fail", "--http1.1"]
+        process.arguments =
+            ["curl", "--silent", "--no-progress-meter", "--fail", "--http1.1"]
             + (connections > 1 ? ["--parallel", "--parallel-immediate", "--parallel-max", String(connections)] : [])
             + ["--config", config.path]
         let started = ContinuousClock.now

@@ -23,7 +23,9 @@ struct JSONParser {
             do throws(Failure) {
                 let value = try parser.parseValue()
                 parser.skipSpace()
-                guard parser.index == buffer.count else { throw parser.failure("Unexpected character after the document") }
+                guard parser.index == buffer.count else {
+                    throw parser.failure("Unexpected character after the document")
+                }
                 return .success(value)
             } catch {
                 return .failure(error)
@@ -62,9 +64,15 @@ struct JSONParser {
         case 0x7B: return try parseObject()
         case 0x5B: return try parseArray()
         case 0x22: return .string(try parseString())
-        case 0x74: try expect("true"); return .bool(true)
-        case 0x66: try expect("false"); return .bool(false)
-        case 0x6E: try expect("null"); return .null
+        case 0x74:
+            try expect("true")
+            return .bool(true)
+        case 0x66:
+            try expect("false")
+            return .bool(false)
+        case 0x6E:
+            try expect("null")
+            return .null
         case 0x2D, 0x30...0x39: return try parseNumber()
         default: throw failure("Unexpected character ('\(Character(Unicode.Scalar(bytes[index])))')")
         }
@@ -107,7 +115,9 @@ struct JSONParser {
             index += 1
             members.append((key, try parseValue()))
             skipSpace()
-            guard index < bytes.count else { throw failure("Unexpected end-of-input: expected close marker for Object") }
+            guard index < bytes.count else {
+                throw failure("Unexpected end-of-input: expected close marker for Object")
+            }
             if bytes[index] == 0x2C {
                 index += 1
             } else if bytes[index] == 0x7D {
@@ -155,7 +165,9 @@ struct JSONParser {
         guard digits(&self) > 0 else { throw failure("Invalid numeric value") }
         if index < bytes.count, bytes[index] == 0x2E {
             index += 1
-            guard digits(&self) > 0 else { throw failure("Invalid numeric value: decimal point not followed by a digit") }
+            guard digits(&self) > 0 else {
+                throw failure("Invalid numeric value: decimal point not followed by a digit")
+            }
         }
         if index < bytes.count, bytes[index] == 0x65 || bytes[index] == 0x45 {
             index += 1

@@ -62,9 +62,13 @@ public struct ConnectService: Sendable {
     }
 
     /// `connect --code --redirect-uri`: exchanges a code obtained elsewhere (no PKCE).
-    public func connect(clientId: String, clientSecret: Secret, code: Secret, redirectURI: String, newAccount: Bool = false) async throws -> Outcome {
-        let tokens = try await exchange(clientId: clientId, clientSecret: clientSecret, code: code, redirectURI: redirectURI, verifier: nil)
-        let credentials = StoredCredentials.oauth(tokens, clientId: clientId, clientSecret: clientSecret, now: clock.now)
+    public func connect(
+        clientId: String, clientSecret: Secret, code: Secret, redirectURI: String, newAccount: Bool = false
+    ) async throws -> Outcome {
+        let tokens = try await exchange(
+            clientId: clientId, clientSecret: clientSecret, code: code, redirectURI: redirectURI, verifier: nil)
+        let credentials = StoredCredentials.oauth(
+            tokens, clientId: clientId, clientSecret: clientSecret, now: clock.now)
         return try await store(credentials, clientId: clientId, scopes: tokens.scopes ?? [], newAccount: newAccount)
     }
 
@@ -82,31 +86,41 @@ public struct ConnectService: Sendable {
         let listener = try OAuthLoopbackListener(port: port, state: state)
         defer { listener.stop() }
         let url = HubSpotOAuth.authorizeURL(
-            authURL: endpoint.authURL, clientId: clientId, redirectURI: listener.redirectURI, scopes: scopes, state: state,
+            authURL: endpoint.authURL, clientId: clientId, redirectURI: listener.redirectURI, scopes: scopes,
+            state: state,
             codeChallenge: pkce.challenge)
         announce(url)
         if openBrowser { _ = BrowserLauncher.open(url) }
         let code = try await listener.code(timeout: timeout)
         let tokens = try await exchange(
-            clientId: clientId, clientSecret: clientSecret, code: code, redirectURI: listener.redirectURI, verifier: Secret(pkce.verifier))
-        let credentials = StoredCredentials.oauth(tokens, clientId: clientId, clientSecret: clientSecret, now: clock.now)
+            clientId: clientId, clientSecret: clientSecret, code: code, redirectURI: listener.redirectURI,
+            verifier: Secret(pkce.verifier))
+        let credentials = StoredCredentials.oauth(
+            tokens, clientId: clientId, clientSecret: clientSecret, now: clock.now)
         return try await store(credentials, clientId: clientId, scopes: tokens.scopes ?? scopes, newAccount: newAccount)
     }
 
-    private func exchange(clientId: String, clientSecret: Secret, code: Secret, redirectURI: String, verifier: Secret?) async throws -> OAuthTokens {
+    private func exchange(clientId: String, clientSecret: Secret, code: Secret, redirectURI: String, verifier: Secret?)
+        async throws -> OAuthTokens
+    {
         let oauth = HubSpotOAuth(
-            baseURL: endpoint.apiURL, version: endpoint.version, transport: transport, clientId: clientId, clientSecret: clientSecret,
+            baseURL: endpoint.apiURL, version: endpoint.version, transport: transport, clientId: clientId,
+            clientSecret: clientSecret,
             logger: logger)
         do {
             return try await oauth.exchange(code: code, redirectURI: redirectURI, codeVerifier: verifier)
         } catch let error as HubSpotError {
-            let kind: ConnectionError.Kind = error.classification == .badConfiguration ? .configuration : .authorizationFailed
-            throw ConnectionError(kind, "HubSpot refused the authorization code: \(error.message) (\(error.code)); nothing was stored")
+            let kind: ConnectionError.Kind =
+                error.classification == .badConfiguration ? .configuration : .authorizationFailed
+            throw ConnectionError(
+                kind, "HubSpot refused the authorization code: \(error.message) (\(error.code)); nothing was stored")
         }
     }
 
     /// Checks the credentials, then stores them; refused credentials store nothing.
-    private func store(_ credentials: StoredCredentials, clientId: String?, scopes: [String], newAccount: Bool) async throws -> Outcome {
+    private func store(_ credentials: StoredCredentials, clientId: String?, scopes: [String], newAccount: Bool)
+        async throws -> Outcome
+    {
         var warnings: [String] = []
         var account: AccountDetails?
         // A 403 says the account cannot be known; an unreachable HubSpot says nothing new.
@@ -120,19 +134,23 @@ public struct ConnectService: Sendable {
             throw ConnectionError(.refused, "HubSpot refused these credentials (\(error.code)); nothing was stored")
         } catch let error as HubSpotError where error.status == 403 {
             accountRefused = true
-            warnings.append("HubSpot would not show the account details (\(error.code)); the account stays unknown and its time zone UTC")
+            warnings.append(
+                "HubSpot would not show the account details (\(error.code)); the account stays unknown and its time zone UTC"
+            )
         } catch let error as HubSpotError where error.status == 404 || error.status == 405 {
             // HubSpot always has this endpoint: whatever answered is not the HubSpot API.
             throw ConnectionError(
                 .configuration,
-                "\(endpoint.apiURL) answered \(error.status) to the account check, so it is not the HubSpot API; check --hubspot-url (nothing was stored)")
+                "\(endpoint.apiURL) answered \(error.status) to the account check, so it is not the HubSpot API; check --hubspot-url (nothing was stored)"
+            )
         } catch let error as HubSpotError {
             warnings.append("could not check the credentials with HubSpot (\(error.code)); stored unchecked")
         } catch let error as TransportError where error.kind == .tls {
             // Not "unreachable": whatever answered could not prove it is HubSpot, and the
             // credentials must not be stored for it.
             throw ConnectionError(
-                .refused, "the server at \(endpoint.apiURL) failed TLS verification (\(error.detail)); nothing was stored")
+                .refused,
+                "the server at \(endpoint.apiURL) failed TLS verification (\(error.detail)); nothing was stored")
         } catch let error as TransportError {
             warnings.append("HubSpot could not be reached (\(error.kind.rawValue)); credentials stored unchecked")
         }
@@ -143,12 +161,14 @@ public struct ConnectService: Sendable {
             guard newAccount else {
                 throw ConnectionError(
                     .configuration,
-                    "these credentials belong to HubSpot account \(accountId), but this journal syncs with account \(previous); pass --new-account to switch and match every lead again")
+                    "these credentials belong to HubSpot account \(accountId), but this journal syncs with account \(previous); pass --new-account to switch and match every lead again"
+                )
             }
             try await journal.ledger.forgetRemoteState()
             try await journal.conversations.forgetNotes()
             try await journal.configuration.setSettings([.noteKeyMode: nil])
-            warnings.append("switched from account \(previous) to \(accountId): every lead will be matched again by email")
+            warnings.append(
+                "switched from account \(previous) to \(accountId): every lead will be matched again by email")
         }
         try file.write(credentials)
         settings.apiURL = endpoint.apiURL
@@ -162,7 +182,10 @@ public struct ConnectService: Sendable {
         settings.scopes = scopes
         settings.reconnectionRequired = false
         try await journal.configuration.saveConnectionSettings(settings)
-        logger.info("connected", metadata: ["hubspot.account": "\(accountId ?? "unknown")", "token.kind": "\(credentials.kind.rawValue)"])
-        return Outcome(accountId: accountId, timeZone: account?.timeZone, tokenKind: credentials.kind, warnings: warnings)
+        logger.info(
+            "connected",
+            metadata: ["hubspot.account": "\(accountId ?? "unknown")", "token.kind": "\(credentials.kind.rawValue)"])
+        return Outcome(
+            accountId: accountId, timeZone: account?.timeZone, tokenKind: credentials.kind, warnings: warnings)
     }
 }

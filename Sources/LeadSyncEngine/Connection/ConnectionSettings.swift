@@ -13,7 +13,8 @@ public struct ConnectionSettings: Sendable, Hashable {
     public var reconnectionRequired: Bool
 
     public init(
-        apiURL: String? = nil, authURL: String? = nil, tokenKind: StoredCredentials.Kind? = nil, clientId: String? = nil,
+        apiURL: String? = nil, authURL: String? = nil, tokenKind: StoredCredentials.Kind? = nil,
+        clientId: String? = nil,
         accountId: String? = nil, timeZone: String? = nil, scopes: [String] = [], reconnectionRequired: Bool = false
     ) {
         self.apiURL = apiURL

@@ -28,8 +28,11 @@ public struct CredentialsFile: Sendable {
             let access = object["access_token"] as? String
         else { throw CredentialsFileError(path: path, reason: "is not a leadsync credentials file") }
         return StoredCredentials(
-            kind: kind, accessToken: Secret(access), refreshToken: (object["refresh_token"] as? String).map(Secret.init),
-            expiresAt: (object["expires_at"] as? String).flatMap(Timestamp.parse).map { Date(timeIntervalSince1970: Double($0) / 1000) },
+            kind: kind, accessToken: Secret(access),
+            refreshToken: (object["refresh_token"] as? String).map(Secret.init),
+            expiresAt: (object["expires_at"] as? String).flatMap(Timestamp.parse).map {
+                Date(timeIntervalSince1970: Double($0) / 1000)
+            },
             lifetimeSeconds: object["lifetime_seconds"] as? Int, clientId: object["client_id"] as? String,
             clientSecret: (object["client_secret"] as? String).map(Secret.init))
     }
@@ -37,7 +40,9 @@ public struct CredentialsFile: Sendable {
     /// Replaces the file atomically: a temporary file created 0600 (`O_EXCL`, then `fchmod` so
     /// the umask cannot widen it), written, synced, renamed over the old one, directory synced.
     public func write(_ credentials: StoredCredentials) throws {
-        var object: [String: Any] = ["kind": credentials.kind.rawValue, "access_token": credentials.accessToken.revealed]
+        var object: [String: Any] = [
+            "kind": credentials.kind.rawValue, "access_token": credentials.accessToken.revealed,
+        ]
         object["refresh_token"] = credentials.refreshToken?.revealed
         object["expires_at"] = credentials.expiresAt.map(Timestamp.format)
         object["lifetime_seconds"] = credentials.lifetimeSeconds
@@ -48,17 +53,25 @@ public struct CredentialsFile: Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CredentialsFileError(path: temporary, reason: "cannot be created: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw CredentialsFileError(
+                path: temporary, reason: "cannot be created: \(String(cString: strerror(errno)))")
+        }
         var renamed = false
         defer { if !renamed { unlink(temporary) } }
         do {
             defer { close(fd) }
-            guard fchmod(fd, 0o600) == 0 else { throw CredentialsFileError(path: temporary, reason: "cannot be made private") }
+            guard fchmod(fd, 0o600) == 0 else {
+                throw CredentialsFileError(path: temporary, reason: "cannot be made private")
+            }
             try data.withUnsafeBytes { bytes in
                 var offset = 0
                 while offset < bytes.count {
                     let written = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    guard written > 0 else { throw CredentialsFileError(path: temporary, reason: "write failed: \(String(cString: strerror(errno)))") }
+                    guard written > 0 else {
+                        throw CredentialsFileError(
+                            path: temporary, reason: "write failed: \(String(cString: strerror(errno)))")
+                    }
                     offset += written
                 }
             }

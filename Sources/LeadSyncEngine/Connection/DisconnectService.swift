@@ -23,8 +23,10 @@ public struct DisconnectService: Sendable {
     let transport: any HTTPTransport
     let logger: Logger
 
-    public init(journal: Journal, file: CredentialsFile, endpoint: ConnectService.Endpoint, transport: any HTTPTransport,
-                logger: Logger = Logger(label: "leadsync.connection")) {
+    public init(
+        journal: Journal, file: CredentialsFile, endpoint: ConnectService.Endpoint, transport: any HTTPTransport,
+        logger: Logger = Logger(label: "leadsync.connection")
+    ) {
         self.journal = journal
         self.file = file
         self.endpoint = endpoint
@@ -48,7 +50,8 @@ public struct DisconnectService: Sendable {
             } catch let error as HubSpotError {
                 warning = "HubSpot did not revoke the refresh token (\(error.code)); local tokens forgotten anyway"
             } catch let error as TransportError {
-                warning = "HubSpot could not be reached to revoke the refresh token (\(error.kind.rawValue)); local tokens forgotten anyway"
+                warning =
+                    "HubSpot could not be reached to revoke the refresh token (\(error.kind.rawValue)); local tokens forgotten anyway"
             }
         }
         try file.delete()

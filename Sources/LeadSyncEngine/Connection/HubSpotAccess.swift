@@ -28,24 +28,31 @@ public struct HubSpotAccess: Sendable {
     ) async throws -> HubSpotAccess {
         if let token = environment["LEADSYNC_TOKEN"], !token.isEmpty {
             let client = HubSpotClient(
-                baseURL: apiURL, version: version, transport: transport, authorizer: StaticTokenAuthorizer(token: Secret(token)),
+                baseURL: apiURL, version: version, transport: transport,
+                authorizer: StaticTokenAuthorizer(token: Secret(token)),
                 admission: admission, logger: logger)
             return HubSpotAccess(client: client, tokenManager: nil)
         }
         let file = CredentialsFile(journalPath: journalPath, environment: environment)
         guard let credentials = try file.read() else {
-            throw ConnectionError(.notConnected, "not connected to HubSpot; run `leadsync connect` (or set LEADSYNC_TOKEN)")
+            throw ConnectionError(
+                .notConnected, "not connected to HubSpot; run `leadsync connect` (or set LEADSYNC_TOKEN)")
         }
         guard try await !journal.configuration.connectionSettings().reconnectionRequired else {
-            throw ConnectionError(.reconnectionRequired, "HubSpot no longer accepts the stored credentials; run `leadsync connect` again")
+            throw ConnectionError(
+                .reconnectionRequired, "HubSpot no longer accepts the stored credentials; run `leadsync connect` again")
         }
         var oauth: HubSpotOAuth?
         if credentials.kind == .oauth {
             let clientId = credentials.clientId ?? environment["LEADSYNC_CLIENT_ID"] ?? ""
             let secret = credentials.clientSecret ?? Secret(environment["LEADSYNC_CLIENT_SECRET"] ?? "")
-            oauth = HubSpotOAuth(baseURL: apiURL, version: version, transport: transport, clientId: clientId, clientSecret: secret, logger: logger)
+            oauth = HubSpotOAuth(
+                baseURL: apiURL, version: version, transport: transport, clientId: clientId, clientSecret: secret,
+                logger: logger)
         }
-        let manager = TokenManager(credentials: credentials, file: file, settings: journal.configuration, oauth: oauth, clock: clock, logger: logger)
+        let manager = TokenManager(
+            credentials: credentials, file: file, settings: journal.configuration, oauth: oauth, clock: clock,
+            logger: logger)
         let client = HubSpotClient(
             baseURL: apiURL, version: version, transport: transport, authorizer: manager, admission: admission,
             logger: logger)
@@ -56,7 +63,9 @@ public struct HubSpotAccess: Sendable {
 extension Error {
     /// True when only a new `leadsync connect` can restore access (exit 3).
     public var requiresReconnection: Bool {
-        if let error = self as? ConnectionError { return error.kind == .reconnectionRequired || error.kind == .notConnected }
+        if let error = self as? ConnectionError {
+            return error.kind == .reconnectionRequired || error.kind == .notConnected
+        }
         if let error = self as? HubSpotError { return error.classification == .needsReconnect }
         return false
     }

@@ -47,7 +47,9 @@ public struct MapCheckService: Sendable {
     }
 
     /// The property types a lead value can be written to.
-    static let writableTypes: Set<String> = ["string", "number", "date", "datetime", "enumeration", "bool", "phone_number"]
+    static let writableTypes: Set<String> = [
+        "string", "number", "date", "datetime", "enumeration", "bool", "phone_number",
+    ]
 
     /// Invalid values listed in a report (the rest are counted).
     public static let maxInvalidValues = 100
@@ -82,7 +84,9 @@ public struct MapCheckService: Sendable {
         for lead in try await journal.leads.pendingLeads(limit: sampleLeads) {
             for field in lead.fields {
                 let value = field.value.wireString
-                guard let property = properties[field.property], let problem = property.problem(with: value) else { continue }
+                guard let property = properties[field.property], let problem = property.problem(with: value) else {
+                    continue
+                }
                 report.invalidValueCount += 1
                 guard report.invalidValues.count < Self.maxInvalidValues else { continue }
                 report.invalidValues.append(
@@ -96,7 +100,9 @@ public struct MapCheckService: Sendable {
     static func problem(with mapping: Mapping, _ property: PropertyDefinition?) -> String? {
         guard let property else { return "HubSpot has no contact property \"\(mapping.property)\"" }
         if !property.isWritable { return "\"\(property.name)\" is read-only in HubSpot" }
-        if !writableTypes.contains(property.type) { return "\"\(property.name)\" has type \(property.type), which leads cannot write" }
+        if !writableTypes.contains(property.type) {
+            return "\"\(property.name)\" has type \(property.type), which leads cannot write"
+        }
         if mapping.property == Mapping.identityProperty, property.type != "string" {
             return "the identity property \"\(property.name)\" must be a string"
         }

@@ -60,7 +60,8 @@ public final class OAuthLoopbackListener: Sendable {
             }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                let error = ConnectionError(.authorizationFailed, "no OAuth redirect arrived within \(timeout); nothing was stored")
+                let error = ConnectionError(
+                    .authorizationFailed, "no OAuth redirect arrived within \(timeout); nothing was stored")
                 self.deliver(.failure(error))
                 throw error
             }
@@ -83,12 +84,15 @@ public final class OAuthLoopbackListener: Sendable {
             let description = request.queryValue("error_description").map { ": \($0)" } ?? ""
             return final(
                 page(400, "HubSpot refused the authorization. You can close this window."),
-                .failure(ConnectionError(.authorizationFailed, "HubSpot refused the authorization (\(error)\(description))")))
+                .failure(
+                    ConnectionError(.authorizationFailed, "HubSpot refused the authorization (\(error)\(description))"))
+            )
         }
         guard request.queryValue("state") == expectedState else {
             return final(
                 page(400, "This authorization was not started here and was refused."),
-                .failure(ConnectionError(.authorizationFailed, "the OAuth redirect carried a wrong state; it was refused")))
+                .failure(
+                    ConnectionError(.authorizationFailed, "the OAuth redirect carried a wrong state; it was refused")))
         }
         guard let code = request.queryValue("code"), !code.isEmpty else {
             return page(400, "The redirect carried no code.")
@@ -124,7 +128,9 @@ public final class OAuthLoopbackListener: Sendable {
     }
 
     private func page(_ status: Int, _ text: String) -> HTTPServerResponse {
-        HTTPServerResponse(status: status, contentType: "text/html; charset=utf-8", text: "<!doctype html><title>leadsync</title><p>\(text)</p>")
+        HTTPServerResponse(
+            status: status, contentType: "text/html; charset=utf-8",
+            text: "<!doctype html><title>leadsync</title><p>\(text)</p>")
     }
 }
 

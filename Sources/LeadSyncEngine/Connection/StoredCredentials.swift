@@ -23,7 +23,8 @@ public struct StoredCredentials: Sendable, Hashable {
     public var clientSecret: Secret?
 
     public init(
-        kind: Kind, accessToken: Secret, refreshToken: Secret? = nil, expiresAt: Date? = nil, lifetimeSeconds: Int? = nil,
+        kind: Kind, accessToken: Secret, refreshToken: Secret? = nil, expiresAt: Date? = nil,
+        lifetimeSeconds: Int? = nil,
         clientId: String? = nil, clientSecret: Secret? = nil
     ) {
         self.kind = kind
@@ -36,10 +37,14 @@ public struct StoredCredentials: Sendable, Hashable {
     }
 
     /// A static token.
-    public static func staticToken(_ token: Secret) -> StoredCredentials { StoredCredentials(kind: .static, accessToken: token) }
+    public static func staticToken(_ token: Secret) -> StoredCredentials {
+        StoredCredentials(kind: .static, accessToken: token)
+    }
 
     /// OAuth credentials from a token answer received at `now`.
-    public static func oauth(_ tokens: OAuthTokens, clientId: String, clientSecret: Secret, now: Date) -> StoredCredentials {
+    public static func oauth(_ tokens: OAuthTokens, clientId: String, clientSecret: Secret, now: Date)
+        -> StoredCredentials
+    {
         StoredCredentials(
             kind: .oauth, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken,
             expiresAt: now.addingTimeInterval(TimeInterval(tokens.expiresIn)), lifetimeSeconds: tokens.expiresIn,

@@ -45,7 +45,8 @@ public actor TokenManager: HubSpotAuthorizer {
     ///   - file: where refreshed credentials are saved; nil keeps them in memory only.
     ///   - oauth: the token endpoint client; required for OAuth credentials.
     public init(
-        credentials: StoredCredentials, file: CredentialsFile?, settings: any ConnectionSettingsStore, oauth: HubSpotOAuth?,
+        credentials: StoredCredentials, file: CredentialsFile?, settings: any ConnectionSettingsStore,
+        oauth: HubSpotOAuth?,
         clock: any WallClock = SystemWallClock(), configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "leadsync.connection")
     ) {
@@ -82,7 +83,8 @@ public actor TokenManager: HubSpotAuthorizer {
     private var refreshDue: Bool {
         guard let expiresAt = credentials.expiresAt else { return false }
         let lifetime = Double(credentials.lifetimeSeconds ?? 1800)
-        let margin = min(Double(configuration.refreshMargin.components.seconds), lifetime * configuration.refreshFraction)
+        let margin = min(
+            Double(configuration.refreshMargin.components.seconds), lifetime * configuration.refreshFraction)
         return expiresAt.timeIntervalSince(clock.now) <= margin
     }
 

@@ -36,7 +36,10 @@ struct NoteWork: Sendable {
     var rejected = false
 
     /// Plans `pending` (which has a contact) from its transcript and note state.
-    init(pending: PendingConversation, contactId: String, transcript: ConversationTranscript, notes: [ConversationNote], mode: NoteKeyMode) {
+    init(
+        pending: PendingConversation, contactId: String, transcript: ConversationTranscript, notes: [ConversationNote],
+        mode: NoteKeyMode
+    ) {
         self.pending = pending
         self.contactId = contactId
         let known = notes.filter { $0.noteId != nil || $0.createIntended }.map(\.part).max() ?? 1

@@ -42,7 +42,9 @@ public enum NoteRenderer {
 
     /// The note bodies of `transcript`; at least `minimumParts` of them (parts that lost their
     /// messages to earlier parts say so, so a note once written is never left stale).
-    public static func render(_ transcript: ConversationTranscript, limit: Int = bodyLimit, minimumParts: Int = 1) -> [RenderedNote] {
+    public static func render(_ transcript: ConversationTranscript, limit: Int = bodyLimit, minimumParts: Int = 1)
+        -> [RenderedNote]
+    {
         var blocks: [Block] = []
         if let summary = transcript.summary {
             blocks.append(Block(heading: "<strong>Summary</strong>", text: summary, at: nil))
@@ -56,9 +58,10 @@ public enum NoteRenderer {
         var timestamp: Int64?
         func close() {
             let part = parts.count + 1
-            parts.append(RenderedNote(
-                part: part, body: body + closingLine(conversation: transcript.conversation, part: part),
-                timestamp: timestamp ?? transcript.summaryAt ?? transcript.messages.first?.at ?? 0))
+            parts.append(
+                RenderedNote(
+                    part: part, body: body + closingLine(conversation: transcript.conversation, part: part),
+                    timestamp: timestamp ?? transcript.summaryAt ?? transcript.messages.first?.at ?? 0))
             body = ""
             timestamp = nil
         }
@@ -66,7 +69,9 @@ public enum NoteRenderer {
             var remaining = Substring(block.text)
             var heading = block.heading
             while true {
-                let room = limit - closingLine(conversation: transcript.conversation, part: parts.count + 1).utf8.count - body.utf8.count
+                let room =
+                    limit - closingLine(conversation: transcript.conversation, part: parts.count + 1).utf8.count
+                    - body.utf8.count
                 let whole = "<p>" + heading + "<br>" + escapeText(remaining) + "</p>"
                 if whole.utf8.count <= room {
                     body += whole

@@ -38,7 +38,9 @@ extension HubSpotGateway: NotesGateway {
             return GatewayAnswer(.success(true), rateLimit: response.rateLimit)
         } catch let error as HubSpotError where error.status == 409 {
             return GatewayAnswer(.success(true), rateLimit: error.rateLimit)
-        } catch let error as HubSpotError where error.status == 400 || error.status == 403 && error.category != "MISSING_SCOPES" {
+        } catch let error as HubSpotError
+            where error.status == 400 || error.status == 403 && error.category != "MISSING_SCOPES"
+        {
             return GatewayAnswer(.success(false), rateLimit: error.rateLimit)
         } catch {
             return await answer { throw error }

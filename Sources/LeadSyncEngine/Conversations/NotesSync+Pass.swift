@@ -96,16 +96,21 @@ extension NotesSync {
             for pending in window {
                 guard let contactId = pending.contactId else { continue }
                 let (transcript, notes) = try await journal.conversations.transcript(of: pending.conversation)
-                works.append(NoteWork(pending: pending, contactId: contactId, transcript: transcript, notes: notes, mode: mode))
+                works.append(
+                    NoteWork(pending: pending, contactId: contactId, transcript: transcript, notes: notes, mode: mode))
             }
             try await settleUncertainParts(&works)
             var intents: [NoteOutcome] = []
             var creates: [Item] = []
             var updates: [Item] = []
             for (index, work) in works.enumerated() where work.lookups.isEmpty {
-                if !work.creates.isEmpty { intents.append(.createIntended(conversation: work.conversation, parts: work.creates)) }
+                if !work.creates.isEmpty {
+                    intents.append(.createIntended(conversation: work.conversation, parts: work.creates))
+                }
                 creates += work.creates.map { Item(work: index, part: $0) }
-                updates += work.updates.sorted { $0.key < $1.key }.map { Item(work: index, part: $0.key, noteId: $0.value) }
+                updates += work.updates.sorted { $0.key < $1.key }.map {
+                    Item(work: index, part: $0.key, noteId: $0.value)
+                }
             }
             // The intent is durable before the create can reach HubSpot (decision 0016).
             try await journal.conversations.apply(intents, at: sync.clock.now)
@@ -113,7 +118,8 @@ extension NotesSync {
             try await send(&queue, works: &works)
             let delivered = works.filter { $0.lookups.isEmpty && $0.isDelivered }
             try await journal.conversations.apply(
-                delivered.map { .delivered(conversation: $0.conversation, revision: $0.pending.revision) }, at: sync.clock.now)
+                delivered.map { .delivered(conversation: $0.conversation, revision: $0.pending.revision) },
+                at: sync.clock.now)
         }
 
         /// Batches of at most HubSpot's 100 inputs.
@@ -135,14 +141,24 @@ extension NotesSync {
                 for index in works.indices where works[index].contactId == contact {
                     for part in works[index].lookups {
                         let conversation = works[index].conversation
-                        guard let (noteId, body) = bodies.first(where: { NoteRenderer.body($0.value, isPart: part, of: conversation) }) else {
+                        guard
+                            let (noteId, body) = bodies.first(where: {
+                                NoteRenderer.body($0.value, isPart: part, of: conversation)
+                            })
+                        else {
                             works[index].creates.append(part)
                             continue
                         }
                         let digest = NoteWork.digest(body)
                         adopted.append(.noted(conversation: conversation, part: part, noteId: noteId, digest: digest))
-                        if digest == works[index].digests[part] { works[index].settled.insert(part) } else { works[index].updates[part] = noteId }
-                        sync.logger.debug("uncertain note found", metadata: ["conversation": "\(conversation)", "note.id": "\(noteId)"])
+                        if digest == works[index].digests[part] {
+                            works[index].settled.insert(part)
+                        } else {
+                            works[index].updates[part] = noteId
+                        }
+                        sync.logger.debug(
+                            "uncertain note found",
+                            metadata: ["conversation": "\(conversation)", "note.id": "\(noteId)"])
                     }
                     works[index].lookups = []
                 }
@@ -156,7 +172,8 @@ extension NotesSync {
             var ids: [String] = []
             var after: String?
             repeat {
-                guard let page = try await paced({ await gateway.contactNoteIds(contactId: contact, after: after) }) else { return nil }
+                guard let page = try await paced({ await gateway.contactNoteIds(contactId: contact, after: after) })
+                else { return nil }
                 ids += page.ids
                 after = page.nextAfter
             } while after != nil
@@ -226,7 +243,9 @@ extension NotesSync {
                     guard let (request, answer) = try await group.next() else { break }
                     inFlight -= 1
                     guard let answer else {
-                        if outcome.ending == nil { outcome.ending = .dailyLimit(resetAt: await gate.pacer.dailyResetAt) }
+                        if outcome.ending == nil {
+                            outcome.ending = .dailyLimit(resetAt: await gate.pacer.dailyResetAt)
+                        }
                         continue
                     }
                     switch answer.result {
@@ -234,7 +253,9 @@ extension NotesSync {
                         outcome.succeeded = true
                         try await record(result, for: request, works: &works)
                     case .failure(.refused(let refusal)) where request.items.count == 1:
-                        try await record(BatchResult(results: [], errors: []), for: request, works: &works, refusal: NoteRefusal(refusal))
+                        try await record(
+                            BatchResult(results: [], errors: []), for: request, works: &works,
+                            refusal: NoteRefusal(refusal))
                     case .failure(.refused):
                         // A whole-batch refusal: each input alone, so only the bad one is refused.
                         outcome.failed = true
@@ -247,22 +268,29 @@ extension NotesSync {
         }
 
         /// The request on the wire.
-        private static func perform(_ request: NoteRequest, works: [NoteWork], mode: NoteKeyMode, gateway: any NotesGateway) async -> GatewayAnswer<BatchResult> {
+        private static func perform(
+            _ request: NoteRequest, works: [NoteWork], mode: NoteKeyMode, gateway: any NotesGateway
+        ) async -> GatewayAnswer<BatchResult> {
             func properties(_ item: Item) -> [String: String] {
                 let note = works[item.work].body(item.part)
                 return ["hs_note_body": note.body, "hs_timestamp": Timestamp.format(epochMilliseconds: note.timestamp)]
             }
             switch request {
             case .create(let items):
-                return await gateway.createNotes(items.map { item in
-                    var values = properties(item)
-                    if mode == .uniqueKey { values[NotesSync.keyProperty] = works[item.work].conversation + "#\(item.part)" }
-                    return NoteCreateInput(objectWriteTraceId: item.traceId, properties: values, contactId: works[item.work].contactId)
-                })
+                return await gateway.createNotes(
+                    items.map { item in
+                        var values = properties(item)
+                        if mode == .uniqueKey {
+                            values[NotesSync.keyProperty] = works[item.work].conversation + "#\(item.part)"
+                        }
+                        return NoteCreateInput(
+                            objectWriteTraceId: item.traceId, properties: values, contactId: works[item.work].contactId)
+                    })
             case .update(let items):
-                return await gateway.updateNotes(items.map {
-                    UpdateInput(id: $0.noteId ?? "", objectWriteTraceId: $0.traceId, properties: properties($0))
-                })
+                return await gateway.updateNotes(
+                    items.map {
+                        UpdateInput(id: $0.noteId ?? "", objectWriteTraceId: $0.traceId, properties: properties($0))
+                    })
             }
         }
 
@@ -272,7 +300,8 @@ extension NotesSync {
             _ result: BatchResult, for request: NoteRequest, works: inout [NoteWork], refusal whole: NoteRefusal? = nil
         ) async throws {
             let byTrace = Dictionary(request.items.map { ($0.traceId, $0) }, uniquingKeysWith: { $1 })
-            let byNote = Dictionary(request.items.compactMap { item in item.noteId.map { ($0, item) } }, uniquingKeysWith: { $1 })
+            let byNote = Dictionary(
+                request.items.compactMap { item in item.noteId.map { ($0, item) } }, uniquingKeysWith: { $1 })
             func item(trace: String?, id: String?) -> Item? {
                 if let trace, let found = byTrace[trace] { return found }
                 if case .update = request, let id, let found = byNote[id] { return found }
@@ -284,7 +313,10 @@ extension NotesSync {
             for note in result.results {
                 guard let item = item(trace: note.objectWriteTraceId, id: note.id) else { continue }
                 let conversation = works[item.work].conversation
-                outcomes.append(.noted(conversation: conversation, part: item.part, noteId: note.id, digest: works[item.work].digests[item.part]))
+                outcomes.append(
+                    .noted(
+                        conversation: conversation, part: item.part, noteId: note.id,
+                        digest: works[item.work].digests[item.part]))
                 works[item.work].settled.insert(item.part)
                 if case .create = request { created += 1 } else { updated += 1 }
             }
@@ -305,10 +337,14 @@ extension NotesSync {
         /// made by an earlier, lost create (adopted; the next pass brings it up to date); a note
         /// gone from HubSpot rejects its conversation and forgets the note; anything else
         /// rejects the conversation with HubSpot's reason.
-        private func refusal(_ error: NoteRefusal, item: Item, request: NoteRequest, works: inout [NoteWork]) -> NoteOutcome {
+        private func refusal(_ error: NoteRefusal, item: Item, request: NoteRequest, works: inout [NoteWork])
+            -> NoteOutcome
+        {
             let conversation = works[item.work].conversation
             if case .create = request, mode == .uniqueKey, let existing = error.existingId {
-                sync.logger.debug("note already made by a lost create", metadata: ["conversation": "\(conversation)", "note.id": "\(existing)"])
+                sync.logger.debug(
+                    "note already made by a lost create",
+                    metadata: ["conversation": "\(conversation)", "note.id": "\(existing)"])
                 return .noted(conversation: conversation, part: item.part, noteId: existing, digest: nil)
             }
             works[item.work].rejected = true
@@ -316,7 +352,10 @@ extension NotesSync {
             // HubSpot's message may quote the body: it goes to the journal (`rejected list`), never to the log.
             sync.logger.notice(
                 "conversation refused by HubSpot",
-                metadata: ["conversation": "\(conversation)", "hubspot.category": "\(error.category)", "note.part": "\(item.part)"])
+                metadata: [
+                    "conversation": "\(conversation)", "hubspot.category": "\(error.category)",
+                    "note.part": "\(item.part)",
+                ])
             return .rejected(
                 conversation: conversation, category: error.category, message: error.message,
                 atMilliseconds: Timestamp.epochMilliseconds(sync.clock.now), forgetPart: gone ? item.part : nil)
@@ -344,9 +383,15 @@ struct NoteRefusal {
         category = refusal.category
         message = refusal.message
         switch refusal.verdict {
-        case .notFound: existingId = nil; notFound = true
-        case .conflict(let existing): existingId = existing; notFound = false
-        case .invalidValues: existingId = nil; notFound = false
+        case .notFound:
+            existingId = nil
+            notFound = true
+        case .conflict(let existing):
+            existingId = existing
+            notFound = false
+        case .invalidValues:
+            existingId = nil
+            notFound = false
         }
     }
 }

@@ -47,7 +47,9 @@ public struct NotesSync: Sendable {
     /// Drains pending conversations: passes until one sends nothing (everything sendable is in
     /// HubSpot, refused, or waits for a contact), or an ending (`--max-seconds`, reconnection, the
     /// daily limit, missing scopes, giving up).
-    public func drain(pacer: Pacer, deadline: Date? = nil, isStopping: @escaping @Sendable () -> Bool = { false }) async throws -> Report {
+    public func drain(pacer: Pacer, deadline: Date? = nil, isStopping: @escaping @Sendable () -> Bool = { false })
+        async throws -> Report
+    {
         let gate = PacerGate(pacer: pacer, clock: clock)
         let tally = Tally()
         var random = SplitMix64(seed: options.seed)
@@ -76,12 +78,16 @@ public struct NotesSync: Sendable {
                 if !outcome.sent { return await report(nil) }
                 continue
             }
-            if let giveUp = options.giveUpAfter, !options.follow, clock.now.timeIntervalSince(lastSuccess) >= giveUp.timeInterval {
+            if let giveUp = options.giveUpAfter, !options.follow,
+                clock.now.timeIntervalSince(lastSuccess) >= giveUp.timeInterval
+            {
                 return await report(.gaveUp(lastError: outcome.lastError ?? "notes could not be written"))
             }
             let delay = options.backoff.delay(attempt: attempt, using: &random)
             attempt += 1
-            if let deadline, clock.now.addingTimeInterval(delay.timeInterval) >= deadline { return await report(.deadlineReached) }
+            if let deadline, clock.now.addingTimeInterval(delay.timeInterval) >= deadline {
+                return await report(.deadlineReached)
+            }
             if isStopping() { return await report(.stopped) }
             try await clock.sleep(for: delay)
         }
@@ -94,7 +100,9 @@ public struct NotesSync: Sendable {
 
     /// The journal's key mode, probed once per journal by creating the key property.
     private func keyMode(gate: PacerGate, tally: Tally) async throws -> KeyModeProbe {
-        if let stored = try await journal.configuration.setting(.noteKeyMode).flatMap(NoteKeyMode.init(rawValue:)) { return .mode(stored) }
+        if let stored = try await journal.configuration.setting(.noteKeyMode).flatMap(NoteKeyMode.init(rawValue:)) {
+            return .mode(stored)
+        }
         guard try await !journal.conversations.pending(after: nil, limit: 1).isEmpty else { return .mode(.lookup) }
         var random = SplitMix64(seed: options.seed)
         for attempt in 0..<5 {
@@ -154,7 +162,10 @@ actor Tally {
 
 /// The sync's pacer, shared by the notes lane's concurrent requests.
 actor PacerGate {
-    enum Admission { case go, daily(Date) }
+    enum Admission {
+        case go
+        case daily(Date)
+    }
 
     private(set) var pacer: Pacer
     let clock: any WallClock

@@ -79,7 +79,9 @@ public final class SecretRedactor: Sendable {
     /// ends in one (`access_token`, `client_secret`); `token.kind` or `token.revoked` are not.
     static func namesSecret(_ key: String) -> Bool {
         let last = key.lowercased().split(separator: ".").last.map(String.init) ?? ""
-        return ["authorization", "token", "secret", "code", "verifier", "password", "cookie"].contains { last == $0 || last.hasSuffix("_" + $0) }
+        return ["authorization", "token", "secret", "code", "verifier", "password", "cookie"].contains {
+            last == $0 || last.hasSuffix("_" + $0)
+        }
     }
 
     /// `Bearer <token>`, `pat-<hublet>-<uuid>`, and `key=value` pairs that name a secret.

@@ -92,7 +92,8 @@ public struct IncrementalPullPlanner: Sendable {
             filters = [ContactSearch.Filter(propertyName: modified, operator: "EQ", value: String(at))]
             if let afterId {
                 filters.append(
-                    ContactSearch.Filter(propertyName: PulledContact.idProperty, operator: "GT", value: String(afterId)))
+                    ContactSearch.Filter(propertyName: PulledContact.idProperty, operator: "GT", value: String(afterId))
+                )
             }
             sort = PulledContact.idProperty
         case .finished:

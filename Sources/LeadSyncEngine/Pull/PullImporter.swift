@@ -1,6 +1,6 @@
 public import HubSpotAPI
-public import LeadSyncJournal
 internal import LeadSyncHTTP
+public import LeadSyncJournal
 public import LeadSyncSupport
 public import Logging
 

@@ -38,7 +38,7 @@ public struct PulledContact: Sendable, Hashable {
             throw PullError(.malformedContact, "contact id \"\(id)\" is not a HubSpot record id")
         }
         var values: [String: String] = [:]
-        for case let (name, value?) in properties where !value.isEmpty { values[name] = value }
+        for case (let name, let value?) in properties where !value.isEmpty { values[name] = value }
         guard
             let modified = values[Self.lastModifiedProperty].flatMap(PropertyInstant.epochMilliseconds)
                 ?? updatedAt.flatMap(PropertyInstant.epochMilliseconds)

@@ -102,7 +102,8 @@ public struct Pacer: Sendable {
 
     /// The rolling-window rule: a request may go at `now` when fewer than `limit` requests are in
     /// flight or were answered less than `span` seconds ago; else when enough of those leave.
-    public static func admission(now: Date, limit: Int, span: TimeInterval, inFlight: Int, answered: [Date]) -> Decision {
+    public static func admission(now: Date, limit: Int, span: TimeInterval, inFlight: Int, answered: [Date]) -> Decision
+    {
         let horizon = now.addingTimeInterval(-span)
         let leaving = answered.filter { $0 > horizon }.sorted()
         let used = inFlight + leaving.count

@@ -47,7 +47,8 @@ public final class RequestBudget: RequestAdmission {
                 return ticket
             case .wait(let until):
                 // At least a millisecond: a slot freed by another process is seen on the next look.
-                try await clock.sleep(for: .milliseconds(max(1, Int64((until.timeIntervalSince(now) * 1000).rounded(.up)))))
+                try await clock.sleep(
+                    for: .milliseconds(max(1, Int64((until.timeIntervalSince(now) * 1000).rounded(.up)))))
             }
         }
     }
@@ -82,7 +83,8 @@ public final class RequestBudget: RequestAdmission {
                 Date(timeIntervalSince1970: Double($0.answeredMilliseconds) / 1000)
             }
             let inFlight = entries.count - answered.count
-            switch Pacer.admission(now: now, limit: limit, span: span, inFlight: inFlight, answered: answered + others) {
+            switch Pacer.admission(now: now, limit: limit, span: span, inFlight: inFlight, answered: answered + others)
+            {
             case .now, .dailyLimitReached:
                 entries.append(
                     RequestLedger.Entry(

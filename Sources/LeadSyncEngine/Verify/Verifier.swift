@@ -107,13 +107,16 @@ public struct Verifier: Sendable {
         for chunk in stride(from: 0, to: delivered.count, by: BatchPlanner.maximumInputs) {
             let batch = Array(delivered[chunk..<min(chunk + BatchPlanner.maximumInputs, delivered.count)])
             let read = try await answer(&pacer) { await notes.readNotes(ids: batch.map(\.noteId)) }
-            let bodies = Dictionary(read.results.map { ($0.id, $0.properties["hs_note_body"] ?? "") }, uniquingKeysWith: { $1 })
+            let bodies = Dictionary(
+                read.results.map { ($0.id, $0.properties["hs_note_body"] ?? "") }, uniquingKeysWith: { $1 })
             for note in batch {
                 let actual = bodies[note.noteId].map(NoteWork.digest)
                 if actual != note.digest {
-                    report.differences.append(VerifyReport.Difference(
-                        lead: note.lead, hubSpotID: note.noteId, property: "hs_note_body", expected: "digest " + note.digest,
-                        actual: actual.map { "digest " + $0 }))
+                    report.differences.append(
+                        VerifyReport.Difference(
+                            lead: note.lead, hubSpotID: note.noteId, property: "hs_note_body",
+                            expected: "digest " + note.digest,
+                            actual: actual.map { "digest " + $0 }))
                 }
             }
         }

@@ -26,7 +26,9 @@ struct CSVChangeReader {
                 headerError = IngestLineError("header line exceeds 1 MiB")
                 return nil
             }
-            if refusal == nil { refusal = IngestLineError(startsRecord ? "line exceeds 1 MiB" : "record exceeds 1 MiB") }
+            if refusal == nil {
+                refusal = IngestLineError(startsRecord ? "line exceeds 1 MiB" : "record exceeds 1 MiB")
+            }
             return parser.skipLine(quotes: quotes) ? endRefused() : nil
         case .text(let number, let bytes):
             if refusal != nil { return parser.feed(bytes) == nil ? nil : endRefused() }
@@ -60,7 +62,8 @@ struct CSVChangeReader {
     }
 
     /// Refuses the current record from `line` on, skipping what is left of it.
-    private mutating func refuse(_ error: IngestLineError, line: [UInt8]) -> (Result<LeadChange, IngestLineError>, Int)? {
+    private mutating func refuse(_ error: IngestLineError, line: [UInt8]) -> (Result<LeadChange, IngestLineError>, Int)?
+    {
         guard columns != nil else { return headerFailed(error) }
         refusal = error
         parser.discard()
@@ -99,7 +102,9 @@ struct CSVChangeReader {
                     at = ms
                 } else {
                     return (
-                        .failure(IngestLineError("\"at\" is not an RFC 3339 timestamp with an offset: \(FieldsCodec.quoted(cell))")),
+                        .failure(
+                            IngestLineError(
+                                "\"at\" is not an RFC 3339 timestamp with an offset: \(FieldsCodec.quoted(cell))")),
                         recordStart
                     )
                 }

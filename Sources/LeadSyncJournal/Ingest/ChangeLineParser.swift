@@ -68,7 +68,8 @@ public enum ChangeLineParser {
                 case .string(let text):
                     guard let ms = Timestamp.parse(text) else {
                         return .failure(
-                            IngestLineError("\"at\" is not an RFC 3339 timestamp with an offset: \(FieldsCodec.quoted(text))"))
+                            IngestLineError(
+                                "\"at\" is not an RFC 3339 timestamp with an offset: \(FieldsCodec.quoted(text))"))
                     }
                     at = ms
                 default:
@@ -107,7 +108,8 @@ public enum ChangeLineParser {
                 }
             default:
                 return .failure(
-                    IngestLineError("unknown key \"\(member.key)\" (expected lead, at, fields, conversation, message, summary)"))
+                    IngestLineError(
+                        "unknown key \"\(member.key)\" (expected lead, at, fields, conversation, message, summary)"))
             }
         }
         guard let lead else { return .failure(IngestLineError("missing \"lead\"")) }
@@ -116,7 +118,8 @@ public enum ChangeLineParser {
             guard let conversation else {
                 return .failure(IngestLineError("\"conversation\" is required with \"message\" or \"summary\""))
             }
-            let candidate = ConversationEntry(lead: lead, conversation: conversation, atMilliseconds: at, message: message, summary: summary)
+            let candidate = ConversationEntry(
+                lead: lead, conversation: conversation, atMilliseconds: at, message: message, summary: summary)
             if let problem = candidate.problem { return .failure(IngestLineError(problem)) }
             entry = candidate
         } else if conversation != nil {
@@ -125,12 +128,16 @@ public enum ChangeLineParser {
         guard fields != nil || entry != nil else {
             return .failure(IngestLineError("missing \"fields\" (a line needs fields, message or summary)"))
         }
-        return .success(IngestLine(change: fields.map { LeadChange(lead: lead, fields: $0, atMilliseconds: at) }, conversation: entry))
+        return .success(
+            IngestLine(
+                change: fields.map { LeadChange(lead: lead, fields: $0, atMilliseconds: at) }, conversation: entry))
     }
 
     /// `{"id"?: string, "from": string, "text": string}`.
     private static func message(from value: JSONValue) -> Result<ConversationEntry.Message, IngestLineError> {
-        guard case .object(let members) = value else { return .failure(IngestLineError("\"message\" must be an object")) }
+        guard case .object(let members) = value else {
+            return .failure(IngestLineError("\"message\" must be an object"))
+        }
         var id: String?
         var from: String?
         var text: String?

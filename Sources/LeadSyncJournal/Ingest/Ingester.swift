@@ -93,7 +93,9 @@ public struct Ingester {
         case .csv:
             var csv = CSVChangeReader(defaultAt: defaultAt)
             while let line = try reader.next() {
-                if let (result, number) = csv.feed(line) { try accept(result.map { IngestLine(change: $0) }, line: number) }
+                if let (result, number) = csv.feed(line) {
+                    try accept(result.map { IngestLine(change: $0) }, line: number)
+                }
                 if let error = csv.headerError {
                     report.refuse(line: 1, error.message)
                     break
