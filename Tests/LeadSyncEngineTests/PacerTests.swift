@@ -84,6 +84,22 @@ import Testing
         #expect(capped.limit == 5)
     }
 
+    @Test func aCapStaysARateWhenHubSpotsWindowIsShorter() {
+        // `--rate-limit 10/10s` against an OAuth app's 10 per second: before, the pacer took HubSpot's
+        // one-second window with the cap's count and sent 10 a second (a 429 seen in SyncCommandTests).
+        var capped = Pacer(configuration: configuration(limit: 10), now: start)
+        capped.observe(RateLimitInfo(max: 10, intervalMilliseconds: 1_000, remaining: 9), now: start)
+        #expect(capped.window == .seconds(1))
+        #expect(capped.limit == 1)
+        #expect(drive(&capped, seconds: 10).count <= 10)
+
+        // A cap looser than HubSpot's short window: HubSpot's 15 a second wins within the second.
+        var loose = Pacer(configuration: configuration(limit: 1_000), now: start)
+        loose.observe(RateLimitInfo(max: 15, intervalMilliseconds: 1_000, remaining: 14), now: start)
+        #expect(loose.limit == 15)
+        #expect(loose.window == .seconds(1))
+    }
+
     @Test func remainingRevealsOtherAppsUsingTheBudget() {
         var pacer = Pacer(configuration: configuration(limit: 10), now: start)
         pacer.recordSend(now: start)

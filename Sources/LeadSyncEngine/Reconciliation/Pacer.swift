@@ -133,10 +133,23 @@ public struct Pacer: Sendable {
     /// sharing the budget); the rest of HubSpot's count belongs to other apps.
     public mutating func observe(_ headers: RateLimitInfo, now: Date, ours known: Int? = nil) {
         if let max = headers.max, max > 0 {
-            limit = configuration.limitIsCap ? min(configuration.limit, max) : max
+            let interval = headers.intervalMilliseconds.flatMap { $0 > 0 ? Duration.milliseconds($0) : nil } ?? window
+            if configuration.limitIsCap {
+                // A cap is a rate: `10/10s` must not become 10 a second because HubSpot's window is one
+                // second. Both limits are expressed over the shorter window (rounded down), which keeps
+                // every window of either length within its limit.
+                let shorter = Swift.min(configuration.window, interval)
+                func scaled(_ count: Int, over span: Duration) -> Int {
+                    Swift.max(1, Int(Double(count) * (shorter / span)))
+                }
+                limit = Swift.min(scaled(configuration.limit, over: configuration.window), scaled(max, over: interval))
+                window = shorter
+            } else {
+                limit = max
+                window = interval
+            }
             limitKnown = true
-        }
-        if let interval = headers.intervalMilliseconds, interval > 0 {
+        } else if let interval = headers.intervalMilliseconds, interval > 0, !configuration.limitIsCap {
             window = .milliseconds(interval)
         }
         if let remaining = headers.remaining, let max = headers.max {
