@@ -65,6 +65,28 @@ extension SimulatorState {
         var value: String
     }
 
+    /// The record each input names: by `idProperty` (one of `uniqueNames`; `defaultProperty` when the input
+    /// names none) or by record id. Refuses a property that is not unique and a batch naming one record twice.
+    func keyedInputs(
+        _ inputs: [JSONValue], of type: ObjectType, uniqueNames: some Sequence<String>,
+        defaultProperty: String? = nil, _ context: RequestContext
+    ) throws(SimResponse) -> [(key: InputKey, id: String)] {
+        var keyed: [(key: InputKey, id: String)] = []
+        for input in inputs {
+            let id = input["id"]?.propertyString ?? ""
+            if let property = input["idProperty"]?.stringValue ?? defaultProperty {
+                guard uniqueNames.contains(property) else {
+                    throw nonUnique(property, of: type, correlation: context.correlation)
+                }
+                keyed.append((InputKey(property: property, value: id), id))
+            } else {
+                keyed.append((InputKey(property: "hs_object_id", value: id), id))
+            }
+        }
+        if let refused = duplicates(keyed, correlation: context.correlation) { throw refused }
+        return keyed
+    }
+
     func duplicates(_ keys: [(key: InputKey, id: String)], correlation: String) -> SimResponse? {
         var seen = Set<InputKey>(minimumCapacity: keys.count)
         var repeated: [String] = []

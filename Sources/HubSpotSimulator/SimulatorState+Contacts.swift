@@ -182,19 +182,10 @@ extension SimulatorState {
     // MARK: Batch update
 
     mutating func batchUpdate(_ inputs: [JSONValue], _ context: RequestContext) -> SimResponse {
-        var keyed: [(key: InputKey, id: String)] = []
-        for input in inputs {
-            let id = input["id"]?.propertyString ?? ""
-            if let property = input["idProperty"]?.stringValue {
-                guard store.uniqueNames.contains(property) else {
-                    return nonUnique(property, of: .contacts, correlation: context.correlation)
-                }
-                keyed.append((InputKey(property: property, value: id), id))
-            } else {
-                keyed.append((InputKey(property: "hs_object_id", value: id), id))
-            }
+        let keyed: [(key: InputKey, id: String)]
+        do { keyed = try keyedInputs(inputs, of: .contacts, uniqueNames: store.uniqueNames, context) } catch {
+            return error
         }
-        if let refused = duplicates(keyed, correlation: context.correlation) { return refused }
         let traceMode = inputs.contains { $0["objectWriteTraceId"] != nil }
         var planned: [(id: Int64?, values: [String: String], trace: String?, error: JSONValue?)] = []
         for (index, input) in inputs.enumerated() {

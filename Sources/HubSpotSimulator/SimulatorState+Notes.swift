@@ -155,30 +155,11 @@ extension SimulatorState {
 
     // MARK: Batch update
 
-    /// The record a keyed input names: by `idProperty` (a unique note property) or by record id.
-    private func noteKeys(_ inputs: [JSONValue], defaultProperty: String?, _ context: RequestContext)
-        throws(SimResponse) -> [(key: InputKey, id: String)]
-    {
-        var keyed: [(key: InputKey, id: String)] = []
-        for input in inputs {
-            let id = input["id"]?.propertyString ?? ""
-            let property = input["idProperty"]?.stringValue ?? defaultProperty
-            if let property {
-                guard notes.uniqueNames.contains(property) else {
-                    throw nonUnique(property, of: .notes, correlation: context.correlation)
-                }
-                keyed.append((InputKey(property: property, value: id), id))
-            } else {
-                keyed.append((InputKey(property: "hs_object_id", value: id), id))
-            }
-        }
-        if let refused = duplicates(keyed, correlation: context.correlation) { throw refused }
-        return keyed
-    }
-
     mutating func noteBatchUpdate(_ inputs: [JSONValue], _ context: RequestContext) -> SimResponse {
         let keyed: [(key: InputKey, id: String)]
-        do { keyed = try noteKeys(inputs, defaultProperty: nil, context) } catch { return error }
+        do { keyed = try keyedInputs(inputs, of: .notes, uniqueNames: notes.uniqueNames, context) } catch {
+            return error
+        }
         let traceMode = inputs.contains { $0["objectWriteTraceId"] != nil }
         var plans: [NotePlan] = []
         for (index, input) in inputs.enumerated() {
@@ -226,7 +207,10 @@ extension SimulatorState {
     /// Upsert inputs carry no associations (SPEC-NOTES): a created note is associated afterwards.
     mutating func noteBatchUpsert(_ inputs: [JSONValue], _ context: RequestContext) -> SimResponse {
         let keyed: [(key: InputKey, id: String)]
-        do { keyed = try noteKeys(inputs, defaultProperty: "hs_object_id", context) } catch { return error }
+        do {
+            keyed = try keyedInputs(
+                inputs, of: .notes, uniqueNames: notes.uniqueNames, defaultProperty: "hs_object_id", context)
+        } catch { return error }
         let traceMode = inputs.contains { $0["objectWriteTraceId"] != nil }
         var plans: [NotePlan] = []
         for (index, input) in inputs.enumerated() {
