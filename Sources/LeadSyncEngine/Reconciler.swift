@@ -26,6 +26,9 @@ public final class Reconciler: Sendable {
     public let journal: Journal
     public let gateway: any ContactsGateway
     public let options: SyncOptions
+    /// What the sync does, as it happens (outcomes recorded, pauses, answers): subscribe before
+    /// ``run(progress:)`` to miss nothing.
+    public let events: SyncEvents
     let clock: any WallClock
     let logger: Logger
     /// The notes lane, when the gateway also writes notes: conversations go out after the
@@ -34,16 +37,18 @@ public final class Reconciler: Sendable {
     /// What the notes lane did in this run (added to the report).
     private let notesSummary = Mutex(DrainSummary())
     /// Where the running loop listens; nil outside ``run(progress:)``.
-    private let events: Mutex<AsyncStream<Event>.Continuation?> = Mutex(nil)
+    private let loopEvents: Mutex<AsyncStream<Event>.Continuation?> = Mutex(nil)
     let stopRequested = Mutex(false)
 
     public init(
         journal: Journal, gateway: any ContactsGateway, options: SyncOptions = SyncOptions(),
-        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.sync")
+        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.sync"),
+        events: SyncEvents = SyncEvents()
     ) {
         self.journal = journal
         self.gateway = gateway
         self.options = options
+        self.events = events
         self.clock = clock
         self.logger = logger
         self.notes = (gateway as? any NotesGateway).map {
@@ -55,7 +60,7 @@ public final class Reconciler: Sendable {
     /// ``SyncOptions/stopGrace`` to be answered (and recorded), then are abandoned, still pending.
     public func requestStop() {
         stopRequested.withLock { $0 = true }
-        _ = events.withLock { $0?.yield(.stop) }
+        _ = loopEvents.withLock { $0?.yield(.stop) }
     }
 
     /// What happened, delivered to the loop one at a time.
@@ -127,9 +132,9 @@ public final class Reconciler: Sendable {
 
     private func drain(progress: (@Sendable (DrainSummary) -> Void)?) async throws -> SyncReport {
         let (stream, continuation) = AsyncStream<Event>.makeStream()
-        events.withLock { $0 = continuation }
+        loopEvents.withLock { $0 = continuation }
         defer {
-            events.withLock { $0 = nil }
+            loopEvents.withLock { $0 = nil }
             continuation.finish()
         }
         // Changes recorded from now on go ahead of the backlog.
@@ -145,7 +150,7 @@ public final class Reconciler: Sendable {
         var machine = Reconciler.StateMachine(
             configuration: configuration, random: SplitMix64(seed: options.seed), now: clock.now)
 
-        let lane = JournalLane(journal: journal)
+        let lane = JournalLane(journal: journal, events: events)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await lane.run() }
             defer {
@@ -182,9 +187,11 @@ public final class Reconciler: Sendable {
                 switch event {
                 case .definitions(let answer):
                     loop.note(answer.result.map { _ in () }, of: "the property definitions request")
+                    events.emit(.requestAnswered(failure: answer.result.failure))
                     actions = machine.definitionsReceived(answer.result, rateLimit: answer.rateLimit, now: now)
                 case .answered(let id, let answer):
                     loop.note(answer.result.map { _ in () }, of: "request \(id)")
+                    events.emit(.requestAnswered(failure: answer.result.failure))
                     switch answer.result {
                     case .success(let response):
                         CrashPoint.afterApply.hit()
@@ -345,11 +352,13 @@ public final class Reconciler: Sendable {
                         .lastError: "HubSpot access must be reconnected: \(message)"
                     ])
                     awaitingReconnection = true
+                    reconciler.events.emit(.paused(.reconnectionRequired(message)))
                     // Looking for new credentials is local and cheap: look often.
                     schedule(.probe, after: options.pollInterval, in: &group)
                 case .pause(.dailyLimit(let resetAt)):
                     guard options.follow, !stopping else { return .dailyLimit(resetAt: resetAt) }
                     try await journal.configuration.setSettings([.lastError: Reconciler.dailyLimitError(resetAt)])
+                    reconciler.events.emit(.paused(.dailyLimit(resetAt: resetAt)))
                     let untilReset = Duration.interval(max(0, resetAt.timeIntervalSince(clock.now)))
                     schedule(.probe, after: min(untilReset, options.probeInterval), in: &group)
                 case .stop(.gaveUp(let lastError)):
@@ -370,6 +379,7 @@ public final class Reconciler: Sendable {
                         .lastSyncAt: Timestamp.format(clock.now), .lastError: nil,
                     ])
                     waitingForChanges = true
+                    reconciler.events.emit(.caughtUp)
                     schedule(.poll, after: options.pollInterval, in: &group)
                 }
             }
@@ -439,12 +449,16 @@ public final class Reconciler: Sendable {
             _ machine: inout Reconciler.StateMachine<SplitMix64>, in group: inout ThrowingTaskGroup<Void, any Error>
         ) async -> [Reconciler.StateMachine<SplitMix64>.Action] {
             guard !stopping else { return machine.stopIssuing(now: clock.now) }
-            guard awaitingReconnection else { return machine.resume(now: clock.now) }
+            guard awaitingReconnection else {
+                reconciler.events.emit(.resumed)
+                return machine.resume(now: clock.now)
+            }
             guard await reconciler.gateway.reconnect() else {
                 schedule(.probe, after: options.pollInterval, in: &group)
                 return []
             }
             awaitingReconnection = false
+            reconciler.events.emit(.resumed)
             return machine.connectionRestored(now: clock.now)
         }
 

@@ -30,9 +30,13 @@ final class DrainHarness: Sendable {
     deinit { simulator.stop() }
 
     var gateway: HubSpotGateway {
-        let authorizer = StaticTokenAuthorizer(token: Secret(token))
-        return HubSpotGateway(
-            client: HubSpotClient(baseURL: simulator.baseURL, transport: transport, authorizer: authorizer))
+        HubSpotGateway(client: client(token: token))
+    }
+
+    /// A client of the simulator with a static token.
+    func client(token: String) -> HubSpotClient {
+        HubSpotClient(
+            baseURL: simulator.baseURL, transport: transport, authorizer: StaticTokenAuthorizer(token: Secret(token)))
     }
 
     /// Appends `changes` in one transaction.
@@ -47,7 +51,18 @@ final class DrainHarness: Sendable {
     }
 
     /// Runs `sync --once` with test-sized backoff; `adjust` changes the options first.
-    func sync(_ adjust: (inout SyncOptions) -> Void = { _ in }) async throws -> SyncReport {
+    func sync(
+        events: SyncEvents = SyncEvents(), gateway: HubSpotGateway? = nil,
+        _ adjust: (inout SyncOptions) -> Void = { _ in }
+    ) async throws -> SyncReport {
+        try await reconciler(events: events, gateway: gateway, adjust).run()
+    }
+
+    /// The reconciler ``sync(events:gateway:_:)`` runs.
+    func reconciler(
+        events: SyncEvents = SyncEvents(), gateway: HubSpotGateway? = nil,
+        _ adjust: (inout SyncOptions) -> Void = { _ in }
+    ) -> Reconciler {
         var options = SyncOptions()
         options.seed = 7
         options.backoff = Backoff(base: .milliseconds(20), cap: .milliseconds(400))
@@ -56,7 +71,7 @@ final class DrainHarness: Sendable {
         options.pacer.limitIsCap = true
         options.pacer.dailyLimit = 1_000_000
         adjust(&options)
-        return try await Reconciler(journal: journal, gateway: gateway, options: options).run()
+        return Reconciler(journal: journal, gateway: gateway ?? self.gateway, options: options, events: events)
     }
 
     /// The live contact with this email (primary or secondary).

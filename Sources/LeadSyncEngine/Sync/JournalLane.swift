@@ -13,13 +13,16 @@ final class JournalLane: Sendable {
     }
 
     private let journal: Journal
+    private let events: SyncEvents
     private let stream: AsyncStream<Job>
     private let jobs: AsyncStream<Job>.Continuation
     /// The first write that failed: every later call reports it.
     private let failure = Mutex<(any Error)?>(nil)
 
-    init(journal: Journal) {
+    /// `events` hears of each record once it is committed.
+    init(journal: Journal, events: SyncEvents) {
         self.journal = journal
+        self.events = events
         (stream, jobs) = AsyncStream<Job>.makeStream()
     }
 
@@ -45,6 +48,7 @@ final class JournalLane: Sendable {
                 do {
                     try await journal.ledger.recordSyncStep(outcomes: outcomes, marks: marks, at: now)
                     CrashPoint.afterRecord.hit()
+                    if !outcomes.isEmpty { events.emit(.recorded(outcomes)) }
                 } catch {
                     failure.withLock { $0 = error }
                 }
