@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LeadSyncJournal
 import LeadSyncSQLite
+import LeadSyncSupport
 
 /// The `leadsync` command: a thin shell over the library modules, one file per subcommand.
 @main
@@ -9,6 +10,7 @@ struct Leadsync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadsync",
         abstract: "Keep HubSpot contacts in step with the leads an edge deployment collects.",
+        version: LeadSyncVersion.current,
         subcommands: [
             InitCommand.self, IngestCommand.self, MapCommand.self, RulesCommand.self, LeadCommand.self,
             StatusCommand.self, ConfigCommand.self, JournalCommand.self, GenerateCommand.self, ConnectCommand.self,

@@ -1,5 +1,6 @@
 import Foundation
 import HubSpotSimulator
+import LeadSyncSupport
 import LeadSyncTestKit
 import Testing
 
@@ -14,6 +15,14 @@ import Testing
             #expect(result.stderr.contains("\(flag): expected") && result.stderr.contains("-5"), "\(result.stderr)")
             #expect(!result.stderr.contains("Missing value"))
         }
+    }
+
+    @Test func versionPrintsTheVersionOnStdout() throws {
+        let cli = try LeadsyncCLI()
+        let result = try cli.run("--version")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText == LeadSyncVersion.current + "\n")
+        #expect(LeadSyncVersion.current.split(separator: ".").count == 3)
     }
 
     @Test func helpAndErrorTextsShowNoSwiftValues() throws {
