@@ -10,13 +10,15 @@ import Synchronization
 /// Its decisions live in ``StateMachine`` (pure, tested without I/O); this shell performs the
 /// actions the machine returns: it fetches HubSpot's property definitions and sends batches as
 /// child tasks (the machine's pacer decides how many and when), reads the journal in bounded
-/// windows, queues outcomes on a ``JournalLane`` that records them in order while the next
-/// requests go out (every window read waits for it), and runs timers for backoff and pacing, so
-/// a stalled queue never waits for a new local write to wake up.
+/// windows, queues outcomes on a ``JournalLane`` that records them in order while the requests
+/// already in flight go on (every window read waits for it), and runs timers for backoff and
+/// pacing, so a stalled queue never waits for a new local write to wake up.
 ///
 /// Crash safety: outcomes are recorded only after HubSpot answered, in one transaction per
-/// answer, so a kill at any moment leaves at most the batches in flight to be sent again (batch
-/// upsert and update by id are idempotent), and the journal only marks the exact value sent.
+/// answer, and a batch goes on the wire only once every answer received before it is recorded.
+/// So the batches HubSpot may have applied without a surviving record are at most those in
+/// flight: a kill at any moment re-sends no more (batch upsert and update by id are idempotent),
+/// and the journal only marks the exact value sent.
 ///
 /// ```swift
 /// let reconciler = Reconciler(journal: journal, gateway: gateway, options: options)
@@ -67,6 +69,8 @@ public final class Reconciler: Sendable {
     enum Event: Sendable {
         case definitions(GatewayAnswer<[PropertyDefinition]>)
         case answered(Int, GatewayAnswer<BatchAnswer>)
+        /// A batch was not sent because recording an earlier answer failed.
+        case recordFailed
         case wake
         case deadline
         case stop
@@ -200,6 +204,8 @@ public final class Reconciler: Sendable {
                         actions = machine.requestFailed(id, failure, rateLimit: answer.rateLimit, now: now)
                     }
                     progress?(machine.summary)
+                case .recordFailed:
+                    try await lane.drain()
                 case .wake:
                     loop.timerDue = nil
                     actions = machine.wake(now: now)
@@ -334,7 +340,16 @@ public final class Reconciler: Sendable {
                 case .send(let request):
                     let gateway = reconciler.gateway
                     let continuation = continuation
+                    let lane = lane
                     group.addTask {
+                        // The answers received before this batch are recorded first (see the type's
+                        // crash safety); the requests already in flight hide the wait.
+                        do {
+                            try await lane.drain()
+                        } catch {
+                            continuation.yield(.recordFailed)
+                            return
+                        }
                         CrashPoint.beforeSend.hit()
                         let answer = await gateway.send(request)
                         continuation.yield(.answered(request.id, answer))

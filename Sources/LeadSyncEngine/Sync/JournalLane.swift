@@ -4,8 +4,9 @@ import LeadSyncSupport
 import Synchronization
 
 /// The sync's journal writes, performed in the order asked on a task of their own, so recording
-/// one answer overlaps with sending and decoding the next. ``drain()`` waits until every write
-/// asked for so far is committed: a window read after it sees them.
+/// one answer overlaps with the requests still in flight and the loop's next decisions.
+/// ``drain()`` waits until every write asked for so far is committed: a window read after it
+/// sees them, and a batch sent after it cannot be re-sent by a kill together with earlier ones.
 final class JournalLane: Sendable {
     private enum Job: Sendable {
         case record([LeadOutcome], [String: LeadMark], Date)
