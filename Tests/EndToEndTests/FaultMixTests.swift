@@ -77,7 +77,7 @@ import Testing
                 #expect(ratio <= 1.6, "seed \(seed): \(faulted.requests) requests vs \(clean.requests) fault-free")
             }
             print(
-                "fault mix seed \(seed): requests \(faulted.requests) vs \(clean.requests) fault-free (×\(String(format: "%.2f", ratio))), faults \(faulted.faults), token calls \(faulted.tokenCalls) vs \(clean.tokenCalls), exact \(faulted.exact)"
+                "fault mix seed \(seed): requests \(faulted.requests) vs \(clean.requests) fault-free (×\(String(format: "%.2f", ratio))), faults \(faulted.faults), token calls \(faulted.tokenCalls) vs \(clean.tokenCalls), exact \(faulted.exact); failed: \(faulted.unsuccessful.joined(separator: ", ")); succeeded unlike fault-free: \(faulted.successesUnlike(clean))"
             )
         }
         ratios.sort()
@@ -98,6 +98,16 @@ struct FaultMixStory {
         var refreshes = 0
         /// Calls to the OAuth token endpoint (code exchanges and refreshes, failed ones included).
         var tokenCalls = 0
+        /// The API requests HubSpot did not answer with success, by endpoint and status (0: no answer).
+        var unsuccessful: [String] = []
+        /// Successful API requests by endpoint.
+        var successful: [String: Int] = [:]
+
+        /// The endpoints whose successful requests differ from `other`'s, with both counts.
+        func successesUnlike(_ other: Outcome) -> String {
+            successful.filter { $0.value != other.successful[$0.key] }.sorted { $0.key < $1.key }
+                .map { "\($0.key) \($0.value) vs \(other.successful[$0.key] ?? 0)" }.joined(separator: ", ")
+        }
         /// What went wrong on the way (exit codes): recorded by the caller, on the test's thread.
         var problems: [String] = []
     }
@@ -195,6 +205,14 @@ struct FaultMixStory {
         outcome.requests = counters.totalRequests - outcome.tokenCalls
         outcome.faults = counters.faultsInjected
         outcome.refreshes = counters.refreshes
+        outcome.unsuccessful = counters.requests.filter { $0.key != "oauth.token" }.sorted { $0.key < $1.key }
+            .flatMap { endpoint, statuses in
+                statuses.filter { !(200..<300).contains($0.key) }.sorted { $0.key < $1.key }
+                    .map { "\(endpoint) \($0.key)×\($0.value)" }
+            }
+        outcome.successful = counters.requests.filter { $0.key != "oauth.token" }.mapValues { statuses in
+            statuses.filter { (200..<300).contains($0.key) }.values.reduce(0, +)
+        }
         return outcome
     }
 }
