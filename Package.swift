@@ -46,14 +46,19 @@ let package = Package(
         .target(
             name: "LeadSyncEngine",
             dependencies: [
-                "LeadSyncJournal", "HubSpotAPI", "LeadSyncHTTPServer", "LeadSyncSupport",
+                "LeadSyncJournal", "HubSpotAPI", "LeadSyncSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What only the command line needs: the browser and the loopback listener of OAuth's
+        // consent flow (with PKCE), and credentials read from the process environment.
+        .target(
+            name: "LeadSyncCLISupport",
+            dependencies: ["LeadSyncEngine", "HubSpotAPI", "LeadSyncHTTPServer", "LeadSyncSupport"]
+        ),
 
-        // A small HTTP/1.1 server on POSIX sockets: the simulator and the OAuth loopback redirect
-        // (and, once issue 12 adds it, the health/metrics endpoint of `sync --follow`). It knows
-        // nothing of HubSpot.
+        // A small HTTP/1.1 server on POSIX sockets: the simulator, the CLI's OAuth loopback redirect
+        // and the health/metrics endpoint of `sync --follow`. It knows nothing of HubSpot.
         .target(name: "LeadSyncHTTPServer", dependencies: ["CLeadSyncZlib", "LeadSyncSupport"]),
         .target(name: "HubSpotSimulator", dependencies: ["LeadSyncHTTPServer", "LeadSyncSupport"]),
 
@@ -62,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "leadsync",
             dependencies: [
-                "LeadSyncEngine", "LeadSyncSupport", "HubSpotSimulator", "LeadSyncWorkload",
+                "LeadSyncEngine", "LeadSyncCLISupport", "LeadSyncSupport", "HubSpotSimulator", "LeadSyncWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,9 +94,8 @@ let package = Package(
         .testTarget(
             name: "LeadSyncEngineTests",
             dependencies: [
-                "LeadSyncEngine", "LeadSyncJournal", "HubSpotAPI", "LeadSyncHTTP", "HubSpotSimulator",
-                "LeadSyncWorkload",
-                "LeadSyncTestKit",
+                "LeadSyncEngine", "LeadSyncCLISupport", "LeadSyncJournal", "HubSpotAPI", "LeadSyncHTTP",
+                "HubSpotSimulator", "LeadSyncWorkload", "LeadSyncTestKit",
             ]
         ),
         .testTarget(name: "HubSpotSimulatorTests", dependencies: ["HubSpotSimulator", "LeadSyncTestKit"]),

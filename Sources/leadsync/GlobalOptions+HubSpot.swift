@@ -1,5 +1,6 @@
 import Foundation
 import HubSpotAPI
+import LeadSyncCLISupport
 import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
@@ -49,9 +50,9 @@ extension GlobalOptions {
             let admission: RequestBudget
             if let budget { admission = budget } else { admission = try await requestBudget(journal: journal) }
             return try await HubSpotAccess.open(
-                journal: journal, journalPath: try databasePath(), apiURL: try await hubspotBaseURL(journal: journal),
-                version: try hubspotAPIVersion(), transport: transport, admission: admission,
-                environment: environment, logger: logger)
+                journal: journal, credentials: .environment(journalPath: try databasePath(), environment: environment),
+                apiURL: try await hubspotBaseURL(journal: journal), version: try hubspotAPIVersion(),
+                transport: transport, admission: admission, logger: logger)
         } catch let error as ConnectionError {
             throw CommandError(.notConnected, error.message)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeadSyncCLISupport
 import LeadSyncEngine
 import LeadSyncJournal
 import LeadSyncSupport

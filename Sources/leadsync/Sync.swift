@@ -48,26 +48,13 @@ struct SyncCommand: AsyncParsableCommand {
         let budget = try await global.requestBudget(journal: journal)
         let access = try await global.hubspotAccess(
             journal: journal, transport: transport, budget: budget, logger: logger)
-        // After `leadsync connect` in another shell, a paused `--follow` picks the new credentials up.
-        let (path, apiURL, version, environment) = (
-            try global.databasePath(), try await global.hubspotBaseURL(journal: journal),
-            try global.hubspotAPIVersion(),
-            global.environment
-        )
-        let reopen: @Sendable () async throws -> HubSpotClient = {
-            try await HubSpotAccess.open(
-                journal: journal, journalPath: path, apiURL: apiURL, version: version, transport: transport,
-                admission: budget, environment: environment, logger: logger
-            ).client
-        }
-
         var options = SyncOptions()
         options.follow = follow
         options.maximumDuration = maxSeconds.map { .milliseconds(Int64($0 * 1000)) }
         options.giveUpAfter = .milliseconds(Int64(giveUpAfter.seconds * 1000))
         options.pacer = try await global.pacerConfiguration(journal: journal)
         let reconciler = Reconciler(
-            journal: journal, gateway: HubSpotGateway(client: access.client, reopen: reopen), options: options,
+            journal: journal, gateway: access.gateway(), options: options,
             logger: logger)
 
         let received = Mutex<Int32?>(nil)

@@ -1,6 +1,7 @@
 import Foundation
 import HubSpotAPI
 import HubSpotSimulator
+import LeadSyncCLISupport
 import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
@@ -154,8 +155,8 @@ struct ConnectionConnectTests {
         _ = try await service().connect(
             clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(code), redirectURI: redirectURI)
         let access = try await HubSpotAccess.open(
-            journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL, transport: transport,
-            environment: [:], clock: harness.clock)
+            journal: journal, credentials: .stored(file), apiURL: harness.baseURL, transport: transport,
+            clock: harness.clock)
         harness.simulator.revokeRefreshToken(try #require(try file.read()?.refreshToken).revealed)
         harness.simulator.expireAccessTokens()
         let error = await #expect(throws: HubSpotError.self) { try await access.client.accountDetails() }
@@ -163,8 +164,8 @@ struct ConnectionConnectTests {
         #expect(try await journal.configuration.connectionSettings().reconnectionRequired)
         await #expect(throws: ConnectionError.self) {
             try await HubSpotAccess.open(
-                journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL,
-                transport: transport, environment: [:])
+                journal: journal, credentials: .stored(file), apiURL: harness.baseURL,
+                transport: transport)
         }
 
         let again = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
@@ -172,8 +173,7 @@ struct ConnectionConnectTests {
             clientId: "client-1", clientSecret: Secret("secret-1"), code: Secret(again), redirectURI: redirectURI)
         await #expect(try !journal.configuration.connectionSettings().reconnectionRequired)
         let reconnected = try await HubSpotAccess.open(
-            journal: journal, journalPath: directory.path("leadsync.db"), apiURL: harness.baseURL, transport: transport,
-            environment: [:])
+            journal: journal, credentials: .stored(file), apiURL: harness.baseURL, transport: transport)
         #expect(try await reconnected.client.accountDetails().status == 200)
     }
 

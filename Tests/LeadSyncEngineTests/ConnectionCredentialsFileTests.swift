@@ -1,4 +1,5 @@
 import Foundation
+import LeadSyncCLISupport
 import LeadSyncEngine
 import LeadSyncSupport
 import LeadSyncTestKit

@@ -36,7 +36,9 @@ struct ConnectionRedactionTests {
             transport: transport, logger: logger
         ).connect(token: Secret(Self.canary))
         let access = try await HubSpotAccess.open(
-            journal: journal, journalPath: journalPath, apiURL: harness.baseURL, transport: transport, environment: [:],
+            journal: journal, credentials: .stored(CredentialsFile(besideJournal: journalPath)),
+            apiURL: harness.baseURL,
+            transport: transport,
             logger: logger)
         _ = try await access.client.batchUpsert([
             UpsertInput(id: "a@example.com", objectWriteTraceId: "t", properties: ["firstname": "A"])

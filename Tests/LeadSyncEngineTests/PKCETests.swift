@@ -1,7 +1,7 @@
 import LeadSyncSupport
 import Testing
 
-@testable import LeadSyncEngine
+@testable import LeadSyncCLISupport
 
 @Suite("PKCE S256")
 struct PKCETests {

@@ -5,8 +5,8 @@ public import LeadSyncJournal
 public import LeadSyncSupport
 public import Logging
 
-/// `leadsync connect` in its three forms: a static token, OAuth with a loopback redirect, OAuth
-/// with a pasted code. Each checks the credentials against HubSpot's account details, then stores
+/// `leadsync connect`: a static token, or OAuth with a code (pasted here; received on a loopback
+/// redirect by the CLI's `LeadSyncCLISupport`). Each checks the credentials against HubSpot's account details, then stores
 /// the secrets in the credentials file and the rest in the journal's settings.
 public struct ConnectService: Sendable {
     /// Where and how to reach HubSpot.
@@ -39,9 +39,9 @@ public struct ConnectService: Sendable {
 
     let journal: Journal
     let file: CredentialsFile
-    let endpoint: Endpoint
+    package let endpoint: Endpoint
     let transport: any HTTPTransport
-    let clock: any WallClock
+    package let clock: any WallClock
     let logger: Logger
 
     public init(
@@ -72,35 +72,7 @@ public struct ConnectService: Sendable {
         return try await store(credentials, clientId: clientId, scopes: tokens.scopes ?? [], newAccount: newAccount)
     }
 
-    /// `connect --client-id --client-secret`: the authorization-code flow with PKCE (S256) and a
-    /// random `state`, the redirect received on `localhost:port`. `announce` gets the consent URL
-    /// to print; the browser is opened unless `openBrowser` is false.
-    public func connect(
-        clientId: String, clientSecret: Secret, scopes: [String] = ConnectService.defaultScopes, port: Int = 8976,
-        openBrowser: Bool = true, timeout: Duration = .seconds(300), newAccount: Bool = false,
-        announce: @Sendable (String) -> Void
-    ) async throws -> Outcome {
-        var generator = SystemRandomNumberGenerator()
-        let pkce = PKCE(using: &generator)
-        let state = Base64URL.randomToken(using: &generator)
-        let listener = try OAuthLoopbackListener(port: port, state: state)
-        defer { listener.stop() }
-        let url = HubSpotOAuth.authorizeURL(
-            authURL: endpoint.authURL, clientId: clientId, redirectURI: listener.redirectURI, scopes: scopes,
-            state: state,
-            codeChallenge: pkce.challenge)
-        announce(url)
-        if openBrowser { _ = BrowserLauncher.open(url) }
-        let code = try await listener.code(timeout: timeout)
-        let tokens = try await exchange(
-            clientId: clientId, clientSecret: clientSecret, code: code, redirectURI: listener.redirectURI,
-            verifier: Secret(pkce.verifier))
-        let credentials = StoredCredentials.oauth(
-            tokens, clientId: clientId, clientSecret: clientSecret, now: clock.now)
-        return try await store(credentials, clientId: clientId, scopes: tokens.scopes ?? scopes, newAccount: newAccount)
-    }
-
-    private func exchange(clientId: String, clientSecret: Secret, code: Secret, redirectURI: String, verifier: Secret?)
+    package func exchange(clientId: String, clientSecret: Secret, code: Secret, redirectURI: String, verifier: Secret?)
         async throws -> OAuthTokens
     {
         let oauth = HubSpotOAuth(
@@ -118,7 +90,7 @@ public struct ConnectService: Sendable {
     }
 
     /// Checks the credentials, then stores them; refused credentials store nothing.
-    private func store(_ credentials: StoredCredentials, clientId: String?, scopes: [String], newAccount: Bool)
+    package func store(_ credentials: StoredCredentials, clientId: String?, scopes: [String], newAccount: Bool)
         async throws -> Outcome
     {
         var warnings: [String] = []

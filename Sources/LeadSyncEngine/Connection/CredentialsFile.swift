@@ -1,21 +1,18 @@
 public import Foundation
 import LeadSyncSupport
 
-/// The credentials file beside the journal (`<journal>.credentials`, or `LEADSYNC_CREDENTIALS`):
+/// The credentials file beside the journal (`<journal>.credentials`, or wherever the CLI's
+/// `LEADSYNC_CREDENTIALS` says):
 /// JSON, mode 0600 from the moment it exists whatever the umask, replaced atomically.
 public struct CredentialsFile: Sendable {
     public let path: String
 
     public init(path: String) { self.path = path }
 
-    /// `LEADSYNC_CREDENTIALS` when set, else `<journal>.credentials` beside the journal's
-    /// canonical path (``JournalIdentity``), whichever path to the journal was given.
-    public init(journalPath: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        if let override = environment["LEADSYNC_CREDENTIALS"], !override.isEmpty {
-            path = override
-        } else {
-            path = JournalIdentity.canonicalPath(journalPath) + ".credentials"
-        }
+    /// `<journal>.credentials` beside the journal's canonical path (``JournalIdentity``),
+    /// whichever path to the journal was given: where `leadsync connect` stores them.
+    public init(besideJournal journalPath: String) {
+        path = JournalIdentity.canonicalPath(journalPath) + ".credentials"
     }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }

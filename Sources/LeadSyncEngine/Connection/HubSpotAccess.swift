@@ -5,58 +5,81 @@ public import LeadSyncJournal
 public import LeadSyncSupport
 public import Logging
 
-/// How every command that talks to HubSpot gets its client: `LEADSYNC_TOKEN` for this run when
-/// set, else the journal's stored credentials behind a ``TokenManager``.
+/// How everything that talks to HubSpot gets its client, from a ``CredentialSource``: a static
+/// token as is, stored credentials behind a ``TokenManager``, or the host application's provider.
 ///
 /// ```swift
-/// let access = try HubSpotAccess.open(journal: journal, journalPath: path, apiURL: url, transport: CurlTransport())
-/// let answer = try await access.client.batchUpsert(inputs)
+/// let access = try await HubSpotAccess.open(
+///     journal: journal, credentials: .stored(CredentialsFile(besideJournal: path)),
+///     apiURL: url, transport: CurlTransport())
+/// let reconciler = Reconciler(journal: journal, gateway: access.gateway())
 /// ```
 public struct HubSpotAccess: Sendable {
     public let client: HubSpotClient
-    /// Nil when `LEADSYNC_TOKEN` supplies a static token for this run.
+    /// Nil unless the credentials are stored ones.
     public let tokenManager: TokenManager?
+    /// Builds a client from the credentials as they are now (after a new `leadsync connect`, or
+    /// a provider's new token); nil when they cannot change during the run (a static token).
+    private let reopen: (@Sendable () async throws -> HubSpotClient)?
 
-    /// Throws ``ConnectionError`` `.notConnected` when there are no credentials, and
-    /// `.reconnectionRequired` when the journal records that the grant is dead (exit 3 both).
+    /// Throws ``ConnectionError`` `.notConnected` when stored credentials are missing, and
+    /// `.reconnectionRequired` when the journal records that their grant is dead (exit 3 both).
     /// `admission`: the journal's ``RequestBudget``, which every request of the client waits for.
     public static func open(
-        journal: Journal, journalPath: String, apiURL: String, version: HubSpotAPIVersion = .v2026_03,
+        journal: Journal, credentials: CredentialSource, apiURL: String, version: HubSpotAPIVersion = .v2026_03,
         transport: any HTTPTransport, admission: any RequestAdmission = UnlimitedAdmission(),
-        environment: [String: String] = ProcessInfo.processInfo.environment,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.hubspot")
     ) async throws -> HubSpotAccess {
-        if let token = environment["LEADSYNC_TOKEN"], !token.isEmpty {
-            let client = HubSpotClient(
-                baseURL: apiURL, version: version, transport: transport,
-                authorizer: StaticTokenAuthorizer(token: Secret(token)),
-                admission: admission, logger: logger)
-            return HubSpotAccess(client: client, tokenManager: nil)
-        }
-        let file = CredentialsFile(journalPath: journalPath, environment: environment)
-        guard let credentials = try file.read() else {
-            throw ConnectionError(
-                .notConnected, "not connected to HubSpot; run `leadsync connect` (or set LEADSYNC_TOKEN)")
-        }
-        guard try await !journal.configuration.connectionSettings().reconnectionRequired else {
-            throw ConnectionError(
-                .reconnectionRequired, "HubSpot no longer accepts the stored credentials; run `leadsync connect` again")
-        }
-        var oauth: HubSpotOAuth?
-        if credentials.kind == .oauth {
-            let clientId = credentials.clientId ?? environment["LEADSYNC_CLIENT_ID"] ?? ""
-            let secret = credentials.clientSecret ?? Secret(environment["LEADSYNC_CLIENT_SECRET"] ?? "")
-            oauth = HubSpotOAuth(
-                baseURL: apiURL, version: version, transport: transport, clientId: clientId, clientSecret: secret,
+        func client(_ authorizer: any HubSpotAuthorizer) -> HubSpotClient {
+            HubSpotClient(
+                baseURL: apiURL, version: version, transport: transport, authorizer: authorizer, admission: admission,
                 logger: logger)
         }
-        let manager = TokenManager(
-            credentials: credentials, file: file, settings: journal.configuration, oauth: oauth, clock: clock,
-            logger: logger)
-        let client = HubSpotClient(
-            baseURL: apiURL, version: version, transport: transport, authorizer: manager, admission: admission,
-            logger: logger)
-        return HubSpotAccess(client: client, tokenManager: manager)
+        switch credentials {
+        case .token(let token):
+            return HubSpotAccess(client: client(StaticTokenAuthorizer(token: token)), tokenManager: nil, reopen: nil)
+        case .provider(let provider):
+            let authorizer = ProvidedTokenAuthorizer(provider: provider)
+            let provided = client(authorizer)
+            return HubSpotAccess(client: provided, tokenManager: nil) {
+                guard await authorizer.hasFreshToken() else {
+                    throw ConnectionError(.reconnectionRequired, "the token provider has no new token")
+                }
+                return provided
+            }
+        case .stored(let file, let clientId, let clientSecret):
+            guard let stored = try file.read() else {
+                throw ConnectionError(
+                    .notConnected, "not connected to HubSpot; run `leadsync connect` (or set LEADSYNC_TOKEN)")
+            }
+            guard try await !journal.configuration.connectionSettings().reconnectionRequired else {
+                throw ConnectionError(
+                    .reconnectionRequired,
+                    "HubSpot no longer accepts the stored credentials; run `leadsync connect` again")
+            }
+            var oauth: HubSpotOAuth?
+            if stored.kind == .oauth {
+                oauth = HubSpotOAuth(
+                    baseURL: apiURL, version: version, transport: transport,
+                    clientId: stored.clientId ?? clientId ?? "",
+                    clientSecret: stored.clientSecret ?? clientSecret ?? Secret(""), logger: logger)
+            }
+            let manager = TokenManager(
+                credentials: stored, file: file, settings: journal.configuration, oauth: oauth, clock: clock,
+                logger: logger)
+            return HubSpotAccess(client: client(manager), tokenManager: manager) {
+                try await open(
+                    journal: journal, credentials: credentials, apiURL: apiURL, version: version,
+                    transport: transport, admission: admission, clock: clock, logger: logger
+                ).client
+            }
+        }
+    }
+
+    /// The reconciler's gateway over this client; a sync paused for reconnection resumes by
+    /// itself once the credentials change (a new `leadsync connect`, a provider's new token).
+    public func gateway() -> HubSpotGateway {
+        HubSpotGateway(client: client, reopen: reopen)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LeadSyncEngine
 import LeadSyncHTTPServer
 public import LeadSyncSupport
 import Synchronization
