@@ -24,6 +24,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C system libraries: only their wrapper module imports each one.
@@ -48,6 +50,7 @@ let package = Package(
             dependencies: [
                 "LeadSyncJournal", "HubSpotAPI", "LeadSyncSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // What only the command line needs: the browser and the loopback listener of OAuth's
@@ -70,6 +73,8 @@ let package = Package(
                 "LeadSyncEngine", "LeadSyncCLISupport", "LeadSyncSupport", "HubSpotSimulator", "LeadSyncWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(

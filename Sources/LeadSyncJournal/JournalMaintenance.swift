@@ -106,6 +106,40 @@ public struct JournalMaintenance: Sendable {
         }
     }
 
+    /// Gives the pages that compaction freed back to the file system, so deleting history shrinks
+    /// the file instead of leaving free pages inside it.
+    ///
+    /// The first call on a journal made without incremental auto-vacuum switches it on, which
+    /// takes one full `VACUUM` (a rewrite of the file; seconds for a large journal, and writers
+    /// wait meanwhile). Every call after that frees at most `maxPages` pages (`PRAGMA
+    /// incremental_vacuum`, milliseconds) and truncates the write-ahead log.
+    ///
+    /// - Returns: the file's pages before and after.
+    @discardableResult
+    public func reclaimSpace(maxPages: Int = 10_000) async throws -> JournalStorage {
+        try await database.run { db in
+            let before = try JournalStorage(db)
+            // 2 = INCREMENTAL. Changing the mode of a file that has tables takes effect at VACUUM.
+            if try db.scalar("PRAGMA auto_vacuum") != 2 {
+                try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+                try db.execute("VACUUM")
+            } else {
+                let vacuum = try db.prepare("PRAGMA incremental_vacuum(\(max(1, maxPages)))")
+                while try vacuum.step() {}
+            }
+            let checkpoint = try db.prepare("PRAGMA wal_checkpoint(TRUNCATE)")
+            while try checkpoint.step() {}
+            return JournalStorage(
+                pageSize: before.pageSize, pagesBefore: before.pages, pages: try db.scalar("PRAGMA page_count") ?? 0,
+                freePages: try db.scalar("PRAGMA freelist_count") ?? 0)
+        }
+    }
+
+    /// The journal file's size in pages, and how many of them are free.
+    public func storage() async throws -> JournalStorage {
+        try await database.run { db in try JournalStorage(db) }
+    }
+
     /// Writes a consistent copy of the journal to `path` (`VACUUM INTO`), safe while others
     /// append. Fails when `path` exists.
     public func backup(to path: String) async throws {

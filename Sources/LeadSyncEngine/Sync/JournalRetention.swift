@@ -1,0 +1,89 @@
+public import Foundation
+public import LeadSyncJournal
+public import LeadSyncSupport
+public import Logging
+
+/// Keeps a long-running journal's file bounded: every ``Policy/interval`` it deletes the
+/// delivered history older than ``Policy/keep`` (``JournalMaintenance/compact(olderThan:)``: pending
+/// changes, current values, delivery state and counters stay) and gives the freed pages back to
+/// the file system (``JournalMaintenance/reclaimSpace(maxPages:)``).
+///
+/// `sync --follow` runs one beside its reconciler; an app embedding the engine may too.
+///
+/// ```swift
+/// let retention = JournalRetention(journal: journal, policy: .init(keep: .seconds(7 * 86_400)))
+/// async let trimmed: Void = retention.run()   // until the task is cancelled
+/// ```
+public struct JournalRetention: Sendable {
+    public struct Policy: Sendable, Hashable {
+        /// Delivered history younger than this is kept (by each change's own time).
+        public var keep: Duration
+        /// How often to compact. Default 10 minutes.
+        public var interval: Duration
+        /// Pages given back per pass at most (bounds how long one pass holds the writer).
+        public var maxPagesPerPass: Int
+
+        public init(keep: Duration, interval: Duration = .seconds(600), maxPagesPerPass: Int = 10_000) {
+            self.keep = keep
+            self.interval = interval
+            self.maxPagesPerPass = maxPagesPerPass
+        }
+    }
+
+    /// What one pass did.
+    public struct Pass: Sendable, Hashable {
+        /// Changes deleted.
+        public var removed: Int
+        /// The file's size before and after, in bytes (write-ahead log excluded).
+        public var bytesBefore: Int64
+        public var bytesAfter: Int64
+    }
+
+    public let journal: Journal
+    public let policy: Policy
+    let clock: any WallClock
+    let logger: Logger
+
+    public init(
+        journal: Journal, policy: Policy, clock: any WallClock = SystemWallClock(),
+        logger: Logger = Logger(label: "leadsync.retention")
+    ) {
+        self.journal = journal
+        self.policy = policy
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Compacts and reclaims once, now.
+    @discardableResult
+    public func compactNow() async throws -> Pass {
+        let cutoff = Timestamp.epochMilliseconds(clock.now) - Int64(policy.keep.timeInterval * 1000)
+        _ = try await journal.changeLog.fold()
+        let removed = try await journal.maintenance.compact(olderThan: cutoff)
+        let storage = try await journal.maintenance.reclaimSpace(maxPages: policy.maxPagesPerPass)
+        let pass = Pass(
+            removed: removed, bytesBefore: storage.pagesBefore * storage.pageSize, bytesAfter: storage.bytes)
+        logger.debug(
+            "journal compacted",
+            metadata: [
+                "journal.removed": "\(removed)", "journal.bytes_before": "\(pass.bytesBefore)",
+                "journal.bytes": "\(pass.bytesAfter)",
+            ])
+        return pass
+    }
+
+    /// Compacts at once and then every ``Policy/interval`` until the task is cancelled. A failed
+    /// pass is logged and tried again at the next interval: retention must never stop a sync.
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                try await compactNow()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("journal compaction failed; trying again later", metadata: ["error": "\(error)"])
+            }
+            do { try await clock.sleep(for: policy.interval) } catch { return }
+        }
+    }
+}
