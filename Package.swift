@@ -42,7 +42,10 @@ let package = Package(
         .target(name: "LeadSyncHTTP", dependencies: ["CLeadSyncCurl", "LeadSyncSupport"]),
         .target(
             name: "HubSpotAPI",
-            dependencies: ["LeadSyncHTTP", "LeadSyncSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "LeadSyncHTTP", "LeadSyncSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
 
         .target(
@@ -70,7 +73,8 @@ let package = Package(
         .executableTarget(
             name: "leadsync",
             dependencies: [
-                "LeadSyncEngine", "LeadSyncCLISupport", "LeadSyncSupport", "HubSpotSimulator", "LeadSyncWorkload",
+                "LeadSyncEngine", "LeadSyncCLISupport", "LeadSyncSupport", "LeadSyncHTTPServer", "HubSpotSimulator",
+                "LeadSyncWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

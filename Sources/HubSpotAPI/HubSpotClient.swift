@@ -292,15 +292,22 @@ public struct HubSpotClient: Sendable {
 
     private func admitted(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
         let ticket = try await admission.admit(operation)
+        let sent = ContinuousClock.now
         do {
             let response = try await http.send(request, operation: operation)
-            admission.completed(ticket, rateLimit: RateLimitInfo(headers: response.headers))
+            let rateLimit = RateLimitInfo(headers: response.headers)
+            admission.completed(ticket, rateLimit: rateLimit)
+            RequestMetrics.answered(status: response.status, rateLimit: rateLimit, after: ContinuousClock.now - sent)
             return response
         } catch let error as HubSpotError {
             admission.completed(ticket, rateLimit: error.rateLimit)
+            RequestMetrics.answered(status: error.status, rateLimit: error.rateLimit, after: ContinuousClock.now - sent)
             throw error
         } catch {
             admission.completed(ticket, rateLimit: nil)
+            if !(error is CancellationError) {
+                RequestMetrics.answered(status: nil, rateLimit: nil, after: ContinuousClock.now - sent)
+            }
             throw error
         }
     }

@@ -5,6 +5,9 @@ import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
 import LeadSyncSupport
+import Logging
+import Metrics
+import Prometheus
 import Synchronization
 
 /// `leadsync sync --once | --follow`: drain the journal into HubSpot.
@@ -15,7 +18,10 @@ struct SyncCommand: AsyncParsableCommand {
             --once pushes everything sendable and exits: 0 when nothing sendable is left, 3 when \
             HubSpot access must be (re)connected, 4 at the daily limit, 5 when --max-seconds ran out \
             with changes left, 1 when nothing succeeded for --give-up-after (or a scope is missing). \
-            --follow keeps pushing new changes until SIGINT or SIGTERM. One sync runs per journal.
+            --follow keeps pushing new changes until SIGINT or SIGTERM, compacting delivered history \
+            older than --retain every 10 minutes, and warns (status: stalled_since) when sendable \
+            changes wait with nothing recorded for --stall-after; with --listen it serves /livez, \
+            /readyz, /metrics (Prometheus) and /status. One sync runs per journal.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -28,10 +34,22 @@ struct SyncCommand: AsyncParsableCommand {
         help: "Exit 1 when no request has succeeded for this long (e.g. 90s, 5m, 1h).")
     var giveUpAfter: DurationText = DurationText(seconds: 300)
     @Flag(help: "Print the summary as one JSON document on stdout.") var json = false
+    @Option(
+        help: ArgumentHelp(
+            "With --follow: serve /livez, /readyz, /metrics and /status on HOST:PORT (port 0 picks one).",
+            valueName: "host:port"))
+    var listen: ListenAddress?
+    @Option(
+        name: .customLong("stall-after"),
+        help: "With --follow: a stall when sendable changes wait this long with nothing recorded.")
+    var stallAfter: DurationText = DurationText(seconds: 900)
+    @Option(help: "With --follow: compact delivered history older than this (e.g. 30d, 12h).")
+    var retain: DurationText = DurationText(seconds: 30 * 86_400, text: "30d")
 
     func validate() throws {
         guard once != follow else { throw ValidationError("give exactly one of --once and --follow") }
         if let maxSeconds, maxSeconds <= 0 { throw ValidationError("--max-seconds must be positive") }
+        if listen != nil && !follow { throw ValidationError("--listen needs --follow") }
     }
 
     func run() async throws {
@@ -53,18 +71,29 @@ struct SyncCommand: AsyncParsableCommand {
         options.maximumDuration = maxSeconds.map { .milliseconds(Int64($0 * 1000)) }
         options.giveUpAfter = .milliseconds(Int64(giveUpAfter.seconds * 1000))
         options.pacer = try await global.pacerConfiguration(journal: journal)
+        let events = SyncEvents()
+        let daemon = try follow ? FollowDaemon(sync: self, journal: journal, events: events, logger: logger) : nil
         let reconciler = Reconciler(
             journal: journal, gateway: access.gateway(), options: options,
-            logger: logger)
+            logger: logger, events: events)
 
         let received = Mutex<Int32?>(nil)
         let signals = SignalRelay([SIGINT, SIGTERM]) { number in
             received.withLock { $0 = $0 ?? number }
+            daemon?.health.stopping()
             reconciler.requestStop()
         }
         defer { signals.cancel() }
         let progress = ProgressReporter(total: try await journal.leads.status().pendingLeads)
-        let report = try await reconciler.run { summary in progress.update(summary) }
+        let background = daemon.map { daemon in Task { await daemon.run() } }
+        let report: SyncReport
+        do {
+            report = try await reconciler.run { summary in progress.update(summary) }
+        } catch {
+            await daemon?.stop(background)
+            throw error
+        }
+        await daemon?.stop(background)
         progress.finish()
         print(report)
         switch report.ending {
@@ -123,21 +152,21 @@ extension DrainSummary {
     }
 }
 
-/// A duration as a user writes it: `90`, `90s`, `5m`, `1h`.
+/// A duration as a user writes it: `90`, `90s`, `5m`, `1h`, `30d`.
 struct DurationText: ExpressibleByArgument {
     var seconds: Double
     var text: String
 
-    init(seconds: Double) {
+    init(seconds: Double, text: String? = nil) {
         self.seconds = seconds
-        self.text = "\(Int(seconds))s"
+        self.text = text ?? "\(Int(seconds))s"
     }
 
     /// How `--help` shows the default: as a user writes it, not as a Swift value.
     var defaultValueDescription: String { text }
 
     init?(argument: String) {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
         let unit = argument.last.flatMap { units[$0] }
         guard let number = Double(unit == nil ? argument : String(argument.dropLast())), number > 0 else { return nil }
         seconds = number * (unit ?? 1)

@@ -3,6 +3,7 @@ public import HubSpotAPI
 import LeadSyncHTTP
 public import LeadSyncSupport
 public import Logging
+import Metrics
 
 /// Keeps a valid access token for every request: refreshes ahead of expiry and when HubSpot
 /// answers 401 `EXPIRED_AUTHENTICATION`, with exactly one refresh in flight however many requests
@@ -116,6 +117,7 @@ public actor TokenManager: HubSpotAuthorizer {
                 try file?.write(updated)
                 credentials = updated
                 refreshCount += 1
+                Counter(label: "leadsync_token_refreshes_total").increment()
                 logger.info("access token refreshed", metadata: ["token.expires_in": "\(tokens.expiresIn)"])
                 return tokens.accessToken
             } catch let error as HubSpotError {

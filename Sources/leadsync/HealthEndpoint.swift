@@ -1,0 +1,72 @@
+import Foundation
+import LeadSyncEngine
+import LeadSyncHTTPServer
+import LeadSyncJournal
+import LeadSyncSupport
+import Metrics
+import Prometheus
+
+/// What `sync --follow --listen` serves, on the project's own HTTP server (decision 0007):
+///
+/// - `GET /livez`: 200 while the process answers (no dependency checks: restart me if not);
+/// - `GET /readyz`: 200 when ``SyncHealth`` says ready, else 503 with the reason (starting,
+///   reconnection required, stalled, shutting down);
+/// - `GET /metrics`: every swift-metrics figure of the process in Prometheus text (the journal's
+///   gauges read at each scrape);
+/// - `GET /status`: the `status --json` document.
+///
+/// Handlers run on the server's connection threads, so they may block on the journal.
+final class HealthEndpoint: Sendable {
+    private let server: HTTPServer
+
+    init(
+        journal: Journal, health: SyncHealth, metrics: SyncMetrics, registry: PrometheusCollectorRegistry,
+        status: @escaping @Sendable (Journal) async throws -> JSONValue
+    ) {
+        server = HTTPServer { request in
+            guard request.method == "GET" || request.method == "HEAD" else {
+                return HTTPServerResponse(
+                    status: 405, contentType: "text/plain", text: "only GET\n", headers: [("Allow", "GET, HEAD")])
+            }
+            switch request.path {
+            case "/livez":
+                return HTTPServerResponse(status: 200, contentType: "text/plain", text: "ok\n")
+            case "/readyz":
+                let readiness = health.readiness
+                return HTTPServerResponse(
+                    status: readiness.isReady ? 200 : 503, contentType: "text/plain", text: readiness.reason + "\n")
+            case "/metrics":
+                do {
+                    try journal.blocking { _ in try await metrics.recordJournalGauges() }
+                } catch {
+                    return Self.unavailable("the journal could not be read: \(error)")
+                }
+                var body: [UInt8] = []
+                registry.emit(into: &body)
+                return HTTPServerResponse(
+                    status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: body)
+            case "/status":
+                do {
+                    let document = try journal.blocking { journal in try await status(journal) }
+                    return HTTPServerResponse(status: 200, contentType: "application/json", text: document.text + "\n")
+                } catch {
+                    return Self.unavailable("the journal could not be read: \(error)")
+                }
+            default:
+                return HTTPServerResponse(
+                    status: 404, contentType: "text/plain", text: "not found; try /livez /readyz /metrics /status\n")
+            }
+        }
+    }
+
+    /// Binds `address` and serves until ``stop()``; returns the bound port.
+    func start(_ address: ListenAddress) throws -> Int {
+        try server.start(host: address.host, port: address.port)
+    }
+
+    func stop() { server.stop() }
+
+    private static func unavailable(_ message: String) -> HTTPServerResponse {
+        HTTPServerResponse(status: 503, contentType: "text/plain", text: message + "\n")
+    }
+}

@@ -1,0 +1,28 @@
+import LeadSyncEngine
+import LeadSyncJournal
+import LeadSyncSupport
+
+/// The document `status` prints, and `sync --follow --listen` serves at `/status`.
+enum StatusDocument {
+    static func entries(global: GlobalOptions, journal: Journal) async throws -> [(String, JSONValue)] {
+        let status = try await journal.leads.status()
+        let conversations = try await journal.conversations.counts()
+        let connection = try await ConnectionState.current(global: global, journal: journal)
+        return [
+            ("connection", .string(connection.rawValue)),
+            ("pending_changes", .integer(status.pendingChanges)),
+            ("pending_leads", .integer(status.pendingLeads)),
+            ("awaiting_identity", .integer(status.awaitingIdentity)),
+            ("unmatched", .integer(status.unmatched)),
+            ("rejected", .integer(status.rejected + conversations.rejected)),
+            ("skipped", .integer(status.skipped)),
+            ("journal_entries", .integer(status.journalEntries)),
+            ("unfolded_changes", .integer(status.unfoldedChanges)),
+            ("conversations", .integer(conversations.conversations)),
+            ("conversations_pending", .integer(conversations.pending)),
+            ("last_sync_at", .optional(status.lastSyncAt)),
+            ("last_error", .optional(status.lastError)),
+            ("stalled_since", .optional(try await journal.configuration.setting(.stalledSince))),
+        ]
+    }
+}
