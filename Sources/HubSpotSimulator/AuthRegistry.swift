@@ -28,7 +28,7 @@ struct AuthRegistry {
     struct Principal {
         enum Kind { case staticToken, oauth }
         var kind: Kind
-        /// Rate-limit bucket: one per static token, one per OAuth app.
+        /// Rate-limit bucket: one per private app (all its static tokens), one per OAuth app.
         var bucket: String
         var scopes: [String]
     }
@@ -40,7 +40,14 @@ struct AuthRegistry {
         case expired(expiredAtMilliseconds: Int64)
     }
 
-    var staticTokens: [String: [String]] = [:]
+    /// A private app's (or service key's) static token: its scopes, and the app whose rolling
+    /// limit it counts against (HubSpot's burst limit is per app, shared by the app's tokens).
+    struct StaticToken {
+        var scopes: [String]
+        var app: String
+    }
+
+    var staticTokens: [String: StaticToken] = [:]
     var clients: [String: String] = [:]
     var accessTokens: [String: AccessToken] = [:]
     var refreshTokens: [String: RefreshToken] = [:]
@@ -53,8 +60,9 @@ struct AuthRegistry {
             return .failure(.missing)
         }
         let token = authorization.dropFirst(7).trimmedSpaces
-        if let scopes = staticTokens[token] {
-            return .success(Principal(kind: .staticToken, bucket: "static:" + token, scopes: scopes))
+        if let registered = staticTokens[token] {
+            return .success(
+                Principal(kind: .staticToken, bucket: "static:" + registered.app, scopes: registered.scopes))
         }
         guard let access = accessTokens[token], !uninstalled.contains(access.clientId) else {
             return .failure(.unknown)

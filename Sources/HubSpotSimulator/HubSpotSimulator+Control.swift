@@ -11,7 +11,7 @@ import LeadSyncHTTPServer
 /// | `GET /_sim/notes` / `GET /_sim/contacts/{id}/notes` | every note / a contact's live notes: `{"notes":[{"id","properties","contactIds","createdAt","updatedAt","archived"}]}` |
 /// | `DELETE /_sim/notes/{id}` | HubSpot-side delete of a note (204; 404 when no live note has the id) |
 /// | `POST /_sim/properties {PropertyCreate}` | define a property |
-/// | `POST /_sim/tokens {"token","scopes"?}` / `DELETE /_sim/tokens/{token}` | register / revoke a static token |
+/// | `POST /_sim/tokens {"token","scopes"?,"app"?}` / `DELETE /_sim/tokens/{token}` | register / revoke a static token (`app`: the private app whose limit it shares) |
 /// | `POST /_sim/oauth-clients {"id","secret"}` | register an OAuth app |
 /// | `POST /_sim/codes {"clientId","redirectUri","scopes"?,"codeChallenge"?}` | issue a code (`{"code"}`) |
 /// | `POST /_sim/revoke {"refreshToken"}` | revoke a refresh token |
@@ -76,7 +76,8 @@ extension HubSpotSimulator {
             }
         case ("POST", ["tokens"]):
             guard let token = body["token"]?.stringValue, !token.isEmpty else { return bad("expected {\"token\":…}") }
-            registerToken(token, scopes: body["scopes"]?.arrayValue?.compactMap(\.stringValue))
+            registerToken(
+                token, scopes: body["scopes"]?.arrayValue?.compactMap(\.stringValue), app: body["app"]?.stringValue)
             return SimResponse(status: 201, json: [:])
         case ("DELETE", let path) where path.count == 2 && path[0] == "tokens":
             revokeToken(path[1])

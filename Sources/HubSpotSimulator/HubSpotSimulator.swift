@@ -92,8 +92,12 @@ public final class HubSpotSimulator: Sendable {
     // MARK: In-process control (the same powers as `/_sim/`)
 
     /// Registers a private-app (static) token that never expires; nil scopes = every scope.
-    public func registerToken(_ token: String, scopes: [String]? = nil) {
-        state.withLock { $0.auth.staticTokens[token] = scopes ?? AuthRegistry.allScopes }
+    /// `app`: the private app it belongs to, whose rolling limit its requests count against with
+    /// every other token of that app (HubSpot's burst limit is per app); nil = an app of its own.
+    public func registerToken(_ token: String, scopes: [String]? = nil, app: String? = nil) {
+        state.withLock {
+            $0.auth.staticTokens[token] = .init(scopes: scopes ?? AuthRegistry.allScopes, app: app ?? "token:" + token)
+        }
     }
 
     /// Forgets a static token, access token or refresh token (later calls get 401 / invalid_grant).

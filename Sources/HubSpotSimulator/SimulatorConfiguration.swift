@@ -12,7 +12,7 @@ public struct SimulatorConfiguration: Sendable {
         }
     }
 
-    /// Rolling-window limit per static (private-app) token; HubSpot Professional: 190 per 10 s.
+    /// Rolling-window limit per private app (all its static tokens together); HubSpot Professional: 190 per 10 s.
     /// nil = unlimited (no rate-limit headers either).
     public var rateLimit: RateLimit? = RateLimit(max: 190, intervalMilliseconds: 10_000)
     /// Rolling-window limit per OAuth app (all its access tokens together); HubSpot: 110 per 10 s.

@@ -11,10 +11,14 @@ struct HubSpotSim: ParsableCommand {
 
     @Option(help: "Port to listen on (0 = any free port).") var port = 8080
     @Option(help: "Address to listen on (loopback by default).") var host = "127.0.0.1"
-    @Option(name: .customLong("token"), help: "Register a private-app token (repeatable).") var tokens: [String] = []
+    @Option(
+        name: .customLong("token"),
+        help: "Register a private-app token (repeatable); APP=TOKEN makes tokens of one app share its rolling limit.")
+    var tokens: [String] = []
     @Option(name: .customLong("oauth-client"), help: "Register an OAuth app as ID:SECRET (repeatable).")
     var oauthClients: [String] = []
-    @Option(help: "Rolling limit per static token, e.g. 190/10s, or 'none'.") var rateLimit = "190/10s"
+    @Option(help: "Rolling limit per private app (its static tokens together), e.g. 190/10s, or 'none'.")
+    var rateLimit = "190/10s"
     @Option(help: "Rolling limit per OAuth app, e.g. 110/10s, or 'none'.") var oauthRateLimit = "110/10s"
     @Option(help: "Daily request limit for static tokens (0 = none).") var dailyLimit = 625_000
     @Option(help: "Search requests per second (0 = unlimited).") var searchPerSecond = 5
@@ -83,7 +87,13 @@ struct HubSpotSim: ParsableCommand {
         configuration.seed = seed
 
         let simulator = HubSpotSimulator(configuration: configuration)
-        for token in tokens { simulator.registerToken(token) }
+        for token in tokens {
+            if let equals = token.firstIndex(of: "=") {
+                simulator.registerToken(String(token[token.index(after: equals)...]), app: String(token[..<equals]))
+            } else {
+                simulator.registerToken(token)
+            }
+        }
         for client in oauthClients {
             guard let colon = client.firstIndex(of: ":") else {
                 throw ValidationError("--oauth-client must be ID:SECRET, got \"\(client)\"")

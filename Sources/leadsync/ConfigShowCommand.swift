@@ -24,6 +24,7 @@ struct ConfigShowCommand: AsyncParsableCommand {
             ("log_level", .string(try global.resolvedLogLevel())),
             ("rate_limit", try global.resolvedRateLimit().map { .string("\($0)/10s") } ?? .null),
             ("daily_limit", try global.resolvedDailyLimit().map { .integer($0) } ?? .null),
+            ("rate_share", try global.resolvedRateShare().map { .number(String($0)) } ?? .null),
             ("synchronous", .string(try global.synchronous().rawValue)),
             ("credentials", .string(FileManager.default.fileExists(atPath: credentials) ? "stored" : "none")),
             ("credentials_path", .string(credentials)),

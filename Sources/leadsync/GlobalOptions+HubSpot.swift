@@ -38,7 +38,8 @@ extension GlobalOptions {
     func requestBudget(journal: Journal) async throws -> RequestBudget {
         try RequestBudget(
             configuration: try await pacerConfiguration(journal: journal),
-            ledgerPath: RequestBudget.ledgerPath(journalPath: try databasePath()))
+            ledgerPath: RequestBudget.ledgerPath(journalPath: try databasePath()),
+            share: FleetShare.Configuration(share: try resolvedRateShare()))
     }
 
     /// The HubSpot client for this run, its requests admitted by `budget` (the journal's request

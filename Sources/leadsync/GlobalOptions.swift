@@ -38,6 +38,12 @@ struct GlobalOptions: ParsableArguments {
         name: .customLong("daily-limit"), parsing: .unconditional, help: "Requests per day (env LEADSYNC_DAILY_LIMIT).")
     var dailyLimit: String?
 
+    @Option(
+        name: .customLong("rate-share"), parsing: .unconditional,
+        help: "Share (0-1] of the account's 10-second limit this journal's processes may use (env LEADSYNC_RATE_SHARE)."
+    )
+    var rateShare: String?
+
     @Option(name: .customLong("config"), help: "A JSON config file (env LEADSYNC_CONFIG).")
     var config: String?
 
@@ -258,6 +264,15 @@ struct GlobalOptions: ParsableArguments {
         return limit
     }
 
+    /// The fixed fleet share when one was given, checked: a number in (0, 1].
+    func resolvedRateShare() throws -> Double? {
+        guard let found = try lookup(rateShare, env: "LEADSYNC_RATE_SHARE", key: "rate_share") else { return nil }
+        guard let share = Double(found.value), share > 0, share <= 1 else {
+            throw CommandError(.usage, "\(found.source): expected a share in (0, 1], e.g. 0.25, not \(found.value)")
+        }
+        return share
+    }
+
     /// Checks every option that has a value, so a bad one fails every command with exit 2.
     func validateAll() throws {
         _ = try givenHubSpotURL()
@@ -265,5 +280,6 @@ struct GlobalOptions: ParsableArguments {
         _ = try resolvedLogLevel()
         _ = try resolvedRateLimit()
         _ = try resolvedDailyLimit()
+        _ = try resolvedRateShare()
     }
 }

@@ -35,6 +35,25 @@ struct RateLimitTests {
         #expect(counters.maxRequestsInTenSeconds == 4)
     }
 
+    /// HubSpot's burst limit is per app: the tokens of one private app (a fleet of devices, or a
+    /// token and its rotated successor) share one window; another app has its own.
+    @Test func tokensOfOnePrivateAppShareItsRollingWindow() throws {
+        let harness = try SimulatorHarness { $0.rateLimit = .init(max: 4, intervalMilliseconds: 10_000) }
+        defer { harness.stop() }
+        for token in ["pat-fleet-a", "pat-fleet-b"] { harness.simulator.registerToken(token, app: "fleet") }
+        harness.simulator.registerToken("pat-other", app: "other")
+        let client = harness.client()
+        var remaining: [String?] = []
+        for token in ["pat-fleet-a", "pat-fleet-b", "pat-fleet-a", "pat-fleet-b"] {
+            remaining.append(
+                try client.json("GET", ContactInputs.contacts, token: token).header("X-HubSpot-RateLimit-Remaining"))
+        }
+        #expect(remaining == ["3", "2", "1", "0"])
+        #expect(try client.json("GET", ContactInputs.contacts, token: "pat-fleet-b").status == 429)
+        let other = try client.json("GET", ContactInputs.contacts, token: "pat-other")
+        #expect(other.status == 200 && other.header("X-HubSpot-RateLimit-Remaining") == "3")
+    }
+
     @Test func dailyLimitForStaticTokensOnly() throws {
         let harness = try SimulatorHarness {
             $0.dailyLimit = 2

@@ -22,15 +22,20 @@ import Synchronization
 /// ```
 public final class RequestBudget: RequestAdmission {
     private let pacer: Mutex<Pacer>
+    /// This journal's share of an account other journals' processes use too (a fleet).
+    private let share: Mutex<FleetShare>
     private let ledger: RequestLedger
     private let clock: any WallClock
     private let pid = getpid()
 
-    /// `ledgerPath` nil: this process only.
+    /// `ledgerPath` nil: this process only. `share`: how this journal shares the account with
+    /// processes of other journals (``FleetShare``).
     public init(
-        configuration: Pacer.Configuration, ledgerPath: String?, clock: any WallClock = SystemWallClock()
+        configuration: Pacer.Configuration, ledgerPath: String?, share: FleetShare.Configuration = .init(),
+        clock: any WallClock = SystemWallClock()
     ) throws {
         self.pacer = Mutex(Pacer(configuration: configuration, now: clock.now))
+        self.share = Mutex(FleetShare(configuration: share, now: clock.now))
         self.ledger = try RequestLedger(path: ledgerPath)
         self.clock = clock
     }
@@ -64,6 +69,7 @@ public final class RequestBudget: RequestAdmission {
         }
         guard let rateLimit else { return }
         pacer.withLock { $0.observe(rateLimit, now: now, ours: ours) }
+        share.withLock { $0.observe(rateLimit, ours: ours, now: now) }
     }
 
     private enum Decision {
@@ -75,6 +81,7 @@ public final class RequestBudget: RequestAdmission {
 
     private func decide(now: Date) -> Decision {
         let (limit, span, others) = pacer.withLock { ($0.limit, $0.span, $0.others(now: now)) }
+        let own = share.withLock { $0.ownLimit(of: limit) }
         let nowMilliseconds = Self.milliseconds(now)
         let serial = ledger.nextSerial()
         return ledger.update(nowMilliseconds: nowMilliseconds, spanMilliseconds: Int64((span * 1000).rounded(.up))) {
@@ -83,8 +90,13 @@ public final class RequestBudget: RequestAdmission {
                 Date(timeIntervalSince1970: Double($0.answeredMilliseconds) / 1000)
             }
             let inFlight = entries.count - answered.count
-            switch Pacer.admission(now: now, limit: limit, span: span, inFlight: inFlight, answered: answered + others)
-            {
+            let account = Pacer.admission(
+                now: now, limit: limit, span: span, inFlight: inFlight, answered: answered + others)
+            // The fleet share caps this journal's own requests in the window, not the account's.
+            let mine = own.map {
+                Pacer.admission(now: now, limit: $0, span: span, inFlight: inFlight, answered: answered)
+            }
+            switch Self.later(account, mine ?? .now) {
             case .now, .dailyLimitReached:
                 entries.append(
                     RequestLedger.Entry(
@@ -94,6 +106,16 @@ public final class RequestBudget: RequestAdmission {
                 // Requests in flight leave sooner than the fallback: look again soon.
                 return .wait(min(date, now.addingTimeInterval(inFlight > 0 ? 0.02 : span)))
             }
+        }
+    }
+
+    /// The stricter of two admissions.
+    private static func later(_ a: Pacer.Decision, _ b: Pacer.Decision) -> Pacer.Decision {
+        switch (a, b) {
+        case (.at(let x), .at(let y)): .at(max(x, y))
+        case (.at, _): a
+        case (_, .at): b
+        default: a
         }
     }
 

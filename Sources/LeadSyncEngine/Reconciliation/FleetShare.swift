@@ -1,0 +1,83 @@
+public import Foundation
+public import HubSpotAPI
+
+/// One process's share of an account's rolling-window budget when several processes with separate
+/// journals (a fleet of edge devices) use one HubSpot account and no coordinator: additive
+/// increase, multiplicative decrease (AIMD, as TCP shares a link) on HubSpot's own count.
+///
+/// Every answer's `X-HubSpot-RateLimit-Remaining` says how much of the window the whole account
+/// has left. While it stays above a reserve, the process's allowance grows by a fixed share of
+/// `Max` per window; when it falls under the reserve (or a 429 comes), the allowance shrinks by a
+/// factor, at most once per reaction time so one crowded moment counts once. Every process sees
+/// the same signal at the same time, so allowances converge to equal shares that together keep
+/// the account just under its limit. An operator may also fix a share (`--rate-share`): the
+/// allowance never exceeds it. The ``RequestBudget`` admits a request only while this process's
+/// own requests in the window stay under ``ownLimit(of:)``, on top of its rule for the account.
+/// Pure: time comes in as `now`.
+///
+/// ```swift
+/// var share = FleetShare(configuration: .init(share: 0.25), now: clock.now)
+/// share.observe(rateLimit, ours: 12, now: clock.now)
+/// let mine = share.ownLimit(of: pacer.limit)   // nil: no cap of its own
+/// ```
+public struct FleetShare: Sendable, Hashable {
+    public struct Configuration: Sendable, Hashable {
+        /// A fixed share (0 < share ≤ 1) of the account's limit this process never exceeds; nil: none.
+        public var share: Double?
+        /// `Remaining` below this share of `Max` is crowding. Default 5 %: about the requests a
+        /// fleet has on the wire at once, which HubSpot has not counted yet.
+        public var reserve = 0.05
+        /// The allowance is multiplied by this when crowded. Default 0.85.
+        public var decrease = 0.85
+        /// The allowance grows by this share of `Max` per window while not crowded. Default 5 %.
+        public var increase = 0.05
+        /// At most one decrease per this long. Default 1 s.
+        public var reaction: TimeInterval = 1
+
+        public init(share: Double? = nil) { self.share = share }
+    }
+
+    public let configuration: Configuration
+    /// Requests per window this process allows itself; nil until HubSpot told the limit.
+    public private(set) var allowance: Double?
+    private var lastObserved: Date
+    private var lastDecrease: Date = .distantPast
+
+    public init(configuration: Configuration = Configuration(), now: Date) {
+        self.configuration = configuration
+        self.lastObserved = now
+    }
+
+    /// How many of the window's requests this process may take, of an account limit of
+    /// `limit`: the allowance and the fixed share; nil when neither caps it yet.
+    public func ownLimit(of limit: Int) -> Int? {
+        var capped: Double?
+        if let share = configuration.share { capped = share * Double(limit) }
+        if let allowance { capped = min(capped ?? allowance, allowance) }
+        return capped.map { max(1, Int($0.rounded(.down))) }
+    }
+
+    /// Learns from one answer's rate-limit headers (a 429's too: `Remaining` 0). `ours`: the
+    /// requests of this process HubSpot may have counted (in flight or answered within the
+    /// window). Crowding is the account running low *and* others holding part of it: a process
+    /// alone that fills the window itself is pacing, not competing.
+    public mutating func observe(_ headers: RateLimitInfo, ours: Int, now: Date) {
+        guard let max = headers.max, max > 0, let remaining = headers.remaining else { return }
+        let window = Double(headers.intervalMilliseconds ?? 10_000) / 1000
+        let ceiling = Double(max) * (configuration.share ?? 1)
+        var allowance = self.allowance ?? ceiling
+        let reserve = configuration.reserve * Double(max)
+        let others = Double(max - remaining - ours)
+        if Double(remaining) < reserve && others >= reserve {
+            if now.timeIntervalSince(lastDecrease) >= configuration.reaction {
+                allowance *= configuration.decrease
+                lastDecrease = now
+            }
+        } else {
+            let elapsed = Swift.max(0, now.timeIntervalSince(lastObserved))
+            allowance += configuration.increase * Double(max) * elapsed / window
+        }
+        self.allowance = Swift.min(ceiling, Swift.max(1, allowance))
+        lastObserved = now
+    }
+}
