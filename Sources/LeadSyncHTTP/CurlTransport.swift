@@ -25,11 +25,13 @@ public final class CurlTransport: HTTPTransport, Sendable {
         /// Default 1 byte/s for 30 s: catches a stalled connection, never a slow but live one.
         public var lowSpeedBytesPerSecond: Int = 1
         public var lowSpeedTime: Duration = .seconds(30)
-        /// Default 8 connections per host: HTTP/1.1 needs one per request in flight; HTTP/2
-        /// multiplexes over fewer.
-        public var maxConnectionsPerHost: Int = 8
-        /// Default 32 kept-alive connections in the cache.
-        public var maxCachedConnections: Int = 32
+        /// Default 64 connections per host, as many as the pacer keeps requests in flight
+        /// (`Pacer.Configuration.maximumConcurrency`): HTTP/1.1 needs one per request in flight, and
+        /// fewer would queue a window's budget behind each other's latency; HTTP/2 multiplexes
+        /// over fewer.
+        public var maxConnectionsPerHost: Int = 64
+        /// Default 64 kept-alive connections in the cache.
+        public var maxCachedConnections: Int = 64
         /// Sent as `User-Agent` unless the request sets one.
         public var userAgent: String = "leadsync/1.0"
 

@@ -55,6 +55,38 @@ import Testing
         #expect(pacer.decide(now: start.addingTimeInterval(2)) == .at(start.addingTimeInterval(10.75)))
     }
 
+    @Test func aRequestLeavesTheWindowHalfTheShortestRoundTripBeforeItsAnswerWouldMakeIt() {
+        var pacer = Pacer(configuration: configuration(limit: 1, margin: .milliseconds(20)), now: start)
+        // Without a send time, no credit: the answer is the latest HubSpot can have counted it.
+        pacer.recordSend(now: start)
+        pacer.recordCompletion(now: start.addingTimeInterval(0.3))
+        #expect(pacer.arrivalCredit == 0)
+        #expect(pacer.decide(now: start.addingTimeInterval(1)) == .at(start.addingTimeInterval(10.32)))
+
+        // Round trips of 300 ms then 100 ms: half the shortest (50 ms) comes off each answer after it.
+        pacer = Pacer(configuration: configuration(limit: 1, margin: .milliseconds(20)), now: start)
+        pacer.recordSend(now: start)
+        pacer.recordCompletion(now: start.addingTimeInterval(0.3), sentAt: start)
+        #expect(abs(pacer.arrivalCredit - 0.15) < 1e-9)
+        let sent = start.addingTimeInterval(20)
+        pacer.recordSend(now: sent)
+        pacer.recordCompletion(now: sent.addingTimeInterval(0.1), sentAt: sent)
+        #expect(abs(pacer.arrivalCredit - 0.05) < 1e-9)
+        guard case .at(let date) = pacer.decide(now: sent.addingTimeInterval(1)) else {
+            Issue.record("the window of one is still full")
+            return
+        }
+        #expect(abs(date.timeIntervalSince(sent) - (0.1 - 0.05 + 10.02)) < 1e-6)
+    }
+
+    @Test func theCreditNeverPutsACountBeforeItsSend() {
+        var pacer = Pacer(configuration: configuration(limit: 1), now: start)
+        // A refused connection answers at once: its round trip is the shortest and the credit shrinks.
+        #expect(pacer.countedBy(sentAt: start, answeredAt: start.addingTimeInterval(0.2)) > start)
+        #expect(pacer.countedBy(sentAt: start, answeredAt: start.addingTimeInterval(0.001)) >= start)
+        #expect(pacer.arrivalCredit <= 0.0005)
+    }
+
     @Test func requestsInFlightFillTheWindowUntilAnswered() {
         var pacer = Pacer(configuration: configuration(limit: 2), now: start)
         pacer.recordSend(now: start)
@@ -71,11 +103,11 @@ import Testing
         var open = Pacer.Configuration()
         open.limit = 100
         var pacer = Pacer(configuration: open, now: start)
-        #expect(pacer.concurrency(latency: .milliseconds(150)) == 1, "one request until the limit is known")
+        #expect(pacer.concurrency == 1, "one request until the limit is known")
         pacer.observe(RateLimitInfo(max: 190, intervalMilliseconds: 10_000, remaining: 189), now: start)
         #expect(pacer.limit == 190)
-        // 19 requests/s × 0.15 s × 1.5 for jitter, rounded up, plus one.
-        #expect(pacer.concurrency(latency: .milliseconds(150)) == 6)
+        // A window's free budget goes out at once, up to the in-flight bound.
+        #expect(pacer.concurrency == 64)
 
         var capped = Pacer(configuration: configuration(limit: 10), now: start)
         capped.observe(RateLimitInfo(max: 190, intervalMilliseconds: 10_000, remaining: 189), now: start)

@@ -204,5 +204,5 @@ actor PacerGate {
     }
 
     /// How many requests to keep in flight.
-    func concurrency() -> Int { pacer.concurrency(latency: .milliseconds(200)) }
+    func concurrency() -> Int { pacer.concurrency }
 }

@@ -2,13 +2,15 @@ public import Foundation
 public import HubSpotAPI
 
 /// Keeps requests under the account's rolling 10-second limit and its daily limit, and says how
-/// many requests may be in flight to hide latency at that rate.
+/// many requests may be in flight.
 ///
 /// The window is rolling and counted from the far end of each request: HubSpot counts a request
-/// when it arrives, which is some time between sending it and its answer, so a request stays in
-/// the pacer's window from its send until `window + margin` after its answer. A new request may
-/// go when fewer than `limit` are in that window, so however late a request arrives, HubSpot
-/// never sees more than `limit` in one window. HubSpot's headers steer it: `Max`/`Interval` replace the defaults
+/// when it arrives, which is some time between sending it and its answer. A request stays in the
+/// pacer's window from its send until `window + margin` after the latest moment HubSpot can have
+/// counted it: its answer, less a credit for the answer's own way back sized from measured
+/// latency (half the shortest recent round trip, ``arrivalCredit``). A new request may go when
+/// fewer than `limit` are in that window, so HubSpot never sees more than `limit` in one window.
+/// HubSpot's headers steer it: `Max`/`Interval` replace the defaults
 /// (an explicit limit stays a cap), `Remaining` reveals requests of other apps of the account,
 /// `Daily-Remaining` the account's day. Pure: time comes in as `now`.
 ///
@@ -32,12 +34,16 @@ public struct Pacer: Sendable {
         public var dailyLimit = 250_000
         /// True when the operator gave `--daily-limit`.
         public var dailyLimitIsCap = false
-        /// Default 50 ms: added to the window for clock granularity; costs 0.5% of a 10 s budget.
-        public var margin: Duration = .milliseconds(50)
+        /// Default 20 ms: added to the window for clock granularity (HubSpot's and ours count in
+        /// milliseconds); costs 0.2% of a 10 s budget.
+        public var margin: Duration = .milliseconds(20)
         /// The account's time zone: the daily count resets at its midnight. Default UTC.
         public var timeZone = TimeZone(identifier: "UTC")!
-        /// Default 16: enough to cover 150 ms of latency at 100 requests/s.
-        public var maximumConcurrency = 16
+        /// Default 64: requests in flight at most. The window, not this, paces a drain; this bounds
+        /// connections and memory. It is large so that a window's free budget goes out at once
+        /// rather than trickling over a latency per few requests: the last, partial window of a
+        /// drain reuses the first window's slots, so a slow start is paid again at the end.
+        public var maximumConcurrency = 64
 
         public init() {}
     }
@@ -60,8 +66,12 @@ public struct Pacer: Sendable {
     public private(set) var dailyUsed = 0
     /// When today's count resets.
     public private(set) var dailyResetAt: Date
-    /// When our recent requests were answered (or failed), oldest first.
-    private var answered: [Date] = []
+    /// The latest moment HubSpot can have counted each of our recent answered (or failed)
+    /// requests, oldest first.
+    private var counted: [Date] = []
+    /// The most recent round trips, in seconds (at most ``roundTripSamples``).
+    private var roundTrips: [TimeInterval] = []
+    private static let roundTripSamples = 32
     /// Our requests sent and not yet answered: inside the window whatever their age.
     private var inFlight = 0
     /// Requests of other apps that `Remaining` revealed, counted as if made when we learned of them.
@@ -86,12 +96,13 @@ public struct Pacer: Sendable {
         if let blockedUntil, blockedUntil > now { return .at(blockedUntil) }
         blockedUntil = nil
         let horizon = now.addingTimeInterval(-span)
-        answered.removeAll { $0 <= horizon }
+        counted.removeAll { $0 <= horizon }
         others.removeAll { $0 <= horizon }
-        return Self.admission(now: now, limit: limit, span: span, inFlight: inFlight, answered: answered + others)
+        return Self.admission(now: now, limit: limit, span: span, inFlight: inFlight, counted: counted + others)
     }
 
-    /// How long a request occupies the window after its answer, in seconds: the window plus the margin.
+    /// How long a request occupies the window after HubSpot counted it, in seconds: the window
+    /// plus the margin.
     public var span: TimeInterval { (window + configuration.margin).timeInterval }
 
     /// Requests of other apps that `Remaining` revealed, still in the window at `now`.
@@ -101,14 +112,14 @@ public struct Pacer: Sendable {
     }
 
     /// The rolling-window rule: a request may go at `now` when fewer than `limit` requests are in
-    /// flight or were answered less than `span` seconds ago; else when enough of those leave.
-    public static func admission(now: Date, limit: Int, span: TimeInterval, inFlight: Int, answered: [Date]) -> Decision
+    /// flight or were counted by HubSpot less than `span` seconds ago; else when enough of those leave.
+    public static func admission(now: Date, limit: Int, span: TimeInterval, inFlight: Int, counted: [Date]) -> Decision
     {
         let horizon = now.addingTimeInterval(-span)
-        let leaving = answered.filter { $0 > horizon }.sorted()
+        let leaving = counted.filter { $0 > horizon }.sorted()
         let used = inFlight + leaving.count
         if used < limit { return .now }
-        // The (used - limit + 1)th oldest answered request must leave the window first; when
+        // The (used - limit + 1)th oldest counted request must leave the window first; when
         // requests in flight fill it, their answers come sooner than this fallback.
         let mustLeave = used - limit + 1
         guard mustLeave <= leaving.count else { return .at(now.addingTimeInterval(span)) }
@@ -121,11 +132,34 @@ public struct Pacer: Sendable {
         dailyUsed += 1
     }
 
-    /// A request sent earlier was answered (or failed) at `now`: HubSpot counted it by then.
-    public mutating func recordCompletion(now: Date) {
+    /// A request sent earlier was answered (or failed) at `now`: HubSpot counted it by then, or
+    /// by ``countedBy(sentAt:answeredAt:)`` when the caller says when it was sent.
+    public mutating func recordCompletion(now: Date, sentAt: Date? = nil) {
         inFlight = Swift.max(0, inFlight - 1)
-        answered.append(now)
+        counted.append(sentAt.map { countedBy(sentAt: $0, answeredAt: now) } ?? now)
     }
+
+    /// The latest moment HubSpot can have counted a request sent at `sentAt` and answered at
+    /// `answeredAt`: the answer less ``arrivalCredit``. Learns the round trip.
+    ///
+    /// Why the credit is safe: a request sent after this one's counted moment plus the window
+    /// reaches HubSpot a window after this one did as long as this one's way back (HubSpot's
+    /// work after counting, and the answer's trip) plus the next one's way there take at least
+    /// the credit. Each leg takes at least its own minimum, and the shortest round trip seen is
+    /// the sum of the legs' minimums within a factor of two, so half of it is covered.
+    public mutating func countedBy(sentAt: Date, answeredAt: Date) -> Date {
+        let roundTrip = answeredAt.timeIntervalSince(sentAt)
+        if roundTrip >= 0 {
+            if roundTrips.count == Self.roundTripSamples { roundTrips.removeFirst() }
+            roundTrips.append(roundTrip)
+        }
+        return Swift.max(sentAt, answeredAt.addingTimeInterval(-arrivalCredit))
+    }
+
+    /// How long before its answer a request is sure to have been counted, in seconds: half the
+    /// shortest of the recent round trips (none known: nothing). A failure that never reached
+    /// HubSpot (refused connection) has a short round trip and only lowers it.
+    public var arrivalCredit: TimeInterval { (roundTrips.min() ?? 0) / 2 }
 
     /// Learns from HubSpot's rate-limit headers on a response received at `now`. `ours`: the
     /// requests of this account's budget HubSpot may have counted (in flight, or answered within
@@ -156,7 +190,7 @@ public struct Pacer: Sendable {
             // HubSpot counts every app of the account; what it counted beyond our own requests
             // belongs to others. Our count includes requests not yet arrived, so this errs low.
             let horizon = now.addingTimeInterval(-span)
-            let ours = known ?? inFlight + answered.filter { $0 > horizon }.count
+            let ours = known ?? inFlight + counted.filter { $0 > horizon }.count
             let othersNow = Swift.max(0, max - remaining - ours)
             others = Array(repeating: now, count: othersNow)
         }
@@ -183,13 +217,11 @@ public struct Pacer: Sendable {
         dailyUsed = Swift.max(dailyUsed, dailyLimit)
     }
 
-    /// Requests to keep in flight at the current rate when each takes `latency`:
-    /// rate × latency, with half again for jitter, plus one so the pipe never drains.
-    public func concurrency(latency: Duration) -> Int {
+    /// Requests to keep in flight: one until the limit is known, then as many as the window and
+    /// ``Configuration/maximumConcurrency`` allow — ``decide(now:)`` paces them.
+    public var concurrency: Int {
         guard limitKnown else { return 1 }
-        let perSecond = Double(limit) / window.timeInterval
-        let needed = Int((perSecond * latency.timeInterval * 1.5).rounded(.up)) + 1
-        return Swift.min(Swift.max(1, needed), configuration.maximumConcurrency, limit)
+        return Swift.max(1, Swift.min(configuration.maximumConcurrency, limit))
     }
 
     private mutating func rollDay(now: Date) {

@@ -165,7 +165,6 @@ extension Reconciler {
         private var busyKeys: Set<String> = []
         /// Leads left waiting (identity, match) in this run, with their highest pending seq.
         private var parked: [String: Int64] = [:]
-        private var latency: Duration = .milliseconds(100)
         /// The last success (or the start); `--give-up-after` counts from it.
         private var lastProgressAt: Date
         /// A request failed since ``lastProgressAt``: `--give-up-after` is running.
@@ -209,7 +208,7 @@ extension Reconciler {
         ) -> [Action] {
             guard let sentAt = definitionsSentAt else { return [] }
             definitionsSentAt = nil
-            pacer.recordCompletion(now: now)
+            pacer.recordCompletion(now: now, sentAt: sentAt)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
             // Stopped or paused meanwhile: the answer still counts, the state stays.
             guard case .fetchingDefinitions(let attempt, _) = state else {
@@ -219,7 +218,7 @@ extension Reconciler {
             switch result {
             case .success(let definitions):
                 learn(definitions)
-                progressed(at: now, sentAt: sentAt)
+                progressed(at: now)
                 state = .draining
                 return beginLoad(newPass: true) + pump(now: now)
             case .failure(.refused(let refusal)):
@@ -300,9 +299,9 @@ extension Reconciler {
             _ id: Int, _ answer: BatchAnswer, rateLimit: RateLimitInfo?, now: Date
         ) -> [Action] {
             guard let flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
-            pacer.recordCompletion(now: now)
+            pacer.recordCompletion(now: now, sentAt: flight.sentAt)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
-            progressed(at: now, sentAt: flight.sentAt)
+            progressed(at: now)
             busyKeys.subtract(flight.keys)
             if flight.request.kind.isRead {
                 handleRead(flight, answer)
@@ -317,11 +316,11 @@ extension Reconciler {
             _ id: Int, _ failure: RequestFailure, rateLimit: RateLimitInfo?, now: Date
         ) -> [Action] {
             guard var flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
-            pacer.recordCompletion(now: now)
+            pacer.recordCompletion(now: now, sentAt: flight.sentAt)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
             if case .refused(let refusal) = failure {
                 // HubSpot answered: the request itself was fine, some input of it was not.
-                progressed(at: now, sentAt: flight.sentAt)
+                progressed(at: now)
                 if flight.items.count > 1 {
                     // Split until the bad inputs are isolated; both halves go out at once.
                     let (left, right) = split(flight)
@@ -420,10 +419,8 @@ extension Reconciler {
             }
         }
 
-        /// A request succeeded: `--give-up-after` starts over and the latency estimate learns.
-        private mutating func progressed(at now: Date, sentAt: Date) {
-            let sample = Duration.interval(now.timeIntervalSince(sentAt))
-            latency = latency * 0.8 + sample * 0.2
+        /// A request succeeded: `--give-up-after` starts over.
+        private mutating func progressed(at now: Date) {
             lastProgressAt = now
             failingSinceProgress = false
         }
@@ -461,7 +458,7 @@ extension Reconciler {
             }
             var actions: [Action] = []
             var wakeAt: Date?
-            while inFlight.count < pacer.concurrency(latency: latency) {
+            while inFlight.count < pacer.concurrency {
                 let due = retries.firstIndex { $0.notBefore <= now }
                 guard due != nil || !queue.isEmpty else { break }
                 switch admit(now: now) {

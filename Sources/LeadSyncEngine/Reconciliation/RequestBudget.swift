@@ -10,8 +10,8 @@ import Synchronization
 /// beside a `pull` or `verify` still never makes HubSpot count more than the limit in a window.
 ///
 /// It is the client's ``RequestAdmission``: each request waits in ``admit(_:)`` until the
-/// ``Pacer``'s rule lets it go against the ledger (requests in flight, and those answered less
-/// than a window and a margin ago), then counts; ``completed(_:rateLimit:)`` records its answer
+/// ``Pacer``'s rule lets it go against the ledger (requests in flight, and those HubSpot counted
+/// less than a window and a margin ago), then counts; ``completed(_:rateLimit:)`` records its answer
 /// and learns HubSpot's headers (`Max`, `Interval-Milliseconds`, other apps' use through
 /// `Remaining`). The reconciler's state machine paces its own requests with a pacer of its own on
 /// top (how many in flight, when); this budget is what every requester of the account agrees on.
@@ -63,7 +63,9 @@ public final class RequestBudget: RequestAdmission {
         let (span, serial) = (spanMilliseconds, UInt32(truncatingIfNeeded: ticket.id))
         let ours = ledger.update(nowMilliseconds: Self.milliseconds(now), spanMilliseconds: span) { entries in
             if let index = entries.firstIndex(where: { $0.pid == pid && $0.serial == serial }) {
-                entries[index].answeredMilliseconds = Self.milliseconds(now) + 1
+                let sent = Date(timeIntervalSince1970: Double(entries[index].sentMilliseconds) / 1000)
+                let counted = pacer.withLock { $0.countedBy(sentAt: sent, answeredAt: now) }
+                entries[index].countedMilliseconds = Self.milliseconds(counted) + 1
             }
             return entries.count
         }
@@ -86,21 +88,21 @@ public final class RequestBudget: RequestAdmission {
         let serial = ledger.nextSerial()
         return ledger.update(nowMilliseconds: nowMilliseconds, spanMilliseconds: Int64((span * 1000).rounded(.up))) {
             entries in
-            let answered = entries.filter { $0.answeredMilliseconds >= 0 }.map {
-                Date(timeIntervalSince1970: Double($0.answeredMilliseconds) / 1000)
+            let counted = entries.filter { $0.countedMilliseconds >= 0 }.map {
+                Date(timeIntervalSince1970: Double($0.countedMilliseconds) / 1000)
             }
-            let inFlight = entries.count - answered.count
+            let inFlight = entries.count - counted.count
             let account = Pacer.admission(
-                now: now, limit: limit, span: span, inFlight: inFlight, answered: answered + others)
+                now: now, limit: limit, span: span, inFlight: inFlight, counted: counted + others)
             // The fleet share caps this journal's own requests in the window, not the account's.
             let mine = own.map {
-                Pacer.admission(now: now, limit: $0, span: span, inFlight: inFlight, answered: answered)
+                Pacer.admission(now: now, limit: $0, span: span, inFlight: inFlight, counted: counted)
             }
             switch Self.later(account, mine ?? .now) {
             case .now, .dailyLimitReached:
                 entries.append(
                     RequestLedger.Entry(
-                        pid: pid, serial: serial, sentMilliseconds: nowMilliseconds, answeredMilliseconds: -1))
+                        pid: pid, serial: serial, sentMilliseconds: nowMilliseconds, countedMilliseconds: -1))
                 return .admitted(AdmissionTicket(id: UInt64(serial)))
             case .at(let date):
                 // Requests in flight leave sooner than the fallback: look again soon.

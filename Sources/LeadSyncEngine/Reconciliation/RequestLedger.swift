@@ -6,8 +6,8 @@ import Synchronization
 /// running side by side share one rolling-window budget. Without a path it lives in memory (one
 /// process).
 ///
-/// Each entry is one request: the process that sent it, when, and when it was answered (or still
-/// in flight). Deciding and recording a request happen under the lock, so two processes never
+/// Each entry is one request: the process that sent it, when, and the latest moment HubSpot can
+/// have counted it (its answer less the sender's arrival credit; unknown while in flight). Deciding and recording a request happen under the lock, so two processes never
 /// both take the last slot. Entries of dead processes, and requests in flight for longer than
 /// any request can take, stop counting.
 final class RequestLedger: Sendable {
@@ -15,8 +15,8 @@ final class RequestLedger: Sendable {
         var pid: Int32
         var serial: UInt32
         var sentMilliseconds: Int64
-        /// -1 while in flight.
-        var answeredMilliseconds: Int64
+        /// The latest moment HubSpot can have counted it; -1 while in flight.
+        var countedMilliseconds: Int64
     }
 
     /// `<journal>.requests`.
@@ -70,7 +70,7 @@ final class RequestLedger: Sendable {
     private func prune(_ entries: inout [Entry], now: Int64, span: Int64) {
         var alive: [Int32: Bool] = [getpid(): true]
         entries.removeAll { entry in
-            if entry.answeredMilliseconds >= 0 { return entry.answeredMilliseconds + span <= now }
+            if entry.countedMilliseconds >= 0 { return entry.countedMilliseconds + span <= now }
             if now - entry.sentMilliseconds > Self.abandonedAfterMilliseconds { return true }
             let living = alive[entry.pid] ?? (kill(entry.pid, 0) == 0 || errno != ESRCH)
             alive[entry.pid] = living
@@ -90,7 +90,7 @@ final class RequestLedger: Sendable {
                     pid: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self),
                     serial: raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
                     sentMilliseconds: raw.loadUnaligned(fromByteOffset: offset + 8, as: Int64.self),
-                    answeredMilliseconds: raw.loadUnaligned(fromByteOffset: offset + 16, as: Int64.self))
+                    countedMilliseconds: raw.loadUnaligned(fromByteOffset: offset + 16, as: Int64.self))
             }
         }
     }
@@ -103,7 +103,7 @@ final class RequestLedger: Sendable {
                 raw.storeBytes(of: entry.pid, toByteOffset: offset, as: Int32.self)
                 raw.storeBytes(of: entry.serial, toByteOffset: offset + 4, as: UInt32.self)
                 raw.storeBytes(of: entry.sentMilliseconds, toByteOffset: offset + 8, as: Int64.self)
-                raw.storeBytes(of: entry.answeredMilliseconds, toByteOffset: offset + 16, as: Int64.self)
+                raw.storeBytes(of: entry.countedMilliseconds, toByteOffset: offset + 16, as: Int64.self)
             }
         }
         _ = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
