@@ -67,8 +67,8 @@ public final class Reconciler: Sendable {
 
     /// What happened, delivered to the loop one at a time.
     enum Event: Sendable {
-        case definitions(GatewayAnswer<[PropertyDefinition]>)
-        case answered(Int, GatewayAnswer<BatchAnswer>)
+        case definitions(GatewayAnswer<[PropertyDefinition]>, RoundTrip)
+        case answered(Int, GatewayAnswer<BatchAnswer>, RoundTrip)
         /// A batch was not sent because recording an earlier answer failed.
         case recordFailed
         case wake
@@ -189,19 +189,22 @@ public final class Reconciler: Sendable {
                 }
                 let now = clock.now
                 switch event {
-                case .definitions(let answer):
+                case .definitions(let answer, let roundTrip):
                     loop.note(answer.result.map { _ in () }, of: "the property definitions request")
                     events.emit(.requestAnswered(failure: answer.result.failure))
-                    actions = machine.definitionsReceived(answer.result, rateLimit: answer.rateLimit, now: now)
-                case .answered(let id, let answer):
+                    actions = machine.definitionsReceived(
+                        answer.result, rateLimit: answer.rateLimit, now: now, roundTrip: roundTrip)
+                case .answered(let id, let answer, let roundTrip):
                     loop.note(answer.result.map { _ in () }, of: "request \(id)")
                     events.emit(.requestAnswered(failure: answer.result.failure))
                     switch answer.result {
                     case .success(let response):
                         CrashPoint.afterApply.hit()
-                        actions = machine.responseReceived(id, response, rateLimit: answer.rateLimit, now: now)
+                        actions = machine.responseReceived(
+                            id, response, rateLimit: answer.rateLimit, now: now, roundTrip: roundTrip)
                     case .failure(let failure):
-                        actions = machine.requestFailed(id, failure, rateLimit: answer.rateLimit, now: now)
+                        actions = machine.requestFailed(
+                            id, failure, rateLimit: answer.rateLimit, now: now, roundTrip: roundTrip)
                     }
                     progress?(machine.summary)
                 case .recordFailed:
@@ -334,13 +337,14 @@ public final class Reconciler: Sendable {
                     cursor = leads.last?.cursor ?? cursor
                     queue += machine.windowLoaded(leads, endOfPass: leads.count < options.windowSize, now: clock.now)
                 case .fetchDefinitions:
-                    let gateway = reconciler.gateway
-                    let continuation = continuation
-                    group.addTask { continuation.yield(.definitions(await gateway.propertyDefinitions())) }
+                    let (gateway, continuation, clock) = (reconciler.gateway, continuation, clock)
+                    group.addTask {
+                        let sent = clock.now
+                        let answer = await gateway.propertyDefinitions()
+                        continuation.yield(.definitions(answer, RoundTrip(sent: sent, answered: clock.now)))
+                    }
                 case .send(let request):
-                    let gateway = reconciler.gateway
-                    let continuation = continuation
-                    let lane = lane
+                    let (gateway, continuation, clock, lane) = (reconciler.gateway, continuation, clock, lane)
                     group.addTask {
                         // The answers received before this batch are recorded first (see the type's
                         // crash safety); the requests already in flight hide the wait.
@@ -351,8 +355,10 @@ public final class Reconciler: Sendable {
                             return
                         }
                         CrashPoint.beforeSend.hit()
+                        // Timed here, not when issued or handled: the pacer's latency and counts.
+                        let sent = clock.now
                         let answer = await gateway.send(request)
-                        continuation.yield(.answered(request.id, answer))
+                        continuation.yield(.answered(request.id, answer, RoundTrip(sent: sent, answered: clock.now)))
                     }
                 case .record(let outcomes, let marks):
                     try lane.record(outcomes, marks: marks, at: clock.now)

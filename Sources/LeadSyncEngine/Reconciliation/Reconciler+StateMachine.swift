@@ -202,13 +202,15 @@ extension Reconciler {
             return beginLoad(newPass: true) + pump(now: now)
         }
 
-        /// HubSpot answered the property definitions request.
+        /// HubSpot answered the property definitions request. `roundTrip`: when it really left and
+        /// came back (default: issued by the machine, answered `now`).
         public mutating func definitionsReceived(
-            _ result: Result<[PropertyDefinition], RequestFailure>, rateLimit: RateLimitInfo?, now: Date
+            _ result: Result<[PropertyDefinition], RequestFailure>, rateLimit: RateLimitInfo?, now: Date,
+            roundTrip: RoundTrip? = nil
         ) -> [Action] {
             guard let sentAt = definitionsSentAt else { return [] }
             definitionsSentAt = nil
-            pacer.recordCompletion(now: now, sentAt: sentAt)
+            pacer.recordCompletion(now: roundTrip?.answered ?? now, sentAt: roundTrip?.sent ?? sentAt)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
             // Stopped or paused meanwhile: the answer still counts, the state stays.
             guard case .fetchingDefinitions(let attempt, _) = state else {
@@ -294,12 +296,13 @@ extension Reconciler {
             return ordered.map(\.element)
         }
 
-        /// HubSpot answered request `id` with 200, 201 or 207.
+        /// HubSpot answered request `id` with 200, 201 or 207. `roundTrip`: when it really left and
+        /// came back (default: issued by the machine, answered `now`).
         public mutating func responseReceived(
-            _ id: Int, _ answer: BatchAnswer, rateLimit: RateLimitInfo?, now: Date
+            _ id: Int, _ answer: BatchAnswer, rateLimit: RateLimitInfo?, now: Date, roundTrip: RoundTrip? = nil
         ) -> [Action] {
             guard let flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
-            pacer.recordCompletion(now: now, sentAt: flight.sentAt)
+            pacer.recordCompletion(now: roundTrip?.answered ?? now, sentAt: roundTrip?.sent ?? flight.sentAt)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
             progressed(at: now)
             busyKeys.subtract(flight.keys)
@@ -311,12 +314,12 @@ extension Reconciler {
             return emit() + pump(now: now)
         }
 
-        /// Request `id` failed as a whole.
+        /// Request `id` failed as a whole. `roundTrip`: as for ``responseReceived(_:_:rateLimit:now:roundTrip:)``.
         public mutating func requestFailed(
-            _ id: Int, _ failure: RequestFailure, rateLimit: RateLimitInfo?, now: Date
+            _ id: Int, _ failure: RequestFailure, rateLimit: RateLimitInfo?, now: Date, roundTrip: RoundTrip? = nil
         ) -> [Action] {
             guard var flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
-            pacer.recordCompletion(now: now, sentAt: flight.sentAt)
+            pacer.recordCompletion(now: roundTrip?.answered ?? now, sentAt: roundTrip?.sent ?? flight.sentAt)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
             if case .refused(let refusal) = failure {
                 // HubSpot answered: the request itself was fine, some input of it was not.

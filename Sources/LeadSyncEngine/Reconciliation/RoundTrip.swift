@@ -1,0 +1,14 @@
+public import Foundation
+
+/// When a request actually left and when its answer (or failure) came back, as the task that
+/// sent it saw them: the pacer learns latency and when HubSpot counted the request from these,
+/// not from when the machine issued it or got round to handling the answer.
+public struct RoundTrip: Sendable, Hashable {
+    public var sent: Date
+    public var answered: Date
+
+    public init(sent: Date, answered: Date) {
+        self.sent = sent
+        self.answered = answered
+    }
+}
