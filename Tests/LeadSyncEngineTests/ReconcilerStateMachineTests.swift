@@ -497,7 +497,9 @@ import Testing
     }
 
     @Test func stoppingIssuingFinishesInFlightAndReportsWhatIsLeft() throws {
-        var d = Driver()
+        var configuration = Self.configuration()
+        configuration.pacer.maximumConcurrency = 3
+        var d = Driver(configuration)
         _ = d.start()
         let leads = (0..<350).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
         let requests = Self.sends(d.load(leads))
@@ -531,9 +533,14 @@ import Testing
             d.machine.definitionsReceived(.success(definitions), rateLimit: nil, now: d.now) == [
                 .loadWindow(newPass: true)
             ])
-        // At 1 request per 10 s the first batch waits for the definitions request to leave the window.
+        // At 1 request per 10 s the first batch waits for the definitions request to leave the
+        // window: 10 s after HubSpot counted it, half its 200 ms round trip before its answer.
         let actions = d.load([Self.lead("L-1", email: "a@example.com")])
-        #expect(actions == [.wake(at: d.now.addingTimeInterval(10))])
+        guard case .wake(let at)? = actions.first, actions.count == 1 else {
+            Issue.record("expected one wake, got \(actions)")
+            return
+        }
+        #expect(abs(at.timeIntervalSince(d.now) - 9.9) < 1e-6)
         #expect(d.machine.summary.requests == 1)
     }
 
@@ -597,14 +604,13 @@ import Testing
         var finished = false
         var actions = d.start()
         while !finished {
-            for action in actions {
+            var pending = actions[...]
+            while let action = pending.popFirst() {
                 switch action {
                 case .loadWindow(let newPass):
                     if newPass && windows.isEmpty { windows = [[]] }
                     let window = windows.isEmpty ? [] : windows.removeFirst()
-                    actions = []
-                    let more = d.load(window, end: windows.isEmpty)
-                    for next in more { apply(next) }
+                    pending += d.load(window, end: windows.isEmpty)
                 case .send, .wake, .record, .finished: apply(action)
                 default: Issue.record("unexpected \(action)")
                 }
