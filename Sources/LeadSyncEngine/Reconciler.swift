@@ -150,7 +150,10 @@ public final class Reconciler: Sendable {
         configuration.pacer = options.pacer
         configuration.backoff = options.backoff
         configuration.giveUpAfter = options.follow ? nil : options.giveUpAfter
-        configuration.refillBelow = max(options.windowSize * 4 / 5, BatchPlanner.maximumInputs)
+        // Enough queued for every request the pacer may have in flight: a window's budget goes out
+        // at once when it frees, rather than one journal read (5 batches) at a time.
+        configuration.refillBelow = max(
+            options.windowSize * 4 / 5, options.pacer.maximumConcurrency * BatchPlanner.maximumInputs)
         var machine = Reconciler.StateMachine(
             configuration: configuration, random: SplitMix64(seed: options.seed), now: clock.now)
 

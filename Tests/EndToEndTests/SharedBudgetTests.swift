@@ -7,7 +7,8 @@ import Testing
 /// Every request of every process working on one journal shares the account's budget (issue 11):
 /// at 10 requests per 2-second window, HubSpot (the simulator, which counts arrivals in its
 /// rolling window and answers 429 past the limit) never sees more than 10 in a window — the
-/// property definitions included — for `sync` alone, `sync` beside `pull`, `sync` beside `verify`.
+/// property definitions included — for `sync` alone, `sync` beside `pull` (a full one listing, an
+/// incremental one searching under the search's own per-second limit), `sync` beside `verify`.
 @Suite(.hangGuard) struct SharedBudgetTests {
     typealias Fixture = SyncCommandTests.Fixture
 
@@ -51,6 +52,21 @@ import Testing
         let counters = fixture.simulator.counters()
         #expect(counters.rateLimited == 0)
         #expect(counters.count("contacts.list") >= 12)
+    }
+
+    @Test func syncBesideAnIncrementalPullShareTheBudgetAndSearchKeepsItsPerSecondLimit() throws {
+        let fixture = try Self.fixture()
+        defer { fixture.simulator.stop() }
+        let ids = fixture.simulator.seedContacts((0..<600).map { ["email": "seeded\($0)@example.com"] })
+        #expect(try Self.together(fixture, [["pull", "--full"]]) == [0])
+        // Edited since the full pull: the next pull finds them by search, a page per request.
+        for id in ids { _ = fixture.simulator.editContact(id: id, properties: ["company": "Edited"]) }
+        try Self.ingest(fixture, leads: 1_200, seed: 15)
+        #expect(try Self.together(fixture, [["sync", "--once"], ["pull"]]) == [0, 0])
+        let counters = fixture.simulator.counters()
+        // A 429 on the search's own 5-per-second limit counts here too.
+        #expect(counters.rateLimited == 0)
+        #expect(counters.count("contacts.search") >= 3)
     }
 
     @Test func syncBesideVerifyShareTheBudget() throws {
