@@ -47,27 +47,6 @@ extension ChangeLog {
         select.reset()
         return try folder.finish()
     }
-
-    /// Appends `changes` and, when every earlier change is folded, folds them in the same
-    /// transaction from memory instead of reading them back: what an ingest does with each batch.
-    static func appendAndFold(_ changes: [LeadChange], _ db: Connection) throws -> Int64? {
-        try db.write { db in
-            let foldedBefore = try Counter.foldedSeq.value(db)
-            // The rowid B-tree's last key: O(log n). Compaction always keeps the newest change.
-            let lastBefore = try db.scalar("SELECT max(seq) FROM change") ?? 0
-            guard let last = try append(changes, origin: .local, db) else { return nil }
-            guard foldedBefore == lastBefore else { return last }
-            var folder = try Folder(db)
-            let first = last - Int64(changes.count) + 1
-            for (offset, change) in changes.enumerated() {
-                try folder.fold(
-                    seq: first + Int64(offset), lead: change.lead, at: change.atMilliseconds, fields: change.fields,
-                    origin: .local)
-            }
-            _ = try folder.finish()
-            return last
-        }
-    }
 }
 
 /// Applies changes, in seq order, to derived state within one transaction.

@@ -62,15 +62,6 @@ public struct ChangeLog: Sendable {
         try await database.run { db in try Self.append(changes, origin: .local, db) }
     }
 
-    /// Appends many changes in one transaction, as `record(_:)`, and folds them into derived
-    /// state in that same transaction when every earlier change is already folded (else the
-    /// next `fold()` does). For bulk loads: an ingest's batches are folded as they are written,
-    /// without being read back.
-    @discardableResult
-    public func ingest(_ changes: [LeadChange]) async throws -> Int64? {
-        try await database.run { db in try Self.appendAndFold(changes, db) }
-    }
-
     static func append(_ changes: [LeadChange], origin: ChangeOrigin, _ db: Connection) throws -> Int64? {
         guard !changes.isEmpty else { return nil }
         for change in changes { _ = try validated(change) }

@@ -21,24 +21,24 @@ public struct ConversationStore: Sendable {
 
     /// Appends ingested lines in one transaction: their conversation entries first (a line whose
     /// conversation belongs to another lead is refused whole), then the changes of the others.
-    func record(lines: [IngestLine]) async throws -> (lastSeq: Int64?, conversations: ConversationRecordReport) {
-        try await database.run { db in
-            try db.write { db in
-                var indices: [Int] = []
-                var entries: [ConversationEntry] = []
-                for (index, line) in lines.enumerated() {
-                    if let entry = line.conversation {
-                        indices.append(index)
-                        entries.append(entry)
-                    }
+    static func record(lines: [IngestLine], _ db: Connection) throws -> (
+        lastSeq: Int64?, conversations: ConversationRecordReport
+    ) {
+        try db.write { db in
+            var indices: [Int] = []
+            var entries: [ConversationEntry] = []
+            for (index, line) in lines.enumerated() {
+                if let entry = line.conversation {
+                    indices.append(index)
+                    entries.append(entry)
                 }
-                var report = try ConversationTables.record(entries, db)
-                report.refused = Dictionary(uniqueKeysWithValues: report.refused.map { (indices[$0.key], $0.value) })
-                let changes = lines.enumerated().compactMap { index, line in
-                    report.refused[index] == nil ? line.change : nil
-                }
-                return (try ChangeLog.appendAndFold(changes, db), report)
             }
+            var report = try ConversationTables.record(entries, db)
+            report.refused = Dictionary(uniqueKeysWithValues: report.refused.map { (indices[$0.key], $0.value) })
+            let changes = lines.enumerated().compactMap { index, line in
+                report.refused[index] == nil ? line.change : nil
+            }
+            return (try ChangeLog.append(changes, origin: .local, db), report)
         }
     }
 

@@ -8,12 +8,27 @@ internal import LeadSyncSupport
 final class DerivedStateWriter {
     typealias FieldRow = StoredLead.FieldRow
 
-    /// A lead as loaded, and as it is now.
-    private struct Entry {
-        let loaded: StoredLead
+    /// A lead as it is now, with what its counters and mark were when loaded (all `finish()`
+    /// needs of the old state: keeping the loaded lead whole would double the memory of a window).
+    /// A class, so that reading or changing it through `entries` never copies its fields.
+    private final class Entry {
+        let loaded: Loaded
         var lead: StoredLead
         var explicitMark: LeadMark?
         var dirty = false
+        /// Not yet in the table: `finish()` inserts it.
+        var isNew = false
+
+        init(_ lead: StoredLead) {
+            loaded = Loaded(pendingFields: lead.pendingFields, pendingChanges: lead.pendingChanges, mark: lead.mark)
+            self.lead = lead
+        }
+    }
+
+    private struct Loaded {
+        let pendingFields: Int64
+        let pendingChanges: Int64
+        let mark: LeadMark
     }
 
     let db: Connection
@@ -22,6 +37,8 @@ final class DerivedStateWriter {
     private var entries: [Int64: Entry] = [:]
     private var idsByKey: [String: Int64] = [:]
     private var counterDeltas: [Counter: Int64] = [:]
+    /// The id the next new lead gets (nil: not known yet in this transaction).
+    private var nextID: Int64?
 
     init(_ db: Connection) throws {
         self.db = db
@@ -54,16 +71,22 @@ final class DerivedStateWriter {
             return lead.id
         }
         guard create else { return nil }
-        try db.cached("INSERT INTO lead(key) VALUES (?)").execute([.text(key)])
-        let lead = StoredLead(id: db.lastInsertRowID, key: key)
-        adopt(lead)
-        entries[lead.id]!.dirty = true
-        return lead.id
+        // The row is inserted whole by `finish()`, once: ids are allocated here as SQLite would
+        // (the largest plus one), which is safe because the transaction holds the write lock.
+        let id = try nextID ?? (db.scalar("SELECT max(id) FROM lead") ?? 0) + 1
+        nextID = id + 1
+        let entry = adopt(StoredLead(id: id, key: key))
+        entry.isNew = true
+        entry.dirty = true
+        return id
     }
 
-    private func adopt(_ lead: StoredLead) {
-        entries[lead.id] = Entry(loaded: lead, lead: lead)
+    @discardableResult
+    private func adopt(_ lead: StoredLead) -> Entry {
+        let entry = Entry(lead)
+        entries[lead.id] = entry
         idsByKey[lead.key] = lead.id
+        return entry
     }
 
     /// The lead as it is now in this transaction.
@@ -77,16 +100,13 @@ final class DerivedStateWriter {
         defer { select.reset() }
         try select.bind(1, leadID)
         guard try select.step() else { throw JournalError(.corrupt, "lead \(leadID) is missing") }
-        let lead = try StoredLead(select)
-        adopt(lead)
-        return entries[leadID]!
+        return adopt(try StoredLead(select))
     }
 
-    private func update(_ leadID: Int64, _ change: (inout Entry) -> Void) throws {
-        if entries[leadID] == nil { _ = try entry(leadID) }
-        // In place: copying the entry out and back would copy its field array on every write.
-        change(&entries[leadID]!)
-        entries[leadID]!.dirty = true
+    private func update(_ leadID: Int64, _ change: (Entry) -> Void) throws {
+        let entry = try entry(leadID)
+        change(entry)
+        entry.dirty = true
     }
 
     func fieldRow(_ leadID: Int64, _ field: String) throws -> FieldRow? {
@@ -156,9 +176,15 @@ final class DerivedStateWriter {
     /// Writes every changed lead and applies the counter deltas. Call before the transaction
     /// ends; the writer may go on being used afterwards.
     func finish() throws {
-        let write = try db.cached(
+        let update = try db.cached(
             "UPDATE lead SET remote_id = ?, mark = ?, pending_fields = ?, pending_changes = ?, state = ? WHERE id = ?")
-        for (id, entry) in entries where entry.dirty {
+        let insert = try db.cached(
+            "INSERT INTO lead(remote_id, mark, pending_fields, pending_changes, state, id, key) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        // In id order: neighbouring leads share pages, so each page is changed while it is hot.
+        for id in entries.keys.sorted() {
+            guard let entry = entries[id], entry.dirty else { continue }
+            let write = entry.isNew ? insert : update
             var lead = entry.lead
             let old = entry.loaded
             (lead.pendingFields, lead.pendingChanges) = lead.pendingCounts
@@ -169,6 +195,7 @@ final class DerivedStateWriter {
             try write.bind(4, lead.pendingChanges)
             try write.bind(5, blob: lead.stateBlob)
             try write.bind(6, id)
+            if entry.isNew { try write.bind(7, lead.key) }
             try write.step()
             write.reset()
             if (old.pendingFields > 0) != (lead.pendingFields > 0) {
@@ -184,6 +211,7 @@ final class DerivedStateWriter {
         }
         entries.removeAll(keepingCapacity: true)
         idsByKey.removeAll(keepingCapacity: true)
+        nextID = nil
         let counter = try db.cached("UPDATE counter SET value = value + ? WHERE name = ?")
         for (name, delta) in counterDeltas where delta != 0 {
             try counter.execute([.integer(delta), .text(name.rawValue)])
@@ -193,7 +221,7 @@ final class DerivedStateWriter {
 
     /// What a lead waits for: nothing once no value is pending; its identity while it has no
     /// remote id and no usable identity value; otherwise what the sync last found.
-    private func newMark(_ lead: StoredLead, old: StoredLead, explicit: LeadMark?) -> LeadMark {
+    private func newMark(_ lead: StoredLead, old: Loaded, explicit: LeadMark?) -> LeadMark {
         let linked = lead.remoteID != nil
         if lead.pendingFields <= 0 { return .none }
         if !linked, !hasUsableIdentity(lead) { return .awaitingIdentity }

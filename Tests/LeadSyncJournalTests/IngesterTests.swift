@@ -45,6 +45,30 @@ import Testing
         #expect(commits.map(\.line) == [3, 7, 8])
     }
 
+    @Test func foldsInWindowsAcrossBatchesAndAfterAnEarlierUnfoldedAppend() async throws {
+        let dir = try TemporaryDirectory()
+        var options = JournalOptions(synchronous: .normal)
+        options.foldWindow = 5  // folds after the third and sixth batch of two, then at the end
+        let journal = try Journal(path: dir.path("j.db"), options: options)
+        // An unfolded append comes first: the ingest must fold it before its own changes.
+        try await journal.changeLog.record(
+            lead: "L-1", fields: ["email": .string("new@example.com")], at: Date(timeIntervalSince1970: 2_000))
+        var lines = [#"{"lead":"L-1","at":1000000,"fields":{"email":"old@example.com"}}"#]
+        for n in 0..<12 {
+            lines.append(#"{"lead":"L-\#(n % 4 + 2)","at":\#(1_000_000 + n),"fields":{"first_name":"F\#(n)"}}"#)
+        }
+        let (report, commits) = try ingest(lines.joined(separator: "\n"), batchSize: 2, into: journal)
+        #expect(report.appended == 13 && commits.map(\.line) == [2, 4, 6, 8, 10, 12, 13])
+        let status = try await journal.leads.status()
+        #expect(status.journalEntries == 14 && status.unfoldedChanges == 0 && status.pendingLeads == 5)
+        #expect(try await journal.leads.lead("L-1")?.fields["email"] == .string("new@example.com"))
+        for lead in 2...5 {
+            // Each lead's last change (n = 8...11) wins.
+            #expect(try await journal.leads.lead("L-\(lead)")?.fields == ["first_name": .string("F\(lead + 6)")])
+        }
+        #expect(try await journal.maintenance.check() == [])
+    }
+
     @Test func missingAtDefaultsToTheTimeOfIngest() throws {
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))

@@ -106,28 +106,4 @@ import Testing
         let status = try await journal.leads.status()
         #expect(status.unfoldedChanges == 0 && status.pendingLeads == 10)
     }
-
-    @Test func ingestFoldsItsBatchAtOnceOnlyWhenEverythingBeforeItIsFolded() async throws {
-        let dir = try TemporaryDirectory()
-        let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
-        let (older, newer) = (Date(timeIntervalSince1970: 1_000), Date(timeIntervalSince1970: 2_000))
-        // An unfolded append comes first: the ingest must not fold past it out of order.
-        try await journal.changeLog.record(lead: "L-1", fields: ["email": .string("new@example.com")], at: newer)
-        try await journal.changeLog.ingest([
-            LeadChange(lead: "L-1", fields: ["email": .string("old@example.com")], at: older)
-        ])
-        #expect(try await journal.leads.lead("L-1")?.fields["email"] == .string("new@example.com"))
-        // Everything is folded now: the next batch is folded as it is written.
-        try await journal.changeLog.ingest([
-            LeadChange(lead: "L-2", fields: ["email": .string("b@example.com")], at: older),
-            LeadChange(lead: "L-2", fields: ["first_name": .string("Bo")], at: newer),
-        ])
-        let status = try await journal.leads.status()
-        #expect(status.journalEntries == 4 && status.unfoldedChanges == 0 && status.pendingLeads == 2)
-        #expect(
-            try await journal.leads.lead("L-2")?.fields == [
-                "email": .string("b@example.com"), "first_name": .string("Bo"),
-            ])
-        #expect(try await journal.maintenance.check() == [])
-    }
 }

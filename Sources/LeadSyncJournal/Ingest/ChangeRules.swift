@@ -11,10 +11,13 @@ enum ChangeRules {
     /// Why `id` cannot be a lead id, or nil.
     static func leadProblem(_ id: String) -> IngestLineError? {
         if id.isEmpty { return IngestLineError("\"lead\" must not be empty") }
-        if id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // Printable ASCII, nearly every id, needs no Unicode property lookups.
+        let printableASCII = id.utf8.allSatisfy { (0x20..<0x7F).contains($0) }
+        if !printableASCII, id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return IngestLineError("\"lead\" must not contain control characters (newline, tab, NUL …)")
         }
-        if id.allSatisfy(\.isWhitespace) { return IngestLineError("\"lead\" must not be only spaces") }
+        let blank = printableASCII ? id.utf8.allSatisfy { $0 == UInt8(ascii: " ") } : id.allSatisfy(\.isWhitespace)
+        if blank { return IngestLineError("\"lead\" must not be only spaces") }
         return nil
     }
 

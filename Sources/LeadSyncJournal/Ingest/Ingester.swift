@@ -51,20 +51,30 @@ public struct Ingester {
         var reader = LineReader(fileDescriptor: fd, maxLength: Self.maxLineLength)
         var batch: [(line: Int, content: IngestLine)] = []
         batch.reserveCapacity(batchSize)
+        // The next batch is parsed while the last one is written.
+        let writer = IngestWriter(journal)
+        var writing: [(line: Int, content: IngestLine)] = []
 
-        func flush() throws {
-            guard let last = batch.last?.line else { return }
-            let lines = batch.map(\.content)
-            let outcome = try journal.blocking { try await $0.conversations.record(lines: lines) }
+        func settle(_ written: IngestWriter.Written?, _ lines: [(line: Int, content: IngestLine)]) throws {
+            guard let written, let last = lines.last?.line else { return }
+            let outcome = written.outcome
             if let seq = outcome.lastSeq { onCommit?(seq, last) }
             for (index, error) in outcome.conversations.refused.sorted(by: { $0.key < $1.key }) {
-                report.refuse(line: batch[index].line, error)
+                report.refuse(line: lines[index].line, error)
             }
-            report.appended += batch.count - outcome.conversations.refused.count
+            report.appended += lines.count - outcome.conversations.refused.count
             report.lastAppendedLine = last
             report.messages += outcome.conversations.messages
             report.duplicateMessages += outcome.conversations.duplicateMessages
+            if let error = written.foldError { throw error }
+        }
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            let previous = try writer.submit(batch.map(\.content))
+            let settled = writing
+            writing = batch
             batch.removeAll(keepingCapacity: true)
+            try settle(previous, settled)
         }
         func accept(_ result: Result<IngestLine, IngestLineError>, line: Int) throws {
             switch result {
@@ -76,35 +86,42 @@ public struct Ingester {
             }
         }
 
-        switch format {
-        case .ndjson:
-            while let line = try reader.next() {
-                switch line {
-                case .tooLong(let number, _):
-                    report.refuse(line: number, "line exceeds 1 MiB")
-                case .text(let number, let bytes):
-                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                        report.blank += 1
-                        continue
+        do {
+            switch format {
+            case .ndjson:
+                while let line = try reader.next() {
+                    switch line {
+                    case .tooLong(let number, _):
+                        report.refuse(line: number, "line exceeds 1 MiB")
+                    case .text(let number, let bytes):
+                        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                            report.blank += 1
+                            continue
+                        }
+                        try accept(ChangeLineParser.parse(bytes, defaultAt: defaultAt), line: number)
                     }
-                    try accept(ChangeLineParser.parse(bytes, defaultAt: defaultAt), line: number)
                 }
+            case .csv:
+                var csv = CSVChangeReader(defaultAt: defaultAt)
+                while let line = try reader.next() {
+                    if let (result, number) = csv.feed(line) {
+                        try accept(result.map { IngestLine(change: $0) }, line: number)
+                    }
+                    if let error = csv.headerError {
+                        report.refuse(line: 1, error.message)
+                        break
+                    }
+                }
+                if let (error, number) = csv.finish() { report.refuse(line: number, error.message) }
+                report.blank += csv.blank
             }
-        case .csv:
-            var csv = CSVChangeReader(defaultAt: defaultAt)
-            while let line = try reader.next() {
-                if let (result, number) = csv.feed(line) {
-                    try accept(result.map { IngestLine(change: $0) }, line: number)
-                }
-                if let error = csv.headerError {
-                    report.refuse(line: 1, error.message)
-                    break
-                }
-            }
-            if let (error, number) = csv.finish() { report.refuse(line: number, error.message) }
-            report.blank += csv.blank
+            try flush()
+            try settle(writer.waitForInFlight(), writing)
+        } catch {
+            // The batch in flight is durable once it commits: count it before giving up.
+            if let written = try? writer.waitForInFlight() { try? settle(written, writing) }
+            throw error
         }
-        try flush()
         report.invalid.sort { $0.line < $1.line }
     }
 }
