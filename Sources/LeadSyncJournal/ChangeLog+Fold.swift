@@ -47,6 +47,23 @@ extension ChangeLog {
         select.reset()
         return try folder.finish()
     }
+
+    /// Folds `changes`, appended with consecutive seqs from `first` (the last of them is the
+    /// journal's last), from memory when every change before them is folded; otherwise reads
+    /// the table, which folds whatever is unfolded in seq order.
+    static func fold(appended changes: [LeadChange], first: Int64, window: Int, _ db: Connection) throws {
+        guard try Counter.foldedSeq.value(db) == first - 1 else {
+            _ = try fold(db, window: window, limit: nil)
+            return
+        }
+        var folder = try Folder(db)
+        for (offset, change) in changes.enumerated() {
+            try folder.fold(
+                seq: first + Int64(offset), lead: change.lead, at: change.atMilliseconds, fields: change.fields,
+                origin: .local)
+        }
+        _ = try folder.finish()
+    }
 }
 
 /// Applies changes, in seq order, to derived state within one transaction.

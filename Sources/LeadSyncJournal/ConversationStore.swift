@@ -20,9 +20,10 @@ public struct ConversationStore: Sendable {
     }
 
     /// Appends ingested lines in one transaction: their conversation entries first (a line whose
-    /// conversation belongs to another lead is refused whole), then the changes of the others.
+    /// conversation belongs to another lead is refused whole), then the changes of the others,
+    /// which it returns beside what it did.
     static func record(lines: [IngestLine], _ db: Connection) throws -> (
-        lastSeq: Int64?, conversations: ConversationRecordReport
+        (lastSeq: Int64?, conversations: ConversationRecordReport), [LeadChange]
     ) {
         try db.write { db in
             var indices: [Int] = []
@@ -38,7 +39,7 @@ public struct ConversationStore: Sendable {
             let changes = lines.enumerated().compactMap { index, line in
                 report.refused[index] == nil ? line.change : nil
             }
-            return (try ChangeLog.append(changes, origin: .local, db), report)
+            return ((try ChangeLog.append(changes, origin: .local, db), report), changes)
         }
     }
 

@@ -231,6 +231,14 @@ final class DerivedStateWriter {
 
     private func hasUsableIdentity(_ lead: StoredLead) -> Bool {
         guard let identityField, let row = lead.field(identityField), row.state != .rejected else { return false }
+        // A JSON string with a printable ASCII character other than a quote or an escape holds
+        // more than whitespace: the usual case, answered without parsing the value.
+        let text = row.value.utf8
+        if text.first == UInt8(ascii: "\""),
+            text.contains(where: { (0x21..<0x7F).contains($0) && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") })
+        {
+            return true
+        }
         let value = (try? FieldsCodec.decodeValue(row.value)) ?? .null
         // Matching trims whitespace, so a value of spaces only is no identity.
         return value.wireString.unicodeScalars.contains { !$0.properties.isWhitespace }

@@ -2,66 +2,89 @@ internal import Dispatch
 internal import LeadSyncSQLite
 
 /// Writes an ingest's batches on the journal's queue while the caller parses the next one (at
-/// most one batch in flight, so at most two are in memory), and folds what was appended every
+/// most one batch in flight, so at most two are in memory), and folds every
 /// `JournalOptions.foldWindow` changes rather than every batch: a fold writes each lead it
 /// touches once per transaction, and a batch of a thousand changes touches about a thousand
 /// leads, so folding per batch rewrote the same lead pages many times over (docs/benchmarks.md,
-/// "Ingest vs a Python script").
+/// "Ingest vs a Python script"). The window's changes are kept until then and folded from
+/// memory, in the transaction of the batch that fills the window.
 final class IngestWriter {
     /// What one batch's transaction did.
     typealias Outcome = (lastSeq: Int64?, conversations: ConversationRecordReport)
 
-    /// A batch written; `foldError` is set when the fold that followed it failed (the batch
-    /// itself is durable then).
-    struct Written {
-        var outcome: Outcome
-        var foldError: (any Error)?
-    }
-
     private final class InFlight: @unchecked Sendable {
         // Written on the journal's queue before `done` is signalled, read after waiting on it.
-        var result: Result<Written, any Error>?
+        var result: Result<Outcome, any Error>?
         let done = DispatchSemaphore(value: 0)
     }
 
     private let database: JournalDatabase
-    private var unfolded = 0
+    private let window: UnfoldedWindow
     private var inFlight: InFlight?
 
     init(_ journal: Journal) {
         database = journal.changeLog.database
+        window = UnfoldedWindow(size: database.options.foldWindow)
     }
 
     /// Waits for the batch in flight, then starts writing `lines` unless that batch failed.
     ///
-    /// - Returns: the batch that was in flight (nil for the first call).
+    /// - Returns: the outcome of the batch that was in flight (nil for the first call).
     /// - Throws: the error of the batch that was in flight (then `lines` is not started).
-    func submit(_ lines: [IngestLine]) throws -> Written? {
+    func submit(_ lines: [IngestLine]) throws -> Outcome? {
         let previous = try waitForInFlight()
-        unfolded += lines.count
-        let fold = unfolded >= database.options.foldWindow
-        if fold { unfolded = 0 }
-        let window = database.options.foldWindow
         let started = InFlight()
         inFlight = started
+        let window = window
         database.schedule { db in
             started.result = Result {
-                var written = Written(outcome: try ConversationStore.record(lines: lines, db))
-                if fold {
-                    do { _ = try ChangeLog.fold(db, window: window, limit: nil) } catch { written.foldError = error }
+                try db.write { db in
+                    let (outcome, changes) = try ConversationStore.record(lines: lines, db)
+                    if let last = outcome.lastSeq { try window.add(changes, last: last, db) }
+                    return outcome
                 }
-                return written
             }
             started.done.signal()
         }
         return previous
     }
 
-    /// Waits for the batch in flight, if any, and returns it.
-    func waitForInFlight() throws -> Written? {
+    /// Waits for the batch in flight, if any, and returns its outcome.
+    func waitForInFlight() throws -> Outcome? {
         guard let pending = inFlight else { return nil }
         inFlight = nil
         pending.done.wait()
         return try pending.result!.get()
+    }
+}
+
+/// The changes an ingest appended since its last fold, touched only on the journal's queue.
+private final class UnfoldedWindow: @unchecked Sendable {
+    let size: Int
+    private var changes: [LeadChange] = []
+    private var first: Int64 = 0
+    /// False once another writer's changes came between two batches: the fold then reads the
+    /// table instead.
+    private var contiguous = true
+
+    init(size: Int) { self.size = size }
+
+    /// Adds a batch just appended (its last seq is `last`) and folds the window once it is full.
+    func add(_ batch: [LeadChange], last: Int64, _ db: Connection) throws {
+        let batchFirst = last - Int64(batch.count) + 1
+        if changes.isEmpty {
+            first = batchFirst
+        } else if batchFirst != first + Int64(changes.count) {
+            contiguous = false
+        }
+        changes.append(contentsOf: batch)
+        guard changes.count >= size else { return }
+        if contiguous {
+            try ChangeLog.fold(appended: changes, first: first, window: size, db)
+        } else {
+            _ = try ChangeLog.fold(db, window: size, limit: nil)
+        }
+        changes.removeAll(keepingCapacity: true)
+        contiguous = true
     }
 }

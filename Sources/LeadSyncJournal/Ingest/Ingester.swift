@@ -55,9 +55,8 @@ public struct Ingester {
         let writer = IngestWriter(journal)
         var writing: [(line: Int, content: IngestLine)] = []
 
-        func settle(_ written: IngestWriter.Written?, _ lines: [(line: Int, content: IngestLine)]) throws {
-            guard let written, let last = lines.last?.line else { return }
-            let outcome = written.outcome
+        func settle(_ outcome: IngestWriter.Outcome?, _ lines: [(line: Int, content: IngestLine)]) {
+            guard let outcome, let last = lines.last?.line else { return }
             if let seq = outcome.lastSeq { onCommit?(seq, last) }
             for (index, error) in outcome.conversations.refused.sorted(by: { $0.key < $1.key }) {
                 report.refuse(line: lines[index].line, error)
@@ -66,7 +65,6 @@ public struct Ingester {
             report.lastAppendedLine = last
             report.messages += outcome.conversations.messages
             report.duplicateMessages += outcome.conversations.duplicateMessages
-            if let error = written.foldError { throw error }
         }
         func flush() throws {
             guard !batch.isEmpty else { return }
@@ -74,7 +72,7 @@ public struct Ingester {
             let settled = writing
             writing = batch
             batch.removeAll(keepingCapacity: true)
-            try settle(previous, settled)
+            settle(previous, settled)
         }
         func accept(_ result: Result<IngestLine, IngestLineError>, line: Int) throws {
             switch result {
@@ -116,10 +114,10 @@ public struct Ingester {
                 report.blank += csv.blank
             }
             try flush()
-            try settle(writer.waitForInFlight(), writing)
+            settle(try writer.waitForInFlight(), writing)
         } catch {
             // The batch in flight is durable once it commits: count it before giving up.
-            if let written = try? writer.waitForInFlight() { try? settle(written, writing) }
+            if let outcome = try? writer.waitForInFlight() { settle(outcome, writing) }
             throw error
         }
         report.invalid.sort { $0.line < $1.line }
