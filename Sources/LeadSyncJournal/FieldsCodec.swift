@@ -51,10 +51,30 @@ public enum FieldsCodec {
 
     /// Decodes what `encode(_ value:)` wrote.
     public static func decodeValue(_ text: String) throws(JSONParser.ParseError) -> FieldValue {
+        if let value = decodeWithoutEscapes(text) { return value }
         guard let value = try JSONParser.parse(text).fieldValue else {
             throw JSONParser.ParseError(message: "stored value is not a scalar")
         }
         return value
+    }
+
+    /// The value of a text `encode(_ value:)` wrote, when it needs no parsing: a string without
+    /// escapes, `true`, `false` or `null`.
+    /// Nil for anything else (the parser decides). The drain decodes every pending value.
+    private static func decodeWithoutEscapes(_ text: String) -> FieldValue? {
+        let utf8 = text.utf8
+        guard let first = utf8.first else { return nil }
+        switch first {
+        case UInt8(ascii: "\""):
+            guard utf8.count >= 2, utf8.last == UInt8(ascii: "\""),
+                !utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 })
+            else { return nil }
+            return .string(String(decoding: utf8.dropFirst().dropLast(), as: UTF8.self))
+        case UInt8(ascii: "t") where text == "true": return .bool(true)
+        case UInt8(ascii: "f") where text == "false": return .bool(false)
+        case UInt8(ascii: "n") where text == "null": return .null
+        default: return nil
+        }
     }
 
     static func appendValue(_ value: FieldValue, to out: inout [UInt8]) { JSONText.appendValue(value, to: &out) }

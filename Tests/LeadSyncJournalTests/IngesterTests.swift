@@ -52,10 +52,10 @@ import Testing
         let journal = try Journal(path: dir.path("j.db"), options: options)
         // An unfolded append comes first: the ingest must fold it before its own changes.
         try await journal.changeLog.record(
-            lead: "L-1", fields: ["email": .string("new@example.com")], at: Date(timeIntervalSince1970: 2_000))
-        var lines = [#"{"lead":"L-1","at":1000000,"fields":{"email":"old@example.com"}}"#]
+            lead: "L-1", fields: ["email": .string("new@example.com")], at: Date(timeIntervalSince1970: 1_800_000_000))
+        var lines = [#"{"lead":"L-1","at":1764000000000,"fields":{"email":"old@example.com"}}"#]
         for n in 0..<12 {
-            lines.append(#"{"lead":"L-\#(n % 4 + 2)","at":\#(1_000_000 + n),"fields":{"first_name":"F\#(n)"}}"#)
+            lines.append(#"{"lead":"L-\#(n % 4 + 2)","at":\#(1_764_000_000_000 + n),"fields":{"first_name":"F\#(n)"}}"#)
         }
         let (report, commits) = try ingest(lines.joined(separator: "\n"), batchSize: 2, into: journal)
         #expect(report.appended == 13 && commits.map(\.line) == [2, 4, 6, 8, 10, 12, 13])
