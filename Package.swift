@@ -12,8 +12,8 @@ let package = Package(
     name: "leadsync",
     platforms: [.macOS(.v15)],
     products: [
-        /// The embeddable library: journal, engine and HubSpot client. No NIO, no servers.
-        .library(name: "LeadSync", targets: ["LeadSyncEngine"]),
+        /// The embeddable library: `import LeadSync` (decision 0019). No NIO, no servers.
+        .library(name: "LeadSync", targets: ["LeadSync"]),
         /// The bundled HubSpot simulator, embeddable in-process for tests, demos and benchmarks.
         .library(name: "HubSpotSimulator", targets: ["HubSpotSimulator"]),
         /// The lead-set generator used by the demo, tests and benchmarks.
@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C system libraries: only their wrapper module imports each one.
@@ -56,6 +57,15 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // The embedding API: one entry type, the sync as a `Service`, delivery events.
+        .target(
+            name: "LeadSync",
+            dependencies: [
+                "LeadSyncEngine", "LeadSyncJournal", "HubSpotAPI", "LeadSyncHTTP", "LeadSyncSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // What only the command line needs: the browser and the loopback listener of OAuth's
         // consent flow (with PKCE), and credentials read from the process environment.
         .target(
@@ -81,6 +91,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The example edge app: what embedding looks like, run for real by LeadSyncTests.
+        .executableTarget(name: "leadsync-edge-example", dependencies: ["LeadSync"], path: "Examples/EdgeApp"),
         .executableTarget(
             name: "hubspot-sim",
             dependencies: ["HubSpotSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -106,6 +118,10 @@ let package = Package(
                 "LeadSyncEngine", "LeadSyncCLISupport", "LeadSyncJournal", "HubSpotAPI", "LeadSyncHTTP",
                 "HubSpotSimulator", "LeadSyncWorkload", "LeadSyncTestKit",
             ]
+        ),
+        .testTarget(
+            name: "LeadSyncTests",
+            dependencies: ["LeadSync", "LeadSyncTestKit", "HubSpotSimulator", "LeadSyncEngine", "LeadSyncSupport"]
         ),
         .testTarget(name: "HubSpotSimulatorTests", dependencies: ["HubSpotSimulator", "LeadSyncTestKit"]),
         .testTarget(

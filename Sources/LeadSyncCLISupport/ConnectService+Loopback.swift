@@ -1,13 +1,13 @@
 import Foundation
-public import HubSpotAPI
-public import LeadSyncEngine
-public import LeadSyncSupport
+import HubSpotAPI
+package import LeadSyncEngine
+package import LeadSyncSupport
 
 extension ConnectService {
     /// `connect --client-id --client-secret`: the authorization-code flow with PKCE (S256) and a
     /// random `state`, the redirect received on `localhost:port`. `announce` gets the consent URL
     /// to print; the browser is opened unless `openBrowser` is false.
-    public func connect(
+    package func connect(
         clientId: String, clientSecret: Secret, scopes: [String] = ConnectService.defaultScopes, port: Int = 8976,
         openBrowser: Bool = true, timeout: Duration = .seconds(300), newAccount: Bool = false,
         announce: @Sendable (String) -> Void

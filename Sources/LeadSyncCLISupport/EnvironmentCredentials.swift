@@ -1,6 +1,6 @@
-public import Foundation
-public import LeadSyncEngine
-public import LeadSyncSupport
+import Foundation
+package import LeadSyncEngine
+import LeadSyncSupport
 
 /// The CLI's credentials, read from the process environment: what an embedding app passes
 /// explicitly (a ``CredentialSource``), a command finds in `LEADSYNC_TOKEN`,
@@ -14,7 +14,7 @@ extension CredentialSource {
     /// let access = try await HubSpotAccess.open(
     ///     journal: journal, credentials: .environment(journalPath: path), apiURL: url, transport: transport)
     /// ```
-    public static func environment(
+    package static func environment(
         journalPath: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> CredentialSource {
         if let token = environment["LEADSYNC_TOKEN"], !token.isEmpty { return .token(Secret(token)) }
@@ -28,7 +28,7 @@ extension CredentialSource {
 extension CredentialsFile {
     /// `LEADSYNC_CREDENTIALS` when set, else `<journal>.credentials` beside the journal's
     /// canonical path, whichever path to the journal was given.
-    public init(journalPath: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(journalPath: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         if let override = environment["LEADSYNC_CREDENTIALS"], !override.isEmpty {
             self.init(path: override)
         } else {

@@ -1,7 +1,7 @@
 import Foundation
 import LeadSyncEngine
 import LeadSyncHTTPServer
-public import LeadSyncSupport
+package import LeadSyncSupport
 import Synchronization
 
 /// Receives the OAuth redirect on `http://localhost:PORT/callback`, listening on 127.0.0.1 and
@@ -13,7 +13,7 @@ import Synchronization
 /// defer { listener.stop() }
 /// let code = try await listener.code(timeout: .seconds(300))
 /// ```
-public final class OAuthLoopbackListener: Sendable {
+package final class OAuthLoopbackListener: Sendable {
     /// What arrived at the callback, or why waiting ended.
     enum Outcome: Sendable {
         case code(Secret)
@@ -24,11 +24,11 @@ public final class OAuthLoopbackListener: Sendable {
     private let servers: [HTTPServer]
     private let box: HandlerBox
     /// The bound port (the requested one, or a free one for port 0).
-    public let port: Int
+    package let port: Int
     private let waiting = Mutex<(outcome: Outcome?, continuation: CheckedContinuation<Secret, any Error>?)>((nil, nil))
 
     /// Starts listening. IPv6 loopback is optional: hosts without it still get the IPv4 listener.
-    public init(port: Int, state: String) throws {
+    package init(port: Int, state: String) throws {
         expectedState = state
         let box = HandlerBox()
         let v4 = HTTPServer { request in box.handle(request) }
@@ -43,11 +43,11 @@ public final class OAuthLoopbackListener: Sendable {
     }
 
     /// `http://localhost:PORT/callback`: the redirect URI to register in the HubSpot app.
-    public var redirectURI: String { "http://localhost:\(port)/callback" }
+    package var redirectURI: String { "http://localhost:\(port)/callback" }
 
     /// Waits for the redirect. Throws ``ConnectionError`` `.authorizationFailed` on a wrong
     /// `state`, an `error=` redirect, or when `timeout` passes first.
-    public func code(timeout: Duration) async throws -> Secret {
+    package func code(timeout: Duration) async throws -> Secret {
         try await withThrowingTaskGroup(of: Secret.self) { group in
             group.addTask {
                 try await withCheckedThrowingContinuation { continuation in
@@ -72,7 +72,7 @@ public final class OAuthLoopbackListener: Sendable {
     }
 
     /// Stops listening.
-    public func stop() {
+    package func stop() {
         servers.forEach { $0.stop() }
         box.listener.withLock { $0 = nil }
     }

@@ -2,25 +2,25 @@ import LeadSyncSupport
 
 /// Proof Key for Code Exchange (RFC 7636) with the S256 method: a random verifier kept by
 /// `connect`, and its challenge sent on the consent URL.
-public struct PKCE: Sendable {
+package struct PKCE: Sendable {
     /// 43 characters of base64url: 32 random bytes.
-    public let verifier: String
+    package let verifier: String
     /// `BASE64URL(SHA256(verifier))`.
-    public let challenge: String
+    package let challenge: String
 
     /// A fresh verifier from `generator` (the system's by default).
-    public init<G: RandomNumberGenerator>(using generator: inout G) {
+    package init<G: RandomNumberGenerator>(using generator: inout G) {
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         self.init(verifier: Base64URL.encode(bytes))
     }
 
-    public init() {
+    package init() {
         var generator = SystemRandomNumberGenerator()
         self.init(using: &generator)
     }
 
     /// The challenge of a given verifier.
-    public init(verifier: String) {
+    package init(verifier: String) {
         self.verifier = verifier
         challenge = Base64URL.encode(SHA256.hash(Array(verifier.utf8)))
     }

@@ -237,9 +237,7 @@ extension GlobalOptions {
             configuration.dailyLimit = daily
             configuration.dailyLimitIsCap = true
         }
-        if let name = try await journal.configuration.setting(.timeZone), let zone = TimeZone(identifier: name) {
-            configuration.timeZone = zone
-        }
+        try await configuration.adoptAccountTimeZone(of: journal)
         return configuration
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import LeadSyncSupport
 
 /// The credentials file beside the journal (`<journal>.credentials`, or wherever the CLI's

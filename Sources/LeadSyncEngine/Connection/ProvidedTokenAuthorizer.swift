@@ -1,5 +1,5 @@
-public import HubSpotAPI
-public import LeadSyncSupport
+import HubSpotAPI
+import LeadSyncSupport
 import Synchronization
 
 /// The authorizer of ``CredentialSource/provider(_:)``: the host application's provider is asked

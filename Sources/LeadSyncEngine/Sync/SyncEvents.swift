@@ -13,6 +13,8 @@ public final class SyncEvents: Sendable {
     private struct Subscribers {
         var next = 0
         var streams: [Int: AsyncStream<SyncEvent>.Continuation] = [:]
+        /// After ``finish()``, a new subscriber's stream ends at once.
+        var finished = false
     }
 
     private let subscribers = Mutex(Subscribers())
@@ -29,10 +31,15 @@ public final class SyncEvents: Sendable {
         buffering: AsyncStream<SyncEvent>.Continuation.BufferingPolicy = .bufferingNewest(10_000)
     ) -> AsyncStream<SyncEvent> {
         let (stream, continuation) = AsyncStream<SyncEvent>.makeStream(bufferingPolicy: buffering)
-        let id = subscribers.withLock { subscribers in
+        let id = subscribers.withLock { subscribers -> Int? in
+            guard !subscribers.finished else { return nil }
             defer { subscribers.next += 1 }
             subscribers.streams[subscribers.next] = continuation
             return subscribers.next
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
         }
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLock { $0.streams.removeValue(forKey: id) }
@@ -47,9 +54,14 @@ public final class SyncEvents: Sendable {
         }
     }
 
-    /// Ends every subscriber's stream (after the events already emitted).
+    /// Ends every subscriber's stream (after the events already emitted), and those of later
+    /// subscribers at once.
     public func finish() {
-        for continuation in subscribers.withLock({ Array($0.streams.values) }) {
+        let streams = subscribers.withLock { subscribers in
+            subscribers.finished = true
+            return Array(subscribers.streams.values)
+        }
+        for continuation in streams {
             continuation.finish()
         }
     }
