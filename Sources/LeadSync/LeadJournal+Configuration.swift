@@ -18,6 +18,15 @@ extension LeadJournal {
         /// How often a caught-up sync looks for new changes. Default 500 ms: a change recorded
         /// while idle goes out within about half a second.
         public var pollInterval: Duration = .milliseconds(500)
+        /// Delivered history older than this is deleted every 10 minutes and its space given back
+        /// to the file system, so a journal running for months stays small; pending changes,
+        /// current values and delivery states are kept. Default 30 days (as `sync --follow
+        /// --retain`); nil keeps everything.
+        public var retention: Duration? = .seconds(30 * 86_400)
+        /// A stall: sendable changes wait this long with nothing recorded while connected. It is
+        /// logged as a warning, shown by `leadsync status` (`stalled_since`) and recorded as the
+        /// `leadsync_stalled` metric until delivery resumes. Default 15 minutes.
+        public var stallAfter: Duration = .seconds(900)
 
         public init() {}
     }

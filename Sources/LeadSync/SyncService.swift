@@ -9,7 +9,10 @@ public import ServiceLifecycle
 /// Drains a ``LeadJournal`` into HubSpot and follows it: every change recorded goes out in
 /// HubSpot's batch APIs within about ``LeadJournal/Configuration/pollInterval`` once the backlog
 /// is sent, paced under the account's limits, retried through outages, and paused (not ended)
-/// while HubSpot needs reconnecting or the daily limit is spent.
+/// while HubSpot needs reconnecting or the daily limit is spent. Beside it run what a months-long
+/// run needs: retention (``LeadJournal/Configuration/retention``), the stall watchdog
+/// (``LeadJournal/Configuration/stallAfter``), and swift-metrics recording (exported only if the
+/// app bootstrapped a metrics backend).
 ///
 /// A swift-service-lifecycle `Service`: run it in the app's `ServiceGroup`, which owns signals
 /// and shutdown. On graceful shutdown (or cancellation) it starts no new request, gives the
@@ -86,10 +89,27 @@ public final class SyncService: Service, Sendable {
         options.pollInterval = configuration.pollInterval
         let reconciler = Reconciler(
             journal: journal, gateway: access.gateway(), options: options, logger: logger, events: source)
-        let report = try await withTaskCancellationOrGracefulShutdownHandler {
-            try await reconciler.run()
-        } onCancelOrGracefulShutdown: {
-            reconciler.requestStop()
+        // Beside the sync, on its events: the stall watchdog, swift-metrics (recorded only; the
+        // app's backend, if it bootstrapped one, exports them) and retention.
+        let health = SyncHealth(journal: journal, events: source, stallAfter: configuration.stallAfter, logger: logger)
+        let metrics = SyncMetrics(journal: journal, events: source)
+        let retention = configuration.retention.map {
+            JournalRetention(journal: journal, policy: .init(keep: $0), logger: logger)
+        }
+        let report = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await health.run() }
+            group.addTask { await metrics.run() }
+            if let retention { group.addTask { await retention.run() } }
+            defer {
+                health.stopping()
+                source.finish()
+                group.cancelAll()
+            }
+            return try await withTaskCancellationOrGracefulShutdownHandler {
+                try await reconciler.run()
+            } onCancelOrGracefulShutdown: {
+                reconciler.requestStop()
+            }
         }
         switch report.ending {
         case .drained, .stopped, .interrupted, .deadlineReached: return
