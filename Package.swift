@@ -12,7 +12,7 @@ let package = Package(
     name: "leadsync",
     platforms: [.macOS(.v15)],
     products: [
-        /// The embeddable library: `import LeadSync` (decision 0020). No NIO, no servers.
+        /// The embeddable library: `import LeadSync` (decision 0021). No NIO, no servers.
         .library(name: "LeadSync", targets: ["LeadSync"]),
         /// The bundled HubSpot simulator, embeddable in-process for tests, demos and benchmarks.
         .library(name: "HubSpotSimulator", targets: ["HubSpotSimulator"]),

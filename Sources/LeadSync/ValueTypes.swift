@@ -1,5 +1,5 @@
 // The value types an app reads and writes through ``LeadJournal``, re-exported under their own
-// names so that `import LeadSync` is all an app writes (decision 0020). Nothing else of the
+// names so that `import LeadSync` is all an app writes (decision 0021). Nothing else of the
 // modules below is part of the embedding API.
 
 public import LeadSyncJournal
