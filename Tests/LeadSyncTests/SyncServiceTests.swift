@@ -72,6 +72,28 @@ import Testing
         #expect(try await leads.lead("L-0")?.remoteID == simulator.contact(email: "l0@example.com")?.id)
     }
 
+    @Test func shutdownWhileHubSpotHangsReturnsWithinTheGraceAndKeepsTheChangePending() async throws {
+        simulator.updateConfiguration { $0.latencyMilliseconds = 10_000 }
+        let leads = try journal(.token(token))
+        try await leads.record(lead: "L-1", fields: ["email": "ada@example.com"])
+        let group = ServiceGroup(services: [leads.syncService()], logger: Logger(label: "test"))
+        let clock = ContinuousClock()
+        let elapsed = try await withThrowingTaskGroup(of: Duration?.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return nil
+            }
+            // The sync's first request (HubSpot's property definitions) is out and unanswered.
+            try await Task.sleep(for: .milliseconds(300))
+            let asked = clock.now
+            await group.triggerGracefulShutdown()
+            try await tasks.next()
+            return asked.duration(to: clock.now)
+        }
+        #expect(elapsed < .seconds(3), "\(elapsed)")
+        #expect(try await leads.status().pendingLeads == 1)
+    }
+
     @Test func aRejectedValueIsReportedWithHubSpotsCategory() async throws {
         let leads = try journal(.token(token))
         try await leads.record(lead: "L-1", fields: ["email": "not an email"])
