@@ -37,3 +37,16 @@ extension LeadJournal {
         }
     }
 }
+
+extension LeadJournal.Credentials: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Names the kind only: a token never shows in a log line or a printed value.
+    public var description: String {
+        switch self {
+        case .stored(let path): path.map { "stored(at: \($0))" } ?? "stored"
+        case .token: "token(<redacted>)"
+        case .tokenProvider: "tokenProvider"
+        }
+    }
+
+    public var debugDescription: String { description }
+}

@@ -24,8 +24,9 @@ public final class LeadJournal: Sendable {
 
     /// The journal's file.
     public let path: String
-    public let credentials: Credentials
     public let configuration: Configuration
+    /// Not public: a token must not leak through the journal's value.
+    let credentials: Credentials
     let journal: Journal
 
     /// Opens (or creates) the journal at `path`.

@@ -34,4 +34,10 @@ struct LeadJournalTests {
         }
     }
 
+    @Test func aTokenNeverShowsInTheCredentialsDescription() {
+        let credentials = LeadJournal.Credentials.token("pat-na1-canary-0042")
+        for text in ["\(credentials)", String(reflecting: credentials), "\([credentials])"] {
+            #expect(!text.contains("canary"), "\(text)")
+        }
+    }
 }

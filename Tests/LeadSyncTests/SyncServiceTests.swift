@@ -72,8 +72,11 @@ import Testing
         #expect(try await leads.lead("L-0")?.remoteID == simulator.contact(email: "l0@example.com")?.id)
     }
 
-    @Test func shutdownWhileHubSpotHangsReturnsWithinTheGraceAndKeepsTheChangePending() async throws {
-        simulator.updateConfiguration { $0.latencyMilliseconds = 10_000 }
+    @Test func shutdownWhileHubSpotHangsDoesNotWaitForItsAnswerAndKeepsTheChangePending() async throws {
+        // HubSpot answers after two minutes: a shutdown that waited for the answer would take that
+        // long. The bound is loose because the whole suite's blocked tests can starve this one's
+        // tasks for tens of seconds on 2 cores (the CLI's 2-second bound is tested on a process).
+        simulator.updateConfiguration { $0.latencyMilliseconds = 120_000 }
         let leads = try journal(.token(token))
         try await leads.record(lead: "L-1", fields: ["email": "ada@example.com"])
         let group = ServiceGroup(services: [leads.syncService()], logger: Logger(label: "test"))
@@ -90,7 +93,7 @@ import Testing
             try await tasks.next()
             return asked.duration(to: clock.now)
         }
-        #expect(elapsed < .seconds(3), "\(elapsed)")
+        #expect(elapsed < .seconds(60), "\(elapsed)")
         #expect(try await leads.status().pendingLeads == 1)
     }
 
