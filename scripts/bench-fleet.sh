@@ -8,11 +8,11 @@
 # Printed for both: elapsed, requests, 429s (share of requests; goal <= 1%), and budget used:
 # requests / (LIMIT x elapsed / 10 s) over the drain (goal >= 90%).
 #
-# Usage: scripts/bench-fleet.sh [PROCESSES=4] [LEADS=5000] [LIMIT=190] [LATENCY=150] [JITTER=50]
+# Usage: scripts/bench-fleet.sh [PROCESSES=4] [LEADS=20000] [LIMIT=190] [LATENCY=150] [JITTER=50]
 set -euo pipefail
 
 processes="${1:-4}"
-leads="${2:-5000}"
+leads="${2:-20000}"
 limit="${3:-190}"
 latency="${4:-150}"
 jitter="${5:-50}"
@@ -38,10 +38,11 @@ run() {
     start="$(date +%s.%N)"
     for i in $(seq 0 $((count - 1))); do
         LEADSYNC_DB="$work/$name-$i.db" LEADSYNC_SYNCHRONOUS=normal LEADSYNC_HUBSPOT_URL="$url" \
-            LEADSYNC_TOKEN="pat-na1-fleet-$i" "$leadsync" sync --once --json >"$work/$name-$i.json" &
+            LEADSYNC_TOKEN="pat-na1-fleet-$i" LEADSYNC_RATE_SHARE="$([ "$count" -gt 1 ] && echo "${FLEET_SHARE:-}")" \
+            "$leadsync" sync --once --json >"$work/$name-$i.json" 2>>"$work/$name.log" &
         pids+=($!)
     done
-    for pid in "${pids[@]}"; do wait "$pid"; done
+    for pid in "${pids[@]}"; do wait "$pid" || echo "a sync exited $?" >&2; done
     end="$(date +%s.%N)"
     curl --fail --no-progress-meter "$url/_sim/counters" >"$work/$name-counters.json"
     echo "$name $count $start $end" >>"$work/runs.txt"
@@ -53,7 +54,9 @@ run single 1 $((processes * leads))
 python3 - "$work" "$limit" "$processes" "$leads" "$latency" <<'PY'
 import json, sys
 work, limit, processes, leads, latency = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-print(f"fleet on one account: {processes} processes x {leads} contacts at {limit}/10s, {latency} ms latency")
+import os
+share = os.environ.get("FLEET_SHARE") or "none (AIMD only)"
+print(f"fleet on one account: {processes} processes x {leads} contacts at {limit}/10s, {latency} ms latency, --rate-share {share}")
 rows = {}
 for line in open(f"{work}/runs.txt"):
     name, count, start, end = line.split()

@@ -7,10 +7,11 @@ public import HubSpotAPI
 ///
 /// Every answer's `X-HubSpot-RateLimit-Remaining` says how much of the window the whole account
 /// has left. While it stays above a reserve, the process's allowance grows by a fixed share of
-/// `Max` per window; when it falls under the reserve (or a 429 comes), the allowance shrinks by a
-/// factor, at most once per reaction time so one crowded moment counts once. Every process sees
-/// the same signal at the same time, so allowances converge to equal shares that together keep
-/// the account just under its limit. An operator may also fix a share (`--rate-share`): the
+/// `Max` per window; when it falls under the reserve (or a 429 comes) while others hold part of
+/// the window, the allowance shrinks to a share of what the process itself has in the window, at
+/// most once per window (a decrease shows in HubSpot's count only as the window rolls over).
+/// Every process sees the same signal at the same time, so allowances converge to about equal
+/// shares that together keep the account just under its limit. An operator may also fix a share (`--rate-share`): the
 /// allowance never exceeds it. The ``RequestBudget`` admits a request only while this process's
 /// own requests in the window stay under ``ownLimit(of:)``, on top of its rule for the account.
 /// Pure: time comes in as `now`.
@@ -27,12 +28,11 @@ public struct FleetShare: Sendable, Hashable {
         /// `Remaining` below this share of `Max` is crowding. Default 5 %: about the requests a
         /// fleet has on the wire at once, which HubSpot has not counted yet.
         public var reserve = 0.05
-        /// The allowance is multiplied by this when crowded. Default 0.85.
-        public var decrease = 0.85
-        /// The allowance grows by this share of `Max` per window while not crowded. Default 5 %.
-        public var increase = 0.05
-        /// At most one decrease per this long. Default 1 s.
-        public var reaction: TimeInterval = 1
+        /// When crowded, the allowance becomes this share of what the journal has in the window
+        /// (or of the allowance, when lower). Default 0.9.
+        public var decrease = 0.9
+        /// The allowance grows by this share of `Max` per window while not crowded. Default 2 %.
+        public var increase = 0.02
 
         public init(share: Double? = nil) { self.share = share }
     }
@@ -42,6 +42,8 @@ public struct FleetShare: Sendable, Hashable {
     public private(set) var allowance: Double?
     private var lastObserved: Date
     private var lastDecrease: Date = .distantPast
+    /// Since when answers have shown no one else in the window.
+    private var aloneSince: Date?
 
     public init(configuration: Configuration = Configuration(), now: Date) {
         self.configuration = configuration
@@ -69,15 +71,23 @@ public struct FleetShare: Sendable, Hashable {
         let reserve = configuration.reserve * Double(max)
         let others = Double(max - remaining - ours)
         if Double(remaining) < reserve && others >= reserve {
-            if now.timeIntervalSince(lastDecrease) >= configuration.reaction {
-                allowance *= configuration.decrease
+            // What a decrease changes shows in HubSpot's count only as the window rolls over: one
+            // decrease per window. From what this journal has in the window, not from the
+            // allowance: a fleet starting together converges in one step to about equal shares.
+            if now.timeIntervalSince(lastDecrease) >= window {
+                allowance = Swift.min(allowance, Double(ours)) * configuration.decrease
                 lastDecrease = now
             }
+        } else if others < reserve, now.timeIntervalSince(aloneSince ?? now) >= window {
+            // The others have been gone for a window (a fleet's other devices finished): alone,
+            // this process knows all it needs and takes the whole limit back at once.
+            allowance = ceiling
         } else {
             let elapsed = Swift.max(0, now.timeIntervalSince(lastObserved))
             allowance += configuration.increase * Double(max) * elapsed / window
         }
         self.allowance = Swift.min(ceiling, Swift.max(1, allowance))
         lastObserved = now
+        aloneSince = others < reserve ? aloneSince ?? now : nil
     }
 }
