@@ -17,10 +17,12 @@ public struct JournalOptions: Sendable {
     /// ingest or a sync holds the lock for one batch at a time, well under a second.
     public var busyTimeout: Duration = .seconds(30)
 
-    /// Changes folded into derived state per transaction. Default 10,000: large enough to
-    /// amortise the commit and to collapse repeated changes of a lead's field into one write,
-    /// small enough that appenders wait at most a fraction of a second for the lock.
-    public var foldWindow: Int = 10_000
+    /// Changes folded into derived state per transaction (and held in memory by an ingest
+    /// between its folds). Default 5,000: large enough to amortise the commit and to collapse
+    /// repeated changes of a lead's field into one write, small enough that appenders wait at
+    /// most a fraction of a second for the lock and that an ingest of 10^6 changes over 10^5
+    /// leads peaks at 55 MB (77 MB at 10,000 with the old 16 MiB cache; docs/benchmarks.md).
+    public var foldWindow: Int = 5_000
 
     /// Most changes `status` and `lead show` fold before they answer, so they stay fast even
     /// right after many library appends; what is left is reported as `unfoldedChanges`.
@@ -28,10 +30,11 @@ public struct JournalOptions: Sendable {
     /// keeps `status` under 100 ms. Ingest and sync fold everything themselves.
     public var readFoldLimit: Int = 2_000
 
-    /// SQLite's page cache per connection, in KiB. Default 16 MiB: the fold and the sync walk
-    /// per-lead state in key order, and a cache this size keeps those pages from being re-read
-    /// from the OS for every window, while a device's memory stays small.
-    public var cacheKiB: Int = 16_384
+    /// SQLite's page cache per connection, in KiB. Default 8 MiB: the fold and the sync walk
+    /// per-lead state in key order, and a cache this size keeps a window's pages from being
+    /// re-read from the OS, while ingest and sync each stay within 64 MB (16 MiB put both at or
+    /// over it; docs/benchmarks.md).
+    public var cacheKiB: Int = 8_192
 
     public init(synchronous: Synchronous = .full) { self.synchronous = synchronous }
 }
