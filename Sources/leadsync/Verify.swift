@@ -11,11 +11,18 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Read back delivered leads' contacts and report properties that differ from what was delivered.",
-        discussion: "Exit 0 with no differences, 1 with some. By default checks a random sample of 100 leads.")
+        discussion: """
+            Exit 0 with no differences, 1 with some, or when no request to HubSpot succeeded for \
+            --give-up-after (3 when access must be reconnected). By default checks a random sample of 100 leads.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Check this many delivered leads, chosen at random (default 100).") var sample: Int?
     @Flag(help: "Check every delivered lead.") var all = false
+    @Option(
+        name: .customLong("give-up-after"),
+        help: "Exit 1 when no request has succeeded for this long (e.g. 90s, 5m, 1h).")
+    var giveUpAfter: DurationText = DurationText(seconds: 300)
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func validate() throws {
@@ -30,12 +37,13 @@ struct VerifyCommand: AsyncParsableCommand {
         let verifier = Verifier(
             journal: journal, gateway: HubSpotGateway(client: access.client),
             properties: Set(try await journal.configuration.mappings().map(\.property)),
-            pacer: try await global.pacerConfiguration(journal: journal))
+            pacer: try await global.pacerConfiguration(journal: journal),
+            giveUpAfter: .milliseconds(Int64(giveUpAfter.seconds * 1000)))
         let report = try await verifier.run(sample: all ? nil : (sample ?? 100))
         if json {
             Output.json(
                 .object([
-                    ("error", .optional(report.stoppedBy?.summary)),
+                    ("error", .optional(report.stoppedBy?.description)),
                     ("checked", .integer(Int64(report.checked))),
                     (
                         "differences",
@@ -64,7 +72,7 @@ struct VerifyCommand: AsyncParsableCommand {
             if case .reconnectionRequired(let message) = failure {
                 throw CommandError(.notConnected, global.refusedAccessMessage(message))
             }
-            throw CommandError(.failure, "verify stopped after \(report.checked) leads: \(failure.summary)")
+            throw CommandError(.failure, "verify stopped after \(report.checked) leads: \(failure)")
         }
         if !report.differences.isEmpty { throw ExitCode(ExitStatus.failure.rawValue) }
     }

@@ -101,16 +101,24 @@ import Testing
     }
 }
 
-/// `verify --json` prints its document even when HubSpot keeps failing.
+/// `verify` retries like `sync`: when HubSpot keeps failing it gives up at `--give-up-after`
+/// (not after a fixed number of tries), and `--json` still prints its document.
 @Suite(.hangGuard) struct VerifyFailureTests {
-    @Test func verifyStoppedByFailuresStillPrintsItsJSON() throws {
+    @Test func verifyGivesUpAtGiveUpAfterAndStillPrintsItsJSON() throws {
         let harness = try SimulatorHarness()
         defer { harness.stop() }
         harness.simulator.injectFault(.status(503), onRequest: 1, persistent: true)
         let cli = try LeadsyncCLI()
+        let started = Date()
+        // 7 s: more than six tries' backoff can take (at most 6.2 s), so a fixed count of tries shows.
         let (result, document) = try cli.json(
-            "verify", environment: ["LEADSYNC_TOKEN": harness.token, "LEADSYNC_HUBSPOT_URL": harness.baseURL])
+            "verify", "--give-up-after", "7s",
+            environment: ["LEADSYNC_TOKEN": harness.token, "LEADSYNC_HUBSPOT_URL": harness.baseURL])
+        let elapsed = Date().timeIntervalSince(started)
         #expect(result.status == 1)
+        #expect(elapsed >= 7, "gave up after \(elapsed) s")
+        #expect(elapsed < 12, "gave up after \(elapsed) s: a retry past the deadline was waited for")
+        #expect(harness.simulator.counters().totalRequests > 6)
         let report = try #require(document as? [String: Any])
         #expect(report["checked"] as? Int == 0)
         #expect((report["error"] as? String)?.contains("503") == true, "\(report)")

@@ -17,22 +17,27 @@ public struct Verifier: Sendable {
     /// The mapped properties: only these are compared.
     public let properties: Set<String>
     public var pacer: Pacer.Configuration
+    /// Transient failures are retried with backoff until no request has succeeded for this long
+    /// (`--give-up-after`, as for `sync`).
+    public var giveUpAfter: Duration
     let clock: any WallClock
 
     public init(
         journal: Journal, gateway: any ContactsGateway, properties: Set<String>,
-        pacer: Pacer.Configuration = Pacer.Configuration(), clock: any WallClock = SystemWallClock()
+        pacer: Pacer.Configuration = Pacer.Configuration(), giveUpAfter: Duration = .seconds(300),
+        clock: any WallClock = SystemWallClock()
     ) {
         self.journal = journal
         self.gateway = gateway
         self.properties = properties
         self.pacer = pacer
+        self.giveUpAfter = giveUpAfter
         self.clock = clock
     }
 
-    /// Checks `sample` linked leads chosen at random, or every linked lead when nil. A HubSpot
-    /// failure that outlasts the retries ends the run with ``VerifyReport/stoppedBy`` set and
-    /// what was checked so far.
+    /// Checks `sample` linked leads chosen at random, or every linked lead when nil. A failure
+    /// no retry cures, or transient failures for ``giveUpAfter``, end the run with
+    /// ``VerifyReport/stoppedBy`` set and what was checked so far.
     public func run(sample: Int?) async throws -> VerifyReport {
         var report = VerifyReport()
         do {
@@ -44,8 +49,10 @@ public struct Verifier: Sendable {
     }
 
     private func run(sample: Int?, into report: inout VerifyReport) async throws {
-        var pacer = Pacer(configuration: pacer, now: clock.now)
-        let definitions = try await answer(&pacer) { await gateway.propertyDefinitions() }
+        var requests = Requests(
+            pacer: Pacer(configuration: pacer, now: clock.now), lastSuccess: clock.now,
+            random: SplitMix64(seed: UInt64(clock.now.timeIntervalSince1970 * 1000)))
+        let definitions = try await answer(&requests) { await gateway.propertyDefinitions() }
         let byName = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { $1 })
         var cursor: Int64 = 0
         while true {
@@ -58,25 +65,25 @@ public struct Verifier: Sendable {
                 cursor = leads.last?.cursor ?? cursor
             }
             if leads.isEmpty {
-                try await checkNotes(sample: sample, &report, &pacer)
+                try await checkNotes(sample: sample, &report, &requests)
                 return
             }
             for chunk in stride(from: 0, to: leads.count, by: BatchPlanner.maximumInputs) {
                 let batch = Array(leads[chunk..<min(chunk + BatchPlanner.maximumInputs, leads.count)])
-                try await check(batch, byName, &report, &pacer)
+                try await check(batch, byName, &report, &requests)
             }
         }
     }
 
     private func check(
         _ leads: [LinkedLead], _ definitions: [String: PropertyDefinition], _ report: inout VerifyReport,
-        _ pacer: inout Pacer
+        _ requests: inout Requests
     ) async throws {
         let request = OutboundRequest(
             id: 0, kind: .readByID,
             inputs: leads.map { OutboundRequest.Input(key: $0.remoteID, traceID: $0.lead, properties: [:]) },
             readProperties: properties.sorted())
-        let response = try await answer(&pacer) { await gateway.send(request) }
+        let response = try await answer(&requests) { await gateway.send(request) }
         for lead in leads {
             report.checked += 1
             let contact = response.contacts[lead.lead]
@@ -95,7 +102,7 @@ public struct Verifier: Sendable {
 
     /// Reads back the notes of conversations (a random `sample` of them, or all) and compares each
     /// body's digest with the digest of the body last delivered.
-    private func checkNotes(sample: Int?, _ report: inout VerifyReport, _ pacer: inout Pacer) async throws {
+    private func checkNotes(sample: Int?, _ report: inout VerifyReport, _ requests: inout Requests) async throws {
         guard let notes = gateway as? any NotesGateway else { return }
         var conversations = try await journal.conversations.conversationsWithNotes()
         if let sample { conversations = Array(conversations.shuffled().prefix(sample)) }
@@ -106,7 +113,7 @@ public struct Verifier: Sendable {
         }
         for chunk in stride(from: 0, to: delivered.count, by: BatchPlanner.maximumInputs) {
             let batch = Array(delivered[chunk..<min(chunk + BatchPlanner.maximumInputs, delivered.count)])
-            let read = try await answer(&pacer) { await notes.readNotes(ids: batch.map(\.noteId)) }
+            let read = try await answer(&requests) { await notes.readNotes(ids: batch.map(\.noteId)) }
             let bodies = Dictionary(
                 read.results.map { ($0.id, $0.properties["hs_note_body"] ?? "") }, uniquingKeysWith: { $1 })
             for note in batch {
@@ -123,36 +130,56 @@ public struct Verifier: Sendable {
         report.checked += conversations.count
     }
 
-    /// Sends `request` when the pacer allows, retrying rate limits and transient failures a few
-    /// times; any other failure ends the verification with its reason.
+    /// The state of the verification's requests: the pacer, and since when nothing succeeded.
+    struct Requests {
+        var pacer: Pacer
+        var lastSuccess: Date
+        var random: SplitMix64
+    }
+
+    /// Sends `request` when the pacer allows, retrying rate limits and transient failures (with
+    /// backoff) until ``giveUpAfter`` passed without a success, at which point it throws the last
+    /// failure (a retry due later is not waited for); any other failure ends the verification.
     private func answer<Value>(
-        _ pacer: inout Pacer, _ request: () async -> GatewayAnswer<Value>
+        _ requests: inout Requests, _ request: () async -> GatewayAnswer<Value>
     ) async throws -> Value {
         var attempt = 0
-        var random = SplitMix64(seed: UInt64(clock.now.timeIntervalSince1970 * 1000))
+        var lastFailure: RequestFailure?
         while true {
-            switch pacer.decide(now: clock.now) {
+            let giveUpAt = requests.lastSuccess.addingTimeInterval(giveUpAfter.timeInterval)
+            if let lastFailure, clock.now >= giveUpAt { throw lastFailure }
+            switch requests.pacer.decide(now: clock.now) {
             case .now:
-                pacer.recordSend(now: clock.now)
+                requests.pacer.recordSend(now: clock.now)
                 let answer = await request()
-                pacer.recordCompletion(now: clock.now)
-                if let headers = answer.rateLimit { pacer.observe(headers, now: clock.now) }
+                requests.pacer.recordCompletion(now: clock.now)
+                if let headers = answer.rateLimit { requests.pacer.observe(headers, now: clock.now) }
                 switch answer.result {
                 case .success(let value):
+                    requests.lastSuccess = clock.now
                     return value
-                case .failure(.rateLimited(daily: false, let retryAfter)) where attempt < 5:
-                    pacer.rateLimited(retryAfter: retryAfter, now: clock.now)
-                case .failure(.transient(_, let retryAfter)) where attempt < 5:
-                    try await clock.sleep(for: retryAfter ?? Backoff().delay(attempt: attempt, using: &random))
                 case .failure(let failure):
-                    throw failure
+                    lastFailure = failure
+                    switch failure {
+                    case .rateLimited(daily: false, let retryAfter):
+                        requests.pacer.rateLimited(retryAfter: retryAfter, now: clock.now)
+                    case .transient(_, let retryAfter):
+                        let delay = retryAfter ?? Backoff().delay(attempt: attempt, using: &requests.random)
+                        try await sleep(until: min(clock.now.addingTimeInterval(delay.timeInterval), giveUpAt))
+                    default:
+                        throw failure
+                    }
                 }
                 attempt += 1
             case .at(let date):
-                try await clock.sleep(for: .interval(max(0, date.timeIntervalSince(clock.now))))
+                try await sleep(until: lastFailure == nil ? date : min(date, giveUpAt))
             case .dailyLimitReached:
                 throw RequestFailure.rateLimited(daily: true, retryAfter: nil)
             }
         }
+    }
+
+    private func sleep(until date: Date) async throws {
+        try await clock.sleep(for: .interval(max(0, date.timeIntervalSince(clock.now))))
     }
 }
