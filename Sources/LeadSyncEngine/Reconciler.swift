@@ -113,25 +113,9 @@ public final class Reconciler: Sendable {
         case .interrupted:
             break
         default:
-            try await journal.configuration.setSettings([.lastError: describe(report.ending)])
+            try await journal.configuration.setSettings([.lastError: report.ending.description])
         }
         return report
-    }
-
-    private func describe(_ ending: SyncReport.Ending) -> String {
-        switch ending {
-        case .drained, .stopped, .interrupted: ""
-        case .deadlineReached: "stopped by --max-seconds with changes left"
-        case .reconnectionRequired(let message): "HubSpot access must be reconnected: \(message)"
-        case .dailyLimit(let resetAt): Self.dailyLimitError(resetAt)
-        case .gaveUp(let lastError): "gave up: no request succeeded; last error: \(lastError)"
-        case .missingScopes(let scopes, let message):
-            "HubSpot refused: missing scope \(scopes.joined(separator: ", ")) (\(message))"
-        }
-    }
-
-    static func dailyLimitError(_ resetAt: Date) -> String {
-        "HubSpot daily limit reached; it resets at \(Timestamp.format(resetAt))"
     }
 
     private func drain(progress: (@Sendable (DrainSummary) -> Void)?) async throws -> SyncReport {
@@ -305,11 +289,11 @@ public final class Reconciler: Sendable {
             case .success:
                 if failing { logger.info("HubSpot answers again") }
                 failing = false
-            case .failure(.refused), .failure(.reconnectionRequired), .failure(.missingScopes):
-                // HubSpot answered; what it said is recorded or reported where it is handled.
+            case .failure(.refused), .failure(.reconnectionRequired), .failure(.missingScopes), .failure(.untrusted):
+                // Recorded or reported where it is handled: HubSpot answered, or no retry cures it.
                 break
             case .failure(let failure):
-                let metadata: Logger.Metadata = ["request": "\(request)", "failure": "\(failure.summary)"]
+                let metadata: Logger.Metadata = ["request": "\(request)", "failure": "\(failure)"]
                 if failing {
                     logger.debug("request failed; retrying", metadata: metadata)
                 } else {
@@ -373,7 +357,7 @@ public final class Reconciler: Sendable {
                     reconciler.logger.warning("HubSpot access must be reconnected", metadata: ["reason": "\(message)"])
                     guard options.follow, !stopping else { return .reconnectionRequired(message) }
                     try await journal.configuration.setSettings([
-                        .lastError: "HubSpot access must be reconnected: \(message)"
+                        .lastError: SyncReport.Ending.reconnectionRequired(message).description
                     ])
                     awaitingReconnection = true
                     reconciler.events.emit(.paused(.reconnectionRequired(message)))
@@ -381,7 +365,9 @@ public final class Reconciler: Sendable {
                     schedule(.probe, after: options.pollInterval, in: &group)
                 case .pause(.dailyLimit(let resetAt)):
                     guard options.follow, !stopping else { return .dailyLimit(resetAt: resetAt) }
-                    try await journal.configuration.setSettings([.lastError: Reconciler.dailyLimitError(resetAt)])
+                    try await journal.configuration.setSettings([
+                        .lastError: SyncReport.Ending.dailyLimit(resetAt: resetAt).description
+                    ])
                     reconciler.events.emit(.paused(.dailyLimit(resetAt: resetAt)))
                     let untilReset = Duration.interval(max(0, resetAt.timeIntervalSince(clock.now)))
                     schedule(.probe, after: min(untilReset, options.probeInterval), in: &group)
@@ -389,6 +375,8 @@ public final class Reconciler: Sendable {
                     return .gaveUp(lastError: lastError)
                 case .stop(.missingScopes(let scopes, let message)):
                     return .missingScopes(scopes, message: message)
+                case .stop(.untrusted(let message)):
+                    return .untrusted(message)
                 case .finished(let sendableLeft):
                     if !stopping, let ending = try await pushNotes(&machine) {
                         guard options.follow, ending != .stopped, ending != .deadlineReached else { return ending }

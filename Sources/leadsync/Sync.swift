@@ -115,6 +115,8 @@ struct SyncCommand: AsyncParsableCommand {
         case .missingScopes(let scopes, let message):
             throw CommandError(
                 .failure, "HubSpot refused: the token lacks the scope \(scopes.joined(separator: ", ")) (\(message))")
+        case .untrusted:
+            throw CommandError(.failure, "\(report.ending); changes stay pending")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HubSpotSimulator
+import LeadSyncJournal
 import LeadSyncTestKit
 import LeadSyncWorkload
 import Testing
@@ -155,16 +156,11 @@ import Testing
             ])
         defer { proxy.stop() }
 
-        let unshare = BuiltExecutable(url: URL(fileURLWithPath: "/usr/bin/unshare"))
         let started = Date()
-        let result = try unshare.run(
-            [
-                "-m", "/bin/sh", "-c", "mount --bind \"$0\" /etc/ssl/certs/ca-certificates.crt && exec \"$@\"",
-                certificates.authority, cli.executable.url.path, "connect", "--token", "-",
-            ],
-            environment: [
-                "LEADSYNC_DB": cli.db, "LEADSYNC_HUBSPOT_URL": "https://127.0.0.1:\(proxy.port)", "LEADSYNC_TOKEN": "",
-            ], stdin: Data((token + "\n").utf8))
+        let result = try cli.run(
+            ["connect", "--token", "-"], trusting: certificates.authority,
+            environment: ["LEADSYNC_HUBSPOT_URL": "https://127.0.0.1:\(proxy.port)", "LEADSYNC_TOKEN": ""],
+            stdin: Data((token + "\n").utf8))
         let elapsed = Date().timeIntervalSince(started)
         if kind == "valid" {
             #expect(result.status == 0, "\(result.stderr)")
@@ -175,6 +171,49 @@ import Testing
                 result.stderr.lowercased().contains("certificate") || result.stderr.contains("TLS"), "\(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: cli.db + ".credentials"))
             #expect(elapsed < 10, "refused after \(elapsed) s: retried as if transient")
+        }
+    }
+
+    /// `sync` behind the same proxy: a valid certificate drains; a bad one ends `--once` and
+    /// `--follow` at once with exit 1 naming the TLS failure (never retried as transient), nothing
+    /// reaches HubSpot, and the changes stay pending.
+    @Test(arguments: ["valid", "expired", "wronghost", "selfsigned"])
+    func syncStopsAtOnceOnABadCertificate(_ kind: String) throws {
+        let cli = try LeadsyncCLI()
+        let certificates = try TestCertificates(in: cli.directory)
+        let token = "pat-na1-tls-sync"
+        let (simulator, port) = try HubSpotSimulator.started(token: token) { $0.rateLimit = nil }
+        defer { simulator.stop() }
+        let proxy = try ScriptedHTTPServer(
+            script: Self.tlsProxy,
+            arguments: [cli.directory.path("\(kind).pem"), cli.directory.path("\(kind).key"), String(port)])
+        defer { proxy.stop() }
+        let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 20, changes: 20, seed: 5)))
+        let ingest = try cli.run(
+            ["ingest"], stdin: Data((changes.map(\.ndjsonLine).joined(separator: "\n") + "\n").utf8))
+        try #require(ingest.status == 0, "\(ingest.stderr)")
+        let environment = ["LEADSYNC_HUBSPOT_URL": "https://127.0.0.1:\(proxy.port)", "LEADSYNC_TOKEN": token]
+
+        for mode in kind == "valid" ? ["--once"] : ["--once", "--follow"] {
+            let started = Date()
+            // --max-seconds bounds a sync that retries the failure as transient (--follow never gives up).
+            let result = try cli.run(
+                ["sync", mode, "--max-seconds", "20"], trusting: certificates.authority, environment: environment)
+            let elapsed = Date().timeIntervalSince(started)
+            if kind == "valid" {
+                #expect(result.status == 0, "\(result.stderr)")
+                #expect(
+                    simulator.contacts().count
+                        == ExpectedContacts(changes, mappings: Mapping.defaultProperties).contacts.count)
+                continue
+            }
+            #expect(result.status == 1, "\(mode): \(result.stderr)")
+            #expect(result.stderr.contains("failed TLS verification"), "\(mode): \(result.stderr)")
+            #expect(elapsed < 10, "\(mode) stopped after \(elapsed) s: retried as if transient")
+            #expect(simulator.counters().totalRequests == 0)
+            let (_, status) = try cli.json("status")
+            #expect((status as? [String: Any])?["pending_leads"] as? Int == changes.count)
+            #expect(((status as? [String: Any])?["last_error"] as? String)?.contains("TLS") == true)
         }
     }
 
@@ -234,6 +273,22 @@ import Testing
         print("PORT %d" % listener.getsockname()[1], flush=True)
         threading.Event().wait()
         """#
+}
+
+extension LeadsyncCLI {
+    /// Runs leadsync in a private mount namespace where `authority` is bind-mounted over the
+    /// system's CA bundle, so only this process trusts it.
+    func run(
+        _ arguments: [String], trusting authority: String, environment: [String: String], stdin: Data = Data()
+    ) throws -> ProcessResult {
+        let unshare = BuiltExecutable(url: URL(fileURLWithPath: "/usr/bin/unshare"))
+        return try unshare.run(
+            [
+                "-m", "/bin/sh", "-c", "mount --bind \"$0\" /etc/ssl/certs/ca-certificates.crt && exec \"$@\"",
+                authority, executable.url.path,
+            ] + arguments,
+            environment: environment.merging(["LEADSYNC_DB": db]) { $1 }, stdin: stdin)
+    }
 }
 
 /// A test certificate authority and four server certificates made with `openssl` (P-256 keys,

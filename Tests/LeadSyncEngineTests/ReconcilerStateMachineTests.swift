@@ -483,6 +483,21 @@ import Testing
         #expect(actions == [.stop(.missingScopes(["crm.objects.contacts.write"], message: "missing scopes"))])
     }
 
+    @Test func aServerFailingTLSVerificationStopsAtOnceWithoutRetry() throws {
+        var d = Driver()
+        _ = d.start()
+        let request = try #require(Self.sends(d.load([Self.lead("L-1", email: "a@example.com")])).first)
+        #expect(d.fail(request, .untrusted("certificate expired")) == [.stop(.untrusted("certificate expired"))])
+        d.advance(60)
+        #expect(d.machine.wake(now: d.now).isEmpty, "nothing is sent again")
+
+        var fetching = Driver(Self.fetching())
+        _ = fetching.start()
+        let stopped = fetching.machine.definitionsReceived(
+            .failure(.untrusted("self-signed certificate")), rateLimit: nil, now: fetching.now)
+        #expect(stopped == [.stop(.untrusted("self-signed certificate"))])
+    }
+
     @Test func theDailyLimitPausesUntilTheReset() throws {
         var d = Driver()
         _ = d.start()

@@ -130,6 +130,7 @@ public struct NotesSync: Sendable {
         switch failure {
         case .reconnectionRequired(let message): .reconnectionRequired(message)
         case .missingScopes(let scopes, let message): .missingScopes(scopes, message: message)
+        case .untrusted(let message): .untrusted(message)
         case .rateLimited(daily: true, _): .dailyLimit(resetAt: pacer.dailyResetAt)
         case .rateLimited, .transient, .refused: nil
         }

@@ -76,6 +76,8 @@ extension Reconciler {
 
         public enum StopReason: Sendable, Hashable {
             case missingScopes([String], message: String)
+            /// The server failed TLS verification.
+            case untrusted(String)
             /// `--give-up-after` elapsed without a successful request.
             case gaveUp(lastError: String)
         }
@@ -393,7 +395,7 @@ extension Reconciler {
                 failingSinceProgress = true
                 let delay = retryAfter ?? configuration.backoff.delay(attempt: attempt, using: &random)
                 return now.addingTimeInterval(delay.timeInterval)
-            case .reconnectionRequired, .missingScopes, .refused:
+            case .reconnectionRequired, .missingScopes, .refused, .untrusted:
                 return nil
             }
         }
@@ -414,6 +416,10 @@ extension Reconciler {
                 lastError = message
                 state = .ended
                 return emit() + [.stop(.missingScopes(scopes, message: message))]
+            case .untrusted(let message):
+                lastError = message
+                state = .ended
+                return emit() + [.stop(.untrusted(message))]
             case .refused(let refusal):
                 state = .ended
                 return emit() + [.stop(.gaveUp(lastError: refusal.message))]

@@ -9,19 +9,24 @@ public enum RequestFailure: Sendable, Hashable, Error {
     case reconnectionRequired(String)
     /// 403 `MISSING_SCOPES`.
     case missingScopes([String], message: String)
+    /// The server failed TLS verification (untrusted, expired or wrong-host certificate): no
+    /// retry cures it, and nothing may be sent to a server not proven to be HubSpot.
+    case untrusted(String)
     /// A 4xx refusing the whole batch (400 `VALIDATION_ERROR`, 409 `CONFLICT`, 404): split
     /// until the bad input is isolated, then refuse it with this verdict.
     case refused(InputRefusal)
 }
 
-extension RequestFailure {
-    /// One line for logs and `last_error`: what failed, never a token or a value sent.
-    public var summary: String {
+extension RequestFailure: CustomStringConvertible {
+    /// One line for logs, messages and `last_error`: what failed, never a token or a value sent
+    /// (and never a Swift dump of the case).
+    public var description: String {
         switch self {
         case .rateLimited(let daily, _): daily ? "HubSpot daily limit reached" : "HubSpot rate limit reached (429)"
         case .transient(let message, _): message
         case .reconnectionRequired(let message): "HubSpot access must be reconnected: \(message)"
         case .missingScopes(let scopes, _): "missing scope \(scopes.joined(separator: ", "))"
+        case .untrusted(let message): message
         case .refused(let refusal): "HubSpot refused (\(refusal.category))"
         }
     }

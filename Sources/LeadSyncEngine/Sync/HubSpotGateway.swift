@@ -66,6 +66,8 @@ public final class HubSpotGateway: ContactsGateway {
             return GatewayAnswer(.success(response.value), rateLimit: response.rateLimit)
         } catch let error as HubSpotError {
             return GatewayAnswer(.failure(HubSpotVerdicts.failure(error)), rateLimit: error.rateLimit)
+        } catch let error as TransportError where error.kind == .tls {
+            return GatewayAnswer(.failure(.untrusted("\(error)")))
         } catch let error as TransportError {
             return GatewayAnswer(.failure(.transient("\(error)", retryAfter: nil)))
         } catch {

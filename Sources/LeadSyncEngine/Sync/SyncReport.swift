@@ -1,4 +1,5 @@
 public import Foundation
+import LeadSyncSupport
 
 /// How a sync ended, and what it did.
 public struct SyncReport: Sendable {
@@ -21,8 +22,28 @@ public struct SyncReport: Sendable {
         case gaveUp(lastError: String)
         /// The token lacks a scope (exit 1).
         case missingScopes([String], message: String)
+        /// The server failed TLS verification (exit 1).
+        case untrusted(String)
     }
 
     public var ending: Ending
     public var summary: DrainSummary
+}
+
+extension SyncReport.Ending: CustomStringConvertible {
+    /// What a person reads (in `last_error`, logs and messages), never a Swift dump.
+    public var description: String {
+        switch self {
+        case .drained: "nothing sendable is left"
+        case .stopped: "stopped on request"
+        case .interrupted: "stopped by a signal with changes left"
+        case .deadlineReached: "stopped by --max-seconds with changes left"
+        case .reconnectionRequired(let message): "HubSpot access must be reconnected: \(message)"
+        case .dailyLimit(let resetAt): "HubSpot daily limit reached; it resets at \(Timestamp.format(resetAt))"
+        case .gaveUp(let lastError): "gave up: no request succeeded; last error: \(lastError)"
+        case .missingScopes(let scopes, let message):
+            "HubSpot refused: missing scope \(scopes.joined(separator: ", ")) (\(message))"
+        case .untrusted(let message): "the HubSpot server failed TLS verification, nothing more was sent: \(message)"
+        }
+    }
 }
