@@ -143,18 +143,12 @@ import Testing
     /// with a TLS error, at once, storing nothing.
     @Test(arguments: ["valid", "expired", "wronghost", "selfsigned"])
     func certificatesAreVerified(_ kind: String) throws {
-        let cli = try LeadsyncCLI()
-        let certificates = try TestCertificates(in: cli.directory)
         let token = "pat-na1-tls"
-        let (simulator, port) = try HubSpotSimulator.started(token: token) { $0.rateLimit = nil }
-        defer { simulator.stop() }
-        let proxy = try ScriptedHTTPServer(
-            script: Self.tlsProxy,
-            arguments: [
-                cli.directory.path("\(kind).pem"), cli.directory.path("\(kind).key"),
-                String(port),
-            ])
-        defer { proxy.stop() }
+        let (cli, certificates, simulator, proxy) = try behindTLSProxy(kind, token: token)
+        defer {
+            proxy.stop()
+            simulator.stop()
+        }
 
         let started = Date()
         let result = try cli.run(
@@ -179,15 +173,12 @@ import Testing
     /// reaches HubSpot, and the changes stay pending.
     @Test(arguments: ["valid", "expired", "wronghost", "selfsigned"])
     func syncStopsAtOnceOnABadCertificate(_ kind: String) throws {
-        let cli = try LeadsyncCLI()
-        let certificates = try TestCertificates(in: cli.directory)
         let token = "pat-na1-tls-sync"
-        let (simulator, port) = try HubSpotSimulator.started(token: token) { $0.rateLimit = nil }
-        defer { simulator.stop() }
-        let proxy = try ScriptedHTTPServer(
-            script: Self.tlsProxy,
-            arguments: [cli.directory.path("\(kind).pem"), cli.directory.path("\(kind).key"), String(port)])
-        defer { proxy.stop() }
+        let (cli, certificates, simulator, proxy) = try behindTLSProxy(kind, token: token)
+        defer {
+            proxy.stop()
+            simulator.stop()
+        }
         let changes = Array(LeadSetGenerator(WorkloadSpec(leads: 20, changes: 20, seed: 5)))
         let ingest = try cli.run(
             ["ingest"], stdin: Data((changes.map(\.ndjsonLine).joined(separator: "\n") + "\n").utf8))
@@ -214,6 +205,25 @@ import Testing
             let (_, status) = try cli.json("status")
             #expect((status as? [String: Any])?["pending_leads"] as? Int == changes.count)
             #expect(((status as? [String: Any])?["last_error"] as? String)?.contains("TLS") == true)
+        }
+    }
+
+    /// A fresh journal, the test certificates, and the simulator behind a TLS proxy serving the
+    /// `kind` certificate.
+    private func behindTLSProxy(_ kind: String, token: String) throws -> (
+        LeadsyncCLI, TestCertificates, HubSpotSimulator, ScriptedHTTPServer
+    ) {
+        let cli = try LeadsyncCLI()
+        let certificates = try TestCertificates(in: cli.directory)
+        let (simulator, port) = try HubSpotSimulator.started(token: token) { $0.rateLimit = nil }
+        do {
+            let proxy = try ScriptedHTTPServer(
+                script: Self.tlsProxy,
+                arguments: [cli.directory.path("\(kind).pem"), cli.directory.path("\(kind).key"), String(port)])
+            return (cli, certificates, simulator, proxy)
+        } catch {
+            simulator.stop()
+            throw error
         }
     }
 
