@@ -7,5 +7,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 swift build --build-tests
+# The test binary is run directly, not through `swift test`, whose lock on .build would make the
+# long runs (crash-loop, fault-mix, fuzz-ingest, power-loss) wait for each other.
+tests=.build/debug/leadsyncPackageTests.xctest
 LEADSYNC_CRASH_ROUNDS="${1:-200}" LEADSYNC_CRASH_SEED="${2:-$(date +%s)}" \
-    swift test --skip-build --filter SyncCrashTests 2>&1 | grep -E "sync crash loop|✔|✘|error"
+    "$tests" --testing-library swift-testing --filter SyncCrashTests 2>&1 | grep -E "sync crash loop|✔|✘|error"

@@ -10,6 +10,9 @@ seeds="${1:-1000}"
 first="${2:-1}"
 if [ $# -gt 2 ]; then shift 2; else set -- 23; fi
 swift build --build-tests
+# The test binary is run directly, not through `swift test`, whose lock on .build would make the
+# long runs (crash-loop, fault-mix, fuzz-ingest, power-loss) wait for each other.
+tests=.build/debug/leadsyncPackageTests.xctest
 log=$(mktemp)
 failed=0
 for workload in "$@"; do
@@ -17,7 +20,7 @@ for workload in "$@"; do
     while [ "$seed" -lt $((first + seeds)) ]; do
         count=$(( first + seeds - seed < 50 ? first + seeds - seed : 50 ))
         LEADSYNC_FAULT_SEEDS="$count" LEADSYNC_FAULT_FIRST_SEED="$seed" LEADSYNC_FAULT_WORKLOAD="$workload" \
-            swift test --skip-build --filter FaultMixTests > "$log.run" 2>&1 || failed=$((failed + 1))
+            "$tests" --testing-library swift-testing --filter FaultMixTests > "$log.run" 2>&1 || failed=$((failed + 1))
         grep -E "fault mix seed|✘|error" "$log.run" | tee -a "$log"
         seed=$((seed + count))
     done

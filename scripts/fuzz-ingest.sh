@@ -9,11 +9,14 @@ cd "$(dirname "$0")/.."
 seconds="${1:-3600}"
 seed="${2:-$(date +%s)}"
 swift build --build-tests
+# The test binary is run directly, not through `swift test`, whose lock on .build would make the
+# long runs (crash-loop, fault-mix, fuzz-ingest, power-loss) wait for each other.
+tests=.build/debug/leadsyncPackageTests.xctest
 end=$(( $(date +%s) + seconds ))
 rounds=0
 failed=0
 while [ "$(date +%s)" -lt "$end" ]; do
-    if LEADSYNC_FUZZ_CASES=200 LEADSYNC_FUZZ_SEED="$seed" swift test --skip-build --filter IngestFuzzTests/generated \
+    if LEADSYNC_FUZZ_CASES=200 LEADSYNC_FUZZ_SEED="$seed" "$tests" --testing-library swift-testing --filter IngestFuzzTests/generated \
         > /tmp/leadsync-fuzz-round.log 2>&1; then :; else
         failed=$((failed + 1))
         grep -E "✘|input kept" /tmp/leadsync-fuzz-round.log | head -20
