@@ -13,6 +13,18 @@ extension ChangeLog {
         return try await database.run { db in try Self.fold(db, window: window, limit: nil) }
     }
 
+    /// The fold a read does before it answers, so reads never need to write: skipped on a
+    /// journal that cannot be written, given up when a write fails for want of space or access
+    /// (a full disk); what is left shows in `unfoldedChanges`.
+    static func foldBeforeReading(_ db: Connection, _ options: JournalOptions) throws {
+        guard !options.readOnly, !db.isReadOnly else { return }
+        do {
+            _ = try fold(db, window: options.foldWindow, limit: options.readFoldLimit)
+        } catch let error as SQLiteError where error.isUnwritable {
+            return
+        }
+    }
+
     static func fold(_ db: Connection, window: Int, limit: Int?) throws -> Int {
         var total = 0
         while limit.map({ total < $0 }) ?? true {

@@ -1,3 +1,4 @@
+internal import Foundation
 internal import LeadSyncSQLite
 
 /// The append-only journal of lead changes, with the state kept beside it, opened from one
@@ -48,9 +49,36 @@ public final class Journal: Sendable {
     /// The schema version a fully migrated journal has.
     public static var schemaVersion: Int { JournalSchema.migrator.latestVersion }
 
-    /// Opens the journal at `path`, creating and migrating it as needed. The parent directory
-    /// must exist.
+    /// True when nothing can be written: opened with `JournalOptions.readOnly`, or SQLite
+    /// found the file or its mount read-only. Reads work; the first write fails.
+    public let isReadOnly: Bool
+
+    /// Opens the journal at `path`, creating and migrating it as needed (the parent directory
+    /// must exist); with `options.readOnly`, opens an existing, fully migrated journal without
+    /// writing anything.
     public init(path: String, options: JournalOptions = JournalOptions()) throws {
+        let connection = try options.readOnly ? Self.openForReading(path, options) : Self.open(path, options)
+        let before = try connection.userVersion
+        if options.readOnly, before != Self.schemaVersion {
+            throw JournalError(
+                .needsWrite,
+                "\(path) has schema version \(before), not \(Self.schemaVersion): open it once with write access to upgrade it"
+            )
+        }
+        let database = JournalDatabase(connection: connection, options: options)
+        self.path = path
+        self.options = options
+        self.created = before == 0 && !options.readOnly
+        self.isReadOnly = options.readOnly || connection.isReadOnly
+        self.changeLog = ChangeLog(database: database)
+        self.leads = LeadStore(database: database)
+        self.ledger = DeliveryLedger(database: database)
+        self.configuration = ConfigurationStore(database: database)
+        self.maintenance = JournalMaintenance(database: database)
+        self.conversations = ConversationStore(database: database)
+    }
+
+    private static func open(_ path: String, _ options: JournalOptions) throws -> Connection {
         let connection = try Connection(path: path, busyTimeout: options.busyTimeout)
         try JournalOwnership.check(connection, path: path)
         // WAL lets readers run beside the single writer; the mode is persistent in the file.
@@ -60,15 +88,19 @@ public final class Journal: Sendable {
         let before = try connection.userVersion
         try JournalSchema.migrator.migrate(connection)
         if before == 0 { try JournalOwnership.claim(connection) }
-        let database = JournalDatabase(connection: connection, options: options)
-        self.path = path
-        self.options = options
-        self.created = before == 0
-        self.changeLog = ChangeLog(database: database)
-        self.leads = LeadStore(database: database)
-        self.ledger = DeliveryLedger(database: database)
-        self.configuration = ConfigurationStore(database: database)
-        self.maintenance = JournalMaintenance(database: database)
-        self.conversations = ConversationStore(database: database)
+        return connection
+    }
+
+    /// A WAL journal is read through its `-shm` index, which a read-only directory or mount or a
+    /// full disk may not let SQLite create: then, when no `-wal` holds commits, the file alone is
+    /// the journal and is read as immutable.
+    private static func openForReading(_ path: String, _ options: JournalOptions) throws -> Connection {
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? nil
+        let connection = try Connection(
+            path: path, create: false, readOnly: true, immutable: (walSize ?? 0) == 0,
+            busyTimeout: options.busyTimeout)
+        try JournalOwnership.check(connection, path: path)
+        try connection.execute("PRAGMA cache_size = -\(options.cacheKiB)")
+        return connection
     }
 }

@@ -8,6 +8,8 @@ public struct JournalError: Error, CustomStringConvertible, Sendable, Equatable 
         case invalidMapping, invalidRule, unknownLead, unknownRejectedEntry, unknownPullRule, invalidChange, corrupt
         /// The file is another application's SQLite database, not a journal.
         case foreignDatabase
+        /// Opened read-only, the journal needs a write first (a schema upgrade).
+        case needsWrite
     }
 
     public let code: Code

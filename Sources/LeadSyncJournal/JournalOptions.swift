@@ -36,5 +36,10 @@ public struct JournalOptions: Sendable {
     /// over it; docs/benchmarks.md).
     public var cacheKiB: Int = 8_192
 
+    /// Open for reading only, writing nothing — not even the fold of new changes (reads report
+    /// them as `unfoldedChanges`): for a journal that cannot be written (a read-only file,
+    /// directory or mount, a full disk). Default false. The journal must be fully migrated.
+    public var readOnly = false
+
     public init(synchronous: Synchronous = .full) { self.synchronous = synchronous }
 }

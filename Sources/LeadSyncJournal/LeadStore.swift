@@ -7,12 +7,13 @@ internal import LeadSyncSupport
 public struct LeadStore: Sendable {
     let database: JournalDatabase
 
-    /// The journal's counters. Folds at most `options.readFoldLimit` new changes first, so it
-    /// stays fast right after a huge ingest; it never scans the journal.
+    /// The journal's counters. Folds at most `options.readFoldLimit` new changes first (when the
+    /// journal can be written), so it stays fast right after a huge ingest; it never scans the
+    /// journal.
     public func status() async throws -> JournalStatus {
         let options = database.options
         return try await database.run { db in
-            _ = try ChangeLog.fold(db, window: options.foldWindow, limit: options.readFoldLimit)
+            try ChangeLog.foldBeforeReading(db, options)
             return try Self.status(db)
         }
     }
@@ -41,7 +42,7 @@ public struct LeadStore: Sendable {
     public func lead(_ key: String) async throws -> LeadRecord? {
         let options = database.options
         return try await database.run { db in
-            _ = try ChangeLog.fold(db, window: options.foldWindow, limit: options.readFoldLimit)
+            try ChangeLog.foldBeforeReading(db, options)
             return try db.read { db in try Self.lead(key, db) }
         }
     }

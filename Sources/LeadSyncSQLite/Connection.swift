@@ -19,16 +19,35 @@ public final class Connection {
 
     /// Opens (creating when `create` is true) the database at `path`.
     ///
-    /// - Parameter busyTimeout: how long a statement waits for another connection's lock before
-    ///   failing with `SQLITE_BUSY`. Default 30 s: appenders and a sync share one file.
-    public init(path: String, create: Bool = true, readOnly: Bool = false, busyTimeout: Duration = .seconds(30))
-        throws(SQLiteError)
-    {
+    /// - Parameters:
+    ///   - immutable: read-only, and the file cannot change while it is open (SQLite's
+    ///     `immutable=1`): no lock, no `-shm` or `-wal` is created or read. The one way to read a
+    ///     WAL database that has no `-shm` where nothing can be created (a read-only mount, a
+    ///     full disk); only correct when its `-wal` is absent or empty.
+    ///   - busyTimeout: how long a statement waits for another connection's lock before
+    ///     failing with `SQLITE_BUSY`. Default 30 s: appenders and a sync share one file.
+    public init(
+        path: String, create: Bool = true, readOnly: Bool = false, immutable: Bool = false,
+        busyTimeout: Duration = .seconds(30)
+    ) throws(SQLiteError) {
         var handle: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-        flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
-        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
-        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        flags |= readOnly || immutable ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if create && !readOnly && !immutable { flags |= SQLITE_OPEN_CREATE }
+        var name = path
+        if immutable {
+            flags |= SQLITE_OPEN_URI
+            let escaped = path.map { character -> String in
+                switch character {
+                case "%": "%25"
+                case "?": "%3f"
+                case "#": "%23"
+                default: String(character)
+                }
+            }.joined()
+            name = "file:\(escaped)?immutable=1"
+        }
+        let rc = sqlite3_open_v2(name, &handle, flags, nil)
         guard rc == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(handle)
@@ -39,6 +58,10 @@ public final class Connection {
         let (seconds, attoseconds) = busyTimeout.components
         sqlite3_busy_timeout(handle, Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000))
     }
+
+    /// True when SQLite opened the file read-only (asked for, or the file or its mount is not
+    /// writable).
+    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
     deinit {
         statementCache.removeAll()

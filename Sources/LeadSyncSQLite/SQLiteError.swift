@@ -22,6 +22,9 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// True for `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection holds the lock.
     public var isBusy: Bool { primaryCode == 5 || primaryCode == 6 }
 
+    /// True for `SQLITE_READONLY` and `SQLITE_FULL`: the database cannot be written now.
+    public var isUnwritable: Bool { primaryCode == 8 || primaryCode == 13 }
+
     /// True for `SQLITE_CONSTRAINT` (unique, not null, check, foreign key).
     public var isConstraintViolation: Bool { primaryCode == 19 }
 

@@ -135,7 +135,9 @@ struct GlobalOptions: ParsableArguments {
         CredentialsFile(journalPath: try databasePath(), environment: environment).path
     }
 
-    /// Opens (creating when needed) the journal, making its directory first.
+    /// Opens (creating when needed) the journal to change it, making its directory first. A
+    /// journal that cannot be written is refused here, naming the file and why, before the
+    /// command does anything (a sync sends nothing it could not record).
     func openJournal() throws -> Journal {
         try validateAll()
         let path = try databasePath()
@@ -149,6 +151,35 @@ struct GlobalOptions: ParsableArguments {
             }
         }
         try Self.createPrivately(path)
+        let journal = try openJournal(at: path)
+        guard !journal.isReadOnly else {
+            throw CommandError(
+                .failure,
+                "cannot write the journal \(path): \(JournalFileProblem.describe(path) ?? "SQLite opened it read-only")"
+            )
+        }
+        return journal
+    }
+
+    /// Opens the journal to read it (`status`, `lead show`, `journal check`, `journal backup`):
+    /// when it cannot be written — a read-only file, directory or mount, a full disk — it is
+    /// opened read-only, and reads answer without folding what was appended since the last fold
+    /// (`unfolded_changes` counts it).
+    func openJournalForReading() throws -> Journal {
+        try validateAll()
+        let path = try databasePath()
+        guard FileManager.default.fileExists(atPath: path) else { return try openJournal() }
+        do {
+            return try openJournal(at: path)
+        } catch let error as CommandError where error.status == .failure {
+            var options = JournalOptions(synchronous: try synchronous())
+            options.readOnly = true
+            guard let journal = try? Journal(path: path, options: options) else { throw error }
+            return journal
+        }
+    }
+
+    private func openJournal(at path: String) throws -> Journal {
         do {
             return try Journal(path: path, options: JournalOptions(synchronous: try synchronous()))
         } catch let error as JournalError where error.code == .foreignDatabase {
@@ -156,7 +187,8 @@ struct GlobalOptions: ParsableArguments {
         } catch let error as CommandError {
             throw error
         } catch {
-            throw CommandError(.failure, "cannot open the journal \(path): \(error)")
+            let problem = JournalFileProblem.describe(path).map { " (\($0))" } ?? ""
+            throw CommandError(.failure, "cannot open the journal \(path): \(error)\(problem)")
         }
     }
 

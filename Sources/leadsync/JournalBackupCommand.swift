@@ -12,7 +12,7 @@ struct JournalBackupCommand: AsyncParsableCommand {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw CommandError(.failure, "\(path) exists; choose a new path")
         }
-        try await global.openJournal().maintenance.backup(to: path)
+        try await global.openJournalForReading().maintenance.backup(to: path)
         Output.note("backed up to \(path)")
     }
 }

@@ -28,7 +28,7 @@ struct JournalCheckCommand: AsyncParsableCommand {
     private func problems() async throws -> [String] {
         let journal: Journal
         do {
-            journal = try global.openJournal()
+            journal = try global.openJournalForReading()
         } catch let error as CommandError where error.status == .failure {
             return [error.message]
         } catch let error as SQLiteError {
@@ -36,7 +36,10 @@ struct JournalCheckCommand: AsyncParsableCommand {
         }
         var problems: [String] = []
         do {
-            try await journal.changeLog.fold()
+            // A journal that cannot be written is checked as it is; what is not folded stays so.
+            if !journal.isReadOnly { try await journal.changeLog.fold() }
+        } catch let error as SQLiteError where error.isUnwritable {
+            Output.note("not folded: \(error.message)")
         } catch let error as JournalError {
             problems.append("fold: \(error.message)")
         } catch let error as SQLiteError {

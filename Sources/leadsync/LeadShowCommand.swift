@@ -11,7 +11,7 @@ struct LeadShowCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let journal = try global.openJournal()
+        let journal = try global.openJournalForReading()
         let record = try await journal.leads.lead(lead)
         let conversations = try await journal.conversations.conversations(ofLead: lead)
         // A lead known only by its conversations has no values yet: it awaits an email.

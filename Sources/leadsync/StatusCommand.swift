@@ -10,7 +10,7 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let journal = try global.openJournal()
+        let journal = try global.openJournalForReading()
         let entries = try await StatusDocument.entries(global: global, journal: journal)
         if json {
             Output.json(.object(entries))

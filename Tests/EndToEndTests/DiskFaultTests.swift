@@ -1,4 +1,5 @@
 import Foundation
+import HubSpotSimulator
 import LeadSyncTestKit
 import Testing
 
@@ -8,12 +9,14 @@ import Testing
 /// private to a mount namespace of its own, `unshare -m`, so nothing outside sees it and nothing
 /// outlives the test). `ingest` of more than fits must fail with a clear error within a second of
 /// its last commit, keep every committed batch, leave the journal intact, and work again once the
-/// space returns. On the same mount made read-only, `ingest` must fail at once with a clear error
-/// and lose nothing.
+/// space returns; while the disk is full, `status`, `lead show` and `journal check` answer. On the
+/// same mount made read-only, `ingest` and `sync` must fail at once naming the read-only file
+/// system (`sync` before it sends anything), lose nothing, and every read — `status`, `lead show`,
+/// `journal check`, `journal backup` — must work.
 @Suite(.hangGuard) struct DiskFaultTests {
     /// Runs `script` with `sh` in a private mount namespace where `$DIR` is a fresh 1 MiB tmpfs
     /// and `$L` is the leadsync executable; returns what it printed.
-    private func inTmpfs(_ script: String) throws -> ProcessResult {
+    private func inTmpfs(_ script: String, environment extra: [String: String] = [:]) throws -> ProcessResult {
         let directory = try TemporaryDirectory(prefix: "leadsync-disk")
         let leadsync = try BuiltExecutable.named("leadsync")
         let unshare = BuiltExecutable(url: URL(fileURLWithPath: "/usr/bin/unshare"))
@@ -22,7 +25,7 @@ import Testing
             environment: [
                 "DIR": directory.url.path, "L": leadsync.url.path, "LEADSYNC_DB": directory.path("leads.db"),
                 "LEADSYNC_TOKEN": "", "LEADSYNC_SYNCHRONOUS": "full",
-            ])
+            ].merging(extra) { $1 })
     }
 
     /// `KEY=VALUE` lines the script printed on stdout.
@@ -44,6 +47,10 @@ import Testing
             echo "committed=$(grep -c committed "$DIR/../ingest.err.$$")"
             echo "last_committed=$(grep committed "$DIR/../ingest.err.$$" | tail -1 | awk '{print $NF}')"
             echo "error=$(grep -v committed "$DIR/../ingest.err.$$" | tr '\n' ' ')"
+            "$L" status --json >/dev/null 2>"$DIR/../full.err.$$"; echo "full_status=$?"
+            "$L" lead show D-1 --json >/dev/null 2>>"$DIR/../full.err.$$"; echo "full_lead_status=$?"
+            "$L" journal check >/dev/null 2>>"$DIR/../full.err.$$"; echo "full_check_status=$?"
+            echo "full_error=$(tr '\n' ' ' < "$DIR/../full.err.$$")"; rm -f "$DIR/../full.err.$$"
             mount -o remount,size=64m "$DIR"
             "$L" journal check >/dev/null 2>&1; echo "check_status=$?"
             echo "entries=$("$L" status --json | sed 's/.*"journal_entries":\([0-9]*\).*/\1/')"
@@ -59,6 +66,11 @@ import Testing
         #expect(error.contains("full") || error.contains("space"), "no clear error: \(seen["error"] ?? "")")
         let committed = Int(seen["last_committed"] ?? "") ?? 0
         let entries = Int(seen["entries"] ?? "") ?? -1
+        // Reads need no space: on the full disk they answer (from the file alone when SQLite cannot
+        // create its shared-memory index there).
+        #expect(seen["full_status"] == "0", "status failed on the full disk: \(seen["full_error"] ?? "")")
+        #expect(seen["full_lead_status"] == "0", "lead show failed on the full disk: \(seen["full_error"] ?? "")")
+        #expect(seen["full_check_status"] == "0", "journal check failed on the full disk: \(seen["full_error"] ?? "")")
         #expect(seen["check_status"] == "0", "journal check failed after the disk filled: \(seen)")
         #expect(entries >= committed, "acknowledged lines lost: \(committed) committed, \(entries) in the journal")
         #expect(entries % 200 == 0, "a batch was half applied: \(entries)")
@@ -68,7 +80,9 @@ import Testing
         print("disk full: \(committed) lines acknowledged before the disk filled, \(entries) in the journal after")
     }
 
-    @Test func aReadOnlyDiskFailsIngestAtOnceAndLosesNothing() throws {
+    @Test func aReadOnlyDiskFailsWritesAtOnceServesReadsAndLosesNothing() throws {
+        let hubSpotThatCountsRequests = try HubSpotSimulator.started(token: "pat-ro") { $0.rateLimit = nil }.simulator
+        defer { hubSpotThatCountsRequests.stop() }
         let result = try inTmpfs(
             #"""
             "$L" init >/dev/null 2>&1 || exit 98
@@ -79,23 +93,40 @@ import Testing
             echo "ingest_status=$?"
             echo "milliseconds=$(( ($(date +%s%N) - start) / 1000000 ))"
             echo "error=$(tr '\n' ' ' < "$DIR/../ro.err.$$")"
-            rm -f "$DIR/../ro.err.$$"
-            "$L" status --json >/dev/null 2>&1; echo "status_status=$?"
+            start=$(date +%s%N)
+            LEADSYNC_TOKEN=pat-ro LEADSYNC_HUBSPOT_URL="$HUBSPOT" "$L" sync --once 2> "$DIR/../ro.err.$$" >/dev/null
+            echo "sync_status=$?"
+            echo "sync_milliseconds=$(( ($(date +%s%N) - start) / 1000000 ))"
+            echo "sync_error=$(tr '\n' ' ' < "$DIR/../ro.err.$$")"
+            echo "pending=$("$L" status --json 2>/dev/null | sed 's/.*"pending_leads":\([0-9]*\).*/\1/')"
+            "$L" status --json >/dev/null 2> "$DIR/../ro.err.$$"; echo "status_status=$?"
+            "$L" lead show R-1 --json >/dev/null 2>> "$DIR/../ro.err.$$"; echo "lead_status=$?"
+            "$L" journal check >/dev/null 2>> "$DIR/../ro.err.$$"; echo "ro_check_status=$?"
+            "$L" journal backup "$DIR/../ro-backup.$$.db" 2>> "$DIR/../ro.err.$$"; echo "backup_status=$?"
+            echo "backup_lead=$(LEADSYNC_DB="$DIR/../ro-backup.$$.db" "$L" lead show R-1 --json 2>/dev/null | grep -c r1@example.com)"
+            echo "read_errors=$(tr '\n' ' ' < "$DIR/../ro.err.$$")"
+            rm -f "$DIR/../ro.err.$$" "$DIR/../ro-backup.$$.db"*
             mount -o remount,rw "$DIR"
             "$L" journal check >/dev/null 2>&1; echo "check_status=$?"
             echo "entries=$("$L" status --json | sed 's/.*"journal_entries":\([0-9]*\).*/\1/')"
-            """#)
+            """#, environment: ["HUBSPOT": hubSpotThatCountsRequests.baseURL])
         try #require(result.status == 0, "the tmpfs could not be mounted: \(result.stderr)")
         let seen = values(result)
         #expect(seen["ingest_status"] != "0", "ingest on a read-only disk succeeded: \(seen)")
         #expect((Int(seen["milliseconds"] ?? "") ?? .max) < 1_000, "took \(seen["milliseconds"] ?? "?") ms")
-        // Issue 13 lists both (the defect lane fixes them): the error says "unable to open database
-        // file" instead of naming the read-only disk, and `status` fails too, though it only reads.
-        withKnownIssue("a read-only journal gives a misleading error and blocks status (issue 13)") {
-            let error = seen["error"]?.lowercased() ?? ""
-            #expect(error.contains("read-only") || error.contains("read only"), "\(seen)")
-            #expect(seen["status_status"] == "0", "status failed on a read-only journal")
-        }
+        #expect(seen["error"]?.contains("read-only file system") == true, "\(seen)")
+        // sync finds out at start, before it sends anything it could not record.
+        #expect(seen["sync_status"] == "1", "\(seen)")
+        #expect(seen["sync_error"]?.contains("read-only file system") == true, "\(seen)")
+        #expect((Int(seen["sync_milliseconds"] ?? "") ?? .max) < 1_000, "took \(seen["sync_milliseconds"] ?? "?") ms")
+        #expect(hubSpotThatCountsRequests.counters().totalRequests == 0, "sync sent requests it could not record")
+        #expect(seen["pending"] == "1", "\(seen)")
+        // Reads only read.
+        #expect(seen["status_status"] == "0", "status failed on a read-only journal: \(seen["read_errors"] ?? "")")
+        #expect(seen["lead_status"] == "0", "lead show failed: \(seen["read_errors"] ?? "")")
+        #expect(seen["ro_check_status"] == "0", "journal check failed: \(seen["read_errors"] ?? "")")
+        #expect(seen["backup_status"] == "0", "journal backup failed: \(seen["read_errors"] ?? "")")
+        #expect(seen["backup_lead"] == "1", "the backup lacks the lead: \(seen)")
         #expect(seen["check_status"] == "0")
         #expect(seen["entries"] == "1", "\(seen)")
     }
