@@ -272,26 +272,42 @@ public struct HubSpotClient: Sendable {
     /// authorizer refresh (or give up) and sends once more. A second 401 goes to the authorizer as
     /// a retry, which ends in reconnecting.
     func authorized(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
-        var attempt = request
-        var token = try await authorizer.accessToken()
         for isRetry in [false, true] {
-            attempt.headers.replaceOrAdd(name: "Authorization", value: "Bearer " + token.revealed)
+            var token: Secret?
             do {
-                return try await admitted(attempt, operation: operation)
+                return try await admitted(operation: operation) {
+                    // Taken once the request may go: a wait for the budget (a 429's Retry-After, the
+                    // rolling window) must not age a token near its expiry into a 401 and a second try.
+                    let fresh = try await authorizer.accessToken()
+                    token = fresh
+                    var attempt = request
+                    attempt.headers.replaceOrAdd(name: "Authorization", value: "Bearer " + fresh.revealed)
+                    return attempt
+                }
             } catch var error as HubSpotError where error.status == 401 {
+                guard let token else { throw error }
                 try await authorizer.tokenRefused(token, error: error, isRetry: isRetry)
                 guard !isRetry else {
                     error.classification = .needsReconnect
                     throw error
                 }
-                token = try await authorizer.accessToken()
             }
         }
         preconditionFailure("the loop above returns or throws")
     }
 
-    private func admitted(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
+    /// Waits for ``admission``, then builds the request with `authorize` and sends it.
+    private func admitted(
+        operation: String, _ authorize: () async throws -> HTTPRequest
+    ) async throws -> HTTPResponse {
         let ticket = try await admission.admit(operation)
+        let request: HTTPRequest
+        do {
+            request = try await authorize()
+        } catch {
+            admission.completed(ticket, rateLimit: nil)
+            throw error
+        }
         let sent = ContinuousClock.now
         do {
             let response = try await http.send(request, operation: operation)

@@ -57,8 +57,7 @@ public final class Journal: Sendable {
     /// must exist); with `options.readOnly`, opens an existing, fully migrated journal without
     /// writing anything.
     public init(path: String, options: JournalOptions = JournalOptions()) throws {
-        let connection = try options.readOnly ? Self.openForReading(path, options) : Self.open(path, options)
-        let before = try connection.userVersion
+        let (connection, before) = try options.readOnly ? Self.openForReading(path, options) : Self.open(path, options)
         if options.readOnly, before != Self.schemaVersion {
             throw JournalError(
                 .needsWrite,
@@ -78,7 +77,8 @@ public final class Journal: Sendable {
         self.conversations = ConversationStore(database: database)
     }
 
-    private static func open(_ path: String, _ options: JournalOptions) throws -> Connection {
+    /// Opens, migrates and claims the journal; returns it with its schema version before.
+    private static func open(_ path: String, _ options: JournalOptions) throws -> (Connection, Int) {
         let connection = try Connection(path: path, busyTimeout: options.busyTimeout)
         try JournalOwnership.check(connection, path: path)
         // WAL lets readers run beside the single writer; the mode is persistent in the file.
@@ -88,19 +88,19 @@ public final class Journal: Sendable {
         let before = try connection.userVersion
         try JournalSchema.migrator.migrate(connection)
         if before == 0 { try JournalOwnership.claim(connection) }
-        return connection
+        return (connection, before)
     }
 
     /// A WAL journal is read through its `-shm` index, which a read-only directory or mount or a
     /// full disk may not let SQLite create: then, when no `-wal` holds commits, the file alone is
     /// the journal and is read as immutable.
-    private static func openForReading(_ path: String, _ options: JournalOptions) throws -> Connection {
+    private static func openForReading(_ path: String, _ options: JournalOptions) throws -> (Connection, Int) {
         let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? nil
         let connection = try Connection(
             path: path, create: false, readOnly: true, immutable: (walSize ?? 0) == 0,
             busyTimeout: options.busyTimeout)
         try JournalOwnership.check(connection, path: path)
         try connection.execute("PRAGMA cache_size = -\(options.cacheKiB)")
-        return connection
+        return (connection, try connection.userVersion)
     }
 }

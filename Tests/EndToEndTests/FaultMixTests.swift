@@ -71,10 +71,22 @@ import Testing
             #expect(faulted.exact, "seed \(seed): HubSpot differs from the expected state")
             let ratio = Double(faulted.requests) / Double(clean.requests)
             ratios.append(ratio)
-            // Issue 13 asks for ≤ 1.6×; timeouts under load push a seed past it now and then (1.625 seen),
-            // so the bound is an intermittent known issue until the retry cost is cut, not a passing check.
-            withKnownIssue("the request ratio can pass 1.6× under load", isIntermittent: true) {
+            // Every request beyond the fault-free run is one an injected fault failed: each fault costs
+            // at most one more request, and the token HubSpot ends early a 401 for each request then in
+            // flight (2 at most). Before tokens were taken after the budget's wait, a token aged by a
+            // 429's Retry-After arrived expired: up to 11 extra 401s, the cause of ratios up to 1.83.
+            let unpaid = faulted.requests - clean.requests - faulted.injectedFailures
+            #expect(unpaid <= 2, "seed \(seed): \(unpaid) requests beyond fault-free that no fault explains")
+            // Issue 13's bound, wherever a client can meet it: a seed whose injected failures alone pass
+            // 0.6× the fault-free requests cannot (no retry costs less than a request).
+            let attainable = clean.requests + faulted.injectedFailures + 2 <= Int(1.6 * Double(clean.requests))
+            if attainable {
                 #expect(ratio <= 1.6, "seed \(seed): \(faulted.requests) requests vs \(clean.requests) fault-free")
+            } else {
+                withKnownIssue("seed \(seed): the faults alone pass 0.6× the fault-free requests", isIntermittent: true)
+                {
+                    #expect(ratio <= 1.6, "seed \(seed): \(faulted.requests) requests vs \(clean.requests) fault-free")
+                }
             }
             print(
                 "fault mix seed \(seed): requests \(faulted.requests) vs \(clean.requests) fault-free (×\(String(format: "%.2f", ratio))), faults \(faulted.faults), token calls \(faulted.tokenCalls) vs \(clean.tokenCalls), exact \(faulted.exact); failed: \(faulted.unsuccessful.joined(separator: ", ")); succeeded unlike fault-free: \(faulted.successesUnlike(clean))"
@@ -102,6 +114,8 @@ struct FaultMixStory {
         var unsuccessful: [String] = []
         /// Successful API requests by endpoint.
         var successful: [String: Int] = [:]
+        /// API requests failed by an injected fault (no answer, 429, 5xx); 401s are not injected.
+        var injectedFailures = 0
 
         /// The endpoints whose successful requests differ from `other`'s, with both counts.
         func successesUnlike(_ other: Outcome) -> String {
@@ -210,6 +224,10 @@ struct FaultMixStory {
                 statuses.filter { !(200..<300).contains($0.key) }.sorted { $0.key < $1.key }
                     .map { "\(endpoint) \($0.key)×\($0.value)" }
             }
+        outcome.injectedFailures = counters.requests.filter { $0.key != "oauth.token" }.values.reduce(0) {
+            total, statuses in
+            total + statuses.filter { $0.key == 0 || $0.key == 429 || $0.key >= 500 }.values.reduce(0, +)
+        }
         outcome.successful = counters.requests.filter { $0.key != "oauth.token" }.mapValues { statuses in
             statuses.filter { (200..<300).contains($0.key) }.values.reduce(0, +)
         }

@@ -4,6 +4,7 @@ import HubSpotSimulator
 import LeadSyncHTTP
 import LeadSyncSupport
 import LeadSyncTestKit
+import Synchronization
 import Testing
 
 @Suite("HubSpotClient against hubspot-sim", .hangGuard)
@@ -166,5 +167,49 @@ struct HubSpotClientTests {
             Issue.record("expected retryLater, got \(String(describing: error?.classification))")
             return
         }
+    }
+}
+
+/// The token goes on a request once the request may go: a wait for the request budget (a 429's
+/// `Retry-After`, a full rolling window) must not age a token near its expiry into a 401 and a
+/// wasted second request (found in the fault mix with 2-second tokens: up to 11 extra requests).
+@Suite("HubSpotClient takes the token after admission", .hangGuard)
+struct HubSpotClientAdmissionOrderTests {
+    /// Records what happened, in order.
+    final class Log: Sendable {
+        let events = Mutex<[String]>([])
+        func add(_ event: String) { events.withLock { $0.append(event) } }
+    }
+
+    struct RecordingAuthorizer: HubSpotAuthorizer {
+        let token: Secret
+        let log: Log
+        func accessToken() async throws -> Secret {
+            log.add("token")
+            return token
+        }
+        func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {}
+    }
+
+    struct WaitingAdmission: RequestAdmission {
+        let log: Log
+        func admit(_ operation: String) async throws -> AdmissionTicket {
+            try await Task.sleep(for: .milliseconds(50))
+            log.add("admitted")
+            return AdmissionTicket(id: 1)
+        }
+        func completed(_ ticket: AdmissionTicket, rateLimit: RateLimitInfo?) { log.add("completed") }
+    }
+
+    @Test func theTokenIsTakenAfterTheBudgetAdmitsTheRequest() async throws {
+        let harness = try SimulatorHarness()
+        defer { harness.stop() }
+        let log = Log()
+        let client = HubSpotClient(
+            baseURL: harness.baseURL, transport: CurlTransport(),
+            authorizer: RecordingAuthorizer(token: Secret(harness.token), log: log),
+            admission: WaitingAdmission(log: log))
+        _ = try await client.contactProperties()
+        #expect(log.events.withLock { $0 } == ["admitted", "token", "completed"])
     }
 }
