@@ -26,7 +26,7 @@ for workload in "$@"; do
     done
 done
 grep "fault mix seed" "$log" | sed 's/.*(×\([0-9.]*\)).*/\1/' | sort -n | awk -v failed="$failed" '
-    { r[NR] = $1 } END { printf "fault mix: %d seeds, request ratio median %.2f, p99 %.2f, max %.2f; %d failed chunks\n", NR, r[int(NR / 2) + 1], r[int(NR * 0.99) + 1 > NR ? NR : int(NR * 0.99) + 1], r[NR], failed }'
+    { r[NR] = $1 } END { printf "fault mix: %d seeds, request ratio median %.2f, p99 %.2f, max %.2f; %d failed chunks\n", NR, r[int(NR / 2) + 1], r[(int(NR * 0.99) + 1 > NR) ? NR : int(NR * 0.99) + 1], r[NR], failed }'
 grep -c "exact true" "$log" | sed 's/^/exact runs: /'
 rm -f "$log" "$log.run"
 [ "$failed" -eq 0 ]
