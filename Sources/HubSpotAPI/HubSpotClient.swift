@@ -1,5 +1,6 @@
 import Foundation
 public import LeadSyncHTTP
+import LeadSyncSupport
 public import Logging
 
 /// The typed HubSpot client for contacts, properties and account details.

@@ -121,6 +121,7 @@ public final class SyncService: Service, Sendable {
         case .missingScopes(let scopes, let message):
             throw SyncServiceError(
                 "HubSpot refused: missing scope \(scopes.joined(separator: ", ")) (\(message))")
+        case .untrusted: throw SyncServiceError("\(report.ending)")
         }
     }
 }
