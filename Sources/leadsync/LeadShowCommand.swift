@@ -15,7 +15,16 @@ struct LeadShowCommand: AsyncParsableCommand {
         let record = try await journal.leads.lead(lead)
         let conversations = try await journal.conversations.conversations(ofLead: lead)
         // A lead known only by its conversations has no values yet: it awaits an email.
-        guard record != nil || !conversations.isEmpty else { throw CommandError(.failure, "unknown lead \(lead)") }
+        guard record != nil || !conversations.isEmpty else {
+            // A journal that cannot be written now (full disk, read-only) may hold the lead unfolded.
+            let unfolded = try await journal.leads.status().unfoldedChanges
+            throw CommandError(
+                .failure,
+                unfolded > 0
+                    ? "unknown lead \(lead) among the folded changes; \(unfolded) changes are not folded yet "
+                        + "(the journal cannot be written now) and may hold it"
+                    : "unknown lead \(lead)")
+        }
         let refused = try await journal.conversations.rejected().filter { $0.lead == lead }
         if json {
             var members: [(key: String, value: JSONValue)] = [
