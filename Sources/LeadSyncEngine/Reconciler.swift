@@ -412,7 +412,9 @@ public final class Reconciler: Sendable {
             _ = try await journal.changeLog.fold()
             let (leads, through) = try await journal.leads.pendingLeads(
                 changedAfter: freshSeq, limit: options.windowSize)
-            freshSeq = through
+            // A lead whose batch is on the wire cannot take its change until that batch is answered:
+            // these changes are looked at again next time, or the change would wait for the next pass.
+            if !leads.contains(where: { machine.isOnTheWire($0.lead) }) { freshSeq = through }
             return leads.isEmpty ? [] : machine.freshLeadsLoaded(leads, now: clock.now)
         }
 

@@ -290,6 +290,20 @@ import Testing
         #expect(sent.map(\.inputs.count) == [75], "the partial batch goes: no window is coming to fill it")
     }
 
+    @Test func aLeadIsOnTheWireFromItsSendToItsAnswerNotWhileQueued() throws {
+        var configuration = Self.configuration()
+        configuration.pacer.maximumConcurrency = 1
+        var d = Driver(configuration)
+        _ = d.start()
+        let leads = (0..<150).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        let request = try #require(Self.sends(d.load(leads, end: true)).first)
+        #expect(d.machine.isOnTheWire("L-0"))
+        #expect(!d.machine.isOnTheWire("L-120"), "queued behind the one request in flight")
+        #expect(!d.machine.isOnTheWire("L-NONE"))
+        _ = d.answer(request, Self.written(request))
+        #expect(!d.machine.isOnTheWire("L-0"))
+    }
+
     @Test func freshLeadsGoAheadOfTheBacklogAndAQueuedLeadTakesItsNewestValues() throws {
         var d = Driver()
         _ = d.start()

@@ -260,6 +260,12 @@ extension Reconciler {
             return emit() + pump(now: now)
         }
 
+        /// Whether `lead` is in a request on the wire or waiting to be retried (not merely queued):
+        /// ``freshLeadsLoaded(_:now:)`` cannot take a change to it until that request is answered.
+        public func isOnTheWire(_ lead: String) -> Bool {
+            busyLeads.contains(lead) && !queue.contains { $0.record.lead == lead }
+        }
+
         /// The items to send for `leads`, in the order their contacts need: local rejections,
         /// identity waits and write-rule skips noted on the way.
         private mutating func items(for leads: [PendingLead]) -> [Item] {
