@@ -55,7 +55,7 @@ import Testing
         #expect(pacer.decide(now: start.addingTimeInterval(2)) == .at(start.addingTimeInterval(10.75)))
     }
 
-    @Test func aRequestLeavesTheWindowHalfTheShortestRoundTripBeforeItsAnswerWouldMakeIt() {
+    @Test func theMarginShrinksByHalfTheShortestRoundTripButNeverBelowTheAnswer() {
         var pacer = Pacer(configuration: configuration(limit: 1, margin: .milliseconds(20)), now: start)
         // Without a send time, no credit: the answer is the latest HubSpot can have counted it.
         pacer.recordSend(now: start)
@@ -63,16 +63,21 @@ import Testing
         #expect(pacer.arrivalCredit == 0)
         #expect(leaves(&pacer, at: 1) == 10.32)
 
-        // Round trips of 300 ms then 100 ms: half the shortest (50 ms) comes off each answer after it.
+        // Round trips of 300 ms then 100 ms: half the shortest (50 ms) comes off each answer after
+        // it, but never more than the 20 ms margin: a request leaves no sooner than a window after its answer.
         pacer = Pacer(configuration: configuration(limit: 1, margin: .milliseconds(20)), now: start)
         pacer.recordSend(now: start)
         pacer.recordCompletion(now: start.addingTimeInterval(0.3), sentAt: start)
-        #expect(abs(pacer.arrivalCredit - 0.15) < 1e-6)
+        #expect(abs(pacer.arrivalCredit - 0.02) < 1e-6)
         let sent = start.addingTimeInterval(20)
         pacer.recordSend(now: sent)
         pacer.recordCompletion(now: sent.addingTimeInterval(0.1), sentAt: sent)
-        #expect(abs(pacer.arrivalCredit - 0.05) < 1e-6)
-        #expect(leaves(&pacer, at: 21) == 30.07, "sent at 20 s, 100 ms round trip, 50 ms credit, 20 ms margin")
+        #expect(abs(pacer.arrivalCredit - 0.02) < 1e-6)
+        #expect(leaves(&pacer, at: 21) == 30.1, "sent at 20 s, answered at 20.1 s")
+        var tight = Pacer(configuration: configuration(limit: 1, margin: .milliseconds(20)), now: start)
+        tight.recordSend(now: start)
+        tight.recordCompletion(now: start.addingTimeInterval(0.01), sentAt: start)
+        #expect(abs(tight.arrivalCredit - 0.005) < 1e-6, "a 10 ms round trip covers 5 ms of the margin")
     }
 
     /// When the pacer's full window lets the next request go, in seconds from `start`, to the millisecond.
@@ -82,7 +87,7 @@ import Testing
     }
 
     @Test func theCreditNeverPutsACountBeforeItsSend() {
-        var pacer = Pacer(configuration: configuration(limit: 1), now: start)
+        var pacer = Pacer(configuration: configuration(limit: 1, margin: .seconds(1)), now: start)
         // A refused connection answers at once: its round trip is the shortest and the credit shrinks.
         #expect(pacer.countedBy(sentAt: start, answeredAt: start.addingTimeInterval(0.2)) > start)
         #expect(pacer.countedBy(sentAt: start, answeredAt: start.addingTimeInterval(0.001)) >= start)

@@ -140,13 +140,8 @@ public struct Pacer: Sendable {
     }
 
     /// The latest moment HubSpot can have counted a request sent at `sentAt` and answered at
-    /// `answeredAt`: the answer less ``arrivalCredit``. Learns the round trip.
-    ///
-    /// Why the credit is safe: a request sent after this one's counted moment plus the window
-    /// reaches HubSpot a window after this one did as long as this one's way back (HubSpot's
-    /// work after counting, and the answer's trip) plus the next one's way there take at least
-    /// the credit. Each leg takes at least its own minimum, and the shortest round trip seen is
-    /// the sum of the legs' minimums within a factor of two, so half of it is covered.
+    /// `answeredAt`, less what the margin already covers: the answer less ``arrivalCredit``.
+    /// Learns the round trip.
     public mutating func countedBy(sentAt: Date, answeredAt: Date) -> Date {
         let roundTrip = answeredAt.timeIntervalSince(sentAt)
         if roundTrip >= 0 {
@@ -156,10 +151,14 @@ public struct Pacer: Sendable {
         return Swift.max(sentAt, answeredAt.addingTimeInterval(-arrivalCredit))
     }
 
-    /// How long before its answer a request is sure to have been counted, in seconds: half the
-    /// shortest of the recent round trips (none known: nothing). A failure that never reached
-    /// HubSpot (refused connection) has a short round trip and only lowers it.
-    public var arrivalCredit: TimeInterval { (roundTrips.min() ?? 0) / 2 }
+    /// How much of the margin the answer's own way back already covers, in seconds: half the
+    /// shortest of the recent round trips, never more than the margin, so a request always stays
+    /// in the window until at least a window after its answer (HubSpot counted it by then). A
+    /// credit beyond the margin would rest on how latency splits between the two directions, and
+    /// a starved server thread (its delay on the way in) broke that in a test: a 429.
+    public var arrivalCredit: TimeInterval {
+        Swift.min((roundTrips.min() ?? 0) / 2, configuration.margin.timeInterval)
+    }
 
     /// Learns from HubSpot's rate-limit headers on a response received at `now`. `ours`: the
     /// requests of this account's budget HubSpot may have counted (in flight, or answered within
