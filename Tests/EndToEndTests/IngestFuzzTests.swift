@@ -164,20 +164,6 @@ struct FuzzDocument {
         return ("\"\(text)\"", text)
     }
 
-    private static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     /// Random byte edits that keep the line one line.
     private mutating func mutate(_ original: [UInt8], forbidden: Set<UInt8>) -> [UInt8] {
         var bytes = original
@@ -206,7 +192,7 @@ struct FuzzDocument {
             let number = String(document.pick(100_000))
             let at = document.timestamp().json
             let valid =
-                "{\"lead\": \(jsonString(id)), \"at\": \(at), \"fields\": {\"note\": \(jsonString(note)), \"n\": \(number)}}"
+                "{\"lead\": \(JSONText.quoted(id)), \"at\": \(at), \"fields\": {\"note\": \(JSONText.quoted(note)), \"n\": \(number)}}"
             switch kind {
             case 0..<40:
                 document.pristine[document.line] = Lead(id: id, fields: ["note": note, "n": number])
@@ -219,7 +205,7 @@ struct FuzzDocument {
                 let blanks = ["", "  ", "\t", " \t "]
                 document.append(Array(blanks[document.pick(blanks.count)].utf8))
             default:
-                let lead = jsonString(id)
+                let lead = JSONText.quoted(id)
                 var bad: [[UInt8]] = [
                     Array("not json at all".utf8),
                     Array(valid.utf8.prefix(1 + document.pick(valid.utf8.count - 1))),

@@ -1,4 +1,5 @@
 import Foundation
+import LeadSyncSupport
 
 /// Why a value will not reach HubSpot: HubSpot's own category and message, as local validation
 /// says it before spending a request.
@@ -19,8 +20,8 @@ extension Refusal {
     /// (hubspot-api.md §5.3): `Property values were not valid: [{"isValid":false,...}]`.
     static func invalidProperty(_ property: String, code: String, message: String) -> Refusal {
         let item =
-            #"{"isValid":false,"message":"# + jsonQuoted(message) + #","error":"# + jsonQuoted(code)
-            + #","name":"# + jsonQuoted(property) + #","localizedErrorMessage":"# + jsonQuoted(message) + "}"
+            #"{"isValid":false,"message":"# + JSONText.quoted(message) + #","error":"# + JSONText.quoted(code)
+            + #","name":"# + JSONText.quoted(property) + #","localizedErrorMessage":"# + JSONText.quoted(message) + "}"
         return Refusal(
             category: "VALIDATION_ERROR", message: "Property values were not valid: [\(item)]")
     }
@@ -33,21 +34,5 @@ extension Refusal {
             let items = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
         else { return [] }
         return items.compactMap { $0["name"] as? String }
-    }
-
-    private static func jsonQuoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
