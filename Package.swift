@@ -98,6 +98,49 @@ let package = Package(
             dependencies: ["HubSpotSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // Benchmarks: plain executables, each printing its figure beside a baseline measured in the
+        // same run (decisions 0008 and 0030). In the root package so they see `package` symbols and
+        // CI builds them once with everything else; no product, so nothing ships them.
+        // The baseline's own view of libsqlite3, independent of the product's wrapper.
+        .systemLibrary(name: "CBenchmarkSQLite", path: "Benchmarks/Sources/CBenchmarkSQLite"),
+        .executableTarget(
+            name: "JournalBenchmark",
+            dependencies: ["CBenchmarkSQLite", "LeadSyncJournal", "LeadSyncWorkload"],
+            path: "Benchmarks/Sources/JournalBenchmark"
+        ),
+        .executableTarget(
+            name: "JournalDrainBenchmark",
+            dependencies: ["CBenchmarkSQLite", "LeadSyncJournal", "LeadSyncSupport"],
+            path: "Benchmarks/Sources/JournalDrainBenchmark"
+        ),
+        .executableTarget(
+            name: "DrainBenchmark",
+            dependencies: [
+                "LeadSyncEngine", "LeadSyncJournal", "HubSpotAPI", "LeadSyncHTTP", "LeadSyncSupport",
+                "HubSpotSimulator",
+                "LeadSyncWorkload",
+            ],
+            path: "Benchmarks/Sources/DrainBenchmark"
+        ),
+        .executableTarget(
+            name: "PullBenchmark",
+            dependencies: [
+                "LeadSyncEngine", "LeadSyncJournal", "HubSpotAPI", "LeadSyncHTTP", "LeadSyncSupport",
+                "HubSpotSimulator",
+            ],
+            path: "Benchmarks/Sources/PullBenchmark"
+        ),
+        .executableTarget(
+            name: "SimulatorBenchmark",
+            dependencies: ["HubSpotSimulator", "LeadSyncHTTPServer"],
+            path: "Benchmarks/Sources/SimulatorBenchmark"
+        ),
+        .executableTarget(
+            name: "TransportBenchmark",
+            dependencies: ["LeadSyncHTTP", "LeadSyncHTTPServer"],
+            path: "Benchmarks/Sources/TransportBenchmark"
+        ),
+
         .target(
             name: "LeadSyncTestKit",
             dependencies: [

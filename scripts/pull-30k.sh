@@ -5,6 +5,6 @@
 # the counts are exact. Figures: docs/benchmarks.md, section "Pull".
 # Usage: scripts/pull-30k.sh [contacts] [modified]
 set -euo pipefail
-cd "$(dirname "$0")/../Benchmarks"
+cd "$(dirname "$0")/.."
 swift build -c release --product PullBenchmark
 .build/release/PullBenchmark "${1:-30000}" "${2:-12000}"

@@ -24,7 +24,7 @@ import LeadSyncWorkload
 ///   as notes (created, then updated) against the fewest requests the batch size allows; not part
 ///   of `all` (10^5 conversations take minutes at HubSpot's limit).
 ///
-/// Usage: `swift run -c release --package-path Benchmarks DrainBenchmark [all|unthrottled|paced|live|notes] …`
+/// Usage: `swift run -c release DrainBenchmark [all|unthrottled|paced|live|notes] …`
 @main
 struct DrainBenchmark {
     static let token = "pat-na1-benchmark"
