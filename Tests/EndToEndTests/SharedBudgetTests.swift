@@ -78,12 +78,8 @@ import Testing
         let statuses = try Self.together(fixture, [["sync", "--once"], ["verify", "--all"]])
         #expect(statuses[0] == 0)
         #expect(statuses[1] == 0 || statuses[1] == 1, "verify ran to its end")
-        // Cause found, not fixed: a process guesses the limit (100) until its own first answer, and
-        // the ledger shares requests, not the limit another process learned. With the pacer sending a
-        // window's budget at once, verify's first request can land in sync's full window (1 in 1 CI
-        // run). The fix is to carry the learned limit in the ledger; until then, a known issue.
-        withKnownIssue("a fresh process guesses the limit until its first answer", isIntermittent: true) {
-            #expect(fixture.simulator.counters().rateLimited == 0)
-        }
+        // Verify paces from the limit sync learned (the ledger carries it), not a guess of 100 until
+        // its own first answer (decision 0024; RequestBudgetTests holds the unit case).
+        #expect(fixture.simulator.counters().rateLimited == 0)
     }
 }

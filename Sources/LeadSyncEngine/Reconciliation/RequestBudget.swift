@@ -13,8 +13,10 @@ import Synchronization
 /// ``Pacer``'s rule lets it go against the ledger (requests in flight, and those HubSpot counted
 /// less than a window and a margin ago), then counts; ``completed(_:rateLimit:)`` records its answer
 /// and learns HubSpot's headers (`Max`, `Interval-Milliseconds`, other apps' use through
-/// `Remaining`). The reconciler's state machine paces its own requests with a pacer of its own on
-/// top (how many in flight, when); this budget is what every requester of the account agrees on.
+/// `Remaining`). The limit learned goes into the ledger too, so every process of the journal paces
+/// from it from its first request (decision 0024). The reconciler's state machine paces its own
+/// requests with a pacer of its own on top (how many in flight, when); this budget is what every
+/// requester of the account agrees on.
 ///
 /// ```swift
 /// let budget = try RequestBudget(configuration: pacer, ledgerPath: journalPath + ".requests")
@@ -27,6 +29,9 @@ public final class RequestBudget: RequestAdmission {
     private let ledger: RequestLedger
     private let clock: any WallClock
     private let pid = getpid()
+    /// When the latest limit this process paces from was learned (by it or another process), in
+    /// milliseconds since 1970; only read and written under the ledger's lock.
+    private let adoptedMilliseconds = Atomic<Int64>(.min)
 
     /// `ledgerPath` nil: this process only. `share`: how this journal shares the account with
     /// processes of other journals (``FleetShare``).
@@ -60,17 +65,29 @@ public final class RequestBudget: RequestAdmission {
 
     public func completed(_ ticket: AdmissionTicket, rateLimit: RateLimitInfo?) {
         let now = clock.now
-        let (span, serial) = (spanMilliseconds, UInt32(truncatingIfNeeded: ticket.id))
-        let ours = ledger.update(nowMilliseconds: Self.milliseconds(now), spanMilliseconds: span) { entries in
-            if let index = entries.firstIndex(where: { $0.pid == pid && $0.serial == serial }) {
-                let sent = Date(timeIntervalSince1970: Double(entries[index].sentMilliseconds) / 1000)
+        let nowMilliseconds = Self.milliseconds(now)
+        let serial = UInt32(truncatingIfNeeded: ticket.id)
+        let ours = ledger.update(nowMilliseconds: nowMilliseconds, spanMilliseconds: spanMilliseconds) { contents in
+            if let index = contents.entries.firstIndex(where: { $0.pid == pid && $0.serial == serial }) {
+                let sent = Date(timeIntervalSince1970: Double(contents.entries[index].sentMilliseconds) / 1000)
                 let counted = pacer.withLock { $0.countedBy(sentAt: sent, answeredAt: now) }
-                entries[index].countedMilliseconds = Self.milliseconds(counted) + 1
+                contents.entries[index].countedMilliseconds = Self.milliseconds(counted) + 1
             }
-            return entries.count
+            let ours = contents.entries.count
+            if let rateLimit {
+                pacer.withLock { $0.observe(rateLimit, now: now, ours: ours) }
+                // Learned under the lock with the pacer, so the journal's other processes pace from it
+                // from their next request, and never from an older figure than this one.
+                if let max = rateLimit.max, max > 0 {
+                    contents.learned = RequestLedger.LearnedLimit(
+                        max: UInt32(clamping: max), intervalMilliseconds: Int64(rateLimit.intervalMilliseconds ?? 0),
+                        learnedMilliseconds: nowMilliseconds)
+                    adoptedMilliseconds.store(nowMilliseconds, ordering: .relaxed)
+                }
+            }
+            return ours
         }
         guard let rateLimit else { return }
-        pacer.withLock { $0.observe(rateLimit, now: now, ours: ours) }
         share.withLock { $0.observe(rateLimit, ours: ours, now: now) }
     }
 
@@ -82,16 +99,16 @@ public final class RequestBudget: RequestAdmission {
     private var spanMilliseconds: Int64 { Int64((pacer.withLock { $0.span } * 1000).rounded(.up)) }
 
     private func decide(now: Date) -> Decision {
-        let (limit, span, others) = pacer.withLock { ($0.limit, $0.span, $0.others(now: now)) }
-        let own = share.withLock { $0.ownLimit(of: limit) }
         let nowMilliseconds = Self.milliseconds(now)
         let serial = ledger.nextSerial()
-        return ledger.update(nowMilliseconds: nowMilliseconds, spanMilliseconds: Int64((span * 1000).rounded(.up))) {
-            entries in
-            let counted = entries.filter { $0.countedMilliseconds >= 0 }.map {
+        return ledger.update(nowMilliseconds: nowMilliseconds, spanMilliseconds: spanMilliseconds) { contents in
+            adopt(contents.learned, now: now)
+            let (limit, span, others) = pacer.withLock { ($0.limit, $0.span, $0.others(now: now)) }
+            let own = share.withLock { $0.ownLimit(of: limit) }
+            let counted = contents.entries.filter { $0.countedMilliseconds >= 0 }.map {
                 Date(timeIntervalSince1970: Double($0.countedMilliseconds) / 1000)
             }
-            let inFlight = entries.count - counted.count
+            let inFlight = contents.entries.count - counted.count
             let account = Pacer.admission(
                 now: now, limit: limit, span: span, inFlight: inFlight, counted: counted + others)
             // The fleet share caps this journal's own requests in the window, not the account's.
@@ -100,7 +117,7 @@ public final class RequestBudget: RequestAdmission {
             }
             switch Self.later(account, mine ?? .now) {
             case .now, .dailyLimitReached:
-                entries.append(
+                contents.entries.append(
                     RequestLedger.Entry(
                         pid: pid, serial: serial, sentMilliseconds: nowMilliseconds, countedMilliseconds: -1))
                 return .admitted(AdmissionTicket(id: UInt64(serial)))
@@ -109,6 +126,18 @@ public final class RequestBudget: RequestAdmission {
                 return .wait(min(date, now.addingTimeInterval(inFlight > 0 ? 0.02 : span)))
             }
         }
+    }
+
+    /// Paces from the limit another process of the journal learned from HubSpot more recently than
+    /// this one did: a process starting beside a running one knows the limit from its first
+    /// request instead of guessing until its own first answer.
+    private func adopt(_ learned: RequestLedger.LearnedLimit?, now: Date) {
+        guard let learned, learned.learnedMilliseconds > adoptedMilliseconds.load(ordering: .relaxed) else { return }
+        adoptedMilliseconds.store(learned.learnedMilliseconds, ordering: .relaxed)
+        let headers = RateLimitInfo(
+            max: Int(learned.max),
+            intervalMilliseconds: learned.intervalMilliseconds > 0 ? Int(learned.intervalMilliseconds) : nil)
+        pacer.withLock { $0.observe(headers, now: now) }
     }
 
     /// The stricter of two admissions.
