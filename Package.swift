@@ -16,8 +16,6 @@ let package = Package(
         .library(name: "LeadSync", targets: ["LeadSync"]),
         /// The bundled HubSpot simulator, embeddable in-process for tests, demos and benchmarks.
         .library(name: "HubSpotSimulator", targets: ["HubSpotSimulator"]),
-        /// The lead-set generator used by the demo, tests and benchmarks.
-        .library(name: "LeadSyncWorkload", targets: ["LeadSyncWorkload"]),
         .executable(name: "leadsync", targets: ["leadsync"]),
         .executable(name: "hubspot-sim", targets: ["hubspot-sim"]),
     ],

@@ -1,19 +1,19 @@
 /// A HubSpot contact as read or written.
-public struct Contact: Sendable, Hashable, Decodable {
+package struct Contact: Sendable, Hashable, Decodable {
     /// The record id, a numeric string.
-    public var id: String
+    package var id: String
     /// Property values. HubSpot sends every value as a string; a requested property without a
     /// value is either omitted or `null` depending on the endpoint, and both end up absent here.
-    public var properties: [String: String]
-    public var createdAt: String?
-    public var updatedAt: String?
-    public var archived: Bool
+    package var properties: [String: String]
+    package var createdAt: String?
+    package var updatedAt: String?
+    package var archived: Bool
     /// Upsert only: true when this call created the contact.
-    public var new: Bool?
+    package var new: Bool?
     /// The trace id of the input this result answers, when HubSpot echoes it.
-    public var objectWriteTraceId: String?
+    package var objectWriteTraceId: String?
 
-    public init(
+    package init(
         id: String, properties: [String: String], createdAt: String? = nil, updatedAt: String? = nil,
         archived: Bool = false, new: Bool? = nil, objectWriteTraceId: String? = nil
     ) {
@@ -30,7 +30,7 @@ public struct Contact: Sendable, Hashable, Decodable {
         case id, properties, createdAt, updatedAt, archived, new, objectWriteTraceId
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
         let raw = try container.decodeIfPresent([String: String?].self, forKey: .properties) ?? [:]

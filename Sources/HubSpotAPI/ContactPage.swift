@@ -1,12 +1,12 @@
 /// One page of a list or search.
-public struct ContactPage: Sendable {
-    public var results: [Contact]
+package struct ContactPage: Sendable {
+    package var results: [Contact]
     /// The cursor of the next page; nil on the last page.
-    public var nextAfter: String?
+    package var nextAfter: String?
     /// Search only: how many contacts match in all.
-    public var total: Int?
+    package var total: Int?
 
-    public init(results: [Contact], nextAfter: String?, total: Int? = nil) {
+    package init(results: [Contact], nextAfter: String?, total: Int? = nil) {
         self.results = results
         self.nextAfter = nextAfter
         self.total = total

@@ -1,15 +1,15 @@
 /// A contact search: filter groups (OR between groups, AND inside), one sort, a page.
-public struct ContactSearch: Sendable, Hashable {
+package struct ContactSearch: Sendable, Hashable {
     /// One condition on a property.
-    public struct Filter: Sendable, Hashable {
-        public var propertyName: String
+    package struct Filter: Sendable, Hashable {
+        package var propertyName: String
         /// `EQ NEQ LT LTE GT GTE BETWEEN IN NOT_IN HAS_PROPERTY NOT_HAS_PROPERTY CONTAINS_TOKEN NOT_CONTAINS_TOKEN`
-        public var `operator`: String
-        public var value: String?
-        public var highValue: String?
-        public var values: [String]?
+        package var `operator`: String
+        package var value: String?
+        package var highValue: String?
+        package var values: [String]?
 
-        public init(
+        package init(
             propertyName: String, operator: String, value: String? = nil, highValue: String? = nil,
             values: [String]? = nil
         ) {
@@ -21,24 +21,24 @@ public struct ContactSearch: Sendable, Hashable {
         }
     }
 
-    public struct Sort: Sendable, Hashable {
-        public var propertyName: String
-        public var ascending: Bool
+    package struct Sort: Sendable, Hashable {
+        package var propertyName: String
+        package var ascending: Bool
 
-        public init(propertyName: String, ascending: Bool = true) {
+        package init(propertyName: String, ascending: Bool = true) {
             self.propertyName = propertyName
             self.ascending = ascending
         }
     }
 
-    public var filterGroups: [[Filter]]
-    public var sorts: [Sort]
-    public var properties: [String]
+    package var filterGroups: [[Filter]]
+    package var sorts: [Sort]
+    package var properties: [String]
     /// At most 200.
-    public var limit: Int
-    public var after: String?
+    package var limit: Int
+    package var after: String?
 
-    public init(
+    package init(
         filterGroups: [[Filter]] = [], sorts: [Sort] = [], properties: [String] = [], limit: Int = 100,
         after: String? = nil
     ) {

@@ -2,12 +2,12 @@
 ///
 /// `2026-03` (default) uses the date-versioned paths HubSpot introduced in 2026; `v3` the legacy
 /// `/crm/v3/…` and `/oauth/v1/…` paths, unsupported from 2027. Chosen by `LEADSYNC_HUBSPOT_API`.
-public enum HubSpotAPIVersion: String, Sendable, CaseIterable {
+package enum HubSpotAPIVersion: String, Sendable, CaseIterable {
     case v2026_03 = "2026-03"
     case v3 = "v3"
 
     /// Reads `LEADSYNC_HUBSPOT_API` (`2026-03` or `v3`); nil for any other value.
-    public init?(environmentValue value: String?) {
+    package init?(environmentValue value: String?) {
         guard let value, !value.isEmpty else {
             self = .v2026_03
             return

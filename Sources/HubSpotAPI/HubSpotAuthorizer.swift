@@ -1,10 +1,10 @@
-public import LeadSyncSupport
+package import LeadSyncSupport
 
 /// Supplies the bearer token for API calls and decides what a refused token means.
 ///
 /// The engine's token manager implements it for OAuth (refresh ahead of expiry, once for all
 /// waiting requests); ``StaticTokenAuthorizer`` serves private-app tokens and service keys.
-public protocol HubSpotAuthorizer: Sendable {
+package protocol HubSpotAuthorizer: Sendable {
     /// The token to send now.
     func accessToken() async throws -> Secret
 
@@ -19,14 +19,14 @@ public protocol HubSpotAuthorizer: Sendable {
 
 /// A token that never changes: a private-app access token or a service key. A 401 means it was
 /// revoked or rotated, so it never refreshes: the answer is to reconnect.
-public struct StaticTokenAuthorizer: HubSpotAuthorizer {
+package struct StaticTokenAuthorizer: HubSpotAuthorizer {
     private let token: Secret
 
-    public init(token: Secret) { self.token = token }
+    package init(token: Secret) { self.token = token }
 
-    public func accessToken() async throws -> Secret { token }
+    package func accessToken() async throws -> Secret { token }
 
-    public func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {
+    package func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {
         var error = error
         error.classification = .needsReconnect
         throw error

@@ -1,15 +1,15 @@
 import Foundation
 
 /// One input of a batch note create: a note on a contact's timeline.
-public struct NoteCreateInput: Sendable, Hashable {
+package struct NoteCreateInput: Sendable, Hashable {
     /// Unique within the batch: results and errors are matched by it (HubSpot answers in any order).
-    public var objectWriteTraceId: String
+    package var objectWriteTraceId: String
     /// `hs_timestamp`, `hs_note_body` and, in unique-key mode, the note's key property.
-    public var properties: [String: String]
+    package var properties: [String: String]
     /// The contact the note is associated with (type 202, note → contact).
-    public var contactId: String
+    package var contactId: String
 
-    public init(objectWriteTraceId: String, properties: [String: String], contactId: String) {
+    package init(objectWriteTraceId: String, properties: [String: String], contactId: String) {
         self.objectWriteTraceId = objectWriteTraceId
         self.properties = properties
         self.contactId = contactId
@@ -17,12 +17,12 @@ public struct NoteCreateInput: Sendable, Hashable {
 }
 
 /// One page of the notes associated with a contact.
-public struct AssociatedIdPage: Sendable, Equatable {
-    public var ids: [String]
+package struct AssociatedIdPage: Sendable, Equatable {
+    package var ids: [String]
     /// The cursor of the next page; nil on the last page.
-    public var nextAfter: String?
+    package var nextAfter: String?
 
-    public init(ids: [String], nextAfter: String?) {
+    package init(ids: [String], nextAfter: String?) {
         self.ids = ids
         self.nextAfter = nextAfter
     }
@@ -33,12 +33,12 @@ public struct AssociatedIdPage: Sendable, Equatable {
 /// ``BatchResult``.
 extension HubSpotClient {
     /// HubSpot-defined association type of a note to a contact.
-    public static let noteToContactAssociationType = 202
+    package static let noteToContactAssociationType = 202
 
     /// Creates notes, each associated with its contact. At most 100 inputs. Not idempotent:
     /// sending the same input twice makes two notes (see docs/conversations.md for how leadsync
     /// avoids that).
-    public func batchCreateNotes(_ inputs: [NoteCreateInput]) async throws -> HubSpotResponse<BatchResult> {
+    package func batchCreateNotes(_ inputs: [NoteCreateInput]) async throws -> HubSpotResponse<BatchResult> {
         var json = JSONWriter(
             capacity: inputs.reduce(64) { $0 + 256 + ($1.properties["hs_note_body"]?.utf8.count ?? 0) })
         json.raw("{\"inputs\":")
@@ -60,12 +60,12 @@ extension HubSpotClient {
 
     /// Updates notes by record id. At most 100 inputs. A note deleted in HubSpot comes back as a
     /// per-input `OBJECT_NOT_FOUND` error naming its id.
-    public func batchUpdateNotes(_ inputs: [UpdateInput]) async throws -> HubSpotResponse<BatchResult> {
+    package func batchUpdateNotes(_ inputs: [UpdateInput]) async throws -> HubSpotResponse<BatchResult> {
         try await batch(http.version.notes + "/batch/update", Self.updateBody(inputs), operation: "notes.batch.update")
     }
 
     /// Reads notes by record id, or by a unique-value note property (`idProperty`).
-    public func batchReadNotes(ids: [String], idProperty: String? = nil, properties: [String]) async throws
+    package func batchReadNotes(ids: [String], idProperty: String? = nil, properties: [String]) async throws
         -> HubSpotResponse<BatchResult>
     {
         let body = Self.readBody(ids: ids, idProperty: idProperty, properties: properties)
@@ -73,7 +73,7 @@ extension HubSpotClient {
     }
 
     /// One page (up to 500) of the ids of the notes associated with a contact.
-    public func contactNoteIds(contactId: String, after: String? = nil) async throws -> HubSpotResponse<
+    package func contactNoteIds(contactId: String, after: String? = nil) async throws -> HubSpotResponse<
         AssociatedIdPage
     > {
         var query = [("limit", "500")]
@@ -88,7 +88,7 @@ extension HubSpotClient {
 
     /// Creates a custom note property (group `notes` unless given). With `hasUniqueValue`, HubSpot
     /// may refuse it: whether apps can create unique-value note properties is unverified.
-    public func createNoteProperty(
+    package func createNoteProperty(
         name: String, label: String, type: String = "string", fieldType: String = "text", groupName: String = "notes",
         hasUniqueValue: Bool = false
     ) async throws -> HubSpotResponse<PropertyDefinition> {

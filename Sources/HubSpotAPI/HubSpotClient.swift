@@ -1,7 +1,7 @@
 import Foundation
-public import LeadSyncHTTP
+package import LeadSyncHTTP
 import LeadSyncSupport
-public import Logging
+package import Logging
 
 /// The typed HubSpot client for contacts, properties and account details.
 ///
@@ -16,13 +16,13 @@ public import Logging
 /// let answer = try await client.batchUpsert([UpsertInput(id: "ada@example.com", objectWriteTraceId: "t1",
 ///                                                        properties: ["firstname": "Ada"])])
 /// ```
-public struct HubSpotClient: Sendable {
+package struct HubSpotClient: Sendable {
     let http: HubSpotHTTP
     private let authorizer: any HubSpotAuthorizer
     /// Lets each request go when the account's budget allows.
-    public let admission: any RequestAdmission
+    package let admission: any RequestAdmission
 
-    public init(
+    package init(
         baseURL: String, version: HubSpotAPIVersion = .v2026_03, transport: any HTTPTransport,
         authorizer: any HubSpotAuthorizer, admission: any RequestAdmission = UnlimitedAdmission(),
         logger: Logger = Logger(label: "leadsync.hubspot")
@@ -35,7 +35,7 @@ public struct HubSpotClient: Sendable {
     // MARK: Batches
 
     /// Creates or updates contacts keyed by `idProperty` (email by default). At most 100 inputs.
-    public func batchUpsert(_ inputs: [UpsertInput]) async throws -> HubSpotResponse<BatchResult> {
+    package func batchUpsert(_ inputs: [UpsertInput]) async throws -> HubSpotResponse<BatchResult> {
         var json = JSONWriter(capacity: inputs.count * 256)
         json.raw("{\"inputs\":")
         json.array(inputs) { json, input in
@@ -54,7 +54,7 @@ public struct HubSpotClient: Sendable {
     }
 
     /// Updates contacts by record id. At most 100 inputs.
-    public func batchUpdate(_ inputs: [UpdateInput]) async throws -> HubSpotResponse<BatchResult> {
+    package func batchUpdate(_ inputs: [UpdateInput]) async throws -> HubSpotResponse<BatchResult> {
         try await batch(
             http.version.contacts + "/batch/update", Self.updateBody(inputs), operation: "contacts.batch.update")
     }
@@ -78,7 +78,7 @@ public struct HubSpotClient: Sendable {
 
     /// Reads contacts by record id, or by `idProperty` (e.g. `email`). Ids not found come back as
     /// ``BatchResult/errors`` (`OBJECT_NOT_FOUND`, naming them in ``HubSpotError/ids``).
-    public func batchRead(ids: [String], idProperty: String? = nil, properties: [String]) async throws
+    package func batchRead(ids: [String], idProperty: String? = nil, properties: [String]) async throws
         -> HubSpotResponse<BatchResult>
     {
         let body = Self.readBody(ids: ids, idProperty: idProperty, properties: properties)
@@ -123,7 +123,7 @@ public struct HubSpotClient: Sendable {
     // MARK: Single contacts, list, search
 
     /// Creates one contact. An email another contact has → 409 with ``HubSpotError/existingId``.
-    public func createContact(properties: [String: String]) async throws -> HubSpotResponse<Contact> {
+    package func createContact(properties: [String: String]) async throws -> HubSpotResponse<Contact> {
         var json = JSONWriter()
         json.raw("{\"properties\":")
         json.stringMap(properties)
@@ -134,7 +134,7 @@ public struct HubSpotClient: Sendable {
     }
 
     /// Reads one contact by record id, or by `idProperty` (e.g. `email`).
-    public func contact(id: String, idProperty: String? = nil, properties: [String]) async throws -> HubSpotResponse<
+    package func contact(id: String, idProperty: String? = nil, properties: [String]) async throws -> HubSpotResponse<
         Contact
     > {
         var query = [("properties", properties.joined(separator: ","))]
@@ -145,7 +145,7 @@ public struct HubSpotClient: Sendable {
     }
 
     /// One page of all contacts in id order; pass the previous page's `nextAfter` for the next.
-    public func listContacts(after: String? = nil, limit: Int = 100, properties: [String]) async throws
+    package func listContacts(after: String? = nil, limit: Int = 100, properties: [String]) async throws
         -> HubSpotResponse<ContactPage>
     {
         var query = [("limit", String(limit)), ("properties", properties.joined(separator: ","))]
@@ -157,7 +157,7 @@ public struct HubSpotClient: Sendable {
     }
 
     /// One page of a search. Search has its own limit (5/s) and no rate-limit headers.
-    public func searchContacts(_ search: ContactSearch) async throws -> HubSpotResponse<ContactPage> {
+    package func searchContacts(_ search: ContactSearch) async throws -> HubSpotResponse<ContactPage> {
         var json = JSONWriter()
         json.raw("{\"filterGroups\":")
         json.array(search.filterGroups) { json, filters in
@@ -210,7 +210,7 @@ public struct HubSpotClient: Sendable {
     // MARK: Properties and account
 
     /// Every contact property definition.
-    public func contactProperties() async throws -> HubSpotResponse<[PropertyDefinition]> {
+    package func contactProperties() async throws -> HubSpotResponse<[PropertyDefinition]> {
         struct Wire: Decodable { var results: [PropertyDefinition] }
         let response = try await authorized(
             http.request(.get, http.version.contactProperties), operation: "properties.list")
@@ -218,7 +218,7 @@ public struct HubSpotClient: Sendable {
     }
 
     /// Creates a custom contact property (`groupName` defaults to `contactinformation`).
-    public func createContactProperty(
+    package func createContactProperty(
         name: String, label: String, type: String, fieldType: String, groupName: String = "contactinformation",
         options: [PropertyDefinition.Option] = [], hasUniqueValue: Bool = false
     ) async throws -> HubSpotResponse<PropertyDefinition> {
@@ -263,7 +263,7 @@ public struct HubSpotClient: Sendable {
     }
 
     /// The account the token belongs to: portal id and time zone.
-    public func accountDetails() async throws -> HubSpotResponse<AccountDetails> {
+    package func accountDetails() async throws -> HubSpotResponse<AccountDetails> {
         let response = try await authorized(
             http.request(.get, http.version.accountDetails), operation: "account.details")
         return http.wrap(try http.decode(AccountDetails.self, from: response, operation: "account.details"), response)

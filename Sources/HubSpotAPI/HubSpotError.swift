@@ -10,9 +10,9 @@
 ///     }
 /// }
 /// ```
-public struct HubSpotError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct HubSpotError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What the caller should do about it.
-    public enum Classification: Sendable, Hashable {
+    package enum Classification: Sendable, Hashable {
         /// A transient failure (423 lock, 5xx, 477 migration): try again, not before `after` when given.
         case retryLater(after: Duration?)
         /// A 429. `policy` is HubSpot's `policyName` (`TEN_SECONDLY_ROLLING`, `DAILY`, `SECONDLY`
@@ -37,13 +37,13 @@ public struct HubSpotError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// One entry of HubSpot's `errors[]` inside an error, or one item of a "Property values were
     /// not valid" message.
-    public struct Detail: Sendable, Hashable {
-        public var message: String
+    package struct Detail: Sendable, Hashable {
+        package var message: String
         /// `INVALID_OPTION`, `PROPERTY_DOESNT_EXIST`, `INVALID_DATE`, …
-        public var code: String?
-        public var propertyName: String?
+        package var code: String?
+        package var propertyName: String?
 
-        public init(message: String, code: String? = nil, propertyName: String? = nil) {
+        package init(message: String, code: String? = nil, propertyName: String? = nil) {
             self.message = message
             self.code = code
             self.propertyName = propertyName
@@ -51,34 +51,34 @@ public struct HubSpotError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The HTTP status of the response that carried the error (207 for a batch entry).
-    public var status: Int
+    package var status: Int
     /// `VALIDATION_ERROR`, `OBJECT_NOT_FOUND`, `CONFLICT`, `EXPIRED_AUTHENTICATION`, … or, for
     /// 429 bodies without one, `errorType` (`RATE_LIMIT`).
-    public var category: String?
-    public var subCategory: String?
-    public var message: String
-    public var correlationId: String?
+    package var category: String?
+    package var subCategory: String?
+    package var message: String
+    package var correlationId: String?
     /// The `objectWriteTraceId`s of the inputs this error concerns.
-    public var traceIds: [String]
+    package var traceIds: [String]
     /// The record ids (or emails) this error concerns (`context.ids`, `context.id`).
-    public var ids: [String]
+    package var ids: [String]
     /// The property names this error concerns.
-    public var propertyNames: [String]
+    package var propertyNames: [String]
     /// A 429's `policyName`.
-    public var policyName: String?
+    package var policyName: String?
     /// The OAuth error code: HubSpot's `status` (`BAD_REFRESH_TOKEN`, `BAD_HUB`) when present,
     /// else the RFC 6749 `error` (`invalid_grant`).
-    public var oauthError: String?
+    package var oauthError: String?
     /// For a 409 `CONFLICT` on create: the id of the contact that already has the email.
-    public var existingId: String?
+    package var existingId: String?
     /// `Retry-After`, when the response carried one.
-    public var retryAfter: Duration?
-    public var details: [Detail]
+    package var retryAfter: Duration?
+    package var details: [Detail]
     /// The rate-limit headers of the response that carried the error.
-    public var rateLimit: RateLimitInfo?
-    public var classification: Classification
+    package var rateLimit: RateLimitInfo?
+    package var classification: Classification
 
-    public init(
+    package init(
         status: Int, category: String? = nil, subCategory: String? = nil, message: String,
         correlationId: String? = nil, traceIds: [String] = [], ids: [String] = [], propertyNames: [String] = [],
         policyName: String? = nil, oauthError: String? = nil, existingId: String? = nil, retryAfter: Duration? = nil,
@@ -103,15 +103,15 @@ public struct HubSpotError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// A short, label-safe code for metrics and `last_error`: the category, the OAuth error or
     /// `http_<status>`.
-    public var code: String { category ?? oauthError ?? "http_\(status)" }
+    package var code: String { category ?? oauthError ?? "http_\(status)" }
 
     /// True for the daily limit, which lasts until midnight in the account's time zone.
-    public var isDailyLimit: Bool {
+    package var isDailyLimit: Bool {
         if case .rateLimited(let policy, _) = classification { return policy == "DAILY" }
         return false
     }
 
-    public var description: String {
+    package var description: String {
         var text = "HubSpot answered \(status)"
         if let category { text += " \(category)" }
         if let oauthError { text += " \(oauthError)" }

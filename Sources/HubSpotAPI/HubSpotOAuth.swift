@@ -1,16 +1,16 @@
 import Foundation
-public import LeadSyncHTTP
-public import LeadSyncSupport
-public import Logging
+package import LeadSyncHTTP
+package import LeadSyncSupport
+package import Logging
 
 /// HubSpot's OAuth token endpoints: exchange a code, refresh, introspect, revoke. Form-encoded,
 /// secrets in the body; the paths follow ``HubSpotAPIVersion``.
-public struct HubSpotOAuth: Sendable {
+package struct HubSpotOAuth: Sendable {
     private let http: HubSpotHTTP
-    public let clientId: String
+    package let clientId: String
     private let clientSecret: Secret
 
-    public init(
+    package init(
         baseURL: String, version: HubSpotAPIVersion = .v2026_03, transport: any HTTPTransport, clientId: String,
         clientSecret: Secret, logger: Logger = Logger(label: "leadsync.hubspot.oauth")
     ) {
@@ -20,7 +20,7 @@ public struct HubSpotOAuth: Sendable {
     }
 
     /// Exchanges an authorization code (with the PKCE verifier when the flow used one).
-    public func exchange(code: Secret, redirectURI: String, codeVerifier: Secret?) async throws -> OAuthTokens {
+    package func exchange(code: Secret, redirectURI: String, codeVerifier: Secret?) async throws -> OAuthTokens {
         var form = [
             ("grant_type", "authorization_code"), ("client_id", clientId), ("client_secret", clientSecret.revealed),
             ("redirect_uri", redirectURI), ("code", code.revealed),
@@ -30,7 +30,7 @@ public struct HubSpotOAuth: Sendable {
     }
 
     /// Trades the refresh token for a new access token (and whatever refresh token comes back).
-    public func refresh(_ refreshToken: Secret) async throws -> OAuthTokens {
+    package func refresh(_ refreshToken: Secret) async throws -> OAuthTokens {
         let form = [
             ("grant_type", "refresh_token"), ("client_id", clientId), ("client_secret", clientSecret.revealed),
             ("refresh_token", refreshToken.revealed),
@@ -49,7 +49,7 @@ public struct HubSpotOAuth: Sendable {
     }
 
     /// What HubSpot knows of an access token.
-    public func introspect(accessToken: Secret) async throws -> TokenIntrospection {
+    package func introspect(accessToken: Secret) async throws -> TokenIntrospection {
         let request: HTTPRequest
         switch http.version {
         case .v2026_03:
@@ -69,7 +69,7 @@ public struct HubSpotOAuth: Sendable {
     }
 
     /// Revokes the refresh token. Access tokens minted from it stay valid until they expire.
-    public func revoke(refreshToken: Secret) async throws {
+    package func revoke(refreshToken: Secret) async throws {
         let request: HTTPRequest
         switch http.version {
         case .v2026_03:
@@ -87,7 +87,7 @@ public struct HubSpotOAuth: Sendable {
     }
 
     /// The consent page URL the user opens: scopes space-separated, PKCE S256 challenge, state.
-    public static func authorizeURL(
+    package static func authorizeURL(
         authURL: String, clientId: String, redirectURI: String, scopes: [String], state: String, codeChallenge: String
     ) -> String {
         let query = HubSpotHTTP.formEncode([

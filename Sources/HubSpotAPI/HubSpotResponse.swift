@@ -1,16 +1,16 @@
-public import LeadSyncHTTP
+package import LeadSyncHTTP
 
 /// A successful call's value with what came with it: rate-limit headers for the pacer, the
 /// correlation id for support, sizes and timings for metrics.
-public struct HubSpotResponse<Value: Sendable>: Sendable {
-    public var value: Value
+package struct HubSpotResponse<Value: Sendable>: Sendable {
+    package var value: Value
     /// The HTTP status (any 2xx; 207 for a batch with per-input errors).
-    public var status: Int
-    public var rateLimit: RateLimitInfo?
-    public var correlationId: String?
-    public var metrics: HTTPMetrics
+    package var status: Int
+    package var rateLimit: RateLimitInfo?
+    package var correlationId: String?
+    package var metrics: HTTPMetrics
 
-    public init(value: Value, status: Int, rateLimit: RateLimitInfo?, correlationId: String?, metrics: HTTPMetrics) {
+    package init(value: Value, status: Int, rateLimit: RateLimitInfo?, correlationId: String?, metrics: HTTPMetrics) {
         self.value = value
         self.status = status
         self.rateLimit = rateLimit

@@ -1,17 +1,17 @@
-public import LeadSyncSupport
+package import LeadSyncSupport
 
 /// What the token endpoint returned for an authorization code or a refresh token.
-public struct OAuthTokens: Sendable, Hashable {
-    public var accessToken: Secret
+package struct OAuthTokens: Sendable, Hashable {
+    package var accessToken: Secret
     /// HubSpot returns one on every exchange, possibly the same value; store whatever comes back.
-    public var refreshToken: Secret?
+    package var refreshToken: Secret?
     /// Seconds the access token lives (1800 at HubSpot; never hard-code it).
-    public var expiresIn: Int
+    package var expiresIn: Int
     /// Granted scopes, when the endpoint lists them.
-    public var scopes: [String]?
-    public var hubId: Int?
+    package var scopes: [String]?
+    package var hubId: Int?
 
-    public init(accessToken: Secret, refreshToken: Secret?, expiresIn: Int, scopes: [String]? = nil, hubId: Int? = nil)
+    package init(accessToken: Secret, refreshToken: Secret?, expiresIn: Int, scopes: [String]? = nil, hubId: Int? = nil)
     {
         self.accessToken = accessToken
         self.refreshToken = refreshToken
@@ -22,13 +22,13 @@ public struct OAuthTokens: Sendable, Hashable {
 }
 
 /// What introspection says about a token.
-public struct TokenIntrospection: Sendable, Hashable {
-    public var active: Bool
-    public var hubId: Int?
-    public var scopes: [String]
-    public var expiresIn: Int?
+package struct TokenIntrospection: Sendable, Hashable {
+    package var active: Bool
+    package var hubId: Int?
+    package var scopes: [String]
+    package var expiresIn: Int?
 
-    public init(active: Bool, hubId: Int?, scopes: [String], expiresIn: Int?) {
+    package init(active: Bool, hubId: Int?, scopes: [String], expiresIn: Int?) {
         self.active = active
         self.hubId = hubId
         self.scopes = scopes

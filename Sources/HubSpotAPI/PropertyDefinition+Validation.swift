@@ -3,7 +3,7 @@ extension PropertyDefinition {
     /// The empty string (clearing) is always accepted. Checks the forms of HubSpot's §5.4:
     /// decimal numbers, `true`/`false`, dates at midnight UTC, datetimes, enumeration option
     /// values (`;`-separated for multiple checkboxes).
-    public func problem(with value: String) -> String? {
+    package func problem(with value: String) -> String? {
         guard !value.isEmpty else { return nil }
         switch type {
         case "number":

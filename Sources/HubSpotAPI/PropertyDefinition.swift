@@ -1,30 +1,30 @@
 /// One contact property as HubSpot defines it, for mapping checks and value validation.
-public struct PropertyDefinition: Sendable, Hashable, Decodable {
-    public struct Option: Sendable, Hashable, Decodable {
-        public var label: String
+package struct PropertyDefinition: Sendable, Hashable, Decodable {
+    package struct Option: Sendable, Hashable, Decodable {
+        package var label: String
         /// What a write must send (not the label).
-        public var value: String
+        package var value: String
 
-        public init(label: String, value: String) {
+        package init(label: String, value: String) {
             self.label = label
             self.value = value
         }
     }
 
-    public var name: String
-    public var label: String
+    package var name: String
+    package var label: String
     /// `string`, `number`, `date`, `datetime`, `enumeration`, `bool`, `phone_number`.
-    public var type: String
+    package var type: String
     /// `text`, `select`, `booleancheckbox`, …
-    public var fieldType: String
-    public var options: [Option]
-    public var hasUniqueValue: Bool
-    public var calculated: Bool
-    public var hubspotDefined: Bool
+    package var fieldType: String
+    package var options: [Option]
+    package var hasUniqueValue: Bool
+    package var calculated: Bool
+    package var hubspotDefined: Bool
     /// True when no write may set this property (`modificationMetadata.readOnlyValue`).
-    public var readOnlyValue: Bool
+    package var readOnlyValue: Bool
 
-    public init(
+    package init(
         name: String, label: String = "", type: String, fieldType: String, options: [Option] = [],
         hasUniqueValue: Bool = false, calculated: Bool = false, hubspotDefined: Bool = false,
         readOnlyValue: Bool = false
@@ -41,14 +41,14 @@ public struct PropertyDefinition: Sendable, Hashable, Decodable {
     }
 
     /// True when a write may set this property.
-    public var isWritable: Bool { !readOnlyValue && !calculated }
+    package var isWritable: Bool { !readOnlyValue && !calculated }
 
     enum CodingKeys: String, CodingKey {
         case name, label, type, fieldType, options, hasUniqueValue, calculated, hubspotDefined, modificationMetadata
     }
     struct ModificationMetadata: Decodable { var readOnlyValue: Bool? }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         label = try c.decodeIfPresent(String.self, forKey: .label) ?? name

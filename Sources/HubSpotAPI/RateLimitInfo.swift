@@ -1,20 +1,20 @@
-public import LeadSyncHTTP
+package import LeadSyncHTTP
 
 /// HubSpot's `X-HubSpot-RateLimit-*` headers of one response. Every field is optional: search
 /// responses carry none, OAuth-authenticated calls carry no daily ones.
-public struct RateLimitInfo: Sendable, Hashable {
+package struct RateLimitInfo: Sendable, Hashable {
     /// `X-HubSpot-RateLimit-Max`: requests allowed per interval.
-    public var max: Int?
+    package var max: Int?
     /// `X-HubSpot-RateLimit-Interval-Milliseconds`: the burst window, e.g. 10 000.
-    public var intervalMilliseconds: Int?
+    package var intervalMilliseconds: Int?
     /// `X-HubSpot-RateLimit-Remaining`: left in the current window.
-    public var remaining: Int?
+    package var remaining: Int?
     /// `X-HubSpot-RateLimit-Daily`: requests allowed per day.
-    public var daily: Int?
+    package var daily: Int?
     /// `X-HubSpot-RateLimit-Daily-Remaining`: left today.
-    public var dailyRemaining: Int?
+    package var dailyRemaining: Int?
 
-    public init(
+    package init(
         max: Int? = nil, intervalMilliseconds: Int? = nil, remaining: Int? = nil, daily: Int? = nil,
         dailyRemaining: Int? = nil
     ) {
@@ -26,7 +26,7 @@ public struct RateLimitInfo: Sendable, Hashable {
     }
 
     /// Parses the headers; nil when the response carried none of them.
-    public init?(headers: HTTPHeaders) {
+    package init?(headers: HTTPHeaders) {
         func value(_ name: String) -> Int? { headers["X-HubSpot-RateLimit-" + name].flatMap { Int($0) } }
         self.init(
             max: value("Max"), intervalMilliseconds: value("Interval-Milliseconds"), remaining: value("Remaining"),

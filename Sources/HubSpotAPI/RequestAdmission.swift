@@ -2,7 +2,7 @@
 /// one budget outside the client — the engine's `RequestBudget` — keeps every request of every
 /// kind under the account's limits: batches, reads, lists, searches, property and account calls,
 /// notes, and the second try after a token refresh.
-public protocol RequestAdmission: Sendable {
+package protocol RequestAdmission: Sendable {
     /// Returns when `operation` (e.g. `contacts.batch.upsert`) may be sent; throws when the
     /// caller's task is cancelled while it waits.
     func admit(_ operation: String) async throws -> AdmissionTicket
@@ -12,15 +12,15 @@ public protocol RequestAdmission: Sendable {
 }
 
 /// Names one admitted request until it is completed.
-public struct AdmissionTicket: Sendable, Hashable {
-    public var id: UInt64
+package struct AdmissionTicket: Sendable, Hashable {
+    package var id: UInt64
 
-    public init(id: UInt64) { self.id = id }
+    package init(id: UInt64) { self.id = id }
 }
 
 /// Admits every request at once: for callers that pace by themselves, and tests.
-public struct UnlimitedAdmission: RequestAdmission {
-    public init() {}
-    public func admit(_ operation: String) async throws -> AdmissionTicket { AdmissionTicket(id: 0) }
-    public func completed(_ ticket: AdmissionTicket, rateLimit: RateLimitInfo?) {}
+package struct UnlimitedAdmission: RequestAdmission {
+    package init() {}
+    package func admit(_ operation: String) async throws -> AdmissionTicket { AdmissionTicket(id: 0) }
+    package func completed(_ ticket: AdmissionTicket, rateLimit: RateLimitInfo?) {}
 }

@@ -69,7 +69,7 @@ public final class HubSpotSimulator: Sendable {
     }
 
     /// Answers one request as the HTTP server would; usable without sockets (benchmarks).
-    public func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
+    package func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
         if request.path.hasPrefix("/_sim/") { return control(request).httpResponse() }
         guard let route = Route.match(method: request.method, path: request.path) else {
             let correlation = state.withLock { $0.correlationId() }

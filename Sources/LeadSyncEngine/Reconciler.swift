@@ -1,8 +1,8 @@
 import Foundation
 import HubSpotAPI
-public import LeadSyncJournal
-public import LeadSyncSupport
-public import Logging
+package import LeadSyncJournal
+package import LeadSyncSupport
+package import Logging
 import Synchronization
 
 /// The reconciliation loop: drains the journal's pending changes into HubSpot.
@@ -24,13 +24,13 @@ import Synchronization
 /// let reconciler = Reconciler(journal: journal, gateway: gateway, options: options)
 /// let report = try await reconciler.run { summary in print(summary.delivered) }
 /// ```
-public final class Reconciler: Sendable {
-    public let journal: Journal
-    public let gateway: any ContactsGateway
-    public let options: SyncOptions
+package final class Reconciler: Sendable {
+    package let journal: Journal
+    package let gateway: any ContactsGateway
+    package let options: SyncOptions
     /// What the sync does, as it happens (outcomes recorded, pauses, answers): subscribe before
     /// ``run(progress:)`` to miss nothing.
-    public let events: SyncEvents
+    package let events: SyncEvents
     let clock: any WallClock
     let logger: Logger
     /// The notes lane, when the gateway also writes notes: conversations go out after the
@@ -42,7 +42,7 @@ public final class Reconciler: Sendable {
     private let loopEvents: Mutex<AsyncStream<Event>.Continuation?> = Mutex(nil)
     let stopRequested = Mutex(false)
 
-    public init(
+    package init(
         journal: Journal, gateway: any ContactsGateway, options: SyncOptions = SyncOptions(),
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.sync"),
         events: SyncEvents = SyncEvents()
@@ -60,7 +60,7 @@ public final class Reconciler: Sendable {
 
     /// Asks a running sync to stop: no new request starts; requests in flight get
     /// ``SyncOptions/stopGrace`` to be answered (and recorded), then are abandoned, still pending.
-    public func requestStop() {
+    package func requestStop() {
         stopRequested.withLock { $0 = true }
         _ = loopEvents.withLock { $0?.yield(.stop) }
     }
@@ -94,7 +94,7 @@ public final class Reconciler: Sendable {
 
     /// Runs the sync until it drains (`--once`), is stopped, or cannot go on. `progress` is
     /// called after every answer with the running totals.
-    public func run(progress: (@Sendable (DrainSummary) -> Void)? = nil) async throws -> SyncReport {
+    package func run(progress: (@Sendable (DrainSummary) -> Void)? = nil) async throws -> SyncReport {
         let started = clock.now
         var report = try await drain(progress: progress)
         report.summary.absorb(notesSummary.withLock { $0 })

@@ -14,34 +14,34 @@ import Synchronization
 /// let transport = CurlTransport()
 /// let response = try await transport.send(HTTPRequest(method: .get, url: "http://127.0.0.1:8080/"))
 /// ```
-public final class CurlTransport: HTTPTransport, Sendable {
+package final class CurlTransport: HTTPTransport, Sendable {
     /// How the transport connects and when it gives up.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Default 10 s: enough for a slow TLS handshake, short enough to notice an unreachable host.
-        public var connectTimeout: Duration = .seconds(10)
+        package var connectTimeout: Duration = .seconds(10)
         /// Default 120 s: HubSpot's edge gives up after 100 s (524), so a request never outlives it.
-        public var totalTimeout: Duration = .seconds(120)
+        package var totalTimeout: Duration = .seconds(120)
         /// A transfer slower than `lowSpeedBytesPerSecond` for `lowSpeedTime` is abandoned.
         /// Default 1 byte/s for 30 s: catches a stalled connection, never a slow but live one.
-        public var lowSpeedBytesPerSecond: Int = 1
-        public var lowSpeedTime: Duration = .seconds(30)
+        package var lowSpeedBytesPerSecond: Int = 1
+        package var lowSpeedTime: Duration = .seconds(30)
         /// Default 64 connections per host, as many as the pacer keeps requests in flight
         /// (`Pacer.Configuration.maximumConcurrency`): HTTP/1.1 needs one per request in flight, and
         /// fewer would queue a window's budget behind each other's latency; HTTP/2 multiplexes
         /// over fewer.
-        public var maxConnectionsPerHost: Int = 64
+        package var maxConnectionsPerHost: Int = 64
         /// Default 64 kept-alive connections in the cache.
-        public var maxCachedConnections: Int = 64
+        package var maxCachedConnections: Int = 64
         /// Sent as `User-Agent` unless the request sets one.
-        public var userAgent: String = "leadsync/1.0"
+        package var userAgent: String = "leadsync/1.0"
 
-        public init() {}
+        package init() {}
     }
 
     private let mailbox: CurlMailbox
 
     /// Starts the transport's thread. Stopped when the transport is released.
-    public init(configuration: Configuration = Configuration()) {
+    package init(configuration: Configuration = Configuration()) {
         CurlGlobal.initializeOnce()
         let mailbox = CurlMailbox(configuration: configuration)
         self.mailbox = mailbox
@@ -54,7 +54,7 @@ public final class CurlTransport: HTTPTransport, Sendable {
 
     deinit { mailbox.shutDown() }
 
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let transfer = CurlTransfer(request: request)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

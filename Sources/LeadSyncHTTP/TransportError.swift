@@ -3,9 +3,9 @@
 /// ```swift
 /// catch let error as TransportError where error.isTransient { try await backoff.sleep() }
 /// ```
-public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What failed.
-    public enum Kind: String, Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
         /// The host name (or the proxy's) did not resolve.
         case dns
         /// The TCP connection was refused or could not be made.
@@ -25,15 +25,15 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// What failed.
-    public let kind: Kind
+    package let kind: Kind
     /// The host of the request's URL (never the path or query, which may carry tokens).
-    public let host: String
+    package let host: String
     /// libcurl's own words, or ours.
-    public let detail: String
+    package let detail: String
     /// libcurl's result code, when libcurl reported the failure.
-    public let curlCode: Int?
+    package let curlCode: Int?
 
-    public init(kind: Kind, host: String, detail: String, curlCode: Int? = nil) {
+    package init(kind: Kind, host: String, detail: String, curlCode: Int? = nil) {
         self.kind = kind
         self.host = host
         self.detail = detail
@@ -42,18 +42,18 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
 
     /// True when the request certainly never reached the server (name lookup or connection
     /// failed), so sending it again cannot apply it twice, whatever the method.
-    public var isRetrySafe: Bool { kind == .dns || kind == .connect }
+    package var isRetrySafe: Bool { kind == .dns || kind == .connect }
 
     /// True when trying again later may succeed: DNS, connect, timeout and reset failures.
     /// TLS failures are not transient: an untrusted certificate stays untrusted.
-    public var isTransient: Bool {
+    package var isTransient: Bool {
         switch kind {
         case .dns, .connect, .timeout, .reset: true
         case .tls, .cancelled, .invalidRequest, .other: false
         }
     }
 
-    public var description: String {
+    package var description: String {
         let code = curlCode.map { " (curl \($0))" } ?? ""
         return "\(kind.rawValue) failure talking to \(host): \(detail)\(code)"
     }

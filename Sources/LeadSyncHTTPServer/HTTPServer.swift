@@ -21,19 +21,19 @@ import Synchronization
 /// let port = try server.start(port: 0)
 /// defer { server.stop() }
 /// ```
-public final class HTTPServer: Sendable {
+package final class HTTPServer: Sendable {
     /// Bounds on what a client may send.
-    public struct Limits: Sendable {
+    package struct Limits: Sendable {
         /// Largest request line plus headers; more gets 431 and the connection closes.
-        public var maxHeaderBytes = 64 * 1024
+        package var maxHeaderBytes = 64 * 1024
         /// Largest request body; more gets 413 and the connection closes.
-        public var maxBodyBytes = 64 * 1024 * 1024
+        package var maxBodyBytes = 64 * 1024 * 1024
         /// An idle keep-alive connection is closed after this many seconds.
-        public var idleTimeoutSeconds = 120
-        public init() {}
+        package var idleTimeoutSeconds = 120
+        package init() {}
     }
 
-    public typealias Handler = @Sendable (HTTPServerRequest) -> HTTPServerResponse
+    package typealias Handler = @Sendable (HTTPServerRequest) -> HTTPServerResponse
 
     private struct State {
         var listener: Int32 = -1
@@ -46,14 +46,14 @@ public final class HTTPServer: Sendable {
     private let state = Mutex(State())
     private let acceptExited = DispatchSemaphore(value: 0)
 
-    public init(limits: Limits = Limits(), handler: @escaping Handler) {
+    package init(limits: Limits = Limits(), handler: @escaping Handler) {
         self.limits = limits
         self.handler = handler
     }
 
     /// Binds `host` (an IPv4/IPv6 literal or `localhost`) on `port` (0 = any free port), starts
     /// accepting, and returns the bound port.
-    public func start(host: String = "127.0.0.1", port: Int = 0) throws -> Int {
+    package func start(host: String = "127.0.0.1", port: Int = 0) throws -> Int {
         guard state.withLock({ !$0.running }) else { throw HTTPServerError.alreadyStarted }
         let (fd, bound) = try Self.listen(host: host, port: port)
         state.withLock {
@@ -65,7 +65,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// Stops accepting, closes the listener and every live connection. Idempotent.
-    public func stop() {
+    package func stop() {
         let listener: Int32? = state.withLock { s in
             guard s.running else { return nil }
             s.running = false

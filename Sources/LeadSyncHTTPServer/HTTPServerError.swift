@@ -5,7 +5,7 @@
 #endif
 
 /// Why the server could not start listening.
-public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
+package enum HTTPServerError: Error, Equatable, CustomStringConvertible {
     /// The host is not an IPv4 or IPv6 literal nor `localhost`.
     case unsupportedHost(String)
     /// A socket call failed; `call` names it, `errno` is the system's code.
@@ -13,7 +13,7 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
     /// `start` was called on a server that is already running.
     case alreadyStarted
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unsupportedHost(let host):
             "cannot listen on host \"\(host)\": give an IPv4 or IPv6 address or localhost"

@@ -1,18 +1,18 @@
 /// One HTTP/1.1 request as the server read it: method, target split into path and query, headers
 /// and the whole body (de-chunked).
-public struct HTTPServerRequest: Sendable {
+package struct HTTPServerRequest: Sendable {
     /// The method as sent, e.g. `GET`, `POST`.
-    public var method: String
+    package var method: String
     /// The target's path, still percent-encoded (`/crm/v3/objects/contacts/a%40b.com`).
-    public var path: String
+    package var path: String
     /// The raw query string after `?`, without the `?` (empty when absent).
-    public var query: String
+    package var query: String
     /// Header fields in arrival order; names as sent.
-    public var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
     /// The body bytes (empty when there is none).
-    public var body: [UInt8]
+    package var body: [UInt8]
 
-    public init(
+    package init(
         method: String, path: String, query: String = "", headers: [(name: String, value: String)] = [],
         body: [UInt8] = []
     ) {
@@ -24,7 +24,7 @@ public struct HTTPServerRequest: Sendable {
     }
 
     /// The first value of a header, matched case-insensitively.
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         for field in headers where field.name.utf8.count == name.utf8.count {
             if field.name.lowercased() == name.lowercased() { return field.value }
         }
@@ -33,7 +33,7 @@ public struct HTTPServerRequest: Sendable {
 
     /// Query parameters in order, `+` and percent escapes decoded. A repeated name appears once per
     /// occurrence (`properties=a&properties=b`).
-    public var queryItems: [(name: String, value: String)] {
+    package var queryItems: [(name: String, value: String)] {
         guard !query.isEmpty else { return [] }
         return query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             if let eq = pair.firstIndex(of: "=") {
@@ -47,22 +47,22 @@ public struct HTTPServerRequest: Sendable {
     }
 
     /// The first value of a query parameter.
-    public func queryValue(_ name: String) -> String? {
+    package func queryValue(_ name: String) -> String? {
         queryItems.first { $0.name == name }?.value
     }
 
     /// Parses an `application/x-www-form-urlencoded` body into name/value pairs.
-    public var formItems: [(name: String, value: String)] {
+    package var formItems: [(name: String, value: String)] {
         HTTPServerRequest(method: method, path: path, query: String(decoding: body, as: UTF8.self)).queryItems
     }
 
     /// Decodes `+` as space and `%XX` escapes; malformed escapes are kept as written.
-    public static func formDecode(_ text: Substring) -> String {
+    package static func formDecode(_ text: Substring) -> String {
         percentDecode(text, plusAsSpace: true)
     }
 
     /// Decodes `%XX` escapes (and `+` as space when asked); malformed escapes are kept as written.
-    public static func percentDecode(_ text: Substring, plusAsSpace: Bool = false) -> String {
+    package static func percentDecode(_ text: Substring, plusAsSpace: Bool = false) -> String {
         let utf8 = Array(text.utf8)
         guard utf8.contains(where: { $0 == 0x25 || (plusAsSpace && $0 == 0x2B) }) else { return String(text) }
         var out: [UInt8] = []

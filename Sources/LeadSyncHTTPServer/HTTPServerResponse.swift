@@ -2,9 +2,9 @@
 ///
 /// The disposition lets a handler misbehave on purpose (fault injection): answer late, reset the
 /// connection, or hang and then drop it without answering.
-public struct HTTPServerResponse: Sendable {
+package struct HTTPServerResponse: Sendable {
     /// How the server delivers (or refuses to deliver) this response.
-    public enum Disposition: Sendable, Equatable {
+    package enum Disposition: Sendable, Equatable {
         /// Write the response at once.
         case respond
         /// Sleep this many milliseconds on the connection's thread, then write the response.
@@ -15,24 +15,24 @@ public struct HTTPServerResponse: Sendable {
         case hangThenDrop(milliseconds: Int)
     }
 
-    public var status: Int
+    package var status: Int
     /// Header fields to send; `Content-Length`, `Date`-free framing and `Connection` are added by
     /// the server.
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
-    public var disposition: Disposition
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
+    package var disposition: Disposition
     /// Whether the server may gzip the body for a client that accepts it (on by default).
-    public var compressible = true
+    package var compressible = true
     /// Close the connection after this response, gracefully: the server stops writing, then
     /// reads and drops what the client still sends until it closes (at most 2 s), so the close
     /// never turns into a reset that destroys the answer before the client read it.
-    public var closesConnection = false
+    package var closesConnection = false
     /// Called on the connection's thread once the response is written (and, with
     /// `closesConnection`, the connection closed), or once writing it failed: the moment a
     /// process that stops after this answer may stop.
-    public var onDelivered: (@Sendable () -> Void)?
+    package var onDelivered: (@Sendable () -> Void)?
 
-    public init(
+    package init(
         status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
         disposition: Disposition = .respond
     ) {
@@ -43,7 +43,7 @@ public struct HTTPServerResponse: Sendable {
     }
 
     /// A response with a UTF-8 text body and the given content type.
-    public init(status: Int, contentType: String, text: String, headers: [(name: String, value: String)] = []) {
+    package init(status: Int, contentType: String, text: String, headers: [(name: String, value: String)] = []) {
         self.init(status: status, headers: [("Content-Type", contentType)] + headers, body: Array(text.utf8))
     }
 

@@ -8,7 +8,7 @@ extension ChangeLog {
     ///
     /// - Returns: how many changes were folded.
     @discardableResult
-    public func fold() async throws -> Int {
+    package func fold() async throws -> Int {
         let window = database.options.foldWindow
         return try await database.run { db in try Self.fold(db, window: window, limit: nil) }
     }

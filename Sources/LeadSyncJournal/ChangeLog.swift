@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 internal import LeadSyncSQLite
-public import LeadSyncSupport
+package import LeadSyncSupport
 
 /// The journal's change log: appends, single (group-committed) and batched, and the fold that
 /// brings derived state up to date with them.
-public struct ChangeLog: Sendable {
+package struct ChangeLog: Sendable {
     let database: JournalDatabase
 
     static let insertChangeSQL = "INSERT INTO change(lead, at, fields, origin) VALUES (?, ?, ?, ?)"
@@ -19,7 +19,7 @@ public struct ChangeLog: Sendable {
     /// - Throws: `JournalError` (`invalidChange`) for an empty lead id; `SQLiteError` when the
     ///   write failed (nothing was appended).
     @discardableResult
-    public func record(lead: String, fields: [String: FieldValue], at: Date = Date()) async throws -> Int64 {
+    package func record(lead: String, fields: [String: FieldValue], at: Date = Date()) async throws -> Int64 {
         let change = try Self.validated(LeadChange(lead: lead, fields: fields, at: at))
         return try await withCheckedThrowingContinuation { continuation in
             submit(change) { continuation.resume(with: $0) }
@@ -27,7 +27,7 @@ public struct ChangeLog: Sendable {
     }
 
     /// The sequence number of the last change appended (0 when none).
-    public func lastSeq() async throws -> Int64 {
+    package func lastSeq() async throws -> Int64 {
         try await database.run { db in try db.read { db in try db.scalar("SELECT max(seq) FROM change") ?? 0 } }
     }
 
@@ -58,7 +58,7 @@ public struct ChangeLog: Sendable {
     ///
     /// - Returns: the seq of the last change, or nil when `changes` is empty.
     @discardableResult
-    public func record(_ changes: [LeadChange]) async throws -> Int64? {
+    package func record(_ changes: [LeadChange]) async throws -> Int64? {
         try await database.run { db in try Self.append(changes, origin: .local, db) }
     }
 

@@ -2,13 +2,13 @@ internal import LeadSyncSQLite
 internal import LeadSyncSupport
 
 /// The journal's configuration: mappings, push rules, pull rules and settings.
-public struct ConfigurationStore: Sendable {
+package struct ConfigurationStore: Sendable {
     let database: JournalDatabase
 
     // MARK: Mappings
 
     /// Every mapping, ordered by field.
-    public func mappings() async throws -> [Mapping] {
+    package func mappings() async throws -> [Mapping] {
         try await database.run { db in try DerivedStateWriter(db).mappings.values.sorted { $0.field < $1.field } }
     }
 
@@ -22,7 +22,7 @@ public struct ConfigurationStore: Sendable {
     /// - Throws: `JournalError.invalidMapping` for empty names, or when the change would leave
     ///   no field mapped to the identity property.
     @discardableResult
-    public func setMapping(_ mapping: Mapping) async throws -> Mapping? {
+    package func setMapping(_ mapping: Mapping) async throws -> Mapping? {
         guard !mapping.field.isEmpty, !mapping.property.isEmpty else {
             throw JournalError(.invalidMapping, "a mapping needs a lead field and a property")
         }
@@ -60,7 +60,7 @@ public struct ConfigurationStore: Sendable {
     /// - Returns: false when the field had no mapping.
     /// - Throws: `JournalError.invalidMapping` for the field mapped to the identity property.
     @discardableResult
-    public func removeMapping(field: String) async throws -> Bool {
+    package func removeMapping(field: String) async throws -> Bool {
         try await database.run { db in
             try db.write { db -> Bool in
                 guard let mapping = try DerivedStateWriter(db).mappings[field] else { return false }
@@ -88,7 +88,7 @@ public struct ConfigurationStore: Sendable {
     // MARK: Push rules
 
     /// The push rules (default: update on, create on).
-    public func pushRules() async throws -> PushRules {
+    package func pushRules() async throws -> PushRules {
         try await database.run { db in try Self.pushRules(db) }
     }
 
@@ -96,7 +96,7 @@ public struct ConfigurationStore: Sendable {
     ///
     /// Turning update off also turns create off (`createTurnedOff` says when that happened).
     /// - Throws: `JournalError.invalidRule` when create would be on while update is off.
-    public func setPushRules(update: Bool?, create: Bool?) async throws -> (rules: PushRules, createTurnedOff: Bool) {
+    package func setPushRules(update: Bool?, create: Bool?) async throws -> (rules: PushRules, createTurnedOff: Bool) {
         try await database.run { db in
             try db.write { db in
                 let current = try Self.pushRules(db)
@@ -125,7 +125,7 @@ public struct ConfigurationStore: Sendable {
     // MARK: Pull rules
 
     /// Pull rules in the order they were added.
-    public func pullRules() async throws -> [PullRule] {
+    package func pullRules() async throws -> [PullRule] {
         try await database.run { db in
             let select = try db.cached("SELECT id, property, op, vals FROM pull_rule ORDER BY id")
             defer { select.reset() }
@@ -149,7 +149,7 @@ public struct ConfigurationStore: Sendable {
     /// Adds a pull rule and returns it with its id.
     /// - Throws: `JournalError.invalidRule` when the values do not suit the operator.
     @discardableResult
-    public func addPullRule(property: String, op: PullRule.Operator, values: [String]) async throws -> PullRule {
+    package func addPullRule(property: String, op: PullRule.Operator, values: [String]) async throws -> PullRule {
         guard !property.isEmpty else { throw JournalError(.invalidRule, "a pull rule needs a property") }
         switch op {
         case .eq, .after:
@@ -171,7 +171,7 @@ public struct ConfigurationStore: Sendable {
 
     /// Removes a pull rule.
     /// - Throws: `JournalError.unknownPullRule` when no rule has that id.
-    public func removePullRule(id: String) async throws {
+    package func removePullRule(id: String) async throws {
         try await database.run { db in
             guard let number = Int64(id) else { throw JournalError(.unknownPullRule, "no pull rule with id \(id)") }
             try db.cached("DELETE FROM pull_rule WHERE id = ?").execute([.integer(number)])
@@ -182,12 +182,12 @@ public struct ConfigurationStore: Sendable {
     // MARK: Settings
 
     /// A stored setting, or nil.
-    public func setting(_ key: SettingKey) async throws -> String? {
+    package func setting(_ key: SettingKey) async throws -> String? {
         try await database.run { db in try Self.setting(key, db) }
     }
 
     /// Stores (or, with nil, removes) settings in one transaction.
-    public func setSettings(_ values: [SettingKey: String?]) async throws {
+    package func setSettings(_ values: [SettingKey: String?]) async throws {
         try await database.run { db in
             try db.write { db in
                 for (key, value) in values { try Self.setSetting(key, value, db) }
@@ -196,12 +196,12 @@ public struct ConfigurationStore: Sendable {
     }
 
     /// Stores (or, with nil, removes) a setting.
-    public func setSetting(_ key: SettingKey, _ value: String?) async throws {
+    package func setSetting(_ key: SettingKey, _ value: String?) async throws {
         try await database.run { db in try Self.setSetting(key, value, db) }
     }
 
     /// Every stored setting.
-    public func settings() async throws -> [SettingKey: String] {
+    package func settings() async throws -> [SettingKey: String] {
         try await database.run { db in
             let select = try db.cached("SELECT key, value FROM setting ORDER BY key")
             defer { select.reset() }

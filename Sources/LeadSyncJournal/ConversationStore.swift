@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 internal import LeadSyncSQLite
 
 /// The journal's conversations: messages and summaries as journal entries (durable when a record
@@ -10,12 +10,12 @@ internal import LeadSyncSQLite
 ///     lead: "L-1042", conversation: "C-77", atMilliseconds: nowMs,
 ///     message: .init(id: "m1", from: "visitor", text: "Hi, what does Pro cost?"))])
 /// ```
-public struct ConversationStore: Sendable {
+package struct ConversationStore: Sendable {
     let database: JournalDatabase
 
     /// Journals `entries` in one transaction. A message whose (conversation, id) is known is a
     /// counted duplicate; an entry naming another lead's conversation is refused (in the report).
-    public func record(_ entries: [ConversationEntry]) async throws -> ConversationRecordReport {
+    package func record(_ entries: [ConversationEntry]) async throws -> ConversationRecordReport {
         try await database.run { db in try ConversationTables.record(entries, db) }
     }
 
@@ -44,14 +44,14 @@ public struct ConversationStore: Sendable {
     }
 
     /// Up to `limit` pending conversations after `after`, in id order.
-    public func pending(after: String?, limit: Int) async throws -> [PendingConversation] {
+    package func pending(after: String?, limit: Int) async throws -> [PendingConversation] {
         try await database.run { db in
             try db.read { db in try ConversationTables.pending(after: after, limit: limit, db) }
         }
     }
 
     /// A conversation's summary and messages in display order, with its notes by part.
-    public func transcript(of conversation: String) async throws -> (ConversationTranscript, [ConversationNote]) {
+    package func transcript(of conversation: String) async throws -> (ConversationTranscript, [ConversationNote]) {
         try await database.run { db in
             try db.read { db in
                 (
@@ -63,33 +63,33 @@ public struct ConversationStore: Sendable {
     }
 
     /// Records what the notes lane learned, in one transaction, durable when it returns.
-    public func apply(_ outcomes: [NoteOutcome], at now: Date = Date()) async throws {
+    package func apply(_ outcomes: [NoteOutcome], at now: Date = Date()) async throws {
         let ms = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
         try await database.run { db in try ConversationTables.apply(outcomes, atMilliseconds: ms, db) }
     }
 
     /// How many conversations there are and how many are pending (for `status`).
-    public func counts() async throws -> ConversationCounts {
+    package func counts() async throws -> ConversationCounts {
         try await database.run { db in try ConversationTables.counts(db) }
     }
 
     /// The conversations of `lead`, with their notes.
-    public func conversations(ofLead lead: String) async throws -> [ConversationInfo] {
+    package func conversations(ofLead lead: String) async throws -> [ConversationInfo] {
         try await database.run { db in try ConversationTables.conversations(ofLead: lead, db) }
     }
 
     /// Every conversation that has a note in HubSpot, with its notes (for `verify`).
-    public func conversationsWithNotes() async throws -> [ConversationInfo] {
+    package func conversationsWithNotes() async throws -> [ConversationInfo] {
         try await database.run { db in try ConversationTables.conversations(ofLead: nil, db) }
     }
 
     /// Conversations HubSpot refused, oldest refusal first.
-    public func rejected() async throws -> [RejectedConversation] {
+    package func rejected() async throws -> [RejectedConversation] {
         try await database.run { db in try db.read { db in try ConversationTables.rejected(db) } }
     }
 
     /// Another account: every conversation is pending again and will get new notes there.
-    public func forgetNotes() async throws {
+    package func forgetNotes() async throws {
         try await database.run { db in
             try db.write { db in
                 try db.execute(
@@ -102,7 +102,7 @@ public struct ConversationStore: Sendable {
     }
 
     /// Makes these refused conversations pending again; returns how many were refused.
-    public func retry(_ conversations: [String]) async throws -> Int {
+    package func retry(_ conversations: [String]) async throws -> Int {
         try await database.run { db in try ConversationTables.retry(conversations, db) }
     }
 }

@@ -8,7 +8,7 @@ extension DeliveryLedger {
     /// remote, never pending; a field whose local value is pending by then keeps it), and its
     /// base values are stored. `settings` (nil removes a key) are written in the same
     /// transaction, so an import's cursor never claims a page that was not journaled.
-    public func applyPulled(_ updates: [PulledUpdate], settings: [SettingKey: String?]) async throws {
+    package func applyPulled(_ updates: [PulledUpdate], settings: [SettingKey: String?]) async throws {
         let window = database.options.foldWindow
         try await database.run { db in
             try db.write { db in

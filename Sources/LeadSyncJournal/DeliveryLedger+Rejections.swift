@@ -4,7 +4,7 @@ internal import LeadSyncSQLite
 /// message, and retrying them.
 extension DeliveryLedger {
     /// Every rejected entry, oldest first; with `lead`, only that lead's.
-    public func rejectedEntries(lead: String? = nil) async throws -> [RejectedEntry] {
+    package func rejectedEntries(lead: String? = nil) async throws -> [RejectedEntry] {
         try await database.run { db in try Self.rejectedEntries(lead: lead, db) }
     }
 
@@ -34,7 +34,7 @@ extension DeliveryLedger {
     /// - Returns: how many entries were retried.
     /// - Throws: `JournalError.unknownRejectedEntry` for an unknown id; nothing changes then.
     @discardableResult
-    public func retryRejected(ids: [String]?) async throws -> Int {
+    package func retryRejected(ids: [String]?) async throws -> Int {
         try await database.run { db in
             try db.write { db in
                 let writer = try DerivedStateWriter(db)

@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 internal import LeadSyncSQLite
 internal import LeadSyncSupport
 
 /// What the remote answered and holds: per-field delivery outcomes, lead marks, remote ids,
 /// base values and rejections (with their retry), and forgetting all of it for a new account.
-public struct DeliveryLedger: Sendable {
+package struct DeliveryLedger: Sendable {
     let database: JournalDatabase
 
     /// Records the remote's answers for many leads in one transaction.
@@ -16,14 +16,14 @@ public struct DeliveryLedger: Sendable {
     ///
     /// - Throws: `JournalError.unknownLead` when a lead is not in the journal (nothing is
     ///   recorded then).
-    public func recordOutcomes(_ outcomes: [LeadOutcome], at now: Date = Date()) async throws {
+    package func recordOutcomes(_ outcomes: [LeadOutcome], at now: Date = Date()) async throws {
         let now = Timestamp.epochMilliseconds(now)
         try await database.run { db in try Self.recordOutcomes(outcomes, now: now, db) }
     }
 
     /// Records what one step of the sync learnt, in one transaction: the remote's answers (as
     /// `recordOutcomes(_:)`) and what pending leads wait for (as `markLeads(_:)`).
-    public func recordSyncStep(outcomes: [LeadOutcome], marks: [String: LeadMark], at now: Date = Date())
+    package func recordSyncStep(outcomes: [LeadOutcome], marks: [String: LeadMark], at now: Date = Date())
         async throws
     {
         let now = Timestamp.epochMilliseconds(now)
@@ -96,7 +96,7 @@ public struct DeliveryLedger: Sendable {
     }
 
     /// The base values of a lead: per property, the last value known to be in the remote.
-    public func baseValues(lead: String) async throws -> [String: String] {
+    package func baseValues(lead: String) async throws -> [String: String] {
         try await database.run { db in
             let values = try StoredLead.read(key: lead, db)?.baseValues ?? []
             return Dictionary(values, uniquingKeysWith: { _, last in last })
@@ -106,7 +106,7 @@ public struct DeliveryLedger: Sendable {
     /// Sets what the sync found about pending leads' identity. A mark lasts while the lead has
     /// pending values; `awaitingIdentity` is also set (and cleared) by the journal itself from
     /// the identity field and the remote id.
-    public func markLeads(_ marks: [String: LeadMark]) async throws {
+    package func markLeads(_ marks: [String: LeadMark]) async throws {
         try await database.run { db in try Self.markLeads(marks, db) }
     }
 
@@ -126,7 +126,7 @@ public struct DeliveryLedger: Sendable {
     /// Forgets everything learnt from the remote account (remote ids, base values, delivery
     /// outcomes, rejections), so every lead's current mapped values become pending again and
     /// are matched afresh. For connecting a journal to a different account.
-    public func forgetRemoteState() async throws {
+    package func forgetRemoteState() async throws {
         try await database.run { db in
             try db.write { db in
                 let writer = try DerivedStateWriter(db)

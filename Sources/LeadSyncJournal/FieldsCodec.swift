@@ -1,11 +1,11 @@
-public import LeadSyncSupport
+package import LeadSyncSupport
 
 /// The compact JSON text a change's fields are stored as: `{"budget":5000,"email":"a@b.c"}`.
 ///
 /// Numbers are written as their decimal text, so they round-trip exactly.
-public enum FieldsCodec {
+package enum FieldsCodec {
     /// Encodes fields as a JSON object.
-    public static func encode(_ fields: [String: FieldValue]) -> String {
+    package static func encode(_ fields: [String: FieldValue]) -> String {
         var out: [UInt8] = []
         encode(fields, into: &out)
         return String(decoding: out, as: UTF8.self)
@@ -14,7 +14,7 @@ public enum FieldsCodec {
     /// Appends the JSON object for `fields` to `out`. Keys come in the dictionary's order: the
     /// text of one set of fields may differ between processes, its meaning never does, and not
     /// sorting keeps the append path lean.
-    public static func encode(_ fields: [String: FieldValue], into out: inout [UInt8]) {
+    package static func encode(_ fields: [String: FieldValue], into out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
         var first = true
         for (key, value) in fields {
@@ -28,14 +28,14 @@ public enum FieldsCodec {
     }
 
     /// Encodes one value as JSON (`"text"`, `5000`, `true`, `null`).
-    public static func encode(_ value: FieldValue) -> String {
+    package static func encode(_ value: FieldValue) -> String {
         var out: [UInt8] = []
         appendValue(value, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes what `encode(_:)` wrote.
-    public static func decode(_ text: String) throws(JSONParser.ParseError) -> [String: FieldValue] {
+    package static func decode(_ text: String) throws(JSONParser.ParseError) -> [String: FieldValue] {
         guard case .object(let members) = try JSONParser.parse(text) else {
             throw JSONParser.ParseError(message: "stored fields are not a JSON object")
         }
@@ -50,7 +50,7 @@ public enum FieldsCodec {
     }
 
     /// Decodes what `encode(_ value:)` wrote.
-    public static func decodeValue(_ text: String) throws(JSONParser.ParseError) -> FieldValue {
+    package static func decodeValue(_ text: String) throws(JSONParser.ParseError) -> FieldValue {
         if let value = decodeWithoutEscapes(text) { return value }
         guard let value = try JSONParser.parse(text).fieldValue else {
             throw JSONParser.ParseError(message: "stored value is not a scalar")
@@ -82,5 +82,5 @@ public enum FieldsCodec {
     static func appendString(_ s: String, to out: inout [UInt8]) { JSONText.appendString(s, to: &out) }
 
     /// `s` as a JSON string literal.
-    public static func quoted(_ s: String) -> String { JSONText.quoted(s) }
+    package static func quoted(_ s: String) -> String { JSONText.quoted(s) }
 }

@@ -12,7 +12,7 @@ extension Journal {
     /// Async code awaits the stores directly instead. `body` runs on the adapter's own threads,
     /// never on Swift's cooperative pool, so waiting here cannot starve that pool even when a
     /// pool thread calls it; it must not be called from the journal's own queue.
-    public func blocking<T: Sendable>(_ body: @escaping @Sendable (Journal) async throws -> T) throws -> T {
+    package func blocking<T: Sendable>(_ body: @escaping @Sendable (Journal) async throws -> T) throws -> T {
         let outcome = BlockingOutcome<T>()
         Task(executorPreference: BlockingExecutor.shared) {
             do {

@@ -28,35 +28,35 @@ internal import LeadSyncSQLite
 ///
 /// Appends only write the change row. Derived state (current values, pending counts) is
 /// brought up to date by `changeLog.fold()`, which `status`, `lead(_:)` and the sync engine call.
-public final class Journal: Sendable {
-    public let path: String
-    public let options: JournalOptions
+package final class Journal: Sendable {
+    package let path: String
+    package let options: JournalOptions
     /// True when this open created the journal (it had no schema before).
-    public let created: Bool
+    package let created: Bool
     /// Appends and the fold.
-    public let changeLog: ChangeLog
+    package let changeLog: ChangeLog
     /// Reads of lead state.
-    public let leads: LeadStore
+    package let leads: LeadStore
     /// The remote's answers and what it holds.
-    public let ledger: DeliveryLedger
+    package let ledger: DeliveryLedger
     /// Mappings, push rules, pull rules and settings.
-    public let configuration: ConfigurationStore
+    package let configuration: ConfigurationStore
     /// Check, compaction and backup.
-    public let maintenance: JournalMaintenance
+    package let maintenance: JournalMaintenance
     /// Conversation messages and summaries, and the state of their notes.
-    public let conversations: ConversationStore
+    package let conversations: ConversationStore
 
     /// The schema version a fully migrated journal has.
-    public static var schemaVersion: Int { JournalSchema.migrator.latestVersion }
+    package static var schemaVersion: Int { JournalSchema.migrator.latestVersion }
 
     /// True when nothing can be written: opened with `JournalOptions.readOnly`, or SQLite
     /// found the file or its mount read-only. Reads work; the first write fails.
-    public let isReadOnly: Bool
+    package let isReadOnly: Bool
 
     /// Opens the journal at `path`, creating and migrating it as needed (the parent directory
     /// must exist); with `options.readOnly`, opens an existing, fully migrated journal without
     /// writing anything.
-    public init(path: String, options: JournalOptions = JournalOptions()) throws {
+    package init(path: String, options: JournalOptions = JournalOptions()) throws {
         let (connection, before) = try options.readOnly ? Self.openForReading(path, options) : Self.open(path, options)
         if options.readOnly, before != Self.schemaVersion {
             throw JournalError(

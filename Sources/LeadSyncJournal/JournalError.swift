@@ -3,8 +3,8 @@
 /// `isConfiguration` is true for refusals of bad configuration (a mapping or rule the
 /// contract forbids, a journal path naming another application's database), which the CLI
 /// reports with exit code 2.
-public struct JournalError: Error, CustomStringConvertible, Sendable, Equatable {
-    public enum Code: String, Sendable {
+package struct JournalError: Error, CustomStringConvertible, Sendable, Equatable {
+    package enum Code: String, Sendable {
         case invalidMapping, invalidRule, unknownLead, unknownRejectedEntry, unknownPullRule, invalidChange, corrupt
         /// The file is another application's SQLite database, not a journal.
         case foreignDatabase
@@ -12,15 +12,15 @@ public struct JournalError: Error, CustomStringConvertible, Sendable, Equatable 
         case needsWrite
     }
 
-    public let code: Code
-    public let message: String
+    package let code: Code
+    package let message: String
 
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var isConfiguration: Bool { code == .invalidMapping || code == .invalidRule || code == .foreignDatabase }
+    package var isConfiguration: Bool { code == .invalidMapping || code == .invalidRule || code == .foreignDatabase }
 
-    public var description: String { message }
+    package var description: String { message }
 }

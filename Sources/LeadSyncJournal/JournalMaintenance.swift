@@ -2,18 +2,18 @@ internal import LeadSyncSQLite
 
 /// Keeping a journal healthy: checking its file and invariants, compacting old changes, backing
 /// it up.
-public struct JournalMaintenance: Sendable {
+package struct JournalMaintenance: Sendable {
     let database: JournalDatabase
 
     /// The schema version of this journal's file.
-    public func schemaVersionOnDisk() async throws -> Int { try await database.run { db in try db.userVersion } }
+    package func schemaVersionOnDisk() async throws -> Int { try await database.run { db in try db.userVersion } }
 
     /// Checks the file (`PRAGMA integrity_check`) and the journal's invariants: every counter
     /// equals what it counts, every lead's pending counts match its fields.
     ///
     /// - Returns: the problems found; empty when all is well. Reads every table: for `journal
     ///   check`, not for hot paths.
-    public func check() async throws -> [String] {
+    package func check() async throws -> [String] {
         try await database.run { db in
             try db.read { db in
                 var problems: [String] = []
@@ -73,7 +73,7 @@ public struct JournalMaintenance: Sendable {
     ///
     /// - Returns: how many changes were removed.
     @discardableResult
-    public func compact(olderThan cutoff: Int64) async throws -> Int {
+    package func compact(olderThan cutoff: Int64) async throws -> Int {
         try await database.run { db in
             try db.write { db in
                 let folded = try Counter.foldedSeq.value(db)
@@ -116,7 +116,7 @@ public struct JournalMaintenance: Sendable {
     ///
     /// - Returns: the file's pages before and after.
     @discardableResult
-    public func reclaimSpace(maxPages: Int = 10_000) async throws -> JournalStorage {
+    package func reclaimSpace(maxPages: Int = 10_000) async throws -> JournalStorage {
         try await database.run { db in
             let before = try JournalStorage(db)
             // 2 = INCREMENTAL. Changing the mode of a file that has tables takes effect at VACUUM.
@@ -136,13 +136,13 @@ public struct JournalMaintenance: Sendable {
     }
 
     /// The journal file's size in pages, and how many of them are free.
-    public func storage() async throws -> JournalStorage {
+    package func storage() async throws -> JournalStorage {
         try await database.run { db in try JournalStorage(db) }
     }
 
     /// Writes a consistent copy of the journal to `path` (`VACUUM INTO`), safe while others
     /// append. Fails when `path` exists.
-    public func backup(to path: String) async throws {
+    package func backup(to path: String) async throws {
         try await database.run { db in
             let statement = try db.prepare("VACUUM INTO ?")
             try statement.execute([.text(path)])

@@ -1,7 +1,7 @@
 /// How a journal is opened. Every default suits a device appending leads while a sync runs.
-public struct JournalOptions: Sendable {
+package struct JournalOptions: Sendable {
     /// Durability of a commit.
-    public enum Synchronous: String, Sendable, CaseIterable {
+    package enum Synchronous: String, Sendable, CaseIterable {
         /// Default: a commit is on disk when `record` returns, even through power loss.
         case full
         /// WAL `synchronous=NORMAL`: a commit survives a crash of the process, but the last
@@ -11,35 +11,35 @@ public struct JournalOptions: Sendable {
     }
 
     /// Default `.full`: an append is durable when it returns, which is the product's promise.
-    public var synchronous: Synchronous = .full
+    package var synchronous: Synchronous = .full
 
     /// How long a write waits for another process's lock before failing. Default 30 s: an
     /// ingest or a sync holds the lock for one batch at a time, well under a second.
-    public var busyTimeout: Duration = .seconds(30)
+    package var busyTimeout: Duration = .seconds(30)
 
     /// Changes folded into derived state per transaction (and held in memory by an ingest
     /// between its folds). Default 5,000: large enough to amortise the commit and to collapse
     /// repeated changes of a lead's field into one write, small enough that appenders wait at
     /// most a fraction of a second for the lock and that an ingest of 10^6 changes over 10^5
     /// leads peaks at 55 MB (77 MB at 10,000 with the old 16 MiB cache; docs/benchmarks.md).
-    public var foldWindow: Int = 5_000
+    package var foldWindow: Int = 5_000
 
     /// Most changes `status` and `lead show` fold before they answer, so they stay fast even
     /// right after many library appends; what is left is reported as `unfoldedChanges`.
     /// Default 2,000: about 60 ms of folding at the rate measured in docs/benchmarks.md, which
     /// keeps `status` under 100 ms. Ingest and sync fold everything themselves.
-    public var readFoldLimit: Int = 2_000
+    package var readFoldLimit: Int = 2_000
 
     /// SQLite's page cache per connection, in KiB. Default 8 MiB: the fold and the sync walk
     /// per-lead state in key order, and a cache this size keeps a window's pages from being
     /// re-read from the OS, while ingest and sync each stay within 64 MB (16 MiB put both at or
     /// over it; docs/benchmarks.md).
-    public var cacheKiB: Int = 8_192
+    package var cacheKiB: Int = 8_192
 
     /// Open for reading only, writing nothing — not even the fold of new changes (reads report
     /// them as `unfoldedChanges`): for a journal that cannot be written (a read-only file,
     /// directory or mount, a full disk). Default false. The journal must be fully migrated.
-    public var readOnly = false
+    package var readOnly = false
 
-    public init(synchronous: Synchronous = .full) { self.synchronous = synchronous }
+    package init(synchronous: Synchronous = .full) { self.synchronous = synchronous }
 }

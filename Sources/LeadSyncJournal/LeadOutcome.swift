@@ -1,9 +1,9 @@
 /// What the remote answered for one lead's pending values: recorded by
 /// `Journal.recordOutcomes(_:)` in one transaction.
-public struct LeadOutcome: Sendable, Hashable {
+package struct LeadOutcome: Sendable, Hashable {
     /// The outcome for one field's value, identified by the change it came from.
-    public struct Field: Sendable, Hashable {
-        public enum Result: Sendable, Hashable {
+    package struct Field: Sendable, Hashable {
+        package enum Result: Sendable, Hashable {
             /// The remote acknowledged `sent` for `property`; it becomes the base value.
             case delivered(property: String, sent: String)
             /// Refused for good.
@@ -13,13 +13,13 @@ public struct LeadOutcome: Sendable, Hashable {
             case skipped(property: String, remoteValue: String?)
         }
 
-        public var field: String
+        package var field: String
         /// The seq the outcome concerns: ignored (except for base values) when a newer value of
         /// the field arrived meanwhile, so an older value never marks a newer one done.
-        public var seq: Int64
-        public var result: Result
+        package var seq: Int64
+        package var result: Result
 
-        public init(field: String, seq: Int64, result: Result) {
+        package init(field: String, seq: Int64, result: Result) {
             self.field = field
             self.seq = seq
             self.result = result
@@ -27,18 +27,18 @@ public struct LeadOutcome: Sendable, Hashable {
     }
 
     /// How the lead's remote id changes.
-    public enum RemoteID: Sendable, Hashable {
+    package enum RemoteID: Sendable, Hashable {
         case keep
         case set(String)
         /// The remote record is gone: unlink the lead and forget its base values.
         case clear
     }
 
-    public var lead: String
-    public var remoteID: RemoteID
-    public var fields: [Field]
+    package var lead: String
+    package var remoteID: RemoteID
+    package var fields: [Field]
 
-    public init(lead: String, remoteID: RemoteID = .keep, fields: [Field]) {
+    package init(lead: String, remoteID: RemoteID = .keep, fields: [Field]) {
         self.lead = lead
         self.remoteID = remoteID
         self.fields = fields

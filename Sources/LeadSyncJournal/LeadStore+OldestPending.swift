@@ -7,7 +7,7 @@ extension LeadStore {
     ///
     /// Reads every sendable pending lead (through the pending index), so a monitor calls it at a
     /// scrape's pace, not on a hot path.
-    public func oldestPendingAt() async throws -> Int64? {
+    package func oldestPendingAt() async throws -> Int64? {
         try await database.run { db in
             try db.read { db in
                 var oldest: Int64?

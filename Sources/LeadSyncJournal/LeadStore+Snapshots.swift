@@ -1,12 +1,12 @@
 internal import LeadSyncSQLite
-public import LeadSyncSupport
+package import LeadSyncSupport
 
 /// The reads an import from the remote (`leadsync pull`) needs: leads by identity and snapshots
 /// of the leads a page of records concerns, both after folding every change appended so far.
 extension LeadStore {
     /// Every lead's current identity value (the field mapped to the identity property), after
     /// folding every change appended so far. One pass over the leads.
-    public func identityValues() async throws -> [(lead: String, value: FieldValue)] {
+    package func identityValues() async throws -> [(lead: String, value: FieldValue)] {
         let window = database.options.foldWindow
         return try await database.run { db in
             _ = try ChangeLog.fold(db, window: window, limit: nil)
@@ -31,7 +31,7 @@ extension LeadStore {
     /// Snapshots of the leads with the given keys and of the leads linked to the given remote ids,
     /// after folding every change appended so far (so a pending local value is seen as pending).
     /// Unknown keys and ids are left out.
-    public func leadSnapshots(leads: [String], remoteIDs: [String]) async throws -> [LeadSnapshot] {
+    package func leadSnapshots(leads: [String], remoteIDs: [String]) async throws -> [LeadSnapshot] {
         let window = database.options.foldWindow
         return try await database.run { db in
             _ = try ChangeLog.fold(db, window: window, limit: nil)

@@ -6,7 +6,7 @@ extension LeadStore {
     ///
     /// Call `fold()` first so recent appends are included. Pass the last lead's `cursor` as
     /// `after` for the next window.
-    public func pendingLeads(limit: Int, after cursor: Int64 = 0) async throws -> [PendingLead] {
+    package func pendingLeads(limit: Int, after cursor: Int64 = 0) async throws -> [PendingLead] {
         try await database.run { db in try Self.pendingLeads(limit: limit, after: cursor, db) }
     }
 
@@ -24,8 +24,9 @@ extension LeadStore {
     /// change looked at: pass it as `seq` next time. What a drain sends first, ahead of the
     /// window it is reading, so a change recorded now does not wait for a whole pass. Call
     /// `fold()` first so those changes are folded.
-    public func pendingLeads(changedAfter seq: Int64, limit: Int) async throws -> (leads: [PendingLead], through: Int64)
-    {
+    package func pendingLeads(changedAfter seq: Int64, limit: Int) async throws -> (
+        leads: [PendingLead], through: Int64
+    ) {
         try await database.run { db in
             try db.read { db in
                 let changes = try db.cached("SELECT seq, lead FROM change WHERE seq > ? ORDER BY seq LIMIT ?")
@@ -66,7 +67,7 @@ extension LeadStore {
     }
 
     /// A window of leads linked to a remote record, in a stable order, with their base values.
-    public func linkedLeads(limit: Int, after cursor: Int64 = 0) async throws -> [LinkedLead] {
+    package func linkedLeads(limit: Int, after cursor: Int64 = 0) async throws -> [LinkedLead] {
         try await database.run { db in
             try db.read { db in
                 try StoredLead.window(where: "remote_id IS NOT NULL", after: cursor, limit: limit, db).map(Self.linked)
@@ -75,7 +76,7 @@ extension LeadStore {
     }
 
     /// Up to `count` linked leads chosen at random, with their base values.
-    public func linkedLeadsSample(_ count: Int) async throws -> [LinkedLead] {
+    package func linkedLeadsSample(_ count: Int) async throws -> [LinkedLead] {
         try await database.run { db in
             try db.read { db in
                 let select = try db.cached(

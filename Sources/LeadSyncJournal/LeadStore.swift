@@ -4,13 +4,13 @@ internal import LeadSyncSupport
 /// Reads of lead state: the journal's counters, one lead, windows of pending or linked leads,
 /// and the snapshots and identity values an import from the remote needs. Reads that answer
 /// about current values fold first.
-public struct LeadStore: Sendable {
+package struct LeadStore: Sendable {
     let database: JournalDatabase
 
     /// The journal's counters. Folds at most `options.readFoldLimit` new changes first (when the
     /// journal can be written), so it stays fast right after a huge ingest; it never scans the
     /// journal.
-    public func status() async throws -> JournalStatus {
+    package func status() async throws -> JournalStatus {
         let options = database.options
         return try await database.run { db in
             try ChangeLog.foldBeforeReading(db, options)
@@ -39,7 +39,7 @@ public struct LeadStore: Sendable {
 
     /// Everything known about one lead, or nil when the journal has never seen it. Folds at most
     /// `options.readFoldLimit` new changes first.
-    public func lead(_ key: String) async throws -> LeadRecord? {
+    package func lead(_ key: String) async throws -> LeadRecord? {
         let options = database.options
         return try await database.run { db in
             try ChangeLog.foldBeforeReading(db, options)
@@ -92,13 +92,13 @@ public struct LeadStore: Sendable {
     }
 
     /// The lead linked to a remote id, if any.
-    public func lead(remoteID: String) async throws -> String? {
+    package func lead(remoteID: String) async throws -> String? {
         try await database.run { db in try db.scalarText("SELECT key FROM lead WHERE remote_id = ?", [.text(remoteID)])
         }
     }
 
     /// Lead fields seen in the journal so far (after the last fold), sorted.
-    public func fieldsSeen() async throws -> [String] {
+    package func fieldsSeen() async throws -> [String] {
         try await database.run { db in
             let select = try db.cached("SELECT field FROM field_seen ORDER BY field")
             defer { select.reset() }

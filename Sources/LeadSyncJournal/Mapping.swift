@@ -1,28 +1,28 @@
 /// A lead field mapped to a remote property, with its write rule.
-public struct Mapping: Sendable, Hashable, Codable {
+package struct Mapping: Sendable, Hashable, Codable {
     /// When a mapped value is written to the remote record.
-    public enum WriteRule: String, Sendable, Hashable, Codable, CaseIterable {
+    package enum WriteRule: String, Sendable, Hashable, Codable, CaseIterable {
         /// Always write the local value.
         case overwrite
         /// Write only when the remote value is empty; a null is never sent (recorded as skipped).
         case ifEmpty = "if-empty"
     }
 
-    public var field: String
-    public var property: String
-    public var write: WriteRule
+    package var field: String
+    package var property: String
+    package var write: WriteRule
 
-    public init(field: String, property: String, write: WriteRule = .overwrite) {
+    package init(field: String, property: String, write: WriteRule = .overwrite) {
         self.field = field
         self.property = property
         self.write = write
     }
 
     /// The property whose field is a lead's identity (matched trimmed and lowercased).
-    public static let identityProperty = "email"
+    package static let identityProperty = "email"
 
     /// The mappings a new journal starts with.
-    public static let defaults: [Mapping] = [
+    package static let defaults: [Mapping] = [
         Mapping(field: "email", property: "email"),
         Mapping(field: "first_name", property: "firstname"),
         Mapping(field: "last_name", property: "lastname"),

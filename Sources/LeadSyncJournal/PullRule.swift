@@ -1,6 +1,6 @@
 /// A filter on remote records for pull: a record comes in when it matches every rule.
-public struct PullRule: Sendable, Hashable, Codable {
-    public enum Operator: String, Sendable, Hashable, Codable, CaseIterable {
+package struct PullRule: Sendable, Hashable, Codable {
+    package enum Operator: String, Sendable, Hashable, Codable, CaseIterable {
         case eq, `in`
         case hasValue = "has_value"
         case notSet = "not_set"
@@ -8,12 +8,12 @@ public struct PullRule: Sendable, Hashable, Codable {
     }
 
     /// The rule's id as `pull-rules list` shows it.
-    public var id: String
-    public var property: String
-    public var op: Operator
-    public var values: [String]
+    package var id: String
+    package var property: String
+    package var op: Operator
+    package var values: [String]
 
-    public init(id: String, property: String, op: Operator, values: [String]) {
+    package init(id: String, property: String, op: Operator, values: [String]) {
         self.id = id
         self.property = property
         self.op = op

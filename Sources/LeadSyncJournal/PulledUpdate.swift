@@ -1,4 +1,4 @@
-public import LeadSyncSupport
+package import LeadSyncSupport
 
 /// What an import decided for one remote record (`Journal.applyPulled`): the lead it belongs to,
 /// the values to journal, and the remote's values to remember as base values.
@@ -6,18 +6,18 @@ public import LeadSyncSupport
 /// The caller has already compared values (so equal-but-differently-written values, such as an
 /// email's case, journal nothing) and gives base values for every mapped property, including
 /// empty ones and those whose local value stays pending.
-public struct PulledUpdate: Sendable, Hashable {
-    public var lead: String
+package struct PulledUpdate: Sendable, Hashable {
+    package var lead: String
     /// The remote record; the lead is linked to it.
-    public var remoteID: String
+    package var remoteID: String
     /// When the remote record was last modified (epoch ms): the `at` of the journaled change.
-    public var atMilliseconds: Int64
+    package var atMilliseconds: Int64
     /// Field → value to journal with origin remote. Fields with a pending local value keep it.
-    public var changes: [String: FieldValue]
+    package var changes: [String: FieldValue]
     /// Property → remote value (`""` when empty), stored as base values.
-    public var baseValues: [String: String]
+    package var baseValues: [String: String]
 
-    public init(
+    package init(
         lead: String, remoteID: String, atMilliseconds: Int64, changes: [String: FieldValue],
         baseValues: [String: String]
     ) {

@@ -1,13 +1,13 @@
 /// Whether the sync may update matching remote records and create missing ones.
 ///
 /// Create is allowed only while update is on; `Journal.setPushRules` enforces it.
-public struct PushRules: Sendable, Hashable, Codable {
+package struct PushRules: Sendable, Hashable, Codable {
     /// Write to a matching record. Default on.
-    public var update: Bool
+    package var update: Bool
     /// Create a record when none matches. Default on; needs `update`.
-    public var create: Bool
+    package var create: Bool
 
-    public init(update: Bool = true, create: Bool = true) {
+    package init(update: Bool = true, create: Bool = true) {
         self.update = update
         self.create = create
     }

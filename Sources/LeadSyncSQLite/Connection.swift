@@ -11,10 +11,10 @@ internal import CLeadSyncSQLite
 /// let db = try Connection(path: "leads.db")
 /// try db.write { db in try db.cached("INSERT INTO t(x) VALUES (?)").execute([.integer(1)]) }
 /// ```
-public final class Connection {
+package final class Connection {
     let handle: OpaquePointer
     /// The file this connection opened.
-    public let path: String
+    package let path: String
     private var statementCache: [String: Statement] = [:]
 
     /// Opens (creating when `create` is true) the database at `path`.
@@ -26,7 +26,7 @@ public final class Connection {
     ///     full disk); only correct when its `-wal` is absent or empty.
     ///   - busyTimeout: how long a statement waits for another connection's lock before
     ///     failing with `SQLITE_BUSY`. Default 30 s: appenders and a sync share one file.
-    public init(
+    package init(
         path: String, create: Bool = true, readOnly: Bool = false, immutable: Bool = false,
         busyTimeout: Duration = .seconds(30)
     ) throws(SQLiteError) {
@@ -61,7 +61,7 @@ public final class Connection {
 
     /// True when SQLite opened the file read-only (asked for, or the file or its mount is not
     /// writable).
-    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+    package var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
     deinit {
         statementCache.removeAll()
@@ -69,13 +69,13 @@ public final class Connection {
     }
 
     /// Runs one or more statements that take no parameters (schema changes, pragmas).
-    public func execute(_ sql: String) throws(SQLiteError) {
+    package func execute(_ sql: String) throws(SQLiteError) {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
         guard rc == SQLITE_OK else { throw error(rc, sql: sql) }
     }
 
     /// A prepared statement for `sql`, reused across calls. Reset before it is returned.
-    public func cached(_ sql: String) throws(SQLiteError) -> Statement {
+    package func cached(_ sql: String) throws(SQLiteError) -> Statement {
         if let statement = statementCache[sql] {
             statement.reset()
             return statement
@@ -86,13 +86,13 @@ public final class Connection {
     }
 
     /// A statement prepared for one use (SQL that is built at run time).
-    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+    package func prepare(_ sql: String) throws(SQLiteError) -> Statement {
         try Statement(connection: self, sql: sql, persistent: false)
     }
 
     /// The first column of the first row of `sql` as an integer, or nil when there is no row or
     /// it is NULL.
-    public func scalar(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> Int64? {
+    package func scalar(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> Int64? {
         let statement = try cached(sql)
         defer { statement.reset() }
         try statement.bind(values)
@@ -101,7 +101,7 @@ public final class Connection {
     }
 
     /// The first column of the first row of `sql` as text.
-    public func scalarText(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> String? {
+    package func scalarText(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteError) -> String? {
         let statement = try cached(sql)
         defer { statement.reset() }
         try statement.bind(values)
@@ -113,12 +113,12 @@ public final class Connection {
     /// back when it throws. Taking the write lock up front means the transaction never fails
     /// half-way with `SQLITE_BUSY`; waiting for the lock is bounded by the busy timeout.
     /// Called inside another transaction, `body` simply joins it.
-    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+    package func write<T>(_ body: (Connection) throws -> T) throws -> T {
         try transaction("BEGIN IMMEDIATE", body)
     }
 
     /// Runs `body` in a read transaction, so every read sees one snapshot.
-    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+    package func read<T>(_ body: (Connection) throws -> T) throws -> T {
         try transaction("BEGIN DEFERRED", body)
     }
 
@@ -136,16 +136,16 @@ public final class Connection {
     }
 
     /// True outside an explicit transaction.
-    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+    package var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
     /// The rowid of the last row this connection inserted.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    package var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// `PRAGMA user_version`: the schema version `Migrator` maintains.
-    public var userVersion: Int {
+    package var userVersion: Int {
         get throws(SQLiteError) { Int(try scalar("PRAGMA user_version") ?? 0) }
     }
 

@@ -10,32 +10,32 @@
 /// migrator.register("0001-change") { db in try db.execute("CREATE TABLE change (...)") }
 /// try migrator.migrate(connection)
 /// ```
-public struct Migrator: Sendable {
+package struct Migrator: Sendable {
     /// One named step.
-    public struct Step: Sendable {
-        public let name: String
+    package struct Step: Sendable {
+        package let name: String
         let body: @Sendable (Connection) throws -> Void
     }
 
-    public private(set) var steps: [Step] = []
+    package private(set) var steps: [Step] = []
 
-    public init() {}
+    package init() {}
 
     /// Appends a step. Names must be unique; they document the schema's history.
-    public mutating func register(_ name: String, _ body: @escaping @Sendable (Connection) throws -> Void) {
+    package mutating func register(_ name: String, _ body: @escaping @Sendable (Connection) throws -> Void) {
         precondition(!steps.contains { $0.name == name }, "migration \(name) registered twice")
         steps.append(Step(name: name, body: body))
     }
 
     /// The version a fully migrated database has.
-    public var latestVersion: Int { steps.count }
+    package var latestVersion: Int { steps.count }
 
     /// Applies every step the database has not seen yet and returns the resulting version.
     ///
     /// - Throws: `SQLiteError` from a failing step (named in the error), or when the database
     ///   is newer than this program (its version exceeds the steps known here).
     @discardableResult
-    public func migrate(_ db: Connection) throws -> Int {
+    package func migrate(_ db: Connection) throws -> Int {
         while true {
             let applied = try db.write { db -> Bool in
                 let version = try db.userVersion

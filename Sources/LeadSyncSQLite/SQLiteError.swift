@@ -2,33 +2,33 @@
 ///
 /// The description names the statement but never its bound values, so lead data and settings
 /// never reach a log line through an error.
-public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+package struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// The primary or extended SQLite result code (`SQLITE_BUSY` = 5, `SQLITE_CONSTRAINT` = 19, …).
-    public let code: Int32
+    package let code: Int32
     /// SQLite's message for the failure (`sqlite3_errmsg`).
-    public let message: String
+    package let message: String
     /// The statement that failed, when one was involved.
-    public let sql: String?
+    package let sql: String?
 
-    public init(code: Int32, message: String, sql: String? = nil) {
+    package init(code: Int32, message: String, sql: String? = nil) {
         self.code = code
         self.message = message
         self.sql = sql
     }
 
     /// The primary result code (the low byte of an extended code).
-    public var primaryCode: Int32 { code & 0xFF }
+    package var primaryCode: Int32 { code & 0xFF }
 
     /// True for `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection holds the lock.
-    public var isBusy: Bool { primaryCode == 5 || primaryCode == 6 }
+    package var isBusy: Bool { primaryCode == 5 || primaryCode == 6 }
 
     /// True for `SQLITE_READONLY` and `SQLITE_FULL`: the database cannot be written now.
-    public var isUnwritable: Bool { primaryCode == 8 || primaryCode == 13 }
+    package var isUnwritable: Bool { primaryCode == 8 || primaryCode == 13 }
 
     /// True for `SQLITE_CONSTRAINT` (unique, not null, check, foreign key).
-    public var isConstraintViolation: Bool { primaryCode == 19 }
+    package var isConstraintViolation: Bool { primaryCode == 19 }
 
-    public var description: String {
+    package var description: String {
         if let sql { "SQLite error \(code): \(message) (in `\(sql)`)" } else { "SQLite error \(code): \(message)" }
     }
 }

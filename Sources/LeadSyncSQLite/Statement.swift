@@ -4,10 +4,10 @@ internal import CLeadSyncSQLite
 ///
 /// Bind parameters by 1-based index, `step()` through rows, read columns by 0-based index.
 /// Statements from `Connection.cached(_:)` are reset before they are handed out again.
-public final class Statement {
+package final class Statement {
     let handle: OpaquePointer
     /// The SQL this statement was prepared from, for error messages.
-    public let sql: String
+    package let sql: String
     private unowned let connection: Connection
 
     init(connection: Connection, sql: String, persistent: Bool) throws(SQLiteError) {
@@ -25,20 +25,20 @@ public final class Statement {
     deinit { sqlite3_finalize(handle) }
 
     /// Resets the statement so it can run again; bindings are cleared too.
-    public func reset() {
+    package func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
 
-    public func bind(_ index: Int32, _ value: Int64) throws(SQLiteError) {
+    package func bind(_ index: Int32, _ value: Int64) throws(SQLiteError) {
         try check(sqlite3_bind_int64(handle, index, value))
     }
 
-    public func bind(_ index: Int32, _ value: Int) throws(SQLiteError) {
+    package func bind(_ index: Int32, _ value: Int) throws(SQLiteError) {
         try bind(index, Int64(value))
     }
 
-    public func bind(_ index: Int32, _ value: String) throws(SQLiteError) {
+    package func bind(_ index: Int32, _ value: String) throws(SQLiteError) {
         var value = value
         let rc = value.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
@@ -53,7 +53,7 @@ public final class Statement {
     }
 
     /// Binds UTF-8 bytes as text without making a `String` first (SQLite copies them).
-    public func bind(_ index: Int32, utf8 bytes: [UInt8]) throws(SQLiteError) {
+    package func bind(_ index: Int32, utf8 bytes: [UInt8]) throws(SQLiteError) {
         let rc = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 guard let base = chars.baseAddress, chars.count > 0 else {
@@ -66,7 +66,7 @@ public final class Statement {
     }
 
     /// Binds bytes as a blob (SQLite copies them).
-    public func bind(_ index: Int32, blob bytes: [UInt8]) throws(SQLiteError) {
+    package func bind(_ index: Int32, blob bytes: [UInt8]) throws(SQLiteError) {
         let rc = bytes.withUnsafeBytes { buffer in
             // A nil base address would bind NULL; an empty blob must stay an empty blob.
             sqlite3_bind_blob(
@@ -76,20 +76,20 @@ public final class Statement {
         try check(rc)
     }
 
-    public func bind(_ index: Int32, _ value: String?) throws(SQLiteError) {
+    package func bind(_ index: Int32, _ value: String?) throws(SQLiteError) {
         if let value { try bind(index, value) } else { try bindNull(index) }
     }
 
-    public func bind(_ index: Int32, _ value: Int64?) throws(SQLiteError) {
+    package func bind(_ index: Int32, _ value: Int64?) throws(SQLiteError) {
         if let value { try bind(index, value) } else { try bindNull(index) }
     }
 
-    public func bindNull(_ index: Int32) throws(SQLiteError) {
+    package func bindNull(_ index: Int32) throws(SQLiteError) {
         try check(sqlite3_bind_null(handle, index))
     }
 
     /// Binds each value in order, starting at parameter 1.
-    public func bind(_ values: [SQLiteValue]) throws(SQLiteError) {
+    package func bind(_ values: [SQLiteValue]) throws(SQLiteError) {
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             switch value {
@@ -102,7 +102,7 @@ public final class Statement {
 
     /// Advances to the next row: true when a row is available, false when the statement is done.
     @discardableResult
-    public func step() throws(SQLiteError) -> Bool {
+    package func step() throws(SQLiteError) -> Bool {
         let rc = sqlite3_step(handle)
         switch rc {
         case SQLITE_ROW: return true
@@ -113,34 +113,34 @@ public final class Statement {
     }
 
     /// Runs the statement to completion, ignoring any rows, then resets it.
-    public func execute(_ values: [SQLiteValue] = []) throws(SQLiteError) {
+    package func execute(_ values: [SQLiteValue] = []) throws(SQLiteError) {
         defer { reset() }
         if !values.isEmpty { try bind(values) }
         while try step() {}
     }
 
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
-    public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    package func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
-    public func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
+    package func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
 
-    public func text(_ column: Int32) -> String {
+    package func text(_ column: Int32) -> String {
         guard let bytes = sqlite3_column_text(handle, column) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
     /// Calls `body` with a column's bytes, valid only during the call (no copy).
-    public func withBytes<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+    package func withBytes<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         let base = sqlite3_column_blob(handle, column)
         let count = Int(sqlite3_column_bytes(handle, column))
         return try body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count))
     }
 
-    public func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+    package func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
 
-    public func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
+    package func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
 
     private func check(_ rc: Int32) throws(SQLiteError) {
         guard rc == SQLITE_OK else { throw connection.error(rc, sql: sql) }

@@ -1,9 +1,9 @@
 /// Base64 with the URL-safe alphabet and no padding (RFC 4648 §5), as PKCE and `state` use.
-public enum Base64URL {
+package enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// base64url text of `bytes`, without padding.
-    public static func encode(_ bytes: [UInt8]) -> String {
+    package static func encode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
         var i = 0
@@ -27,7 +27,7 @@ public enum Base64URL {
     }
 
     /// A random URL-safe token of `byteCount` random bytes (for `state`).
-    public static func randomToken<G: RandomNumberGenerator>(byteCount: Int = 24, using generator: inout G) -> String {
+    package static func randomToken<G: RandomNumberGenerator>(byteCount: Int = 24, using generator: inout G) -> String {
         encode((0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 }

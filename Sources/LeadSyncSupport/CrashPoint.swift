@@ -11,7 +11,7 @@ import Synchronization
 /// CrashPoint.beforeSend.hit()
 /// let answer = await gateway.send(request)
 /// ```
-public enum CrashPoint: String, Sendable, CaseIterable {
+package enum CrashPoint: String, Sendable, CaseIterable {
     /// A batch is about to go to HubSpot.
     case beforeSend = "before-send"
     /// HubSpot applied a batch and answered; nothing of it is recorded yet.
@@ -22,10 +22,10 @@ public enum CrashPoint: String, Sendable, CaseIterable {
     case afterRecord = "after-record"
 
     /// The status the process exits with at an armed point.
-    public static let exitStatus: Int32 = 86
+    package static let exitStatus: Int32 = 86
 
     /// Exits the process when this point is the armed one and its count is reached.
-    public func hit() {
+    package func hit() {
         guard let armed = Self.armed, armed.point == self else { return }
         if Self.hits.add(1, ordering: .relaxed).newValue >= armed.count { _exit(Self.exitStatus) }
     }

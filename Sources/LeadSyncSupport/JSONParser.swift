@@ -4,12 +4,12 @@
 /// Beyond the grammar it refuses duplicate keys in an object (which value would win is not
 /// defined by JSON), and it keeps numbers as decimal text: `1e3` becomes `"1000"`, `0.10` stays
 /// `"0.10"`. Errors name what was found and its byte offset.
-public struct JSONParser {
+package struct JSONParser {
     /// Why a text is not acceptable JSON.
-    public struct ParseError: Error, CustomStringConvertible, Sendable, Equatable {
-        public let message: String
-        public init(message: String) { self.message = message }
-        public var description: String { message }
+    package struct ParseError: Error, CustomStringConvertible, Sendable, Equatable {
+        package let message: String
+        package init(message: String) { self.message = message }
+        package var description: String { message }
     }
 
     /// Maximum nesting depth; lead changes are two levels deep, so a deep document is an attack
@@ -22,7 +22,7 @@ public struct JSONParser {
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Parses one JSON document that must fill `bytes` (surrounding whitespace allowed).
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> JSONValue {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
@@ -32,7 +32,7 @@ public struct JSONParser {
     }
 
     /// Parses one JSON document held in a string.
-    public static func parse(_ text: String) throws(ParseError) -> JSONValue {
+    package static func parse(_ text: String) throws(ParseError) -> JSONValue {
         var text = text
         let result = text.withUTF8 { buffer in
             Result<JSONValue, ParseError> { () throws(ParseError) -> JSONValue in try parse(buffer) }

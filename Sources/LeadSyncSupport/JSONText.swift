@@ -1,8 +1,8 @@
 /// Writes JSON text byte by byte: string literals and field values. Shared by the journal's
 /// storage format and the workload generator, so both escape exactly alike.
-public enum JSONText {
+package enum JSONText {
     /// Appends `s` as a JSON string literal (quotes, backslashes and control characters escaped).
-    public static func appendString(_ s: String, to out: inout [UInt8]) {
+    package static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
@@ -34,7 +34,7 @@ public enum JSONText {
     }
 
     /// Appends a field value as JSON: strings quoted, numbers as their decimal text.
-    public static func appendValue(_ value: FieldValue, to out: inout [UInt8]) {
+    package static func appendValue(_ value: FieldValue, to out: inout [UInt8]) {
         switch value {
         case .string(let s): appendString(s, to: &out)
         case .number(let n): out.append(contentsOf: n.utf8)
@@ -44,7 +44,7 @@ public enum JSONText {
     }
 
     /// `s` as a JSON string literal.
-    public static func quoted(_ s: String) -> String {
+    package static func quoted(_ s: String) -> String {
         var out: [UInt8] = []
         appendString(s, to: &out)
         return String(decoding: out, as: UTF8.self)

@@ -1,6 +1,6 @@
 extension JSONValue {
     /// Compact JSON text; object keys keep their order, numbers their decimal text.
-    public var text: String {
+    package var text: String {
         var out: [UInt8] = []
         write(to: &out)
         return String(decoding: out, as: UTF8.self)
@@ -32,7 +32,7 @@ extension JSONValue {
     }
 
     /// The JSON form of a field value.
-    public init(_ value: FieldValue) {
+    package init(_ value: FieldValue) {
         switch value {
         case .string(let s): self = .string(s)
         case .number(let n): self = .number(n)
@@ -42,8 +42,8 @@ extension JSONValue {
     }
 
     /// A JSON integer.
-    public static func integer<I: BinaryInteger>(_ value: I) -> JSONValue { .number(String(value)) }
+    package static func integer<I: BinaryInteger>(_ value: I) -> JSONValue { .number(String(value)) }
 
     /// A string, or null for nil.
-    public static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+    package static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 }

@@ -1,6 +1,6 @@
 /// A parsed JSON value. Objects keep their keys in input order; numbers keep their decimal text
 /// (normalised from exponent form), so `0.10` is never turned into a binary float.
-public enum JSONValue: Sendable, Hashable {
+package enum JSONValue: Sendable, Hashable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -8,7 +8,7 @@ public enum JSONValue: Sendable, Hashable {
     case bool(Bool)
     case null
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.object(let a), .object(let b)):
             a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
@@ -21,7 +21,7 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         switch self {
         case .object(let members):
             for member in members {
@@ -37,7 +37,7 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// The field value this JSON value stands for, or nil for arrays and objects.
-    public var fieldValue: FieldValue? {
+    package var fieldValue: FieldValue? {
         switch self {
         case .string(let s): .string(s)
         case .number(let n): .number(n)

@@ -9,16 +9,16 @@
 /// print(token)            // <redacted>
 /// request.bearer = token.revealed
 /// ```
-public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+package struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {
     /// The value itself. Named so every use is visible in review.
-    public let revealed: String
+    package let revealed: String
 
-    public init(_ value: String) { self.revealed = value }
+    package init(_ value: String) { self.revealed = value }
 
-    public var description: String { "<redacted>" }
-    public var debugDescription: String { "Secret(<redacted>)" }
-    public var customMirror: Mirror { Mirror(self, children: [:]) }
-    public var isEmpty: Bool { revealed.isEmpty }
+    package var description: String { "<redacted>" }
+    package var debugDescription: String { "Secret(<redacted>)" }
+    package var customMirror: Mirror { Mirror(self, children: [:]) }
+    package var isEmpty: Bool { revealed.isEmpty }
 }

@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 
 /// RFC 3339 timestamps as HubSpot and leadsync write them: UTC with milliseconds
 /// (`2026-11-28T10:15:00.000Z`), parsed with any offset.
-public enum Timestamp {
+package enum Timestamp {
     /// Formats epoch milliseconds as `YYYY-MM-DDThh:mm:ss.sssZ`.
-    public static func format(epochMilliseconds ms: Int64) -> String {
+    package static func format(epochMilliseconds ms: Int64) -> String {
         let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
         let millis = Int(ms - seconds * 1000)
         var time = time_t(seconds)
@@ -16,18 +16,18 @@ public enum Timestamp {
     }
 
     /// Formats a date as `YYYY-MM-DDThh:mm:ss.sssZ`.
-    public static func format(_ date: Date) -> String {
+    package static func format(_ date: Date) -> String {
         format(epochMilliseconds: epochMilliseconds(date))
     }
 
     /// Milliseconds since 1970-01-01T00:00:00Z, rounded toward negative infinity.
-    public static func epochMilliseconds(_ date: Date) -> Int64 {
+    package static func epochMilliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
 
     /// Parses RFC 3339 with a required offset (`Z`, `+hh:mm`, `-hh:mm`) and optional fraction.
     /// Returns epoch milliseconds, or nil when the text is not such a timestamp.
-    public static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         let b = Array(text.utf8)
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= b.count else { return nil }
@@ -78,7 +78,7 @@ public enum Timestamp {
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    package static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

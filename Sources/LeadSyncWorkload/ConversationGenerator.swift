@@ -13,20 +13,20 @@ import LeadSyncSupport
 /// after a later one, summaries replaced (the latest `at` wins, whatever the line order) or
 /// removed, texts with markup characters, quotes, line breaks and non-ASCII, and a few
 /// conversations long enough to continue in a second note.
-public struct ConversationGenerator: Sequence, IteratorProtocol {
-    public let spec: ConversationSpec
+package struct ConversationGenerator: Sequence, IteratorProtocol {
+    package let spec: ConversationSpec
     private var index = 0
     private var pending: [GeneratedConversationLine] = []
 
-    public init(_ spec: ConversationSpec) { self.spec = spec }
+    package init(_ spec: ConversationSpec) { self.spec = spec }
 
     /// The id of conversation number `index` (0-based): `C-0000001` style, sortable.
-    public static func conversationID(_ index: Int) -> String {
+    package static func conversationID(_ index: Int) -> String {
         let digits = String(index + 1)
         return "C-" + String(repeating: "0", count: Swift.max(0, 7 - digits.count)) + digits
     }
 
-    public mutating func next() -> GeneratedConversationLine? {
+    package mutating func next() -> GeneratedConversationLine? {
         while pending.isEmpty {
             guard index < spec.conversations else { return nil }
             pending = conversation(index).reversed()

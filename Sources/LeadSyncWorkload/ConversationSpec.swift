@@ -1,27 +1,27 @@
 /// What conversations to generate over a lead set. The same spec always yields the same lines.
-public struct ConversationSpec: Sendable, Hashable {
+package struct ConversationSpec: Sendable, Hashable {
     /// Conversations in total, each on a lead drawn uniformly from the lead set (so some fall on
     /// leads that never get an email, and wait).
-    public var conversations: Int
+    package var conversations: Int
     /// Mean messages per conversation: each gets 1…2·mean−1, uniformly.
-    public var meanMessages: Int
+    package var meanMessages: Int
     /// Distinct leads the conversations fall on (the lead set's).
-    public var leads: Int
-    public var seed: UInt64
+    package var leads: Int
+    package var seed: UInt64
     /// Share of conversations that get a summary (a few of them twice, out of order, or removed).
-    public var summaryShare = 0.3
+    package var summaryShare = 0.3
     /// Share of messages an edge device sends twice (same id: a counted duplicate).
-    public var duplicateShare = 0.01
+    package var duplicateShare = 0.01
     /// Share of conversations whose messages are long enough to need continuation notes.
-    public var longShare = 0.002
+    package var longShare = 0.002
     /// Share of conversations whose last message arrives before the one said earlier.
-    public var lateShare = 0.02
+    package var lateShare = 0.02
     /// When the first conversation may start, epoch milliseconds, and over how long they start.
-    public var startMilliseconds: Int64
-    public var spanMilliseconds: Int64
+    package var startMilliseconds: Int64
+    package var spanMilliseconds: Int64
 
     /// Conversations over `workload`'s leads and time span.
-    public init(_ workload: WorkloadSpec, conversations: Int, meanMessages: Int = 5) {
+    package init(_ workload: WorkloadSpec, conversations: Int, meanMessages: Int = 5) {
         self.conversations = max(0, conversations)
         self.meanMessages = max(1, meanMessages)
         leads = workload.leads

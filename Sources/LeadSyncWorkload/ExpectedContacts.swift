@@ -14,17 +14,17 @@ import LeadSyncSupport
 /// let expected = ExpectedContacts(changes, mappings: ["email": "email", "first_name": "firstname"])
 /// #expect(expected.contacts == harness.contactsByEmail(properties: expected.properties))
 /// ```
-public struct ExpectedContacts: Sendable {
+package struct ExpectedContacts: Sendable {
     /// Email → property → value.
-    public let contacts: [String: [String: String]]
+    package let contacts: [String: [String: String]]
     /// The properties compared.
-    public let properties: Set<String>
+    package let properties: Set<String>
     /// Lead → the email key of its contact, for every lead expected to have one.
-    public let leadEmails: [String: String]
+    package let leadEmails: [String: String]
 
     /// `mappings` is field → property; the field mapped to `email` is the identity. `accepts`
     /// says whether HubSpot takes a value for a property (default: every value).
-    public init(
+    package init(
         _ changes: [GeneratedChange], mappings: [String: String],
         accepts: (_ property: String, _ value: String) -> Bool = { _, _ in true }
     ) {

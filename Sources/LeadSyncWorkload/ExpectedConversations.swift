@@ -1,4 +1,4 @@
-public import LeadSyncJournal
+package import LeadSyncJournal
 
 /// What every conversation should end as, computed from the generated lines alone, by the
 /// contract's rules: a conversation belongs to the lead of its first line (a line naming it under
@@ -14,19 +14,19 @@ public import LeadSyncJournal
 /// let expected = ExpectedConversations(Array(ConversationGenerator(spec)))
 /// let c77 = expected.conversations["C-0000077"]!   // (lead, transcript)
 /// ```
-public struct ExpectedConversations: Sendable {
+package struct ExpectedConversations: Sendable {
     /// A conversation's lead and the transcript its notes should show.
-    public struct Conversation: Sendable, Equatable {
-        public var lead: String
-        public var transcript: ConversationTranscript
+    package struct Conversation: Sendable, Equatable {
+        package var lead: String
+        package var transcript: ConversationTranscript
     }
 
     /// Conversation id → its lead and transcript.
-    public let conversations: [String: Conversation]
+    package let conversations: [String: Conversation]
     /// Messages kept (duplicates left out), over every conversation.
-    public let messages: Int
+    package let messages: Int
     /// Message lines that repeat a (conversation, id) already seen.
-    public let duplicateMessages: Int
+    package let duplicateMessages: Int
 
     /// A conversation while its lines are read.
     private struct Building {
@@ -36,7 +36,7 @@ public struct ExpectedConversations: Sendable {
         var summary: (at: Int64, order: Int, text: String?)?
     }
 
-    public init(_ lines: some Sequence<GeneratedConversationLine>) {
+    package init(_ lines: some Sequence<GeneratedConversationLine>) {
         var building: [String: Building] = [:]
         var duplicates = 0
         for (order, line) in lines.enumerated() {
@@ -80,7 +80,7 @@ public struct ExpectedConversations: Sendable {
     }
 
     /// Conversation ids per lead, sorted.
-    public var byLead: [String: [String]] {
+    package var byLead: [String: [String]] {
         var result: [String: [String]] = [:]
         for (id, conversation) in conversations { result[conversation.lead, default: []].append(id) }
         return result.mapValues { $0.sorted() }

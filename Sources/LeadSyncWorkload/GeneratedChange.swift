@@ -1,19 +1,19 @@
-public import LeadSyncSupport
+package import LeadSyncSupport
 
 /// One generated lead change, shaped like an ingest line.
-public struct GeneratedChange: Sendable, Hashable {
-    public var lead: String
-    public var atMilliseconds: Int64
+package struct GeneratedChange: Sendable, Hashable {
+    package var lead: String
+    package var atMilliseconds: Int64
     /// Fields in a stable order, so the NDJSON text is reproducible.
-    public var fields: [Field]
+    package var fields: [Field]
 
-    public struct Field: Sendable, Hashable {
-        public var name: String
-        public var value: FieldValue
+    package struct Field: Sendable, Hashable {
+        package var name: String
+        package var value: FieldValue
     }
 
     /// The change as one NDJSON line (without the newline), as `leadsync ingest` reads it.
-    public var ndjsonLine: String {
+    package var ndjsonLine: String {
         var out: [UInt8] = []
         out.reserveCapacity(96 + fields.count * 32)
         out.append(contentsOf: #"{"lead":"#.utf8)
@@ -32,7 +32,7 @@ public struct GeneratedChange: Sendable, Hashable {
     }
 
     /// The fields as a dictionary (the journal's `LeadChange` shape).
-    public var fieldDictionary: [String: FieldValue] {
+    package var fieldDictionary: [String: FieldValue] {
         Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 }

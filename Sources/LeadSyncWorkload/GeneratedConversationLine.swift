@@ -1,16 +1,16 @@
-public import LeadSyncJournal
+package import LeadSyncJournal
 import LeadSyncSupport
 
 /// One generated conversation line, shaped like an ingest line of the contract's "Conversation
 /// data": a message or a summary (set or removed) of a conversation of a lead, with no fields.
-public struct GeneratedConversationLine: Sendable, Hashable {
+package struct GeneratedConversationLine: Sendable, Hashable {
     /// A message: its optional id (a re-sent id is a duplicate), speaker and text.
-    public struct Message: Sendable, Hashable {
-        public var id: String?
-        public var from: String
-        public var text: String
+    package struct Message: Sendable, Hashable {
+        package var id: String?
+        package var from: String
+        package var text: String
 
-        public init(id: String?, from: String, text: String) {
+        package init(id: String?, from: String, text: String) {
             self.id = id
             self.from = from
             self.text = text
@@ -18,18 +18,18 @@ public struct GeneratedConversationLine: Sendable, Hashable {
     }
 
     /// What the line carries besides the lead, time and conversation.
-    public enum Content: Sendable, Hashable {
+    package enum Content: Sendable, Hashable {
         case message(Message)
         /// A summary; nil removes the conversation's summary (NDJSON `null`).
         case summary(String?)
     }
 
-    public var lead: String
-    public var atMilliseconds: Int64
-    public var conversation: String
-    public var content: Content
+    package var lead: String
+    package var atMilliseconds: Int64
+    package var conversation: String
+    package var content: Content
 
-    public init(lead: String, atMilliseconds: Int64, conversation: String, content: Content) {
+    package init(lead: String, atMilliseconds: Int64, conversation: String, content: Content) {
         self.lead = lead
         self.atMilliseconds = atMilliseconds
         self.conversation = conversation
@@ -37,7 +37,7 @@ public struct GeneratedConversationLine: Sendable, Hashable {
     }
 
     /// The line as NDJSON (without the newline), as `leadsync ingest` reads it.
-    public var ndjsonLine: String {
+    package var ndjsonLine: String {
         var out: [UInt8] = []
         out.reserveCapacity(160)
         out.append(contentsOf: #"{"lead":"#.utf8)
@@ -68,7 +68,7 @@ public struct GeneratedConversationLine: Sendable, Hashable {
     }
 
     /// The line as the journal records it (what `leadsync ingest` makes of ``ndjsonLine``).
-    public var entry: ConversationEntry {
+    package var entry: ConversationEntry {
         switch content {
         case .message(let message):
             ConversationEntry(

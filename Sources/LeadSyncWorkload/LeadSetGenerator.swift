@@ -12,23 +12,23 @@ internal import LeadSyncSupport
 ///
 /// Each lead's identity (name, email, company) comes from a generator seeded by the spec's seed
 /// and the lead's index, so it is the same in every change of that lead and in every run.
-public struct LeadSetGenerator: Sequence, IteratorProtocol {
-    public let spec: WorkloadSpec
+package struct LeadSetGenerator: Sequence, IteratorProtocol {
+    package let spec: WorkloadSpec
     private var random: SplitMix64
     private var produced = 0
 
-    public init(_ spec: WorkloadSpec) {
+    package init(_ spec: WorkloadSpec) {
         self.spec = spec
         self.random = SplitMix64(seed: spec.seed)
     }
 
     /// The id of lead number `index` (0-based): `L-0000001` style, sortable.
-    public static func leadID(_ index: Int) -> String {
+    package static func leadID(_ index: Int) -> String {
         let digits = String(index + 1)
         return "L-" + String(repeating: "0", count: Swift.max(0, 7 - digits.count)) + digits
     }
 
-    public mutating func next() -> GeneratedChange? {
+    package mutating func next() -> GeneratedChange? {
         guard produced < spec.changes else { return nil }
         defer { produced += 1 }
         var at = spec.startMilliseconds + Int64(produced) * spec.stepMilliseconds

@@ -1,8 +1,8 @@
-public import LeadSyncJournal
+package import LeadSyncJournal
 
 /// The product keeps connection settings in the journal's settings table.
 extension ConfigurationStore: ConnectionSettingsStore {
-    public func connectionSettings() async throws -> ConnectionSettings {
+    package func connectionSettings() async throws -> ConnectionSettings {
         let values = try await settings()
         return ConnectionSettings(
             apiURL: values[.apiURL], authURL: values[.authURL],
@@ -13,7 +13,7 @@ extension ConfigurationStore: ConnectionSettingsStore {
     }
 
     /// Stores every connection setting in one transaction.
-    public func saveConnectionSettings(_ settings: ConnectionSettings) async throws {
+    package func saveConnectionSettings(_ settings: ConnectionSettings) async throws {
         try await setSettings([
             .apiURL: settings.apiURL,
             .authURL: settings.authURL,
@@ -26,7 +26,7 @@ extension ConfigurationStore: ConnectionSettingsStore {
         ])
     }
 
-    public func setReconnectionRequired(_ required: Bool) async throws {
+    package func setReconnectionRequired(_ required: Bool) async throws {
         try await setSetting(.reconnectionRequired, required ? "true" : nil)
     }
 }

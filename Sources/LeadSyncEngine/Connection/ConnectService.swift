@@ -1,21 +1,21 @@
 import Foundation
-public import HubSpotAPI
-public import LeadSyncHTTP
-public import LeadSyncJournal
-public import LeadSyncSupport
-public import Logging
+package import HubSpotAPI
+package import LeadSyncHTTP
+package import LeadSyncJournal
+package import LeadSyncSupport
+package import Logging
 
 /// `leadsync connect`: a static token, or OAuth with a code (pasted here; received on a loopback
 /// redirect by the CLI's `LeadSyncCLISupport`). Each checks the credentials against HubSpot's account details, then stores
 /// the secrets in the credentials file and the rest in the journal's settings.
-public struct ConnectService: Sendable {
+package struct ConnectService: Sendable {
     /// Where and how to reach HubSpot.
-    public struct Endpoint: Sendable {
-        public var apiURL: String
-        public var authURL: String
-        public var version: HubSpotAPIVersion
+    package struct Endpoint: Sendable {
+        package var apiURL: String
+        package var authURL: String
+        package var version: HubSpotAPIVersion
 
-        public init(apiURL: String, authURL: String, version: HubSpotAPIVersion = .v2026_03) {
+        package init(apiURL: String, authURL: String, version: HubSpotAPIVersion = .v2026_03) {
             self.apiURL = apiURL
             self.authURL = authURL
             self.version = version
@@ -23,17 +23,17 @@ public struct ConnectService: Sendable {
     }
 
     /// What `connect` did, for its report.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// The portal id, nil when it could not be checked (unreachable, or 403).
-        public var accountId: String?
-        public var timeZone: String?
-        public var tokenKind: StoredCredentials.Kind
+        package var accountId: String?
+        package var timeZone: String?
+        package var tokenKind: StoredCredentials.Kind
         /// Things the user should know although connecting succeeded.
-        public var warnings: [String]
+        package var warnings: [String]
     }
 
     /// The scopes `connect` asks for unless `--scopes` replaces them.
-    public static let defaultScopes = [
+    package static let defaultScopes = [
         "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.schemas.contacts.read", "oauth",
     ]
 
@@ -44,7 +44,7 @@ public struct ConnectService: Sendable {
     package let clock: any WallClock
     let logger: Logger
 
-    public init(
+    package init(
         journal: Journal, file: CredentialsFile, endpoint: Endpoint, transport: any HTTPTransport,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.connection")
     ) {
@@ -57,12 +57,12 @@ public struct ConnectService: Sendable {
     }
 
     /// `connect --token`: a private-app token or service key.
-    public func connect(token: Secret, newAccount: Bool = false) async throws -> Outcome {
+    package func connect(token: Secret, newAccount: Bool = false) async throws -> Outcome {
         try await store(.staticToken(token), clientId: nil, scopes: [], newAccount: newAccount)
     }
 
     /// `connect --code --redirect-uri`: exchanges a code obtained elsewhere (no PKCE).
-    public func connect(
+    package func connect(
         clientId: String, clientSecret: Secret, code: Secret, redirectURI: String, newAccount: Bool = false
     ) async throws -> Outcome {
         let tokens = try await exchange(

@@ -1,6 +1,6 @@
 /// Why HubSpot access is not available, in words for the user and an exit code's worth of kind.
-public struct ConnectionError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable, Hashable {
+package struct ConnectionError: Error, Sendable, CustomStringConvertible {
+    package enum Kind: Sendable, Hashable {
         /// No stored credentials and no `LEADSYNC_TOKEN` (exit 3).
         case notConnected
         /// The stored grant is dead (exit 3).
@@ -14,13 +14,13 @@ public struct ConnectionError: Error, Sendable, CustomStringConvertible {
         case configuration
     }
 
-    public let kind: Kind
-    public let message: String
+    package let kind: Kind
+    package let message: String
 
-    public init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -1,18 +1,18 @@
 /// What a journal remembers of its connection besides the secrets: where HubSpot is, which
 /// account, and whether access must be reconnected.
-public struct ConnectionSettings: Sendable, Hashable {
-    public var apiURL: String?
-    public var authURL: String?
-    public var tokenKind: StoredCredentials.Kind?
-    public var clientId: String?
+package struct ConnectionSettings: Sendable, Hashable {
+    package var apiURL: String?
+    package var authURL: String?
+    package var tokenKind: StoredCredentials.Kind?
+    package var clientId: String?
     /// The portal id; nil while unknown (HubSpot unreachable or the check refused with 403).
-    public var accountId: String?
+    package var accountId: String?
     /// IANA name; nil means UTC.
-    public var timeZone: String?
-    public var scopes: [String]
-    public var reconnectionRequired: Bool
+    package var timeZone: String?
+    package var scopes: [String]
+    package var reconnectionRequired: Bool
 
-    public init(
+    package init(
         apiURL: String? = nil, authURL: String? = nil, tokenKind: StoredCredentials.Kind? = nil,
         clientId: String? = nil,
         accountId: String? = nil, timeZone: String? = nil, scopes: [String] = [], reconnectionRequired: Bool = false
@@ -30,7 +30,7 @@ public struct ConnectionSettings: Sendable, Hashable {
 
 /// Where connection settings live: the journal's settings table in the product, a value in a
 /// test. Never holds a secret.
-public protocol ConnectionSettingsStore: Sendable {
+package protocol ConnectionSettingsStore: Sendable {
     func connectionSettings() async throws -> ConnectionSettings
     func saveConnectionSettings(_ settings: ConnectionSettings) async throws
     /// Records that refreshing failed for good (shown by `status`), or that it no longer has.

@@ -1,4 +1,4 @@
-public import LeadSyncSupport
+package import LeadSyncSupport
 
 /// Where a run's HubSpot credentials come from.
 ///
@@ -7,7 +7,7 @@ public import LeadSyncSupport
 ///     journal: journal, credentials: .stored(CredentialsFile(besideJournal: path)),
 ///     apiURL: "https://api.hubapi.com", transport: CurlTransport())
 /// ```
-public enum CredentialSource: Sendable {
+package enum CredentialSource: Sendable {
     /// A private-app token or service key for this run, never stored. A refusal needs a new one.
     case token(Secret)
     /// The credentials `leadsync connect` stored in `file`: OAuth access tokens are refreshed

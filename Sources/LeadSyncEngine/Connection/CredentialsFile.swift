@@ -4,21 +4,21 @@ import LeadSyncSupport
 /// The credentials file beside the journal (`<journal>.credentials`, or wherever the CLI's
 /// `LEADSYNC_CREDENTIALS` says):
 /// JSON, mode 0600 from the moment it exists whatever the umask, replaced atomically.
-public struct CredentialsFile: Sendable {
-    public let path: String
+package struct CredentialsFile: Sendable {
+    package let path: String
 
-    public init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
     /// `<journal>.credentials` beside the journal's canonical path (``JournalIdentity``),
     /// whichever path to the journal was given: where `leadsync connect` stores them.
-    public init(besideJournal journalPath: String) {
+    package init(besideJournal journalPath: String) {
         path = JournalIdentity.canonicalPath(journalPath) + ".credentials"
     }
 
-    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+    package var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
     /// The stored credentials, or nil when there is no file.
-    public func read() throws -> StoredCredentials? {
+    package func read() throws -> StoredCredentials? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let kind = (object["kind"] as? String).flatMap(StoredCredentials.Kind.init(rawValue:)),
@@ -36,7 +36,7 @@ public struct CredentialsFile: Sendable {
 
     /// Replaces the file atomically: a temporary file created 0600 (`O_EXCL`, then `fchmod` so
     /// the umask cannot widen it), written, synced, renamed over the old one, directory synced.
-    public func write(_ credentials: StoredCredentials) throws {
+    package func write(_ credentials: StoredCredentials) throws {
         var object: [String: Any] = [
             "kind": credentials.kind.rawValue, "access_token": credentials.accessToken.revealed,
         ]
@@ -86,7 +86,7 @@ public struct CredentialsFile: Sendable {
     }
 
     /// Forgets the credentials; no file is not an error.
-    public func delete() throws {
+    package func delete() throws {
         guard unlink(path) == 0 || errno == ENOENT else {
             throw CredentialsFileError(path: path, reason: "cannot be removed: \(String(cString: strerror(errno)))")
         }
@@ -94,8 +94,8 @@ public struct CredentialsFile: Sendable {
 }
 
 /// The credentials file could not be read or written.
-public struct CredentialsFileError: Error, CustomStringConvertible {
-    public let path: String
-    public let reason: String
-    public var description: String { "credentials file \(path) \(reason)" }
+package struct CredentialsFileError: Error, CustomStringConvertible {
+    package let path: String
+    package let reason: String
+    package var description: String { "credentials file \(path) \(reason)" }
 }

@@ -1,20 +1,20 @@
 import HubSpotAPI
-public import LeadSyncHTTP
-public import LeadSyncJournal
+package import LeadSyncHTTP
+package import LeadSyncJournal
 import LeadSyncSupport
-public import Logging
+package import Logging
 
 /// `leadsync disconnect`: revokes the refresh token at HubSpot when there is one, then forgets
 /// the local tokens whatever HubSpot said. Mappings, rules and the journal stay.
-public struct DisconnectService: Sendable {
+package struct DisconnectService: Sendable {
     /// What happened, for the report.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// True when HubSpot confirmed the revocation.
-        public var revoked: Bool
+        package var revoked: Bool
         /// True when there were credentials to forget.
-        public var forgotCredentials: Bool
+        package var forgotCredentials: Bool
         /// Why revoking did not happen or failed, when it did not.
-        public var warning: String?
+        package var warning: String?
     }
 
     let journal: Journal
@@ -23,7 +23,7 @@ public struct DisconnectService: Sendable {
     let transport: any HTTPTransport
     let logger: Logger
 
-    public init(
+    package init(
         journal: Journal, file: CredentialsFile, endpoint: ConnectService.Endpoint, transport: any HTTPTransport,
         logger: Logger = Logger(label: "leadsync.connection")
     ) {
@@ -34,7 +34,7 @@ public struct DisconnectService: Sendable {
         self.logger = logger
     }
 
-    public func disconnect() async throws -> Outcome {
+    package func disconnect() async throws -> Outcome {
         let credentials = try file.read()
         var revoked = false
         var warning: String?

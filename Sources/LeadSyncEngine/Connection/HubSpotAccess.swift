@@ -1,9 +1,9 @@
 import Foundation
-public import HubSpotAPI
-public import LeadSyncHTTP
-public import LeadSyncJournal
-public import LeadSyncSupport
-public import Logging
+package import HubSpotAPI
+package import LeadSyncHTTP
+package import LeadSyncJournal
+package import LeadSyncSupport
+package import Logging
 
 /// How everything that talks to HubSpot gets its client, from a ``CredentialSource``: a static
 /// token as is, stored credentials behind a ``TokenManager``, or the host application's provider.
@@ -14,10 +14,10 @@ public import Logging
 ///     apiURL: url, transport: CurlTransport())
 /// let reconciler = Reconciler(journal: journal, gateway: access.gateway())
 /// ```
-public struct HubSpotAccess: Sendable {
-    public let client: HubSpotClient
+package struct HubSpotAccess: Sendable {
+    package let client: HubSpotClient
     /// Nil unless the credentials are stored ones.
-    public let tokenManager: TokenManager?
+    package let tokenManager: TokenManager?
     /// Builds a client from the credentials as they are now (after a new `leadsync connect`, or
     /// a provider's new token); nil when they cannot change during the run (a static token).
     private let reopen: (@Sendable () async throws -> HubSpotClient)?
@@ -25,7 +25,7 @@ public struct HubSpotAccess: Sendable {
     /// Throws ``ConnectionError`` `.notConnected` when stored credentials are missing, and
     /// `.reconnectionRequired` when the journal records that their grant is dead (exit 3 both).
     /// `admission`: the journal's ``RequestBudget``, which every request of the client waits for.
-    public static func open(
+    package static func open(
         journal: Journal, credentials: CredentialSource, apiURL: String, version: HubSpotAPIVersion = .v2026_03,
         transport: any HTTPTransport, admission: any RequestAdmission = UnlimitedAdmission(),
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.hubspot")
@@ -78,14 +78,14 @@ public struct HubSpotAccess: Sendable {
 
     /// The reconciler's gateway over this client; a sync paused for reconnection resumes by
     /// itself once the credentials change (a new `leadsync connect`, a provider's new token).
-    public func gateway() -> HubSpotGateway {
+    package func gateway() -> HubSpotGateway {
         HubSpotGateway(client: client, reopen: reopen)
     }
 }
 
 extension Error {
     /// True when only a new `leadsync connect` can restore access (exit 3).
-    public var requiresReconnection: Bool {
+    package var requiresReconnection: Bool {
         if let error = self as? ConnectionError {
             return error.kind == .reconnectionRequired || error.kind == .notConnected
         }

@@ -1,5 +1,5 @@
-public import HubSpotAPI
-public import LeadSyncJournal
+package import HubSpotAPI
+package import LeadSyncJournal
 
 /// `leadsync map check`: every mapping against HubSpot's contact properties (exists, writable,
 /// type), the lead fields in the journal that no mapping covers, the mapped fields the journal
@@ -9,24 +9,24 @@ public import LeadSyncJournal
 /// A value HubSpot would refuse is not a problem with its mapping: it is rejected on its own at
 /// sync and the rest of the lead goes through. So only mapping problems make ``Report/allValid``
 /// false.
-public struct MapCheckService: Sendable {
+package struct MapCheckService: Sendable {
     /// One mapping's verdict.
-    public struct Verdict: Sendable, Hashable {
-        public var mapping: Mapping
+    package struct Verdict: Sendable, Hashable {
+        package var mapping: Mapping
         /// Nil when the mapping is usable.
-        public var problem: String?
-        public var ok: Bool { problem == nil }
+        package var problem: String?
+        package var ok: Bool { problem == nil }
     }
 
     /// One lead's current value that HubSpot would refuse.
-    public struct InvalidValue: Sendable, Hashable {
-        public var field: String
-        public var lead: String
+    package struct InvalidValue: Sendable, Hashable {
+        package var field: String
+        package var lead: String
         /// The value as it would be sent.
-        public var value: String
-        public var problem: String
+        package var value: String
+        package var problem: String
 
-        public init(field: String, lead: String, value: String, problem: String) {
+        package init(field: String, lead: String, value: String, problem: String) {
             self.field = field
             self.lead = lead
             self.value = value
@@ -34,16 +34,16 @@ public struct MapCheckService: Sendable {
         }
     }
 
-    public struct Report: Sendable {
-        public var verdicts: [Verdict]
-        public var unmappedFields: [String]
+    package struct Report: Sendable {
+        package var verdicts: [Verdict]
+        package var unmappedFields: [String]
         /// Mapped fields no change in the journal has ever carried.
-        public var unseenFields: [String]
+        package var unseenFields: [String]
         /// The first ``MapCheckService/maxInvalidValues`` values HubSpot would refuse.
-        public var invalidValues: [InvalidValue]
+        package var invalidValues: [InvalidValue]
         /// How many values HubSpot would refuse in all (in the leads sampled).
-        public var invalidValueCount: Int
-        public var allValid: Bool { verdicts.allSatisfy(\.ok) }
+        package var invalidValueCount: Int
+        package var allValid: Bool { verdicts.allSatisfy(\.ok) }
     }
 
     /// The property types a lead value can be written to.
@@ -52,20 +52,20 @@ public struct MapCheckService: Sendable {
     ]
 
     /// Invalid values listed in a report (the rest are counted).
-    public static let maxInvalidValues = 100
+    package static let maxInvalidValues = 100
 
     /// Default 2,000 pending leads: enough to find a wrong value type, fast on any journal.
-    public var sampleLeads = 2_000
+    package var sampleLeads = 2_000
 
     let journal: Journal
     let client: HubSpotClient
 
-    public init(journal: Journal, client: HubSpotClient) {
+    package init(journal: Journal, client: HubSpotClient) {
         self.journal = journal
         self.client = client
     }
 
-    public func check() async throws -> Report {
+    package func check() async throws -> Report {
         let properties = try await client.contactProperties().value
         let byName = Dictionary(properties.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let mappings = try await journal.configuration.mappings()

@@ -1,28 +1,28 @@
-public import Foundation
-public import HubSpotAPI
-public import LeadSyncSupport
+package import Foundation
+package import HubSpotAPI
+package import LeadSyncSupport
 
 /// The secrets of one journal's connection, as kept in its credentials file (never the journal).
-public struct StoredCredentials: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable {
+package struct StoredCredentials: Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
         /// A private-app token or service key: never expires, never refreshes.
         case `static`
         /// OAuth: a short-lived access token and the refresh token that renews it.
         case oauth
     }
 
-    public var kind: Kind
-    public var accessToken: Secret
-    public var refreshToken: Secret?
+    package var kind: Kind
+    package var accessToken: Secret
+    package var refreshToken: Secret?
     /// When the access token expires (OAuth only).
-    public var expiresAt: Date?
+    package var expiresAt: Date?
     /// How long access tokens live, from the last `expires_in` (OAuth only): refreshing starts
     /// when less than min(5 min, 20 % of it) remains.
-    public var lifetimeSeconds: Int?
-    public var clientId: String?
-    public var clientSecret: Secret?
+    package var lifetimeSeconds: Int?
+    package var clientId: String?
+    package var clientSecret: Secret?
 
-    public init(
+    package init(
         kind: Kind, accessToken: Secret, refreshToken: Secret? = nil, expiresAt: Date? = nil,
         lifetimeSeconds: Int? = nil,
         clientId: String? = nil, clientSecret: Secret? = nil
@@ -37,12 +37,12 @@ public struct StoredCredentials: Sendable, Hashable {
     }
 
     /// A static token.
-    public static func staticToken(_ token: Secret) -> StoredCredentials {
+    package static func staticToken(_ token: Secret) -> StoredCredentials {
         StoredCredentials(kind: .static, accessToken: token)
     }
 
     /// OAuth credentials from a token answer received at `now`.
-    public static func oauth(_ tokens: OAuthTokens, clientId: String, clientSecret: Secret, now: Date)
+    package static func oauth(_ tokens: OAuthTokens, clientId: String, clientSecret: Secret, now: Date)
         -> StoredCredentials
     {
         StoredCredentials(

@@ -1,8 +1,8 @@
 import Foundation
-public import HubSpotAPI
+package import HubSpotAPI
 import LeadSyncHTTP
-public import LeadSyncSupport
-public import Logging
+package import LeadSyncSupport
+package import Logging
 import Metrics
 
 /// Keeps a valid access token for every request: refreshes ahead of expiry and when HubSpot
@@ -13,21 +13,21 @@ import Metrics
 /// A refused token never loops: a 401 on the token that answered an earlier 401 of the same
 /// request, or on a static token, means reconnecting. Failures that end in reconnecting throw ``HubSpotError`` classified
 /// `.needsReconnect`, or ``ConnectionError`` `.reconnectionRequired` once that is recorded.
-public actor TokenManager: HubSpotAuthorizer {
+package actor TokenManager: HubSpotAuthorizer {
     /// How hard to try the token endpoint when it answers 429 or 5xx or cannot be reached.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Default 5 attempts: rides out a 10-second rate window without hammering the endpoint.
-        public var maxRefreshAttempts = 5
+        package var maxRefreshAttempts = 5
         /// Default 500 ms, doubling per attempt.
-        public var initialBackoff: Duration = .milliseconds(500)
+        package var initialBackoff: Duration = .milliseconds(500)
         /// Default 30 s.
-        public var maxBackoff: Duration = .seconds(30)
+        package var maxBackoff: Duration = .seconds(30)
         /// Refresh when less than this much of the token's life remains, at most…
-        public var refreshMargin: Duration = .seconds(300)
+        package var refreshMargin: Duration = .seconds(300)
         /// …and at most this fraction of its lifetime (20 %: a 30-minute token refreshes at 6 min).
-        public var refreshFraction = 0.2
+        package var refreshFraction = 0.2
 
-        public init() {}
+        package init() {}
     }
 
     private var credentials: StoredCredentials
@@ -40,12 +40,12 @@ public actor TokenManager: HubSpotAuthorizer {
     private var refreshing: Task<Secret, any Error>?
     private var reconnectionRequired = false
     /// How many refreshes reached HubSpot's token endpoint successfully.
-    public private(set) var refreshCount = 0
+    package private(set) var refreshCount = 0
 
     /// - Parameters:
     ///   - file: where refreshed credentials are saved; nil keeps them in memory only.
     ///   - oauth: the token endpoint client; required for OAuth credentials.
-    public init(
+    package init(
         credentials: StoredCredentials, file: CredentialsFile?, settings: any ConnectionSettingsStore,
         oauth: HubSpotOAuth?,
         clock: any WallClock = SystemWallClock(), configuration: Configuration = Configuration(),
@@ -60,14 +60,14 @@ public actor TokenManager: HubSpotAuthorizer {
         self.logger = logger
     }
 
-    public func accessToken() async throws -> Secret {
+    package func accessToken() async throws -> Secret {
         guard !reconnectionRequired else { throw Self.reconnectError }
         guard credentials.kind == .oauth, refreshDue else { return credentials.accessToken }
         logger.debug("access token near expiry, refreshing")
         return try await refresh()
     }
 
-    public func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {
+    package func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {
         guard credentials.kind == .oauth, !isRetry else {
             try await markReconnectionRequired()
             var dead = error

@@ -1,8 +1,8 @@
-public import LeadSyncJournal
+package import LeadSyncJournal
 import LeadSyncSupport
 
 /// How a part whose create answer was lost is settled (decision 0016).
-public enum NoteKeyMode: String, Sendable {
+package enum NoteKeyMode: String, Sendable {
     /// Notes carry a unique-value key property: creating again is refused with the existing id.
     case uniqueKey = "unique_key"
     /// The contact's notes are listed and read, and the part's closing line looked for.
@@ -11,7 +11,7 @@ public enum NoteKeyMode: String, Sendable {
 
 extension SettingKey {
     /// ``NoteKeyMode`` of this journal's account, once probed.
-    public static let noteKeyMode: SettingKey = "notes.key_mode"
+    package static let noteKeyMode: SettingKey = "notes.key_mode"
 }
 
 /// What one pending conversation's notes need in this pass: pure, from the transcript and the

@@ -1,17 +1,17 @@
-public import LeadSyncJournal
+package import LeadSyncJournal
 import LeadSyncSupport
 
 /// One HubSpot note of a conversation as leadsync writes it.
-public struct RenderedNote: Sendable, Equatable {
+package struct RenderedNote: Sendable, Equatable {
     /// 1 for the conversation's note, 2… for its continuation notes.
-    public var part: Int
+    package var part: Int
     /// `hs_note_body`: HTML, at most ``NoteRenderer/bodyLimit`` UTF-8 bytes.
-    public var body: String
+    package var body: String
     /// `hs_timestamp` (epoch ms): the `at` of the part's first message (of the summary when the
     /// part holds no message).
-    public var timestamp: Int64
+    package var timestamp: Int64
 
-    public init(part: Int, body: String, timestamp: Int64) {
+    package init(part: Int, body: String, timestamp: Int64) {
         self.part = part
         self.body = body
         self.timestamp = timestamp
@@ -35,14 +35,14 @@ public struct RenderedNote: Sendable, Equatable {
 /// Parts are filled greedily in display order; a block that does not fit in an empty part (a
 /// message longer than the limit) is split at character boundaries and continued in the next
 /// part. Nothing is ever cut.
-public enum NoteRenderer {
+package enum NoteRenderer {
     /// HubSpot's limit on `hs_note_body` is 65,536 characters. leadsync counts UTF-8 bytes, which
     /// are never fewer than characters however HubSpot counts them (UTF-16 units or scalars).
-    public static let bodyLimit = 65_536
+    package static let bodyLimit = 65_536
 
     /// The note bodies of `transcript`; at least `minimumParts` of them (parts that lost their
     /// messages to earlier parts say so, so a note once written is never left stale).
-    public static func render(_ transcript: ConversationTranscript, limit: Int = bodyLimit, minimumParts: Int = 1)
+    package static func render(_ transcript: ConversationTranscript, limit: Int = bodyLimit, minimumParts: Int = 1)
         -> [RenderedNote]
     {
         var blocks: [Block] = []
@@ -101,7 +101,7 @@ public enum NoteRenderer {
     }
 
     /// The last paragraph of a part's body.
-    public static func closingLine(conversation: String, part: Int) -> String {
+    package static func closingLine(conversation: String, part: Int) -> String {
         part == 1
             ? "<p>leadsync: conversation " + escape(conversation) + "</p>"
             : "<p>leadsync: part \(part) of conversation " + escape(conversation) + "</p>"
@@ -109,7 +109,7 @@ public enum NoteRenderer {
 
     /// Whether `body` (as HubSpot returns it) is part `part` of `conversation`: the text of that
     /// part's closing line appears in it, ending a paragraph.
-    public static func body(_ body: String, isPart part: Int, of conversation: String) -> Bool {
+    package static func body(_ body: String, isPart part: Int, of conversation: String) -> Bool {
         let text = closingLine(conversation: conversation, part: part).dropFirst(3).dropLast(4)
         var rest = body[...]
         while let range = rest.range(of: text) {
@@ -120,7 +120,7 @@ public enum NoteRenderer {
     }
 
     /// `&`, `<`, `>`, `"` and `'` as entities; everything else (non-ASCII included) as is.
-    public static func escape<S: StringProtocol>(_ text: S) -> String {
+    package static func escape<S: StringProtocol>(_ text: S) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {

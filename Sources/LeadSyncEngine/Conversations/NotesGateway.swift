@@ -1,8 +1,8 @@
-public import HubSpotAPI
+package import HubSpotAPI
 
 /// How the notes lane reaches HubSpot: notes written, read and listed per contact, each answer
 /// already classified like the contacts' (``RequestFailure``).
-public protocol NotesGateway: Sendable {
+package protocol NotesGateway: Sendable {
     func createNotes(_ inputs: [NoteCreateInput]) async -> GatewayAnswer<BatchResult>
     func updateNotes(_ inputs: [UpdateInput]) async -> GatewayAnswer<BatchResult>
     /// Reads notes' bodies by id.
@@ -15,23 +15,23 @@ public protocol NotesGateway: Sendable {
 }
 
 extension HubSpotGateway: NotesGateway {
-    public func createNotes(_ inputs: [NoteCreateInput]) async -> GatewayAnswer<BatchResult> {
+    package func createNotes(_ inputs: [NoteCreateInput]) async -> GatewayAnswer<BatchResult> {
         await answer { try await client.batchCreateNotes(inputs) }
     }
 
-    public func updateNotes(_ inputs: [UpdateInput]) async -> GatewayAnswer<BatchResult> {
+    package func updateNotes(_ inputs: [UpdateInput]) async -> GatewayAnswer<BatchResult> {
         await answer { try await client.batchUpdateNotes(inputs) }
     }
 
-    public func readNotes(ids: [String]) async -> GatewayAnswer<BatchResult> {
+    package func readNotes(ids: [String]) async -> GatewayAnswer<BatchResult> {
         await answer { try await client.batchReadNotes(ids: ids, properties: ["hs_note_body"]) }
     }
 
-    public func contactNoteIds(contactId: String, after: String?) async -> GatewayAnswer<AssociatedIdPage> {
+    package func contactNoteIds(contactId: String, after: String?) async -> GatewayAnswer<AssociatedIdPage> {
         await answer { try await client.contactNoteIds(contactId: contactId, after: after) }
     }
 
-    public func createNoteKeyProperty(name: String) async -> GatewayAnswer<Bool> {
+    package func createNoteKeyProperty(name: String) async -> GatewayAnswer<Bool> {
         do {
             let response = try await client.createNoteProperty(
                 name: name, label: "leadsync conversation key", hasUniqueValue: true)

@@ -1,8 +1,8 @@
-public import Foundation
-public import HubSpotAPI
-public import LeadSyncJournal
-public import LeadSyncSupport
-public import Logging
+package import Foundation
+package import HubSpotAPI
+package import LeadSyncJournal
+package import LeadSyncSupport
+package import Logging
 
 /// The notes lane of `sync`: pushes pending conversations to their contacts' notes, paced by the
 /// sync's one ``Pacer`` (docs/conversations.md; decision 0016 for the no-duplicate design).
@@ -14,17 +14,17 @@ public import Logging
 /// plans again from the journal, after backoff, so an uncertain create is never sent blindly.
 ///
 /// Logs name conversations by id and notes by HubSpot id; never a message text or a body.
-public struct NotesSync: Sendable {
-    public let journal: Journal
-    public let gateway: any NotesGateway
-    public let options: SyncOptions
+package struct NotesSync: Sendable {
+    package let journal: Journal
+    package let gateway: any NotesGateway
+    package let options: SyncOptions
     let clock: any WallClock
     let logger: Logger
 
     /// The unique-value note property of unique-key mode.
-    public static let keyProperty = "leadsync_conversation_key"
+    package static let keyProperty = "leadsync_conversation_key"
 
-    public init(
+    package init(
         journal: Journal, gateway: any NotesGateway, options: SyncOptions = SyncOptions(),
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.notes")
     ) {
@@ -36,18 +36,18 @@ public struct NotesSync: Sendable {
     }
 
     /// What a drain of the notes lane did.
-    public struct Report: Sendable {
+    package struct Report: Sendable {
         /// nil when every sendable conversation was delivered or refused.
-        public var ending: SyncReport.Ending?
-        public var summary = DrainSummary()
+        package var ending: SyncReport.Ending?
+        package var summary = DrainSummary()
         /// The pacer as the drain left it, for whatever the sync sends next.
-        public var pacer: Pacer
+        package var pacer: Pacer
     }
 
     /// Drains pending conversations: passes until one sends nothing (everything sendable is in
     /// HubSpot, refused, or waits for a contact), or an ending (`--max-seconds`, reconnection, the
     /// daily limit, missing scopes, giving up).
-    public func drain(pacer: Pacer, deadline: Date? = nil, isStopping: @escaping @Sendable () -> Bool = { false })
+    package func drain(pacer: Pacer, deadline: Date? = nil, isStopping: @escaping @Sendable () -> Bool = { false })
         async throws -> Report
     {
         let gate = PacerGate(pacer: pacer, clock: clock)

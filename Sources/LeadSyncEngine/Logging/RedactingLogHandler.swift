@@ -1,6 +1,6 @@
-public import Foundation
+package import Foundation
 import LeadSyncSupport
-public import Logging
+package import Logging
 import Synchronization
 
 /// A `LogHandler` that writes one line per event and never lets a credential through: values of
@@ -13,15 +13,15 @@ import Synchronization
 /// LoggingSystem.bootstrap { RedactingLogHandler(label: $0, level: .info, redactor: redactor) }
 /// redactor.register(token)      // a value known only at run time
 /// ```
-public struct RedactingLogHandler: LogHandler {
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
+package struct RedactingLogHandler: LogHandler {
+    package var logLevel: Logger.Level
+    package var metadata: Logger.Metadata = [:]
     private let label: String
     private let redactor: SecretRedactor
     private let write: @Sendable (String) -> Void
 
     /// - Parameter write: where finished lines go; standard error by default.
-    public init(
+    package init(
         label: String, level: Logger.Level, redactor: SecretRedactor,
         write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     ) {
@@ -31,12 +31,12 @@ public struct RedactingLogHandler: LogHandler {
         self.write = write
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         var line = "\(Timestamp.now()) \(event.level) \(label): \(redactor.redact(event.message.description))"
@@ -51,19 +51,19 @@ public struct RedactingLogHandler: LogHandler {
 
 /// Knows which text must never reach a log: registered secret values and the shapes of
 /// credentials.
-public final class SecretRedactor: Sendable {
+package final class SecretRedactor: Sendable {
     private let known = Mutex<Set<String>>([])
 
-    public init() {}
+    package init() {}
 
     /// Adds a value to hide wherever it appears (tokens, client secrets, codes).
-    public func register(_ secret: String) {
+    package func register(_ secret: String) {
         guard secret.count >= 4 else { return }
         _ = known.withLock { $0.insert(secret) }
     }
 
     /// The text with every known secret and credential shape replaced by `<redacted>`.
-    public func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         var result = text
         for secret in known.withLock({ $0 }) where result.contains(secret) {
             result = result.replacingOccurrences(of: secret, with: "<redacted>")

@@ -1,9 +1,9 @@
-public import LeadSyncJournal
+package import LeadSyncJournal
 
 /// Which lead a pulled contact belongs to (cli-contract.md, `pull`): the lead linked to its HubSpot
 /// id; else a lead whose email is the contact's primary email or one of its `hs_additional_emails`;
 /// else a new lead `hubspot-<contact id>`.
-public enum ContactLink: Sendable, Hashable {
+package enum ContactLink: Sendable, Hashable {
     /// The lead already linked to this contact.
     case linked(LeadSnapshot)
     /// A lead found by email (or by the id a pull gives new leads) that is not linked to this
@@ -16,7 +16,7 @@ public enum ContactLink: Sendable, Hashable {
     /// page of this one): its lead is linked to it and remembers a `lastmodifieddate` at least as
     /// recent. Such a contact, read again only because of the search overlap or a resumed pull, is
     /// neither applied nor counted again.
-    public func hasProcessed(_ contact: PulledContact) -> Bool {
+    package func hasProcessed(_ contact: PulledContact) -> Bool {
         guard case .linked(let lead) = self,
             let processed = lead.baseValues[PulledContact.lastModifiedProperty].flatMap(
                 PropertyInstant.epochMilliseconds)
@@ -25,7 +25,7 @@ public enum ContactLink: Sendable, Hashable {
     }
 
     /// The id of a lead a pull creates for a contact.
-    public static func newLeadId(forContact id: String) -> String { "hubspot-\(id)" }
+    package static func newLeadId(forContact id: String) -> String { "hubspot-\(id)" }
 
     /// Finds the lead for `contact`.
     ///
@@ -38,7 +38,7 @@ public enum ContactLink: Sendable, Hashable {
     ///   - leadLinked: the lead linked to a contact id, if any.
     ///   - leadsWithEmail: the leads whose identity email (trimmed, lowercased) is the given one.
     ///   - lead: the lead with a given lead id, if it exists.
-    public static func find(
+    package static func find(
         for contact: PulledContact,
         leadLinked: (String) -> LeadSnapshot?,
         leadsWithEmail: (String) -> [LeadSnapshot],

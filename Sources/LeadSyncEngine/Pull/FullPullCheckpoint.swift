@@ -5,13 +5,13 @@
 /// Stored as one setting, `<startedAt> <after>`; written after each page is processed, so a pull
 /// killed at any point resumes at most one page back, and pages processed twice change nothing
 /// (a value is journaled only when it differs from the lead's current value).
-public struct FullPullCheckpoint: Sendable, Hashable {
+package struct FullPullCheckpoint: Sendable, Hashable {
     /// When the full pull started, epoch ms.
-    public let startedAt: Int64
+    package let startedAt: Int64
     /// The list cursor (`paging.next.after`) of the next page; nil before the first page.
-    public let after: String?
+    package let after: String?
 
-    public init(startedAt: Int64, after: String?) {
+    package init(startedAt: Int64, after: String?) {
         self.startedAt = startedAt
         self.after = after
     }
@@ -19,7 +19,7 @@ public struct FullPullCheckpoint: Sendable, Hashable {
     /// Reads the stored form.
     ///
     /// - Throws: `PullError.malformedCheckpoint` when `stored` was not written by `stored`.
-    public init(stored: String) throws(PullError) {
+    package init(stored: String) throws(PullError) {
         let parts = stored.split(separator: " ", maxSplits: 1)
         guard let first = parts.first, let startedAt = Int64(first) else {
             throw PullError(.malformedCheckpoint, "full pull checkpoint \"\(stored)\" has no start time")
@@ -28,5 +28,5 @@ public struct FullPullCheckpoint: Sendable, Hashable {
     }
 
     /// The stored form.
-    public var stored: String { after.map { "\(startedAt) \($0)" } ?? String(startedAt) }
+    package var stored: String { after.map { "\(startedAt) \($0)" } ?? String(startedAt) }
 }

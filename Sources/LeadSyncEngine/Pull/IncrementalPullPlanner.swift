@@ -1,4 +1,4 @@
-public import HubSpotAPI
+package import HubSpotAPI
 
 /// Plans the searches of an incremental pull and keeps its cursor: which contacts modified since
 /// the last pull to read next, which of those read are new to this run, and up to where everything
@@ -20,19 +20,19 @@ public import HubSpotAPI
 /// window starts `overlap` before the cursor, for contacts search indexed after the last pull read
 /// past their timestamp; those already processed are recognised by the caller (by their
 /// `lastmodifieddate`) and not counted again. Why: docs/decisions/0005-pull-incremental-keyset-windows.md.
-public struct IncrementalPullPlanner: Sendable {
-    public struct Configuration: Sendable, Hashable {
+package struct IncrementalPullPlanner: Sendable {
+    package struct Configuration: Sendable, Hashable {
         /// Results per search. Default 200: search's maximum page size.
-        public var pageSize = 200
+        package var pageSize = 200
         /// How far before the cursor a pull starts reading again. Default 5 minutes: search's
         /// index lag is "a few moments" (hubspot-api.md §4.2); this also absorbs clock skew between
         /// this host (whose clock bounds each pull) and HubSpot.
-        public var overlapMilliseconds: Int64 = 300_000
+        package var overlapMilliseconds: Int64 = 300_000
         /// Filters per query. Default 6: HubSpot's limit per filter group. The window takes two;
         /// rule filters beyond the rest are evaluated locally only.
-        public var maxFiltersPerQuery = 6
+        package var maxFiltersPerQuery = 6
 
-        public init() {}
+        package init() {}
     }
 
     private enum Position: Sendable, Hashable {
@@ -52,7 +52,7 @@ public struct IncrementalPullPlanner: Sendable {
     /// Every contact modified before this instant (epoch ms) has been read, as far as search's index
     /// showed it: the value to store as the pull cursor once what was read is processed. It never
     /// moves backwards.
-    public private(set) var cursor: Int64
+    package private(set) var cursor: Int64
 
     /// - Parameters:
     ///   - cursor: the stored cursor of the previous pull.
@@ -60,7 +60,7 @@ public struct IncrementalPullPlanner: Sendable {
     ///     pull ends even while contacts keep changing; later changes are the next pull's.
     ///   - properties: the properties every search asks for.
     ///   - ruleFilters: search filters that narrow the pull (from `PullFilter.searchFilter`).
-    public init(
+    package init(
         cursor: Int64, upperBound: Int64, properties: [String] = [], ruleFilters: [ContactSearch.Filter] = [],
         configuration: Configuration = Configuration()
     ) {
@@ -73,11 +73,11 @@ public struct IncrementalPullPlanner: Sendable {
     }
 
     /// True once every contact modified up to `upperBound` has been read.
-    public var isFinished: Bool { position == .finished }
+    package var isFinished: Bool { position == .finished }
 
     /// The next search to send, or nil when the pull has read everything: one filter group, one
     /// ascending sort, the first page only.
-    public var nextQuery: ContactSearch? {
+    package var nextQuery: ContactSearch? {
         let modified = PulledContact.lastModifiedProperty
         var filters: [ContactSearch.Filter]
         let sort: String
@@ -109,7 +109,7 @@ public struct IncrementalPullPlanner: Sendable {
     ///
     /// - Throws: `PullError.unorderedSearchPage` when the page breaks the query's window or order,
     ///   since reading on would risk a gap.
-    public mutating func accept(_ page: [PulledContact]) throws(PullError) -> [PulledContact] {
+    package mutating func accept(_ page: [PulledContact]) throws(PullError) -> [PulledContact] {
         let full = page.count >= configuration.pageSize
         switch position {
         case .finished:

@@ -4,9 +4,9 @@ import LeadSyncSupport
 /// Reads the instants HubSpot writes in `date` and `datetime` properties (and that users give to
 /// `pull-rules add --after`): epoch milliseconds, `YYYY-MM-DD` (midnight UTC, as HubSpot stores
 /// dates), or RFC 3339 with an offset.
-public enum PropertyInstant {
+package enum PropertyInstant {
     /// Epoch milliseconds of `text`, or nil when it is none of the accepted forms.
-    public static func epochMilliseconds(_ text: String) -> Int64? {
+    package static func epochMilliseconds(_ text: String) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let first = trimmed.utf8.first else { return nil }
         if first == UInt8(ascii: "-") || isDigit(first), trimmed.utf8.dropFirst().allSatisfy(isDigit) {

@@ -1,17 +1,17 @@
 /// What a pull did, as `pull --json` reports it: each contact pulled counted once, by its first
 /// outcome in the run (cli-contract.md).
-public struct PullCounts: Sendable, Hashable {
-    public var created = 0
-    public var linked = 0
-    public var updated = 0
-    public var unchanged = 0
+package struct PullCounts: Sendable, Hashable {
+    package var created = 0
+    package var linked = 0
+    package var updated = 0
+    package var unchanged = 0
 
-    public init(created: Int = 0, linked: Int = 0, updated: Int = 0, unchanged: Int = 0) {
+    package init(created: Int = 0, linked: Int = 0, updated: Int = 0, unchanged: Int = 0) {
         (self.created, self.linked, self.updated, self.unchanged) = (created, linked, updated, unchanged)
     }
 
     /// Adds one contact's outcome.
-    public mutating func count(_ outcome: PullMerge.Outcome) {
+    package mutating func count(_ outcome: PullMerge.Outcome) {
         switch outcome {
         case .created: created += 1
         case .linked: linked += 1
@@ -21,10 +21,10 @@ public struct PullCounts: Sendable, Hashable {
     }
 
     /// Contacts counted.
-    public var total: Int { created + linked + updated + unchanged }
+    package var total: Int { created + linked + updated + unchanged }
 
     /// `{"created": N, "linked": N, "updated": N, "unchanged": N}`, keys in the contract's order.
-    public var json: String {
+    package var json: String {
         #"{"created": \#(created), "linked": \#(linked), "updated": \#(updated), "unchanged": \#(unchanged)}"#
     }
 }

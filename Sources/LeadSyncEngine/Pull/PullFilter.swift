@@ -1,5 +1,5 @@
 import Foundation
-public import HubSpotAPI
+package import HubSpotAPI
 
 /// One pull rule as the engine applies it: a condition on one contact property. A contact comes in
 /// when it satisfies every filter; no filters means every contact.
@@ -8,9 +8,9 @@ public import HubSpotAPI
 /// filters) and the incremental one alike, so both bring in exactly the same contacts. Conditions
 /// HubSpot's search evaluates the same way are also sent with the search (`searchFilter`) to read
 /// fewer contacts; see docs/decisions/0006-pull-rules-evaluated-locally.md.
-public struct PullFilter: Sendable, Hashable {
+package struct PullFilter: Sendable, Hashable {
     /// What the property's value must be.
-    public enum Condition: Sendable, Hashable {
+    package enum Condition: Sendable, Hashable {
         /// Equal to the value, compared trimmed and case-insensitively (as HubSpot's `EQ` on text).
         case equals(String)
         /// Equal to one of the values, compared as `equals`.
@@ -23,10 +23,10 @@ public struct PullFilter: Sendable, Hashable {
         case after(text: String, epochMilliseconds: Int64)
     }
 
-    public let property: String
-    public let condition: Condition
+    package let property: String
+    package let condition: Condition
 
-    public init(property: String, condition: Condition) {
+    package init(property: String, condition: Condition) {
         self.property = property
         self.condition = condition
     }
@@ -35,7 +35,7 @@ public struct PullFilter: Sendable, Hashable {
     /// `has_value`, `not_set`, `after`, with its values.
     ///
     /// - Throws: `PullError.invalidRule` naming the property and what is wrong.
-    public init(property: String, op: String, values: [String]) throws(PullError) {
+    package init(property: String, op: String, values: [String]) throws(PullError) {
         func invalid(_ why: String) -> PullError { PullError(.invalidRule, "pull rule on \"\(property)\": \(why)") }
         guard !property.isEmpty else { throw invalid("the property name is empty") }
         switch op {
@@ -60,7 +60,7 @@ public struct PullFilter: Sendable, Hashable {
     }
 
     /// The operator's name in the stored and JSON form.
-    public var op: String {
+    package var op: String {
         switch condition {
         case .equals: "eq"
         case .oneOf: "in"
@@ -71,7 +71,7 @@ public struct PullFilter: Sendable, Hashable {
     }
 
     /// The values in the stored and JSON form.
-    public var values: [String] {
+    package var values: [String] {
         switch condition {
         case .equals(let value): [value]
         case .oneOf(let values): values
@@ -81,7 +81,7 @@ public struct PullFilter: Sendable, Hashable {
     }
 
     /// Whether a contact whose property has `value` (nil when empty) satisfies this filter.
-    public func admits(_ value: String?) -> Bool {
+    package func admits(_ value: String?) -> Bool {
         let value = value.flatMap { $0.isEmpty ? nil : $0 }
         switch condition {
         case .equals(let expected): return value.map { Self.sameText($0, expected) } ?? false
@@ -94,14 +94,14 @@ public struct PullFilter: Sendable, Hashable {
     }
 
     /// Whether `contact` satisfies every filter of `filters` (true when there are none).
-    public static func admit(_ contact: PulledContact, _ filters: [PullFilter]) -> Bool {
+    package static func admit(_ contact: PulledContact, _ filters: [PullFilter]) -> Bool {
         filters.allSatisfy { $0.admits(contact.properties[$0.property]) }
     }
 
     /// The same condition for HubSpot's search, when search evaluates it exactly as `admits` does;
     /// nil for `eq`/`in`, whose case rules differ at HubSpot between text and enumeration properties
     /// (hubspot-api.md §4.2), so they are only evaluated locally.
-    public var searchFilter: ContactSearch.Filter? {
+    package var searchFilter: ContactSearch.Filter? {
         switch condition {
         case .hasValue: ContactSearch.Filter(propertyName: property, operator: "HAS_PROPERTY")
         case .notSet: ContactSearch.Filter(propertyName: property, operator: "NOT_HAS_PROPERTY")

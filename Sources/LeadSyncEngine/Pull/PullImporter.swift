@@ -1,8 +1,8 @@
-public import HubSpotAPI
+package import HubSpotAPI
 internal import LeadSyncHTTP
-public import LeadSyncJournal
-public import LeadSyncSupport
-public import Logging
+package import LeadSyncJournal
+package import LeadSyncSupport
+package import Logging
 
 /// Imports HubSpot contacts as leads (`leadsync pull`): a full pull by list paging, resumable from
 /// a checkpoint and paced under the account's 10-second and daily limits (`Pacer`), then
@@ -18,30 +18,30 @@ public import Logging
 /// let counts = try await importer.run(full: false)
 /// print(counts.json)  // {"created": 3, "linked": 1, "updated": 0, "unchanged": 12}
 /// ```
-public struct PullImporter: Sendable {
-    public struct Configuration: Sendable, Hashable {
+package struct PullImporter: Sendable {
+    package struct Configuration: Sendable, Hashable {
         /// Contacts per list page. Default 100: list's maximum.
-        public var listPageSize = 100
+        package var listPageSize = 100
         /// Search windows, page size and overlap of incremental pulls.
-        public var incremental = IncrementalPullPlanner.Configuration()
+        package var incremental = IncrementalPullPlanner.Configuration()
         /// Search requests per second. Default 5: HubSpot's search limit per account.
-        public var searchRequestsPerSecond = 5
+        package var searchRequestsPerSecond = 5
         /// The account's 10-second and daily limits, for list requests (search is exempt).
-        public var pacer = Pacer.Configuration()
+        package var pacer = Pacer.Configuration()
         /// Attempts per read before a transient failure (5xx, timeout, reset, 429) ends the pull.
         /// Default 6, about 30 s of waiting; the pull resumes where it stopped when run again.
-        public var maximumAttempts = 6
+        package var maximumAttempts = 6
 
-        public init() {}
+        package init() {}
     }
 
     /// Where a running pull stands, reported after every page.
-    public struct Progress: Sendable, Hashable {
+    package struct Progress: Sendable, Hashable {
         /// True for a full pull, false for an incremental one.
-        public var full: Bool
+        package var full: Bool
         /// Contacts read from HubSpot so far (before rules and de-duplication).
-        public var read: Int
-        public var counts: PullCounts
+        package var read: Int
+        package var counts: PullCounts
     }
 
     private let journal: Journal
@@ -50,7 +50,7 @@ public struct PullImporter: Sendable {
     private let configuration: Configuration
     private let logger: Logger
 
-    public init(
+    package init(
         journal: Journal, client: HubSpotClient, clock: any WallClock = SystemWallClock(),
         configuration: Configuration = Configuration(), logger: Logger = Logger(label: "leadsync.pull")
     ) {
@@ -69,7 +69,7 @@ public struct PullImporter: Sendable {
     /// - Throws: `PullError` for an unusable rule or answer, `HubSpotError` or `TransportError`
     ///   when HubSpot refused or stayed unreachable, `JournalError`/`SQLiteError` from the journal;
     ///   every page processed before stays processed.
-    public func run(full: Bool, progress: @Sendable (Progress) -> Void = { _ in }) async throws -> PullCounts {
+    package func run(full: Bool, progress: @Sendable (Progress) -> Void = { _ in }) async throws -> PullCounts {
         var session = try await PullSession(journal: journal)
         if let stored = session.settings[.fullPullCheckpoint] {
             try await fullPull(from: try FullPullCheckpoint(stored: stored), &session, progress)

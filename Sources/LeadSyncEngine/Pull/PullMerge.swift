@@ -1,5 +1,5 @@
-public import LeadSyncJournal
-public import LeadSyncSupport
+package import LeadSyncJournal
+package import LeadSyncSupport
 
 /// What pulling one contact does to its lead, decided per field by product.md's conflict table:
 ///
@@ -10,9 +10,9 @@ public import LeadSyncSupport
 ///
 /// Either way HubSpot's value becomes the property's base value. A pulled value is never pending,
 /// so it is never pushed back as if it were a local change.
-public struct PullMerge: Sendable, Hashable {
+package struct PullMerge: Sendable, Hashable {
     /// How the contact counts in `pull --json` (cli-contract.md).
-    public enum Outcome: String, Sendable, Hashable, CaseIterable {
+    package enum Outcome: String, Sendable, Hashable, CaseIterable {
         /// It matched no lead; a lead was created.
         case created
         /// It matched a lead not yet linked to it.
@@ -23,26 +23,26 @@ public struct PullMerge: Sendable, Hashable {
         case unchanged
     }
 
-    public let contactId: String
+    package let contactId: String
     /// The contact's `lastmodifieddate` (epoch ms) these values are as of.
-    public let lastModified: Int64
-    public let lead: String
+    package let lastModified: Int64
+    package let lead: String
     /// True when the lead must be linked to the contact (created or matched by email).
-    public let linksContact: Bool
+    package let linksContact: Bool
     /// Field → value to journal with origin `hubspot`: only fields without a pending local value
     /// whose current value differs from HubSpot's. An empty HubSpot value is `.null` (cleared).
-    public let changes: [String: FieldValue]
+    package let changes: [String: FieldValue]
     /// Property → HubSpot's value (`""` when empty), for every mapped property: the new base values.
     /// Also `lastmodifieddate`, which marks the contact as processed up to that time
     /// (`ContactLink.hasProcessed`).
-    public let baseValues: [String: String]
-    public let outcome: Outcome
+    package let baseValues: [String: String]
+    package let outcome: Outcome
 
     /// - Parameters:
     ///   - contact: the contact as pulled.
     ///   - link: its lead (`ContactLink.find`).
     ///   - fieldsByProperty: the field mappings, HubSpot property → lead field.
-    public init(contact: PulledContact, link: ContactLink, fieldsByProperty: [String: String]) {
+    package init(contact: PulledContact, link: ContactLink, fieldsByProperty: [String: String]) {
         let state: LeadSnapshot?
         switch link {
         case .linked(let lead), .matched(let lead): state = lead
@@ -74,7 +74,7 @@ public struct PullMerge: Sendable, Hashable {
     }
 
     /// The journal write this merge amounts to.
-    public var update: PulledUpdate {
+    package var update: PulledUpdate {
         PulledUpdate(
             lead: lead, remoteID: contactId, atMilliseconds: lastModified, changes: changes, baseValues: baseValues)
     }

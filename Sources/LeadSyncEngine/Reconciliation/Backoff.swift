@@ -5,42 +5,42 @@
 /// var delays = Backoff(base: .milliseconds(100), cap: .seconds(30)).delays(using: SplitMix64(seed: seed))
 /// let first = delays.next()!   // somewhere in 0...100 ms
 /// ```
-public struct Backoff: Sendable, Hashable {
+package struct Backoff: Sendable, Hashable {
     /// Default 200 ms: a lost packet or a brief 502 clears in well under a second.
-    public var base: Duration
+    package var base: Duration
     /// Default 30 s: long enough to stop hammering an outage, short enough to notice its end.
-    public var cap: Duration
+    package var cap: Duration
 
-    public init(base: Duration = .milliseconds(200), cap: Duration = .seconds(30)) {
+    package init(base: Duration = .milliseconds(200), cap: Duration = .seconds(30)) {
         self.base = base
         self.cap = cap
     }
 
     /// The upper bound of the delay before retry number `attempt` (0 for the first retry).
-    public func ceiling(attempt: Int) -> Duration {
+    package func ceiling(attempt: Int) -> Duration {
         let exponent = min(max(attempt, 0), 40)
         let grown = base * Double(UInt64(1) << UInt64(exponent))
         return min(cap, grown)
     }
 
     /// The delay before retry number `attempt`, drawn uniformly from `0...ceiling(attempt)`.
-    public func delay(attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
+    package func delay(attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
         let ceilingMilliseconds = ceiling(attempt: attempt).milliseconds
         return .milliseconds(Int64.random(in: 0...ceilingMilliseconds, using: &generator))
     }
 
     /// The delays of successive retries, as an endless sequence.
-    public func delays<G: RandomNumberGenerator>(using generator: G) -> Delays<G> {
+    package func delays<G: RandomNumberGenerator>(using generator: G) -> Delays<G> {
         Delays(backoff: self, generator: generator)
     }
 
     /// Successive delays of one retried operation.
-    public struct Delays<G: RandomNumberGenerator>: Sequence, IteratorProtocol {
+    package struct Delays<G: RandomNumberGenerator>: Sequence, IteratorProtocol {
         let backoff: Backoff
         var generator: G
         var attempt = 0
 
-        public mutating func next() -> Duration? {
+        package mutating func next() -> Duration? {
             defer { attempt += 1 }
             return backoff.delay(attempt: attempt, using: &generator)
         }

@@ -1,4 +1,4 @@
-public import HubSpotAPI
+package import HubSpotAPI
 
 /// HubSpot's answer to one batch request, input by input, as the state machine acts on it. The
 /// HubSpot layer (``HubSpotGateway``) has already matched every contact and error to the input
@@ -8,14 +8,14 @@ public import HubSpotAPI
 /// An input in neither map was not answered: a write goes again; a read by email found no
 /// contact with that email (a read by id that finds nothing is a ``InputRefusal/Verdict/notFound``
 /// refusal).
-public struct BatchAnswer: Sendable, Hashable {
+package struct BatchAnswer: Sendable, Hashable {
     /// Inputs HubSpot wrote or found, by trace id: the contact (its id may differ from the one
     /// asked for after a merge).
-    public var contacts: [String: Contact]
+    package var contacts: [String: Contact]
     /// Inputs HubSpot refused, by trace id.
-    public var refusals: [String: InputRefusal]
+    package var refusals: [String: InputRefusal]
 
-    public init(contacts: [String: Contact] = [:], refusals: [String: InputRefusal] = [:]) {
+    package init(contacts: [String: Contact] = [:], refusals: [String: InputRefusal] = [:]) {
         self.contacts = contacts
         self.refusals = refusals
     }
@@ -23,9 +23,9 @@ public struct BatchAnswer: Sendable, Hashable {
 
 /// Why HubSpot refused one input (or a whole request holding only it): a typed verdict, and
 /// HubSpot's own category and message, which the journal records as the rejection's reason.
-public struct InputRefusal: Sendable, Hashable {
+package struct InputRefusal: Sendable, Hashable {
     /// What the refusal means for the record.
-    public enum Verdict: Sendable, Hashable {
+    package enum Verdict: Sendable, Hashable {
         /// The contact id does not exist (deleted, archived, GDPR-deleted): forget the link,
         /// never recreate on our own.
         case notFound
@@ -36,13 +36,13 @@ public struct InputRefusal: Sendable, Hashable {
         case invalidValues(properties: [String])
     }
 
-    public var verdict: Verdict
+    package var verdict: Verdict
     /// HubSpot's `category` (`VALIDATION_ERROR`, `OBJECT_NOT_FOUND`, …) or `http_<status>`.
-    public var category: String
+    package var category: String
     /// HubSpot's message, verbatim.
-    public var message: String
+    package var message: String
 
-    public init(_ verdict: Verdict, category: String, message: String) {
+    package init(_ verdict: Verdict, category: String, message: String) {
         self.verdict = verdict
         self.category = category
         self.message = message

@@ -1,15 +1,15 @@
 import Foundation
 
 /// The email that identifies a lead: trimmed and lowercased, as it is matched and sent.
-public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
+package struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     /// The normalised address.
-    public let value: String
+    package let value: String
 
     /// Normalises `text` (trim, lowercase) and checks its syntax as HubSpot does: one `@`, a
     /// non-empty local part of at most 64 characters, no spaces, a dotted domain of letters,
     /// digits and hyphens whose last label has two or more letters. Returns nil when HubSpot would
     /// refuse it as `INVALID_EMAIL`.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let normalised = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let parts = normalised.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let local = parts.first, let domain = parts.last, !local.isEmpty,
@@ -24,5 +24,5 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         self.value = normalised
     }
 
-    public var description: String { value }
+    package var description: String { value }
 }

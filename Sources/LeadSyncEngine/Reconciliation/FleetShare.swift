@@ -1,5 +1,5 @@
-public import Foundation
-public import HubSpotAPI
+package import Foundation
+package import HubSpotAPI
 
 /// One process's share of an account's rolling-window budget when several processes with separate
 /// journals (a fleet of edge devices) use one HubSpot account and no coordinator: additive
@@ -21,38 +21,38 @@ public import HubSpotAPI
 /// share.observe(rateLimit, ours: 12, now: clock.now)
 /// let mine = share.ownLimit(of: pacer.limit)   // nil: no cap of its own
 /// ```
-public struct FleetShare: Sendable, Hashable {
-    public struct Configuration: Sendable, Hashable {
+package struct FleetShare: Sendable, Hashable {
+    package struct Configuration: Sendable, Hashable {
         /// A fixed share (0 < share ≤ 1) of the account's limit this process never exceeds; nil: none.
-        public var share: Double?
+        package var share: Double?
         /// `Remaining` below this share of `Max` is crowding. Default 5 %: about the requests a
         /// fleet has on the wire at once, which HubSpot has not counted yet.
-        public var reserve = 0.05
+        package var reserve = 0.05
         /// When crowded, the allowance becomes this share of what the journal has in the window
         /// (or of the allowance, when lower). Default 0.9.
-        public var decrease = 0.9
+        package var decrease = 0.9
         /// The allowance grows by this share of `Max` per window while not crowded. Default 2 %.
-        public var increase = 0.02
+        package var increase = 0.02
 
-        public init(share: Double? = nil) { self.share = share }
+        package init(share: Double? = nil) { self.share = share }
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     /// Requests per window this process allows itself; nil until HubSpot told the limit.
-    public private(set) var allowance: Double?
+    package private(set) var allowance: Double?
     private var lastObserved: Date
     private var lastDecrease: Date = .distantPast
     /// Since when answers have shown no one else in the window.
     private var aloneSince: Date?
 
-    public init(configuration: Configuration = Configuration(), now: Date) {
+    package init(configuration: Configuration = Configuration(), now: Date) {
         self.configuration = configuration
         self.lastObserved = now
     }
 
     /// How many of the window's requests this process may take, of an account limit of
     /// `limit`: the allowance and the fixed share; nil when neither caps it yet.
-    public func ownLimit(of limit: Int) -> Int? {
+    package func ownLimit(of limit: Int) -> Int? {
         var capped: Double?
         if let share = configuration.share { capped = share * Double(limit) }
         if let allowance { capped = min(capped ?? allowance, allowance) }
@@ -63,7 +63,7 @@ public struct FleetShare: Sendable, Hashable {
     /// requests of this process HubSpot may have counted (in flight or answered within the
     /// window). Crowding is the account running low *and* others holding part of it: a process
     /// alone that fills the window itself is pacing, not competing.
-    public mutating func observe(_ headers: RateLimitInfo, ours: Int, now: Date) {
+    package mutating func observe(_ headers: RateLimitInfo, ours: Int, now: Date) {
         guard let max = headers.max, max > 0, let remaining = headers.remaining else { return }
         let window = Double(headers.intervalMilliseconds ?? 10_000) / 1000
         let ceiling = Double(max) * (configuration.share ?? 1)

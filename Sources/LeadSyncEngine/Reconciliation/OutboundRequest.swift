@@ -1,7 +1,7 @@
 /// A batch request the state machine asks its shell to send.
-public struct OutboundRequest: Sendable, Hashable {
+package struct OutboundRequest: Sendable, Hashable {
     /// Which HubSpot batch call carries it.
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// `batch/upsert` with `idProperty: email`: update the contact with that email, or create it.
         case upsertByEmail
         /// `batch/update` by record id.
@@ -15,19 +15,19 @@ public struct OutboundRequest: Sendable, Hashable {
     }
 
     /// One input of the batch.
-    public struct Input: Sendable, Hashable {
+    package struct Input: Sendable, Hashable {
         /// The email (by-email calls) or the contact id (by-id calls).
-        public var key: String
+        package var key: String
         /// Unique within the request: HubSpot echoes it on per-input errors (207).
-        public var traceID: String
+        package var traceID: String
         /// Property → value to write; empty for reads.
-        public var properties: [String: String]
+        package var properties: [String: String]
     }
 
     /// Identifies the request in the events that answer it.
-    public var id: Int
-    public var kind: Kind
-    public var inputs: [Input]
+    package var id: Int
+    package var kind: Kind
+    package var inputs: [Input]
     /// For reads: the properties to return.
-    public var readProperties: [String]
+    package var readProperties: [String]
 }

@@ -1,5 +1,5 @@
-public import Foundation
-public import HubSpotAPI
+package import Foundation
+package import HubSpotAPI
 
 /// Keeps requests under the account's rolling 10-second limit and its daily limit, and says how
 /// many requests may be in flight.
@@ -21,35 +21,35 @@ public import HubSpotAPI
 /// case .dailyLimitReached(let reset): pause(until: reset)
 /// }
 /// ```
-public struct Pacer: Sendable {
+package struct Pacer: Sendable {
     /// The limits the pacer starts from.
-    public struct Configuration: Sendable, Hashable {
+    package struct Configuration: Sendable, Hashable {
         /// Default 100: the smallest private-app burst limit (`--rate-limit 100/10s`).
-        public var limit = 100
+        package var limit = 100
         /// Default 10 s: HubSpot's rolling window.
-        public var window: Duration = .seconds(10)
+        package var window: Duration = .seconds(10)
         /// True when the operator gave `--rate-limit`: headers may lower the limit, never raise it.
-        public var limitIsCap = false
+        package var limitIsCap = false
         /// Default 250,000: the Free/Starter daily limit (`--daily-limit`).
-        public var dailyLimit = 250_000
+        package var dailyLimit = 250_000
         /// True when the operator gave `--daily-limit`.
-        public var dailyLimitIsCap = false
+        package var dailyLimitIsCap = false
         /// Default 20 ms: added to the window for clock granularity (HubSpot's and ours count in
         /// milliseconds); costs 0.2% of a 10 s budget.
-        public var margin: Duration = .milliseconds(20)
+        package var margin: Duration = .milliseconds(20)
         /// The account's time zone: the daily count resets at its midnight. Default UTC.
-        public var timeZone = TimeZone(identifier: "UTC")!
+        package var timeZone = TimeZone(identifier: "UTC")!
         /// Default 64: requests in flight at most. The window, not this, paces a drain; this bounds
         /// connections and memory. It is large so that a window's free budget goes out at once
         /// rather than trickling over a latency per few requests: the last, partial window of a
         /// drain reuses the first window's slots, so a slow start is paid again at the end.
-        public var maximumConcurrency = 64
+        package var maximumConcurrency = 64
 
-        public init() {}
+        package init() {}
     }
 
     /// Whether a request may go.
-    public enum Decision: Sendable, Hashable {
+    package enum Decision: Sendable, Hashable {
         case now
         /// Not before this time.
         case at(Date)
@@ -57,15 +57,15 @@ public struct Pacer: Sendable {
         case dailyLimitReached(resetAt: Date)
     }
 
-    public private(set) var configuration: Configuration
+    package private(set) var configuration: Configuration
     /// Requests allowed per window, as currently known (after header corrections and 429s).
-    public private(set) var limit: Int
-    public private(set) var window: Duration
-    public private(set) var dailyLimit: Int
+    package private(set) var limit: Int
+    package private(set) var window: Duration
+    package private(set) var dailyLimit: Int
     /// Requests counted against today's budget (ours, and others' when HubSpot's header says so).
-    public private(set) var dailyUsed = 0
+    package private(set) var dailyUsed = 0
     /// When today's count resets.
-    public private(set) var dailyResetAt: Date
+    package private(set) var dailyResetAt: Date
     /// The latest moment HubSpot can have counted each of our recent answered (or failed)
     /// requests, oldest first.
     private var counted: [Date] = []
@@ -80,7 +80,7 @@ public struct Pacer: Sendable {
     /// Until HubSpot's headers or the operator told us the limit, one request at a time.
     private var limitKnown: Bool
 
-    public init(configuration: Configuration = Configuration(), now: Date) {
+    package init(configuration: Configuration = Configuration(), now: Date) {
         self.configuration = configuration
         self.limit = max(1, configuration.limit)
         self.window = configuration.window
@@ -90,7 +90,7 @@ public struct Pacer: Sendable {
     }
 
     /// Whether a request may be sent at `now`, and if not, when.
-    public mutating func decide(now: Date) -> Decision {
+    package mutating func decide(now: Date) -> Decision {
         rollDay(now: now)
         if dailyUsed >= dailyLimit { return .dailyLimitReached(resetAt: dailyResetAt) }
         if let blockedUntil, blockedUntil > now { return .at(blockedUntil) }
@@ -103,17 +103,17 @@ public struct Pacer: Sendable {
 
     /// How long a request occupies the window after HubSpot counted it, in seconds: the window
     /// plus the margin.
-    public var span: TimeInterval { (window + configuration.margin).timeInterval }
+    package var span: TimeInterval { (window + configuration.margin).timeInterval }
 
     /// Requests of other apps that `Remaining` revealed, still in the window at `now`.
-    public func others(now: Date) -> [Date] {
+    package func others(now: Date) -> [Date] {
         let horizon = now.addingTimeInterval(-span)
         return others.filter { $0 > horizon }
     }
 
     /// The rolling-window rule: a request may go at `now` when fewer than `limit` requests are in
     /// flight or were counted by HubSpot less than `span` seconds ago; else when enough of those leave.
-    public static func admission(now: Date, limit: Int, span: TimeInterval, inFlight: Int, counted: [Date]) -> Decision
+    package static func admission(now: Date, limit: Int, span: TimeInterval, inFlight: Int, counted: [Date]) -> Decision
     {
         let horizon = now.addingTimeInterval(-span)
         let leaving = counted.filter { $0 > horizon }.sorted()
@@ -127,14 +127,14 @@ public struct Pacer: Sendable {
     }
 
     /// Counts a request sent at `now`.
-    public mutating func recordSend(now: Date) {
+    package mutating func recordSend(now: Date) {
         inFlight += 1
         dailyUsed += 1
     }
 
     /// A request sent earlier was answered (or failed) at `now`: HubSpot counted it by then, or
     /// by ``countedBy(sentAt:answeredAt:)`` when the caller says when it was sent.
-    public mutating func recordCompletion(now: Date, sentAt: Date? = nil) {
+    package mutating func recordCompletion(now: Date, sentAt: Date? = nil) {
         inFlight = Swift.max(0, inFlight - 1)
         counted.append(sentAt.map { countedBy(sentAt: $0, answeredAt: now) } ?? now)
     }
@@ -142,7 +142,7 @@ public struct Pacer: Sendable {
     /// The latest moment HubSpot can have counted a request sent at `sentAt` and answered at
     /// `answeredAt`, less what the margin already covers: the answer less ``arrivalCredit``.
     /// Learns the round trip.
-    public mutating func countedBy(sentAt: Date, answeredAt: Date) -> Date {
+    package mutating func countedBy(sentAt: Date, answeredAt: Date) -> Date {
         let roundTrip = answeredAt.timeIntervalSince(sentAt)
         if roundTrip >= 0 {
             if roundTrips.count == Self.roundTripSamples { roundTrips.removeFirst() }
@@ -156,7 +156,7 @@ public struct Pacer: Sendable {
     /// in the window until at least a window after its answer (HubSpot counted it by then). A
     /// credit beyond the margin would rest on how latency splits between the two directions, and
     /// a starved server thread (its delay on the way in) broke that in a test: a 429.
-    public var arrivalCredit: TimeInterval {
+    package var arrivalCredit: TimeInterval {
         Swift.min((roundTrips.min() ?? 0) / 2, configuration.margin.timeInterval)
     }
 
@@ -164,7 +164,7 @@ public struct Pacer: Sendable {
     /// requests of this account's budget HubSpot may have counted (in flight, or answered within
     /// the window), when the caller knows better than this pacer (requests of other processes
     /// sharing the budget); the rest of HubSpot's count belongs to other apps.
-    public mutating func observe(_ headers: RateLimitInfo, now: Date, ours known: Int? = nil) {
+    package mutating func observe(_ headers: RateLimitInfo, now: Date, ours known: Int? = nil) {
         if let max = headers.max, max > 0 {
             let interval = headers.intervalMilliseconds.flatMap { $0 > 0 ? Duration.milliseconds($0) : nil } ?? window
             if configuration.limitIsCap {
@@ -204,21 +204,21 @@ public struct Pacer: Sendable {
 
     /// A 429 on the rolling window: wait out the window (or HubSpot's `Retry-After`) and slow
     /// down by a tenth, since someone else is spending the budget.
-    public mutating func rateLimited(retryAfter: Duration?, now: Date) {
+    package mutating func rateLimited(retryAfter: Duration?, now: Date) {
         let wait = retryAfter ?? window
         blockedUntil = now.addingTimeInterval(wait.timeInterval)
         limit = Swift.max(1, limit - Swift.max(1, limit / 10))
     }
 
     /// A 429 naming the daily policy: nothing more until the reset.
-    public mutating func dailyLimitReached(now: Date) {
+    package mutating func dailyLimitReached(now: Date) {
         rollDay(now: now)
         dailyUsed = Swift.max(dailyUsed, dailyLimit)
     }
 
     /// Requests to keep in flight: one until the limit is known, then as many as the window and
     /// ``Configuration/maximumConcurrency`` allow — ``decide(now:)`` paces them.
-    public var concurrency: Int {
+    package var concurrency: Int {
         guard limitKnown else { return 1 }
         return Swift.max(1, Swift.min(configuration.maximumConcurrency, limit))
     }
@@ -230,7 +230,7 @@ public struct Pacer: Sendable {
     }
 
     /// The first midnight in `timeZone` strictly after `date`.
-    public static func nextMidnight(after date: Date, in timeZone: TimeZone) -> Date {
+    package static func nextMidnight(after date: Date, in timeZone: TimeZone) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let today = calendar.startOfDay(for: date)

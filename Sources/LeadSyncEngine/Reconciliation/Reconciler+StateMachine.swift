@@ -1,6 +1,6 @@
-public import Foundation
-public import HubSpotAPI
-public import LeadSyncJournal
+package import Foundation
+package import HubSpotAPI
+package import LeadSyncJournal
 
 extension Reconciler {
     /// The reconciliation loop's decisions, with no I/O: events in (the property definitions
@@ -20,31 +20,31 @@ extension Reconciler {
     /// actions = machine.windowLoaded(leads, endOfPass: true, now: clock.now)   // [.send(...)]
     /// actions = machine.requestFailed(id, .rateLimited(daily: false, retryAfter: nil), rateLimit: nil, now: clock.now)
     /// ```
-    public struct StateMachine<Random: RandomNumberGenerator & Sendable>: Sendable {
+    package struct StateMachine<Random: RandomNumberGenerator & Sendable>: Sendable {
         /// What the machine decides with.
-        public struct Configuration: Sendable {
+        package struct Configuration: Sendable {
             /// HubSpot's contact property definitions by name; nil (the default): the machine
             /// fetches them first (``Action/fetchDefinitions``).
-            public var definitions: [String: PropertyDefinition]?
-            public var pushRules: PushRules
-            public var pacer = Pacer.Configuration()
+            package var definitions: [String: PropertyDefinition]?
+            package var pushRules: PushRules
+            package var pacer = Pacer.Configuration()
             /// Default 100: HubSpot's batch maximum.
-            public var maximumBatchSize = BatchPlanner.maximumInputs
+            package var maximumBatchSize = BatchPlanner.maximumInputs
             /// Default 400: ask for the next window while fewer records than four full batches
             /// are queued, so memory stays bounded and the pipe never drains.
-            public var refillBelow = 400
+            package var refillBelow = 400
             /// Default nil (never): stop when no request has succeeded for this long.
-            public var giveUpAfter: Duration?
-            public var backoff = Backoff()
+            package var giveUpAfter: Duration?
+            package var backoff = Backoff()
 
-            public init(definitions: [String: PropertyDefinition]? = nil, pushRules: PushRules) {
+            package init(definitions: [String: PropertyDefinition]? = nil, pushRules: PushRules) {
                 self.definitions = definitions
                 self.pushRules = pushRules
             }
         }
 
         /// What the shell must do next, in order.
-        public enum Action: Sendable, Hashable {
+        package enum Action: Sendable, Hashable {
             /// Fetch HubSpot's contact property definitions and answer with
             /// ``definitionsReceived(_:rateLimit:now:)``.
             case fetchDefinitions
@@ -67,14 +67,14 @@ extension Reconciler {
             case finished(sendableLeft: Bool)
         }
 
-        public enum PauseReason: Sendable, Hashable {
+        package enum PauseReason: Sendable, Hashable {
             /// Call ``connectionRestored(now:)`` after `leadsync connect`.
             case reconnectionRequired(String)
             /// Call ``resume(now:)`` after the reset.
             case dailyLimit(resetAt: Date)
         }
 
-        public enum StopReason: Sendable, Hashable {
+        package enum StopReason: Sendable, Hashable {
             case missingScopes([String], message: String)
             /// The server failed TLS verification.
             case untrusted(String)
@@ -146,15 +146,15 @@ extension Reconciler {
             var attempt = 0
         }
 
-        public let configuration: Configuration
+        package let configuration: Configuration
         private var builder: RecordBuilder?
-        public private(set) var pacer: Pacer
+        package private(set) var pacer: Pacer
         private var random: Random
-        public private(set) var summary = DrainSummary()
+        package private(set) var summary = DrainSummary()
         /// Requests sent and not yet answered.
-        public var requestsInFlight: Int { inFlight.count }
+        package var requestsInFlight: Int { inFlight.count }
         /// The last failure seen, for `status` and `--give-up-after`.
-        public private(set) var lastError: String?
+        package private(set) var lastError: String?
 
         private(set) var state = State.idle
         private var pass = Pass()
@@ -177,7 +177,7 @@ extension Reconciler {
         private var unrecorded: [LeadOutcome] = []
         private var unrecordedMarks: [String: LeadMark] = [:]
 
-        public init(configuration: Configuration, random: Random, now: Date) {
+        package init(configuration: Configuration, random: Random, now: Date) {
             self.configuration = configuration
             self.builder = configuration.definitions.map(RecordBuilder.init(definitions:))
             self.pacer = Pacer(configuration: configuration.pacer, now: now)
@@ -190,7 +190,7 @@ extension Reconciler {
         /// Begins a drain (or, after `.finished` in follow mode, a new pass over the journal):
         /// fetches the property definitions first when they are not known yet.
         /// `recheckWaiting` forgets which leads waited, so unmatched leads are read again.
-        public mutating func start(now: Date, recheckWaiting: Bool = false) -> [Action] {
+        package mutating func start(now: Date, recheckWaiting: Bool = false) -> [Action] {
             guard configuration.pushRules.update else { return [.finished(sendableLeft: false)] }
             if recheckWaiting { parked = [:] }
             pass = Pass()
@@ -206,7 +206,7 @@ extension Reconciler {
 
         /// HubSpot answered the property definitions request. `roundTrip`: when it really left and
         /// came back (default: issued by the machine, answered `now`).
-        public mutating func definitionsReceived(
+        package mutating func definitionsReceived(
             _ result: Result<[PropertyDefinition], RequestFailure>, rateLimit: RateLimitInfo?, now: Date,
             roundTrip: RoundTrip? = nil
         ) -> [Action] {
@@ -238,7 +238,7 @@ extension Reconciler {
         }
 
         /// A window of pending leads was read. `endOfPass`: no leads after these.
-        public mutating func windowLoaded(_ leads: [PendingLead], endOfPass: Bool, now: Date) -> [Action] {
+        package mutating func windowLoaded(_ leads: [PendingLead], endOfPass: Bool, now: Date) -> [Action] {
             pass.reading = endOfPass ? .exhausted : .more
             queue.append(contentsOf: items(for: leads))
             return emit() + pump(now: now)
@@ -248,7 +248,7 @@ extension Reconciler {
         /// second): they go first, ahead of the window being read, so a change recorded now does
         /// not wait for a whole pass. A lead still queued is built again with its newest values;
         /// one on the wire waits for the next pass.
-        public mutating func freshLeadsLoaded(_ leads: [PendingLead], now: Date) -> [Action] {
+        package mutating func freshLeadsLoaded(_ leads: [PendingLead], now: Date) -> [Action] {
             guard case .draining = state else { return pump(now: now) }
             let changed = Set(leads.map(\.lead))
             queue.removeAll { item in
@@ -262,7 +262,7 @@ extension Reconciler {
 
         /// Whether `lead` is in a request on the wire or waiting to be retried (not merely queued):
         /// ``freshLeadsLoaded(_:now:)`` cannot take a change to it until that request is answered.
-        public func isOnTheWire(_ lead: String) -> Bool {
+        package func isOnTheWire(_ lead: String) -> Bool {
             busyLeads.contains(lead) && !queue.contains { $0.record.lead == lead }
         }
 
@@ -306,7 +306,7 @@ extension Reconciler {
 
         /// HubSpot answered request `id` with 200, 201 or 207. `roundTrip`: when it really left and
         /// came back (default: issued by the machine, answered `now`).
-        public mutating func responseReceived(
+        package mutating func responseReceived(
             _ id: Int, _ answer: BatchAnswer, rateLimit: RateLimitInfo?, now: Date, roundTrip: RoundTrip? = nil
         ) -> [Action] {
             guard let flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
@@ -323,7 +323,7 @@ extension Reconciler {
         }
 
         /// Request `id` failed as a whole. `roundTrip`: as for ``responseReceived(_:_:rateLimit:now:roundTrip:)``.
-        public mutating func requestFailed(
+        package mutating func requestFailed(
             _ id: Int, _ failure: RequestFailure, rateLimit: RateLimitInfo?, now: Date, roundTrip: RoundTrip? = nil
         ) -> [Action] {
             guard var flight = inFlight.removeValue(forKey: id) else { return pump(now: now) }
@@ -352,25 +352,25 @@ extension Reconciler {
         }
 
         /// A timer the machine asked for fired.
-        public mutating func wake(now: Date) -> [Action] { pump(now: now) }
+        package mutating func wake(now: Date) -> [Action] { pump(now: now) }
 
         /// `leadsync connect` ran again: resume after `reconnection_required`.
-        public mutating func connectionRestored(now: Date) -> [Action] { resume(now: now) }
+        package mutating func connectionRestored(now: Date) -> [Action] { resume(now: now) }
 
         /// Resume after a pause (at the daily limit's reset, to probe it, or after a new `connect`).
-        public mutating func resume(now: Date) -> [Action] {
+        package mutating func resume(now: Date) -> [Action] {
             guard case .paused = state else { return pump(now: now) }
             state = builder == nil ? .fetchingDefinitions(attempt: 0, due: now) : .draining
             return pump(now: now)
         }
 
         /// Requests made outside the machine by another lane (notes) with this pacer, handed back.
-        public mutating func adoptPacer(_ pacer: Pacer) {
+        package mutating func adoptPacer(_ pacer: Pacer) {
             self.pacer = pacer
         }
 
         /// `--max-seconds` ran out or a shutdown began: start no new request, finish those in flight.
-        public mutating func stopIssuing(now: Date) -> [Action] {
+        package mutating func stopIssuing(now: Date) -> [Action] {
             switch state {
             case .ended: return []
             case .idle: return [.finished(sendableLeft: false)]

@@ -3,13 +3,13 @@ import LeadSyncSupport
 
 /// Why a value will not reach HubSpot: HubSpot's own category and message, as local validation
 /// says it before spending a request.
-public struct Refusal: Sendable, Hashable, Error {
+package struct Refusal: Sendable, Hashable, Error {
     /// HubSpot's `category`, e.g. `VALIDATION_ERROR`, `OBJECT_NOT_FOUND`.
-    public var category: String
+    package var category: String
     /// HubSpot's `message`, verbatim.
-    public var message: String
+    package var message: String
 
-    public init(category: String, message: String) {
+    package init(category: String, message: String) {
         self.category = category
         self.message = message
     }

@@ -1,6 +1,6 @@
-public import Foundation
-public import HubSpotAPI
-public import LeadSyncSupport
+package import Foundation
+package import HubSpotAPI
+package import LeadSyncSupport
 import Synchronization
 
 /// The account's rolling-window budget, shared by every request `HubSpotClient` sends for one
@@ -22,7 +22,7 @@ import Synchronization
 /// let budget = try RequestBudget(configuration: pacer, ledgerPath: journalPath + ".requests")
 /// let client = HubSpotClient(baseURL: url, transport: CurlTransport(), authorizer: authorizer, admission: budget)
 /// ```
-public final class RequestBudget: RequestAdmission {
+package final class RequestBudget: RequestAdmission {
     private let pacer: Mutex<Pacer>
     /// This journal's share of an account other journals' processes use too (a fleet).
     private let share: Mutex<FleetShare>
@@ -35,7 +35,7 @@ public final class RequestBudget: RequestAdmission {
 
     /// `ledgerPath` nil: this process only. `share`: how this journal shares the account with
     /// processes of other journals (``FleetShare``).
-    public init(
+    package init(
         configuration: Pacer.Configuration, ledgerPath: String?, share: FleetShare.Configuration = .init(),
         clock: any WallClock = SystemWallClock()
     ) throws {
@@ -46,9 +46,9 @@ public final class RequestBudget: RequestAdmission {
     }
 
     /// The ledger beside the journal at `journalPath`.
-    public static func ledgerPath(journalPath: String) -> String { journalPath + ".requests" }
+    package static func ledgerPath(journalPath: String) -> String { journalPath + ".requests" }
 
-    public func admit(_ operation: String) async throws -> AdmissionTicket {
+    package func admit(_ operation: String) async throws -> AdmissionTicket {
         while true {
             let now = clock.now
             let decision = decide(now: now)
@@ -63,7 +63,7 @@ public final class RequestBudget: RequestAdmission {
         }
     }
 
-    public func completed(_ ticket: AdmissionTicket, rateLimit: RateLimitInfo?) {
+    package func completed(_ ticket: AdmissionTicket, rateLimit: RateLimitInfo?) {
         let now = clock.now
         let nowMilliseconds = Self.milliseconds(now)
         let serial = UInt32(truncatingIfNeeded: ticket.id)

@@ -1,5 +1,5 @@
 /// Why a whole request failed, as the reconciler acts on it.
-public enum RequestFailure: Sendable, Hashable, Error {
+package enum RequestFailure: Sendable, Hashable, Error {
     /// 429. `daily`: the `DAILY` policy, nothing more until the reset.
     case rateLimited(daily: Bool, retryAfter: Duration?)
     /// 5xx, timeouts, resets, DNS, 423, 477, a 401 the client's token refresh did not cure:
@@ -20,7 +20,7 @@ public enum RequestFailure: Sendable, Hashable, Error {
 extension RequestFailure: CustomStringConvertible {
     /// One line for logs, messages and `last_error`: what failed, never a token or a value sent
     /// (and never a Swift dump of the case).
-    public var description: String {
+    package var description: String {
         switch self {
         case .rateLimited(let daily, _): daily ? "HubSpot daily limit reached" : "HubSpot rate limit reached (429)"
         case .transient(let message, _): message

@@ -1,13 +1,13 @@
-public import Foundation
+package import Foundation
 
 /// When a request actually left and when its answer (or failure) came back, as the task that
 /// sent it saw them: the pacer learns latency and when HubSpot counted the request from these,
 /// not from when the machine issued it or got round to handling the answer.
-public struct RoundTrip: Sendable, Hashable {
-    public var sent: Date
-    public var answered: Date
+package struct RoundTrip: Sendable, Hashable {
+    package var sent: Date
+    package var answered: Date
 
-    public init(sent: Date, answered: Date) {
+    package init(sent: Date, answered: Date) {
         self.sent = sent
         self.answered = answered
     }

@@ -1,6 +1,6 @@
 import Foundation
-public import HubSpotAPI
-public import LeadSyncSupport
+package import HubSpotAPI
+package import LeadSyncSupport
 
 /// Turns a lead field's value into the string HubSpot receives for a property, or refuses it
 /// locally with the category and message HubSpot would answer (hubspot-api.md §5.3, §5.4;
@@ -10,12 +10,12 @@ public import LeadSyncSupport
 /// ValueConverter.wireValue(.number("0.10"), for: budget)   // .success("0.10")
 /// ValueConverter.wireValue(.string("soon"), for: closeDate) // .failure(INVALID_DATE)
 /// ```
-public enum ValueConverter {
+package enum ValueConverter {
     /// HubSpot's longest string value; longer ones are refused, never truncated.
-    public static let maximumStringLength = 65_536
+    package static let maximumStringLength = 65_536
 
     /// Converts `value` for `definition` (nil: HubSpot has no such property, named `property`).
-    public static func wireValue(
+    package static func wireValue(
         _ value: FieldValue, for definition: PropertyDefinition?, property: String
     ) -> Result<String, Refusal> {
         guard let definition else {
@@ -72,7 +72,7 @@ public enum ValueConverter {
     }
 
     /// HubSpot's refusal of an email value (the lead's identity).
-    public static func invalidEmail(_ text: String) -> Refusal {
+    package static func invalidEmail(_ text: String) -> Refusal {
         .invalidProperty("email", code: "INVALID_EMAIL", message: "Email address \(text) is invalid")
     }
 

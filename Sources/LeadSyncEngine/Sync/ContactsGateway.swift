@@ -1,4 +1,4 @@
-public import HubSpotAPI
+package import HubSpotAPI
 
 /// How the reconciler reaches HubSpot: the batch calls its state machine asks for and HubSpot's
 /// property definitions, each answer already interpreted for the machine (``BatchAnswer``,
@@ -6,7 +6,7 @@ public import HubSpotAPI
 ///
 /// ``HubSpotGateway`` is the implementation over `HubSpotClient`; the seam keeps HTTP and
 /// HubSpot's error shapes out of the reconciler.
-public protocol ContactsGateway: Sendable {
+package protocol ContactsGateway: Sendable {
     /// Sends one batch request.
     func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchAnswer>
     /// HubSpot's contact property definitions.
@@ -18,11 +18,11 @@ public protocol ContactsGateway: Sendable {
 
 /// One answer from HubSpot: the value, or why the request failed; with the rate-limit headers
 /// of the response, when there was one.
-public struct GatewayAnswer<Value: Sendable>: Sendable {
-    public var result: Result<Value, RequestFailure>
-    public var rateLimit: RateLimitInfo?
+package struct GatewayAnswer<Value: Sendable>: Sendable {
+    package var result: Result<Value, RequestFailure>
+    package var rateLimit: RateLimitInfo?
 
-    public init(_ result: Result<Value, RequestFailure>, rateLimit: RateLimitInfo? = nil) {
+    package init(_ result: Result<Value, RequestFailure>, rateLimit: RateLimitInfo? = nil) {
         self.result = result
         self.rateLimit = rateLimit
     }

@@ -1,4 +1,4 @@
-public import HubSpotAPI
+package import HubSpotAPI
 import LeadSyncHTTP
 import Synchronization
 
@@ -10,20 +10,20 @@ import Synchronization
 /// let gateway = HubSpotGateway(client: client)
 /// let reconciler = Reconciler(journal: journal, gateway: gateway)
 /// ```
-public final class HubSpotGateway: ContactsGateway {
+package final class HubSpotGateway: ContactsGateway {
     private let current: Mutex<HubSpotClient>
     private let reopen: (@Sendable () async throws -> HubSpotClient)?
 
     /// `reopen` builds a client from the credentials stored now; given, a sync paused for
     /// reconnection resumes by itself after `leadsync connect`.
-    public init(client: HubSpotClient, reopen: (@Sendable () async throws -> HubSpotClient)? = nil) {
+    package init(client: HubSpotClient, reopen: (@Sendable () async throws -> HubSpotClient)? = nil) {
         self.current = Mutex(client)
         self.reopen = reopen
     }
 
-    public var client: HubSpotClient { current.withLock { $0 } }
+    package var client: HubSpotClient { current.withLock { $0 } }
 
-    public func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchAnswer> {
+    package func send(_ request: OutboundRequest) async -> GatewayAnswer<BatchAnswer> {
         let answer = await answer {
             switch request.kind {
             case .upsertByEmail:
@@ -50,11 +50,11 @@ public final class HubSpotGateway: ContactsGateway {
             answer.result.map { HubSpotVerdicts.answer($0, to: request) }, rateLimit: answer.rateLimit)
     }
 
-    public func propertyDefinitions() async -> GatewayAnswer<[PropertyDefinition]> {
+    package func propertyDefinitions() async -> GatewayAnswer<[PropertyDefinition]> {
         await answer { try await client.contactProperties() }
     }
 
-    public func reconnect() async -> Bool {
+    package func reconnect() async -> Bool {
         guard let reopen, let fresh = try? await reopen() else { return false }
         current.withLock { $0 = fresh }
         return true

@@ -8,10 +8,10 @@ import Foundation
 /// and `sync` the same credentials. Symlinks are resolved with `realpath`; a bind mount of the
 /// directory reaches the same lock file anyway. Hard links are not covered: SQLite names a
 /// journal's `-wal` after its path, so a hard-linked journal is unsafe whatever leadsync does.
-public enum JournalIdentity {
+package enum JournalIdentity {
     /// The canonical path of `path`: the file's real path when it exists, else its real
     /// directory joined with its name, else `path` as given.
-    public static func canonicalPath(_ path: String) -> String {
+    package static func canonicalPath(_ path: String) -> String {
         if let resolved = realPath(path) { return resolved }
         let name = (path as NSString).lastPathComponent
         let directory = (path as NSString).deletingLastPathComponent

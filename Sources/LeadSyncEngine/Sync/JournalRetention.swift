@@ -1,7 +1,7 @@
 import Foundation
-public import LeadSyncJournal
-public import LeadSyncSupport
-public import Logging
+package import LeadSyncJournal
+package import LeadSyncSupport
+package import Logging
 
 /// Keeps a long-running journal's file bounded: every ``Policy/interval`` it deletes the
 /// delivered history older than ``Policy/keep`` (``JournalMaintenance/compact(olderThan:)``: pending
@@ -14,16 +14,16 @@ public import Logging
 /// let retention = JournalRetention(journal: journal, policy: .init(keep: .seconds(7 * 86_400)))
 /// async let trimmed: Void = retention.run()   // until the task is cancelled
 /// ```
-public struct JournalRetention: Sendable {
-    public struct Policy: Sendable, Hashable {
+package struct JournalRetention: Sendable {
+    package struct Policy: Sendable, Hashable {
         /// Delivered history younger than this is kept (by each change's own time).
-        public var keep: Duration
+        package var keep: Duration
         /// How often to compact. Default 10 minutes.
-        public var interval: Duration
+        package var interval: Duration
         /// Pages given back per pass at most (bounds how long one pass holds the writer).
-        public var maxPagesPerPass: Int
+        package var maxPagesPerPass: Int
 
-        public init(keep: Duration, interval: Duration = .seconds(600), maxPagesPerPass: Int = 10_000) {
+        package init(keep: Duration, interval: Duration = .seconds(600), maxPagesPerPass: Int = 10_000) {
             self.keep = keep
             self.interval = interval
             self.maxPagesPerPass = maxPagesPerPass
@@ -31,20 +31,20 @@ public struct JournalRetention: Sendable {
     }
 
     /// What one pass did.
-    public struct Pass: Sendable, Hashable {
+    package struct Pass: Sendable, Hashable {
         /// Changes deleted.
-        public var removed: Int
+        package var removed: Int
         /// The file's size before and after, in bytes (write-ahead log excluded).
-        public var bytesBefore: Int64
-        public var bytesAfter: Int64
+        package var bytesBefore: Int64
+        package var bytesAfter: Int64
     }
 
-    public let journal: Journal
-    public let policy: Policy
+    package let journal: Journal
+    package let policy: Policy
     let clock: any WallClock
     let logger: Logger
 
-    public init(
+    package init(
         journal: Journal, policy: Policy, clock: any WallClock = SystemWallClock(),
         logger: Logger = Logger(label: "leadsync.retention")
     ) {
@@ -56,7 +56,7 @@ public struct JournalRetention: Sendable {
 
     /// Compacts and reclaims once, now.
     @discardableResult
-    public func compactNow() async throws -> Pass {
+    package func compactNow() async throws -> Pass {
         let cutoff = Timestamp.epochMilliseconds(clock.now) - Int64(policy.keep.timeInterval * 1000)
         _ = try await journal.changeLog.fold()
         let removed = try await journal.maintenance.compact(olderThan: cutoff)
@@ -74,7 +74,7 @@ public struct JournalRetention: Sendable {
 
     /// Compacts at once and then every ``Policy/interval`` until the task is cancelled. A failed
     /// pass is logged and tried again at the next interval: retention must never stop a sync.
-    public func run() async {
+    package func run() async {
         while !Task.isCancelled {
             do {
                 try await compactNow()

@@ -1,16 +1,16 @@
 /// The one-line progress of a drain, as a terminal shows it while `sync` runs:
 /// `delivered 4,200/10,000 records · 96/s · ETA 1:00 · 42 requests · 0 429s`.
-public struct ProgressLine: Sendable {
+package struct ProgressLine: Sendable {
     /// Leads pending when the drain started (the denominator); nil when unknown.
-    public var total: Int?
+    package var total: Int?
 
-    public init(total: Int?) {
+    package init(total: Int?) {
         self.total = total
     }
 
     /// The line for `summary` after `elapsedSeconds`. The rate is records per second since the
     /// start, which at a steady pacer is the current pace.
-    public func render(_ summary: DrainSummary, elapsedSeconds: Double) -> String {
+    package func render(_ summary: DrainSummary, elapsedSeconds: Double) -> String {
         let rate = elapsedSeconds > 0 ? Double(summary.delivered) / elapsedSeconds : 0
         var parts: [String] = []
         if let total, total > 0 {

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// Notices a sync that is connected, has sendable work, and records nothing for
 /// ``threshold``: the failure a daemon's operator cannot see from "the process is running"
@@ -13,28 +13,28 @@ public import Foundation
 /// watchdog.observe(event, now: clock.now)
 /// if case .stalled(let since)? = watchdog.check(sendablePending: 12, now: clock.now) { alert(since) }
 /// ```
-public struct StallWatchdog: Sendable, Hashable {
+package struct StallWatchdog: Sendable, Hashable {
     /// A change of verdict.
-    public enum Transition: Sendable, Hashable {
+    package enum Transition: Sendable, Hashable {
         /// Nothing recorded since `since` while work was pending.
         case stalled(since: Date)
         /// Progress again (or nothing left to send, or paused).
         case cleared
     }
 
-    public let threshold: Duration
+    package let threshold: Duration
     /// When the current stall began (the last progress), nil when not stalled.
-    public private(set) var stalledSince: Date?
+    package private(set) var stalledSince: Date?
     private var lastProgress: Date
     private var paused = false
 
-    public init(threshold: Duration, now: Date) {
+    package init(threshold: Duration, now: Date) {
         self.threshold = threshold
         self.lastProgress = now
     }
 
     /// Takes one of the sync's events into account.
-    public mutating func observe(_ event: SyncEvent, now: Date) -> Transition? {
+    package mutating func observe(_ event: SyncEvent, now: Date) -> Transition? {
         switch event {
         case .recorded(let outcomes) where !outcomes.isEmpty:
             return progress(now)
@@ -53,7 +53,7 @@ public struct StallWatchdog: Sendable, Hashable {
 
     /// Looks at the clock: `sendablePending` is what the journal holds that the sync could send
     /// (pending leads less those awaiting identity or unmatched).
-    public mutating func check(sendablePending: Int64, now: Date) -> Transition? {
+    package mutating func check(sendablePending: Int64, now: Date) -> Transition? {
         if sendablePending <= 0 || paused { return progress(now) }
         guard stalledSince == nil, now.timeIntervalSince(lastProgress) >= threshold.timeInterval else { return nil }
         stalledSince = lastProgress

@@ -1,5 +1,5 @@
-public import Foundation
-public import LeadSyncJournal
+package import Foundation
+package import LeadSyncJournal
 
 /// Something a running sync did, as it happened: the one observation of a sync that metrics,
 /// readiness, a stall watchdog and an embedding app's delivery events are all built on.
@@ -11,9 +11,9 @@ public import LeadSyncJournal
 ///     if case .recorded(let outcomes) = event { print(outcomes.count, "leads recorded") }
 /// }
 /// ```
-public enum SyncEvent: Sendable, Hashable {
+package enum SyncEvent: Sendable, Hashable {
     /// Why a following sync sends nothing for now.
-    public enum Pause: Sendable, Hashable {
+    package enum Pause: Sendable, Hashable {
         /// The token was refused and cannot be refreshed: nothing moves until new credentials are
         /// stored (`leadsync connect`, or the embedding app's token provider answers anew).
         case reconnectionRequired(String)

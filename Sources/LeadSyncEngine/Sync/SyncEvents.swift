@@ -9,7 +9,7 @@ import Synchronization
 /// async let report = Reconciler(journal: journal, gateway: gateway, events: events).run()
 /// for await event in stream { … }
 /// ```
-public final class SyncEvents: Sendable {
+package final class SyncEvents: Sendable {
     private struct Subscribers {
         var next = 0
         var streams: [Int: AsyncStream<SyncEvent>.Continuation] = [:]
@@ -19,7 +19,7 @@ public final class SyncEvents: Sendable {
 
     private let subscribers = Mutex(Subscribers())
 
-    public init() {}
+    package init() {}
 
     /// A new stream of the events emitted from now on. It ends when the subscriber stops
     /// iterating (or drops it) or at ``finish()``.
@@ -27,7 +27,7 @@ public final class SyncEvents: Sendable {
     /// - Parameter buffering: what a subscriber that reads slower than the sync emits keeps.
     ///   Default: the newest 10,000 events, so a subscriber that stops reading cannot grow memory
     ///   without bound; a metrics consumer that must count every event passes `.unbounded`.
-    public func subscribe(
+    package func subscribe(
         buffering: AsyncStream<SyncEvent>.Continuation.BufferingPolicy = .bufferingNewest(10_000)
     ) -> AsyncStream<SyncEvent> {
         let (stream, continuation) = AsyncStream<SyncEvent>.makeStream(bufferingPolicy: buffering)
@@ -56,7 +56,7 @@ public final class SyncEvents: Sendable {
 
     /// Ends every subscriber's stream (after the events already emitted), and those of later
     /// subscribers at once.
-    public func finish() {
+    package func finish() {
         let streams = subscribers.withLock { subscribers in
             subscribers.finished = true
             return Array(subscribers.streams.values)

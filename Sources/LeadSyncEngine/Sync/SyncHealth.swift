@@ -1,7 +1,7 @@
-public import Foundation
-public import LeadSyncJournal
-public import LeadSyncSupport
-public import Logging
+package import Foundation
+package import LeadSyncJournal
+package import LeadSyncSupport
+package import Logging
 import Metrics
 import Synchronization
 
@@ -19,19 +19,19 @@ import Synchronization
 /// async let watching: Void = health.run()        // until cancelled
 /// if !health.readiness.isReady { print(health.readiness.reason) }
 /// ```
-public final class SyncHealth: Sendable {
+package final class SyncHealth: Sendable {
     /// What a readiness probe answers.
-    public enum Readiness: Sendable, Hashable {
+    package enum Readiness: Sendable, Hashable {
         case starting
         case ready
         case reconnectionRequired
         case stalled(since: Date)
         case stopping
 
-        public var isReady: Bool { self == .ready }
+        package var isReady: Bool { self == .ready }
 
         /// One line for the probe's body.
-        public var reason: String {
+        package var reason: String {
             switch self {
             case .starting: "starting: HubSpot has not answered yet"
             case .ready: "ready"
@@ -49,7 +49,7 @@ public final class SyncHealth: Sendable {
         var watchdog: StallWatchdog
     }
 
-    public let journal: Journal
+    package let journal: Journal
     let checkInterval: Duration
     let clock: any WallClock
     let logger: Logger
@@ -60,7 +60,7 @@ public final class SyncHealth: Sendable {
     ///   - stallAfter: how long sendable work may wait with nothing recorded before it is a stall.
     ///   - checkInterval: how often the journal's pending counts are read (default: a tenth of
     ///     `stallAfter`, between 1 and 30 seconds).
-    public init(
+    package init(
         journal: Journal, events: SyncEvents, stallAfter: Duration, checkInterval: Duration? = nil,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.health")
     ) {
@@ -76,7 +76,7 @@ public final class SyncHealth: Sendable {
         Gauge(label: "leadsync_stalled").record(0)
     }
 
-    public var readiness: Readiness {
+    package var readiness: Readiness {
         state.withLock { state in
             if state.stopping { return .stopping }
             if state.reconnecting { return .reconnectionRequired }
@@ -87,14 +87,14 @@ public final class SyncHealth: Sendable {
     }
 
     /// The sync is shutting down: not ready from now on.
-    public func stopping() {
+    package func stopping() {
         state.withLock { $0.stopping = true }
         Gauge(label: "leadsync_ready").record(0)
     }
 
     /// Follows the sync's events and checks the journal every `checkInterval` until cancelled;
     /// then forgets a stall it had recorded (a stopped sync is not stalled).
-    public func run() async {
+    package func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await event in self.stream { await self.observe(event) }

@@ -10,14 +10,14 @@ import Synchronization
 /// let lock = try SyncLock(journalPath: "leads.db")   // throws SyncError(.lockHeld) naming the pid
 /// defer { lock.release() }
 /// ```
-public final class SyncLock: Sendable {
+package final class SyncLock: Sendable {
     /// `<canonical journal path>.sync.lock`.
-    public let path: String
+    package let path: String
     /// The open lock file; nil once released.
     private let descriptor: Mutex<Int32?>
 
     /// Takes the lock without waiting.
-    public init(journalPath: String) throws {
+    package init(journalPath: String) throws {
         path = JournalIdentity.canonicalPath(journalPath) + ".sync.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -43,7 +43,7 @@ public final class SyncLock: Sendable {
     deinit { release() }
 
     /// Releases the lock (closing the file releases the `flock`). Idempotent.
-    public func release() {
+    package func release() {
         descriptor.withLock { fd in
             if let open = fd { close(open) }
             fd = nil

@@ -1,5 +1,5 @@
-public import Foundation
-public import LeadSyncJournal
+package import Foundation
+package import LeadSyncJournal
 import Metrics
 import Synchronization
 
@@ -15,8 +15,8 @@ import Synchronization
 /// async let counting: Void = metrics.run()                      // until cancelled
 /// try await metrics.recordJournalGauges()                        // before exporting
 /// ```
-public final class SyncMetrics: Sendable {
-    public let journal: Journal
+package final class SyncMetrics: Sendable {
+    package let journal: Journal
     private let stream: AsyncStream<SyncEvent>
     /// The oldest pending value's time, and when it was read: the read scans pending leads, so
     /// scrapes closer together than `oldestPendingRefresh` reuse it (the age may then be up to
@@ -24,7 +24,7 @@ public final class SyncMetrics: Sendable {
     private let oldestPending = Mutex<(at: Int64?, readAt: Date)?>(nil)
     let oldestPendingRefresh: TimeInterval = 30
 
-    public init(journal: Journal, events: SyncEvents) {
+    package init(journal: Journal, events: SyncEvents) {
         self.journal = journal
         self.stream = events.subscribe(buffering: .unbounded)
         // Every series exists from the first scrape, so rates and alerts need no special case.
@@ -39,7 +39,7 @@ public final class SyncMetrics: Sendable {
     ]
 
     /// Counts the sync's events until cancelled.
-    public func run() async {
+    package func run() async {
         for await event in stream { record(event) }
     }
 
@@ -84,7 +84,7 @@ public final class SyncMetrics: Sendable {
     /// Reads the journal's counters and file size into gauges: pending changes, leads and
     /// conversations, awaiting identity, rejected, the oldest pending value's age, the journal's
     /// bytes on disk (file and write-ahead log).
-    public func recordJournalGauges(now: Date = Date()) async throws {
+    package func recordJournalGauges(now: Date = Date()) async throws {
         let status = try await journal.leads.status()
         let conversations = try await journal.conversations.counts()
         let sendable = status.pendingLeads - status.awaitingIdentity - status.unmatched

@@ -1,35 +1,35 @@
 /// How a sync runs: once or following, its limits, and its pacing.
-public struct SyncOptions: Sendable {
+package struct SyncOptions: Sendable {
     /// Keep running after the journal is drained, pushing new changes as they arrive
     /// (`sync --follow`). Default false (`sync --once`).
-    public var follow = false
+    package var follow = false
     /// `--max-seconds`: start no new batch after this long. Default nil (no limit).
-    public var maximumDuration: Duration?
+    package var maximumDuration: Duration?
     /// `--give-up-after`: stop when no request has succeeded for this long (`--once` only).
     /// Default 5 minutes: long enough to ride out a HubSpot incident's first retries.
-    public var giveUpAfter: Duration? = .seconds(300)
+    package var giveUpAfter: Duration? = .seconds(300)
     /// The account's limits (`--rate-limit`, `--daily-limit`, time zone).
-    public var pacer = Pacer.Configuration()
+    package var pacer = Pacer.Configuration()
     /// Default 500 leads: windows small enough to keep memory flat, large enough for 5 full batches.
-    public var windowSize = 500
+    package var windowSize = 500
     /// Follow mode: how often to look for new changes once drained. Default 500 ms.
-    public var pollInterval: Duration = .milliseconds(500)
+    package var pollInterval: Duration = .milliseconds(500)
     /// While draining, how often to look for changes recorded since the drain began, which go
     /// out ahead of the backlog. Default 1 s.
-    public var freshInterval: Duration = .seconds(1)
+    package var freshInterval: Duration = .seconds(1)
     /// Follow mode: how often unmatched leads are checked again. Default 5 minutes.
-    public var recheckWaitingInterval: Duration = .seconds(300)
+    package var recheckWaitingInterval: Duration = .seconds(300)
     /// Follow mode: how often to probe while paused (reconnection required, or a daily limit
     /// whose reset may be computed wrong). Default 15 minutes, as cli-contract.md says.
-    public var probeInterval: Duration = .seconds(900)
+    package var probeInterval: Duration = .seconds(900)
     /// After a stop (a signal, `--max-seconds`, an ending), how long requests in flight may
     /// take to be answered and recorded before they are abandoned (still pending, sent again by
     /// the next sync). Default 1 s: a signal stops the process within 2 s whatever HubSpot does.
-    public var stopGrace: Duration = .seconds(1)
+    package var stopGrace: Duration = .seconds(1)
     /// Exponential backoff of transient failures.
-    public var backoff = Backoff()
+    package var backoff = Backoff()
     /// Seed of the backoff jitter (a fixed seed reproduces a run).
-    public var seed: UInt64 = UInt64.random(in: 0...UInt64.max)
+    package var seed: UInt64 = UInt64.random(in: 0...UInt64.max)
 
-    public init() {}
+    package init() {}
 }

@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 import LeadSyncSupport
 
 /// How a sync ended, and what it did.
-public struct SyncReport: Sendable {
+package struct SyncReport: Sendable {
     /// Why the sync returned; each maps to one exit code of `leadsync sync`.
-    public enum Ending: Sendable, Hashable {
+    package enum Ending: Sendable, Hashable {
         /// Nothing sendable is left (exit 0).
         case drained
         /// `sync --follow` was asked to stop (exit 0).
@@ -26,13 +26,13 @@ public struct SyncReport: Sendable {
         case untrusted(String)
     }
 
-    public var ending: Ending
-    public var summary: DrainSummary
+    package var ending: Ending
+    package var summary: DrainSummary
 }
 
 extension SyncReport.Ending: CustomStringConvertible {
     /// What a person reads (in `last_error`, logs and messages), never a Swift dump.
-    public var description: String {
+    package var description: String {
         switch self {
         case .drained: "nothing sendable is left"
         case .stopped: "stopped on request"

@@ -1,7 +1,7 @@
 import Foundation
 import HubSpotAPI
-public import LeadSyncJournal
-public import LeadSyncSupport
+package import LeadSyncJournal
+package import LeadSyncSupport
 
 /// Reads back the contacts of delivered leads and reports every mapped property whose HubSpot
 /// value differs from the last value the journal knows it delivered (`leadsync verify`); and,
@@ -11,18 +11,18 @@ public import LeadSyncSupport
 /// ```swift
 /// let report = try await Verifier(journal: journal, gateway: gateway, properties: mapped).run(sample: 100)
 /// ```
-public struct Verifier: Sendable {
-    public let journal: Journal
-    public let gateway: any ContactsGateway
+package struct Verifier: Sendable {
+    package let journal: Journal
+    package let gateway: any ContactsGateway
     /// The mapped properties: only these are compared.
-    public let properties: Set<String>
-    public var pacer: Pacer.Configuration
+    package let properties: Set<String>
+    package var pacer: Pacer.Configuration
     /// Transient failures are retried with backoff until no request has succeeded for this long
     /// (`--give-up-after`, as for `sync`).
-    public var giveUpAfter: Duration
+    package var giveUpAfter: Duration
     let clock: any WallClock
 
-    public init(
+    package init(
         journal: Journal, gateway: any ContactsGateway, properties: Set<String>,
         pacer: Pacer.Configuration = Pacer.Configuration(), giveUpAfter: Duration = .seconds(300),
         clock: any WallClock = SystemWallClock()
@@ -38,7 +38,7 @@ public struct Verifier: Sendable {
     /// Checks `sample` linked leads chosen at random, or every linked lead when nil. A failure
     /// no retry cures, or transient failures for ``giveUpAfter``, end the run with
     /// ``VerifyReport/stoppedBy`` set and what was checked so far.
-    public func run(sample: Int?) async throws -> VerifyReport {
+    package func run(sample: Int?) async throws -> VerifyReport {
         var report = VerifyReport()
         do {
             try await run(sample: sample, into: &report)

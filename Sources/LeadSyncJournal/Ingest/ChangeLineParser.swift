@@ -1,13 +1,13 @@
 internal import LeadSyncSupport
 
 /// One valid NDJSON line: a lead change, a conversation entry, or both.
-public struct IngestLine: Sendable, Hashable {
+package struct IngestLine: Sendable, Hashable {
     /// The line's `fields`; nil when it has none.
-    public var change: LeadChange?
+    package var change: LeadChange?
     /// The line's `message` and/or `summary`; nil when it has neither.
-    public var conversation: ConversationEntry?
+    package var conversation: ConversationEntry?
 
-    public init(change: LeadChange?, conversation: ConversationEntry? = nil) {
+    package init(change: LeadChange?, conversation: ConversationEntry? = nil) {
         self.change = change
         self.conversation = conversation
     }
@@ -22,9 +22,9 @@ public struct IngestLine: Sendable, Hashable {
 /// booleans or null. Conversation data (cli-contract.md "Conversation data"): `conversation`
 /// (the id, required with `message` or `summary`), `message` (`{"id"?, "from", "text"}`) and
 /// `summary` (a string, or null to remove it). A line needs `fields`, `message` or `summary`.
-public enum ChangeLineParser {
+package enum ChangeLineParser {
     /// Parses `bytes` (one line, without its newline).
-    public static func parse(_ bytes: [UInt8], defaultAt: Int64) -> Result<IngestLine, IngestLineError> {
+    package static func parse(_ bytes: [UInt8], defaultAt: Int64) -> Result<IngestLine, IngestLineError> {
         if bytes.contains(0) { return .failure(IngestLineError("line contains a NUL byte")) }
         guard String(validating: bytes, as: UTF8.self) != nil else {
             return .failure(IngestLineError("line is not valid UTF-8"))
@@ -159,8 +159,8 @@ public enum ChangeLineParser {
 }
 
 /// Why one input line was not appended.
-public struct IngestLineError: Error, Sendable, Hashable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct IngestLineError: Error, Sendable, Hashable, CustomStringConvertible {
+    package let message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }

@@ -6,21 +6,21 @@
 /// var ingester = Ingester(journal: journal, format: .ndjson, defaultAt: nowMs)
 /// let report = try ingester.run(fileDescriptor: STDIN_FILENO)
 /// ```
-public struct Ingester {
+package struct Ingester {
     /// Lines longer than this are invalid ("line exceeds 1 MiB").
-    public static let maxLineLength = 1 << 20
+    package static let maxLineLength = 1 << 20
 
-    public let journal: Journal
-    public let format: IngestFormat
+    package let journal: Journal
+    package let format: IngestFormat
     /// `at` for changes that give none: the time of ingest, in epoch milliseconds.
-    public let defaultAt: Int64
+    package let defaultAt: Int64
     /// Changes per transaction. Default 1,000: one fsync amortised over many rows, and a
     /// transaction short enough that other appenders and a sync barely wait.
-    public var batchSize = 1_000
+    package var batchSize = 1_000
     /// Called after each batch commits, with the last appended seq and the last line it held.
-    public var onCommit: ((_ seq: Int64, _ line: Int) -> Void)?
+    package var onCommit: ((_ seq: Int64, _ line: Int) -> Void)?
 
-    public init(journal: Journal, format: IngestFormat, defaultAt: Int64) {
+    package init(journal: Journal, format: IngestFormat, defaultAt: Int64) {
         self.journal = journal
         self.format = format
         self.defaultAt = defaultAt
@@ -34,7 +34,7 @@ public struct Ingester {
     ///
     /// - Throws: ``IngestFailure`` carrying what was appended before the failure (nothing when
     ///   the journal could not even fold what it already held).
-    public func run(fileDescriptor fd: Int32) throws(IngestFailure) -> IngestReport {
+    package func run(fileDescriptor fd: Int32) throws(IngestFailure) -> IngestReport {
         var report = IngestReport()
         do {
             // A journal that cannot fold what it holds is damaged: append nothing to it.
@@ -127,9 +127,9 @@ public struct Ingester {
 /// An ingest that stopped on an error (disk full, a damaged journal, a read error), with what it
 /// had appended by then: those changes are durable, so a re-run must start after
 /// ``IngestReport/lastAppendedLine`` to add nothing twice.
-public struct IngestFailure: Error, CustomStringConvertible {
-    public let report: IngestReport
-    public let error: any Error
+package struct IngestFailure: Error, CustomStringConvertible {
+    package let report: IngestReport
+    package let error: any Error
 
-    public var description: String { "\(error)" }
+    package var description: String { "\(error)" }
 }
