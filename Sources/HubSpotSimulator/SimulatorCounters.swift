@@ -8,6 +8,9 @@ public struct SimulatorCounters: Sendable, Equatable {
     public var rateLimited = 0
     /// Inputs received by write batches and single writes (upsert/create/update/archive).
     public var recordsReceived = 0
+    /// Inputs per endpoint name, counted from each request's `inputs` list (batch reads and writes,
+    /// whatever the answer): with `requests`, how full an endpoint's batches were.
+    public var inputs: [String: Int] = [:]
     /// Successful refresh-token grants.
     public var refreshes = 0
     /// Faults injected (random and scheduled).
@@ -40,6 +43,7 @@ public struct SimulatorCounters: Sendable, Equatable {
                         )
                     })
             ),
+            ("inputs", .object(inputs.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("totalRequests", .int(totalRequests)), ("rateLimited", .int(rateLimited)),
             ("recordsReceived", .int(recordsReceived)), ("refreshes", .int(refreshes)),
             ("faultsInjected", .int(faultsInjected)), ("maxRequestsInTenSeconds", .int(maxRequestsInTenSeconds)),

@@ -116,6 +116,9 @@ struct SimulatorState {
         default: recorded = response.status
         }
         counters.requests[route.name, default: [:]][recorded, default: 0] += 1
+        if case .success(let json)? = body, let inputs = json["inputs"]?.arrayValue {
+            counters.inputs[route.name, default: 0] += inputs.count
+        }
         if recorded == 429 { counters.rateLimited += 1 }
         response.compressible = configuration.compressResponses
         switch response.disposition {

@@ -27,6 +27,9 @@ struct BenchReport {
     let conversationsPending: Int
     let ending: SyncReport.Ending
     let summary: DrainSummary
+    /// The drain's requests per endpoint as the bundled simulator counted them; nil against
+    /// another HubSpot.
+    let traffic: BenchTraffic?
     let verification: Verification
 
     /// Requests sent over the limit's steady rate times the drain's time. A drain shorter than
@@ -48,6 +51,16 @@ struct BenchReport {
         func decimal(_ name: String, _ value: Double, _ text: String) -> (String, String, JSONValue) {
             (name, text, .number(String(format: "%.3f", value)))
         }
+        let trafficRows =
+            traffic.map { traffic in
+                [
+                    decimal(
+                        "batch fill, reads included", traffic.batchFill,
+                        String(format: "%.1f%%", traffic.batchFill * 100)),
+                    count("fewest requests", traffic.minimumRequests),
+                    decimal("requests over fewest", traffic.overMinimum, String(format: "%.3fx", traffic.overMinimum)),
+                ]
+            } ?? []
         return [
             count("changes", changes),
             count("leads", settings.leads),
@@ -64,6 +77,7 @@ struct BenchReport {
             count("requests", summary.requests),
             count("429s", summary.rateLimited),
             decimal("mean batch fill", summary.batchFill, String(format: "%.1f%%", summary.batchFill * 100)),
+        ] + trafficRows + [
             decimal("request budget used", budgetShare, String(format: "%.1f%%", budgetShare * 100)),
             decimal("elapsed seconds", summary.elapsedSeconds, String(format: "%.1f", summary.elapsedSeconds)),
             decimal("changes/s", perSecond(changes), String(format: "%.0f", perSecond(changes))),
@@ -71,15 +85,20 @@ struct BenchReport {
         ]
     }
 
-    /// The summary table, names left, figures right-aligned.
+    /// The summary table, names left, figures right-aligned, then the requests per endpoint.
     var table: String {
         let rows = rows
         let nameWidth = rows.map(\.name.count).max() ?? 0
         let figureWidth = rows.map(\.text.count).max() ?? 0
-        return rows.map { row in
+        let summary = rows.map { row in
             row.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
                 + String(repeating: " ", count: figureWidth - row.text.count) + row.text
-        }.joined(separator: "\n")
+        }
+        let endpoints = (traffic?.endpoints ?? []).map { endpoint in
+            let fill = endpoint.fill.map { String(format: ", fill %.1f%%", $0 * 100) } ?? ""
+            return "  \(endpoint.name): \(endpoint.requests) requests, \(endpoint.inputs) inputs\(fill)"
+        }
+        return (summary + (endpoints.isEmpty ? [] : ["requests by endpoint:"] + endpoints)).joined(separator: "\n")
     }
 
     /// The rows as a JSON object (`429s` is `rate_limited`, `changes/s` `changes_per_second`), plus
@@ -90,6 +109,16 @@ struct BenchReport {
                 ("verified", .integer(Int64(verification.matched))),
                 ("notes_verified", .integer(Int64(verification.notesMatched))),
                 ("differences", .array(verification.differences.map { .string($0) })),
+                (
+                    "endpoints",
+                    .array(
+                        (traffic?.endpoints ?? []).map { endpoint in
+                            .object([
+                                ("name", .string(endpoint.name)), ("requests", .integer(Int64(endpoint.requests))),
+                                ("inputs", .integer(Int64(endpoint.inputs))),
+                            ])
+                        })
+                ),
             ])
     }
 
@@ -97,6 +126,7 @@ struct BenchReport {
         switch name {
         case "429s": "rate_limited"
         case "request budget used": "request_budget_used"
+        case "batch fill, reads included": "batch_fill_with_reads"
         default: name.replacingOccurrences(of: "/s", with: " per second").replacingOccurrences(of: " ", with: "_")
         }
     }

@@ -107,9 +107,11 @@ struct BenchRun {
         let budget = try RequestBudget(configuration: options.pacer, ledgerPath: nil)
         let drainClient = HubSpotClient(
             baseURL: baseURL, transport: transport, authorizer: authorizer, admission: budget)
+        let before = simulator?.counters()
         let report = try await Reconciler(
             journal: journal, gateway: HubSpotGateway(client: drainClient), options: options
         ).run { progress(pending, $0) }
+        let traffic = simulator.flatMap { simulator in before.map { BenchTraffic(from: $0, to: simulator.counters()) } }
 
         // The read-back is no part of the measured drain: with the bundled simulator it runs
         // without limits, latency or faults.
@@ -127,7 +129,7 @@ struct BenchRun {
         return BenchReport(
             settings: settings, changes: changes.count, conversations: conversations.conversations.count,
             messages: conversations.messages, conversationsPending: Int(counts.pending), ending: report.ending,
-            summary: report.summary, verification: verification)
+            summary: report.summary, traffic: traffic, verification: verification)
     }
 
     private func startSimulator() -> HubSpotSimulator {

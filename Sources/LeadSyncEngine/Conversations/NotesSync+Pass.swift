@@ -84,14 +84,18 @@ extension NotesSync {
                 } else {
                     let window = Array(sendable.prefix(size))
                     sendable.removeFirst(window.count)
-                    try await runWindow(window)
+                    let deferred = try await runWindow(window, more: !exhausted || !sendable.isEmpty)
+                    sendable.insert(contentsOf: deferred, at: 0)
                 }
             }
             return outcome
         }
 
-        /// Plans, settles, sends and records one window.
-        private mutating func runWindow(_ window: [PendingConversation]) async throws {
+        /// Plans, settles, sends and records one window; with `more` conversations to come,
+        /// returns those it left for the next window so that its batches go out full.
+        private mutating func runWindow(_ window: [PendingConversation], more: Bool) async throws
+            -> [PendingConversation]
+        {
             var works: [NoteWork] = []
             for pending in window {
                 guard let contactId = pending.contactId else { continue }
@@ -100,6 +104,7 @@ extension NotesSync {
                     NoteWork(pending: pending, contactId: contactId, transcript: transcript, notes: notes, mode: mode))
             }
             try await settleUncertainParts(&works)
+            let deferred = more ? Self.removePartialTail(of: &works) : []
             var intents: [NoteOutcome] = []
             var creates: [Item] = []
             var updates: [Item] = []
@@ -120,6 +125,29 @@ extension NotesSync {
             try await journal.conversations.apply(
                 delivered.map { .delivered(conversation: $0.conversation, revision: $0.pending.revision) },
                 at: sync.clock.now)
+            return deferred.map(\.pending)
+        }
+
+        /// Removes and returns the works at the end of `works` whose creates would only part-fill
+        /// the window's last create batch, so that every batch of this window goes out full and
+        /// the next window carries them (a conversation's parts are never split between windows).
+        /// Keeps everything when no full batch would remain.
+        static func removePartialTail(of works: inout [NoteWork]) -> [NoteWork] {
+            let creates = works.filter(\.lookups.isEmpty).reduce(0) { $0 + $1.creates.count }
+            let full = creates / BatchPlanner.maximumInputs * BatchPlanner.maximumInputs
+            guard full > 0, full < creates else { return [] }
+            var kept = 0
+            var count = 0
+            for work in works {
+                let adds = work.lookups.isEmpty ? work.creates.count : 0
+                guard kept + adds <= full else { break }
+                kept += adds
+                count += 1
+            }
+            guard count > 0 else { return [] }
+            let tail = Array(works[count...])
+            works.removeSubrange(count...)
+            return tail
         }
 
         /// Batches of at most HubSpot's 100 inputs.

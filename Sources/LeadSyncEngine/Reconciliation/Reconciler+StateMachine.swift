@@ -488,13 +488,14 @@ extension Reconciler {
                 if let due {
                     flight = retries.remove(at: due).flight
                 } else {
-                    let (unplanned, mayWait) = (queue, windowComing)
+                    let (unplanned, mayWait) = (queue, windowComing || readsInFlight)
                     let items = BatchPlanner.takeBatch(
                         from: &queue, maximum: configuration.maximumBatchSize, busy: busyKeys, kind: \.kind,
                         keys: \.record.keys)
                     guard !items.isEmpty else { break }
                     if items.count < configuration.maximumBatchSize, mayWait {
-                        // The next window fills it: a partial batch waits for the rest of the pass.
+                        // The next window, or the writes that reads in flight lead to, fill it: a
+                        // partial batch waits for them.
                         queue = unplanned
                         break
                     }
@@ -537,6 +538,10 @@ extension Reconciler {
         private var windowComing: Bool {
             pass.reading == .loading || (pass.reading == .more && queue.count < configuration.refillBelow)
         }
+
+        /// Reads are in flight: their answers queue the writes they decide (an `if-empty`
+        /// field's update, a found contact's update by id), so a partial batch may wait for them.
+        private var readsInFlight: Bool { inFlight.values.contains { $0.request.kind.isRead } }
 
         /// The property definitions request, when it is due and the pacer lets it go.
         private mutating func pumpDefinitions(attempt: Int, due: Date?, now: Date) -> [Action] {
