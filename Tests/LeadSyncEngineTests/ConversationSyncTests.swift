@@ -86,6 +86,26 @@ struct ConversationSyncTests {
         #expect(try await harness.sync().summary.notesUpdated == 0)
     }
 
+    @Test func aWindowLeavesItsPartialBatchOfCreatesToTheNextWindow() async throws {
+        let harness = try DrainHarness()
+        _ = try await harness.journal.changeLog.record(
+            (0..<30).map {
+                LeadChange(lead: "L-\($0)", fields: ["email": .string("l\($0)@example.com")], atMilliseconds: 1)
+            })
+        _ = try await harness.journal.conversations.record(
+            (0..<300).map {
+                ConversationEntry(
+                    lead: "L-\($0 % 30)", conversation: "C-\($0)", atMilliseconds: at + Int64($0),
+                    message: .init(id: "m\($0)", from: "visitor", text: "hello \($0)"))
+            })
+        let report = try await harness.sync { $0.windowSize = 150 }
+        #expect(report.ending == .drained)
+        #expect(report.summary.notesCreated == 300)
+        // Windows of 150 conversations would send 100 + 50 twice; carried over, the fewest: 3.
+        #expect(harness.simulator.counters().count("notes.batch.create") == 3)
+        #expect(try await harness.journal.conversations.counts().pending == 0)
+    }
+
     @Test func aConversationWaitsForIdentityAndForAMatchWhileCreateIsOff() async throws {
         let harness = try DrainHarness()
         _ = try await say(harness, "C-1", "m1", "no email yet", at: 0)

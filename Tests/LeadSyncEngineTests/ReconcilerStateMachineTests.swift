@@ -276,6 +276,29 @@ import Testing
         #expect(Self.sends(last).isEmpty)
     }
 
+    @Test func aPartialWriteBatchWaitsForTheReadsInFlightThatFillIt() throws {
+        var d = Driver()
+        _ = d.start()
+        let leads = (0..<200).map {
+            Self.lead("L-\($0)", remoteID: "\($0 + 1)", companyRule: .ifEmpty, ["company": .string("Acme \($0)")])
+        }
+        let reads = Self.sends(d.load(leads, end: true))
+        #expect(reads.map(\.inputs.count) == [100, 100])
+        #expect(reads.allSatisfy { $0.kind == .readByID })
+        // HubSpot holds a company on all but 30 contacts of each read: 30 updates each.
+        func answer(_ read: OutboundRequest) -> BatchAnswer {
+            BatchAnswer(
+                contacts: Dictionary(
+                    uniqueKeysWithValues: read.inputs.enumerated().map { index, input in
+                        (input.traceID, Contact(id: input.key, properties: index < 30 ? [:] : ["company": "Globex"]))
+                    }))
+        }
+        #expect(Self.sends(d.answer(reads[0], answer(reads[0]))).isEmpty, "30 updates wait for the other read")
+        let updates = Self.sends(d.answer(reads[1], answer(reads[1])))
+        #expect(updates.map(\.inputs.count) == [60])
+        #expect(updates.allSatisfy { $0.kind == .updateByID })
+    }
+
     @Test func aQueueTooFullForAnotherWindowSendsItsPartialBatchesRatherThanWait() throws {
         var configuration = Self.configuration()
         configuration.refillBelow = 100

@@ -488,12 +488,15 @@ extension Reconciler {
                 if let due {
                     flight = retries.remove(at: due).flight
                 } else {
-                    let (unplanned, mayWait) = (queue, windowComing || readsInFlight)
+                    // Whether a window is coming depends on the queue before the batch is taken.
+                    let (unplanned, windowIsComing) = (queue, windowComing)
                     let items = BatchPlanner.takeBatch(
                         from: &queue, maximum: configuration.maximumBatchSize, busy: busyKeys, kind: \.kind,
                         keys: \.record.keys)
                     guard !items.isEmpty else { break }
-                    if items.count < configuration.maximumBatchSize, mayWait {
+                    if items.count < configuration.maximumBatchSize,
+                        windowIsComing || (!items[0].kind.isRead && readsInFlight)
+                    {
                         // The next window, or the writes that reads in flight lead to, fill it: a
                         // partial batch waits for them.
                         queue = unplanned
@@ -540,7 +543,8 @@ extension Reconciler {
         }
 
         /// Reads are in flight: their answers queue the writes they decide (an `if-empty`
-        /// field's update, a found contact's update by id), so a partial batch may wait for them.
+        /// field's update, a found contact's update by id), so a partial write batch may wait
+        /// for them.
         private var readsInFlight: Bool { inFlight.values.contains { $0.request.kind.isRead } }
 
         /// The property definitions request, when it is due and the pacer lets it go.
