@@ -48,6 +48,11 @@ import Testing
         expectEveryOutcomeAndVerified(summary, status: status, stderr: stderr)
         #expect(summary["rate_limited"] as? Int == 0)
         #expect(summary["notes_verified"] as? Int == summary["notes_created"] as? Int)
+        // Requests per endpoint add up to the requests sent.
+        let endpoints = try #require(summary["endpoints"] as? [[String: Any]])
+        #expect(endpoints.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) } == summary["requests"] as? Int)
+        #expect(
+            endpoints.contains { $0["name"] as? String == "contacts.batch.upsert" && ($0["inputs"] as? Int ?? 0) > 0 })
     }
 
     @Test func faultsAndShortLivedOAuthTokensStillEndInTheExpectedContacts() throws {
@@ -57,13 +62,13 @@ import Testing
     }
 
     /// A share of writes applied but never answered (contacts and notes): HubSpot still ends with
-    /// exactly one note per conversation, holding every message.
+    /// exactly one note per conversation, holding every message. Which writes lose their answer
+    /// is drawn at random, so a run of this size may lose no note create (it once depended on how
+    /// many create batches the notes lane sent); ConversationCrashTests loses chosen creates for
+    /// certain.
     @Test func lostAnswersToWritesStillEndInOneNotePerConversation() throws {
         let (status, summary, stderr) = try bench(Self.ciSize + ["--fault-apply-then-drop", "0.05", "--seed", "2"])
         expectEveryOutcomeAndVerified(summary, status: status, stderr: stderr)
-        #expect(
-            (summary["notes_verified"] as? Int ?? 0) > (summary["notes_created"] as? Int ?? .max),
-            "some creates lost their answer")
     }
 
     @Test func anotherSimulatorByURLWithTheTokenFromTheEnvironment() throws {
