@@ -15,6 +15,11 @@ package protocol HubSpotAuthorizer: Sendable {
     /// `isRetry` is true when `token` was itself the answer to an earlier refusal of the same
     /// request: the grant is dead, and refreshing again would only loop.
     func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws
+
+    /// HubSpot answered (any status) a request `roundTrip` after its token was taken: an upper
+    /// bound on how long a token travels before HubSpot checks it, for an authorizer whose tokens
+    /// expire to refresh them early enough. Requests that got no answer are not reported.
+    func requestAnswered(after roundTrip: Duration) async
 }
 
 /// A token that never changes: a private-app access token or a service key. A 401 means it was
@@ -31,4 +36,7 @@ package struct StaticTokenAuthorizer: HubSpotAuthorizer {
         error.classification = .needsReconnect
         throw error
     }
+
+    /// The token does not expire: round trips do not matter.
+    package func requestAnswered(after roundTrip: Duration) async {}
 }

@@ -275,18 +275,25 @@ package struct HubSpotClient: Sendable {
     func authorized(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
         for isRetry in [false, true] {
             var token: Secret?
+            var taken = ContinuousClock.now
             do {
-                return try await admitted(operation: operation) {
+                let response = try await admitted(operation: operation) {
                     // Taken once the request may go: a wait for the budget (a 429's Retry-After, the
                     // rolling window) must not age a token near its expiry into a 401 and a second try.
                     let fresh = try await authorizer.accessToken()
                     token = fresh
+                    taken = ContinuousClock.now
                     var attempt = request
                     attempt.headers.replaceOrAdd(name: "Authorization", value: "Bearer " + fresh.revealed)
                     return attempt
                 }
-            } catch var error as HubSpotError where error.status == 401 {
+                await authorizer.requestAnswered(after: ContinuousClock.now - taken)
+                return response
+            } catch var error as HubSpotError {
+                // Thrown before a token was taken: the authorizer's own failure, not an answer.
                 guard let token else { throw error }
+                await authorizer.requestAnswered(after: ContinuousClock.now - taken)
+                guard error.status == 401 else { throw error }
                 try await authorizer.tokenRefused(token, error: error, isRetry: isRetry)
                 guard !isRetry else {
                     error.classification = .needsReconnect

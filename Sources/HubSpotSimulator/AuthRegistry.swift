@@ -8,6 +8,8 @@ struct AuthRegistry {
         var scopes: [String]
         var expiresAtMilliseconds: Int64
         var refreshToken: String
+        /// Expired by ``HubSpotSimulator/expireAccessTokens()`` before its lifetime was over.
+        var endedEarly = false
     }
 
     struct RefreshToken {
@@ -37,7 +39,7 @@ struct AuthRegistry {
     enum Refusal: Error {
         case missing
         case unknown
-        case expired(expiredAtMilliseconds: Int64)
+        case expired(expiredAtMilliseconds: Int64, endedEarly: Bool)
     }
 
     /// A private app's (or service key's) static token: its scopes, and the app whose rolling
@@ -68,7 +70,8 @@ struct AuthRegistry {
             return .failure(.unknown)
         }
         guard access.expiresAtMilliseconds > now else {
-            return .failure(.expired(expiredAtMilliseconds: access.expiresAtMilliseconds))
+            return .failure(
+                .expired(expiredAtMilliseconds: access.expiresAtMilliseconds, endedEarly: access.endedEarly))
         }
         return .success(Principal(kind: .oauth, bucket: "oauth:" + access.clientId, scopes: access.scopes))
     }

@@ -138,11 +138,15 @@ public final class HubSpotSimulator: Sendable {
         state.withLock { _ = $0.auth.uninstalled.insert(clientId) }
     }
 
-    /// Makes every issued OAuth access token expire now.
+    /// Makes every issued OAuth access token expire now. The requests then refused with those
+    /// still in their lifetime are counted apart (``SimulatorCounters/refusedEndedEarly``).
     public func expireAccessTokens() {
         let time = now
         state.withLock { s in
-            for key in s.auth.accessTokens.keys { s.auth.accessTokens[key]!.expiresAtMilliseconds = time }
+            for (key, token) in s.auth.accessTokens where token.expiresAtMilliseconds > time {
+                s.auth.accessTokens[key]!.expiresAtMilliseconds = time
+                s.auth.accessTokens[key]!.endedEarly = true
+            }
         }
     }
 

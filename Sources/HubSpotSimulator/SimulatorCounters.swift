@@ -15,6 +15,9 @@ public struct SimulatorCounters: Sendable, Equatable {
     public var refreshes = 0
     /// Faults injected (random and scheduled).
     public var faultsInjected = 0
+    /// 401s for access tokens that ``HubSpotSimulator/expireAccessTokens()`` ended before their
+    /// lifetime was over: failures the caller caused, unlike a token that simply expired.
+    public var refusedEndedEarly = 0
     /// Write requests served with a 2xx whose answer was then dropped (`applyThenDropRate`).
     public var appliedThenDropped = 0
     /// Notes created (batch or single create, or an upsert that created).
@@ -46,7 +49,8 @@ public struct SimulatorCounters: Sendable, Equatable {
             ("inputs", .object(inputs.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("totalRequests", .int(totalRequests)), ("rateLimited", .int(rateLimited)),
             ("recordsReceived", .int(recordsReceived)), ("refreshes", .int(refreshes)),
-            ("faultsInjected", .int(faultsInjected)), ("maxRequestsInTenSeconds", .int(maxRequestsInTenSeconds)),
+            ("faultsInjected", .int(faultsInjected)), ("refusedEndedEarly", .int(refusedEndedEarly)),
+            ("maxRequestsInTenSeconds", .int(maxRequestsInTenSeconds)),
             ("appliedThenDropped", .int(appliedThenDropped)), ("notesCreated", .int(notesCreated)),
             ("notesUpdated", .int(notesUpdated)),
         ])

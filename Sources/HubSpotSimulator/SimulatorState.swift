@@ -209,7 +209,8 @@ struct SimulatorState {
         let principal: AuthRegistry.Principal
         switch auth.authenticate(request.header("Authorization"), at: now) {
         case .success(let p): principal = p
-        case .failure(.expired(let at)):
+        case .failure(.expired(let at, let endedEarly)):
+            if endedEarly { counters.refusedEndedEarly += 1 }
             let ago = max(0, (now - at) / 1000)
             return SimResponse.error(
                 401, category: "EXPIRED_AUTHENTICATION",

@@ -24,11 +24,12 @@ extension ConnectService {
         announce(url)
         if openBrowser { _ = BrowserLauncher.open(url) }
         let code = try await listener.code(timeout: timeout)
+        let requested = clock.now
         let tokens = try await exchange(
             clientId: clientId, clientSecret: clientSecret, code: code, redirectURI: listener.redirectURI,
             verifier: Secret(pkce.verifier))
         let credentials = StoredCredentials.oauth(
-            tokens, clientId: clientId, clientSecret: clientSecret, now: clock.now)
+            tokens, clientId: clientId, clientSecret: clientSecret, requested: requested)
         return try await store(credentials, clientId: clientId, scopes: tokens.scopes ?? scopes, newAccount: newAccount)
     }
 

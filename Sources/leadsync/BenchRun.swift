@@ -164,9 +164,10 @@ struct BenchRun {
         let code = simulator.issueAuthorizationCode(clientId: "leadsync-bench", redirectURI: redirect)
         let oauth = HubSpotOAuth(
             baseURL: baseURL, transport: transport, clientId: "leadsync-bench", clientSecret: secret)
+        let requested = Date()
         let tokens = try await oauth.exchange(code: Secret(code), redirectURI: redirect, codeVerifier: nil)
         return TokenManager(
-            credentials: .oauth(tokens, clientId: "leadsync-bench", clientSecret: secret, now: Date()),
+            credentials: .oauth(tokens, clientId: "leadsync-bench", clientSecret: secret, requested: requested),
             file: nil, settings: journal.configuration, oauth: oauth)
     }
 

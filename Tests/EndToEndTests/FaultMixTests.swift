@@ -16,7 +16,9 @@ import Testing
 /// server-side before the answer is lost; a burst of 429s (answered with `Retry-After: 1`, so a
 /// run waits one second for it, not ten); 2-second access tokens, one of them also ended early by
 /// HubSpot during the first or the last sync. The faulted run must end with HubSpot holding exactly the state
-/// computed from the input, in at most 1.6 times the fault-free run's requests. Requests are the
+/// computed from the input; every request beyond the fault-free run's must be paid for by an
+/// injected failure (2 spare), and the total stays within 1.6 times the fault-free run's requests
+/// wherever the injected failures allow it. Requests are the
 /// API's (contacts, properties, account, failed ones included); calls to the OAuth token
 /// endpoint are counted apart, since with 2-second tokens their number follows the run's
 /// duration (a refresh every second or so), not its work.
@@ -63,6 +65,7 @@ import Testing
         for problem in clean.problems { Issue.record("fault-free: \(problem)") }
         #expect(clean.exact, "fault-free run not exact")
         var ratios: [Double] = []
+        var noRoom: [UInt64] = []
         for (seed, result) in results.withLock({ $0 }).compactMap({ run, result in run.map { ($0, result) } })
             .sorted(by: { $0.0 < $1.0 })
         {
@@ -71,26 +74,31 @@ import Testing
             #expect(faulted.exact, "seed \(seed): HubSpot differs from the expected state")
             let ratio = Double(faulted.requests) / Double(clean.requests)
             ratios.append(ratio)
-            // Every request beyond the fault-free run should be one an injected fault failed (each
-            // fault costs at most one more request; the token HubSpot ends early, a 401 for each of the
-            // at most 2 requests then in flight), and then the ratio stays under issue 13's 1.6× wherever
-            // the faults leave room for it. Not yet: on a starved machine a 2-second token (refreshed
-            // 0.4 s before expiry) still expires in transit, and each such 401 costs a request (up to 15
-            // seen at load average 20; taking the token after the budget's wait removed the 401s of
-            // tokens aged by a 429's Retry-After). Both checks stay visible as a known issue.
-            let unpaid = faulted.requests - clean.requests - faulted.injectedFailures
-            withKnownIssue("2-second tokens expire in transit on a loaded machine (extra 401s)", isIntermittent: true) {
-                #expect(unpaid <= 2, "seed \(seed): \(unpaid) requests beyond fault-free that no fault explains")
+            // Every request beyond the fault-free run must be one an injected failure explains: each
+            // costs at most one more request. A 401 is injected when it refused a token HubSpot ended
+            // early (every request then in flight gets one: up to 14 at once); a 401 for a token that
+            // simply expired is the client's waste (a token refreshed too late, expiring in transit).
+            // The 2 spare requests are the slack of a story whose retries and reads are timed, not
+            // counted (a 429 burst can save an account read).
+            let injected = faulted.injectedFailures - clean.injectedFailures
+            let unpaid = faulted.requests - clean.requests - injected
+            #expect(unpaid <= 2, "seed \(seed): \(unpaid) requests beyond fault-free that no fault explains")
+            // Issue 13's 1.6× holds wherever the injected failures allow it: when they alone exceed
+            // 0.6× the fault-free requests (a token ended early under many batches in flight), no
+            // client could meet it, and `unpaid` is the check. Not seen in 250 seeds under load.
+            if Double(injected) <= 0.6 * Double(clean.requests) {
                 #expect(ratio <= 1.6, "seed \(seed): \(faulted.requests) requests vs \(clean.requests) fault-free")
+            } else {
+                noRoom.append(seed)
             }
             print(
-                "fault mix seed \(seed): requests \(faulted.requests) vs \(clean.requests) fault-free (×\(String(format: "%.2f", ratio))), faults \(faulted.faults), token calls \(faulted.tokenCalls) vs \(clean.tokenCalls), exact \(faulted.exact); failed: \(faulted.unsuccessful.joined(separator: ", ")); succeeded unlike fault-free: \(faulted.successesUnlike(clean))"
+                "fault mix seed \(seed): requests \(faulted.requests) vs \(clean.requests) fault-free (×\(String(format: "%.2f", ratio))), faults \(faulted.faults), token calls \(faulted.tokenCalls) vs \(clean.tokenCalls), 401s of tokens ended early \(faulted.refusedEndedEarly) vs \(clean.refusedEndedEarly), unpaid \(unpaid), exact \(faulted.exact); failed: \(faulted.unsuccessful.joined(separator: ", ")); succeeded unlike fault-free: \(faulted.successesUnlike(clean))"
             )
         }
         ratios.sort()
         if let worst = ratios.last {
             print(
-                "fault mix: workload \(Self.workload), \(clean.requests) requests fault-free; \(ratios.count) seeds from \(Self.seeds.first ?? 0), request ratio median \(String(format: "%.2f", ratios[ratios.count / 2])), p99 \(String(format: "%.2f", ratios[ratios.count * 99 / 100])), max \(String(format: "%.2f", worst))"
+                "fault mix: workload \(Self.workload), \(clean.requests) requests fault-free; \(ratios.count) seeds from \(Self.seeds.first ?? 0), request ratio median \(String(format: "%.2f", ratios[ratios.count / 2])), p99 \(String(format: "%.2f", ratios[ratios.count * 99 / 100])), max \(String(format: "%.2f", worst)); ratio not checked (injected failures over 0.6×) in seeds \(noRoom)"
             )
         }
     }
@@ -109,8 +117,11 @@ struct FaultMixStory {
         var unsuccessful: [String] = []
         /// Successful API requests by endpoint.
         var successful: [String: Int] = [:]
-        /// API requests failed by an injected fault (no answer, 429, 5xx); 401s are not injected.
+        /// API requests failed by an injected fault: no answer, 429, 5xx, and the 401s of tokens
+        /// HubSpot ended early (not those of tokens that simply expired).
         var injectedFailures = 0
+        /// Of those, the 401s of tokens HubSpot ended early.
+        var refusedEndedEarly = 0
 
         /// The endpoints whose successful requests differ from `other`'s, with both counts.
         func successesUnlike(_ other: Outcome) -> String {
@@ -219,10 +230,11 @@ struct FaultMixStory {
                 statuses.filter { !(200..<300).contains($0.key) }.sorted { $0.key < $1.key }
                     .map { "\(endpoint) \($0.key)×\($0.value)" }
             }
-        outcome.injectedFailures = counters.requests.filter { $0.key != "oauth.token" }.values.reduce(0) {
-            total, statuses in
-            total + statuses.filter { $0.key == 0 || $0.key == 429 || $0.key >= 500 }.values.reduce(0, +)
-        }
+        outcome.refusedEndedEarly = counters.refusedEndedEarly
+        outcome.injectedFailures =
+            counters.requests.filter { $0.key != "oauth.token" }.values.reduce(0) { total, statuses in
+                total + statuses.filter { $0.key == 0 || $0.key == 429 || $0.key >= 500 }.values.reduce(0, +)
+            } + counters.refusedEndedEarly
         outcome.successful = counters.requests.filter { $0.key != "oauth.token" }.mapValues { statuses in
             statuses.filter { (200..<300).contains($0.key) }.values.reduce(0, +)
         }

@@ -189,6 +189,7 @@ struct HubSpotClientAdmissionOrderTests {
             return token
         }
         func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {}
+        func requestAnswered(after roundTrip: Duration) async { log.add("answered") }
     }
 
     struct WaitingAdmission: RequestAdmission {
@@ -210,6 +211,24 @@ struct HubSpotClientAdmissionOrderTests {
             authorizer: RecordingAuthorizer(token: Secret(harness.token), log: log),
             admission: WaitingAdmission(log: log))
         _ = try await client.contactProperties()
-        #expect(log.events.withLock { $0 } == ["admitted", "token", "completed"])
+        #expect(log.events.withLock { $0 } == ["admitted", "token", "completed", "answered"])
+    }
+
+    /// The authorizer hears of every answer, failures included, so it can size its refresh margin
+    /// from the round trips; a request without an answer tells nothing about that.
+    @Test func roundTripsAreReportedForAnswersNotForLostRequests() async throws {
+        let harness = try SimulatorHarness()
+        defer { harness.stop() }
+        let log = Log()
+        let authorizer = RecordingAuthorizer(token: Secret(harness.token), log: log)
+        let client = HubSpotClient(baseURL: harness.baseURL, transport: CurlTransport(), authorizer: authorizer)
+        // Nothing listens on port 1: the request is refused before any answer.
+        let unreachable = HubSpotClient(
+            baseURL: "http://127.0.0.1:1", transport: CurlTransport(), authorizer: authorizer)
+        harness.simulator.injectFault(.status(503), onRequest: 1)
+        await #expect(throws: HubSpotError.self) { try await client.accountDetails() }
+        await #expect(throws: TransportError.self) { try await unreachable.accountDetails() }
+        _ = try await client.accountDetails()
+        #expect(log.events.withLock { $0 } == ["token", "answered", "token", "token", "answered"])
     }
 }

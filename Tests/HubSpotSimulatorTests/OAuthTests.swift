@@ -104,6 +104,26 @@ struct OAuthTests {
         #expect(introspected.json["active"] as? Bool == true)
     }
 
+    /// A token the test ended early is told apart from one that expired by itself, so a fault
+    /// mix can count the 401s it caused as its own faults.
+    @Test func refusalsOfTokensEndedEarlyAreCountedApart() throws {
+        defer { harness.stop() }
+        func token() throws -> String {
+            let code = harness.simulator.issueAuthorizationCode(
+                clientId: "client-1", redirectURI: "http://localhost:8976/callback")
+            return try #require(try exchange(code, path: "/oauth/2026-03/token").json["access_token"] as? String)
+        }
+        let lapsed = try token()
+        harness.clock.advance(milliseconds: 3000)
+        let ended = try token()
+        harness.simulator.expireAccessTokens()
+        #expect(try client.json("GET", ContactInputs.contacts, token: lapsed).status == 401)
+        #expect(harness.simulator.counters().refusedEndedEarly == 0, "it expired by itself")
+        #expect(try client.json("GET", ContactInputs.contacts, token: ended).status == 401)
+        #expect(try client.json("GET", ContactInputs.contacts, token: ended).status == 401)
+        #expect(harness.simulator.counters().refusedEndedEarly == 2)
+    }
+
     @Test func revokedRefreshTokenIsInvalidGrantButAccessTokenLives() throws {
         defer { harness.stop() }
         let code = harness.simulator.issueAuthorizationCode(

@@ -33,9 +33,10 @@ struct TokenManagerTests {
     /// Connects through the token endpoint as `connect --code` would and returns a manager.
     func connectedManager() async throws -> (TokenManager, HubSpotClient) {
         let code = harness.simulator.issueAuthorizationCode(clientId: "client-1", redirectURI: redirectURI)
+        let requested = harness.clock.now
         let tokens = try await oauth.exchange(code: Secret(code), redirectURI: redirectURI, codeVerifier: nil)
         let credentials = StoredCredentials.oauth(
-            tokens, clientId: "client-1", clientSecret: Secret("secret-1"), now: harness.clock.now)
+            tokens, clientId: "client-1", clientSecret: Secret("secret-1"), requested: requested)
         try file.write(credentials)
         let manager = TokenManager(
             credentials: credentials, file: file, settings: journal.configuration, oauth: oauth, clock: harness.clock)
@@ -67,6 +68,74 @@ struct TokenManagerTests {
         #expect(await manager.refreshCount == 1)
         _ = try await client.accountDetails()
         #expect(await manager.refreshCount == 1)
+    }
+
+    @Test func slowRoundTripsRefreshEarlierButATokenServesHalfItsLife() async throws {
+        let (manager, _) = try await connectedManager()
+        // 0.5 s of a 2-second token left: more than the fixed margin (20 %, 0.4 s).
+        harness.clock.advance(seconds: 1.5)
+        _ = try await manager.accessToken()
+        #expect(await manager.refreshCount == 0)
+        // A request took 0.3 s to be answered: the margin is now twice that, 0.6 s.
+        await manager.requestAnswered(after: .milliseconds(300))
+        _ = try await manager.accessToken()
+        #expect(await manager.refreshCount == 1)
+
+        // However slow the requests, a token serves half its life (2 × 5 s is capped at 1 s).
+        await manager.requestAnswered(after: .seconds(5))
+        harness.clock.advance(seconds: 0.9)
+        _ = try await manager.accessToken()
+        #expect(await manager.refreshCount == 1)
+        harness.clock.advance(seconds: 0.2)
+        _ = try await manager.accessToken()
+        #expect(await manager.refreshCount == 2)
+
+        // 32 fast answers later the slow ones are forgotten: the fixed margin is back.
+        for _ in 0..<32 { await manager.requestAnswered(after: .milliseconds(10)) }
+        harness.clock.advance(seconds: 1.5)
+        _ = try await manager.accessToken()
+        #expect(await manager.refreshCount == 2)
+        harness.clock.advance(seconds: 0.2)
+        _ = try await manager.accessToken()
+        #expect(await manager.refreshCount == 3)
+    }
+
+    @Test func theClientReportsRoundTripsSoASlowHubSpotGetsTokensRefreshedEarlier() async throws {
+        let (manager, client) = try await connectedManager()
+        harness.simulator.updateConfiguration { $0.latencyMilliseconds = 300 }
+        _ = try await client.accountDetails()
+        // 0.5 s left: under twice the round trip just measured (at least 0.3 s), over the fixed 0.4 s.
+        harness.clock.advance(seconds: 1.5)
+        _ = try await client.accountDetails()
+        #expect(await manager.refreshCount == 1)
+    }
+
+    @Test func aTokensLifeCountsFromItsRequestNotItsSlowAnswer() async throws {
+        _ = try await connectedManager()
+        // The token endpoint's answers take 1 s (on the test's clock) to come back.
+        let slow = ClockAdvancingTransport(inner: transport, clock: harness.clock, path: "/token", seconds: 1)
+        let oauth = HubSpotOAuth(
+            baseURL: harness.baseURL, transport: slow, clientId: "client-1", clientSecret: Secret("secret-1"))
+        // The fixed margin only: the requests' real round trips (long on a loaded machine) must not
+        // move it, since the expiry here is on the test's clock.
+        var configuration = TokenManager.Configuration()
+        configuration.roundTripMultiple = 0
+        let manager = TokenManager(
+            credentials: try #require(try file.read()), file: file, settings: journal.configuration, oauth: oauth,
+            clock: harness.clock, configuration: configuration)
+        let client = HubSpotClient(baseURL: harness.baseURL, transport: transport, authorizer: manager)
+        harness.simulator.expireAccessTokens()
+        _ = try await client.accountDetails()
+        #expect(await manager.refreshCount == 1)
+        func refused() -> Int {
+            harness.simulator.counters().requests["account.details", default: [:]][401, default: 0]
+        }
+        let refusedBefore = refused()
+        // 2.1 s after the refresh was requested, the token HubSpot issued then is dead: its answer
+        // came 1 s later, but its life had started. The next request must not carry it.
+        harness.clock.advance(seconds: 1.1)
+        _ = try await client.accountDetails()
+        #expect(refused() == refusedBefore, "a token was sent after its expiry")
     }
 
     @Test func everyExpiryRefreshesAgainWithoutGivingUp() async throws {
@@ -132,5 +201,20 @@ struct TokenManagerTests {
         let error = await #expect(throws: HubSpotError.self) { try await client.accountDetails() }
         #expect(error?.classification == .needsReconnect)
         #expect(try await journal.configuration.connectionSettings().reconnectionRequired)
+    }
+}
+
+/// Moves the test's clock forward after the answer of each request to `path`, as if the answer
+/// had taken that long to come back.
+struct ClockAdvancingTransport: HTTPTransport {
+    let inner: any HTTPTransport
+    let clock: AdjustableClock
+    let path: String
+    let seconds: Double
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let response = try await inner.send(request)
+        if request.url.contains(path) { clock.advance(seconds: seconds) }
+        return response
     }
 }

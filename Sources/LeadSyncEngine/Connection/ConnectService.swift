@@ -65,10 +65,11 @@ package struct ConnectService: Sendable {
     package func connect(
         clientId: String, clientSecret: Secret, code: Secret, redirectURI: String, newAccount: Bool = false
     ) async throws -> Outcome {
+        let requested = clock.now
         let tokens = try await exchange(
             clientId: clientId, clientSecret: clientSecret, code: code, redirectURI: redirectURI, verifier: nil)
         let credentials = StoredCredentials.oauth(
-            tokens, clientId: clientId, clientSecret: clientSecret, now: clock.now)
+            tokens, clientId: clientId, clientSecret: clientSecret, requested: requested)
         return try await store(credentials, clientId: clientId, scopes: tokens.scopes ?? [], newAccount: newAccount)
     }
 

@@ -25,6 +25,9 @@ final class ProvidedTokenAuthorizer: HubSpotAuthorizer {
         }
     }
 
+    /// The provider decides when its tokens are renewed: round trips are its concern.
+    func requestAnswered(after roundTrip: Duration) async {}
+
     /// True when the provider now has a token HubSpot has not refused (a paused sync may go on).
     func hasFreshToken() async -> Bool {
         guard let token = try? await provider() else { return false }

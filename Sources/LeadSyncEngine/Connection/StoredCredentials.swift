@@ -41,13 +41,14 @@ package struct StoredCredentials: Sendable, Hashable {
         StoredCredentials(kind: .static, accessToken: token)
     }
 
-    /// OAuth credentials from a token answer received at `now`.
-    package static func oauth(_ tokens: OAuthTokens, clientId: String, clientSecret: Secret, now: Date)
+    /// OAuth credentials from the answer to a token request sent at `requested`: HubSpot starts
+    /// the token's life before its answer travels back, so its expiry counts from the request.
+    package static func oauth(_ tokens: OAuthTokens, clientId: String, clientSecret: Secret, requested: Date)
         -> StoredCredentials
     {
         StoredCredentials(
             kind: .oauth, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken,
-            expiresAt: now.addingTimeInterval(TimeInterval(tokens.expiresIn)), lifetimeSeconds: tokens.expiresIn,
+            expiresAt: requested.addingTimeInterval(TimeInterval(tokens.expiresIn)), lifetimeSeconds: tokens.expiresIn,
             clientId: clientId, clientSecret: clientSecret)
     }
 }

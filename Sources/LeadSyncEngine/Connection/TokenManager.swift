@@ -10,6 +10,10 @@ import Metrics
 /// wait for it; saves whatever refresh token comes back; marks the connection
 /// `reconnection_required` when the grant is dead.
 ///
+/// "Ahead of expiry" is sized from the requests' measured round trips as well as the token's
+/// lifetime: a token handed out must still be alive when its request reaches HubSpot, however slow
+/// the way there has lately been (see ``Configuration/roundTripMultiple``).
+///
 /// A refused token never loops: a 401 on the token that answered an earlier 401 of the same
 /// request, or on a static token, means reconnecting. Failures that end in reconnecting throw ``HubSpotError`` classified
 /// `.needsReconnect`, or ``ConnectionError`` `.reconnectionRequired` once that is recorded.
@@ -26,6 +30,17 @@ package actor TokenManager: HubSpotAuthorizer {
         package var refreshMargin: Duration = .seconds(300)
         /// …and at most this fraction of its lifetime (20 %: a 30-minute token refreshes at 6 min).
         package var refreshFraction = 0.2
+        /// The margin is also at least this multiple of the slowest of the last
+        /// ``roundTripsKept`` answered requests (default 2: room for a request twice as slow as
+        /// any recent one). A round trip bounds how long a token travels before HubSpot checks it;
+        /// with real 30-minute tokens this never exceeds the fixed margin, with short ones on a
+        /// starved machine it does.
+        package var roundTripMultiple = 2.0
+        /// Default 32 answered requests: slow ones are remembered for about one batch window.
+        package var roundTripsKept = 32
+        /// Whatever the round trips, the margin never exceeds this fraction of the token's
+        /// lifetime (default 50 %), so each token serves at least half its life.
+        package var maxRefreshFraction = 0.5
 
         package init() {}
     }
@@ -39,6 +54,8 @@ package actor TokenManager: HubSpotAuthorizer {
     private let logger: Logger
     private var refreshing: Task<Secret, any Error>?
     private var reconnectionRequired = false
+    /// The latest answered requests' round trips, oldest first, at most `roundTripsKept`.
+    private var roundTrips: [Duration] = []
     /// How many refreshes reached HubSpot's token endpoint successfully.
     package private(set) var refreshCount = 0
 
@@ -80,13 +97,24 @@ package actor TokenManager: HubSpotAuthorizer {
         _ = try await refresh()
     }
 
+    package func requestAnswered(after roundTrip: Duration) {
+        roundTrips.append(roundTrip)
+        if roundTrips.count > configuration.roundTripsKept { roundTrips.removeFirst() }
+    }
+
     /// True when the access token is within the refresh margin of its expiry.
     private var refreshDue: Bool {
         guard let expiresAt = credentials.expiresAt else { return false }
+        return expiresAt.timeIntervalSince(clock.now) <= marginSeconds
+    }
+
+    /// How long before expiry a token is refreshed, in seconds: the fixed margin, or more when
+    /// recent requests took long enough that a token could expire on its way to HubSpot.
+    private var marginSeconds: TimeInterval {
         let lifetime = Double(credentials.lifetimeSeconds ?? 1800)
-        let margin = min(
-            Double(configuration.refreshMargin.components.seconds), lifetime * configuration.refreshFraction)
-        return expiresAt.timeIntervalSince(clock.now) <= margin
+        let fixed = min(configuration.refreshMargin.timeInterval, lifetime * configuration.refreshFraction)
+        let slowest = roundTrips.max()?.timeInterval ?? 0
+        return min(max(fixed, slowest * configuration.roundTripMultiple), lifetime * configuration.maxRefreshFraction)
     }
 
     /// Joins the refresh in flight or starts the only one.
@@ -107,12 +135,15 @@ package actor TokenManager: HubSpotAuthorizer {
         while true {
             attempt += 1
             let retryHint: Duration?
+            // HubSpot starts the new token's life before its answer travels back: count from the
+            // request, or a slow answer would make the token look younger than it is.
+            let requested = clock.now
             do {
                 let tokens = try await oauth.refresh(refreshToken)
                 var updated = credentials
                 updated.accessToken = tokens.accessToken
                 updated.refreshToken = tokens.refreshToken ?? refreshToken
-                updated.expiresAt = clock.now.addingTimeInterval(TimeInterval(tokens.expiresIn))
+                updated.expiresAt = requested.addingTimeInterval(TimeInterval(tokens.expiresIn))
                 updated.lifetimeSeconds = tokens.expiresIn
                 try file?.write(updated)
                 credentials = updated
