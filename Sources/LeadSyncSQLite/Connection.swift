@@ -155,7 +155,7 @@ package final class Connection {
 
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
         if let sql { statementCache[sql] = nil }
-        return SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        return SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path)
     }
 }
 

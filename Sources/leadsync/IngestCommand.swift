@@ -59,10 +59,15 @@ struct IngestCommand: ParsableCommand {
         } catch {
             // What is appended is durable: say how much, so a re-run does not add it twice.
             show(error.report, failure: "\(error)")
-            let resume =
+            var resume =
                 error.report.appended > 0
                 ? "; \(error.report.appended) changes up to line \(error.report.lastAppendedLine) are appended — re-run with the lines after it"
                 : "; nothing was appended"
+            if let lines = error.report.unconfirmedLines {
+                resume +=
+                    "; lines \(lines.lowerBound)–\(lines.upperBound) may be appended too (the disk did not confirm their commit):"
+                    + " once it works again, `leadsync status` (journal_entries) tells whether they were"
+            }
             throw CommandError(.failure, "ingest stopped: \(error)\(resume)")
         }
         show(report, failure: nil)
@@ -90,6 +95,10 @@ struct IngestCommand: ParsableCommand {
             ]
             if let failure {
                 members += [("last_appended_line", .integer(report.lastAppendedLine)), ("error", .string(failure))]
+                if let lines = report.unconfirmedLines {
+                    members.append(
+                        ("unconfirmed_lines", .array([.integer(lines.lowerBound), .integer(lines.upperBound)])))
+                }
             }
             Output.json(.object(members))
         } else {

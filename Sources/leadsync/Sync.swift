@@ -87,10 +87,18 @@ struct SyncCommand: AsyncParsableCommand {
         let progress = ProgressReporter(total: try await journal.leads.status().pendingLeads)
         let background = daemon.map { daemon in Task { await daemon.run() } }
         let report: SyncReport
+        let latest = Mutex(DrainSummary())
         do {
-            report = try await reconciler.run { summary in progress.update(summary) }
+            report = try await reconciler.run { summary in
+                latest.withLock { $0 = summary }
+                progress.update(summary)
+            }
         } catch {
             await daemon?.stop(background)
+            progress.finish()
+            // What HubSpot acknowledged before the failure (a journal that failed may not have
+            // recorded all of it: the next sync sends those leads again).
+            Output.note("before it stopped: \(latest.withLock { $0 }.text)")
             throw error
         }
         await daemon?.stop(background)

@@ -49,26 +49,15 @@ import Testing
     }
 }
 
-/// The shim, compiled with the system's C compiler into a file of its own.
-final class DurableSnapshotShim: Sendable {
-    let library: String
+/// Tests/Fixtures/power-loss/durable-snapshot.c, compiled.
+struct DurableSnapshotShim {
+    let shim: PreloadShim
 
-    init() throws {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/power-loss/durable-snapshot.c")
-        library =
-            FileManager.default.temporaryDirectory
-            .appendingPathComponent("leadsync-durable-snapshot-\(UUID().uuidString).so").path
-        let cc = BuiltExecutable(url: URL(fileURLWithPath: "/usr/bin/cc"))
-        let result = try cc.run(["-shared", "-fPIC", "-O2", "-o", library, source.path, "-ldl"])
-        try #require(result.status == 0, "cc: \(result.stderr)")
-    }
-
-    deinit { unlink(library) }
+    init() throws { shim = try PreloadShim(fixture: "power-loss/durable-snapshot.c") }
 
     /// The environment that runs a process under the shim, snapshotting files in `directory`.
     func environment(for directory: TemporaryDirectory) -> [String: String] {
-        ["LD_PRELOAD": library, "POWERLOSS_DIR": directory.url.path + "/"]
+        ["LD_PRELOAD": shim.library, "POWERLOSS_DIR": directory.url.path + "/"]
     }
 }
 

@@ -24,6 +24,10 @@ package struct IngestReport: Sendable, Hashable {
     package var duplicateMessages: Int = 0
     /// The last input line whose change is appended (0 before the first commit).
     package var lastAppendedLine = 0
+    /// The lines of the batch whose commit the disk failed to confirm (an fsync error): not
+    /// acknowledged, yet the journal may hold them once the disk works again, since the commit
+    /// reached its write-ahead log. Nil when every batch's outcome is known.
+    package var unconfirmedLines: ClosedRange<Int>?
     /// The first ``maxKept`` refused lines.
     package var invalid: [Invalid] = []
     /// Every refused line, kept or not.

@@ -1,3 +1,5 @@
+internal import LeadSyncSQLite
+
 /// Reads lead changes from a file descriptor and appends every valid one to a journal in batch
 /// transactions; every invalid line is reported with its line number and reason and does not
 /// stop the others.
@@ -117,7 +119,13 @@ package struct Ingester {
             settle(try writer.waitForInFlight(), writing)
         } catch {
             // The batch in flight is durable once it commits: count it before giving up.
-            if let outcome = try? writer.waitForInFlight() { settle(outcome, writing) }
+            if let outcome = try? writer.waitForInFlight() {
+                settle(outcome, writing)
+            } else if (error as? SQLiteError)?.isUnconfirmedSync == true, let first = writing.first,
+                let last = writing.last
+            {
+                report.unconfirmedLines = first.line...last.line
+            }
             throw error
         }
         report.invalid.sort { $0.line < $1.line }
