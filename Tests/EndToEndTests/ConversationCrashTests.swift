@@ -37,8 +37,11 @@ import Testing
             $0.seed = seed
         }
         defer { fixture.simulator.stop() }
-        // Besides the random 5 %, some creates are certain to lose their answer after applying.
-        for n in [2, 4, 7] {
+        // Besides the random 5 %, some creates are certain to lose their answer after applying: the
+        // first three, since 220 notes in batches of at most 100 take at least three creates however
+        // the kills fall. (Creates 2, 4 and 7 were not: with full batches and followers killed before
+        // they sent, a run made three creates in all, and "the scheduled lost answers" check failed.)
+        for n in [1, 2, 3] {
             fixture.simulator.injectFault(.reset, onRequest: n, path: "notes.batch.create", applied: true)
         }
 
