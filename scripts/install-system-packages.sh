@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages leadsync builds against, when any is missing.
 # apt-get update runs at most once, and only when something must be installed.
+# postgresql brings the server binaries (/usr/lib/postgresql/VERSION/bin) and the `postgres` user the
+# tests' throwaway servers run as (PostgreSQL refuses root); the cluster the package makes is not used.
 set -euo pipefail
-needed=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev python3-venv)
+needed=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev python3-venv postgresql)
 missing=()
 for package in "${needed[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -25,7 +25,7 @@ import Synchronization
 /// let report = try await reconciler.run { summary in print(summary.delivered) }
 /// ```
 package final class Reconciler: Sendable {
-    package let journal: Journal
+    package let journal: any JournalStores
     package let gateway: any ContactsGateway
     package let options: SyncOptions
     /// What the sync does, as it happens (outcomes recorded, pauses, answers): subscribe before
@@ -43,7 +43,7 @@ package final class Reconciler: Sendable {
     let stopRequested = Mutex(false)
 
     package init(
-        journal: Journal, gateway: any ContactsGateway, options: SyncOptions = SyncOptions(),
+        journal: any JournalStores, gateway: any ContactsGateway, options: SyncOptions = SyncOptions(),
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.sync"),
         events: SyncEvents = SyncEvents()
     ) {
@@ -262,7 +262,7 @@ package final class Reconciler: Sendable {
         }
 
         var options: SyncOptions { reconciler.options }
-        var journal: Journal { reconciler.journal }
+        var journal: any JournalStores { reconciler.journal }
         var clock: any WallClock { reconciler.clock }
         var logger: Logger { reconciler.logger }
 

@@ -23,24 +23,15 @@ package struct ConfigurationStore: Sendable {
     ///   no field mapped to the identity property.
     @discardableResult
     package func setMapping(_ mapping: Mapping) async throws -> Mapping? {
-        guard !mapping.field.isEmpty, !mapping.property.isEmpty else {
-            throw JournalError(.invalidMapping, "a mapping needs a lead field and a property")
-        }
-        return try await database.run { db in
+        try await database.run { db in
             try db.write { db -> Mapping? in
-                let current = try DerivedStateWriter(db).mappings
-                let previous = current[mapping.field]
-                if previous?.property == mapping.property {
+                guard
+                    case .newProperty(let replaced) = try Mapping.change(
+                        setting: mapping, over: DerivedStateWriter(db).mappings)
+                else {
                     try Self.upsertMapping(mapping, db)
                     return nil
                 }
-                if previous?.property == Mapping.identityProperty {
-                    throw JournalError(
-                        .invalidMapping,
-                        "`\(mapping.field)` is mapped to `\(Mapping.identityProperty)`, the lead's identity; map another field to `\(Mapping.identityProperty)` instead"
-                    )
-                }
-                let replaced = current.values.first { $0.property == mapping.property && $0.field != mapping.field }
                 if let replaced {
                     try db.cached("DELETE FROM mapping WHERE field = ?").execute([.text(replaced.field)])
                 }
@@ -64,12 +55,7 @@ package struct ConfigurationStore: Sendable {
         try await database.run { db in
             try db.write { db -> Bool in
                 guard let mapping = try DerivedStateWriter(db).mappings[field] else { return false }
-                guard mapping.property != Mapping.identityProperty else {
-                    throw JournalError(
-                        .invalidMapping,
-                        "cannot remove the mapping of `\(field)` to `\(Mapping.identityProperty)`: it is the lead's identity"
-                    )
-                }
+                try Mapping.checkRemoval(of: mapping)
                 try db.cached("DELETE FROM mapping WHERE field = ?").execute([.text(field)])
                 let writer = try DerivedStateWriter(db)
                 try writer.setStates(of: field, from: [.pending], to: .unmapped)
@@ -99,16 +85,7 @@ package struct ConfigurationStore: Sendable {
     package func setPushRules(update: Bool?, create: Bool?) async throws -> (rules: PushRules, createTurnedOff: Bool) {
         try await database.run { db in
             try db.write { db in
-                let current = try Self.pushRules(db)
-                var rules = current
-                if let update { rules.update = update }
-                if let create { rules.create = create }
-                if create == true && !rules.update {
-                    throw JournalError(
-                        .invalidRule, "--create on needs update on: create makes records only while update is on")
-                }
-                let turnedOff = update == false && create == nil && current.create
-                if turnedOff { rules.create = false }
+                let (rules, turnedOff) = try Self.pushRules(db).changed(update: update, create: create)
                 try Self.setSetting(.pushUpdate, String(rules.update), db)
                 try Self.setSetting(.pushCreate, String(rules.create), db)
                 return (rules, turnedOff)
@@ -150,17 +127,7 @@ package struct ConfigurationStore: Sendable {
     /// - Throws: `JournalError.invalidRule` when the values do not suit the operator.
     @discardableResult
     package func addPullRule(property: String, op: PullRule.Operator, values: [String]) async throws -> PullRule {
-        guard !property.isEmpty else { throw JournalError(.invalidRule, "a pull rule needs a property") }
-        switch op {
-        case .eq, .after:
-            guard values.count == 1 else {
-                throw JournalError(.invalidRule, "--\(op.rawValue) takes exactly one value")
-            }
-        case .in:
-            guard !values.isEmpty else { throw JournalError(.invalidRule, "--in takes at least one value") }
-        case .hasValue, .notSet:
-            guard values.isEmpty else { throw JournalError(.invalidRule, "\(op.rawValue) takes no value") }
-        }
+        try PullRule.validate(property: property, op: op, values: values)
         return try await database.run { db in
             let encoded = "[" + values.map(FieldsCodec.quoted).joined(separator: ",") + "]"
             try db.cached("INSERT INTO pull_rule(property, op, vals) VALUES (?, ?, ?)")

@@ -32,3 +32,45 @@ package struct Mapping: Sendable, Hashable, Codable {
         Mapping(field: "website", property: "website"),
     ]
 }
+
+extension Mapping {
+    /// What setting `mapping` does to the mappings `current` (by field), the same for every store.
+    package enum Change: Sendable, Equatable {
+        /// The field keeps its property (only the write rule may change): no value becomes pending.
+        case sameProperty
+        /// The field gets a new property; `replaced` is the mapping of another field to that
+        /// property, which goes.
+        case newProperty(replaced: Mapping?)
+    }
+
+    /// Checks setting `mapping` over `current` and says what it changes.
+    /// - Throws: `JournalError.invalidMapping` for empty names, or when the field is the
+    ///   identity's and would move to another property.
+    package static func change(setting mapping: Mapping, over current: [String: Mapping]) throws(JournalError)
+        -> Change
+    {
+        guard !mapping.field.isEmpty, !mapping.property.isEmpty else {
+            throw JournalError(.invalidMapping, "a mapping needs a lead field and a property")
+        }
+        let previous = current[mapping.field]
+        if previous?.property == mapping.property { return .sameProperty }
+        if previous?.property == identityProperty {
+            throw JournalError(
+                .invalidMapping,
+                "`\(mapping.field)` is mapped to `\(identityProperty)`, the lead's identity; map another field to `\(identityProperty)` instead"
+            )
+        }
+        return .newProperty(
+            replaced: current.values.first { $0.property == mapping.property && $0.field != mapping.field })
+    }
+
+    /// Checks removing `mapping`, as every store does.
+    /// - Throws: `JournalError.invalidMapping` for the field mapped to the identity property.
+    package static func checkRemoval(of mapping: Mapping) throws(JournalError) {
+        guard mapping.property != identityProperty else {
+            throw JournalError(
+                .invalidMapping,
+                "cannot remove the mapping of `\(mapping.field)` to `\(identityProperty)`: it is the lead's identity")
+        }
+    }
+}

@@ -20,3 +20,21 @@ package struct PullRule: Sendable, Hashable, Codable {
         self.values = values
     }
 }
+
+extension PullRule {
+    /// Checks a new rule as every store does before adding it.
+    /// - Throws: `JournalError.invalidRule` when the values do not suit the operator.
+    package static func validate(property: String, op: Operator, values: [String]) throws(JournalError) {
+        guard !property.isEmpty else { throw JournalError(.invalidRule, "a pull rule needs a property") }
+        switch op {
+        case .eq, .after:
+            guard values.count == 1 else {
+                throw JournalError(.invalidRule, "--\(op.rawValue) takes exactly one value")
+            }
+        case .in:
+            guard !values.isEmpty else { throw JournalError(.invalidRule, "--in takes at least one value") }
+        case .hasValue, .notSet:
+            guard values.isEmpty else { throw JournalError(.invalidRule, "\(op.rawValue) takes no value") }
+        }
+    }
+}

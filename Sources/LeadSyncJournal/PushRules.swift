@@ -12,3 +12,22 @@ package struct PushRules: Sendable, Hashable, Codable {
         self.create = create
     }
 }
+
+extension PushRules {
+    /// These rules changed as `setPushRules` asks (nil leaves a rule as it is), the same for every
+    /// store: turning update off also turns create off (`createTurnedOff` says when that happened).
+    /// - Throws: `JournalError.invalidRule` when create would be on while update is off.
+    package func changed(update: Bool?, create: Bool?) throws(JournalError) -> (rules: PushRules, createTurnedOff: Bool)
+    {
+        var rules = self
+        if let update { rules.update = update }
+        if let create { rules.create = create }
+        if create == true && !rules.update {
+            throw JournalError(
+                .invalidRule, "--create on needs update on: create makes records only while update is on")
+        }
+        let turnedOff = update == false && create == nil && self.create
+        if turnedOff { rules.create = false }
+        return (rules, turnedOff)
+    }
+}

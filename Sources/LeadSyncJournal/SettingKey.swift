@@ -26,6 +26,7 @@ package struct SettingKey: RawRepresentable, Hashable, Sendable, ExpressibleBySt
     package static let lastError: SettingKey = "last_error"
     /// Where incremental pull resumes.
     package static let pullCursor: SettingKey = "pull_cursor"
-    static let pushUpdate: SettingKey = "push.update"
-    static let pushCreate: SettingKey = "push.create"
+    /// The push rules (`true`/`false`), read and written through `pushRules`/`setPushRules`.
+    package static let pushUpdate: SettingKey = "push.update"
+    package static let pushCreate: SettingKey = "push.create"
 }

@@ -1,7 +1,7 @@
 package import LeadSyncJournal
 
-/// The product keeps connection settings in the journal's settings table.
-extension ConfigurationStore: ConnectionSettingsStore {
+/// The product keeps connection settings in the journal's settings table, whichever journal it is.
+extension ConfigurationStoreProtocol {
     package func connectionSettings() async throws -> ConnectionSettings {
         let values = try await settings()
         return ConnectionSettings(
@@ -28,5 +28,20 @@ extension ConfigurationStore: ConnectionSettingsStore {
 
     package func setReconnectionRequired(_ required: Bool) async throws {
         try await setSetting(.reconnectionRequired, required ? "true" : nil)
+    }
+}
+
+extension ConfigurationStore: ConnectionSettingsStore {}
+
+/// A journal's configuration held as an existential (`any JournalStores`), as a settings store.
+struct JournalConnectionSettings: ConnectionSettingsStore {
+    let configuration: any ConfigurationStoreProtocol
+
+    func connectionSettings() async throws -> ConnectionSettings { try await configuration.connectionSettings() }
+    func saveConnectionSettings(_ settings: ConnectionSettings) async throws {
+        try await configuration.saveConnectionSettings(settings)
+    }
+    func setReconnectionRequired(_ required: Bool) async throws {
+        try await configuration.setReconnectionRequired(required)
     }
 }

@@ -37,7 +37,7 @@ package struct ConnectService: Sendable {
         "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.schemas.contacts.read", "oauth",
     ]
 
-    let journal: Journal
+    let journal: any JournalStores
     let file: CredentialsFile
     package let endpoint: Endpoint
     let transport: any HTTPTransport
@@ -45,7 +45,7 @@ package struct ConnectService: Sendable {
     let logger: Logger
 
     package init(
-        journal: Journal, file: CredentialsFile, endpoint: Endpoint, transport: any HTTPTransport,
+        journal: any JournalStores, file: CredentialsFile, endpoint: Endpoint, transport: any HTTPTransport,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.connection")
     ) {
         self.journal = journal

@@ -17,14 +17,15 @@ package struct DisconnectService: Sendable {
         package var warning: String?
     }
 
-    let journal: Journal
+    let journal: any JournalStores
     let file: CredentialsFile
     let endpoint: ConnectService.Endpoint
     let transport: any HTTPTransport
     let logger: Logger
 
     package init(
-        journal: Journal, file: CredentialsFile, endpoint: ConnectService.Endpoint, transport: any HTTPTransport,
+        journal: any JournalStores, file: CredentialsFile, endpoint: ConnectService.Endpoint,
+        transport: any HTTPTransport,
         logger: Logger = Logger(label: "leadsync.connection")
     ) {
         self.journal = journal

@@ -26,7 +26,8 @@ package struct HubSpotAccess: Sendable {
     /// `.reconnectionRequired` when the journal records that their grant is dead (exit 3 both).
     /// `admission`: the journal's ``RequestBudget``, which every request of the client waits for.
     package static func open(
-        journal: Journal, credentials: CredentialSource, apiURL: String, version: HubSpotAPIVersion = .v2026_03,
+        journal: any JournalStores, credentials: CredentialSource, apiURL: String,
+        version: HubSpotAPIVersion = .v2026_03,
         transport: any HTTPTransport, admission: any RequestAdmission = UnlimitedAdmission(),
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.hubspot")
     ) async throws -> HubSpotAccess {
@@ -65,7 +66,9 @@ package struct HubSpotAccess: Sendable {
                     clientSecret: stored.clientSecret ?? clientSecret ?? Secret(""), logger: logger)
             }
             let manager = TokenManager(
-                credentials: stored, file: file, settings: journal.configuration, oauth: oauth, clock: clock,
+                credentials: stored, file: file,
+                settings: JournalConnectionSettings(configuration: journal.configuration), oauth: oauth,
+                clock: clock,
                 logger: logger)
             return HubSpotAccess(client: client(manager), tokenManager: manager) {
                 try await open(

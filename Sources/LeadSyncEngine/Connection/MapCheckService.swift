@@ -57,10 +57,10 @@ package struct MapCheckService: Sendable {
     /// Default 2,000 pending leads: enough to find a wrong value type, fast on any journal.
     package var sampleLeads = 2_000
 
-    let journal: Journal
+    let journal: any JournalStores
     let client: HubSpotClient
 
-    package init(journal: Journal, client: HubSpotClient) {
+    package init(journal: any JournalStores, client: HubSpotClient) {
         self.journal = journal
         self.client = client
     }

@@ -60,7 +60,7 @@ extension NotesSync {
             self.tally = tally
         }
 
-        var journal: Journal { sync.journal }
+        var journal: any JournalStores { sync.journal }
 
         /// Works through the pending conversations in windows of `windowSize` conversations
         /// that have a contact (waiting ones are skipped, so batches stay full).

@@ -15,7 +15,7 @@ package import Logging
 ///
 /// Logs name conversations by id and notes by HubSpot id; never a message text or a body.
 package struct NotesSync: Sendable {
-    package let journal: Journal
+    package let journal: any JournalStores
     package let gateway: any NotesGateway
     package let options: SyncOptions
     let clock: any WallClock
@@ -25,7 +25,7 @@ package struct NotesSync: Sendable {
     package static let keyProperty = "leadsync_conversation_key"
 
     package init(
-        journal: Journal, gateway: any NotesGateway, options: SyncOptions = SyncOptions(),
+        journal: any JournalStores, gateway: any NotesGateway, options: SyncOptions = SyncOptions(),
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.notes")
     ) {
         self.journal = journal

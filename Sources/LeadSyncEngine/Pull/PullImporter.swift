@@ -44,14 +44,14 @@ package struct PullImporter: Sendable {
         package var counts: PullCounts
     }
 
-    private let journal: Journal
+    private let journal: any JournalStores
     private let client: HubSpotClient
     private let clock: any WallClock
     private let configuration: Configuration
     private let logger: Logger
 
     package init(
-        journal: Journal, client: HubSpotClient, clock: any WallClock = SystemWallClock(),
+        journal: any JournalStores, client: HubSpotClient, clock: any WallClock = SystemWallClock(),
         configuration: Configuration = Configuration(), logger: Logger = Logger(label: "leadsync.pull")
     ) {
         self.journal = journal

@@ -4,7 +4,7 @@ internal import LeadSyncSupport
 /// One run of `PullImporter`: the configuration it read at the start (mappings, rules, settings),
 /// the identity index of local leads, and what it has counted so far.
 struct PullSession: Sendable {
-    let journal: Journal
+    let journal: any JournalStores
     let settings: [SettingKey: String]
     let filters: [PullFilter]
     /// HubSpot property → lead field.
@@ -18,7 +18,7 @@ struct PullSession: Sendable {
     /// Contacts read, re-reads included.
     var read = 0
 
-    init(journal: Journal) async throws {
+    init(journal: any JournalStores) async throws {
         let configuration = journal.configuration
         let (mappings, rules, settings) = (
             try await configuration.mappings(), try await configuration.pullRules(), try await configuration.settings()

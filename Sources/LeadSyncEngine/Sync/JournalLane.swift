@@ -13,7 +13,7 @@ final class JournalLane: Sendable {
         case barrier(CheckedContinuation<Void, any Error>)
     }
 
-    private let journal: Journal
+    private let journal: any JournalStores
     private let events: SyncEvents
     private let stream: AsyncStream<Job>
     private let jobs: AsyncStream<Job>.Continuation
@@ -21,7 +21,7 @@ final class JournalLane: Sendable {
     private let failure = Mutex<(any Error)?>(nil)
 
     /// `events` hears of each record once it is committed.
-    init(journal: Journal, events: SyncEvents) {
+    init(journal: any JournalStores, events: SyncEvents) {
         self.journal = journal
         self.events = events
         (stream, jobs) = AsyncStream<Job>.makeStream()

@@ -49,7 +49,7 @@ package final class SyncHealth: Sendable {
         var watchdog: StallWatchdog
     }
 
-    package let journal: Journal
+    package let journal: any JournalStores
     let checkInterval: Duration
     let clock: any WallClock
     let logger: Logger
@@ -61,7 +61,7 @@ package final class SyncHealth: Sendable {
     ///   - checkInterval: how often the journal's pending counts are read (default: a tenth of
     ///     `stallAfter`, between 1 and 30 seconds).
     package init(
-        journal: Journal, events: SyncEvents, stallAfter: Duration, checkInterval: Duration? = nil,
+        journal: any JournalStores, events: SyncEvents, stallAfter: Duration, checkInterval: Duration? = nil,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.health")
     ) {
         self.journal = journal

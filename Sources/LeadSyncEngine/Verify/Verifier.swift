@@ -12,7 +12,7 @@ package import LeadSyncSupport
 /// let report = try await Verifier(journal: journal, gateway: gateway, properties: mapped).run(sample: 100)
 /// ```
 package struct Verifier: Sendable {
-    package let journal: Journal
+    package let journal: any JournalStores
     package let gateway: any ContactsGateway
     /// The mapped properties: only these are compared.
     package let properties: Set<String>
@@ -23,7 +23,7 @@ package struct Verifier: Sendable {
     let clock: any WallClock
 
     package init(
-        journal: Journal, gateway: any ContactsGateway, properties: Set<String>,
+        journal: any JournalStores, gateway: any ContactsGateway, properties: Set<String>,
         pacer: Pacer.Configuration = Pacer.Configuration(), giveUpAfter: Duration = .seconds(300),
         clock: any WallClock = SystemWallClock()
     ) {
