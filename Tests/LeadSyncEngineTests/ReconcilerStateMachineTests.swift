@@ -299,6 +299,28 @@ import Testing
         #expect(updates.allSatisfy { $0.kind == .updateByID })
     }
 
+    @Test func aWaitingPartialBatchDoesNotHoldUpAFullBatchOfAnotherKind() throws {
+        var d = Driver()
+        _ = d.start()
+        let linked = (0..<200).map {
+            Self.lead("L-\($0)", remoteID: "\($0 + 1)", companyRule: .ifEmpty, ["company": .string("Acme \($0)")])
+        }
+        let reads = Self.sends(d.load(linked, end: false))
+        #expect(reads.map(\.inputs.count) == [100, 100])
+        // 30 contacts of the first read are empty: 30 updates queue and wait for the other read.
+        let firstAnswer = BatchAnswer(
+            contacts: Dictionary(
+                uniqueKeysWithValues: reads[0].inputs.enumerated().map { index, input in
+                    (input.traceID, Contact(id: input.key, properties: index < 30 ? [:] : ["company": "Globex"]))
+                }))
+        #expect(Self.sends(d.answer(reads[0], firstAnswer)).isEmpty)
+        // The next window's 100 new leads fill an upsert batch behind the waiting updates.
+        let fresh = (0..<100).map { Self.lead("N-\($0)", email: "n\($0)@example.com") }
+        let sent = Self.sends(d.load(fresh, end: true))
+        #expect(sent.map(\.kind) == [.upsertByEmail])
+        #expect(sent.map(\.inputs.count) == [100])
+    }
+
     @Test func aQueueTooFullForAnotherWindowSendsItsPartialBatchesRatherThanWait() throws {
         var configuration = Self.configuration()
         configuration.refillBelow = 100

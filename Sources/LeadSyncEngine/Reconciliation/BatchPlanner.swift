@@ -5,11 +5,12 @@ struct BatchPlanner {
     /// HubSpot's batch maximum.
     static let maximumInputs = 100
 
-    /// Removes and returns the next batch from `queue`: the first item whose keys are free, then
-    /// every following item of the same kind whose keys are free too.
-    static func takeBatch<Item, Kind: Equatable>(
+    /// Removes and returns the next batch from `queue`: the first item whose keys are free and
+    /// whose kind is not in `skipping`, then every following item of the same kind whose keys
+    /// are free too.
+    static func takeBatch<Item, Kind: Hashable>(
         from queue: inout [Item], maximum: Int = maximumInputs, busy: Set<String>,
-        kind: (Item) -> Kind, keys: (Item) -> [String]
+        kind: (Item) -> Kind, keys: (Item) -> [String], skipping: Set<Kind> = []
     ) -> [Item] {
         var taken: [Item] = []
         var takenKeys = Set<String>()
@@ -19,7 +20,8 @@ struct BatchPlanner {
         for item in queue {
             let itemKeys = keys(item)
             let free = itemKeys.allSatisfy { !busy.contains($0) && !takenKeys.contains($0) }
-            if taken.count < maximum, free, batchKind == nil || batchKind == kind(item) {
+            if taken.count < maximum, free, batchKind == nil ? !skipping.contains(kind(item)) : batchKind == kind(item)
+            {
                 batchKind = kind(item)
                 taken.append(item)
                 takenKeys.formUnion(itemKeys)

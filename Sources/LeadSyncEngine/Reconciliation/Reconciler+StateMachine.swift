@@ -488,20 +488,8 @@ extension Reconciler {
                 if let due {
                     flight = retries.remove(at: due).flight
                 } else {
-                    // Whether a window is coming depends on the queue before the batch is taken.
-                    let (unplanned, windowIsComing) = (queue, windowComing)
-                    let items = BatchPlanner.takeBatch(
-                        from: &queue, maximum: configuration.maximumBatchSize, busy: busyKeys, kind: \.kind,
-                        keys: \.record.keys)
+                    let items = takeBatch()
                     guard !items.isEmpty else { break }
-                    if items.count < configuration.maximumBatchSize,
-                        windowIsComing || (!items[0].kind.isRead && readsInFlight)
-                    {
-                        // The next window, or the writes that reads in flight lead to, fill it: a
-                        // partial batch waits for them.
-                        queue = unplanned
-                        break
-                    }
                     flight = makeFlight(items)
                     busyKeys.formUnion(flight.keys)
                 }
@@ -533,6 +521,30 @@ extension Reconciler {
             }
             if let wakeAt { actions.append(.wake(at: wakeAt)) }
             return actions
+        }
+
+        /// Takes the next batch worth sending now. A partial batch waits for what will fill it —
+        /// the next window, or (for writes) the answers of reads in flight — and then the next
+        /// kind is tried, so a waiting kind never holds up a full batch of another behind it.
+        private mutating func takeBatch() -> [Item] {
+            // Whether a window is coming depends on the queue before any batch is taken.
+            let windowIsComing = windowComing
+            var waiting: Set<OutboundRequest.Kind> = []
+            while true {
+                var rest = queue
+                let items = BatchPlanner.takeBatch(
+                    from: &rest, maximum: configuration.maximumBatchSize, busy: busyKeys, kind: \.kind,
+                    keys: \.record.keys, skipping: waiting)
+                guard let kind = items.first?.kind else { return [] }
+                if items.count < configuration.maximumBatchSize,
+                    windowIsComing || (!kind.isRead && readsInFlight)
+                {
+                    waiting.insert(kind)
+                    continue
+                }
+                queue = rest
+                return items
+            }
         }
 
         /// A window is being read, or will be asked for now: a partial batch may wait for it.
