@@ -2,29 +2,43 @@ package import Foundation
 package import HubSpotAPI
 
 /// One process's share of an account's rolling-window budget when several processes with separate
-/// journals (a fleet of edge devices) use one HubSpot account and no coordinator: additive
-/// increase, multiplicative decrease (AIMD, as TCP shares a link) on HubSpot's own count.
+/// journals (a fleet of edge devices) use one HubSpot account and no coordinator: a slow start,
+/// then additive increase, multiplicative decrease (AIMD, as TCP shares a link) on HubSpot's own
+/// count.
 ///
 /// Every answer's `X-HubSpot-RateLimit-Remaining` says how much of the window the whole account
-/// has left. While it stays above a reserve, the process's allowance grows by a fixed share of
-/// `Max` per window; when it falls under the reserve (or a 429 comes) while others hold part of
-/// the window, the allowance shrinks to a share of what the process itself has in the window, at
-/// most once per window (a decrease shows in HubSpot's count only as the window rolls over).
-/// Every process sees the same signal at the same time, so allowances converge to about equal
-/// shares that together keep the account just under its limit. An operator may also fix a share (`--rate-share`): the
-/// allowance never exceeds it. The ``RequestBudget`` admits a request only while this process's
-/// own requests in the window stay under ``ownLimit(of:)``, on top of its rule for the account.
-/// Pure: time comes in as `now`.
+/// has left, so `Max − Remaining` is what the account had used when HubSpot counted that request,
+/// and the requests of this journal sent no later than it are this journal's part of that use.
+/// A process does not know at its start whether others share the account (the first answer of
+/// each of a fleet starting together shows an account with nobody else in it), so it starts with
+/// a small allowance (``Configuration/initial``) and grows it by two requests per answer (doubling
+/// what goes out per round trip), never above its part of the account's use extrapolated to the whole limit
+/// (`Max × ours / used`: the whole limit alone, about `Max / N` among N growing together)
+/// (decision 0023). The ramp ends at the first crowded answer or after a window alone. Then,
+/// while `Remaining` stays above a reserve, the allowance grows by a fixed share of `Max` per
+/// window; when it falls under the reserve (or a 429 comes) while others hold part of the window,
+/// the allowance shrinks to a share of what the process itself has in the window, at most once
+/// per window (a decrease shows in HubSpot's count only as the window rolls over). Every process
+/// sees the same signal at the same time, so allowances converge to about equal shares that
+/// together keep the account just under its limit. An operator may also fix a share
+/// (`--rate-share`): the allowance never exceeds it. The ``RequestBudget`` admits a request only
+/// while this journal's own requests in the window stay under ``ownLimit(of:)``, on top of its
+/// rule for the account. Pure: time comes in as `now`.
 ///
 /// ```swift
 /// var share = FleetShare(configuration: .init(share: 0.25), now: clock.now)
 /// share.observe(rateLimit, ours: 12, now: clock.now)
-/// let mine = share.ownLimit(of: pacer.limit)   // nil: no cap of its own
+/// let mine = share.ownLimit(of: pacer.limit, holds: 30)
 /// ```
 package struct FleetShare: Sendable, Hashable {
     package struct Configuration: Sendable, Hashable {
         /// A fixed share (0 < share ≤ 1) of the account's limit this process never exceeds; nil: none.
         package var share: Double?
+        /// The allowance at the start, before answers show the room is there: this share of the
+        /// limit. Default 10 %: a fleet of up to ten starting together stays under the limit in
+        /// its first round trip; a process alone has the whole limit after about five round trips
+        /// (1, 20, 40, 80, then the rest at 190/10 s). 1: no slow start.
+        package var initial = 0.1
         /// `Remaining` below this share of `Max` is crowding. Default 5 %: about the requests a
         /// fleet has on the wire at once, which HubSpot has not counted yet.
         package var reserve = 0.05
@@ -40,6 +54,8 @@ package struct FleetShare: Sendable, Hashable {
     package let configuration: Configuration
     /// Requests per window this process allows itself; nil until HubSpot told the limit.
     package private(set) var allowance: Double?
+    /// In the slow start: growing by two requests per answer, up to its part of the account's use.
+    package private(set) var ramping: Bool
     private var lastObserved: Date
     private var lastDecrease: Date = .distantPast
     /// Since when answers have shown no one else in the window.
@@ -47,41 +63,58 @@ package struct FleetShare: Sendable, Hashable {
 
     package init(configuration: Configuration = Configuration(), now: Date) {
         self.configuration = configuration
+        self.ramping = configuration.initial < 1
         self.lastObserved = now
     }
 
-    /// How many of the window's requests this process may take, of an account limit of
-    /// `limit`: the allowance and the fixed share; nil when neither caps it yet.
-    package func ownLimit(of limit: Int) -> Int? {
-        var capped: Double?
-        if let share = configuration.share { capped = share * Double(limit) }
-        if let allowance { capped = min(capped ?? allowance, allowance) }
-        return capped.map { max(1, Int($0.rounded(.down))) }
+    /// How many of the window's requests this journal may take, of an account limit of `limit`,
+    /// when it `holds` that many (in flight or counted): the allowance and the fixed share. Before
+    /// HubSpot's first answer to this process, the start of the slow start, or one more than the
+    /// journal holds when another of its processes is already past that point (a `verify` beside a
+    /// `sync` must not wait for the sync's drain to end).
+    package func ownLimit(of limit: Int, holds: Int) -> Int {
+        var capped = allowance ?? Swift.max(configuration.initial * Double(limit), Double(holds + 1))
+        if let share = configuration.share { capped = min(capped, share * Double(limit)) }
+        return max(1, Int(capped.rounded(.down)))
     }
 
-    /// Learns from one answer's rate-limit headers (a 429's too: `Remaining` 0). `ours`: the
-    /// requests of this process HubSpot may have counted (in flight or answered within the
-    /// window). Crowding is the account running low *and* others holding part of it: a process
-    /// alone that fills the window itself is pacing, not competing.
+    /// Learns from one answer's rate-limit headers (a 429's too: `Remaining` 0). `ours`: this
+    /// journal's requests HubSpot had counted when it counted this one (those sent no later than
+    /// it, still in the window, it included). Crowding is the account running low *and* others
+    /// holding part of it: a process alone that fills the window itself is pacing, not competing.
     package mutating func observe(_ headers: RateLimitInfo, ours: Int, now: Date) {
         guard let max = headers.max, max > 0, let remaining = headers.remaining else { return }
         let window = Double(headers.intervalMilliseconds ?? 10_000) / 1000
         let ceiling = Double(max) * (configuration.share ?? 1)
-        var allowance = self.allowance ?? ceiling
+        // The slow start begins at the initial share, or at what the journal already holds when
+        // another of its processes got there first.
+        var allowance =
+            self.allowance ?? Swift.min(ceiling, Swift.max(configuration.initial * Double(max), Double(ours)))
         let reserve = configuration.reserve * Double(max)
-        let others = Double(max - remaining - ours)
+        let used = Double(max - remaining)
+        let others = used - Double(ours)
         if Double(remaining) < reserve && others >= reserve {
             // What a decrease changes shows in HubSpot's count only as the window rolls over: one
             // decrease per window. From what this journal has in the window, not from the
-            // allowance: a fleet starting together converges in one step to about equal shares.
+            // allowance: a fleet converges in one step to about equal shares.
             if now.timeIntervalSince(lastDecrease) >= window {
                 allowance = Swift.min(allowance, Double(ours)) * configuration.decrease
                 lastDecrease = now
             }
+            ramping = false
         } else if others < reserve, now.timeIntervalSince(aloneSince ?? now) >= window {
             // The others have been gone for a window (a fleet's other devices finished): alone,
             // this process knows all it needs and takes the whole limit back at once.
             allowance = ceiling
+            ramping = false
+        } else if ramping {
+            // Its part of what the account used, extrapolated to the whole limit: all of it alone,
+            // about an equal share among processes growing together, so their sum stays near `Max`.
+            // Two per answer: the allowance counts the window's requests, not those in flight, so
+            // one per answer would only replace what was answered; two doubles what goes out each
+            // round trip. Bounded by its part of the account's use extrapolated to the whole limit,
+            // which may lower it when others grew faster, so the fleet's sum stays near `Max`.
+            allowance = Swift.min(allowance + 2, Double(max) * Double(ours) / Swift.max(1, used))
         } else {
             let elapsed = Swift.max(0, now.timeIntervalSince(lastObserved))
             allowance += configuration.increase * Double(max) * elapsed / window

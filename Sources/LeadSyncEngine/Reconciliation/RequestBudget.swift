@@ -68,12 +68,17 @@ package final class RequestBudget: RequestAdmission {
         let nowMilliseconds = Self.milliseconds(now)
         let serial = UInt32(truncatingIfNeeded: ticket.id)
         let ours = ledger.update(nowMilliseconds: nowMilliseconds, spanMilliseconds: spanMilliseconds) { contents in
+            // The journal's requests HubSpot had counted when it counted this one: those sent no
+            // later. Not those sent since: counting them too would make others' share look smaller
+            // by what this journal has on the wire, and each process of a fleet overfill the window.
+            var ours = contents.entries.count
             if let index = contents.entries.firstIndex(where: { $0.pid == pid && $0.serial == serial }) {
-                let sent = Date(timeIntervalSince1970: Double(contents.entries[index].sentMilliseconds) / 1000)
+                let sentMilliseconds = contents.entries[index].sentMilliseconds
+                let sent = Date(timeIntervalSince1970: Double(sentMilliseconds) / 1000)
                 let counted = pacer.withLock { $0.countedBy(sentAt: sent, answeredAt: now) }
                 contents.entries[index].countedMilliseconds = Self.milliseconds(counted) + 1
+                ours = contents.entries.count(where: { $0.sentMilliseconds <= sentMilliseconds })
             }
-            let ours = contents.entries.count
             if let rateLimit {
                 pacer.withLock { $0.observe(rateLimit, now: now, ours: ours) }
                 // Learned under the lock with the pacer, so the journal's other processes pace from it
@@ -104,7 +109,7 @@ package final class RequestBudget: RequestAdmission {
         return ledger.update(nowMilliseconds: nowMilliseconds, spanMilliseconds: spanMilliseconds) { contents in
             adopt(contents.learned, now: now)
             let (limit, span, others) = pacer.withLock { ($0.limit, $0.span, $0.others(now: now)) }
-            let own = share.withLock { $0.ownLimit(of: limit) }
+            let own = share.withLock { $0.ownLimit(of: limit, holds: contents.entries.count) }
             let counted = contents.entries.filter { $0.countedMilliseconds >= 0 }.map {
                 Date(timeIntervalSince1970: Double($0.countedMilliseconds) / 1000)
             }
@@ -112,10 +117,8 @@ package final class RequestBudget: RequestAdmission {
             let account = Pacer.admission(
                 now: now, limit: limit, span: span, inFlight: inFlight, counted: counted + others)
             // The fleet share caps this journal's own requests in the window, not the account's.
-            let mine = own.map {
-                Pacer.admission(now: now, limit: $0, span: span, inFlight: inFlight, counted: counted)
-            }
-            switch Self.later(account, mine ?? .now) {
+            let mine = Pacer.admission(now: now, limit: own, span: span, inFlight: inFlight, counted: counted)
+            switch Self.later(account, mine) {
             case .now, .dailyLimitReached:
                 contents.entries.append(
                     RequestLedger.Entry(
