@@ -134,10 +134,8 @@ package final class Reconciler: Sendable {
         configuration.pacer = options.pacer
         configuration.backoff = options.backoff
         configuration.giveUpAfter = options.follow ? nil : options.giveUpAfter
-        // Enough queued for every request the pacer may have in flight: a window's budget goes out
-        // at once when it frees, rather than one journal read (5 batches) at a time.
-        configuration.refillBelow = max(
-            options.windowSize * 4 / 5, options.pacer.maximumConcurrency * BatchPlanner.maximumInputs)
+        // The machine queues more while the pacer has free slots (`refillTarget`).
+        configuration.refillBelow = options.windowSize * 4 / 5
         var machine = Reconciler.StateMachine(
             configuration: configuration, random: SplitMix64(seed: options.seed), now: clock.now)
 

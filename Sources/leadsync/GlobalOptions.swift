@@ -137,8 +137,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens (creating when needed) the journal to change it, making its directory first. A
     /// journal that cannot be written is refused here, naming the file and why, before the
-    /// command does anything (a sync sends nothing it could not record).
-    func openJournal() throws -> Journal {
+    /// command does anything (a sync sends nothing it could not record). `cacheKiB`: SQLite's
+    /// page cache, when the command needs other than `JournalOptions`' default.
+    func openJournal(cacheKiB: Int? = nil) throws -> Journal {
         try validateAll()
         let path = try databasePath()
         let directory = (path as NSString).deletingLastPathComponent
@@ -151,7 +152,7 @@ struct GlobalOptions: ParsableArguments {
             }
         }
         try Self.createPrivately(path)
-        let journal = try openJournal(at: path)
+        let journal = try openJournal(at: path, cacheKiB: cacheKiB)
         guard !journal.isReadOnly else {
             throw CommandError(
                 .failure,
@@ -179,9 +180,11 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    private func openJournal(at path: String) throws -> Journal {
+    private func openJournal(at path: String, cacheKiB: Int? = nil) throws -> Journal {
         do {
-            return try Journal(path: path, options: JournalOptions(synchronous: try synchronous()))
+            var options = JournalOptions(synchronous: try synchronous())
+            if let cacheKiB { options.cacheKiB = cacheKiB }
+            return try Journal(path: path, options: options)
         } catch let error as JournalError where error.code == .foreignDatabase {
             throw CommandError(.usage, "--db: \(error.message)")
         } catch let error as CommandError {

@@ -52,8 +52,14 @@ struct SyncCommand: AsyncParsableCommand {
         if listen != nil && !follow { throw ValidationError("--listen needs --follow") }
     }
 
+    /// SQLite's page cache for a sync: it reads and writes windows of 500 pending leads in id
+    /// order, which a small cache holds; the default's 8 MiB serve the fold of a large ingest.
+    /// With 8 MiB, `sync --once` peaked above its 64 MB goal; with 1 MiB it stays under it, as
+    /// fast (docs/benchmarks.md).
+    static let journalCacheKiB = 1_024
+
     func run() async throws {
-        let journal = try global.openJournal()
+        let journal = try global.openJournal(cacheKiB: Self.journalCacheKiB)
         let lock: SyncLock
         do {
             lock = try SyncLock(journalPath: journal.path)

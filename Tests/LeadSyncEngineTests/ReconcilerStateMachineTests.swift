@@ -324,6 +324,8 @@ import Testing
     @Test func aQueueTooFullForAnotherWindowSendsItsPartialBatchesRatherThanWait() throws {
         var configuration = Self.configuration()
         configuration.refillBelow = 100
+        // One slot: the queue wants one batch, so 150 items are too many to ask for a window.
+        configuration.pacer.maximumConcurrency = 1
         var d = Driver(configuration)
         _ = d.start()
         // 150 leads, two per email: a batch can hold only one of each pair, and 150 queued items
@@ -333,6 +335,36 @@ import Testing
         }
         let sent = Self.sends(d.load(leads, end: false))
         #expect(sent.map(\.inputs.count) == [75], "the partial batch goes: no window is coming to fill it")
+    }
+
+    @Test func theQueueHoldsFullBatchesForTheFreeSlotsOnly() throws {
+        // 10 per 10 s: ten slots. Queued plus in flight stays one set of batches (memory), yet
+        // every slot has a full batch waiting when the window frees (a window's budget at once).
+        var d = Driver(Self.configuration(limit: 10))
+        _ = d.start()
+        var next = 0
+        func window() -> [PendingLead] {
+            defer { next += 500 }
+            return (next..<next + 500).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        }
+        var requests = Self.sends(d.load(window(), end: false))
+        let second = d.load(window(), end: false)
+        requests += Self.sends(second)
+        #expect(requests.count == 10 && second.contains(.loadWindow(newPass: false)))
+        let third = d.load(window(), end: false)
+        #expect(Self.sends(third).isEmpty, "every slot is in flight")
+        #expect(!third.contains(.loadWindow(newPass: false)), "500 queued: enough while no slot is free")
+
+        var answered: [Action] = []
+        for request in requests { answered += d.answer(request, Self.written(request)) }
+        #expect(Self.sends(answered).isEmpty, "the window's budget is spent")
+        #expect(
+            answered.contains(.loadWindow(newPass: false)), "ten free slots want ten full batches, 500 are queued")
+        #expect(!d.load(window(), end: false).contains(.loadWindow(newPass: false)))
+
+        d.advance(10.5)
+        let resumed = Self.sends(d.machine.wake(now: d.now))
+        #expect(resumed.map(\.inputs.count) == Array(repeating: 100, count: 10), "the freed window goes at once")
     }
 
     @Test func aLeadIsOnTheWireFromItsSendToItsAnswerNotWhileQueued() throws {

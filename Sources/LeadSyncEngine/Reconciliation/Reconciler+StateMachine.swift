@@ -31,7 +31,8 @@ extension Reconciler {
             /// Default 100: HubSpot's batch maximum.
             package var maximumBatchSize = BatchPlanner.maximumInputs
             /// Default 400: ask for the next window while fewer records than four full batches
-            /// are queued, so memory stays bounded and the pipe never drains.
+            /// are queued, so the pipe never drains. The machine asks for more while the pacer
+            /// has free slots for more full batches than that (``refillTarget``).
             package var refillBelow = 400
             /// Default nil (never): stop when no request has succeeded for this long.
             package var giveUpAfter: Duration?
@@ -507,7 +508,7 @@ extension Reconciler {
                 wakeAt = min(wakeAt ?? next, next)
             }
             if let giveUpAt, !retries.isEmpty { wakeAt = min(wakeAt ?? giveUpAt, giveUpAt) }
-            if pass.reading == .more, queue.count < configuration.refillBelow {
+            if pass.reading == .more, queue.count < refillTarget {
                 actions += beginLoad(newPass: false)
             }
             if inFlight.isEmpty, retries.isEmpty, queue.isEmpty, pass.reading == .exhausted {
@@ -551,7 +552,17 @@ extension Reconciler {
         /// Not when the queue is too full to ask for one (its items share keys, so they cannot
         /// fill a batch): then a partial batch goes, or nothing would.
         private var windowComing: Bool {
-            pass.reading == .loading || (pass.reading == .more && queue.count < configuration.refillBelow)
+            pass.reading == .loading || (pass.reading == .more && queue.count < refillTarget)
+        }
+
+        /// Records to keep queued: full batches for every request the pacer may start now (its free
+        /// slots), so a window's budget goes out at once when it frees, and never fewer than
+        /// ``Configuration/refillBelow``. Counting free slots rather than all of them keeps the
+        /// records held, queued plus in flight, to one set of batches: with 64 slots, a queue
+        /// sized for all of them beside 64 full requests in flight held twice that and put
+        /// `sync --once` at 86 MB (docs/benchmarks.md).
+        private var refillTarget: Int {
+            max(configuration.refillBelow, (pacer.concurrency - inFlight.count) * configuration.maximumBatchSize)
         }
 
         /// Reads are in flight: their answers queue the writes they decide (an `if-empty`

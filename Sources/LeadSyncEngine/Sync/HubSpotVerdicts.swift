@@ -30,7 +30,9 @@ enum HubSpotVerdicts {
         for contact in result.results {
             guard let trace = trace(of: contact, in: open, kind: request.kind) else { continue }
             open[trace] = nil
-            answer.contacts[trace] = contact
+            // A write's answer keeps the id only: HubSpot's values matter to reads, and the
+            // properties of every answer waiting for the loop (up to 64 in flight) cost megabytes.
+            answer.contacts[trace] = request.kind.isRead ? contact : Contact(id: contact.id, properties: [:])
         }
         for error in result.errors {
             var traces = error.traceIds.filter { open[$0] != nil }
