@@ -53,7 +53,8 @@ extension ChangeLog {
                 throw JournalError(.corrupt, "change \(seq) has unreadable fields: \(error)")
             }
             try folder.fold(
-                seq: seq, lead: select.text(1), at: select.int64(2), fields: fields,
+                seq: seq, lead: select.text(1), at: select.int64(2),
+                fields: fields.map { ($0.key, FieldsCodec.encode($0.value)) },
                 origin: ChangeOrigin(rawValue: select.int64(4)) ?? .local)
         }
         select.reset()
@@ -62,23 +63,62 @@ extension ChangeLog {
 
     /// Folds `changes`, appended with consecutive seqs from `first` (the last of them is the
     /// journal's last), from memory when every change before them is folded; otherwise reads
-    /// the table, which folds whatever is unfolded in seq order.
-    static func fold(appended changes: [LeadChange], first: Int64, window: Int, _ db: Connection) throws {
+    /// the table, which folds whatever is unfolded in seq order, `window` changes per transaction.
+    ///
+    /// From memory, the fold goes lead by lead in the order of their rows (new leads last, in the
+    /// order they appear), each lead's changes in seq order: a lead's state depends only on its
+    /// own changes, so the result is the same, while every lead is read and written once and the
+    /// lead table's pages are written in order, each once per window, however large the window.
+    /// Leads are written every `window` changes, so memory holds few of them (decision 0029).
+    static func fold(appended changes: PackedChanges, first: Int64, window: Int, _ db: Connection) throws {
         guard try Counter.foldedSeq.value(db) == first - 1 else {
             _ = try fold(db, window: window, limit: nil)
             return
         }
         var folder = try Folder(db)
-        for (offset, change) in changes.enumerated() {
-            try folder.fold(
-                seq: first + Int64(offset), lead: change.lead, at: change.atMilliseconds, fields: change.fields,
-                origin: .local)
+        var held = 0
+        var previous = ""
+        for index in try leadOrder(changes, db) {
+            try changes.change(at: index) { lead, at, fields in
+                if lead != previous {
+                    if held >= window {
+                        try folder.writeLeads()
+                        held = 0
+                    }
+                    previous = lead
+                }
+                held += 1
+                try folder.fold(seq: first + Int64(index), lead: lead, at: at, fields: fields, origin: .local)
+            }
         }
         _ = try folder.finish()
     }
+
+    /// The positions of `changes` by their lead's row id (new leads after every existing one, in
+    /// order of appearance), then by position.
+    private static func leadOrder(_ changes: PackedChanges, _ db: Connection) throws -> [Int] {
+        let select = try db.cached("SELECT id FROM lead WHERE key = ?")
+        defer { select.reset() }
+        var ranks: [String: Int64] = [:]
+        var rankOf: [Int64] = []
+        rankOf.reserveCapacity(changes.count)
+        for index in 0..<changes.count {
+            let lead = try changes.lead(at: index)
+            if let rank = ranks[lead] {
+                rankOf.append(rank)
+                continue
+            }
+            try select.bind(1, lead)
+            let rank = try select.step() ? select.int64(0) : Int64.max / 2 + Int64(index)
+            select.reset()
+            ranks[lead] = rank
+            rankOf.append(rank)
+        }
+        return (0..<changes.count).sorted { (rankOf[$0], $0) < (rankOf[$1], $1) }
+    }
 }
 
-/// Applies changes, in seq order, to derived state within one transaction.
+/// Applies changes to derived state within one transaction, each lead's changes in seq order.
 ///
 /// Local changes: for each field, the value with the latest `at` wins (ties: the one appended
 /// later); a winning mapped value becomes pending, an unmapped one local only, and a losing one
@@ -96,7 +136,10 @@ private struct Folder {
         writer = try DerivedStateWriter(db)
     }
 
-    mutating func fold(seq: Int64, lead: String, at: Int64, fields: [String: FieldValue], origin: ChangeOrigin) throws {
+    /// Folds one change; `fields` are (name, value as compact JSON text).
+    mutating func fold(seq: Int64, lead: String, at: Int64, fields: [(name: String, value: String)], origin: ChangeOrigin)
+        throws
+    {
         let leadID = try writer.leadID(lead, create: true)!
         for (field, value) in fields {
             if seen.insert(field).inserted {
@@ -110,17 +153,21 @@ private struct Folder {
                 if let current, at < current.at { continue }
                 try writer.setField(
                     leadID, field,
-                    .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .pending : .unmapped))
+                    .init(value: value, seq: seq, at: at, state: mapped ? .pending : .unmapped))
             case .remote:
                 if current?.state == .pending { continue }
                 try writer.setField(
                     leadID, field,
-                    .init(value: FieldsCodec.encode(value), seq: seq, at: at, state: mapped ? .delivered : .unmapped))
+                    .init(value: value, seq: seq, at: at, state: mapped ? .delivered : .unmapped))
             }
         }
         count += 1
-        last = seq
+        // A fold from memory goes lead by lead: the cursor moves to the largest seq folded.
+        last = max(last, seq)
     }
+
+    /// Writes the leads folded so far and forgets them; the fold goes on in the same transaction.
+    func writeLeads() throws { try writer.finish() }
 
     /// Writes what was folded and moves the fold cursor; returns how many changes were folded.
     func finish() throws -> Int {

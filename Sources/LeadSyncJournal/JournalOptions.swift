@@ -17,12 +17,17 @@ package struct JournalOptions: Sendable {
     /// ingest or a sync holds the lock for one batch at a time, well under a second.
     package var busyTimeout: Duration = .seconds(30)
 
-    /// Changes folded into derived state per transaction (and held in memory by an ingest
-    /// between its folds). Default 5,000: large enough to amortise the commit and to collapse
+    /// Changes folded into derived state per transaction, and the changes whose leads a fold
+    /// holds in memory. Default 5,000: large enough to amortise the commit and to collapse
     /// repeated changes of a lead's field into one write, small enough that appenders wait at
-    /// most a fraction of a second for the lock and that an ingest of 10^6 changes over 10^5
-    /// leads peaks at 55 MB (77 MB at 10,000 with the old 16 MiB cache; docs/benchmarks.md).
+    /// most a fraction of a second for the lock and that memory stays bounded (docs/benchmarks.md).
     package var foldWindow: Int = 5_000
+
+    /// Changes an ingest appends (and holds in memory, packed) between its folds; each fold is
+    /// one transaction, writing its leads every ``foldWindow`` changes. Default 50,000: a fold
+    /// writes each lead page it touches to the WAL once per transaction, so a window spanning
+    /// many batches writes the lead table far less often (decision 0029, docs/benchmarks.md).
+    package var ingestFoldWindow: Int = 50_000
 
     /// Most changes `status` and `lead show` fold before they answer, so they stay fast even
     /// right after many library appends; what is left is reported as `unfoldedChanges`.

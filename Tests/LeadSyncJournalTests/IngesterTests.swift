@@ -48,7 +48,7 @@ import Testing
     @Test func foldsInWindowsAcrossBatchesAndAfterAnEarlierUnfoldedAppend() async throws {
         let dir = try TemporaryDirectory()
         var options = JournalOptions(synchronous: .normal)
-        options.foldWindow = 5  // folds after the third and sixth batch of two, then at the end
+        options.ingestFoldWindow = 5  // folds after the third and sixth batch of two, then at the end
         let journal = try Journal(path: dir.path("j.db"), options: options)
         // An unfolded append comes first: the ingest must fold it before its own changes.
         try await journal.changeLog.record(
@@ -67,6 +67,41 @@ import Testing
             #expect(try await journal.leads.lead("L-\(lead)")?.fields == ["first_name": .string("F\(lead + 6)")])
         }
         #expect(try await journal.maintenance.check() == [])
+    }
+
+    @Test func aWindowWritesItsLeadsInChunksAndEndsAsOneWindowAtATimeWould() async throws {
+        // Leads repeat within and across chunks of three changes, new leads appear in later
+        // chunks, late changes lose to earlier-appended newer ones, and a mapped field goes pending.
+        let leads = (0..<40).map { "L-\(($0 * 7 + $0 / 5) % 11)" }
+        let lines = leads.enumerated().map { n, lead in
+            let at = 1_764_000_000_000 + Int64(n % 7 == 0 ? -n : n)
+            return #"{"lead":"\#(lead)","at":\#(at),"fields":{"email":"e\#(n)@x.com","n":\#(n)}}"#
+        }
+        let keys = Set(leads).sorted() + (0..<5).map { "M-\($0)" }
+        var states: [[LeadRecord?]] = []
+        var statuses: [JournalStatus] = []
+        for (window, chunk) in [(1_000, 1_000), (7, 3), (40, 3)] {
+            let dir = try TemporaryDirectory()
+            var options = JournalOptions(synchronous: .normal)
+            options.ingestFoldWindow = window
+            options.foldWindow = chunk
+            let journal = try Journal(path: dir.path("j.db"), options: options)
+            _ = try await journal.configuration.setMapping(Mapping(field: "email", property: "email"))
+            let (report, _) = try ingest(lines.joined(separator: "\n"), batchSize: 4, into: journal)
+            #expect(report.appended == 40)
+            // Changes appended by the library are folded from the table, in windows too.
+            try await journal.changeLog.record(
+                (0..<40).map { LeadChange(lead: "M-\($0 % 5)", fields: ["n": .number("\($0)")], atMilliseconds: 7) })
+            try await journal.changeLog.fold()
+            #expect(try await journal.maintenance.check() == [], "window \(window), chunks of \(chunk)")
+            var state: [LeadRecord?] = []
+            for key in keys { state.append(try await journal.leads.lead(key)) }
+            states.append(state)
+            statuses.append(try await journal.leads.status())
+        }
+        #expect(states[1] == states[0] && states[2] == states[0])
+        #expect(statuses[1] == statuses[0] && statuses[2] == statuses[0])
+        #expect(statuses[0].pendingLeads == Int64(Set(leads).count) && statuses[0].unfoldedChanges == 0)
     }
 
     @Test func missingAtDefaultsToTheTimeOfIngest() throws {

@@ -3,7 +3,7 @@ internal import LeadSyncSQLite
 
 /// Writes an ingest's batches on the journal's queue while the caller parses the next one (at
 /// most one batch in flight, so at most two are in memory), and folds every
-/// `JournalOptions.foldWindow` changes rather than every batch: a fold writes each lead it
+/// `JournalOptions.ingestFoldWindow` changes rather than every batch: a fold writes each lead it
 /// touches once per transaction, and a batch of a thousand changes touches about a thousand
 /// leads, so folding per batch rewrote the same lead pages many times over (docs/benchmarks.md,
 /// "Ingest vs a Python script"). The window's changes are kept until then and folded from
@@ -24,7 +24,7 @@ final class IngestWriter {
 
     init(_ journal: Journal) {
         database = journal.changeLog.database
-        window = UnfoldedWindow(size: database.options.foldWindow)
+        window = UnfoldedWindow(size: database.options.ingestFoldWindow, chunk: database.options.foldWindow)
     }
 
     /// Waits for the batch in flight, then starts writing `lines` unless that batch failed.
@@ -61,13 +61,18 @@ final class IngestWriter {
 /// The changes an ingest appended since its last fold, touched only on the journal's queue.
 private final class UnfoldedWindow: @unchecked Sendable {
     let size: Int
-    private var changes: [LeadChange] = []
+    /// Changes folded per transaction from the table, and whose leads a fold from memory holds.
+    let chunk: Int
+    private var changes = PackedChanges()
     private var first: Int64 = 0
     /// False once another writer's changes came between two batches: the fold then reads the
     /// table instead.
     private var contiguous = true
 
-    init(size: Int) { self.size = size }
+    init(size: Int, chunk: Int) {
+        self.size = size
+        self.chunk = chunk
+    }
 
     /// Adds a batch just appended (its last seq is `last`) and folds the window once it is full.
     func add(_ batch: [LeadChange], last: Int64, _ db: Connection) throws {
@@ -77,14 +82,14 @@ private final class UnfoldedWindow: @unchecked Sendable {
         } else if batchFirst != first + Int64(changes.count) {
             contiguous = false
         }
-        changes.append(contentsOf: batch)
+        for change in batch { changes.append(change) }
         guard changes.count >= size else { return }
         if contiguous {
-            try ChangeLog.fold(appended: changes, first: first, window: size, db)
+            try ChangeLog.fold(appended: changes, first: first, window: chunk, db)
         } else {
-            _ = try ChangeLog.fold(db, window: size, limit: nil)
+            _ = try ChangeLog.fold(db, window: chunk, limit: nil)
         }
-        changes.removeAll(keepingCapacity: true)
+        changes.removeAll()
         contiguous = true
     }
 }
