@@ -137,7 +137,9 @@ private struct Folder {
     }
 
     /// Folds one change; `fields` are (name, value as compact JSON text).
-    mutating func fold(seq: Int64, lead: String, at: Int64, fields: [(name: String, value: String)], origin: ChangeOrigin)
+    mutating func fold(
+        seq: Int64, lead: String, at: Int64, fields: [(name: String, value: String)], origin: ChangeOrigin
+    )
         throws
     {
         let leadID = try writer.leadID(lead, create: true)!
