@@ -118,7 +118,10 @@ import Testing
         #expect(result.status == 1)
         #expect(elapsed >= 7, "gave up after \(elapsed) s")
         #expect(elapsed < 12, "gave up after \(elapsed) s: a retry past the deadline was waited for")
-        #expect(harness.simulator.counters().totalRequests > 6)
+        // No count of tries: `elapsed >= 7` already shows it did not stop after six (≤ 6.2 s), and
+        // how many tries fit in 7 s depends on the backoff's jitter and the machine's load (a
+        // full run once fitted exactly six).
+        #expect(harness.simulator.counters().totalRequests >= 2, "it retried")
         let report = try #require(document as? [String: Any])
         #expect(report["checked"] as? Int == 0)
         #expect((report["error"] as? String)?.contains("503") == true, "\(report)")
