@@ -276,6 +276,19 @@ import Testing
         #expect(Self.sends(last).isEmpty)
     }
 
+    /// HubSpot's answer to a read by id: the first `emptyFirst` contacts have no company, the
+    /// rest hold one.
+    static func companyRead(_ read: OutboundRequest, emptyFirst: Int) -> BatchAnswer {
+        BatchAnswer(
+            contacts: Dictionary(
+                uniqueKeysWithValues: read.inputs.enumerated().map { index, input in
+                    (
+                        input.traceID,
+                        Contact(id: input.key, properties: index < emptyFirst ? [:] : ["company": "Globex"])
+                    )
+                }))
+    }
+
     @Test func aPartialWriteBatchWaitsForTheReadsInFlightThatFillIt() throws {
         var d = Driver()
         _ = d.start()
@@ -286,15 +299,10 @@ import Testing
         #expect(reads.map(\.inputs.count) == [100, 100])
         #expect(reads.allSatisfy { $0.kind == .readByID })
         // HubSpot holds a company on all but 30 contacts of each read: 30 updates each.
-        func answer(_ read: OutboundRequest) -> BatchAnswer {
-            BatchAnswer(
-                contacts: Dictionary(
-                    uniqueKeysWithValues: read.inputs.enumerated().map { index, input in
-                        (input.traceID, Contact(id: input.key, properties: index < 30 ? [:] : ["company": "Globex"]))
-                    }))
-        }
-        #expect(Self.sends(d.answer(reads[0], answer(reads[0]))).isEmpty, "30 updates wait for the other read")
-        let updates = Self.sends(d.answer(reads[1], answer(reads[1])))
+        #expect(
+            Self.sends(d.answer(reads[0], Self.companyRead(reads[0], emptyFirst: 30))).isEmpty,
+            "30 updates wait for the other read")
+        let updates = Self.sends(d.answer(reads[1], Self.companyRead(reads[1], emptyFirst: 30)))
         #expect(updates.map(\.inputs.count) == [60])
         #expect(updates.allSatisfy { $0.kind == .updateByID })
     }
@@ -308,12 +316,7 @@ import Testing
         let reads = Self.sends(d.load(linked, end: false))
         #expect(reads.map(\.inputs.count) == [100, 100])
         // 30 contacts of the first read are empty: 30 updates queue and wait for the other read.
-        let firstAnswer = BatchAnswer(
-            contacts: Dictionary(
-                uniqueKeysWithValues: reads[0].inputs.enumerated().map { index, input in
-                    (input.traceID, Contact(id: input.key, properties: index < 30 ? [:] : ["company": "Globex"]))
-                }))
-        #expect(Self.sends(d.answer(reads[0], firstAnswer)).isEmpty)
+        #expect(Self.sends(d.answer(reads[0], Self.companyRead(reads[0], emptyFirst: 30))).isEmpty)
         // The next window's 100 new leads fill an upsert batch behind the waiting updates.
         let fresh = (0..<100).map { Self.lead("N-\($0)", email: "n\($0)@example.com") }
         let sent = Self.sends(d.load(fresh, end: true))
