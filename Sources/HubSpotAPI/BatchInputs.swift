@@ -1,3 +1,19 @@
+/// An input of a batch write, written as `{<key>"objectWriteTraceId":…,"properties":{…}<trailer>}`.
+protocol BatchWriteInput {
+    /// Unique within the batch: HubSpot names it in the result or error of the input.
+    var objectWriteTraceId: String { get }
+    var properties: [String: String] { get }
+    /// The fields that say which record the input writes, each followed by a comma.
+    func writeKey(_ json: inout JSONWriter)
+    /// Fields after the properties, each preceded by a comma.
+    func writeTrailer(_ json: inout JSONWriter)
+}
+
+extension BatchWriteInput {
+    func writeKey(_ json: inout JSONWriter) {}
+    func writeTrailer(_ json: inout JSONWriter) {}
+}
+
 /// One input of a batch upsert: create or update the contact whose `idProperty` is `id`.
 package struct UpsertInput: Sendable, Hashable {
     /// The key value, e.g. the (trimmed, lowercased) email.
@@ -16,6 +32,17 @@ package struct UpsertInput: Sendable, Hashable {
     }
 }
 
+extension UpsertInput: BatchWriteInput {
+    func writeKey(_ json: inout JSONWriter) {
+        json.key("id")
+        json.string(id)
+        json.raw(",")
+        json.key("idProperty")
+        json.string(idProperty)
+        json.raw(",")
+    }
+}
+
 /// One input of a batch update by record id.
 package struct UpdateInput: Sendable, Hashable {
     package var id: String
@@ -26,5 +53,13 @@ package struct UpdateInput: Sendable, Hashable {
         self.id = id
         self.objectWriteTraceId = objectWriteTraceId
         self.properties = properties
+    }
+}
+
+extension UpdateInput: BatchWriteInput {
+    func writeKey(_ json: inout JSONWriter) {
+        json.key("id")
+        json.string(id)
+        json.raw(",")
     }
 }

@@ -16,6 +16,17 @@ package struct NoteCreateInput: Sendable, Hashable {
     }
 }
 
+extension NoteCreateInput: BatchWriteInput {
+    /// The association to the contact, after the properties.
+    func writeTrailer(_ json: inout JSONWriter) {
+        json.raw(",\"associations\":[{\"to\":{\"id\":")
+        json.string(contactId)
+        json.raw("},\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":")
+        json.integer(HubSpotClient.noteToContactAssociationType)
+        json.raw("}]}]")
+    }
+}
+
 /// One page of the notes associated with a contact.
 package struct AssociatedIdPage: Sendable, Equatable {
     package var ids: [String]
@@ -39,29 +50,15 @@ extension HubSpotClient {
     /// sending the same input twice makes two notes (see docs/conversations.md for how leadsync
     /// avoids that).
     package func batchCreateNotes(_ inputs: [NoteCreateInput]) async throws -> HubSpotResponse<BatchResult> {
-        var json = JSONWriter(
-            capacity: inputs.reduce(64) { $0 + 256 + ($1.properties["hs_note_body"]?.utf8.count ?? 0) })
-        json.raw("{\"inputs\":")
-        json.array(inputs) { json, input in
-            json.raw("{\"objectWriteTraceId\":")
-            json.string(input.objectWriteTraceId)
-            json.raw(",\"properties\":")
-            json.stringMap(input.properties)
-            json.raw(",\"associations\":[{\"to\":{\"id\":")
-            json.string(input.contactId)
-            json.raw("},\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":")
-            json.integer(Self.noteToContactAssociationType)
-            json.raw("}]}]}")
-        }
-        json.raw("}")
         return try await batch(
-            http.version.notes + "/batch/create", json.data, operation: "notes.batch.create", freshConnection: true)
+            http.version.notes + "/batch/create", Self.writeBody(inputs), operation: "notes.batch.create",
+            freshConnection: true)
     }
 
     /// Updates notes by record id. At most 100 inputs. A note deleted in HubSpot comes back as a
     /// per-input `OBJECT_NOT_FOUND` error naming its id.
     package func batchUpdateNotes(_ inputs: [UpdateInput]) async throws -> HubSpotResponse<BatchResult> {
-        try await batch(http.version.notes + "/batch/update", Self.updateBody(inputs), operation: "notes.batch.update")
+        try await batch(http.version.notes + "/batch/update", Self.writeBody(inputs), operation: "notes.batch.update")
     }
 
     /// Reads notes by record id, or by a unique-value note property (`idProperty`).

@@ -36,40 +36,32 @@ package struct HubSpotClient: Sendable {
 
     /// Creates or updates contacts keyed by `idProperty` (email by default). At most 100 inputs.
     package func batchUpsert(_ inputs: [UpsertInput]) async throws -> HubSpotResponse<BatchResult> {
-        var json = JSONWriter(capacity: inputs.count * 256)
-        json.raw("{\"inputs\":")
-        json.array(inputs) { json, input in
-            json.raw("{\"id\":")
-            json.string(input.id)
-            json.raw(",\"idProperty\":")
-            json.string(input.idProperty)
-            json.raw(",\"objectWriteTraceId\":")
-            json.string(input.objectWriteTraceId)
-            json.raw(",\"properties\":")
-            json.stringMap(input.properties)
-            json.raw("}")
-        }
-        json.raw("}")
-        return try await batch(http.version.contacts + "/batch/upsert", json.data, operation: "contacts.batch.upsert")
+        try await batch(
+            http.version.contacts + "/batch/upsert", Self.writeBody(inputs), operation: "contacts.batch.upsert")
     }
 
     /// Updates contacts by record id. At most 100 inputs.
     package func batchUpdate(_ inputs: [UpdateInput]) async throws -> HubSpotResponse<BatchResult> {
         try await batch(
-            http.version.contacts + "/batch/update", Self.updateBody(inputs), operation: "contacts.batch.update")
+            http.version.contacts + "/batch/update", Self.writeBody(inputs), operation: "contacts.batch.update")
     }
 
-    /// `{"inputs":[{"id","objectWriteTraceId","properties"}]}`: contacts and notes alike.
-    static func updateBody(_ inputs: [UpdateInput]) -> Data {
-        var json = JSONWriter(capacity: inputs.count * 256)
+    /// `{"inputs":[…]}`: the body of every batch write, contacts and notes alike.
+    static func writeBody(_ inputs: [some BatchWriteInput]) -> Data {
+        let propertyBytes = inputs.reduce(0) { sum, input in
+            input.properties.reduce(sum) { $0 + $1.key.utf8.count + $1.value.utf8.count + 8 }
+        }
+        var json = JSONWriter(capacity: 16 + inputs.count * 160 + propertyBytes)
         json.raw("{\"inputs\":")
         json.array(inputs) { json, input in
-            json.raw("{\"id\":")
-            json.string(input.id)
-            json.raw(",\"objectWriteTraceId\":")
+            json.raw("{")
+            input.writeKey(&json)
+            json.key("objectWriteTraceId")
             json.string(input.objectWriteTraceId)
-            json.raw(",\"properties\":")
+            json.raw(",")
+            json.key("properties")
             json.stringMap(input.properties)
+            input.writeTrailer(&json)
             json.raw("}")
         }
         json.raw("}")
