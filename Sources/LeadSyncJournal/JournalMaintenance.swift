@@ -68,8 +68,9 @@ package struct JournalMaintenance: Sendable {
     }
 
     /// Deletes changes that are folded, not pending and older than `olderThan` (epoch ms),
-    /// keeping the newest change so sequence numbers never restart. Current values, delivery
-    /// state and counters are unaffected.
+    /// keeping the newest change so sequence numbers never restart, and forgets the inputs last
+    /// ingested before it (their ``IngestMark``s). Current values, delivery state and counters are
+    /// unaffected.
     ///
     /// - Returns: how many changes were removed.
     @discardableResult
@@ -101,6 +102,7 @@ package struct JournalMaintenance: Sendable {
                 let removed = db.changes
                 try db.cached("UPDATE counter SET value = value + ? WHERE name = ?")
                     .execute([.integer(Int64(removed)), .text(Counter.removedChanges.rawValue)])
+                try IngestMark.prune(olderThan: cutoff, db)
                 return removed
             }
         }

@@ -113,6 +113,7 @@ enum JournalSchema {
             try db.execute("DROP TABLE lead_field; DROP TABLE pending_change; DROP TABLE base_value;")
         }
         migrator.register("0003-conversations", ConversationTables.migrate)
+        migrator.register("0004-ingest-marks", IngestMark.migrate)
         return migrator
     }()
 }

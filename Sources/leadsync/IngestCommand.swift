@@ -21,12 +21,25 @@ struct IngestCommand: ParsableCommand {
 
     @Option(help: "Changes per transaction.") var batchSize = 1_000
 
+    @Option(
+        help: """
+            Names this input: lines of it the journal already holds (from an earlier ingest with this \
+            id) are skipped, so a re-run after a failure or a kill appends each line once.
+            """)
+    var inputID: String?
+
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     @Flag(help: .hidden) var printCommits = false
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+        if let inputID,
+            inputID.trimmingCharacters(in: .whitespaces).isEmpty || inputID.count > 256
+                || inputID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        {
+            throw ValidationError("--input-id must be 1–256 characters, not only spaces, without control characters")
+        }
     }
 
     func run() throws {
@@ -46,8 +59,10 @@ struct IngestCommand: ParsableCommand {
             fd = STDIN_FILENO
         }
         defer { if fd != STDIN_FILENO { close(fd) } }
+        // Without --input-id the input still gets one, named in the error should the ingest stop.
+        let id = inputID ?? String(UInt64.random(in: 1 << 60 ... .max), radix: 16)
         var ingester = Ingester(
-            journal: journal, format: resolvedFormat, defaultAt: Timestamp.epochMilliseconds(Date()))
+            journal: journal, format: resolvedFormat, defaultAt: Timestamp.epochMilliseconds(Date()), inputID: id)
         ingester.batchSize = batchSize
         if printCommits {
             // For crash tests: each line is written after its batch committed.
@@ -57,25 +72,30 @@ struct IngestCommand: ParsableCommand {
         do {
             report = try ingester.run(fileDescriptor: fd)
         } catch {
-            // What is appended is durable: say how much, so a re-run does not add it twice.
-            show(error.report, failure: "\(error)")
+            // What is appended is durable, and the batch whose commit the disk did not confirm may
+            // be too: name the input id, whose re-run skips exactly what the journal holds.
+            show(error.report, failure: "\(error)", inputID: id)
             var resume =
                 error.report.appended > 0
-                ? "; \(error.report.appended) changes up to line \(error.report.lastAppendedLine) are appended — re-run with the lines after it"
+                ? "; \(error.report.appended) changes up to line \(error.report.lastAppendedLine) are appended"
                 : "; nothing was appended"
             if let lines = error.report.unconfirmedLines {
                 resume +=
-                    "; lines \(lines.lowerBound)–\(lines.upperBound) may be appended too (the disk did not confirm their commit):"
-                    + " once it works again, `leadsync status` (journal_entries) tells whether they were"
+                    "; lines \(lines.lowerBound)–\(lines.upperBound) may be appended too (the disk did not confirm their commit)"
+            }
+            if error.report.appended > 0 || error.report.unconfirmedLines != nil {
+                resume +=
+                    "; to append the rest, each line once, re-run the same command on the same input"
+                    + (inputID == nil ? " with --input-id \(id)" : "") + ": it skips the lines the journal holds"
             }
             throw CommandError(.failure, "ingest stopped: \(error)\(resume)")
         }
-        show(report, failure: nil)
+        show(report, failure: nil, inputID: id)
         if report.invalidCount > 0 { throw ExitCode(ExitStatus.failure.rawValue) }
     }
 
     /// The refused lines on stderr and the summary (one JSON document under `--json`).
-    private func show(_ report: IngestReport, failure: String?) {
+    private func show(_ report: IngestReport, failure: String?, inputID id: String) {
         for invalid in report.invalid { Output.note("line \(invalid.line): \(invalid.error)") }
         if report.invalidCount > report.invalid.count {
             Output.note(
@@ -93,8 +113,12 @@ struct IngestCommand: ParsableCommand {
                 ),
                 ("invalid_count", .integer(report.invalidCount)),
             ]
+            if inputID != nil { members.append(("resumed_after_line", .integer(report.resumedAfterLine))) }
             if let failure {
-                members += [("last_appended_line", .integer(report.lastAppendedLine)), ("error", .string(failure))]
+                members += [
+                    ("last_appended_line", .integer(report.lastAppendedLine)), ("error", .string(failure)),
+                    ("input_id", .string(id)),
+                ]
                 if let lines = report.unconfirmedLines {
                     members.append(
                         ("unconfirmed_lines", .array([.integer(lines.lowerBound), .integer(lines.upperBound)])))

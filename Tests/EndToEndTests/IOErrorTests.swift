@@ -60,16 +60,26 @@ import Testing
         }
 
         // The disk is well again: everything acknowledged is there, and nothing but it and the
-        // batch in doubt, which `status` settles.
+        // batch in doubt.
         let check = try cli.run(["journal", "check"])
         #expect(check.status == 0, "\(check.stdoutText) \(check.stderr)")
         let held = try #require(try Self.entries(cli))
         #expect(held == appended || held == unconfirmed?.upperBound, "the journal holds \(held) lines, \(report)")
-        let resumeAt = max(lastLine, held) + 1
-        guard resumeAt <= Self.lines else { return }
+        if calls == "sync" {
+            // The case in doubt this test is about: the commit whose fsync failed was replayed
+            // from the write-ahead log, so a re-run from line `lastLine` + 1 would add it twice.
+            #expect(held == unconfirmed?.upperBound, "the unconfirmed batch was not kept: \(report)")
+        }
 
-        let (resumed, _) = try cli.json("ingest", stdin: Self.input(resumeAt...Self.lines))
+        // What the error says: the same command again, on the same input, with the input id it
+        // names. Each line ends up in the journal once, whatever the disk kept.
+        let id = try #require(report["input_id"] as? String)
+        #expect(failed.stderr.contains("re-run the same command on the same input with --input-id \(id)"))
+        let (resumed, again) = try cli.json("ingest", path, "--batch-size", "100", "--input-id", id)
         #expect(resumed.status == 0, "\(resumed.stderr)")
+        let resumedReport = try #require(again as? [String: Any])
+        #expect(resumedReport["resumed_after_line"] as? Int == held, "\(resumedReport)")
+        #expect(resumedReport["appended"] as? Int == Self.lines - held, "\(resumedReport)")
         #expect(try Self.entries(cli) == Self.lines, "each line appended once")
         let (_, lead) = try cli.json("lead", "show", "L-\(Self.lines / 2)")
         #expect(((lead as? [String: Any])?["fields"] as? [String: Any])?["n"] as? Int == Self.lines / 2)

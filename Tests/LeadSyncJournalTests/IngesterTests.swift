@@ -7,7 +7,8 @@ import Testing
 @Suite struct IngesterTests {
     /// Ingests `text` through a pipe, the way `leadsync ingest -` reads stdin.
     private func ingest(
-        _ text: String, format: IngestFormat = .ndjson, batchSize: Int = 1_000, into journal: Journal
+        _ text: String, format: IngestFormat = .ndjson, batchSize: Int = 1_000, inputID: String = "input",
+        into journal: Journal
     ) throws -> (IngestReport, [(seq: Int64, line: Int)]) {
         let pipe = Pipe()
         let writer = pipe.fileHandleForWriting
@@ -17,7 +18,7 @@ import Testing
             try? writer.close()
         }
         feeder.start()
-        var ingester = Ingester(journal: journal, format: format, defaultAt: 42)
+        var ingester = Ingester(journal: journal, format: format, defaultAt: 42, inputID: inputID)
         ingester.batchSize = batchSize
         let commits = CommitLog()
         ingester.onCommit = { seq, line in commits.append(seq, line) }
@@ -122,6 +123,79 @@ import Testing
         #expect(changes.map(\.atMilliseconds) == [1_764_000_000_007, 42])
     }
 
+    @Test func aReRunOfTheSameInputIDSkipsWhatTheJournalHoldsAndAppendsTheRest() async throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
+        let lines = (1...9).map { #"{"lead":"L-\#($0)","at":1764000000000,"fields":{"n":\#($0)}}"# }
+        // The first run read lines 1–5 (line 3 invalid), as if it had stopped there.
+        var first = lines
+        first[2] = "not json"
+        let (held, _) = try ingest(first[0..<5].joined(separator: "\n"), batchSize: 2, into: journal)
+        #expect(held.appended == 4 && held.lastAppendedLine == 5)
+
+        // The whole input again: lines 1–5 are skipped (line 3 is not reported again), 6–9 appended.
+        let (rerun, commits) = try ingest(first.joined(separator: "\n"), batchSize: 2, into: journal)
+        #expect(rerun.resumedAfterLine == 5 && rerun.appended == 4 && rerun.invalid.isEmpty)
+        #expect(rerun.lastAppendedLine == 9 && commits.map(\.line) == [7, 9])
+        #expect(try await journal.leads.status().journalEntries == 8)
+        // Once more: nothing left to append.
+        let (again, _) = try ingest(first.joined(separator: "\n"), into: journal)
+        #expect(again.appended == 0 && again.resumedAfterLine == 9 && again.lastAppendedLine == 9)
+        // Another id is another input.
+        let (other, _) = try ingest(lines[0], inputID: "other", into: journal)
+        #expect(other.appended == 1 && other.resumedAfterLine == 0)
+        #expect(try await journal.leads.status().journalEntries == 9)
+    }
+
+    @Test func compactionForgetsInputsIngestedBeforeItsCutoff() async throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
+        let line = #"{"lead":"L-1","at":1764000000000,"fields":{}}"#
+        _ = try ingest(line, into: journal)  // ingested at 42
+        try await journal.maintenance.compact(olderThan: 42)
+        #expect(try ingest(line, into: journal).0.resumedAfterLine == 1, "kept at its cutoff")
+        try await journal.maintenance.compact(olderThan: 43)
+        let (after, _) = try ingest(line, into: journal)
+        #expect(after.resumedAfterLine == 0 && after.appended == 1, "forgotten: a new input")
+    }
+
+    @Test(arguments: [
+        ("the held line's lead differs", "L-1\nL-2\nL-7\nL-4"),
+        ("a line before it is missing", "L-1\nL-3\nL-4"),
+        ("the input ends before it", "L-1\nL-2"),
+        ("the held line is now invalid", "L-1\nL-2\nnot json\nL-4"),
+    ])
+    func anInputThatIsNotTheOneItsIDNamedAppendsNothing(_ case: String, _ leads: String) async throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
+        func input(_ leads: String) -> String {
+            leads.split(separator: "\n").map { $0.hasPrefix("L-") ? #"{"lead":"\#($0)","fields":{}}"# : String($0) }
+                .joined(separator: "\n")
+        }
+        _ = try ingest(input("L-1\nL-2\nL-3"), into: journal)
+        let failure = #expect(throws: IngestFailure.self, "\(`case`)") {
+            try ingest(input(leads), into: journal)
+        }
+        #expect(failure?.error is IngestInputMismatch && failure?.report.appended == 0, "\(`case`)")
+        #expect(
+            failure?.description.contains(
+                "the journal holds that input up to line 3 (3 valid lines, line 3 of lead L-3)")
+                == true, "\(String(describing: failure))")
+        #expect(try await journal.leads.status().journalEntries == 3)
+    }
+
+    @Test func aCSVReRunSkipsHeldRecordsThatSpanLines() async throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
+        let records = "lead,note\nL-1,\"two\nlines\"\nL-2,b\n"
+        _ = try ingest(records, format: .csv, into: journal)
+        let (rerun, _) = try ingest(records + "L-3,\"c\nd\"\nL-4,e\n", format: .csv, batchSize: 1, into: journal)
+        #expect(rerun.resumedAfterLine == 4 && rerun.appended == 2 && rerun.lastAppendedLine == 7)
+        let changes = try StoredChange.read(journal.path, limit: 10)
+        #expect(changes.map(\.lead) == ["L-1", "L-2", "L-3", "L-4"])
+        #expect(changes[2].fields == ["note": .string("c\nd")])
+    }
+
     @Test func aBadCSVHeaderStopsWithLineOne() throws {
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
@@ -138,7 +212,7 @@ struct ConversationIngestTests {
         try Data(text.utf8).write(to: URL(fileURLWithPath: file))
         let fd = open(file, O_RDONLY)
         defer { close(fd) }
-        return try Ingester(journal: journal, format: .ndjson, defaultAt: 42).run(fileDescriptor: fd)
+        return try Ingester(journal: journal, format: .ndjson, defaultAt: 42, inputID: "input").run(fileDescriptor: fd)
     }
 
     @Test func messagesSummariesAndFieldsTogetherAndDuplicatesCounted() async throws {

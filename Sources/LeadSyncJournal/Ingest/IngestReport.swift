@@ -22,8 +22,12 @@ package struct IngestReport: Sendable, Hashable {
     package var messages: Int = 0
     /// Messages not appended because their (conversation, id) was already in the journal.
     package var duplicateMessages: Int = 0
-    /// The last input line whose change is appended (0 before the first commit).
+    /// The last input line whose change is appended (0 before the first commit), or that the
+    /// journal held before this ingest started (``resumedAfterLine``).
     package var lastAppendedLine = 0
+    /// The last line of the input the journal held when the ingest started (from an earlier
+    /// ingest with the same input id), whose lines were skipped; 0 when it held none.
+    package var resumedAfterLine = 0
     /// The lines of the batch whose commit the disk failed to confirm (an fsync error): not
     /// acknowledged, yet the journal may hold them once the disk works again, since the commit
     /// reached its write-ahead log. Nil when every batch's outcome is known.

@@ -27,11 +27,12 @@ final class IngestWriter {
         window = UnfoldedWindow(size: database.options.ingestFoldWindow, chunk: database.options.foldWindow)
     }
 
-    /// Waits for the batch in flight, then starts writing `lines` unless that batch failed.
+    /// Waits for the batch in flight, then starts writing `lines`, and `mark` in the same
+    /// transaction, unless that batch failed.
     ///
     /// - Returns: the outcome of the batch that was in flight (nil for the first call).
     /// - Throws: the error of the batch that was in flight (then `lines` is not started).
-    func submit(_ lines: [IngestLine]) throws -> Outcome? {
+    func submit(_ lines: [IngestLine], mark: IngestMark) throws -> Outcome? {
         let previous = try waitForInFlight()
         let started = InFlight()
         inFlight = started
@@ -41,6 +42,7 @@ final class IngestWriter {
                 try db.write { db in
                     let (outcome, changes) = try ConversationStore.record(lines: lines, db)
                     if let last = outcome.lastSeq { try window.add(changes, last: last, db) }
+                    try mark.save(db)
                     return outcome
                 }
             }

@@ -4,8 +4,13 @@ internal import LeadSyncSQLite
 /// transactions; every invalid line is reported with its line number and reason and does not
 /// stop the others.
 ///
+/// Every batch's transaction also records how far the journal holds the input (its id and last
+/// line, an ``IngestMark``), so an ingest given the id of an input the journal already holds
+/// lines of skips them, after checking it reads the same input: a re-run after a failure or a
+/// kill appends each line once, whatever the disk kept of the last commit (decision 0031).
+///
 /// ```swift
-/// var ingester = Ingester(journal: journal, format: .ndjson, defaultAt: nowMs)
+/// var ingester = Ingester(journal: journal, format: .ndjson, defaultAt: nowMs, inputID: "leads-2026-12-02")
 /// let report = try ingester.run(fileDescriptor: STDIN_FILENO)
 /// ```
 package struct Ingester {
@@ -16,32 +21,43 @@ package struct Ingester {
     package let format: IngestFormat
     /// `at` for changes that give none: the time of ingest, in epoch milliseconds.
     package let defaultAt: Int64
+    /// The input's id: lines of it the journal already holds are skipped.
+    package let inputID: String
     /// Changes per transaction. Default 1,000: one fsync amortised over many rows, and a
     /// transaction short enough that other appenders and a sync barely wait.
     package var batchSize = 1_000
     /// Called after each batch commits, with the last appended seq and the last line it held.
     package var onCommit: ((_ seq: Int64, _ line: Int) -> Void)?
 
-    package init(journal: Journal, format: IngestFormat, defaultAt: Int64) {
+    package init(journal: Journal, format: IngestFormat, defaultAt: Int64, inputID: String) {
         self.journal = journal
         self.format = format
         self.defaultAt = defaultAt
+        self.inputID = inputID
     }
 
-    /// Reads to the end of `fd`, appending and folding batch by batch (`ChangeLog.ingest`), then
+    /// Reads to the end of `fd`, appending batch by batch and folding window by window, then
     /// folds whatever others appended meanwhile. Changes appended before a failure stay appended.
+    /// When the journal holds lines of ``inputID``, those are read (and checked against the
+    /// input's mark) but not appended or reported again.
     ///
     /// Synchronous, because it blocks on reads of `fd`: it reaches the journal through
     /// `Journal.blocking(_:)`. Call it from a plain thread or a synchronous command.
     ///
     /// - Throws: ``IngestFailure`` carrying what was appended before the failure (nothing when
-    ///   the journal could not even fold what it already held).
+    ///   the journal could not even fold what it already held, or when the input is not the one
+    ///   ``inputID`` named before: ``IngestInputMismatch``).
     package func run(fileDescriptor fd: Int32) throws(IngestFailure) -> IngestReport {
         var report = IngestReport()
         do {
             // A journal that cannot fold what it holds is damaged: append nothing to it.
-            _ = try journal.blocking { try await $0.changeLog.fold() }
-            try read(fd, into: &report)
+            let held = try journal.blocking { [inputID] journal in
+                _ = try await journal.changeLog.fold()
+                return try await journal.changeLog.database.run { db in try IngestMark.load(inputID, db) }
+            }
+            report.resumedAfterLine = held?.line ?? 0
+            report.lastAppendedLine = report.resumedAfterLine
+            try read(fd, after: held, into: &report)
             _ = try journal.blocking { try await $0.changeLog.fold() }
         } catch {
             throw IngestFailure(report: report, error: error)
@@ -49,13 +65,19 @@ package struct Ingester {
         return report
     }
 
-    private func read(_ fd: Int32, into report: inout IngestReport) throws {
+    /// Reads `fd`, skipping the lines up to `held`'s, appends the rest.
+    private func read(_ fd: Int32, after held: IngestMark?, into report: inout IngestReport) throws {
         var reader = LineReader(fileDescriptor: fd, maxLength: Self.maxLineLength)
         var batch: [(line: Int, content: IngestLine)] = []
         batch.reserveCapacity(batchSize)
         // The next batch is parsed while the last one is written.
         let writer = IngestWriter(journal)
         var writing: [(line: Int, content: IngestLine)] = []
+        // Valid lines read so far, skipped ones included: part of each batch's mark.
+        var validLines = 0
+        let skippedThrough = held?.line ?? 0
+        // The held line is found in this input as the mark describes it (or nothing was held).
+        var heldLineFound = held == nil
 
         func settle(_ outcome: IngestWriter.Outcome?, _ lines: [(line: Int, content: IngestLine)]) {
             guard let outcome, let last = lines.last?.line else { return }
@@ -69,20 +91,51 @@ package struct Ingester {
             report.duplicateMessages += outcome.conversations.duplicateMessages
         }
         func flush() throws {
-            guard !batch.isEmpty else { return }
-            let previous = try writer.submit(batch.map(\.content))
+            guard let last = batch.last else { return }
+            let mark = IngestMark(
+                input: inputID, line: last.line, lines: validLines, lead: last.content.lead, ingestedAt: defaultAt)
+            let previous = try writer.submit(batch.map(\.content), mark: mark)
             let settled = writing
             writing = batch
             batch.removeAll(keepingCapacity: true)
             settle(previous, settled)
         }
+        // A line the journal already holds was reported by the ingest that read it.
+        func refuse(line: Int, _ message: String) {
+            if line > skippedThrough { report.refuse(line: line, message) }
+        }
+        func confirmHeldLineFound(endingAt end: Int?) throws {
+            guard !heldLineFound, let held else { return }
+            throw IngestInputMismatch(
+                mark: held,
+                found: end.map { "this input's line \(held.line) is not a valid line (it goes on to line \($0))" }
+                    ?? "this input ends before line \(held.line)")
+        }
         func accept(_ result: Result<IngestLine, IngestLineError>, line: Int) throws {
+            if line > skippedThrough {
+                try confirmHeldLineFound(endingAt: line)
+            } else {
+                guard case .success(let content) = result else { return }
+                validLines += 1
+                if let held, line == held.line {
+                    guard content.lead == held.lead, validLines == held.lines else {
+                        throw IngestInputMismatch(
+                            mark: held,
+                            found:
+                                "this input has \(validLines) valid lines up to it, line \(line) of lead \(content.lead)"
+                        )
+                    }
+                    heldLineFound = true
+                }
+                return
+            }
             switch result {
             case .success(let content):
+                validLines += 1
                 batch.append((line, content))
                 if batch.count >= batchSize { try flush() }
             case .failure(let error):
-                report.refuse(line: line, error.message)
+                refuse(line: line, error.message)
             }
         }
 
@@ -92,7 +145,7 @@ package struct Ingester {
                 while let line = try reader.next() {
                     switch line {
                     case .tooLong(let number, _):
-                        report.refuse(line: number, "line exceeds 1 MiB")
+                        refuse(line: number, "line exceeds 1 MiB")
                     case .text(let number, let bytes):
                         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                             report.blank += 1
@@ -108,13 +161,14 @@ package struct Ingester {
                         try accept(result.map { IngestLine(change: $0) }, line: number)
                     }
                     if let error = csv.headerError {
-                        report.refuse(line: 1, error.message)
+                        refuse(line: 1, error.message)
                         break
                     }
                 }
-                if let (error, number) = csv.finish() { report.refuse(line: number, error.message) }
+                if let (error, number) = csv.finish() { refuse(line: number, error.message) }
                 report.blank += csv.blank
             }
+            try confirmHeldLineFound(endingAt: nil)
             try flush()
             settle(try writer.waitForInFlight(), writing)
         } catch {
@@ -140,4 +194,22 @@ package struct IngestFailure: Error, CustomStringConvertible {
     package let error: any Error
 
     package var description: String { "\(error)" }
+}
+
+/// An ingest given the id of an input the journal holds lines of, whose lines are not those:
+/// skipping them would lose lines, appending them could add lines twice, so nothing is appended.
+package struct IngestInputMismatch: Error, CustomStringConvertible {
+    let mark: IngestMark
+    /// What this input holds where the mark's line should be.
+    let found: String
+
+    package var description: String {
+        "input id \(mark.input) names another input: the journal holds that input up to line \(mark.line)"
+            + " (\(mark.lines) valid lines, line \(mark.line) of lead \(mark.lead)), and \(found); give this input another id"
+    }
+}
+
+extension IngestLine {
+    /// The lead the line is about (a parsed line has a change, a conversation entry or both).
+    var lead: String { change?.lead ?? conversation?.lead ?? "" }
 }
