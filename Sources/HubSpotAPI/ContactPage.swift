@@ -1,3 +1,5 @@
+import LeadSyncSupport
+
 /// One page of a list or search.
 package struct ContactPage: Sendable {
     package var results: [Contact]
@@ -13,12 +15,18 @@ package struct ContactPage: Sendable {
     }
 }
 
-struct WirePage: Decodable {
-    struct Paging: Decodable {
-        struct Next: Decodable { var after: String? }
-        var next: Next?
+extension ContactPage {
+    /// `{"results":[…],"paging":{"next":{"after":…}},"total"?:…}` of a list or search.
+    init(json: JSONValue) throws {
+        self.init(
+            results: try json.elements(of: "results", Contact.init(json:)),
+            nextAfter: json["paging"]?["next"]?["after"]?.scalarText,
+            total: json["total"]?.scalarText.flatMap { Int($0) })
     }
-    var results: [Contact]
-    var paging: Paging?
-    var total: Int?
+}
+
+/// The `paging` of a page read with `JSONDecoder` (the associations API).
+struct WirePaging: Decodable {
+    struct Next: Decodable { var after: String? }
+    var next: Next?
 }

@@ -99,7 +99,7 @@ extension HubSpotClient {
 struct WireAssociationPage: Decodable {
     struct Item: Decodable { var toObjectId: LenientId }
     var results: [Item]
-    var paging: WirePage.Paging?
+    var paging: WirePaging?
 }
 
 /// A record id sent as a JSON number (associations v4) or a string (everywhere else).

@@ -104,12 +104,12 @@ package struct HubSpotClient: Sendable {
         var request = http.request(.post, path, json: body)
         request.freshConnection = freshConnection
         let response = try await authorized(request, operation: operation)
-        let wire = try http.decode(WireBatchResponse.self, from: response, operation: operation)
+        let wire = try http.read(response, operation: operation, WireBatchResponse.init(json:))
         let correlationId = response.headers["X-HubSpot-Correlation-Id"]
-        let errors = (wire.errors ?? []).map {
+        let errors = wire.errors.map {
             HubSpotError(batchEntry: $0, status: response.status, correlationId: correlationId)
         }
-        return http.wrap(BatchResult(results: wire.results ?? [], errors: errors), response)
+        return http.wrap(BatchResult(results: wire.results, errors: errors), response)
     }
 
     // MARK: Single contacts, list, search
@@ -122,7 +122,7 @@ package struct HubSpotClient: Sendable {
         json.raw(",\"associations\":[]}")
         let response = try await authorized(
             http.request(.post, http.version.contacts, json: json.data), operation: "contacts.create")
-        return http.wrap(try http.decode(Contact.self, from: response, operation: "contacts.create"), response)
+        return http.wrap(try http.read(response, operation: "contacts.create", Contact.init(json:)), response)
     }
 
     /// Reads one contact by record id, or by `idProperty` (e.g. `email`).
@@ -133,7 +133,7 @@ package struct HubSpotClient: Sendable {
         if let idProperty { query.append(("idProperty", idProperty)) }
         let path = http.version.contacts + "/" + HubSpotHTTP.percentEncode(id)
         let response = try await authorized(http.request(.get, path, query: query), operation: "contacts.get")
-        return http.wrap(try http.decode(Contact.self, from: response, operation: "contacts.get"), response)
+        return http.wrap(try http.read(response, operation: "contacts.get", Contact.init(json:)), response)
     }
 
     /// One page of all contacts in id order; pass the previous page's `nextAfter` for the next.
@@ -144,8 +144,7 @@ package struct HubSpotClient: Sendable {
         if let after { query.append(("after", after)) }
         let response = try await authorized(
             http.request(.get, http.version.contacts, query: query), operation: "contacts.list")
-        let page = try http.decode(WirePage.self, from: response, operation: "contacts.list")
-        return http.wrap(ContactPage(results: page.results, nextAfter: page.paging?.next?.after), response)
+        return http.wrap(try http.read(response, operation: "contacts.list", ContactPage.init(json:)), response)
     }
 
     /// One page of a search. Search has its own limit (5/s) and no rate-limit headers.
@@ -194,9 +193,7 @@ package struct HubSpotClient: Sendable {
         json.raw("}")
         let request = http.request(.post, http.version.contacts + "/search", json: json.data)
         let response = try await authorized(request, operation: "contacts.search")
-        let page = try http.decode(WirePage.self, from: response, operation: "contacts.search")
-        return http.wrap(
-            ContactPage(results: page.results, nextAfter: page.paging?.next?.after, total: page.total), response)
+        return http.wrap(try http.read(response, operation: "contacts.search", ContactPage.init(json:)), response)
     }
 
     // MARK: Properties and account

@@ -127,4 +127,32 @@ import Testing
     @Test func normalisesCaseAndWhitespace() {
         #expect(EmailAddress("  Ada@Example.COM\n")?.value == "ada@example.com")
     }
+
+    @Test func textBeyondASCIIIsCheckedOnCharacters() {
+        #expect(EmailAddress("\u{00A0}Ada@Exämple.COM\u{2003}")?.value == "ada@exämple.com")
+        #expect(EmailAddress("ada@example.cöm")?.value == "ada@example.cöm")
+        #expect(EmailAddress("a\u{00A0}b@example.com") == nil)
+        #expect(EmailAddress("ada@example.c١") == nil)
+    }
+
+    /// The byte path must agree with the check on characters for every ASCII text: 30,000 seeded
+    /// texts over the bytes that matter (case, separators, every kind of ASCII space and control).
+    @Test func asciiPathAgreesWithTheCharacterCheck() {
+        let alphabet: [UInt8] = Array("aZz09@.-_+ ".utf8) + [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1F, 0x7F, 0x00]
+        var random = SplitMix64(seed: 2026)
+        var disagreements: [String] = []
+        var valid = 0
+        for _ in 0..<30_000 {
+            var bytes = (0..<Int.random(in: 0...14, using: &random)).map { _ in alphabet.randomElement(using: &random)!
+            }
+            // Most random texts fail early; a well-formed core makes the later checks count too.
+            if Bool.random(using: &random) { bytes.insert(contentsOf: Array("Ab@Cd.Ef".utf8), at: bytes.count / 2) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let fast = EmailAddress(text)?.value
+            if fast != nil { valid += 1 }
+            if fast != EmailAddress.checkUnicode(text) { disagreements.append(text.debugDescription) }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+        #expect(valid > 200)
+    }
 }
