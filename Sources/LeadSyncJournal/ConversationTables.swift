@@ -52,6 +52,11 @@ enum ConversationTables {
             """)
     }
 
+    /// Retention seals delivered parts (decision 0032): how many a conversation has.
+    static func migrateSealedParts(_ db: Connection) throws {
+        try db.execute("ALTER TABLE conversation ADD COLUMN sealed_parts INTEGER NOT NULL DEFAULT 0")
+    }
+
     // MARK: Recording
 
     /// Journals `entries` in one transaction (the caller's, when inside one). An entry naming a
@@ -143,12 +148,15 @@ enum ConversationTables {
     /// The conversation's summary and messages in display order (`at`, then append order).
     static func transcript(of conversation: String, _ db: Connection) throws -> ConversationTranscript {
         try db.read { db in
-            let head = try db.cached("SELECT summary, summary_at FROM conversation WHERE id = ?")
+            let head = try db.cached("SELECT summary, summary_at, sealed_parts FROM conversation WHERE id = ?")
             try head.bind([.text(conversation)])
             var transcript = ConversationTranscript(conversation: conversation, messages: [])
-            if try head.step(), let summary = head.optionalText(0) {
-                transcript.summary = summary
-                transcript.summaryAt = head.optionalInt64(1)
+            if try head.step() {
+                if let summary = head.optionalText(0) {
+                    transcript.summary = summary
+                    transcript.summaryAt = head.optionalInt64(1)
+                }
+                transcript.sealedParts = head.int(2)
             }
             head.reset()
             let messages = try db.cached(
@@ -218,6 +226,59 @@ enum ConversationTables {
                     }
                 }
             }
+        }
+    }
+
+    // MARK: Retention
+
+    /// Delivered conversations holding a message older than `cutoff` (epoch ms), with their
+    /// revision, in id order: what retention may seal.
+    static func sealable(olderThan cutoff: Int64, _ db: Connection) throws -> [(conversation: String, revision: Int64)]
+    {
+        let select = try db.cached(
+            """
+            SELECT c.id, c.revision FROM conversation c
+            WHERE c.revision = c.delivered_revision AND c.rejected_at IS NULL
+              AND EXISTS (SELECT 1 FROM conversation_message m WHERE m.conversation = c.id AND m.at < ?)
+            ORDER BY c.id
+            """)
+        try select.bind([.integer(cutoff)])
+        defer { select.reset() }
+        var found: [(String, Int64)] = []
+        while try select.step() { found.append((select.text(0), select.int64(1))) }
+        return found
+    }
+
+    /// Applies `seal` in one transaction if the conversation is still at its revision, delivered
+    /// and unrefused, with the parts sealed it was computed with. Returns whether it applied.
+    static func apply(_ seal: ConversationSeal, _ db: Connection) throws -> Bool {
+        try db.write { db in
+            let current = try db.cached(
+                """
+                SELECT 1 FROM conversation WHERE id = ? AND revision = ? AND delivered_revision = revision
+                    AND rejected_at IS NULL AND sealed_parts = ?
+                """)
+            try current.bind([.text(seal.conversation), .integer(seal.revision), .integer(Int64(seal.sealedBefore))])
+            let unchanged = try current.step()
+            current.reset()
+            guard unchanged else { return false }
+            try db.cached(
+                """
+                DELETE FROM conversation_message WHERE seq IN (
+                    SELECT seq FROM conversation_message WHERE conversation = ? ORDER BY at, seq LIMIT ?)
+                """
+            ).execute([.text(seal.conversation), .integer(Int64(seal.messages))])
+            // A summary left after a partial cut moves to the first open part: the conversation
+            // is pending again until that part shows it.
+            try db.cached(
+                """
+                UPDATE conversation SET sealed_parts = sealed_parts + ?2,
+                    summary = CASE WHEN ?3 THEN NULL ELSE summary END,
+                    revision = revision + (NOT ?3 AND summary IS NOT NULL)
+                WHERE id = ?1
+                """
+            ).execute([.text(seal.conversation), .integer(Int64(seal.parts)), .integer(seal.sealsAll ? 1 : 0)])
+            return true
         }
     }
 

@@ -21,11 +21,18 @@ package struct ConversationTranscript: Sendable, Equatable {
     /// When the current summary was written (epoch ms); nil without a summary.
     package var summaryAt: Int64?
     package var messages: [Message]
+    /// Parts retention sealed (decision 0032): their notes keep what they held, their messages
+    /// are gone from the journal, and ``messages`` continue in the parts after them.
+    package var sealedParts: Int
 
-    package init(conversation: String, summary: String? = nil, summaryAt: Int64? = nil, messages: [Message]) {
+    package init(
+        conversation: String, summary: String? = nil, summaryAt: Int64? = nil, messages: [Message],
+        sealedParts: Int = 0
+    ) {
         self.conversation = conversation
         self.summary = summary
         self.summaryAt = summaryAt
         self.messages = messages
+        self.sealedParts = sealedParts
     }
 }

@@ -108,6 +108,23 @@ package struct JournalMaintenance: Sendable {
         }
     }
 
+    /// Delivered conversations holding a message older than `cutoff` (epoch ms), with the
+    /// revision delivered: those retention may seal (``seal(_:)``).
+    package func sealableConversations(olderThan cutoff: Int64) async throws -> [(
+        conversation: String, revision: Int64
+    )] {
+        try await database.run { db in try db.read { db in try ConversationTables.sealable(olderThan: cutoff, db) } }
+    }
+
+    /// Seals delivered parts of a conversation and drops the messages they show (decision 0032),
+    /// unless the conversation changed since `seal` was computed.
+    ///
+    /// - Returns: whether the seal applied.
+    @discardableResult
+    package func seal(_ seal: ConversationSeal) async throws -> Bool {
+        try await database.run { db in try ConversationTables.apply(seal, db) }
+    }
+
     /// Gives the pages that compaction freed back to the file system, so deleting history shrinks
     /// the file instead of leaving free pages inside it.
     ///

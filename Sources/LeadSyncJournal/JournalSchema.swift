@@ -114,6 +114,7 @@ enum JournalSchema {
         }
         migrator.register("0003-conversations", ConversationTables.migrate)
         migrator.register("0004-ingest-marks", IngestMark.migrate)
+        migrator.register("0005-sealed-conversation-parts", ConversationTables.migrateSealedParts)
         return migrator
     }()
 }

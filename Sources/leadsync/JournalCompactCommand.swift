@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import LeadSyncEngine
 import LeadSyncJournal
-import LeadSyncSupport
 
 struct JournalCompactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,15 +23,17 @@ struct JournalCompactCommand: AsyncParsableCommand {
 
     func run() async throws {
         let journal = try global.openJournal()
-        try await journal.changeLog.fold()
-        let cutoff = Timestamp.epochMilliseconds(Date()) - Int64(retainDays) * 86_400_000
-        let removed = try await journal.maintenance.compact(olderThan: cutoff)
-        let storage = try await journal.maintenance.reclaimSpace()
-        let freed = (storage.pagesBefore - storage.pages) * storage.pageSize
+        let pass = try await JournalRetention(journal: journal, policy: .init(keep: .seconds(retainDays * 86_400)))
+            .compactNow()
+        let freed = pass.bytesBefore - pass.bytesAfter
         if json {
-            Output.json(.object([("removed", .integer(Int64(removed))), ("freed_bytes", .integer(freed))]))
+            Output.json(
+                .object([
+                    ("removed", .integer(Int64(pass.removed))),
+                    ("removed_messages", .integer(Int64(pass.removedMessages))), ("freed_bytes", .integer(freed)),
+                ]))
         } else {
-            Output.note("removed \(removed) changes, freed \(freed) bytes")
+            Output.note("removed \(pass.removed) changes and \(pass.removedMessages) messages, freed \(freed) bytes")
         }
     }
 }

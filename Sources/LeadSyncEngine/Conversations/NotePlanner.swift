@@ -42,8 +42,7 @@ struct NoteWork: Sendable {
     ) {
         self.pending = pending
         self.contactId = contactId
-        let known = notes.filter { $0.noteId != nil || $0.createIntended }.map(\.part).max() ?? 1
-        parts = NoteRenderer.render(transcript, minimumParts: known)
+        parts = NoteRenderer.render(transcript, minimumParts: Self.lastKnownPart(notes))
         digests = Dictionary(uniqueKeysWithValues: parts.map { ($0.part, Self.digest($0.body)) })
         let byPart = Dictionary(notes.map { ($0.part, $0) }, uniquingKeysWith: { $1 })
         for part in parts.map(\.part) {
@@ -60,10 +59,17 @@ struct NoteWork: Sendable {
 
     var conversation: String { pending.conversation }
 
+    /// The last part HubSpot holds or may hold (a note, or a create intent): a rendering never
+    /// ends before it, so no note is left stale.
+    static func lastKnownPart(_ notes: [ConversationNote]) -> Int {
+        notes.filter { $0.noteId != nil || $0.createIntended }.map(\.part).max() ?? 1
+    }
+
     /// Every part is in HubSpot as rendered: the revision read is delivered.
     var isDelivered: Bool { !rejected && settled.count == parts.count }
 
-    func body(_ part: Int) -> RenderedNote { parts[part - 1] }
+    /// The rendering of `part` (parts start after the sealed ones).
+    func body(_ part: Int) -> RenderedNote { parts[part - parts[0].part] }
 
     /// A short, stable digest of a note body (the first 16 bytes of its SHA-256, hex).
     static func digest(_ body: String) -> String {

@@ -40,10 +40,27 @@ package enum NoteRenderer {
     /// are never fewer than characters however HubSpot counts them (UTF-16 units or scalars).
     package static let bodyLimit = 65_536
 
-    /// The note bodies of `transcript`; at least `minimumParts` of them (parts that lost their
-    /// messages to earlier parts say so, so a note once written is never left stale).
+    /// The note bodies of `transcript`, numbered after its sealed parts; at least up to part
+    /// `minimumParts` (parts that lost their messages to earlier parts say so, so a note once
+    /// written is never left stale).
     package static func render(_ transcript: ConversationTranscript, limit: Int = bodyLimit, minimumParts: Int = 1)
         -> [RenderedNote]
+    {
+        layout(transcript, limit: limit, minimumParts: minimumParts).map(\.note)
+    }
+
+    /// One rendered part and where the transcript's messages stand at its end.
+    struct LaidOutPart {
+        var note: RenderedNote
+        /// How many of the transcript's messages (in display order) end in this part or before.
+        var messagesThrough: Int
+        /// The part ends inside a block (a message or the summary) that goes on in the next part.
+        var endsInsideBlock: Bool
+    }
+
+    /// ``render(_:limit:minimumParts:)`` with each part's place in the transcript, for sealing.
+    static func layout(_ transcript: ConversationTranscript, limit: Int = bodyLimit, minimumParts: Int = 1)
+        -> [LaidOutPart]
     {
         var blocks: [Block] = []
         if let summary = transcript.summary {
@@ -53,15 +70,19 @@ package enum NoteRenderer {
             let heading = "<strong>" + escape(message.from) + "</strong> " + displayTime(message.at)
             blocks.append(Block(heading: heading, text: message.text, at: message.at))
         }
-        var parts: [RenderedNote] = []
+        var parts: [LaidOutPart] = []
         var body = ""
         var timestamp: Int64?
-        func close() {
-            let part = parts.count + 1
+        var messagesDone = 0
+        var nextPart: Int { transcript.sealedParts + parts.count + 1 }
+        func close(insideBlock: Bool = false) {
+            let part = nextPart
             parts.append(
-                RenderedNote(
-                    part: part, body: body + closingLine(conversation: transcript.conversation, part: part),
-                    timestamp: timestamp ?? transcript.summaryAt ?? transcript.messages.first?.at ?? 0))
+                LaidOutPart(
+                    note: RenderedNote(
+                        part: part, body: body + closingLine(conversation: transcript.conversation, part: part),
+                        timestamp: timestamp ?? transcript.summaryAt ?? transcript.messages.first?.at ?? 0),
+                    messagesThrough: messagesDone, endsInsideBlock: insideBlock))
             body = ""
             timestamp = nil
         }
@@ -70,7 +91,7 @@ package enum NoteRenderer {
             var heading = block.heading
             while true {
                 let room =
-                    limit - closingLine(conversation: transcript.conversation, part: parts.count + 1).utf8.count
+                    limit - closingLine(conversation: transcript.conversation, part: nextPart).utf8.count
                     - body.utf8.count
                 let whole = "<p>" + heading + "<br>" + escapeText(remaining) + "</p>"
                 if whole.utf8.count <= room {
@@ -87,13 +108,14 @@ package enum NoteRenderer {
                 let (head, tail) = prefix(of: remaining, fittingIn: room - overhead)
                 body += "<p>" + heading + "<br>" + escapeText(head) + "</p>"
                 if timestamp == nil, let at = block.at { timestamp = at }
-                close()
+                close(insideBlock: true)
                 remaining = tail
                 heading = block.heading + " (continued)"
             }
+            if block.at != nil { messagesDone += 1 }
         }
         if !body.isEmpty || parts.isEmpty { close() }
-        while parts.count < minimumParts {
+        while nextPart <= minimumParts {
             body = "<p>(no further messages: the transcript fits in the earlier notes)</p>"
             close()
         }

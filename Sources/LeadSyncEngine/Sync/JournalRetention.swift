@@ -5,10 +5,13 @@ package import Logging
 
 /// Keeps a long-running journal's file bounded: every ``Policy/interval`` it deletes the
 /// delivered history older than ``Policy/keep`` (``JournalMaintenance/compact(olderThan:)``: pending
-/// changes, current values, delivery state and counters stay) and gives the freed pages back to
-/// the file system (``JournalMaintenance/reclaimSpace(maxPages:)``).
+/// changes, current values, delivery state and counters stay), seals the delivered notes of
+/// conversations whose messages are that old and drops those messages (``ConversationSealing``,
+/// decision 0032), and gives the freed pages back to the file system
+/// (``JournalMaintenance/reclaimSpace(maxPages:)``).
 ///
-/// `sync --follow` runs one beside its reconciler; an app embedding the engine may too.
+/// `sync --follow` runs one beside its reconciler, and `journal compact` one pass; an app
+/// embedding the engine may too.
 ///
 /// ```swift
 /// let retention = JournalRetention(journal: journal, policy: .init(keep: .seconds(7 * 86_400)))
@@ -34,6 +37,8 @@ package struct JournalRetention: Sendable {
     package struct Pass: Sendable, Hashable {
         /// Changes deleted.
         package var removed: Int
+        /// Conversation messages deleted with the note parts that show them.
+        package var removedMessages: Int
         /// The file's size before and after, in bytes (write-ahead log excluded).
         package var bytesBefore: Int64
         package var bytesAfter: Int64
@@ -60,14 +65,22 @@ package struct JournalRetention: Sendable {
         let cutoff = Timestamp.epochMilliseconds(clock.now) - Int64(policy.keep.timeInterval * 1000)
         _ = try await journal.changeLog.fold()
         let removed = try await journal.maintenance.compact(olderThan: cutoff)
+        var removedMessages = 0
+        for (conversation, revision) in try await journal.maintenance.sealableConversations(olderThan: cutoff) {
+            let (transcript, notes) = try await journal.conversations.transcript(of: conversation)
+            guard let seal = ConversationSealing.cut(transcript, notes: notes, revision: revision, olderThan: cutoff)
+            else { continue }
+            if try await journal.maintenance.seal(seal) { removedMessages += seal.messages }
+        }
         let storage = try await journal.maintenance.reclaimSpace(maxPages: policy.maxPagesPerPass)
         let pass = Pass(
-            removed: removed, bytesBefore: storage.pagesBefore * storage.pageSize, bytesAfter: storage.bytes)
+            removed: removed, removedMessages: removedMessages, bytesBefore: storage.pagesBefore * storage.pageSize,
+            bytesAfter: storage.bytes)
         logger.debug(
             "journal compacted",
             metadata: [
-                "journal.removed": "\(removed)", "journal.bytes_before": "\(pass.bytesBefore)",
-                "journal.bytes": "\(pass.bytesAfter)",
+                "journal.removed": "\(removed)", "journal.removed_messages": "\(removedMessages)",
+                "journal.bytes_before": "\(pass.bytesBefore)", "journal.bytes": "\(pass.bytesAfter)",
             ])
         return pass
     }
