@@ -64,6 +64,7 @@ import Testing
         let (compact, removed) = try cli.json("journal", "compact")
         #expect(compact.status == 0)
         #expect((removed as? [String: Any])?["removed"] as? Int == 4)
+        #expect((removed as? [String: Any])?["removed_messages"] as? Int == 0, "no conversation was delivered")
         let copy = cli.directory.path("backup.db")
         #expect(try cli.run("journal", "backup", copy).status == 0)
         #expect(try await Journal(path: copy).leads.status().journalEntries == 1)
