@@ -50,4 +50,35 @@ import Testing
         let checked = try cli.json("journal", "check")
         #expect(checked.0.status == 0)
     }
+
+    /// Decision 0031: an ingest named by `--input-id` and killed mid-way is simply run again,
+    /// and each line ends up in the journal once, in order, however many batches the kill let
+    /// through after the last one it reported.
+    @Test(.hangGuard)
+    func aKilledIngestRunAgainWithItsInputIDAppendsEachLineOnce() throws {
+        let cli = try LeadsyncCLI()
+        let lines = 5_000
+        let path = cli.directory.path("input.ndjson")
+        let input = (1...lines).map { #"{"lead":"R-\#($0)","fields":{"n":\#($0)}}"# }
+        try Data(input.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let command = ["ingest", path, "--batch-size", "250", "--input-id", "export-7"]
+
+        let child = try cli.executable.start(
+            command + ["--print-commits"], environment: ["LEADSYNC_DB": cli.db, "LEADSYNC_SYNCHRONOUS": "full"])
+        var commits = 0
+        while commits < 2, let line = child.nextErrorLine() {
+            if line.hasPrefix("committed") { commits += 1 }
+        }
+        child.kill()
+        #expect(child.wait() == SIGKILL, "the child must die mid-ingest")
+        let held = try StoredChange.read(cli.db, limit: 2 * lines).count
+        #expect(held >= 500 && held < lines, "held \(held)")
+
+        let rerun = try cli.run(command + ["--json"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let report = try JSONSerialization.jsonObject(with: rerun.stdout) as? [String: Any]
+        #expect(report?["resumed_after_line"] as? Int == held, "\(String(describing: report))")
+        let leads = try StoredChange.read(cli.db, limit: 2 * lines).map(\.lead)
+        #expect(leads == (1...lines).map { "R-\($0)" }, "each line once, in order")
+    }
 }
