@@ -10,7 +10,9 @@ import Testing
     }
 
     func take(_ queue: inout [Item], busy: Set<String> = [], maximum: Int = 100) -> [String] {
-        BatchPlanner.takeBatch(from: &queue, maximum: maximum, busy: busy, kind: \.kind, keys: \.keys).map(\.name)
+        let batch = BatchPlanner.nextBatch(in: queue, maximum: maximum, busy: busy, kind: \.kind, keys: \.keys)
+        defer { queue.removeSubranges(batch) }
+        return queue[batch].map(\.name)
     }
 
     @Test func fillsUpToTheMaximumInOrder() {

@@ -1,37 +1,39 @@
 /// Fills batches: up to `maximumInputs` items, in queue order, never two items sharing a key
 /// (lead id, email or contact id) in one batch, and never an item whose key is already busy in a
-/// batch in flight. Items it cannot take stay queued, in order.
+/// batch in flight. Items it does not take stay queued, in order.
 struct BatchPlanner {
     /// HubSpot's batch maximum.
     static let maximumInputs = 100
 
-    /// Removes and returns the next batch from `queue`: the first item whose keys are free and
-    /// whose kind is not in `skipping`, then every following item of the same kind whose keys
-    /// are free too.
-    static func takeBatch<Item, Kind: Hashable>(
-        from queue: inout [Item], maximum: Int = maximumInputs, busy: Set<String>,
-        kind: (Item) -> Kind, keys: (Item) -> [String], skipping: Set<Kind> = []
-    ) -> [Item] {
-        var taken: [Item] = []
-        var takenKeys = Set<String>()
+    /// The positions in `queue` of the next batch: the first item whose keys are free and whose
+    /// kind is not in `skipping`, then every following item of the same kind whose keys are free
+    /// too. The caller removes them (`removeSubranges`) when it sends the batch.
+    static func nextBatch<Item, Kind: Hashable>(
+        in queue: [Item], maximum: Int = maximumInputs, busy: Set<String>, kind: (Item) -> Kind,
+        keys: (Item) -> [String], skipping: Set<Kind> = []
+    ) -> RangeSet<Int> {
+        var taken = RangeSet<Int>()
+        var count = 0
+        // Keys of the items taken and of those passed over: a later item sharing a key with a
+        // passed-over one must not overtake it.
+        var seenKeys = Set<String>()
         var batchKind: Kind?
-        var kept: [Item] = []
-        kept.reserveCapacity(queue.count)
-        for item in queue {
+        var index = queue.startIndex
+        // A full batch ends the scan: the queue behind it can be thousands of records.
+        while index < queue.endIndex, count < maximum {
+            let item = queue[index]
             let itemKeys = keys(item)
-            let free = itemKeys.allSatisfy { !busy.contains($0) && !takenKeys.contains($0) }
-            if taken.count < maximum, free, batchKind == nil ? !skipping.contains(kind(item)) : batchKind == kind(item)
+            let itemKind = kind(item)
+            if itemKeys.allSatisfy({ !busy.contains($0) && !seenKeys.contains($0) }),
+                batchKind == nil ? !skipping.contains(itemKind) : batchKind == itemKind
             {
-                batchKind = kind(item)
-                taken.append(item)
-                takenKeys.formUnion(itemKeys)
-            } else {
-                // A later item sharing a key with a skipped one must not overtake it.
-                takenKeys.formUnion(itemKeys)
-                kept.append(item)
+                batchKind = itemKind
+                taken.insert(index, within: queue)
+                count += 1
             }
+            seenKeys.formUnion(itemKeys)
+            index += 1
         }
-        queue = kept
         return taken
     }
 }

@@ -532,18 +532,19 @@ extension Reconciler {
             let windowIsComing = windowComing
             var waiting: Set<OutboundRequest.Kind> = []
             while true {
-                var rest = queue
-                let items = BatchPlanner.takeBatch(
-                    from: &rest, maximum: configuration.maximumBatchSize, busy: busyKeys, kind: \.kind,
-                    keys: \.record.keys, skipping: waiting)
-                guard let kind = items.first?.kind else { return [] }
-                if items.count < configuration.maximumBatchSize,
+                let batch = BatchPlanner.nextBatch(
+                    in: queue, maximum: configuration.maximumBatchSize, busy: busyKeys, kind: { $0.kind },
+                    keys: { $0.record.keys }, skipping: waiting)
+                guard let first = batch.ranges.first?.lowerBound else { return [] }
+                let kind = queue[first].kind
+                if batch.ranges.reduce(0, { $0 + $1.count }) < configuration.maximumBatchSize,
                     windowIsComing || (!kind.isRead && readsInFlight)
                 {
                     waiting.insert(kind)
                     continue
                 }
-                queue = rest
+                let items = Array(queue[batch])
+                queue.removeSubranges(batch)
                 return items
             }
         }
