@@ -8,6 +8,11 @@
 # Printed for both: elapsed, requests, 429s (share of requests; goal <= 1%), and budget used:
 # requests / (LIMIT x elapsed / 10 s) over the drain (goal >= 90%).
 #
+# FLEET_TRACE=DIR keeps a trace of both runs in DIR: hubspot-sim's request log (NAME-requests.log:
+# arrival and answer ms, endpoint, status, Remaining, correlation id) and each process's log at
+# trace level (NAME-I.log: its requests' answers with their correlation ids), which
+# scripts/fleet-trace.py reads.
+#
 # Usage: scripts/bench-fleet.sh [PROCESSES=4] [LEADS=20000] [LIMIT=190] [LATENCY=150] [JITTER=50]
 set -euo pipefail
 
@@ -25,7 +30,7 @@ for i in $(seq 0 $((processes - 1))); do tokens+=(--token "fleet=pat-na1-fleet-$
 # run NAME COUNT: COUNT processes drain LEADS contacts each (seed per process), at once.
 run() {
     local name="$1" count="$2" per="$3"
-    start_sim --rate-limit "$limit/10s" --daily-limit 0 --latency-ms "$latency" --jitter-ms "$jitter" "${tokens[@]}"
+    start_sim --request-log "$work/$name-requests.log" --rate-limit "$limit/10s" --daily-limit 0 --latency-ms "$latency" --jitter-ms "$jitter" "${tokens[@]}"
     local pids=()
     for i in $(seq 0 $((count - 1))); do
         local db="$work/$name-$i.db"
@@ -39,7 +44,8 @@ run() {
     for i in $(seq 0 $((count - 1))); do
         LEADSYNC_DB="$work/$name-$i.db" LEADSYNC_SYNCHRONOUS=normal LEADSYNC_HUBSPOT_URL="$url" \
             LEADSYNC_TOKEN="pat-na1-fleet-$i" LEADSYNC_RATE_SHARE="$([ "$count" -gt 1 ] && echo "${FLEET_SHARE:-}")" \
-            "$leadsync" sync --once --json >"$work/$name-$i.json" 2>>"$work/$name.log" &
+            LEADSYNC_LOG_LEVEL="$([ -n "${FLEET_TRACE:-}" ] && echo trace || echo info)" \
+            "$leadsync" sync --once --json >"$work/$name-$i.json" 2>"$work/$name-$i.log" &
         pids+=($!)
     done
     for pid in "${pids[@]}"; do wait "$pid" || echo "a sync exited $?" >&2; done
@@ -50,6 +56,11 @@ run() {
 
 run fleet "$processes" "$leads"
 run single 1 $((processes * leads))
+stop_sim
+if [ -n "${FLEET_TRACE:-}" ]; then
+    mkdir -p "$FLEET_TRACE"
+    cp "$work"/*.log "$work"/runs.txt "$FLEET_TRACE"/
+fi
 
 python3 - "$work" "$limit" "$processes" "$leads" "$latency" <<'PY'
 import json, sys

@@ -20,6 +20,7 @@ public final class HubSpotSimulator: Sendable {
     let state: Mutex<SimulatorState>
     let clock: any WallClock
     private let server = Mutex<(server: HTTPServer, port: Int, host: String)?>(nil)
+    private let requestLog = Mutex<(@Sendable (String) -> Void)?>(nil)
 
     /// The scopes a token or code gets when none are given: everything leadsync uses.
     public static let allScopes = [
@@ -86,7 +87,31 @@ public final class HubSpotSimulator: Sendable {
             }
         }
         let time = now
-        return state.withLock { $0.serve(route, request: request, body: body, now: time) }.httpResponse()
+        let response = state.withLock { $0.serve(route, request: request, body: body, now: time) }
+        // Written under the log's lock: connection threads answer at once, and lines must not interleave.
+        requestLog.withLock { log in log?(Self.logLine(route: route, arrival: time, response: response)) }
+        return response.httpResponse()
+    }
+
+    /// Writes one line per API request to `write` from now on (control requests are not logged):
+    /// `ARRIVAL_MS ANSWER_MS ENDPOINT STATUS REMAINING CORRELATION_ID`, the arrival being when the
+    /// rate limits counted it and the answer when its latency ends (`-` for a reset or a hang);
+    /// `REMAINING` is `X-HubSpot-RateLimit-Remaining` (`-` when absent). No credential is written:
+    /// a client's own log of correlation ids tells whose request each line was.
+    public func logRequests(to write: @escaping @Sendable (String) -> Void) {
+        requestLog.withLock { $0 = write }
+    }
+
+    private static func logLine(route: Route, arrival: Int64, response: SimResponse) -> String {
+        let answer: String
+        switch response.disposition {
+        case .respond: answer = String(arrival)
+        case .delay(let milliseconds): answer = String(arrival + Int64(milliseconds))
+        case .reset, .hangThenDrop: answer = "-"
+        }
+        func header(_ name: String) -> String { response.headers.first { $0.name == name }?.value ?? "-" }
+        return "\(arrival) \(answer) \(route.name) \(response.status) \(header("X-HubSpot-RateLimit-Remaining")) "
+            + header("X-HubSpot-Correlation-Id")
     }
 
     // MARK: In-process control (the same powers as `/_sim/`)

@@ -43,6 +43,11 @@ struct HubSpotSim: ParsableCommand {
     @Flag(help: "Never gzip answers, even when the client accepts gzip.") var noGzip = false
     @Option(help: "Seed of faults, jitter and tokens.") var seed: UInt64 = 0x5EED
     @Option(help: "Load contacts from this JSON file at start; save them there on stop.") var state: String?
+    @Option(
+        help:
+            "Append one line per API request to this file: arrival and answer (ms since 1970), endpoint, status, X-HubSpot-RateLimit-Remaining, correlation id."
+    )
+    var requestLog: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535, got \(port)") }
@@ -107,6 +112,12 @@ struct HubSpotSim: ParsableCommand {
             } catch {
                 throw ValidationError("cannot load --state \(state): \(error)")
             }
+        }
+        if let requestLog {
+            guard FileManager.default.createFile(atPath: requestLog, contents: nil),
+                let file = FileHandle(forWritingAtPath: requestLog)
+            else { throw ValidationError("cannot create --request-log \(requestLog)") }
+            simulator.logRequests { file.write(Data(($0 + "\n").utf8)) }
         }
         try simulator.start(host: host, port: port)
         // Unbuffered, so a parent process reading the pipe sees the URL at once.
