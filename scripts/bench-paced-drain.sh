@@ -7,6 +7,9 @@
 # last answer. Printed: the time, the floor, their ratio (goal ≤ 1.03), requests vs that minimum,
 # batch fill, and the 429s hubspot-sim answered (goal 0).
 #
+# PACED_TRACE=DIR keeps hubspot-sim's request log (requests.log) and the sync's trace-level log
+# (sync.log, read by scripts/drain-trace.py) in DIR.
+#
 # Usage: scripts/bench-paced-drain.sh [LEADS=100000] [LIMIT=190] [LATENCY=150] [JITTER=50]
 set -euo pipefail
 
@@ -16,7 +19,7 @@ latency="${3:-150}"
 jitter="${4:-50}"
 token="pat-na1-bench-paced"
 source "$(dirname "$0")/release-sim.sh"
-start_sim --rate-limit "$limit/10s" --daily-limit 0 --latency-ms "$latency" --jitter-ms "$jitter"
+start_sim --request-log "$work/requests.log" --rate-limit "$limit/10s" --daily-limit 0 --latency-ms "$latency" --jitter-ms "$jitter"
 
 export LEADSYNC_DB="$work/journal.db" LEADSYNC_SYNCHRONOUS=normal LEADSYNC_HUBSPOT_URL="$url" LEADSYNC_TOKEN="$token"
 "$leadsync" generate --leads "$leads" --changes "$leads" --no-email-share 0 --invalid-share 0 --seed 3 -o "$work/changes.ndjson"
@@ -24,9 +27,18 @@ export LEADSYNC_DB="$work/journal.db" LEADSYNC_SYNCHRONOUS=normal LEADSYNC_HUBSP
 "$leadsync" status --json >/dev/null   # folds, so the sync below times the drain, not the fold
 
 start="$(date +%s.%N)"
-"$leadsync" sync --once --json >"$work/sync.json"
+if [ -n "${PACED_TRACE:-}" ]; then
+    LEADSYNC_LOG_LEVEL=trace "$leadsync" sync --once --json >"$work/sync.json" 2>"$work/sync.log"
+else
+    "$leadsync" sync --once --json >"$work/sync.json"
+fi
 end="$(date +%s.%N)"
 curl --fail --no-progress-meter "$url/_sim/counters" >"$work/counters.json"
+if [ -n "${PACED_TRACE:-}" ]; then
+    stop_sim
+    mkdir -p "$PACED_TRACE"
+    cp "$work/requests.log" "$work/sync.log" "$PACED_TRACE"/
+fi
 
 python3 - "$work/sync.json" "$work/counters.json" "$start" "$end" "$leads" "$limit" "$latency" <<'PY'
 import json, math, sys

@@ -139,7 +139,7 @@ package final class Reconciler: Sendable {
         var machine = Reconciler.StateMachine(
             configuration: configuration, random: SplitMix64(seed: options.seed), now: clock.now)
 
-        let lane = JournalLane(journal: journal, events: events)
+        let lane = JournalLane(journal: journal, events: events, logger: logger, clock: clock)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await lane.run() }
             defer {
@@ -180,6 +180,12 @@ package final class Reconciler: Sendable {
                     actions = machine.definitionsReceived(
                         answer.result, rateLimit: answer.rateLimit, now: now, roundTrip: roundTrip)
                 case .answered(let id, let answer, let roundTrip):
+                    logger.trace(
+                        "answer handled",
+                        metadata: [
+                            "request.id": "\(id)", "trace.handled_ms": "\(Timestamp.epochMilliseconds(now))",
+                            "trace.answered_ms": "\(Timestamp.epochMilliseconds(roundTrip.answered))",
+                        ])
                     loop.note(answer.result.map { _ in () }, of: "request \(id)")
                     events.emit(.requestAnswered(failure: answer.result.failure))
                     switch answer.result {
@@ -311,8 +317,10 @@ package final class Reconciler: Sendable {
             while let action = queue.popFirst() {
                 switch action {
                 case .loadWindow(let newPass):
+                    let asked = clock.now
                     // The window must see every outcome recorded so far.
                     try await lane.drain()
+                    let drained = clock.now
                     if newPass {
                         cursor = 0
                         _ = try await journal.changeLog.fold()
@@ -320,6 +328,14 @@ package final class Reconciler: Sendable {
                     }
                     let leads = try await journal.leads.pendingLeads(limit: options.windowSize, after: cursor)
                     cursor = leads.last?.cursor ?? cursor
+                    logger.trace(
+                        "window read",
+                        metadata: [
+                            "trace.asked_ms": "\(Timestamp.epochMilliseconds(asked))",
+                            "trace.drained_ms": "\(Timestamp.epochMilliseconds(drained))",
+                            "trace.read_ms": "\(Timestamp.epochMilliseconds(clock.now))",
+                            "window.leads": "\(leads.count)",
+                        ])
                     queue += machine.windowLoaded(leads, endOfPass: leads.count < options.windowSize, now: clock.now)
                 case .fetchDefinitions:
                     let (gateway, continuation, clock) = (reconciler.gateway, continuation, clock)
@@ -329,8 +345,11 @@ package final class Reconciler: Sendable {
                         continuation.yield(.definitions(answer, RoundTrip(sent: sent, answered: clock.now)))
                     }
                 case .send(let request):
-                    let (gateway, continuation, clock, lane) = (reconciler.gateway, continuation, clock, lane)
+                    let (gateway, continuation, clock, lane, logger) = (
+                        reconciler.gateway, continuation, clock, lane, logger
+                    )
                     group.addTask {
+                        let issued = clock.now
                         // The answers received before this batch are recorded first (see the type's
                         // crash safety); the requests already in flight hide the wait.
                         do {
@@ -343,7 +362,17 @@ package final class Reconciler: Sendable {
                         // Timed here, not when issued or handled: the pacer's latency and counts.
                         let sent = clock.now
                         let answer = await gateway.send(request)
-                        continuation.yield(.answered(request.id, answer, RoundTrip(sent: sent, answered: clock.now)))
+                        let roundTrip = RoundTrip(sent: sent, answered: clock.now)
+                        logger.trace(
+                            "request answered",
+                            metadata: [
+                                "request.id": "\(request.id)", "request.kind": "\(request.kind)",
+                                "request.inputs": "\(request.inputs.count)",
+                                "trace.issued_ms": "\(Timestamp.epochMilliseconds(issued))",
+                                "trace.sent_ms": "\(Timestamp.epochMilliseconds(sent))",
+                                "trace.answered_ms": "\(Timestamp.epochMilliseconds(roundTrip.answered))",
+                            ])
+                        continuation.yield(.answered(request.id, answer, roundTrip))
                     }
                 case .record(let outcomes, let marks):
                     try lane.record(outcomes, marks: marks, at: clock.now)

@@ -3,6 +3,7 @@ import Foundation
 import HubSpotSimulator
 import LeadSyncEngine
 import LeadSyncSupport
+import Logging
 import Synchronization
 
 /// `leadsync bench`: the demo. Generates a lead set, drains it with the real engine into the
@@ -36,6 +37,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("hubspot-url"), help: "Another HubSpot or simulator (token from LEADSYNC_TOKEN).")
     var hubspotURL: String?
     @Flag(help: "Print the summary as one JSON document on stdout.") var json = false
+    @Flag(help: "Log each request's issue, send and answer, each record and each window read to stderr (trace).")
+    var trace = false
 
     func validate() throws {
         guard leads > 0 else { throw ValidationError("--leads must be at least 1") }
@@ -84,6 +87,12 @@ struct BenchCommand: AsyncParsableCommand {
         settings.faults.rateLimitRate = fault429
         settings.faults.applyThenDropRate = faultApplyThenDrop
         settings.tokenLifetimeSeconds = tokenLifetime
+        if trace {
+            settings.logger = Logger(label: "leadsync.bench") {
+                RedactingLogHandler(label: $0, level: .trace, redactor: SecretRedactor())
+            }
+            settings.logger.logLevel = .trace
+        }
         if let hubspotURL {
             let url = try GlobalOptions.checkedURL(hubspotURL, source: "--hubspot-url")
             let token = ProcessInfo.processInfo.environment["LEADSYNC_TOKEN"] ?? ""

@@ -6,6 +6,7 @@ import LeadSyncHTTP
 import LeadSyncJournal
 import LeadSyncSupport
 import LeadSyncWorkload
+import Logging
 
 /// The demo behind `leadsync bench`: a generated lead set with its conversations ingested into a
 /// fresh temporary journal, drained by the real engine (the same ``Reconciler`` as `sync --once`)
@@ -43,6 +44,8 @@ struct BenchRun {
         var tokenLifetimeSeconds: Int?
         /// Another HubSpot or simulator, with the token to use there; nil starts the bundled one.
         var remote: (url: String, token: Secret)?
+        /// The drain's logger (`--trace`: trace level, where the drain's time goes).
+        var logger = Logger(label: "leadsync.bench")
     }
 
     /// Share of leads whose contact exists before the drain with a job title already set.
@@ -109,7 +112,7 @@ struct BenchRun {
             baseURL: baseURL, transport: transport, authorizer: authorizer, admission: budget)
         let before = simulator?.counters()
         let report = try await Reconciler(
-            journal: journal, gateway: HubSpotGateway(client: drainClient), options: options
+            journal: journal, gateway: HubSpotGateway(client: drainClient), options: options, logger: settings.logger
         ).run { progress(pending, $0) }
         let traffic = simulator.flatMap { simulator in before.map { BenchTraffic(from: $0, to: simulator.counters()) } }
 

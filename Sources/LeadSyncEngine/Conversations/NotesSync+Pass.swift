@@ -96,6 +96,8 @@ extension NotesSync {
         private mutating func runWindow(_ window: [PendingConversation], more: Bool) async throws
             -> [PendingConversation]
         {
+            let clock = sync.clock
+            let started = clock.now
             var works: [NoteWork] = []
             for pending in window {
                 guard let contactId = pending.contactId else { continue }
@@ -119,12 +121,23 @@ extension NotesSync {
             }
             // The intent is durable before the create can reach HubSpot (decision 0016).
             try await journal.conversations.apply(intents, at: sync.clock.now)
+            let prepared = clock.now
             var queue = Self.chunks(creates).map(NoteRequest.create) + Self.chunks(updates).map(NoteRequest.update)
             try await send(&queue, works: &works)
+            let answered = clock.now
             let delivered = works.filter { $0.lookups.isEmpty && $0.isDelivered }
             try await journal.conversations.apply(
                 delivered.map { .delivered(conversation: $0.conversation, revision: $0.pending.revision) },
                 at: sync.clock.now)
+            sync.logger.trace(
+                "notes window",
+                metadata: [
+                    "trace.started_ms": "\(Timestamp.epochMilliseconds(started))",
+                    "trace.prepared_ms": "\(Timestamp.epochMilliseconds(prepared))",
+                    "trace.answered_ms": "\(Timestamp.epochMilliseconds(answered))",
+                    "trace.recorded_ms": "\(Timestamp.epochMilliseconds(clock.now))",
+                    "window.conversations": "\(window.count)", "window.requests": "\(queue.count)",
+                ])
             return deferred.map(\.pending)
         }
 
@@ -260,9 +273,20 @@ extension NotesSync {
                         next += 1
                         inFlight += 1
                         outcome.sent = true
+                        let (clock, logger) = (sync.clock, sync.logger)
                         group.addTask {
+                            let issued = clock.now
                             guard case .go = try await gate.admit() else { return (request, nil) }
+                            let sent = clock.now
                             let answer = await Self.perform(request, works: snapshot, mode: mode, gateway: gateway)
+                            logger.trace(
+                                "notes request answered",
+                                metadata: [
+                                    "request.inputs": "\(request.items.count)",
+                                    "trace.issued_ms": "\(Timestamp.epochMilliseconds(issued))",
+                                    "trace.sent_ms": "\(Timestamp.epochMilliseconds(sent))",
+                                    "trace.answered_ms": "\(Timestamp.epochMilliseconds(clock.now))",
+                                ])
                             await gate.completed(answer.rateLimit, failure: answer.result.failure)
                             await tally.request(answer.result.failure)
                             return (request, answer)

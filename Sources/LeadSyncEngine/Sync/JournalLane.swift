@@ -1,6 +1,7 @@
 import Foundation
 import LeadSyncJournal
 import LeadSyncSupport
+import Logging
 import Synchronization
 
 /// The sync's journal writes, performed in the order asked on a task of their own, so recording
@@ -15,15 +16,23 @@ final class JournalLane: Sendable {
 
     private let journal: any JournalStores
     private let events: SyncEvents
+    /// Each record's start and commit at trace level (where a drain's local time goes).
+    private let logger: Logger
+    private let clock: any WallClock
     private let stream: AsyncStream<Job>
     private let jobs: AsyncStream<Job>.Continuation
     /// The first write that failed: every later call reports it.
     private let failure = Mutex<(any Error)?>(nil)
 
     /// `events` hears of each record once it is committed.
-    init(journal: any JournalStores, events: SyncEvents) {
+    init(
+        journal: any JournalStores, events: SyncEvents, logger: Logger = Logger(label: "leadsync.sync"),
+        clock: any WallClock = SystemWallClock()
+    ) {
         self.journal = journal
         self.events = events
+        self.logger = logger
+        self.clock = clock
         (stream, jobs) = AsyncStream<Job>.makeStream()
     }
 
@@ -47,7 +56,15 @@ final class JournalLane: Sendable {
             case .record(let outcomes, let marks, let now):
                 guard failure.withLock({ $0 == nil }) else { continue }
                 do {
+                    let started = clock.now
                     try await journal.ledger.recordSyncStep(outcomes: outcomes, marks: marks, at: now)
+                    logger.trace(
+                        "outcomes recorded",
+                        metadata: [
+                            "trace.started_ms": "\(Timestamp.epochMilliseconds(started))",
+                            "trace.committed_ms": "\(Timestamp.epochMilliseconds(clock.now))",
+                            "record.outcomes": "\(outcomes.count)",
+                        ])
                     CrashPoint.afterRecord.hit()
                     if !outcomes.isEmpty { events.emit(.recorded(outcomes)) }
                 } catch {
