@@ -12,9 +12,10 @@ package import HubSpotAPI
 /// A process does not know at its start whether others share the account (the first answer of
 /// each of a fleet starting together shows an account with nobody else in it), so it starts with
 /// a small allowance (``Configuration/initial``) and grows it by two requests per answer (doubling
-/// what goes out per round trip), never above its part of the account's use extrapolated to the whole limit
-/// (`Max × ours / used`: the whole limit alone, about `Max / N` among N growing together)
-/// (decision 0023). The ramp ends at the first crowded answer or after a window alone. Then,
+/// what goes out per round trip), never above its part of the account's use plus its part of the
+/// room left (`ours + room × (Max − used) × ours / used`: the whole limit alone, about `Max / N`
+/// among N growing together) (decision 0023), taking only a third of that room while others are
+/// there, since it learns of their sends a round trip late (decision 0033). The ramp ends at the first crowded answer or after a window alone. Then,
 /// while `Remaining` stays above a reserve, the allowance grows by a fixed share of `Max` per
 /// window; when it falls under the reserve (or a 429 comes) while others hold part of the window,
 /// the allowance shrinks to a share of what the process itself has in the window, at most once
@@ -47,6 +48,14 @@ package struct FleetShare: Sendable, Hashable {
         package var decrease = 0.9
         /// The allowance grows by this share of `Max` per window while not crowded. Default 2 %.
         package var increase = 0.02
+        /// In the slow start, while others use the account, the allowance is at most the
+        /// journal's part of the account's use plus this share of the room HubSpot says is left,
+        /// in proportion to that part (decision 0033). Default 0.3: every process of a fleet sees
+        /// the same room at once, a round trip late, while the others' allowances double, so each
+        /// taking its whole part of it overfilled the window; a third leaves room for what the
+        /// others sent meanwhile, and the window still fills, the room shrinking by that share
+        /// each round trip. 1: each takes its whole part (decision 0023).
+        package var room = 0.3
 
         package init(share: Double? = nil) { self.share = share }
     }
@@ -107,17 +116,30 @@ package struct FleetShare: Sendable, Hashable {
             // this process knows all it needs and takes the whole limit back at once.
             allowance = ceiling
             ramping = false
-        } else if ramping {
-            // Its part of what the account used, extrapolated to the whole limit: all of it alone,
-            // about an equal share among processes growing together, so their sum stays near `Max`.
-            // Two per answer: the allowance counts the window's requests, not those in flight, so
-            // one per answer would only replace what was answered; two doubles what goes out each
-            // round trip. Bounded by its part of the account's use extrapolated to the whole limit,
-            // which may lower it when others grew faster, so the fleet's sum stays near `Max`.
-            allowance = Swift.min(allowance + 2, Double(max) * Double(ours) / Swift.max(1, used))
         } else {
-            let elapsed = Swift.max(0, now.timeIntervalSince(lastObserved))
-            allowance += configuration.increase * Double(max) * elapsed / window
+            // Its part of the account's use plus its part of the room left (all of it alone; with
+            // others, `room` of it): what the allowance may grow to from this answer, so the
+            // fleet's sum stays under `Max` although each process learns of the others' sends a
+            // round trip late.
+            let part = Double(ours) / Swift.max(1, used)
+            let room = others < reserve ? 1 : configuration.room
+            let bound = Double(ours) + room * (Double(max) - used) * part
+            if ramping {
+                // Two per answer: the allowance counts the window's requests, not those in flight,
+                // so one per answer would only replace what was answered; two doubles what goes out
+                // each round trip. The bound may lower it (others grew faster).
+                allowance = Swift.min(allowance + 2, bound)
+            } else {
+                // After the ramp, the additive increase probes for a fairer share; and while the
+                // account has room (a fleet's other processes finished or slowed down), the
+                // allowance grows as in the ramp, up to the bound, instead of by 2 % a window
+                // (decision 0033). The bound never lowers it here: at a window's turn a process's
+                // part of the account is small for a moment, not its share.
+                let elapsed = Swift.max(0, now.timeIntervalSince(lastObserved))
+                allowance = Swift.max(
+                    allowance + configuration.increase * Double(max) * elapsed / window,
+                    Swift.min(allowance + 2, bound))
+            }
         }
         self.allowance = Swift.min(ceiling, Swift.max(1, allowance))
         lastObserved = now
