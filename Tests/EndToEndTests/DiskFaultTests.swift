@@ -92,6 +92,9 @@ import Testing
             echo '{"lead":"R-1","fields":{"email":"r1@example.com"}}' | "$L" ingest >/dev/null 2>&1 || exit 97
             mount -o remount,ro "$DIR"
             start=$(date +%s%N)
+            "$L" --version >/dev/null
+            echo "launch_milliseconds=$(( ($(date +%s%N) - start) / 1000000 ))"
+            start=$(date +%s%N)
             echo '{"lead":"R-2","fields":{"email":"r2@example.com"}}' | "$L" ingest 2> "$DIR/../ro.err.$$" >/dev/null
             echo "ingest_status=$?"
             echo "milliseconds=$(( ($(date +%s%N) - start) / 1000000 ))"
@@ -116,12 +119,18 @@ import Testing
         try #require(result.status == 0, "the tmpfs could not be mounted: \(result.stderr)")
         let seen = values(result)
         #expect(seen["ingest_status"] != "0", "ingest on a read-only disk succeeded: \(seen)")
-        #expect((Int(seen["milliseconds"] ?? "") ?? .max) < 1_000, "took \(seen["milliseconds"] ?? "?") ms")
+        // Within a second of starting work: a process start of its own (a debug build on a loaded
+        // machine takes a good part of a second to load) is measured beside it and not counted.
+        let launch = Int(seen["launch_milliseconds"] ?? "") ?? 0
+        func milliseconds(_ key: String) -> Int { (Int(seen[key] ?? "") ?? .max) - launch }
+        #expect(milliseconds("milliseconds") < 1_000, "took \(seen["milliseconds"] ?? "?") ms, launch \(launch) ms")
         #expect(seen["error"]?.contains("read-only file system") == true, "\(seen)")
         // sync finds out at start, before it sends anything it could not record.
         #expect(seen["sync_status"] == "1", "\(seen)")
         #expect(seen["sync_error"]?.contains("read-only file system") == true, "\(seen)")
-        #expect((Int(seen["sync_milliseconds"] ?? "") ?? .max) < 1_000, "took \(seen["sync_milliseconds"] ?? "?") ms")
+        #expect(
+            milliseconds("sync_milliseconds") < 1_000,
+            "took \(seen["sync_milliseconds"] ?? "?") ms, launch \(launch) ms")
         #expect(hubSpotThatCountsRequests.counters().totalRequests == 0, "sync sent requests it could not record")
         #expect(seen["pending"] == "1", "\(seen)")
         // Reads only read.
