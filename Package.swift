@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "LeadSync", targets: ["LeadSync"]),
         /// The bundled HubSpot simulator, embeddable in-process for tests, demos and benchmarks.
         .library(name: "HubSpotSimulator", targets: ["HubSpotSimulator"]),
+        /// The multi-tenant store on PostgreSQL (decision 0026): NIO and postgres-nio stay out of `LeadSync`.
+        .library(name: "LeadSyncPostgres", targets: ["LeadSyncPostgres"]),
         .executable(name: "leadsync", targets: ["leadsync"]),
         .executable(name: "hubspot-sim", targets: ["hubspot-sim"]),
     ],
@@ -25,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C system libraries: only their wrapper module imports each one.
@@ -37,6 +40,15 @@ let package = Package(
 
         .target(name: "LeadSyncSQLite", dependencies: ["CLeadSyncSQLite"]),
         .target(name: "LeadSyncJournal", dependencies: ["LeadSyncSQLite", "LeadSyncSupport"]),
+        // The journal's stores for many tenants in one PostgreSQL database. The only module that imports
+        // postgres-nio (and with it NIO).
+        .target(
+            name: "LeadSyncPostgres",
+            dependencies: [
+                "LeadSyncJournal", "LeadSyncSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         .target(name: "LeadSyncHTTP", dependencies: ["CLeadSyncCurl", "LeadSyncSupport"]),
         .target(
@@ -163,6 +175,13 @@ let package = Package(
         .testTarget(
             name: "LeadSyncTests",
             dependencies: ["LeadSync", "LeadSyncTestKit", "HubSpotSimulator", "LeadSyncEngine", "LeadSyncSupport"]
+        ),
+        .testTarget(
+            name: "LeadSyncPostgresTests",
+            dependencies: [
+                "LeadSyncPostgres", "LeadSyncJournal", "LeadSyncTestKit", "LeadSyncSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "HubSpotSimulatorTests", dependencies: ["HubSpotSimulator", "LeadSyncTestKit"]),
         .testTarget(

@@ -21,7 +21,11 @@ public final class PostgresServer: Sendable {
     public let directory: String
     private let binaries: String
 
-    /// The server of this test process, started on first use.
+    /// The server of this test process, started on first use. Blocks the calling thread while
+    /// `initdb` and `pg_ctl` run (seconds on a loaded machine), as ``createDatabase()`` does while
+    /// `createdb` runs: from async code, call them on a `Thread` of their own, neither on the
+    /// cooperative pool nor on a GCD queue (`Process.waitUntilExit` needs a free GCD worker to
+    /// learn of the exit, and callers blocked here behind the start would take them all).
     public static func shared() throws(PostgresServerError) -> PostgresServer {
         let server = try sharedStart.get()
         _ = stopAtExit

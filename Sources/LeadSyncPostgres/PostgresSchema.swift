@@ -1,0 +1,113 @@
+internal import Logging
+internal import PostgresNIO
+
+/// The PostgreSQL store's schema: an append-only list of migrations, like the SQLite journal's
+/// (`JournalSchema`). Never edit a shipped step; add one. The applied steps are rows of
+/// `leadsync_migration`; the version is their count.
+enum PostgresSchema {
+    struct Migration {
+        let name: String
+        let statements: [String]
+    }
+
+    static let migrations: [Migration] = [
+        Migration(
+            name: "0001-tenant",
+            statements: [
+                // A tenant is one customer's account; every other table is keyed by it.
+                """
+                CREATE TABLE tenant (
+                    id text PRIMARY KEY CHECK (id <> ''),
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ]),
+        Migration(
+            name: "0002-tenant-configuration",
+            statements: [
+                // The tenant leads every key: a tenant's rows are one index range of each table.
+                """
+                CREATE TABLE mapping (
+                    tenant text NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+                    field text NOT NULL,
+                    property text NOT NULL,
+                    write text NOT NULL,
+                    PRIMARY KEY (tenant, field)
+                )
+                """,
+                // `id` counts per tenant from 1 (what `rules pull list` shows, as a journal's do).
+                """
+                CREATE TABLE pull_rule (
+                    tenant text NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+                    id bigint NOT NULL,
+                    property text NOT NULL,
+                    op text NOT NULL,
+                    vals text[] NOT NULL,
+                    PRIMARY KEY (tenant, id)
+                )
+                """,
+                """
+                CREATE TABLE setting (
+                    tenant text NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+                    key text NOT NULL,
+                    value text NOT NULL,
+                    PRIMARY KEY (tenant, key)
+                )
+                """,
+            ]),
+    ]
+
+    static var latestVersion: Int { migrations.count }
+
+    /// An arbitrary constant: the advisory lock that serializes migrators (workers that start
+    /// together) so exactly one applies each step.
+    private static let migrationLock: Int64 = 0x6c65_6164_7379_6e63
+
+    /// Applies every step the database lacks, in one transaction; returns the version before.
+    static func migrate(_ database: PostgresDatabase) async throws(PostgresStoreError) -> Int {
+        do {
+            return try await database.transaction { connection in
+                let logger = database.logger
+                try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+                try await connection.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS leadsync_migration (
+                        version integer PRIMARY KEY,
+                        name text NOT NULL UNIQUE,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """, logger: logger)
+                let before = try await version(connection, logger: logger)
+                guard before <= latestVersion else {
+                    throw PostgresStoreError(
+                        .schema, "the store's schema version \(before) is newer than this program's \(latestVersion)")
+                }
+                for (index, migration) in migrations.enumerated().dropFirst(before) {
+                    do {
+                        for statement in migration.statements {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                    } catch {
+                        throw PostgresStoreError(
+                            .schema, "migration \(migration.name): \(PostgresDatabase.reason(error))")
+                    }
+                    try await connection.query(
+                        "INSERT INTO leadsync_migration (version, name) VALUES (\(index + 1), \(migration.name))",
+                        logger: logger)
+                }
+                return before
+            }
+        } catch let error as PostgresStoreError {
+            throw error
+        } catch {
+            throw PostgresStoreError(.schema, "cannot migrate the store: \(PostgresDatabase.reason(error))")
+        }
+    }
+
+    /// The number of applied steps.
+    static func version(_ connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let rows = try await connection.query("SELECT count(*) FROM leadsync_migration", logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import LeadSyncJournal
+import LeadSyncPostgres
+import LeadSyncTestKit
+import Testing
+
+/// The two implementations of the journal's stores, for suites that run the same cases on both.
+enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    /// A fresh configuration store of this kind (a new journal file; a new tenant of a new
+    /// database), open for the body's length.
+    func withConfiguration(_ body: (any ConfigurationStoreProtocol) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let dir = try TemporaryDirectory()
+            try await body(try Journal(path: dir.path("journal.db")).configuration)
+        case .postgres:
+            try await Self.withPostgresStore { store in try await body(try await store.tenant("acme").configuration) }
+        }
+    }
+
+    /// A store on a fresh database of the test server, closed after the body.
+    static func withPostgresStore(_ body: (PostgresStore) async throws -> Void) async throws {
+        let store = try await PostgresStore.open(freshDatabase())
+        do {
+            try await body(store)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    /// The address of a new, empty database on the test server. `initdb` and `createdb` block
+    /// for seconds, so they run on a thread of their own: not on one of the cooperative pool's
+    /// few, and not on a GCD worker either, since waiting for a command's exit needs GCD's
+    /// workers (with every worker blocked behind the server's start, nothing saw `pg_ctl` exit).
+    static func freshDatabase() async throws -> PostgresStoreAddress {
+        let url = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
+            Thread { continuation.resume(with: Result { try PostgresServer.shared().createDatabase() }) }.start()
+        }
+        return try PostgresStoreAddress(parsing: url)
+    }
+}
