@@ -118,12 +118,8 @@ extension ChangeLog {
     }
 }
 
-/// Applies changes to derived state within one transaction, each lead's changes in seq order.
-///
-/// Local changes: for each field, the value with the latest `at` wins (ties: the one appended
-/// later); a winning mapped value becomes pending, an unmapped one local only, and a losing one
-/// is superseded at once. Pulled changes become the current value unless a local value of that
-/// field is pending.
+/// Applies changes to a SQLite journal's derived state within one transaction, each lead's
+/// changes in seq order (the rules are `DerivedStateWriter.fold`'s), and records the fields seen.
 private struct Folder {
     let db: Connection
     let writer: DerivedStateWriter
@@ -142,27 +138,10 @@ private struct Folder {
     )
         throws
     {
-        let leadID = try writer.leadID(lead, create: true)!
-        for (field, value) in fields {
-            if seen.insert(field).inserted {
-                try db.cached("INSERT OR IGNORE INTO field_seen(field) VALUES (?)").execute([.text(field)])
-            }
-            let current = try writer.fieldRow(leadID, field)
-            let mapped = writer.mappings[field] != nil
-            switch origin {
-            case .local:
-                // Latest `at` wins; on a tie the later append (this one) wins.
-                if let current, at < current.at { continue }
-                try writer.setField(
-                    leadID, field,
-                    .init(value: value, seq: seq, at: at, state: mapped ? .pending : .unmapped))
-            case .remote:
-                if current?.state == .pending { continue }
-                try writer.setField(
-                    leadID, field,
-                    .init(value: value, seq: seq, at: at, state: mapped ? .delivered : .unmapped))
-            }
+        for (field, _) in fields where seen.insert(field).inserted {
+            try db.cached("INSERT OR IGNORE INTO field_seen(field) VALUES (?)").execute([.text(field)])
         }
+        try writer.fold(seq: seq, lead: lead, at: at, fields: fields, origin: origin)
         count += 1
         // A fold from memory goes lead by lead: the cursor moves to the largest seq folded.
         last = max(last, seq)

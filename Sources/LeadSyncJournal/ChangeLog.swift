@@ -49,7 +49,7 @@ package struct ChangeLog: Sendable {
     }
 
     private static func validated(_ change: LeadChange) throws -> LeadChange {
-        guard !change.lead.isEmpty else { throw JournalError(.invalidChange, "a change needs a non-empty lead id") }
+        try change.validate()
         return change
     }
 

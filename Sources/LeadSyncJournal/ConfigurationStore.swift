@@ -37,10 +37,8 @@ package struct ConfigurationStore: Sendable {
                 }
                 try Self.upsertMapping(mapping, db)
                 let writer = try DerivedStateWriter(db)
-                if let replaced { try writer.setStates(of: replaced.field, from: [.pending], to: .unmapped) }
-                try writer.setStates(
-                    of: mapping.field, from: [.delivered, .rejected, .skipped, .unmapped], to: .pending)
-                try writer.finish()
+                let moves = StateMove.setting(mapping, replacing: replaced)
+                try writer.forEachLead(db) { try writer.move(moves, in: $0) }
                 return replaced
             }
         }
@@ -58,8 +56,7 @@ package struct ConfigurationStore: Sendable {
                 try Mapping.checkRemoval(of: mapping)
                 try db.cached("DELETE FROM mapping WHERE field = ?").execute([.text(field)])
                 let writer = try DerivedStateWriter(db)
-                try writer.setStates(of: field, from: [.pending], to: .unmapped)
-                try writer.finish()
+                try writer.forEachLead(db) { try writer.move([.removing(field)], in: $0) }
                 return true
             }
         }

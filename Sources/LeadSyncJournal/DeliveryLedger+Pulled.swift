@@ -13,17 +13,7 @@ extension DeliveryLedger {
         try await database.run { db in
             try db.write { db in
                 let writer = try DerivedStateWriter(db)
-                var changes: [LeadChange] = []
-                for update in updates {
-                    let leadID = try writer.leadID(update.lead, create: true)!
-                    try writer.setRemoteID(leadID, update.remoteID)
-                    for (property, value) in update.baseValues { try writer.setBaseValue(leadID, property, value) }
-                    if !update.changes.isEmpty {
-                        changes.append(
-                            LeadChange(lead: update.lead, fields: update.changes, atMilliseconds: update.atMilliseconds)
-                        )
-                    }
-                }
+                let changes = try updates.compactMap(writer.link)
                 _ = try ChangeLog.append(changes, origin: .remote, db)
                 for (key, value) in settings { try ConfigurationStore.setSetting(key, value, db) }
                 try writer.finish()

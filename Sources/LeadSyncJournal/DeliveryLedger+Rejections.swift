@@ -54,15 +54,8 @@ extension DeliveryLedger {
                     entries = try numbers.compactMap { try Self.rejectedEntry($0, db) }
                 }
                 for entry in entries {
-                    for field in entry.fields {
-                        guard let row = try writer.fieldRow(entry.leadID, field), row.state == .rejected else {
-                            continue
-                        }
-                        try writer.setState(
-                            entry.leadID, field, row, to: writer.mappings[field] == nil ? .unmapped : .pending)
-                    }
+                    try writer.retry(leadID: entry.leadID, fields: entry.fields)
                     try db.cached("DELETE FROM rejected WHERE id = ?").execute([.integer(entry.id)])
-                    writer.count(.rejected, -1)
                 }
                 try writer.finish()
                 return entries.count

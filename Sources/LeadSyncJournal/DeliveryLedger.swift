@@ -41,58 +41,17 @@ package struct DeliveryLedger: Sendable {
         try db.write { db in
             let writer = try DerivedStateWriter(db)
             for outcome in outcomes {
-                guard let leadID = try writer.leadID(outcome.lead, create: false) else {
-                    throw JournalError(.unknownLead, "unknown lead \(outcome.lead)")
-                }
-                switch outcome.remoteID {
-                case .keep: break
-                case .set(let id): try writer.setRemoteID(leadID, id)
-                case .clear: try writer.setRemoteID(leadID, nil)
-                }
-                var refusals: [RefusalKey: [String: FieldValue]] = [:]
-                for field in outcome.fields {
-                    let row = try writer.fieldRow(leadID, field.field)
-                    let current = row.map { $0.seq == field.seq && $0.state == .pending } ?? false
-                    switch field.result {
-                    case .delivered(let property, let sent):
-                        try writer.setBaseValue(leadID, property, sent)
-                        if current, let row { try writer.setState(leadID, field.field, row, to: .delivered) }
-                    case .rejected(let category, let message, let source):
-                        guard current, let row else { continue }
-                        try writer.setState(leadID, field.field, row, to: .rejected)
-                        refusals[RefusalKey(category: category, message: message, source: source), default: [:]][
-                            field.field] = try FieldsCodec.decodeValue(row.value)
-                    case .skipped(let property, let remoteValue):
-                        guard current, var row else { continue }
-                        writer.count(.skipped, 1)
-                        if let remoteValue {
-                            try writer.setBaseValue(leadID, property, remoteValue)
-                            row.value = FieldsCodec.encode(.string(remoteValue))
-                            row.state = .skipped
-                            try writer.setField(leadID, field.field, row)
-                        } else {
-                            try writer.setState(leadID, field.field, row, to: .skipped)
-                        }
-                    }
-                }
-                for (key, fields) in refusals.sorted(by: { $0.key.message < $1.key.message }) {
+                for refusal in try writer.record(outcome) {
                     try db.cached(
                         "INSERT INTO rejected(lead_id, fields, category, message, at, source) VALUES (?, ?, ?, ?, ?, ?)"
                     ).execute([
-                        .integer(leadID), .text(FieldsCodec.encode(fields)), .text(key.category), .text(key.message),
-                        .integer(now), .text(key.source.rawValue),
+                        .integer(refusal.leadID), .text(FieldsCodec.encode(refusal.fields)), .text(refusal.category),
+                        .text(refusal.message), .integer(now), .text(refusal.source.rawValue),
                     ])
-                    writer.count(.rejected, 1)
                 }
             }
             try writer.finish()
         }
-    }
-
-    private struct RefusalKey: Hashable {
-        var category: String
-        var message: String
-        var source: RejectedEntry.Source
     }
 
     /// The base values of a lead: per property, the last value known to be in the remote.
@@ -113,12 +72,7 @@ package struct DeliveryLedger: Sendable {
     static func markLeads(_ marks: [String: LeadMark], _ db: Connection) throws {
         try db.write { db in
             let writer = try DerivedStateWriter(db)
-            for (lead, mark) in marks {
-                guard let leadID = try writer.leadID(lead, create: false) else {
-                    throw JournalError(.unknownLead, "unknown lead \(lead)")
-                }
-                try writer.mark(leadID, mark)
-            }
+            try writer.mark(marks)
             try writer.finish()
         }
     }
@@ -130,13 +84,7 @@ package struct DeliveryLedger: Sendable {
         try await database.run { db in
             try db.write { db in
                 let writer = try DerivedStateWriter(db)
-                try writer.forEachLead { lead in
-                    try writer.setRemoteID(lead.id, nil)
-                    for (field, row) in lead.fields
-                    where writer.mappings[field] != nil && [.delivered, .rejected, .skipped].contains(row.state) {
-                        try writer.setState(lead.id, field, row, to: .pending)
-                    }
-                }
+                try writer.forEachLead(db) { try writer.forgetRemote(of: $0) }
                 let rejected = try db.scalar("SELECT count(*) FROM rejected") ?? 0
                 try db.execute("DELETE FROM rejected")
                 writer.count(.rejected, -rejected)

@@ -1,12 +1,30 @@
 internal import LeadSyncSQLite
 internal import LeadSyncSupport
 
+/// Where a ``DerivedStateWriter`` reads and writes whole leads: the rows of one store inside one
+/// write transaction. SQLite's reads go to the file as they are asked for; a PostgreSQL tenant's
+/// come from the leads it read beforehand with one statement, and its writes are gathered for
+/// one set-based statement after `finish()` (decision 0026).
+package protocol LeadRows: AnyObject {
+    /// The lead `key`, or nil when the store has none.
+    func lead(key: String) throws -> StoredLead?
+    /// The lead with internal id `id`, or nil.
+    func lead(id: Int64) throws -> StoredLead?
+    /// The id a new lead gets: larger than any the store holds or gave out in this transaction.
+    func newLeadID() throws -> Int64
+    /// Writes a changed lead whole (inserts it when `isNew`).
+    func write(_ lead: StoredLead, isNew: Bool) throws
+    /// Adds `deltas` to the store's counters.
+    func add(_ deltas: [Counter: Int64]) throws
+}
+
 /// Updates derived and delivery state inside one write transaction, keeping every counter in
 /// step. Leads are read whole (`StoredLead`) on first use and changed in memory; `finish()`
 /// writes each changed lead once, with its pending counts and mark recomputed from its fields,
-/// and applies the counter deltas.
-final class DerivedStateWriter {
-    typealias FieldRow = StoredLead.FieldRow
+/// and applies the counter deltas. The rules are the same for every store; `LeadRows` is where
+/// the store's leads are.
+package final class DerivedStateWriter {
+    package typealias FieldRow = StoredLead.FieldRow
 
     /// A lead as it is now, with what its counters and mark were when loaded (all `finish()`
     /// needs of the old state: keeping the loaded lead whole would double the memory of a window).
@@ -31,19 +49,22 @@ final class DerivedStateWriter {
         let mark: LeadMark
     }
 
-    let db: Connection
-    let mappings: [String: Mapping]
-    let identityField: String?
+    let rows: any LeadRows
+    package let mappings: [String: Mapping]
+    package let identityField: String?
     private var entries: [Int64: Entry] = [:]
     private var idsByKey: [String: Int64] = [:]
     private var counterDeltas: [Counter: Int64] = [:]
-    /// The id the next new lead gets (nil: not known yet in this transaction).
-    private var nextID: Int64?
 
-    init(_ db: Connection) throws {
-        self.db = db
-        self.mappings = try Self.mappings(db)
+    package init(rows: any LeadRows, mappings: [String: Mapping]) {
+        self.rows = rows
+        self.mappings = mappings
         self.identityField = mappings.values.first { $0.property == Mapping.identityProperty }?.field
+    }
+
+    /// A writer on a SQLite journal's rows, inside the transaction `db` is in.
+    convenience init(_ db: Connection) throws {
+        self.init(rows: SQLiteLeadRows(db), mappings: try Self.mappings(db))
     }
 
     static func mappings(_ db: Connection) throws -> [String: Mapping] {
@@ -60,29 +81,28 @@ final class DerivedStateWriter {
     }
 
     /// The internal id of lead `key`, created when `create` is true and it is new.
-    func leadID(_ key: String, create: Bool) throws -> Int64? {
+    package func leadID(_ key: String, create: Bool) throws -> Int64? {
         if let id = idsByKey[key] { return id }
-        let select = try db.cached("SELECT \(StoredLead.columns) FROM lead WHERE key = ?")
-        defer { select.reset() }
-        try select.bind(1, key)
-        if try select.step() {
-            let lead = try StoredLead(select)
+        if let lead = try rows.lead(key: key) {
             adopt(lead)
             return lead.id
         }
         guard create else { return nil }
-        // The row is inserted whole by `finish()`, once: ids are allocated here as SQLite would
-        // (the largest plus one), which is safe because the transaction holds the write lock.
-        let id = try nextID ?? (db.scalar("SELECT max(id) FROM lead") ?? 0) + 1
-        nextID = id + 1
-        let entry = adopt(StoredLead(id: id, key: key))
+        // The row is inserted whole by `finish()`, once.
+        let entry = entry(adopting: StoredLead(id: try rows.newLeadID(), key: key))
         entry.isNew = true
         entry.dirty = true
-        return id
+        return entry.lead.id
+    }
+
+    /// Takes `lead`, just read by the caller, as the lead's state in this transaction (a store
+    /// that reads a window of leads itself adopts them before changing them).
+    package func adopt(_ lead: StoredLead) {
+        if entries[lead.id] == nil { entry(adopting: lead) }
     }
 
     @discardableResult
-    private func adopt(_ lead: StoredLead) -> Entry {
+    private func entry(adopting lead: StoredLead) -> Entry {
         let entry = Entry(lead)
         entries[lead.id] = entry
         idsByKey[lead.key] = lead.id
@@ -90,17 +110,14 @@ final class DerivedStateWriter {
     }
 
     /// The lead as it is now in this transaction.
-    func lead(_ leadID: Int64) throws -> StoredLead {
+    package func lead(_ leadID: Int64) throws -> StoredLead {
         try entry(leadID).lead
     }
 
     private func entry(_ leadID: Int64) throws -> Entry {
         if let entry = entries[leadID] { return entry }
-        let select = try db.cached("SELECT \(StoredLead.columns) FROM lead WHERE id = ?")
-        defer { select.reset() }
-        try select.bind(1, leadID)
-        guard try select.step() else { throw JournalError(.corrupt, "lead \(leadID) is missing") }
-        return adopt(try StoredLead(select))
+        guard let lead = try rows.lead(id: leadID) else { throw JournalError(.corrupt, "lead \(leadID) is missing") }
+        return entry(adopting: lead)
     }
 
     private func update(_ leadID: Int64, _ change: (Entry) -> Void) throws {
@@ -109,27 +126,27 @@ final class DerivedStateWriter {
         entry.dirty = true
     }
 
-    func fieldRow(_ leadID: Int64, _ field: String) throws -> FieldRow? {
+    package func fieldRow(_ leadID: Int64, _ field: String) throws -> FieldRow? {
         try entry(leadID).lead.field(field)
     }
 
     /// Writes a field's current value and state.
-    func setField(_ leadID: Int64, _ field: String, _ row: FieldRow) throws {
+    package func setField(_ leadID: Int64, _ field: String, _ row: FieldRow) throws {
         try update(leadID) { $0.lead.setField(field, row) }
     }
 
     /// Changes only a field's state (the value and seq stay).
-    func setState(_ leadID: Int64, _ field: String, _ row: FieldRow, to state: DeliveryState) throws {
+    package func setState(_ leadID: Int64, _ field: String, _ row: FieldRow, to state: DeliveryState) throws {
         var new = row
         new.state = state
         try setField(leadID, field, new)
     }
 
-    func setBaseValue(_ leadID: Int64, _ property: String, _ value: String) throws {
+    package func setBaseValue(_ leadID: Int64, _ property: String, _ value: String) throws {
         try update(leadID) { $0.lead.setBaseValue(property, value) }
     }
 
-    func setRemoteID(_ leadID: Int64, _ remoteID: String?) throws {
+    package func setRemoteID(_ leadID: Int64, _ remoteID: String?) throws {
         try update(leadID) { entry in
             entry.lead.remoteID = remoteID
             // An unlinked lead no longer knows what the remote holds.
@@ -138,66 +155,63 @@ final class DerivedStateWriter {
     }
 
     /// Makes `finish()` recompute the lead's mark even when none of its fields changed.
-    func touch(_ leadID: Int64) throws { try update(leadID) { _ in } }
+    package func touch(_ leadID: Int64) throws { try update(leadID) { _ in } }
 
-    func mark(_ leadID: Int64, _ mark: LeadMark) throws {
+    package func mark(_ leadID: Int64, _ mark: LeadMark) throws {
         try update(leadID) { $0.explicitMark = mark }
     }
 
-    func count(_ counter: Counter, _ delta: Int64) { counterDeltas[counter, default: 0] += delta }
+    package func count(_ counter: Counter, _ delta: Int64) { counterDeltas[counter, default: 0] += delta }
 
-    /// Calls `body` for every lead, a thousand at a time, writing each thousand before reading
-    /// the next: a change to every lead stays in bounded memory.
-    func forEachLead(_ body: (StoredLead) throws -> Void) throws {
-        var cursor: Int64 = 0
-        while true {
-            let select = try db.cached("SELECT \(StoredLead.columns) FROM lead WHERE id > ? ORDER BY id LIMIT 1000")
-            try select.bind(1, cursor)
-            var leads: [StoredLead] = []
-            while try select.step() { leads.append(try StoredLead(select)) }
-            select.reset()
-            guard let last = leads.last else { return }
-            for lead in leads {
-                if entries[lead.id] == nil { adopt(lead) }
-                try body(try self.lead(lead.id))
+    /// Folds one change (seq `seq`, made at `at`, `fields` as (name, compact JSON text)) into
+    /// lead `lead`, creating it when new.
+    ///
+    /// Local changes: for each field, the value with the latest `at` wins (ties: the one appended
+    /// later); a winning mapped value becomes pending, an unmapped one local only, and a losing one
+    /// is superseded at once. Pulled changes become the current value unless a local value of that
+    /// field is pending.
+    package func fold(
+        seq: Int64, lead: String, at: Int64, fields: [(name: String, value: String)], origin: ChangeOrigin
+    ) throws {
+        let leadID = try leadID(lead, create: true)!
+        for (field, value) in fields {
+            let current = try fieldRow(leadID, field)
+            let mapped = mappings[field] != nil
+            switch origin {
+            case .local:
+                // Latest `at` wins; on a tie the later append (this one) wins.
+                if let current, at < current.at { continue }
+                try setField(
+                    leadID, field, .init(value: value, seq: seq, at: at, state: mapped ? .pending : .unmapped))
+            case .remote:
+                if current?.state == .pending { continue }
+                try setField(
+                    leadID, field, .init(value: value, seq: seq, at: at, state: mapped ? .delivered : .unmapped))
             }
-            try finish()
-            cursor = last.id
         }
     }
 
-    /// Moves every current value of `field` whose state is in `from` to `state`.
-    func setStates(of field: String, from: Set<DeliveryState>, to state: DeliveryState) throws {
-        try forEachLead { lead in
-            if let row = lead.field(field), from.contains(row.state) { try setState(lead.id, field, row, to: state) }
+    /// Moves `lead`'s current value of each move's field to the move's state when its state is
+    /// one the move is from (what a mapping change does to every lead).
+    package func move(_ moves: [StateMove], in lead: StoredLead) throws {
+        for move in moves {
+            if let row = lead.field(move.field), move.from.contains(row.state) {
+                try setState(lead.id, move.field, row, to: move.to)
+            }
         }
     }
 
     /// Writes every changed lead and applies the counter deltas. Call before the transaction
     /// ends; the writer may go on being used afterwards.
-    func finish() throws {
-        let update = try db.cached(
-            "UPDATE lead SET remote_id = ?, mark = ?, pending_fields = ?, pending_changes = ?, state = ? WHERE id = ?")
-        let insert = try db.cached(
-            "INSERT INTO lead(remote_id, mark, pending_fields, pending_changes, state, id, key) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        )
+    package func finish() throws {
         // In id order: neighbouring leads share pages, so each page is changed while it is hot.
         for id in entries.keys.sorted() {
             guard let entry = entries[id], entry.dirty else { continue }
-            let write = entry.isNew ? insert : update
             var lead = entry.lead
             let old = entry.loaded
             (lead.pendingFields, lead.pendingChanges) = lead.pendingCounts
             lead.mark = newMark(lead, old: old, explicit: entry.explicitMark)
-            try write.bind(1, lead.remoteID)
-            try write.bind(2, lead.mark.rawValue)
-            try write.bind(3, lead.pendingFields)
-            try write.bind(4, lead.pendingChanges)
-            try write.bind(5, blob: lead.stateBlob)
-            try write.bind(6, id)
-            if entry.isNew { try write.bind(7, lead.key) }
-            try write.step()
-            write.reset()
+            try rows.write(lead, isNew: entry.isNew)
             if (old.pendingFields > 0) != (lead.pendingFields > 0) {
                 count(.pendingLeads, lead.pendingFields > 0 ? 1 : -1)
             }
@@ -211,11 +225,8 @@ final class DerivedStateWriter {
         }
         entries.removeAll(keepingCapacity: true)
         idsByKey.removeAll(keepingCapacity: true)
-        nextID = nil
-        let counter = try db.cached("UPDATE counter SET value = value + ? WHERE name = ?")
-        for (name, delta) in counterDeltas where delta != 0 {
-            try counter.execute([.integer(delta), .text(name.rawValue)])
-        }
+        counterDeltas = counterDeltas.filter { $0.value != 0 }
+        if !counterDeltas.isEmpty { try rows.add(counterDeltas) }
         counterDeltas.removeAll()
     }
 
@@ -242,5 +253,31 @@ final class DerivedStateWriter {
         let value = (try? FieldsCodec.decodeValue(row.value)) ?? .null
         // Matching trims whitespace, so a value of spaces only is no identity.
         return value.wireString.unicodeScalars.contains { !$0.properties.isWhitespace }
+    }
+}
+
+/// A change of state of one field's values: those in a state of `from` go to `to`.
+package struct StateMove: Sendable {
+    package var field: String
+    package var from: Set<DeliveryState>
+    package var to: DeliveryState
+
+    package init(field: String, from: Set<DeliveryState>, to: DeliveryState) {
+        self.field = field
+        self.from = from
+        self.to = to
+    }
+
+    /// What setting `mapping` does to the leads' values: the values of the field it replaced
+    /// (by targeting the same property) that were waiting become local only, and every value of
+    /// its field that is not pending becomes pending for the new property.
+    package static func setting(_ mapping: Mapping, replacing replaced: Mapping?) -> [StateMove] {
+        (replaced.map { [removing($0.field)] } ?? [])
+            + [StateMove(field: mapping.field, from: [.delivered, .rejected, .skipped, .unmapped], to: .pending)]
+    }
+
+    /// What removing the mapping of `field` does: its pending values become local only.
+    package static func removing(_ field: String) -> StateMove {
+        StateMove(field: field, from: [.pending], to: .unmapped)
     }
 }

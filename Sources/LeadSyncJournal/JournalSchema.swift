@@ -120,7 +120,7 @@ enum JournalSchema {
 }
 
 /// The counters kept beside the journal so `status` never scans it.
-enum Counter: String, CaseIterable {
+package enum Counter: String, CaseIterable, Sendable {
     case pendingChanges = "pending_changes"
     case pendingLeads = "pending_leads"
     case awaitingIdentity = "awaiting_identity"

@@ -19,3 +19,16 @@ public struct JournalStatus: Sendable, Hashable {
     /// The last sync error, from the settings.
     public var lastError: String?
 }
+
+extension JournalStatus {
+    /// The status every store reports from its counters (values by `Counter` name; a missing
+    /// one is 0), the last seq appended and the last sync's settings.
+    package init(counters: [String: Int64], lastSeq: Int64, lastSyncAt: String?, lastError: String?) {
+        func value(_ counter: Counter) -> Int64 { counters[counter.rawValue] ?? 0 }
+        self.init(
+            journalEntries: lastSeq - value(.removedChanges), pendingChanges: value(.pendingChanges),
+            pendingLeads: value(.pendingLeads), awaitingIdentity: value(.awaitingIdentity),
+            unmatched: value(.unmatched), rejected: value(.rejected), skipped: value(.skipped),
+            unfoldedChanges: lastSeq - value(.foldedSeq), lastSyncAt: lastSyncAt, lastError: lastError)
+    }
+}

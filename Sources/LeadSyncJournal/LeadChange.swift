@@ -20,3 +20,11 @@ public struct LeadChange: Sendable, Hashable {
         self.init(lead: lead, fields: fields, atMilliseconds: Timestamp.epochMilliseconds(at))
     }
 }
+
+extension LeadChange {
+    /// Checks what every journal requires of a change before appending it.
+    /// - Throws: `JournalError` (`invalidChange`) for an empty lead id.
+    package func validate() throws {
+        guard !lead.isEmpty else { throw JournalError(.invalidChange, "a change needs a non-empty lead id") }
+    }
+}

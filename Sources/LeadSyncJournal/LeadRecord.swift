@@ -16,6 +16,12 @@ public struct LeadRecord: Sendable, Hashable {
         public var seq: Int64
         public var atMilliseconds: Int64
         public var fields: [String: FieldValue]
+
+        package init(seq: Int64, atMilliseconds: Int64, fields: [String: FieldValue]) {
+            self.seq = seq
+            self.atMilliseconds = atMilliseconds
+            self.fields = fields
+        }
     }
 
     public var lead: String

@@ -17,11 +17,7 @@ extension LeadStore {
                         where: "pending_fields > 0 AND mark = \(LeadMark.none.rawValue)", after: cursor, limit: 1_000,
                         db)
                     guard let last = leads.last else { return oldest }
-                    for lead in leads {
-                        for (_, row) in lead.fields where row.state == .pending {
-                            oldest = min(oldest ?? row.at, row.at)
-                        }
-                    }
+                    for at in leads.lazy.compactMap(\.oldestPendingAt) { oldest = min(oldest ?? at, at) }
                     cursor = last.id
                 }
             }

@@ -18,9 +18,7 @@ extension LeadStore {
                     let leads = try StoredLead.window(where: "1", after: cursor, limit: 1_000, db)
                     guard let last = leads.last else { return values }
                     for lead in leads {
-                        if let row = lead.field(identityField) {
-                            values.append((lead.key, try FieldsCodec.decodeValue(row.value)))
-                        }
+                        if let value = try lead.value(of: identityField) { values.append((lead.key, value)) }
                     }
                     cursor = last.id
                 }
@@ -48,19 +46,14 @@ extension LeadStore {
                         select.reset()
                     }
                 }
-                return try ids.sorted().map { try Self.snapshot($0, db) }
+                return try ids.sorted().map { id in
+                    guard let lead = try StoredLead.read(id: id, db) else {
+                        throw JournalError(.corrupt, "lead \(id) is missing")
+                    }
+                    return try LeadSnapshot(lead)
+                }
             }
         }
     }
 
-    private static func snapshot(_ id: Int64, _ db: Connection) throws -> LeadSnapshot {
-        guard let lead = try StoredLead.read(id: id, db) else { throw JournalError(.corrupt, "lead \(id) is missing") }
-        var snapshot = LeadSnapshot(lead: lead.key, remoteID: lead.remoteID)
-        for (field, row) in lead.fields {
-            snapshot.fields[field] = try FieldsCodec.decodeValue(row.value)
-            if row.state == .pending { snapshot.pendingFields.insert(field) }
-        }
-        snapshot.baseValues = Dictionary(lead.baseValues, uniquingKeysWith: { _, last in last })
-        return snapshot
-    }
 }

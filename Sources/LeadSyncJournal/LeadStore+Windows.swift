@@ -14,7 +14,7 @@ extension LeadStore {
         try db.read { db in
             let mappings = try DerivedStateWriter.mappings(db)
             return try StoredLead.window(where: "pending_fields > 0", after: cursor, limit: limit, db).map {
-                try pendingLead($0, mappings)
+                try PendingLead($0, mappings: mappings)
             }
         }
     }
@@ -45,32 +45,17 @@ extension LeadStore {
                 let leads = try keys.compactMap { key in
                     try StoredLead.read(key: key, db).flatMap { $0.pendingFields > 0 ? $0 : nil }
                 }
-                return (try leads.map { try Self.pendingLead($0, mappings) }, through)
+                return (try leads.map { try PendingLead($0, mappings: mappings) }, through)
             }
         }
-    }
-
-    /// `lead` as a drain reads it: its pending mapped fields and its identity value.
-    private static func pendingLead(_ lead: StoredLead, _ mappings: [String: Mapping]) throws -> PendingLead {
-        let identityField = mappings.values.first { $0.property == Mapping.identityProperty }?.field
-        var pending = PendingLead(
-            cursor: lead.id, lead: lead.key, remoteID: lead.remoteID, identity: nil, mark: lead.mark, fields: [])
-        for (field, row) in lead.fields {
-            if field == identityField { pending.identity = try FieldsCodec.decodeValue(row.value) }
-            guard row.state == .pending, let mapping = mappings[field] else { continue }
-            pending.fields.append(
-                PendingLead.Field(
-                    field: field, property: mapping.property, write: mapping.write,
-                    value: try FieldsCodec.decodeValue(row.value), seq: row.seq, atMilliseconds: row.at))
-        }
-        return pending
     }
 
     /// A window of leads linked to a remote record, in a stable order, with their base values.
     package func linkedLeads(limit: Int, after cursor: Int64 = 0) async throws -> [LinkedLead] {
         try await database.run { db in
             try db.read { db in
-                try StoredLead.window(where: "remote_id IS NOT NULL", after: cursor, limit: limit, db).map(Self.linked)
+                try StoredLead.window(where: "remote_id IS NOT NULL", after: cursor, limit: limit, db).map(
+                    LinkedLead.init)
             }
         }
     }
@@ -84,15 +69,10 @@ extension LeadStore {
                 defer { select.reset() }
                 try select.bind(1, Int64(count))
                 var leads: [LinkedLead] = []
-                while try select.step() { leads.append(Self.linked(try StoredLead(select))) }
+                while try select.step() { leads.append(LinkedLead(try StoredLead(select))) }
                 return leads
             }
         }
     }
 
-    private static func linked(_ lead: StoredLead) -> LinkedLead {
-        LinkedLead(
-            cursor: lead.id, lead: lead.key, remoteID: lead.remoteID ?? "",
-            baseValues: Dictionary(lead.baseValues, uniquingKeysWith: { _, last in last }))
-    }
 }

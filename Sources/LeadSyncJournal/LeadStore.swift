@@ -26,13 +26,8 @@ package struct LeadStore: Sendable {
             select.reset()
             // The rowid B-tree's last key: O(log n), unlike count(*).
             let lastSeq = try db.scalar("SELECT max(seq) FROM change") ?? 0
-            func value(_ counter: Counter) -> Int64 { counters[counter.rawValue] ?? 0 }
             return JournalStatus(
-                journalEntries: lastSeq - value(.removedChanges), pendingChanges: value(.pendingChanges),
-                pendingLeads: value(.pendingLeads), awaitingIdentity: value(.awaitingIdentity),
-                unmatched: value(.unmatched), rejected: value(.rejected), skipped: value(.skipped),
-                unfoldedChanges: lastSeq - value(.foldedSeq),
-                lastSyncAt: try ConfigurationStore.setting(.lastSyncAt, db),
+                counters: counters, lastSeq: lastSeq, lastSyncAt: try ConfigurationStore.setting(.lastSyncAt, db),
                 lastError: try ConfigurationStore.setting(.lastError, db))
         }
     }
@@ -48,23 +43,10 @@ package struct LeadStore: Sendable {
     }
 
     private static func lead(_ key: String, _ db: Connection) throws -> LeadRecord? {
-        let writer = try DerivedStateWriter(db)
         guard let lead = try StoredLead.read(key: key, db) else { return nil }
-        let (remoteID, mark, pendingFields) = (lead.remoteID, lead.mark, lead.pendingFields)
-        var fields: [String: FieldValue] = [:]
-        var delivery: [String: LeadRecord.FieldDelivery] = [:]
-        var pendingSeqs = Set<Int64>()
-        for (field, row) in lead.fields {
-            let value = try FieldsCodec.decodeValue(row.value)
-            fields[field] = value
-            delivery[field] = LeadRecord.FieldDelivery(
-                property: writer.mappings[field]?.property, state: row.state, value: value, atMilliseconds: row.at)
-            if row.state == .pending { pendingSeqs.insert(row.seq) }
-        }
-
         var pending: [LeadRecord.PendingChange] = []
         let change = try db.cached("SELECT at, fields FROM change WHERE seq = ?")
-        for seq in pendingSeqs.sorted() {
+        for seq in lead.pendingSeqs {
             try change.bind(1, seq)
             if try change.step() {
                 pending.append(
@@ -73,22 +55,9 @@ package struct LeadStore: Sendable {
             }
             change.reset()
         }
-        let rejected = try DeliveryLedger.rejectedEntries(lead: key, db)
-        let state: LeadState
-        if pendingFields > 0 {
-            switch mark {
-            case .awaitingIdentity: state = .awaitingIdentity
-            case .unmatched: state = .unmatched
-            case .none: state = .pending
-            }
-        } else if delivery.values.contains(where: { $0.state == .rejected }) {
-            state = .rejected
-        } else {
-            state = .synced
-        }
-        return LeadRecord(
-            lead: key, remoteID: remoteID, state: state, fields: fields, delivery: delivery, pending: pending,
-            rejected: rejected)
+        return try LeadRecord(
+            lead, mappings: DerivedStateWriter.mappings(db), pending: pending,
+            rejected: DeliveryLedger.rejectedEntries(lead: key, db))
     }
 
     /// The lead linked to a remote id, if any.

@@ -17,4 +17,17 @@ public struct RejectedEntry: Sendable, Hashable {
     /// When it was refused (epoch milliseconds).
     public var atMilliseconds: Int64
     public var source: Source
+
+    package init(
+        id: String, lead: String, fields: [String: FieldValue], category: String, message: String,
+        atMilliseconds: Int64, source: Source
+    ) {
+        self.id = id
+        self.lead = lead
+        self.fields = fields
+        self.category = category
+        self.message = message
+        self.atMilliseconds = atMilliseconds
+        self.source = source
+    }
 }

@@ -6,61 +6,73 @@ internal import LeadSyncSQLite
 ///
 /// One row per lead, read and written whole, is what makes folding and recording outcomes cost
 /// one read and one write per lead instead of several statements per field (decision 0015).
-struct StoredLead {
-    struct FieldRow: Equatable {
+package struct StoredLead: Sendable {
+    package struct FieldRow: Equatable, Sendable {
         /// The value as compact JSON text (`FieldsCodec`).
-        var value: String
-        var seq: Int64
-        var at: Int64
-        var state: DeliveryState
+        package var value: String
+        package var seq: Int64
+        package var at: Int64
+        package var state: DeliveryState
     }
 
-    var id: Int64
-    var key: String
-    var remoteID: String?
-    var mark: LeadMark
-    var pendingFields: Int64
+    package var id: Int64
+    package var key: String
+    package var remoteID: String?
+    package var mark: LeadMark
+    package var pendingFields: Int64
     /// Distinct seqs among the pending fields: the lead's share of `pending_changes` (a change
     /// belongs to one lead, so the shares add up to the journal's count).
-    var pendingChanges: Int64
+    package var pendingChanges: Int64
     /// Sorted by field name.
-    var fields: [(name: String, row: FieldRow)] = []
+    package var fields: [(name: String, row: FieldRow)] = []
     /// Sorted by property.
-    var baseValues: [(property: String, value: String)] = []
+    package var baseValues: [(property: String, value: String)] = []
 
     /// The columns every read of a whole lead selects, in this order.
     static let columns = "id, key, remote_id, mark, pending_fields, pending_changes, state"
 
     /// Reads a lead from a statement that selected `columns` first.
     init(_ statement: Statement) throws {
-        id = statement.int64(0)
-        key = statement.text(1)
-        remoteID = statement.optionalText(2)
-        mark = LeadMark(rawValue: statement.int64(3)) ?? .none
-        pendingFields = statement.int64(4)
-        pendingChanges = statement.int64(5)
-        let id = id
-        try statement.withBytes(6) { bytes in
-            guard !bytes.isEmpty else { return }  // a lead created but not yet written
-            var reader = BlobReader(bytes: bytes)
-            let fieldCount = try reader.count()
-            fields.reserveCapacity(fieldCount)
-            for _ in 0..<fieldCount {
-                let name = try reader.string()
-                let value = try reader.string()
-                let seq = try reader.integer()
-                let at = try reader.integer()
-                guard let state = DeliveryState(rawValue: try reader.integer()) else { throw reader.corrupt(id) }
-                fields.append((name, FieldRow(value: value, seq: seq, at: at, state: state)))
-            }
-            let baseCount = try reader.count()
-            baseValues.reserveCapacity(baseCount)
-            for _ in 0..<baseCount { baseValues.append((try reader.string(), try reader.string())) }
-            guard reader.atEnd else { throw reader.corrupt(id) }
+        self = try statement.withBytes(6) { state in
+            try StoredLead(
+                id: statement.int64(0), key: statement.text(1), remoteID: statement.optionalText(2),
+                mark: LeadMark(rawValue: statement.int64(3)) ?? .none, pendingFields: statement.int64(4),
+                pendingChanges: statement.int64(5), state: state)
         }
     }
 
-    init(id: Int64, key: String) {
+    /// A lead from its row's columns, `state` being the blob ``stateBlob`` wrote (empty for a
+    /// lead created but not yet written).
+    /// - Throws: `JournalError.corrupt` when the blob cannot be read.
+    package init(
+        id: Int64, key: String, remoteID: String?, mark: LeadMark, pendingFields: Int64, pendingChanges: Int64,
+        state bytes: UnsafeRawBufferPointer
+    ) throws {
+        self.id = id
+        self.key = key
+        self.remoteID = remoteID
+        self.mark = mark
+        self.pendingFields = pendingFields
+        self.pendingChanges = pendingChanges
+        guard !bytes.isEmpty else { return }
+        var reader = BlobReader(bytes: bytes)
+        let fieldCount = try reader.count()
+        fields.reserveCapacity(fieldCount)
+        for _ in 0..<fieldCount {
+            let name = try reader.string()
+            let value = try reader.string()
+            let seq = try reader.integer()
+            let at = try reader.integer()
+            guard let state = DeliveryState(rawValue: try reader.integer()) else { throw reader.corrupt(id) }
+            fields.append((name, FieldRow(value: value, seq: seq, at: at, state: state)))
+        }
+        let baseCount = try reader.count()
+        baseValues.reserveCapacity(baseCount)
+        for _ in 0..<baseCount { baseValues.append((try reader.string(), try reader.string())) }
+        guard reader.atEnd else { throw reader.corrupt(id) }
+    }
+
+    package init(id: Int64, key: String) {
         self.id = id
         self.key = key
         remoteID = nil
@@ -70,7 +82,7 @@ struct StoredLead {
     }
 
     /// The `state` blob: counts and lengths as LEB128 varints, integers zigzag-encoded.
-    var stateBlob: [UInt8] {
+    package var stateBlob: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(16 + fields.count * 48 + baseValues.count * 32)
         BlobWriter.count(fields.count, &out)
@@ -89,7 +101,7 @@ struct StoredLead {
         return out
     }
 
-    func field(_ name: String) -> FieldRow? {
+    package func field(_ name: String) -> FieldRow? {
         fields.first { $0.name == name }?.row
     }
 
@@ -101,7 +113,7 @@ struct StoredLead {
         }
     }
 
-    func baseValue(_ property: String) -> String? {
+    package func baseValue(_ property: String) -> String? {
         baseValues.first { $0.property == property }?.value
     }
 

@@ -3,10 +3,8 @@ internal import PostgresNIO
 
 /// A tenant's mappings, push rules, pull rules and settings: the PostgreSQL twin of
 /// `ConfigurationStore`, with the same checks (shared through `Mapping.change`,
-/// `PushRules.changed` and `PullRule.validate`).
-///
-/// The tenant has no lead state in PostgreSQL yet, so a mapping change has no values to make
-/// pending or unmapped; the lead store that comes next must join that here, as SQLite's does.
+/// `PushRules.changed` and `PullRule.validate`) and the same effect of a mapping change on the
+/// leads' values (`StateMove`).
 package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
     let tenant: String
     let database: PostgresDatabase
@@ -21,18 +19,17 @@ package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
         try await database.statements("setting the mapping of \(mapping.field)") { connection in
             let change = try Mapping.change(
                 setting: mapping, over: try await Self.mappings(tenant, connection, database))
-            var replaced: Mapping?
-            if case .newProperty(let other?) = change {
-                replaced = other
-                try await connection.query(
-                    "DELETE FROM mapping WHERE tenant = \(tenant) AND field = \(other.field)", logger: database.logger)
+            guard case .newProperty(let replaced) = change else {
+                try await Self.upsert(mapping, tenant, connection, database)
+                return nil
             }
-            try await connection.query(
-                """
-                INSERT INTO mapping (tenant, field, property, write)
-                VALUES (\(tenant), \(mapping.field), \(mapping.property), \(mapping.write.rawValue))
-                ON CONFLICT (tenant, field) DO UPDATE SET property = excluded.property, write = excluded.write
-                """, logger: database.logger)
+            if let replaced {
+                try await connection.query(
+                    "DELETE FROM mapping WHERE tenant = \(tenant) AND field = \(replaced.field)",
+                    logger: database.logger)
+            }
+            try await Self.upsert(mapping, tenant, connection, database)
+            try await Self.move(StateMove.setting(mapping, replacing: replaced), tenant, connection, database)
             return replaced
         }
     }
@@ -43,6 +40,7 @@ package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
             try Mapping.checkRemoval(of: mapping)
             try await connection.query(
                 "DELETE FROM mapping WHERE tenant = \(tenant) AND field = \(field)", logger: database.logger)
+            try await Self.move([.removing(field)], tenant, connection, database)
             return true
         }
     }
@@ -131,7 +129,37 @@ package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
 
     // MARK: Statements inside a transaction
 
-    private static func mappings(_ tenant: String, _ connection: PostgresConnection, _ database: PostgresDatabase)
+    private static func upsert(
+        _ mapping: Mapping, _ tenant: String, _ connection: PostgresConnection, _ database: PostgresDatabase
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO mapping (tenant, field, property, write)
+            VALUES (\(tenant), \(mapping.field), \(mapping.property), \(mapping.write.rawValue))
+            ON CONFLICT (tenant, field) DO UPDATE SET property = excluded.property, write = excluded.write
+            """, logger: database.logger)
+    }
+
+    /// Applies `moves` to every lead of the tenant, a thousand leads per read and write, with the
+    /// mappings as they are now.
+    private static func move(
+        _ moves: [StateMove], _ tenant: String, _ connection: PostgresConnection, _ database: PostgresDatabase
+    ) async throws {
+        let logger = database.logger
+        let rows = try await PostgresLeadRows.locking(keys: [], tenant, connection, logger)
+        let writer = DerivedStateWriter(rows: rows, mappings: try await mappings(tenant, connection, database))
+        try await PostgresLeadRows.forEachWindow("true", tenant, connection, logger) { leads in
+            for lead in leads {
+                writer.adopt(lead)
+                try writer.move(moves, in: lead)
+            }
+            try writer.finish()
+            try await rows.flush(connection, logger)
+        }
+    }
+
+    /// The tenant's mappings by field.
+    static func mappings(_ tenant: String, _ connection: PostgresConnection, _ database: PostgresDatabase)
         async throws -> [String: Mapping]
     {
         let rows = try await connection.query(
@@ -153,7 +181,7 @@ package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
             create: stored[.pushCreate].map { $0 == "true" } ?? true)
     }
 
-    private static func settings(
+    static func settings(
         _ tenant: String, _ connection: PostgresConnection, _ database: PostgresDatabase, only key: SettingKey?
     ) async throws -> [SettingKey: String] {
         let rows =
@@ -171,7 +199,7 @@ package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
     }
 
     /// Stores the non-nil values and removes the nil ones, one statement each (set-based).
-    private static func set(
+    static func set(
         _ values: [SettingKey: String?], _ tenant: String, _ connection: PostgresConnection,
         _ database: PostgresDatabase
     ) async throws {

@@ -55,6 +55,82 @@ enum PostgresSchema {
                 )
                 """,
             ]),
+        Migration(
+            name: "0003-tenant-lead-state",
+            statements: [
+                // The tenant row counts its changes, leads and rejected entries (each numbered
+                // from 1 per tenant, as a journal's are): a write locks it, so a tenant's writes
+                // are serialized while other tenants' go on.
+                """
+                ALTER TABLE tenant
+                    ADD COLUMN last_seq bigint NOT NULL DEFAULT 0,
+                    ADD COLUMN last_lead_id bigint NOT NULL DEFAULT 0,
+                    ADD COLUMN last_rejected_id bigint NOT NULL DEFAULT 0
+                """,
+                // The journal: keyed by (tenant, seq) only, so an append touches one index.
+                """
+                CREATE TABLE change (
+                    tenant text NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+                    seq bigint NOT NULL,
+                    lead text NOT NULL,
+                    at bigint NOT NULL,
+                    fields text NOT NULL,
+                    origin smallint NOT NULL DEFAULT 0,
+                    PRIMARY KEY (tenant, seq)
+                )
+                """,
+                // One row per lead, `state` in the SQLite journal's blob format (decision 0015).
+                """
+                CREATE TABLE lead (
+                    tenant text NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+                    id bigint NOT NULL,
+                    key text NOT NULL,
+                    remote_id text,
+                    mark bigint NOT NULL DEFAULT 0,
+                    pending_fields bigint NOT NULL DEFAULT 0,
+                    pending_changes bigint NOT NULL DEFAULT 0,
+                    state bytea NOT NULL,
+                    PRIMARY KEY (tenant, id),
+                    UNIQUE (tenant, key)
+                )
+                """,
+                // A tenant's window reads are one range of a per-tenant partial index.
+                "CREATE INDEX lead_pending ON lead (tenant, id) WHERE pending_fields > 0",
+                "CREATE INDEX lead_remote ON lead (tenant, remote_id) WHERE remote_id IS NOT NULL",
+                """
+                CREATE TABLE field_seen (
+                    tenant text NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+                    field text NOT NULL,
+                    PRIMARY KEY (tenant, field)
+                )
+                """,
+                // The counters `status` reads instead of scanning (the journal's `Counter`); a
+                // missing row is 0.
+                """
+                CREATE TABLE counter (
+                    tenant text NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+                    name text NOT NULL,
+                    value bigint NOT NULL,
+                    PRIMARY KEY (tenant, name)
+                )
+                """,
+                // What the remote refused, per lead (`lead show` lists a lead's).
+                """
+                CREATE TABLE rejected (
+                    tenant text NOT NULL,
+                    id bigint NOT NULL,
+                    lead_id bigint NOT NULL,
+                    fields text NOT NULL,
+                    category text NOT NULL,
+                    message text NOT NULL,
+                    at bigint NOT NULL,
+                    source text NOT NULL,
+                    PRIMARY KEY (tenant, id),
+                    FOREIGN KEY (tenant, lead_id) REFERENCES lead (tenant, id) ON DELETE CASCADE
+                )
+                """,
+                "CREATE INDEX rejected_lead ON rejected (tenant, lead_id)",
+            ]),
     ]
 
     static var latestVersion: Int { migrations.count }

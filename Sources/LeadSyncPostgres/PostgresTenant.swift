@@ -1,17 +1,26 @@
 package import LeadSyncJournal
 
 /// One tenant (one customer's HubSpot account) of a PostgreSQL store: its stores see only its
-/// rows. So far its configuration; the change log, lead state, ledger and conversations follow
+/// rows. So far its change log, lead state, ledger and configuration; its conversations follow
 /// (decision 0026).
 package struct PostgresTenant: Sendable {
     /// The tenant's id, as `--tenant` names it.
     package let id: String
+    /// Appends (each folded as it is appended).
+    package let changeLog: PostgresChangeLog
+    /// Reads of lead state.
+    package let leads: PostgresLeadStore
+    /// The remote's answers and what it holds.
+    package let ledger: PostgresDeliveryLedger
     /// Mappings, push rules, pull rules and settings.
     package let configuration: PostgresConfigurationStore
 
     init(id: String, database: PostgresDatabase) {
         self.id = id
-        self.configuration = PostgresConfigurationStore(tenant: id, database: database)
+        changeLog = PostgresChangeLog(tenant: id, database: database)
+        leads = PostgresLeadStore(tenant: id, database: database)
+        ledger = PostgresDeliveryLedger(tenant: id, database: database)
+        configuration = PostgresConfigurationStore(tenant: id, database: database)
     }
 }
 

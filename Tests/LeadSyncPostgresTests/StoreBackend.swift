@@ -10,16 +10,35 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { rawValue }
 
-    /// A fresh configuration store of this kind (a new journal file; a new tenant of a new
-    /// database), open for the body's length.
-    func withConfiguration(_ body: (any ConfigurationStoreProtocol) async throws -> Void) async throws {
+    /// The stores a case uses, of one journal or one tenant.
+    struct Stores {
+        var changeLog: any ChangeLogProtocol
+        var leads: any LeadStoreProtocol
+        var ledger: any DeliveryLedgerProtocol
+        var configuration: any ConfigurationStoreProtocol
+    }
+
+    /// Fresh stores of this kind (a new journal file; a new tenant of a new database), open for
+    /// the body's length.
+    func withStores(_ body: (Stores) async throws -> Void) async throws {
         switch self {
         case .sqlite:
             let dir = try TemporaryDirectory()
-            try await body(try Journal(path: dir.path("journal.db")).configuration)
+            let journal = try Journal(path: dir.path("journal.db"))
+            try await body(
+                Stores(
+                    changeLog: journal.changeLog, leads: journal.leads, ledger: journal.ledger,
+                    configuration: journal.configuration))
         case .postgres:
-            try await Self.withPostgresStore { store in try await body(try await store.tenant("acme").configuration) }
+            try await Self.withPostgresStore { store in
+                try await body(Stores(try await store.tenant("acme")))
+            }
         }
+    }
+
+    /// A fresh configuration store of this kind, open for the body's length.
+    func withConfiguration(_ body: (any ConfigurationStoreProtocol) async throws -> Void) async throws {
+        try await withStores { try await body($0.configuration) }
     }
 
     /// A store on a fresh database of the test server, closed after the body.
@@ -43,5 +62,14 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             Thread { continuation.resume(with: Result { try PostgresServer.shared().createDatabase() }) }.start()
         }
         return try PostgresStoreAddress(parsing: url)
+    }
+}
+
+extension StoreBackend.Stores {
+    /// The stores of a PostgreSQL tenant.
+    init(_ tenant: PostgresTenant) {
+        self.init(
+            changeLog: tenant.changeLog, leads: tenant.leads, ledger: tenant.ledger, configuration: tenant.configuration
+        )
     }
 }

@@ -1,0 +1,108 @@
+package import LeadSyncSupport
+
+/// A rejected entry an outcome makes, for the store to keep (`rejectedEntries()` lists it).
+package struct Refusal: Sendable {
+    package var leadID: Int64
+    package var fields: [String: FieldValue]
+    package var category: String
+    package var message: String
+    package var source: RejectedEntry.Source
+}
+
+/// The delivery ledger's rules, the same for every store: what the remote's answers, the sync's
+/// marks, a new account and a retry do to a lead's state.
+extension DerivedStateWriter {
+    /// Applies the remote's answer for one lead (see `DeliveryLedger.recordOutcomes`) and
+    /// returns the rejected entries it makes, one per category, message and source, already
+    /// counted: the store keeps them.
+    /// - Throws: `JournalError.unknownLead` when the store has no such lead.
+    package func record(_ outcome: LeadOutcome) throws -> [Refusal] {
+        guard let leadID = try leadID(outcome.lead, create: false) else {
+            throw JournalError(.unknownLead, "unknown lead \(outcome.lead)")
+        }
+        switch outcome.remoteID {
+        case .keep: break
+        case .set(let id): try setRemoteID(leadID, id)
+        case .clear: try setRemoteID(leadID, nil)
+        }
+        var refusals: [RefusalKey: [String: FieldValue]] = [:]
+        for field in outcome.fields {
+            let row = try fieldRow(leadID, field.field)
+            let current = row.map { $0.seq == field.seq && $0.state == .pending } ?? false
+            switch field.result {
+            case .delivered(let property, let sent):
+                try setBaseValue(leadID, property, sent)
+                if current, let row { try setState(leadID, field.field, row, to: .delivered) }
+            case .rejected(let category, let message, let source):
+                guard current, let row else { continue }
+                try setState(leadID, field.field, row, to: .rejected)
+                refusals[RefusalKey(category: category, message: message, source: source), default: [:]][
+                    field.field] = try FieldsCodec.decodeValue(row.value)
+            case .skipped(let property, let remoteValue):
+                guard current, var row else { continue }
+                count(.skipped, 1)
+                if let remoteValue {
+                    try setBaseValue(leadID, property, remoteValue)
+                    row.value = FieldsCodec.encode(.string(remoteValue))
+                    row.state = .skipped
+                    try setField(leadID, field.field, row)
+                } else {
+                    try setState(leadID, field.field, row, to: .skipped)
+                }
+            }
+        }
+        count(.rejected, Int64(refusals.count))
+        return refusals.sorted { $0.key.message < $1.key.message }.map { key, fields in
+            Refusal(
+                leadID: leadID, fields: fields, category: key.category, message: key.message, source: key.source)
+        }
+    }
+
+    private struct RefusalKey: Hashable {
+        var category: String
+        var message: String
+        var source: RejectedEntry.Source
+    }
+
+    /// Sets what the sync found about pending leads' identity (see `DeliveryLedger.markLeads`).
+    /// - Throws: `JournalError.unknownLead` when the store has no such lead.
+    package func mark(_ marks: [String: LeadMark]) throws {
+        for (lead, mark) in marks {
+            guard let leadID = try leadID(lead, create: false) else {
+                throw JournalError(.unknownLead, "unknown lead \(lead)")
+            }
+            try self.mark(leadID, mark)
+        }
+    }
+
+    /// Links the lead of a pulled record (creating it when new) and stores the record's base
+    /// values; returns the change to journal with origin remote, if any.
+    package func link(_ update: PulledUpdate) throws -> LeadChange? {
+        let leadID = try leadID(update.lead, create: true)!
+        try setRemoteID(leadID, update.remoteID)
+        for (property, value) in update.baseValues { try setBaseValue(leadID, property, value) }
+        guard !update.changes.isEmpty else { return nil }
+        return LeadChange(lead: update.lead, fields: update.changes, atMilliseconds: update.atMilliseconds)
+    }
+
+    /// Forgets what the remote account told of `lead`: it is unlinked, and its mapped values
+    /// the remote had answered for are pending again (a new account).
+    package func forgetRemote(of lead: StoredLead) throws {
+        try setRemoteID(lead.id, nil)
+        for (field, row) in lead.fields
+        where mappings[field] != nil && [.delivered, .rejected, .skipped].contains(row.state) {
+            try setState(lead.id, field, row, to: .pending)
+        }
+    }
+
+    /// Makes the refused `fields` of a rejected entry of lead `leadID` pending again (local
+    /// only when no longer mapped), each still the field's current value; the store removes the
+    /// entry, counted here.
+    package func retry(leadID: Int64, fields: [String]) throws {
+        for field in fields {
+            guard let row = try fieldRow(leadID, field), row.state == .rejected else { continue }
+            try setState(leadID, field, row, to: mappings[field] == nil ? .unmapped : .pending)
+        }
+        count(.rejected, -1)
+    }
+}

@@ -1,0 +1,66 @@
+internal import LeadSyncSQLite
+
+/// A SQLite journal's `lead` rows and counters, for a ``DerivedStateWriter`` inside the write
+/// transaction the connection is in.
+final class SQLiteLeadRows: LeadRows {
+    let db: Connection
+    /// The id the next new lead gets (nil: not known yet in this transaction).
+    private var nextID: Int64?
+
+    init(_ db: Connection) { self.db = db }
+
+    func lead(key: String) throws -> StoredLead? { try StoredLead.read(key: key, db) }
+
+    func lead(id: Int64) throws -> StoredLead? { try StoredLead.read(id: id, db) }
+
+    /// Ids are allocated as SQLite would (the largest plus one), which is safe because the
+    /// transaction holds the write lock.
+    func newLeadID() throws -> Int64 {
+        let id = try nextID ?? (db.scalar("SELECT max(id) FROM lead") ?? 0) + 1
+        nextID = id + 1
+        return id
+    }
+
+    func write(_ lead: StoredLead, isNew: Bool) throws {
+        let write =
+            isNew
+            ? try db.cached(
+                "INSERT INTO lead(remote_id, mark, pending_fields, pending_changes, state, id, key) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            )
+            : try db.cached(
+                "UPDATE lead SET remote_id = ?, mark = ?, pending_fields = ?, pending_changes = ?, state = ? WHERE id = ?"
+            )
+        try write.bind(1, lead.remoteID)
+        try write.bind(2, lead.mark.rawValue)
+        try write.bind(3, lead.pendingFields)
+        try write.bind(4, lead.pendingChanges)
+        try write.bind(5, blob: lead.stateBlob)
+        try write.bind(6, lead.id)
+        if isNew { try write.bind(7, lead.key) }
+        try write.step()
+        write.reset()
+    }
+
+    func add(_ deltas: [Counter: Int64]) throws {
+        let counter = try db.cached("UPDATE counter SET value = value + ? WHERE name = ?")
+        for (name, delta) in deltas { try counter.execute([.integer(delta), .text(name.rawValue)]) }
+    }
+}
+
+extension DerivedStateWriter {
+    /// Calls `body` for every lead of the journal `db`, a thousand at a time, writing each
+    /// thousand before reading the next: a change to every lead stays in bounded memory.
+    func forEachLead(_ db: Connection, _ body: (StoredLead) throws -> Void) throws {
+        var cursor: Int64 = 0
+        while true {
+            let leads = try StoredLead.window(where: "1", after: cursor, limit: 1_000, db)
+            guard let last = leads.last else { return }
+            for lead in leads {
+                adopt(lead)
+                try body(try self.lead(lead.id))
+            }
+            try finish()
+            cursor = last.id
+        }
+    }
+}
