@@ -146,10 +146,23 @@ public final class PostgresServer: Sendable {
         process.standardError = output
         do { try process.run() } catch { throw PostgresServerError("cannot start \(tool): \(error)") }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        // Reaped here, not with `waitUntilExit` alone: for `runuser … pg_ctl start` that never
+        // returned on Linux (the child was a zombie, its exit unseen by Foundation), while `waitpid`
+        // sees it. When Foundation reaped the child first (ECHILD), it did see the exit.
+        var status: Int32 = 0
+        let exitStatus: Int32
+        if waitpid(process.processIdentifier, &status, 0) == process.processIdentifier {
+            // WIFEXITED and WEXITSTATUS, which Swift does not import.
+            exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : -1
+        } else if errno == ECHILD {
+            process.waitUntilExit()
+            exitStatus = process.terminationStatus
+        } else {
+            throw PostgresServerError("cannot wait for \(tool): errno \(errno)")
+        }
+        guard exitStatus == 0 else {
             throw PostgresServerError(
-                "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+                "\(tool) \(arguments.joined(separator: " ")) exited \(exitStatus): \(text)")
         }
     }
 }
