@@ -179,7 +179,8 @@ let package = Package(
         .testTarget(
             name: "LeadSyncPostgresTests",
             dependencies: [
-                "LeadSyncPostgres", "LeadSyncJournal", "LeadSyncTestKit", "LeadSyncSupport",
+                "LeadSyncPostgres", "LeadSyncJournal", "LeadSyncTestKit", "LeadSyncSupport", "LeadSyncEngine",
+                "HubSpotAPI", "HubSpotSimulator", "LeadSyncHTTP", "LeadSyncWorkload",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -26,6 +26,13 @@ package struct PendingConversation: Sendable, Hashable {
     /// The revision `transcript` shows: delivering it makes the conversation delivered unless
     /// it changed meanwhile.
     package var revision: Int64
+
+    package init(conversation: String, lead: String, contactId: String?, revision: Int64) {
+        self.conversation = conversation
+        self.lead = lead
+        self.contactId = contactId
+        self.revision = revision
+    }
 }
 
 /// What the notes lane learned, recorded in one transaction per answer.

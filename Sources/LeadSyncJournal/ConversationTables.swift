@@ -59,66 +59,16 @@ enum ConversationTables {
 
     // MARK: Recording
 
-    /// Journals `entries` in one transaction (the caller's, when inside one). An entry naming a
-    /// conversation of another lead is refused whole; a message with a known id is a duplicate.
+    /// Journals `entries` in one transaction (the caller's, when inside one), by the
+    /// ``ConversationWriter``'s rules.
     static func record(_ entries: [ConversationEntry], _ db: Connection) throws -> ConversationRecordReport {
-        var report = ConversationRecordReport()
-        guard !entries.isEmpty else { return report }
-        try db.write { db in
-            let claim = try db.cached("INSERT INTO conversation(id, lead) VALUES (?, ?) ON CONFLICT(id) DO NOTHING")
-            let owner = try db.cached("SELECT lead FROM conversation WHERE id = ?")
-            let insert = try db.cached(
-                "INSERT OR IGNORE INTO conversation_message(conversation, message_id, at, speaker, text) VALUES (?, ?, ?, ?, ?)"
-            )
-            let counted = try db.cached(
-                "UPDATE conversation SET messages = messages + 1, revision = revision + 1 WHERE id = ?")
-            let summarise = try db.cached(
-                """
-                UPDATE conversation SET summary = ?2, summary_at = ?3,
-                    revision = revision + (summary IS NOT ?2)
-                WHERE id = ?1 AND (summary_at IS NULL OR summary_at <= ?3)
-                """)
-            var owners: [String: String] = [:]
-            for (index, entry) in entries.enumerated() {
-                if let problem = entry.problem {
-                    report.refused[index] = problem
-                    continue
-                }
-                let lead: String
-                if let known = owners[entry.conversation] {
-                    lead = known
-                } else {
-                    try claim.execute([.text(entry.conversation), .text(entry.lead)])
-                    try owner.bind([.text(entry.conversation)])
-                    _ = try owner.step()
-                    lead = owner.text(0)
-                    owner.reset()
-                    owners[entry.conversation] = lead
-                }
-                guard lead == entry.lead else {
-                    report.refused[index] = "conversation \(entry.conversation) belongs to lead \(lead)"
-                    continue
-                }
-                if let message = entry.message {
-                    try insert.execute([
-                        .text(entry.conversation), message.id.map { .text($0) } ?? .null,
-                        .integer(entry.atMilliseconds),
-                        .text(message.from), .text(message.text),
-                    ])
-                    if db.changes == 0 {
-                        report.duplicateMessages += 1
-                    } else {
-                        report.messages += 1
-                        try counted.execute([.text(entry.conversation)])
-                    }
-                }
-                if let summary = entry.summary {
-                    let text: SQLiteValue = if case .set(let text) = summary { .text(text) } else { .null }
-                    try summarise.execute([.text(entry.conversation), text, .integer(entry.atMilliseconds)])
-                }
-            }
+        guard !entries.isEmpty else { return ConversationRecordReport() }
+        return try db.write { db in
+            let writer = ConversationWriter(rows: SQLiteConversationRows(db))
+            let report = try writer.record(entries)
+            try writer.finish()
+            return report
         }
-        return report
     }
 
     // MARK: Delivery
@@ -187,45 +137,14 @@ enum ConversationTables {
         return notes
     }
 
-    /// Records what the notes lane learned, in one transaction.
+    /// Records what the notes lane learned, in one transaction, by the ``ConversationWriter``'s
+    /// rules.
     static func apply(_ outcomes: [NoteOutcome], atMilliseconds now: Int64, _ db: Connection) throws {
         guard !outcomes.isEmpty else { return }
         try db.write { db in
-            for outcome in outcomes {
-                switch outcome {
-                case .createIntended(let conversation, let parts):
-                    let intend = try db.cached(
-                        """
-                        INSERT INTO conversation_note(conversation, part, intent_at) VALUES (?, ?, ?)
-                        ON CONFLICT(conversation, part) DO UPDATE SET intent_at = excluded.intent_at
-                        """)
-                    for part in parts {
-                        try intend.execute([.text(conversation), .integer(Int64(part)), .integer(now)])
-                    }
-                case .noted(let conversation, let part, let noteId, let digest):
-                    try db.cached(
-                        """
-                        INSERT INTO conversation_note(conversation, part, note_id, digest) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(conversation, part) DO UPDATE
-                            SET note_id = excluded.note_id, digest = excluded.digest, intent_at = NULL
-                        """
-                    ).execute([
-                        .text(conversation), .integer(Int64(part)), .text(noteId), digest.map { .text($0) } ?? .null,
-                    ])
-                case .delivered(let conversation, let revision):
-                    try db.cached(
-                        "UPDATE conversation SET delivered_revision = max(delivered_revision, ?) WHERE id = ? AND rejected_at IS NULL"
-                    ).execute([.integer(revision), .text(conversation)])
-                case .rejected(let conversation, let category, let message, let at, let forgetPart):
-                    try db.cached(
-                        "UPDATE conversation SET rejected_category = ?, rejected_message = ?, rejected_at = ? WHERE id = ?"
-                    ).execute([.text(category), .text(message), .integer(at), .text(conversation)])
-                    if let forgetPart {
-                        try db.cached("DELETE FROM conversation_note WHERE conversation = ? AND part = ?")
-                            .execute([.text(conversation), .integer(Int64(forgetPart))])
-                    }
-                }
-            }
+            let writer = ConversationWriter(rows: SQLiteConversationRows(db))
+            try writer.apply(outcomes, atMilliseconds: now)
+            try writer.finish()
         }
     }
 

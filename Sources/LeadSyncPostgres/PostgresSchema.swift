@@ -131,6 +131,64 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX rejected_lead ON rejected (tenant, lead_id)",
             ]),
+        Migration(
+            name: "0004-tenant-conversations",
+            statements: [
+                // The SQLite journal's `conversation` (ConversationTables), keyed by tenant. Ids
+                // sort bytewise ("C"), as SQLite's do: the notes lane pages by id.
+                """
+                CREATE TABLE conversation (
+                    tenant text NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+                    id text COLLATE "C" NOT NULL,
+                    lead text NOT NULL,
+                    messages bigint NOT NULL DEFAULT 0,
+                    summary text,
+                    summary_at bigint,
+                    revision bigint NOT NULL DEFAULT 0,
+                    delivered_revision bigint NOT NULL DEFAULT 0,
+                    rejected_category text,
+                    rejected_message text,
+                    rejected_at bigint,
+                    sealed_parts bigint NOT NULL DEFAULT 0,
+                    PRIMARY KEY (tenant, id)
+                )
+                """,
+                "CREATE INDEX conversation_lead ON conversation (tenant, lead)",
+                """
+                CREATE INDEX conversation_pending ON conversation (tenant, id)
+                    WHERE revision > delivered_revision AND rejected_at IS NULL
+                """,
+                "CREATE INDEX conversation_rejected ON conversation (tenant, id) WHERE rejected_at IS NOT NULL",
+                // Append order is `seq` (one sequence for all tenants: only its order matters).
+                """
+                CREATE TABLE conversation_message (
+                    tenant text NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+                    seq bigint GENERATED ALWAYS AS IDENTITY,
+                    conversation text COLLATE "C" NOT NULL,
+                    message_id text,
+                    at bigint NOT NULL,
+                    speaker text NOT NULL,
+                    text text NOT NULL,
+                    PRIMARY KEY (tenant, seq)
+                )
+                """,
+                "CREATE INDEX conversation_message_order ON conversation_message (tenant, conversation, at, seq)",
+                """
+                CREATE UNIQUE INDEX conversation_message_id ON conversation_message (tenant, conversation, message_id)
+                    WHERE message_id IS NOT NULL
+                """,
+                """
+                CREATE TABLE conversation_note (
+                    tenant text NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+                    conversation text COLLATE "C" NOT NULL,
+                    part bigint NOT NULL,
+                    note_id text,
+                    digest text,
+                    intent_at bigint,
+                    PRIMARY KEY (tenant, conversation, part)
+                )
+                """,
+            ]),
     ]
 
     static var latestVersion: Int { migrations.count }

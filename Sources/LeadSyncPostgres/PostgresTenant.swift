@@ -1,9 +1,9 @@
 package import LeadSyncJournal
 
 /// One tenant (one customer's HubSpot account) of a PostgreSQL store: its stores see only its
-/// rows. So far its change log, lead state, ledger and configuration; its conversations follow
-/// (decision 0026).
-package struct PostgresTenant: Sendable {
+/// rows. It is a journal to the engine (`JournalStores`, decision 0026): the same reconciler,
+/// pull and notes lane drain it as they drain a SQLite journal.
+package struct PostgresTenant: JournalStores {
     /// The tenant's id, as `--tenant` names it.
     package let id: String
     /// Appends (each folded as it is appended).
@@ -14,6 +14,8 @@ package struct PostgresTenant: Sendable {
     package let ledger: PostgresDeliveryLedger
     /// Mappings, push rules, pull rules and settings.
     package let configuration: PostgresConfigurationStore
+    /// Conversation messages and summaries, and the state of their notes.
+    package let conversations: PostgresConversationStore
 
     init(id: String, database: PostgresDatabase) {
         self.id = id
@@ -21,6 +23,7 @@ package struct PostgresTenant: Sendable {
         leads = PostgresLeadStore(tenant: id, database: database)
         ledger = PostgresDeliveryLedger(tenant: id, database: database)
         configuration = PostgresConfigurationStore(tenant: id, database: database)
+        conversations = PostgresConversationStore(tenant: id, database: database)
     }
 }
 

@@ -16,6 +16,7 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         var leads: any LeadStoreProtocol
         var ledger: any DeliveryLedgerProtocol
         var configuration: any ConfigurationStoreProtocol
+        var conversations: any ConversationStoreProtocol
     }
 
     /// Fresh stores of this kind (a new journal file; a new tenant of a new database), open for
@@ -28,11 +29,23 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             try await body(
                 Stores(
                     changeLog: journal.changeLog, leads: journal.leads, ledger: journal.ledger,
-                    configuration: journal.configuration))
+                    configuration: journal.configuration, conversations: journal.conversations))
         case .postgres:
             try await Self.withPostgresStore { store in
                 try await body(Stores(try await store.tenant("acme")))
             }
+        }
+    }
+
+    /// A fresh journal of this kind (a new journal file; a new tenant of a new database), as the
+    /// engine sees it, open for the body's length.
+    func withJournal(_ body: (any JournalStores) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let dir = try TemporaryDirectory()
+            try await body(try Journal(path: dir.path("journal.db")))
+        case .postgres:
+            try await Self.withPostgresStore { store in try await body(try await store.tenant("acme")) }
         }
     }
 
@@ -69,7 +82,8 @@ extension StoreBackend.Stores {
     /// The stores of a PostgreSQL tenant.
     init(_ tenant: PostgresTenant) {
         self.init(
-            changeLog: tenant.changeLog, leads: tenant.leads, ledger: tenant.ledger, configuration: tenant.configuration
-        )
+            changeLog: tenant.changeLog, leads: tenant.leads, ledger: tenant.ledger,
+            configuration: tenant.configuration,
+            conversations: tenant.conversations)
     }
 }
