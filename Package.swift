@@ -67,6 +67,16 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // `leadsync serve` (decision 0028): workers that lease a PostgreSQL store's tenants and drain
+        // each with the engine. It joins the two; neither knows the other.
+        .target(
+            name: "LeadSyncServe",
+            dependencies: [
+                "LeadSyncEngine", "LeadSyncPostgres", "LeadSyncSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         // The embedding API: one entry type, the sync as a `Service`, delivery events.
         .target(
             name: "LeadSync",
@@ -180,6 +190,7 @@ let package = Package(
             name: "LeadSyncPostgresTests",
             dependencies: [
                 "LeadSyncPostgres", "LeadSyncJournal", "LeadSyncTestKit", "LeadSyncSupport", "LeadSyncEngine",
+                "LeadSyncServe",
                 "HubSpotAPI", "HubSpotSimulator", "LeadSyncHTTP", "LeadSyncWorkload",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]

@@ -11,6 +11,8 @@ internal import PostgresNIO
 package struct PostgresChangeLog: ChangeLogProtocol {
     let tenant: String
     let database: PostgresDatabase
+    /// The lease every write checks, when the tenant was opened by a worker (decision 0028).
+    let lease: TenantLease?
 
     /// Appends one change and folds it; durable when it returns.
     package func record(lead: String, fields: [String: FieldValue], at: Date) async throws -> Int64 {
@@ -21,7 +23,8 @@ package struct PostgresChangeLog: ChangeLogProtocol {
     package func record(_ changes: [LeadChange]) async throws -> Int64? {
         guard !changes.isEmpty else { return nil }
         for change in changes { try change.validate() }
-        return try await database.statements("recording \(changes.count) changes of tenant \(tenant)") { connection in
+        return try await database.writes("recording \(changes.count) changes of tenant \(tenant)", lease: lease) {
+            connection in
             try await Self.append(changes, origin: .local, tenant, connection, database)
         }
     }

@@ -8,6 +8,8 @@ internal import PostgresNIO
 package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
     let tenant: String
     let database: PostgresDatabase
+    /// The lease every write checks, when the tenant was opened by a worker (decision 0028).
+    let lease: TenantLease?
 
     package func mappings() async throws -> [Mapping] {
         try await database.statements("reading mappings") { connection in
@@ -16,7 +18,7 @@ package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
     }
 
     package func setMapping(_ mapping: Mapping) async throws -> Mapping? {
-        try await database.statements("setting the mapping of \(mapping.field)") { connection in
+        try await database.writes("setting the mapping of \(mapping.field)", lease: lease) { connection in
             let change = try Mapping.change(
                 setting: mapping, over: try await Self.mappings(tenant, connection, database))
             guard case .newProperty(let replaced) = change else {
@@ -35,7 +37,7 @@ package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
     }
 
     package func removeMapping(field: String) async throws -> Bool {
-        try await database.statements("removing the mapping of \(field)") { connection in
+        try await database.writes("removing the mapping of \(field)", lease: lease) { connection in
             guard let mapping = try await Self.mappings(tenant, connection, database)[field] else { return false }
             try Mapping.checkRemoval(of: mapping)
             try await connection.query(
@@ -52,7 +54,7 @@ package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
     }
 
     package func setPushRules(update: Bool?, create: Bool?) async throws -> (rules: PushRules, createTurnedOff: Bool) {
-        try await database.statements("setting push rules") { connection in
+        try await database.writes("setting push rules", lease: lease) { connection in
             let (rules, turnedOff) = try await Self.pushRules(tenant, connection, database)
                 .changed(update: update, create: create)
             try await Self.set(
@@ -78,7 +80,7 @@ package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
 
     package func addPullRule(property: String, op: PullRule.Operator, values: [String]) async throws -> PullRule {
         try PullRule.validate(property: property, op: op, values: values)
-        return try await database.statements("adding a pull rule") { connection in
+        return try await database.writes("adding a pull rule", lease: lease) { connection in
             // Ids count per tenant from 1, as a journal's do: the tenant's row lock orders adders.
             try await connection.query("SELECT id FROM tenant WHERE id = \(tenant) FOR UPDATE", logger: database.logger)
             let rows = try await connection.query(
@@ -96,7 +98,7 @@ package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
 
     package func removePullRule(id: String) async throws {
         guard let number = Int64(id) else { throw JournalError(.unknownPullRule, "no pull rule with id \(id)") }
-        try await database.statements("removing pull rule \(id)") { connection in
+        try await database.writes("removing pull rule \(id)", lease: lease) { connection in
             let removed = try await connection.query(
                 "DELETE FROM pull_rule WHERE tenant = \(tenant) AND id = \(number) RETURNING id",
                 logger: database.logger
@@ -112,7 +114,7 @@ package struct PostgresConfigurationStore: ConfigurationStoreProtocol {
     }
 
     package func setSettings(_ values: [SettingKey: String?]) async throws {
-        try await database.statements("storing settings") { connection in
+        try await database.writes("storing settings", lease: lease) { connection in
             try await Self.set(values, tenant, connection, database)
         }
     }

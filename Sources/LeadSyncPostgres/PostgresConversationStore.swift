@@ -11,10 +11,14 @@ internal import PostgresNIO
 package struct PostgresConversationStore: ConversationStoreProtocol {
     let tenant: String
     let database: PostgresDatabase
+    /// The lease every write checks, when the tenant was opened by a worker (decision 0028).
+    let lease: TenantLease?
 
     package func record(_ entries: [ConversationEntry]) async throws -> ConversationRecordReport {
         guard !entries.isEmpty else { return ConversationRecordReport() }
-        return try await database.statements("recording \(entries.count) conversation entries of tenant \(tenant)") {
+        return try await database.writes(
+            "recording \(entries.count) conversation entries of tenant \(tenant)", lease: lease
+        ) {
             connection in
             let rows = try await PostgresConversationRows.locking(for: entries, tenant, connection, database.logger)
             let writer = ConversationWriter(rows: rows)
@@ -75,7 +79,7 @@ package struct PostgresConversationStore: ConversationStoreProtocol {
 
     package func apply(_ outcomes: [NoteOutcome], at now: Date) async throws {
         guard !outcomes.isEmpty else { return }
-        try await database.statements("recording note outcomes of tenant \(tenant)") { connection in
+        try await database.writes("recording note outcomes of tenant \(tenant)", lease: lease) { connection in
             let rows = try await PostgresConversationRows.locking(for: outcomes, tenant, connection, database.logger)
             let writer = ConversationWriter(rows: rows)
             try writer.apply(outcomes, atMilliseconds: Timestamp.epochMilliseconds(now))
@@ -132,7 +136,7 @@ package struct PostgresConversationStore: ConversationStoreProtocol {
     }
 
     package func forgetNotes() async throws {
-        try await database.statements("forgetting the notes of tenant \(tenant)") { connection in
+        try await database.writes("forgetting the notes of tenant \(tenant)", lease: lease) { connection in
             try await connection.query(
                 "DELETE FROM conversation_note WHERE tenant = \(tenant)", logger: database.logger)
             try await connection.query(
@@ -145,7 +149,7 @@ package struct PostgresConversationStore: ConversationStoreProtocol {
     }
 
     package func retry(_ conversations: [String]) async throws -> Int {
-        try await database.statements("retrying conversations of tenant \(tenant)") { connection in
+        try await database.writes("retrying conversations of tenant \(tenant)", lease: lease) { connection in
             try await connection.query(
                 """
                 UPDATE conversation SET rejected_category = NULL, rejected_message = NULL, rejected_at = NULL,

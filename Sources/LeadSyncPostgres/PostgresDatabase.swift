@@ -69,6 +69,17 @@ final class PostgresDatabase: Sendable {
         }
     }
 
+    /// Runs a tenant's write like ``statements(_:_:)``, refused first unless `lease` (when the
+    /// tenant was opened with one) is still current (decision 0028).
+    func writes<T>(
+        _ what: @autoclosure () -> String, lease: TenantLease?, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await statements(what()) { connection in
+            try await lease?.check(connection, logger)
+            return try await body(connection)
+        }
+    }
+
     func close() async {
         try? await connection.close()
     }

@@ -11,10 +11,12 @@ internal import PostgresNIO
 package struct PostgresDeliveryLedger: DeliveryLedgerProtocol {
     let tenant: String
     let database: PostgresDatabase
+    /// The lease every write checks, when the tenant was opened by a worker (decision 0028).
+    let lease: TenantLease?
 
     package func recordSyncStep(outcomes: [LeadOutcome], marks: [String: LeadMark], at now: Date) async throws {
         let now = Timestamp.epochMilliseconds(now)
-        try await database.statements("recording a sync step of tenant \(tenant)") { connection in
+        try await database.writes("recording a sync step of tenant \(tenant)", lease: lease) { connection in
             let logger = database.logger
             let rows = try await PostgresLeadRows.locking(
                 keys: Array(Set(outcomes.map(\.lead)).union(marks.keys)), tenant, connection, logger)
@@ -30,7 +32,8 @@ package struct PostgresDeliveryLedger: DeliveryLedgerProtocol {
     }
 
     package func applyPulled(_ updates: [PulledUpdate], settings: [SettingKey: String?]) async throws {
-        try await database.statements("applying \(updates.count) pulled records to tenant \(tenant)") { connection in
+        try await database.writes("applying \(updates.count) pulled records to tenant \(tenant)", lease: lease) {
+            connection in
             let logger = database.logger
             let rows = try await PostgresLeadRows.locking(
                 keys: Array(Set(updates.map(\.lead))), tenant, connection, logger)
@@ -47,7 +50,7 @@ package struct PostgresDeliveryLedger: DeliveryLedgerProtocol {
     }
 
     package func forgetRemoteState() async throws {
-        try await database.statements("forgetting the remote state of tenant \(tenant)") { connection in
+        try await database.writes("forgetting the remote state of tenant \(tenant)", lease: lease) { connection in
             let logger = database.logger
             let rows = try await PostgresLeadRows.locking(keys: [], tenant, connection, logger)
             let writer = DerivedStateWriter(
@@ -76,7 +79,7 @@ package struct PostgresDeliveryLedger: DeliveryLedgerProtocol {
     }
 
     package func retryRejected(ids: [String]?) async throws -> Int {
-        try await database.statements("retrying rejected entries of tenant \(tenant)") { connection in
+        try await database.writes("retrying rejected entries of tenant \(tenant)", lease: lease) { connection in
             let logger = database.logger
             let numbering = try await PostgresLeadRows.lockTenant(tenant, connection, logger)
             var stored: [Int64: (leadID: Int64, fields: [String])] = [:]

@@ -189,6 +189,25 @@ enum PostgresSchema {
                 )
                 """,
             ]),
+        Migration(
+            name: "0005-tenant-leases",
+            statements: [
+                // Fencing tokens (decision 0028): one sequence, so a later lease's is larger.
+                "CREATE SEQUENCE lease_token",
+                // One lease row per tenant; free when `expires_at` has passed (a released lease
+                // expires at its release, so the tenants that waited longest are taken first).
+                """
+                CREATE TABLE lease (
+                    tenant text PRIMARY KEY REFERENCES tenant (id) ON DELETE CASCADE,
+                    owner text,
+                    token bigint NOT NULL DEFAULT 0,
+                    expires_at timestamptz NOT NULL DEFAULT '-infinity',
+                    heartbeat_at timestamptz
+                )
+                """,
+                "CREATE INDEX lease_expiry ON lease (expires_at, tenant)",
+                "INSERT INTO lease (tenant) SELECT id FROM tenant",
+            ]),
     ]
 
     static var latestVersion: Int { migrations.count }

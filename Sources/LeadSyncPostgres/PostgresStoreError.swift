@@ -11,6 +11,8 @@ package struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Equ
         case invalidTenant
         /// The server refused or failed a statement.
         case statement
+        /// A write of a leased tenant after its lease expired or was taken over (decision 0028).
+        case leaseLost
     }
 
     package let code: Code

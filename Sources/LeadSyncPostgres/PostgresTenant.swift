@@ -17,13 +17,17 @@ package struct PostgresTenant: JournalStores {
     /// Conversation messages and summaries, and the state of their notes.
     package let conversations: PostgresConversationStore
 
-    init(id: String, database: PostgresDatabase) {
+    /// The lease every write checks (nil: the tenant is not opened by a worker).
+    package let lease: TenantLease?
+
+    init(id: String, database: PostgresDatabase, lease: TenantLease? = nil) {
         self.id = id
-        changeLog = PostgresChangeLog(tenant: id, database: database)
+        self.lease = lease
+        changeLog = PostgresChangeLog(tenant: id, database: database, lease: lease)
         leads = PostgresLeadStore(tenant: id, database: database)
-        ledger = PostgresDeliveryLedger(tenant: id, database: database)
-        configuration = PostgresConfigurationStore(tenant: id, database: database)
-        conversations = PostgresConversationStore(tenant: id, database: database)
+        ledger = PostgresDeliveryLedger(tenant: id, database: database, lease: lease)
+        configuration = PostgresConfigurationStore(tenant: id, database: database, lease: lease)
+        conversations = PostgresConversationStore(tenant: id, database: database, lease: lease)
     }
 }
 
@@ -41,6 +45,7 @@ extension PostgresStore {
                 logger: database.logger
             ).collect()
             guard !created.isEmpty else { return }
+            try await connection.query("INSERT INTO lease (tenant) VALUES (\(id))", logger: database.logger)
             for mapping in Mapping.defaults {
                 try await connection.query(
                     """
@@ -50,5 +55,11 @@ extension PostgresStore {
             }
         }
         return PostgresTenant(id: id, database: database)
+    }
+
+    /// The leased tenant, as the worker holding `lease` drains it: each of its writes is refused
+    /// (`PostgresStoreError` `.leaseLost`) once the lease has expired or been taken over.
+    package func tenant(_ lease: TenantLease) -> PostgresTenant {
+        PostgresTenant(id: lease.tenant, database: database, lease: lease)
     }
 }
