@@ -29,7 +29,7 @@ for path in sorted(glob.glob(os.path.join(trace, f"{name}-[0-9]*.log"))):
 
 requests = []  # (arrival, answer, endpoint, status, remaining, process)
 for line in open(os.path.join(trace, f"{name}-requests.log")):
-    arrival, answer, endpoint, status, remaining, correlation = line.split()
+    arrival, answer, endpoint, status, remaining, correlation = line.split()[:6]
     requests.append((int(arrival), answer, endpoint, int(status), remaining, owner.get(correlation, "?")))
 requests.sort()
 if not requests:

@@ -57,6 +57,16 @@ struct AuthRegistry {
     /// OAuth apps uninstalled from the account: their tokens stop working until a new consent.
     var uninstalled: Set<String> = []
 
+    /// The app a request's static token was registered under by name (`APP=TOKEN`); nil for any
+    /// other credential, and never the token itself.
+    func namedApp(of authorization: String?) -> String? {
+        guard let authorization, authorization.count > 7,
+            authorization.lowercased().hasPrefix("bearer "),
+            let app = staticTokens[authorization.dropFirst(7).trimmedSpaces]?.app, !app.hasPrefix("token:")
+        else { return nil }
+        return app
+    }
+
     func authenticate(_ authorization: String?, at now: Int64) -> Result<Principal, Refusal> {
         guard let authorization, authorization.count > 7, authorization.lowercased().hasPrefix("bearer ") else {
             return .failure(.missing)

@@ -87,22 +87,29 @@ public final class HubSpotSimulator: Sendable {
             }
         }
         let time = now
-        let response = state.withLock { $0.serve(route, request: request, body: body, now: time) }
+        let (response, app) = state.withLock { state in
+            (
+                state.serve(route, request: request, body: body, now: time),
+                state.auth.namedApp(of: request.header("Authorization"))
+            )
+        }
         // Written under the log's lock: connection threads answer at once, and lines must not interleave.
-        requestLog.withLock { log in log?(Self.logLine(route: route, arrival: time, response: response)) }
+        requestLog.withLock { log in log?(Self.logLine(route: route, arrival: time, response: response, app: app)) }
         return response.httpResponse()
     }
 
     /// Writes one line per API request to `write` from now on (control requests are not logged):
-    /// `ARRIVAL_MS ANSWER_MS ENDPOINT STATUS REMAINING CORRELATION_ID`, the arrival being when the
-    /// rate limits counted it and the answer when its latency ends (`-` for a reset or a hang);
-    /// `REMAINING` is `X-HubSpot-RateLimit-Remaining` (`-` when absent). No credential is written:
-    /// a client's own log of correlation ids tells whose request each line was.
+    /// `ARRIVAL_MS ANSWER_MS ENDPOINT STATUS REMAINING CORRELATION_ID APP`, the arrival being when
+    /// the rate limits counted it and the answer when its latency ends (`-` for a reset or a hang);
+    /// `REMAINING` is `X-HubSpot-RateLimit-Remaining` (`-` when absent); `APP` is the private app
+    /// the request's static token was registered under by name (`--token APP=TOKEN`), else `-`.
+    /// No credential is written: a client's own log of correlation ids tells whose request each
+    /// line was, and `APP` which account's (one app per tenant in a multi-tenant test).
     public func logRequests(to write: @escaping @Sendable (String) -> Void) {
         requestLog.withLock { $0 = write }
     }
 
-    private static func logLine(route: Route, arrival: Int64, response: SimResponse) -> String {
+    private static func logLine(route: Route, arrival: Int64, response: SimResponse, app: String?) -> String {
         let answer: String
         switch response.disposition {
         case .respond: answer = String(arrival)
@@ -111,7 +118,7 @@ public final class HubSpotSimulator: Sendable {
         }
         func header(_ name: String) -> String { response.headers.first { $0.name == name }?.value ?? "-" }
         return "\(arrival) \(answer) \(route.name) \(response.status) \(header("X-HubSpot-RateLimit-Remaining")) "
-            + header("X-HubSpot-Correlation-Id")
+            + "\(header("X-HubSpot-Correlation-Id")) \(app ?? "-")"
     }
 
     // MARK: In-process control (the same powers as `/_sim/`)
