@@ -1,3 +1,4 @@
+internal import Foundation
 package import LeadSyncEngine
 package import LeadSyncPostgres
 package import LeadSyncSupport
@@ -27,6 +28,10 @@ package final class TenantWorker: Sendable {
         package var idlePoll: Duration = .seconds(1)
         /// How each tenant is drained (once, not following).
         package var sync = SyncOptions()
+        /// How long this worker leaves a tenant alone after its drain failed or ended short of
+        /// drained (refused credentials, HubSpot unreachable): other tenants are not held up by
+        /// one that cannot be drained now.
+        package var retryFailedAfter: Duration = .seconds(30)
 
         package init(worker: String) { self.worker = worker }
     }
@@ -38,6 +43,8 @@ package final class TenantWorker: Sendable {
         var stopping = false
         /// Held leases, with the drain's reconciler once it exists.
         var held: [TenantLease: Reconciler?] = [:]
+        /// Tenants whose last drain here failed, with when they may be drained again.
+        var failedUntil: [String: Date] = [:]
     }
 
     let store: PostgresStore
@@ -118,6 +125,12 @@ package final class TenantWorker: Sendable {
     /// is released at once, sparing HubSpot a drain's opening requests; what waits (no email
     /// yet, create turned off) waits for a change, as it does in `sync --once`.
     private func hasWork(_ lease: TenantLease) async -> Bool {
+        let now = clock.now
+        let resting = state.withLock { state in
+            state.failedUntil = state.failedUntil.filter { $0.value > now }
+            return state.failedUntil[lease.tenant] != nil
+        }
+        if resting { return false }
         let tenant = store.tenant(lease)
         do {
             let status = try await tenant.leads.status()
@@ -139,6 +152,7 @@ package final class TenantWorker: Sendable {
         var logger = self.logger
         logger[metadataKey: "tenant"] = "\(lease.tenant)"
         let tenant = store.tenant(lease)
+        logger.info("tenant leased", metadata: ["token": "\(lease.token)"])
         do {
             let reconciler = Reconciler(
                 journal: tenant, gateway: try await access(tenant), options: configuration.sync, clock: clock,
@@ -152,9 +166,14 @@ package final class TenantWorker: Sendable {
             let report = try await reconciler.run()
             metrics.drained(lease.tenant, report.summary)
             logger.info("tenant drained", metadata: ["ending": "\(report.ending)"])
+            switch report.ending {
+            case .drained, .stopped, .interrupted: break
+            default: rest(lease.tenant)
+            }
         } catch {
             metrics.failed(lease.tenant)
             logger.error("tenant drain failed", metadata: ["error": "\(error)"])
+            rest(lease.tenant)
         }
         let pending = try? await tenant.leads.status().pendingLeads
         metrics.pending(lease.tenant, pending)
@@ -162,6 +181,13 @@ package final class TenantWorker: Sendable {
         metrics.released(lease.tenant)
         try? await leases.release([lease])
         wakes.continuation.yield()
+    }
+
+    /// Leaves `tenant` alone for `retryFailedAfter`.
+    private func rest(_ tenant: String) {
+        let pause = configuration.retryFailedAfter.components
+        let until = clock.now.addingTimeInterval(Double(pause.seconds) + Double(pause.attoseconds) / 1e18)
+        state.withLock { $0.failedUntil[tenant] = until }
     }
 
     /// Extends the held leases every `heartbeatInterval` until cancelled; stops the drains of
