@@ -7,8 +7,9 @@ Reads the engine's trace lines (`request answered`, `answer handled`, `outcomes 
 each batch waited between the pacer letting it go and its send (the journal lane recording earlier
 answers first), how late the loop handled answers, the loop's time reading windows, the lane's
 time recording; and for the notes lane: per window, the local preparation (transcripts read and
-rendered, intents written), the wait for its answers, and the records after them. Requests sent
-per second of the drain, by lane, show where the pacer's budget was left unused.
+rendered), the wait for its answers, and the records after them; windows overlap (the next is
+prepared while earlier ones are in flight, decision 0038). Requests sent per second of the drain,
+by lane, show where the pacer's budget was left unused.
 
 Usage: scripts/drain-trace.py LOG
 """
@@ -65,14 +66,14 @@ if contacts:
 if notes:
     windows = lines["notes window"]
     print(f"\nnotes lane: {len(windows)} windows")
-    print("  preparing (transcripts read and rendered, intents):",
+    print("  preparing (transcripts read and rendered):",
           summary([ms(e, "trace.prepared_ms") - ms(e, "trace.started_ms") for e in windows]))
     print("  sending until the last answer:",
           summary([ms(e, "trace.answered_ms") - ms(e, "trace.prepared_ms") for e in windows]))
     print("  recording delivered:", summary([ms(e, "trace.recorded_ms") - ms(e, "trace.answered_ms") for e in windows]))
-    gaps = [ms(b, "trace.started_ms") - ms(a, "trace.recorded_ms") for a, b in zip(windows, windows[1:])]
-    print("  between windows (reading the next pending window):", summary(gaps))
-    print("  waited for the pacer before sending:",
+    starts = sorted(ms(e, "trace.started_ms") for e in windows)
+    print("  from one window's preparation to the next's:", summary([b - a for a, b in zip(starts, starts[1:])]))
+    print("  waited for the pacer (and a create's intent) before sending:",
           summary([ms(e, "trace.sent_ms") - ms(e, "trace.issued_ms") for e in notes]))
     print("  round trip:", summary([ms(e, "trace.answered_ms") - ms(e, "trace.sent_ms") for e in notes]))
 

@@ -5,6 +5,7 @@ import LeadSyncEngine
 import LeadSyncJournal
 import LeadSyncSupport
 import LeadSyncTestKit
+import Synchronization
 import Testing
 
 /// Conversations pushed as notes to hubspot-sim over real HTTP (docs/conversations.md).
@@ -103,6 +104,40 @@ struct ConversationSyncTests {
         #expect(report.summary.notesCreated == 300)
         // Windows of 150 conversations would send 100 + 50 twice; carried over, the fewest: 3.
         #expect(harness.simulator.counters().count("notes.batch.create") == 3)
+        #expect(try await harness.journal.conversations.counts().pending == 0)
+    }
+
+    /// Decision 0038: a window's requests do not wait for the previous window's answers. With a
+    /// half-second latency, the next window (100 tiny conversations, read and rendered locally)
+    /// is ready long before the previous one is answered, so window-serial sends never overlap at
+    /// HubSpot and pipelined ones do.
+    @Test func theNextWindowGoesOutWhileThePreviousIsInFlight() async throws {
+        let harness = try DrainHarness { $0.latencyMilliseconds = 500 }
+        let log = Mutex<[(arrival: Int64, answer: Int64)]>([])
+        harness.simulator.logRequests { line in
+            let fields = line.split(separator: " ")
+            guard fields.count > 2, fields[2] == "notes.batch.create", let arrival = Int64(fields[0]),
+                let answer = Int64(fields[1])
+            else { return }
+            log.withLock { $0.append((arrival, answer)) }
+        }
+        _ = try await harness.journal.changeLog.record(
+            (0..<30).map {
+                LeadChange(lead: "L-\($0)", fields: ["email": .string("l\($0)@example.com")], atMilliseconds: 1)
+            })
+        _ = try await harness.journal.conversations.record(
+            (0..<400).map {
+                ConversationEntry(
+                    lead: "L-\($0 % 30)", conversation: "C-\($0)", atMilliseconds: at + Int64($0),
+                    message: .init(id: "m\($0)", from: "visitor", text: "hello \($0)"))
+            })
+        let report = try await harness.sync { $0.windowSize = 100 }
+        #expect(report.ending == .drained)
+        #expect(report.summary.notesCreated == 400)
+        let creates = log.withLock { $0 }.sorted { $0.arrival < $1.arrival }
+        #expect(creates.count == 4)
+        let overlapping = zip(creates, creates.dropFirst()).filter { $1.arrival < $0.answer }.count
+        #expect(overlapping > 0, "every window's create waited for the previous window's answer")
         #expect(try await harness.journal.conversations.counts().pending == 0)
     }
 

@@ -6,7 +6,7 @@ import Logging
 
 extension NotesSync {
     /// What one pass did.
-    struct PassOutcome {
+    struct PassOutcome: Sendable {
         /// A request was sent.
         var sent = false
         /// A request succeeded.
@@ -15,6 +15,15 @@ extension NotesSync {
         var failed = false
         var lastError: String?
         var ending: SyncReport.Ending?
+
+        /// Adds what a window's preparation did (its look-ups) to the pass's outcome.
+        mutating func absorb(_ other: PassOutcome) {
+            sent = sent || other.sent
+            succeeded = succeeded || other.succeeded
+            failed = failed || other.failed
+            lastError = other.lastError ?? lastError
+            ending = ending ?? other.ending
+        }
     }
 
     /// One request of a window: items are (work index, part).
@@ -45,13 +54,87 @@ extension NotesSync {
         var traceId: String { "\(work)-\(part)" }
     }
 
-    /// One pass over the pending conversations, window by window.
-    struct Pass {
+    /// The pending conversations that have a contact, read from the journal in id order and
+    /// handed out a window at a time (waiting ones are skipped, so batches stay full).
+    struct WindowReader {
+        let size: Int
+        private var cursor: String?
+        private var exhausted = false
+        private var sendable: [PendingConversation] = []
+
+        init(size: Int) { self.size = size }
+
+        /// Conversations are left after the window ``next(from:)`` handed out last.
+        var hasMore: Bool { !exhausted || !sendable.isEmpty }
+
+        /// The next window, nil when every pending conversation was handed out.
+        mutating func next(from journal: any JournalStores) async throws -> [PendingConversation]? {
+            while !exhausted && sendable.count < size {
+                let window = try await journal.conversations.pending(after: cursor, limit: size)
+                cursor = window.last?.conversation ?? cursor
+                exhausted = window.count < size
+                sendable += window.filter { $0.contactId != nil }
+            }
+            guard !sendable.isEmpty else { return nil }
+            let window = Array(sendable.prefix(size))
+            sendable.removeFirst(window.count)
+            return window
+        }
+
+        /// Conversations a window left for the next one: they go first.
+        mutating func putBack(_ deferred: [PendingConversation]) {
+            sendable.insert(contentsOf: deferred, at: 0)
+        }
+    }
+
+    /// A window read, rendered and settled, with the requests it needs.
+    struct PreparedWindow: Sendable {
+        var works: [NoteWork]
+        var requests: [NoteRequest]
+        /// Conversations left to the next window so that this one's batches go out full.
+        var deferred: [PendingConversation]
+        var conversations: Int
+        var started: Date
+        var prepared: Date
+    }
+
+    /// A prepared window whose requests are not all answered yet.
+    struct WindowInFlight {
+        var works: [NoteWork]
+        var unanswered: Int
+        var requests: Int
+        var conversations: Int
+        var started: Date
+        var prepared: Date
+    }
+
+    /// What a send task brings back.
+    enum SendResult: Sendable {
+        case answered(GatewayAnswer<BatchResult>)
+        /// The daily limit was reached before the request could go.
+        case dailyLimit
+        /// The pass was stopped (signal, `--max-seconds`) while the request waited for the pacer.
+        case stopped(SyncReport.Ending)
+    }
+
+    /// What the pass's task group hands back: a window prepared, or a request's end.
+    enum Step: Sendable {
+        case prepared(PreparedWindow, PassOutcome)
+        case sent(window: Int, NoteRequest, SendResult)
+    }
+
+    /// One pass over the pending conversations, as a pipeline of windows (decision 0038).
+    struct Pass: Sendable {
         let sync: NotesSync
         let mode: NoteKeyMode
         let gate: PacerGate
         let tally: Tally
         var outcome = PassOutcome()
+
+        /// How many windows may be prepared and not yet answered at once: the one whose
+        /// requests are on the wire, the next (waiting for the pacer) and one being prepared
+        /// bound the lane's memory to a few windows' transcripts.
+        static let windowsInPipeline = 3
 
         init(sync: NotesSync, mode: NoteKeyMode, gate: PacerGate, tally: Tally) {
             self.sync = sync
@@ -62,42 +145,87 @@ extension NotesSync {
 
         var journal: any JournalStores { sync.journal }
 
-        /// Works through the pending conversations in windows of `windowSize` conversations
-        /// that have a contact (waiting ones are skipped, so batches stay full).
-        mutating func run(deadline: Date?, isStopping: @Sendable () -> Bool) async throws -> PassOutcome {
-            let size = sync.options.windowSize
-            var cursor: String?
-            var exhausted = false
-            var sendable: [PendingConversation] = []
-            while outcome.ending == nil {
-                while !exhausted && sendable.count < size {
-                    let window = try await journal.conversations.pending(after: cursor, limit: size)
-                    cursor = window.last?.conversation ?? cursor
-                    exhausted = window.count < size
-                    sendable += window.filter { $0.contactId != nil }
-                }
-                guard !sendable.isEmpty else { break }
-                if let deadline, sync.clock.now >= deadline {
-                    outcome.ending = .deadlineReached
-                } else if isStopping() {
-                    outcome.ending = .stopped
-                } else {
-                    let window = Array(sendable.prefix(size))
-                    sendable.removeFirst(window.count)
-                    let deferred = try await runWindow(window, more: !exhausted || !sendable.isEmpty)
-                    sendable.insert(contentsOf: deferred, at: 0)
+        /// Works through the pending conversations in windows of `windowSize` conversations.
+        /// The next window is read, rendered and settled while earlier windows' requests are in
+        /// flight, and each request goes out as soon as the pacer admits it, so the lane sends
+        /// as fast as the budget allows rather than one window per round trip. A create's intent
+        /// is recorded after the pacer admitted it, just before it is sent (decision 0016), so a
+        /// stop leaves no intent for a create that never went out.
+        mutating func run(deadline: Date?, isStopping: @escaping @Sendable () -> Bool) async throws -> PassOutcome {
+            let clock = sync.clock
+            @Sendable func stop() -> SyncReport.Ending? {
+                if let deadline, clock.now >= deadline { return .deadlineReached }
+                return isStopping() ? .stopped : nil
+            }
+            var reader = WindowReader(size: sync.options.windowSize)
+            var windows: [Int: WindowInFlight] = [:]
+            var queue: [(window: Int, request: NoteRequest)] = []
+            var nextWindow = 0
+            var preparing = false
+            var inFlight = 0
+            try await withThrowingTaskGroup(of: Step.self) { group in
+                while true {
+                    if outcome.ending == nil, !preparing, windows.count < Self.windowsInPipeline,
+                        let window = try await reader.next(from: journal)
+                    {
+                        if let ending = stop() {
+                            outcome.ending = ending
+                        } else {
+                            preparing = true
+                            let pass = self
+                            let more = reader.hasMore
+                            group.addTask {
+                                var preparation = pass
+                                preparation.outcome = PassOutcome()
+                                let prepared = try await preparation.prepare(window, more: more)
+                                return .prepared(prepared, preparation.outcome)
+                            }
+                        }
+                    }
+                    let limit = await gate.concurrency()
+                    while inFlight < limit, !queue.isEmpty, outcome.ending == nil {
+                        if let ending = stop() {
+                            outcome.ending = ending
+                            break
+                        }
+                        let (id, request) = queue.removeFirst()
+                        inFlight += 1
+                        outcome.sent = true
+                        let send = sendTask(request, works: windows[id]?.works ?? [], stop: stop)
+                        group.addTask { .sent(window: id, request, try await send()) }
+                    }
+                    guard let step = try await group.next() else { break }
+                    switch step {
+                    case .prepared(let prepared, let preparation):
+                        preparing = false
+                        outcome.absorb(preparation)
+                        reader.putBack(prepared.deferred)
+                        let id = nextWindow
+                        nextWindow += 1
+                        let window = WindowInFlight(
+                            works: prepared.works, unanswered: prepared.requests.count,
+                            requests: prepared.requests.count, conversations: prepared.conversations,
+                            started: prepared.started, prepared: prepared.prepared)
+                        queue += prepared.requests.map { (id, $0) }
+                        if window.unanswered == 0 { try await finish(window) } else { windows[id] = window }
+                    case .sent(let id, let request, let result):
+                        inFlight -= 1
+                        // Taken out while it changes, so the answer's record does not copy its works.
+                        guard var window = windows.removeValue(forKey: id) else { continue }
+                        let requeued = try await handle(result, of: request, works: &window.works)
+                        queue += requeued.map { (id, $0) }
+                        window.unanswered += requeued.count - 1
+                        if window.unanswered == 0 { try await finish(window) } else { windows[id] = window }
+                    }
                 }
             }
             return outcome
         }
 
-        /// Plans, settles, sends and records one window; with `more` conversations to come,
-        /// returns those it left for the next window so that its batches go out full.
-        private mutating func runWindow(_ window: [PendingConversation], more: Bool) async throws
-            -> [PendingConversation]
-        {
-            let clock = sync.clock
-            let started = clock.now
+        /// Reads, renders and settles one window; with `more` conversations to come, leaves
+        /// those whose creates would part-fill its last batch to the next window.
+        private mutating func prepare(_ window: [PendingConversation], more: Bool) async throws -> PreparedWindow {
+            let started = sync.clock.now
             var works: [NoteWork] = []
             for pending in window {
                 guard let contactId = pending.contactId else { continue }
@@ -107,38 +235,37 @@ extension NotesSync {
             }
             try await settleUncertainParts(&works)
             let deferred = more ? Self.removePartialTail(of: &works) : []
-            var intents: [NoteOutcome] = []
             var creates: [Item] = []
             var updates: [Item] = []
             for (index, work) in works.enumerated() where work.lookups.isEmpty {
-                if !work.creates.isEmpty {
-                    intents.append(.createIntended(conversation: work.conversation, parts: work.creates))
-                }
                 creates += work.creates.map { Item(work: index, part: $0) }
                 updates += work.updates.sorted { $0.key < $1.key }.map {
                     Item(work: index, part: $0.key, noteId: $0.value)
                 }
             }
-            // The intent is durable before the create can reach HubSpot (decision 0016).
-            try await journal.conversations.apply(intents, at: sync.clock.now)
-            let prepared = clock.now
-            var queue = Self.chunks(creates).map(NoteRequest.create) + Self.chunks(updates).map(NoteRequest.update)
-            try await send(&queue, works: &works)
-            let answered = clock.now
-            let delivered = works.filter { $0.lookups.isEmpty && $0.isDelivered }
+            return PreparedWindow(
+                works: works,
+                requests: Self.chunks(creates).map(NoteRequest.create) + Self.chunks(updates).map(NoteRequest.update),
+                deferred: deferred.map(\.pending), conversations: window.count, started: started,
+                prepared: sync.clock.now)
+        }
+
+        /// Every request of `window` is answered: its delivered conversations are recorded.
+        private func finish(_ window: WindowInFlight) async throws {
+            let answered = sync.clock.now
+            let delivered = window.works.filter { $0.lookups.isEmpty && $0.isDelivered }
             try await journal.conversations.apply(
                 delivered.map { .delivered(conversation: $0.conversation, revision: $0.pending.revision) },
                 at: sync.clock.now)
             sync.logger.trace(
                 "notes window",
                 metadata: [
-                    "trace.started_ms": "\(Timestamp.epochMilliseconds(started))",
-                    "trace.prepared_ms": "\(Timestamp.epochMilliseconds(prepared))",
+                    "trace.started_ms": "\(Timestamp.epochMilliseconds(window.started))",
+                    "trace.prepared_ms": "\(Timestamp.epochMilliseconds(window.prepared))",
                     "trace.answered_ms": "\(Timestamp.epochMilliseconds(answered))",
-                    "trace.recorded_ms": "\(Timestamp.epochMilliseconds(clock.now))",
-                    "window.conversations": "\(window.count)", "window.requests": "\(queue.count)",
+                    "trace.recorded_ms": "\(Timestamp.epochMilliseconds(sync.clock.now))",
+                    "window.conversations": "\(window.conversations)", "window.requests": "\(window.requests)",
                 ])
-            return deferred.map(\.pending)
         }
 
         /// Removes and returns the works at the end of `works` whose creates would only part-fill
@@ -254,69 +381,77 @@ extension NotesSync {
 
         // MARK: Writes
 
-        /// Sends `queue` with as many requests in flight as the pacer suggests, recording each
-        /// answer before the next is looked at.
-        private mutating func send(_ queue: inout [NoteRequest], works: inout [NoteWork]) async throws {
-            guard !queue.isEmpty else { return }
-            let gateway = sync.gateway
-            let gate = gate
-            let tally = tally
-            let mode = mode
-            let snapshot = works
-            try await withThrowingTaskGroup(of: (NoteRequest, GatewayAnswer<BatchResult>?).self) { group in
-                var inFlight = 0
-                var next = 0
-                while true {
-                    let limit = await gate.concurrency()
-                    while inFlight < limit, next < queue.count, outcome.ending == nil {
-                        let request = queue[next]
-                        next += 1
-                        inFlight += 1
-                        outcome.sent = true
-                        let (clock, logger) = (sync.clock, sync.logger)
-                        group.addTask {
-                            let issued = clock.now
-                            guard case .go = try await gate.admit() else { return (request, nil) }
-                            let sent = clock.now
-                            let answer = await Self.perform(request, works: snapshot, mode: mode, gateway: gateway)
-                            logger.trace(
-                                "notes request answered",
-                                metadata: [
-                                    "request.inputs": "\(request.items.count)",
-                                    "trace.issued_ms": "\(Timestamp.epochMilliseconds(issued))",
-                                    "trace.sent_ms": "\(Timestamp.epochMilliseconds(sent))",
-                                    "trace.answered_ms": "\(Timestamp.epochMilliseconds(clock.now))",
-                                ])
-                            await gate.completed(answer.rateLimit, failure: answer.result.failure)
-                            await tally.request(answer.result.failure)
-                            return (request, answer)
-                        }
-                    }
-                    guard let (request, answer) = try await group.next() else { break }
-                    inFlight -= 1
-                    guard let answer else {
-                        if outcome.ending == nil {
-                            outcome.ending = .dailyLimit(resetAt: await gate.pacer.dailyResetAt)
-                        }
-                        continue
-                    }
-                    switch answer.result {
-                    case .success(let result):
-                        outcome.succeeded = true
-                        try await record(result, for: request, works: &works)
-                    case .failure(.refused(let refusal)) where request.items.count == 1:
-                        try await record(
-                            BatchResult(results: [], errors: []), for: request, works: &works,
-                            refusal: NoteRefusal(refusal))
-                    case .failure(.refused):
-                        // A whole-batch refusal: each input alone, so only the bad one is refused.
-                        outcome.failed = true
-                        queue += request.items.map(request.single)
-                    case .failure(let failure):
-                        await note(failure)
-                    }
+        /// The task that sends `request` once the pacer admits it, unless the pass was stopped
+        /// meanwhile; a create's intent is recorded between the admission and the send.
+        private func sendTask(
+            _ request: NoteRequest, works: [NoteWork], stop: @escaping @Sendable () -> SyncReport.Ending?
+        ) -> @Sendable () async throws -> SendResult {
+            let (gateway, gate, tally, mode) = (sync.gateway, gate, tally, mode)
+            let (journal, clock, logger) = (journal, sync.clock, sync.logger)
+            return {
+                let issued = clock.now
+                guard case .go = try await gate.admit() else { return .dailyLimit }
+                if let ending = stop() {
+                    // Admitted but never sent: counted as answered now, which only errs on the safe side.
+                    await gate.completed(nil, failure: nil)
+                    return .stopped(ending)
+                }
+                if case .create(let items) = request {
+                    // The intent is durable before the create can reach HubSpot (decision 0016).
+                    try await journal.conversations.apply(Self.intents(items, works: works), at: clock.now)
+                }
+                let sent = clock.now
+                let answer = await Self.perform(request, works: works, mode: mode, gateway: gateway)
+                logger.trace(
+                    "notes request answered",
+                    metadata: [
+                        "request.inputs": "\(request.items.count)",
+                        "trace.issued_ms": "\(Timestamp.epochMilliseconds(issued))",
+                        "trace.sent_ms": "\(Timestamp.epochMilliseconds(sent))",
+                        "trace.answered_ms": "\(Timestamp.epochMilliseconds(clock.now))",
+                    ])
+                await gate.completed(answer.rateLimit, failure: answer.result.failure)
+                await tally.request(answer.result.failure)
+                return .answered(answer)
+            }
+        }
+
+        /// The create intents of `items`, one per conversation.
+        static func intents(_ items: [Item], works: [NoteWork]) -> [NoteOutcome] {
+            var parts: [Int: [Int]] = [:]
+            for item in items { parts[item.work, default: []].append(item.part) }
+            return parts.keys.sorted().map {
+                .createIntended(conversation: works[$0].conversation, parts: parts[$0] ?? [])
+            }
+        }
+
+        /// Records how a request ended; returns the requests to send in its place (a refused
+        /// batch's inputs one by one, so only the bad one is refused).
+        private mutating func handle(_ result: SendResult, of request: NoteRequest, works: inout [NoteWork])
+            async throws -> [NoteRequest]
+        {
+            switch result {
+            case .dailyLimit:
+                if outcome.ending == nil { outcome.ending = .dailyLimit(resetAt: await gate.pacer.dailyResetAt) }
+            case .stopped(let ending):
+                if outcome.ending == nil { outcome.ending = ending }
+            case .answered(let answer):
+                switch answer.result {
+                case .success(let result):
+                    outcome.succeeded = true
+                    try await record(result, for: request, works: &works)
+                case .failure(.refused(let refusal)) where request.items.count == 1:
+                    try await record(
+                        BatchResult(results: [], errors: []), for: request, works: &works,
+                        refusal: NoteRefusal(refusal))
+                case .failure(.refused):
+                    outcome.failed = true
+                    return request.items.map(request.single)
+                case .failure(let failure):
+                    await note(failure)
                 }
             }
+            return []
         }
 
         /// The request on the wire.
