@@ -73,7 +73,8 @@ import Testing
                 let expectation = try #require(expected[id])
                 #expect(accounts[id]!.contactsByEmail(properties: expectation.properties) == expectation.contacts)
             }
-            #expect(workers.allSatisfy { $0.0.metrics.drains > 0 })
+            // Every tenant had work, so each was drained (by whichever worker took it first).
+            #expect(workers.map(\.0.metrics.drains).reduce(0, +) >= tenants.count)
 
             // A stop releases every lease within the drains' stop grace.
             let stopping = ContinuousClock.now
