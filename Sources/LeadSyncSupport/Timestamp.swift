@@ -10,9 +10,34 @@ package enum Timestamp {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+        // Written digit by digit, as `%04d-%02d-%02dT%02d:%02d:%02d.%03dZ` would: `String(format:)`
+        // was a quarter of rendering a conversation's note (each message shows its time).
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        func put(_ value: Int, width: Int, then separator: Character) {
+            var width = width
+            if value < 0 {
+                text.append(UInt8(ascii: "-"))
+                width -= 1
+            }
+            let start = text.count
+            var rest = value.magnitude
+            repeat {
+                text.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0
+            while text.count - start < width { text.append(UInt8(ascii: "0")) }
+            text[start...].reverse()
+            text.append(separator.asciiValue ?? 0)
+        }
+        put(Int(parts.tm_year) + 1900, width: 4, then: "-")
+        put(Int(parts.tm_mon) + 1, width: 2, then: "-")
+        put(Int(parts.tm_mday), width: 2, then: "T")
+        put(Int(parts.tm_hour), width: 2, then: ":")
+        put(Int(parts.tm_min), width: 2, then: ":")
+        put(Int(parts.tm_sec), width: 2, then: ".")
+        put(millis, width: 3, then: "Z")
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Formats a date as `YYYY-MM-DDThh:mm:ss.sssZ`.

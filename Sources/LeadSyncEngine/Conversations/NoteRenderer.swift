@@ -145,22 +145,50 @@ package enum NoteRenderer {
     package static func escape<S: StringProtocol>(_ text: S) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(character)
+        for scalar in text.unicodeScalars { appendEscaped(scalar, to: &out) }
+        return out
+    }
+
+    /// Escaped, with each line break (`\r\n`, `\n`, `\r`) as `<br>`. One pass over the scalars:
+    /// a carriage return and the line feed after it make one break.
+    static func escapeText<S: StringProtocol>(_ text: S) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var afterCarriageReturn = false
+        for scalar in text.unicodeScalars {
+            defer { afterCarriageReturn = scalar == "\r" }
+            switch scalar {
+            case "\n" where afterCarriageReturn: continue
+            case "\r", "\n": out += "<br>"
+            default: appendEscaped(scalar, to: &out)
             }
         }
         return out
     }
 
-    /// Escaped, with each line break (`\r\n`, `\n`, `\r`) as `<br>`.
-    static func escapeText<S: StringProtocol>(_ text: S) -> String {
-        escape(text).replacing("\r\n", with: "<br>").replacing("\n", with: "<br>").replacing("\r", with: "<br>")
+    private static func appendEscaped(_ scalar: Unicode.Scalar, to out: inout String) {
+        switch scalar {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+
+    /// The UTF-8 size of `character` as ``escapeText(_:)`` writes it.
+    private static func escapedSize(_ character: Character) -> Int {
+        // A line break is a character of its own (`\r\n` included): `<br>`.
+        if character == "\r\n" || character == "\n" || character == "\r" { return 4 }
+        return character.unicodeScalars.reduce(0) { size, scalar in
+            switch scalar {
+            case "&", "'": size + 5
+            case "<", ">": size + 4
+            case "\"": size + 6
+            default: size + UTF8.width(scalar)
+            }
+        }
     }
 
     /// `2026-11-28 10:15:00 UTC`.
@@ -173,13 +201,14 @@ package enum NoteRenderer {
     /// `bytes`, and the rest.
     private static func prefix(of text: Substring, fittingIn bytes: Int) -> (Substring, Substring) {
         var used = 0
-        var end = text.startIndex
-        while end < text.endIndex {
-            let size = escapeText(text[end...end]).utf8.count
-            if used + size > bytes, end > text.startIndex { break }
+        var taken = 0
+        for character in text {
+            let size = escapedSize(character)
+            if used + size > bytes, taken > 0 { break }
             used += size
-            end = text.index(after: end)
+            taken += character.utf8.count
         }
+        let end = text.utf8.index(text.startIndex, offsetBy: taken)
         return (text[..<end], text[end...])
     }
 
