@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CLeadSyncSQLite", path: "Sources/CLeadSyncSQLite"),
         .systemLibrary(name: "CLeadSyncCurl", path: "Sources/CLeadSyncCurl"),
         .systemLibrary(name: "CLeadSyncZlib", path: "Sources/CLeadSyncZlib"),
+        // OpenSSL's libcrypto (AES-256-GCM for credentials at rest, decision 0027): only LeadSyncPostgres.
+        .systemLibrary(name: "CLeadSyncCrypto", path: "Sources/CLeadSyncCrypto"),
 
         // Tiny shared vocabulary: Secret, clocks, seeded randomness, JSON value, timestamps.
         .target(name: "LeadSyncSupport"),
@@ -45,7 +47,8 @@ let package = Package(
         .target(
             name: "LeadSyncPostgres",
             dependencies: [
-                "LeadSyncJournal", "LeadSyncSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "LeadSyncJournal", "LeadSyncSupport", "CLeadSyncCrypto",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -208,6 +208,19 @@ enum PostgresSchema {
                 "CREATE INDEX lease_expiry ON lease (expires_at, tenant)",
                 "INSERT INTO lease (tenant) SELECT id FROM tenant",
             ]),
+        Migration(
+            name: "0006-tenant-credentials",
+            statements: [
+                // One sealed document per tenant (decision 0027): AES-256-GCM under a key the
+                // database never sees, so reading this table yields no token.
+                """
+                CREATE TABLE credential (
+                    tenant text PRIMARY KEY REFERENCES tenant (id) ON DELETE CASCADE,
+                    sealed bytea NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ]),
     ]
 
     static var latestVersion: Int { migrations.count }

@@ -13,6 +13,10 @@ package struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Equ
         case statement
         /// A write of a leased tenant after its lease expired or was taken over (decision 0028).
         case leaseLost
+        /// The credentials key is missing, unreadable, too open or not 32 bytes.
+        case credentialsKey
+        /// A tenant's stored credentials do not open with the key (another key, or an altered row).
+        case credentials
     }
 
     package let code: Code

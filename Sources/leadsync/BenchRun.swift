@@ -171,7 +171,7 @@ struct BenchRun {
         let tokens = try await oauth.exchange(code: Secret(code), redirectURI: redirect, codeVerifier: nil)
         return TokenManager(
             credentials: .oauth(tokens, clientId: "leadsync-bench", clientSecret: secret, requested: requested),
-            file: nil, settings: journal.configuration, oauth: oauth)
+            store: nil, settings: journal.configuration, oauth: oauth)
     }
 
     /// Creates the contacts of every 20th lead with a valid email, with a job title already set,

@@ -41,7 +41,7 @@ struct ConnectCommand: AsyncParsableCommand {
         let journal = try global.openJournal()
         let redactor = SecretRedactor()
         let service = ConnectService(
-            journal: journal, file: CredentialsFile(path: try global.credentialsPath()),
+            journal: journal, store: CredentialsFile(path: try global.credentialsPath()),
             endpoint: try await global.hubspotEndpoint(journal: journal),
             transport: CurlTransport(), logger: try global.logger("leadsync.connect", redactor: redactor))
         let outcome: ConnectService.Outcome

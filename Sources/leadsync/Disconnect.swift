@@ -17,7 +17,7 @@ struct DisconnectCommand: AsyncParsableCommand {
     func run() async throws {
         let journal = try global.openJournal()
         let service = DisconnectService(
-            journal: journal, file: CredentialsFile(path: try global.credentialsPath()),
+            journal: journal, store: CredentialsFile(path: try global.credentialsPath()),
             endpoint: try await global.hubspotEndpoint(journal: journal),
             transport: CurlTransport(), logger: try global.logger("leadsync.disconnect"))
         let outcome = try await service.disconnect()

@@ -29,7 +29,7 @@ struct ConnectionConnectTests {
     func service(apiURL: String? = nil) -> ConnectService {
         let url = apiURL ?? harness.baseURL
         return ConnectService(
-            journal: journal, file: file, endpoint: .init(apiURL: url, authURL: url + "/oauth/authorize"),
+            journal: journal, store: file, endpoint: .init(apiURL: url, authURL: url + "/oauth/authorize"),
             transport: transport,
             clock: harness.clock)
     }
@@ -186,7 +186,7 @@ struct ConnectionConnectTests {
         _ = try await journal.configuration.setMapping(Mapping(field: "budget", property: "budget_band"))
         let endpoint = ConnectService.Endpoint(apiURL: harness.baseURL, authURL: harness.baseURL + "/oauth/authorize")
         let outcome = try await DisconnectService(
-            journal: journal, file: file, endpoint: endpoint, transport: transport
+            journal: journal, store: file, endpoint: endpoint, transport: transport
         ).disconnect()
         #expect(outcome.revoked)
         #expect(!file.exists)
@@ -205,7 +205,7 @@ struct ConnectionConnectTests {
         harness.stop()
         let endpoint = ConnectService.Endpoint(apiURL: url, authURL: url + "/oauth/authorize")
         let outcome = try await DisconnectService(
-            journal: journal, file: file, endpoint: endpoint, transport: transport
+            journal: journal, store: file, endpoint: endpoint, transport: transport
         ).disconnect()
         #expect(!outcome.revoked)
         #expect(outcome.warning != nil)

@@ -32,7 +32,7 @@ struct ConnectionRedactionTests {
         let transport = CurlTransport()
         let endpoint = ConnectService.Endpoint(apiURL: harness.baseURL, authURL: harness.baseURL + "/oauth/authorize")
         _ = try await ConnectService(
-            journal: journal, file: CredentialsFile(path: journalPath + ".credentials"), endpoint: endpoint,
+            journal: journal, store: CredentialsFile(path: journalPath + ".credentials"), endpoint: endpoint,
             transport: transport, logger: logger
         ).connect(token: Secret(Self.canary))
         let access = try await HubSpotAccess.open(

@@ -39,7 +39,7 @@ struct TokenManagerTests {
             tokens, clientId: "client-1", clientSecret: Secret("secret-1"), requested: requested)
         try file.write(credentials)
         let manager = TokenManager(
-            credentials: credentials, file: file, settings: journal.configuration, oauth: oauth, clock: harness.clock)
+            credentials: credentials, store: file, settings: journal.configuration, oauth: oauth, clock: harness.clock)
         let client = HubSpotClient(baseURL: harness.baseURL, transport: transport, authorizer: manager)
         return (manager, client)
     }
@@ -121,7 +121,7 @@ struct TokenManagerTests {
         var configuration = TokenManager.Configuration()
         configuration.roundTripMultiple = 0
         let manager = TokenManager(
-            credentials: try #require(try file.read()), file: file, settings: journal.configuration, oauth: oauth,
+            credentials: try #require(try file.read()), store: file, settings: journal.configuration, oauth: oauth,
             clock: harness.clock, configuration: configuration)
         let client = HubSpotClient(baseURL: harness.baseURL, transport: transport, authorizer: manager)
         harness.simulator.expireAccessTokens()
@@ -195,7 +195,7 @@ struct TokenManagerTests {
 
     @Test func staticTokenRefusedMeansReconnectNeverRefresh() async throws {
         let manager = TokenManager(
-            credentials: .staticToken(Secret("pat-na1-revoked")), file: file, settings: journal.configuration,
+            credentials: .staticToken(Secret("pat-na1-revoked")), store: file, settings: journal.configuration,
             oauth: nil, clock: harness.clock)
         let client = HubSpotClient(baseURL: harness.baseURL, transport: transport, authorizer: manager)
         let error = await #expect(throws: HubSpotError.self) { try await client.accountDetails() }

@@ -33,15 +33,20 @@ extension ConfigurationStoreProtocol {
 
 extension ConfigurationStore: ConnectionSettingsStore {}
 
-/// A journal's configuration held as an existential (`any JournalStores`), as a settings store.
-struct JournalConnectionSettings: ConnectionSettingsStore {
+/// A journal's configuration held as an existential (`any JournalStores`, a tenant's), as a
+/// settings store.
+package struct JournalConnectionSettings: ConnectionSettingsStore {
     let configuration: any ConfigurationStoreProtocol
 
-    func connectionSettings() async throws -> ConnectionSettings { try await configuration.connectionSettings() }
-    func saveConnectionSettings(_ settings: ConnectionSettings) async throws {
+    package init(configuration: any ConfigurationStoreProtocol) { self.configuration = configuration }
+
+    package func connectionSettings() async throws -> ConnectionSettings {
+        try await configuration.connectionSettings()
+    }
+    package func saveConnectionSettings(_ settings: ConnectionSettings) async throws {
         try await configuration.saveConnectionSettings(settings)
     }
-    func setReconnectionRequired(_ required: Bool) async throws {
+    package func setReconnectionRequired(_ required: Bool) async throws {
         try await configuration.setReconnectionRequired(required)
     }
 }

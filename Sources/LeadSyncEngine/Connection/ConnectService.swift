@@ -7,7 +7,8 @@ package import Logging
 
 /// `leadsync connect`: a static token, or OAuth with a code (pasted here; received on a loopback
 /// redirect by the CLI's `LeadSyncCLISupport`). Each checks the credentials against HubSpot's account details, then stores
-/// the secrets in the credentials file and the rest in the journal's settings.
+/// the secrets in the ``CredentialStore`` (the credentials file, a tenant's encrypted row) and the
+/// rest in the journal's settings.
 package struct ConnectService: Sendable {
     /// Where and how to reach HubSpot.
     package struct Endpoint: Sendable {
@@ -38,18 +39,18 @@ package struct ConnectService: Sendable {
     ]
 
     let journal: any JournalStores
-    let file: CredentialsFile
+    let store: any CredentialStore
     package let endpoint: Endpoint
     let transport: any HTTPTransport
     package let clock: any WallClock
     let logger: Logger
 
     package init(
-        journal: any JournalStores, file: CredentialsFile, endpoint: Endpoint, transport: any HTTPTransport,
+        journal: any JournalStores, store: any CredentialStore, endpoint: Endpoint, transport: any HTTPTransport,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.connection")
     ) {
         self.journal = journal
-        self.file = file
+        self.store = store
         self.endpoint = endpoint
         self.transport = transport
         self.clock = clock
@@ -143,7 +144,7 @@ package struct ConnectService: Sendable {
             warnings.append(
                 "switched from account \(previous) to \(accountId): every lead will be matched again by email")
         }
-        try file.write(credentials)
+        try await store.save(credentials)
         settings.apiURL = endpoint.apiURL
         settings.authURL = endpoint.authURL
         settings.tokenKind = credentials.kind

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import LeadSyncSupport
 
 /// The credentials file beside the journal (`<journal>.credentials`, or wherever the CLI's
@@ -20,33 +20,17 @@ package struct CredentialsFile: Sendable {
     /// The stored credentials, or nil when there is no file.
     package func read() throws -> StoredCredentials? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let kind = (object["kind"] as? String).flatMap(StoredCredentials.Kind.init(rawValue:)),
-            let access = object["access_token"] as? String
-        else { throw CredentialsFileError(path: path, reason: "is not a leadsync credentials file") }
-        return StoredCredentials(
-            kind: kind, accessToken: Secret(access),
-            refreshToken: (object["refresh_token"] as? String).map(Secret.init),
-            expiresAt: (object["expires_at"] as? String).flatMap(Timestamp.parse).map {
-                Date(timeIntervalSince1970: Double($0) / 1000)
-            },
-            lifetimeSeconds: object["lifetime_seconds"] as? Int, clientId: object["client_id"] as? String,
-            clientSecret: (object["client_secret"] as? String).map(Secret.init))
+        return try StoredCredentials(document: data, location: location)
+    }
+
+    /// Replaces the file with `credentials` (see ``write(document:)``).
+    package func write(_ credentials: StoredCredentials) throws {
+        try write(document: try credentials.document())
     }
 
     /// Replaces the file atomically: a temporary file created 0600 (`O_EXCL`, then `fchmod` so
     /// the umask cannot widen it), written, synced, renamed over the old one, directory synced.
-    package func write(_ credentials: StoredCredentials) throws {
-        var object: [String: Any] = [
-            "kind": credentials.kind.rawValue, "access_token": credentials.accessToken.revealed,
-        ]
-        object["refresh_token"] = credentials.refreshToken?.revealed
-        object["expires_at"] = credentials.expiresAt.map(Timestamp.format)
-        object["lifetime_seconds"] = credentials.lifetimeSeconds
-        object["client_id"] = credentials.clientId
-        object["client_secret"] = credentials.clientSecret?.revealed
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-
+    func write(document data: Data) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -91,6 +75,13 @@ package struct CredentialsFile: Sendable {
             throw CredentialsFileError(path: path, reason: "cannot be removed: \(String(cString: strerror(errno)))")
         }
     }
+}
+
+extension CredentialsFile: CredentialStore {
+    package var location: String { "credentials file \(path)" }
+    package func loadDocument() throws -> Data? { FileManager.default.contents(atPath: path) }
+    package func saveDocument(_ document: Data) throws { try write(document: document) }
+    package func deleteDocument() throws { try delete() }
 }
 
 /// The credentials file could not be read or written.

@@ -1,7 +1,7 @@
 import HubSpotAPI
 package import LeadSyncHTTP
 package import LeadSyncJournal
-import LeadSyncSupport
+package import LeadSyncSupport
 package import Logging
 
 /// `leadsync disconnect`: revokes the refresh token at HubSpot when there is one, then forgets
@@ -18,25 +18,25 @@ package struct DisconnectService: Sendable {
     }
 
     let journal: any JournalStores
-    let file: CredentialsFile
+    let store: any CredentialStore
     let endpoint: ConnectService.Endpoint
     let transport: any HTTPTransport
     let logger: Logger
 
     package init(
-        journal: any JournalStores, file: CredentialsFile, endpoint: ConnectService.Endpoint,
+        journal: any JournalStores, store: any CredentialStore, endpoint: ConnectService.Endpoint,
         transport: any HTTPTransport,
         logger: Logger = Logger(label: "leadsync.connection")
     ) {
         self.journal = journal
-        self.file = file
+        self.store = store
         self.endpoint = endpoint
         self.transport = transport
         self.logger = logger
     }
 
     package func disconnect() async throws -> Outcome {
-        let credentials = try file.read()
+        let credentials = try await store.credentials()
         var revoked = false
         var warning: String?
         if let credentials, credentials.kind == .oauth, let refreshToken = credentials.refreshToken,
@@ -55,7 +55,7 @@ package struct DisconnectService: Sendable {
                     "HubSpot could not be reached to revoke the refresh token (\(error.kind.rawValue)); local tokens forgotten anyway"
             }
         }
-        try file.delete()
+        try await store.deleteDocument()
         var settings = try await journal.configuration.connectionSettings()
         settings.tokenKind = nil
         settings.reconnectionRequired = false

@@ -31,6 +31,19 @@ package struct HubSpotAccess: Sendable {
         transport: any HTTPTransport, admission: any RequestAdmission = UnlimitedAdmission(),
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.hubspot")
     ) async throws -> HubSpotAccess {
+        try await open(
+            configuration: journal.configuration, credentials: credentials, apiURL: apiURL, version: version,
+            transport: transport, admission: admission, clock: clock, logger: logger)
+    }
+
+    /// The same, for whatever keeps the connection settings (a journal's, or a tenant's,
+    /// configuration): all that access needs of a journal.
+    package static func open(
+        configuration: any ConfigurationStoreProtocol, credentials: CredentialSource, apiURL: String,
+        version: HubSpotAPIVersion = .v2026_03,
+        transport: any HTTPTransport, admission: any RequestAdmission = UnlimitedAdmission(),
+        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "leadsync.hubspot")
+    ) async throws -> HubSpotAccess {
         func client(_ authorizer: any HubSpotAuthorizer) -> HubSpotClient {
             HubSpotClient(
                 baseURL: apiURL, version: version, transport: transport, authorizer: authorizer, admission: admission,
@@ -48,12 +61,12 @@ package struct HubSpotAccess: Sendable {
                 }
                 return provided
             }
-        case .stored(let file, let clientId, let clientSecret):
-            guard let stored = try file.read() else {
+        case .stored(let store, let clientId, let clientSecret):
+            guard let stored = try await store.credentials() else {
                 throw ConnectionError(
                     .notConnected, "not connected to HubSpot; run `leadsync connect` (or set LEADSYNC_TOKEN)")
             }
-            guard try await !journal.configuration.connectionSettings().reconnectionRequired else {
+            guard try await !configuration.connectionSettings().reconnectionRequired else {
                 throw ConnectionError(
                     .reconnectionRequired,
                     "HubSpot no longer accepts the stored credentials; run `leadsync connect` again")
@@ -66,13 +79,13 @@ package struct HubSpotAccess: Sendable {
                     clientSecret: stored.clientSecret ?? clientSecret ?? Secret(""), logger: logger)
             }
             let manager = TokenManager(
-                credentials: stored, file: file,
-                settings: JournalConnectionSettings(configuration: journal.configuration), oauth: oauth,
+                credentials: stored, store: store,
+                settings: JournalConnectionSettings(configuration: configuration), oauth: oauth,
                 clock: clock,
                 logger: logger)
             return HubSpotAccess(client: client(manager), tokenManager: manager) {
                 try await open(
-                    journal: journal, credentials: credentials, apiURL: apiURL, version: version,
+                    configuration: configuration, credentials: credentials, apiURL: apiURL, version: version,
                     transport: transport, admission: admission, clock: clock, logger: logger
                 ).client
             }

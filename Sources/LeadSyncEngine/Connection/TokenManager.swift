@@ -46,7 +46,7 @@ package actor TokenManager: HubSpotAuthorizer {
     }
 
     private var credentials: StoredCredentials
-    private let file: CredentialsFile?
+    private let store: (any CredentialStore)?
     private let settings: any ConnectionSettingsStore
     private let oauth: HubSpotOAuth?
     private let clock: any WallClock
@@ -60,16 +60,16 @@ package actor TokenManager: HubSpotAuthorizer {
     package private(set) var refreshCount = 0
 
     /// - Parameters:
-    ///   - file: where refreshed credentials are saved; nil keeps them in memory only.
+    ///   - store: where refreshed credentials are saved; nil keeps them in memory only.
     ///   - oauth: the token endpoint client; required for OAuth credentials.
     package init(
-        credentials: StoredCredentials, file: CredentialsFile?, settings: any ConnectionSettingsStore,
+        credentials: StoredCredentials, store: (any CredentialStore)?, settings: any ConnectionSettingsStore,
         oauth: HubSpotOAuth?,
         clock: any WallClock = SystemWallClock(), configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "leadsync.connection")
     ) {
         self.credentials = credentials
-        self.file = file
+        self.store = store
         self.settings = settings
         self.oauth = oauth
         self.clock = clock
@@ -145,7 +145,7 @@ package actor TokenManager: HubSpotAuthorizer {
                 updated.refreshToken = tokens.refreshToken ?? refreshToken
                 updated.expiresAt = requested.addingTimeInterval(TimeInterval(tokens.expiresIn))
                 updated.lifetimeSeconds = tokens.expiresIn
-                try file?.write(updated)
+                try await store?.save(updated)
                 credentials = updated
                 refreshCount += 1
                 Counter(label: "leadsync_token_refreshes_total").increment()
