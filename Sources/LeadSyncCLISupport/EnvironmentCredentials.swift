@@ -1,6 +1,6 @@
 import Foundation
 package import LeadSyncEngine
-import LeadSyncSupport
+package import LeadSyncSupport
 
 /// The CLI's credentials, read from the process environment: what an embedding app passes
 /// explicitly (a ``CredentialSource``), a command finds in `LEADSYNC_TOKEN`,
@@ -17,10 +17,17 @@ extension CredentialSource {
     package static func environment(
         journalPath: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> CredentialSource {
+        .environment(
+            stored: CredentialsFile(journalPath: journalPath, environment: environment), environment: environment)
+    }
+
+    /// `LEADSYNC_TOKEN` for this run when set, else the credentials in `stored` (a tenant's).
+    package static func environment(
+        stored: any CredentialStore, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> CredentialSource {
         if let token = environment["LEADSYNC_TOKEN"], !token.isEmpty { return .token(Secret(token)) }
         return .stored(
-            CredentialsFile(journalPath: journalPath, environment: environment),
-            clientId: environment["LEADSYNC_CLIENT_ID"],
+            stored, clientId: environment["LEADSYNC_CLIENT_ID"],
             clientSecret: environment["LEADSYNC_CLIENT_SECRET"].map(Secret.init))
     }
 }

@@ -13,10 +13,18 @@ extension Journal {
     /// never on Swift's cooperative pool, so waiting here cannot starve that pool even when a
     /// pool thread calls it; it must not be called from the journal's own queue.
     package func blocking<T: Sendable>(_ body: @escaping @Sendable (Journal) async throws -> T) throws -> T {
+        try Blocking.run { try await body(self) }
+    }
+}
+
+/// The blocking adapter itself, for stores other than a SQLite journal (an ingest into a
+/// PostgreSQL tenant): runs `body` on the adapter's own threads and blocks until it is done.
+package enum Blocking {
+    package static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         let outcome = BlockingOutcome<T>()
         Task(executorPreference: BlockingExecutor.shared) {
             do {
-                outcome.result = .success(try await body(self))
+                outcome.result = .success(try await body())
             } catch {
                 outcome.result = .failure(error)
             }

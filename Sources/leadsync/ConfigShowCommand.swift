@@ -18,8 +18,8 @@ struct ConfigShowCommand: AsyncParsableCommand {
         let token = global.environment["LEADSYNC_TOKEN"].map { $0.isEmpty ? JSONValue.null : .string("<redacted>") }
         let document = JSONValue.object([
             ("db", .string(journal.path)),
-            ("hubspot_url", .string(try await global.hubspotBaseURL(journal: journal))),
-            ("hubspot_auth_url", .string(try await global.hubspotAuthorizeURL(journal: journal))),
+            ("hubspot_url", .string(try await global.hubspotBaseURL(configuration: journal.configuration))),
+            ("hubspot_auth_url", .string(try await global.hubspotAuthorizeURL(configuration: journal.configuration))),
             ("hubspot_api", .string(global.environment["LEADSYNC_HUBSPOT_API"] ?? "2026-03")),
             ("log_level", .string(try global.resolvedLogLevel())),
             ("rate_limit", try global.resolvedRateLimit().map { .string("\($0)/10s") } ?? .null),

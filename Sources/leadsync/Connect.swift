@@ -38,17 +38,17 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let journal = try global.openJournal()
         let redactor = SecretRedactor()
-        let service = ConnectService(
-            journal: journal, store: CredentialsFile(path: try global.credentialsPath()),
-            endpoint: try await global.hubspotEndpoint(journal: journal),
-            transport: CurlTransport(), logger: try global.logger("leadsync.connect", redactor: redactor))
-        let outcome: ConnectService.Outcome
-        do {
-            outcome = try await connect(service, redactor: redactor)
-        } catch let error as ConnectionError {
-            throw CommandError(error.exitStatus, error.message)
+        let outcome = try await global.withWorkspace { workspace in
+            let service = ConnectService(
+                journal: workspace.stores, store: workspace.credentials,
+                endpoint: try await global.hubspotEndpoint(configuration: workspace.configuration),
+                transport: CurlTransport(), logger: try global.logger("leadsync.connect", redactor: redactor))
+            do {
+                return try await connect(service, redactor: redactor)
+            } catch let error as ConnectionError {
+                throw CommandError(error.exitStatus, error.message)
+            }
         }
         outcome.warnings.forEach { Output.note("warning: \($0)") }
         if json {

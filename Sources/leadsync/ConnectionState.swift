@@ -9,10 +9,10 @@ enum ConnectionState: String {
 
     /// `reconnection_required` when the journal says refreshing failed for good; `connected`
     /// when `LEADSYNC_TOKEN` is set or stored credentials exist; else `disconnected`.
-    static func current(global: GlobalOptions, journal: Journal) async throws -> ConnectionState {
+    static func current(global: GlobalOptions, workspace: Workspace) async throws -> ConnectionState {
         if let token = global.environment["LEADSYNC_TOKEN"], !token.isEmpty { return .connected }
-        guard FileManager.default.fileExists(atPath: try global.credentialsPath()) else { return .disconnected }
-        return try await journal.configuration.setting(.reconnectionRequired) == "true"
+        guard try await workspace.hasCredentials() else { return .disconnected }
+        return try await workspace.configuration.setting(.reconnectionRequired) == "true"
             ? .reconnectionRequired : .connected
     }
 }

@@ -15,12 +15,13 @@ struct DisconnectCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let journal = try global.openJournal()
-        let service = DisconnectService(
-            journal: journal, store: CredentialsFile(path: try global.credentialsPath()),
-            endpoint: try await global.hubspotEndpoint(journal: journal),
-            transport: CurlTransport(), logger: try global.logger("leadsync.disconnect"))
-        let outcome = try await service.disconnect()
+        let outcome = try await global.withWorkspace { workspace in
+            try await DisconnectService(
+                journal: workspace.stores, store: workspace.credentials,
+                endpoint: try await global.hubspotEndpoint(configuration: workspace.configuration),
+                transport: CurlTransport(), logger: try global.logger("leadsync.disconnect")
+            ).disconnect()
+        }
         if let warning = outcome.warning { Output.note("warning: \(warning)") }
         if json {
             Output.json(

@@ -4,6 +4,7 @@ import LeadSyncCLISupport
 import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
+import LeadSyncPostgres
 import Logging
 
 /// What the commands that talk to HubSpot share: the API generation, a redacting logger at the
@@ -26,10 +27,10 @@ extension GlobalOptions {
         return logger
     }
 
-    func hubspotEndpoint(journal: Journal) async throws -> ConnectService.Endpoint {
+    func hubspotEndpoint(configuration: any ConfigurationStoreProtocol) async throws -> ConnectService.Endpoint {
         ConnectService.Endpoint(
-            apiURL: try await hubspotBaseURL(journal: journal),
-            authURL: try await hubspotAuthorizeURL(journal: journal),
+            apiURL: try await hubspotBaseURL(configuration: configuration),
+            authURL: try await hubspotAuthorizeURL(configuration: configuration),
             version: try hubspotAPIVersion())
     }
 
@@ -52,8 +53,33 @@ extension GlobalOptions {
             if let budget { admission = budget } else { admission = try await requestBudget(journal: journal) }
             return try await HubSpotAccess.open(
                 journal: journal, credentials: .environment(journalPath: try databasePath(), environment: environment),
-                apiURL: try await hubspotBaseURL(journal: journal), version: try hubspotAPIVersion(),
+                apiURL: try await hubspotBaseURL(configuration: journal.configuration),
+                version: try hubspotAPIVersion(),
                 transport: transport, admission: admission, logger: logger)
+        } catch let error as ConnectionError {
+            throw CommandError(.notConnected, error.message)
+        }
+    }
+
+    /// The HubSpot client of a workspace: the journal's as ``hubspotAccess(journal:transport:budget:logger:)``
+    /// gives it; a tenant's with its stored credentials (or `LEADSYNC_TOKEN`) and no shared budget
+    /// (a tenant's requests here are the odd check, not a drain). Exits 3 when not connected.
+    func hubspotAccess(workspace: Workspace, transport: any HTTPTransport, logger: Logger) async throws
+        -> HubSpotAccess
+    {
+        let tenant: PostgresTenant
+        let credentials: PostgresCredentialStore
+        switch workspace.kind {
+        case .file(let journal, _):
+            return try await hubspotAccess(journal: journal, transport: transport, logger: logger)
+        case .tenant(let found, _, let stored): (tenant, credentials) = (found, stored)
+        }
+        do {
+            return try await HubSpotAccess.open(
+                configuration: tenant.configuration,
+                credentials: .environment(stored: credentials, environment: environment),
+                apiURL: try await hubspotBaseURL(configuration: tenant.configuration),
+                version: try hubspotAPIVersion(), transport: transport, logger: logger)
         } catch let error as ConnectionError {
             throw CommandError(.notConnected, error.message)
         }

@@ -47,9 +47,20 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: "A JSON config file (env LEADSYNC_CONFIG).")
     var config: String?
 
+    @Option(
+        name: .customLong("store"),
+        help:
+            "A PostgreSQL store, postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, instead of --db (env LEADSYNC_STORE)."
+    )
+    var store: String?
+
+    @Option(name: .customLong("tenant"), help: "The tenant of --store to work on (env LEADSYNC_TENANT).")
+    var tenant: String?
+
     /// The long names of the options above, which all take a value.
     static let names: Set<String> = [
         "--db", "--hubspot-url", "--hubspot-auth-url", "--log-level", "--rate-limit", "--daily-limit", "--config",
+        "--store", "--tenant",
     ]
 
     /// Moves global options given before the command name to the end of the arguments, where
@@ -141,6 +152,7 @@ struct GlobalOptions: ParsableArguments {
     /// page cache, when the command needs other than `JournalOptions`' default.
     func openJournal(cacheKiB: Int? = nil) throws -> Journal {
         try validateAll()
+        try refuseStore()
         let path = try databasePath()
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -168,6 +180,7 @@ struct GlobalOptions: ParsableArguments {
     /// (`unfolded_changes` counts it).
     func openJournalForReading() throws -> Journal {
         try validateAll()
+        try refuseStore()
         let path = try databasePath()
         guard FileManager.default.fileExists(atPath: path) else { return try openJournal() }
         do {
@@ -178,6 +191,17 @@ struct GlobalOptions: ParsableArguments {
             guard let journal = try? Journal(path: path, options: options) else { throw error }
             return journal
         }
+    }
+
+    /// Commands that work on a SQLite journal only exit 2 when given a PostgreSQL store, and so
+    /// does a journal file given `--tenant`.
+    private func refuseStore() throws {
+        guard let (address, source) = try storeAddress() else {
+            if let tenant { throw CommandError(.usage, "--tenant \(tenant) needs --store (or LEADSYNC_STORE)") }
+            return
+        }
+        throw CommandError(
+            .usage, "\(source) \(address): this command works on a SQLite journal (--db) only so far, not on a tenant")
     }
 
     private func openJournal(at path: String, cacheKiB: Int? = nil) throws -> Journal {
@@ -221,9 +245,9 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The HubSpot API's base URL: flag, env, config file, the journal's stored setting, default.
-    func hubspotBaseURL(journal: Journal?) async throws -> String {
+    func hubspotBaseURL(configuration: (any ConfigurationStoreProtocol)?) async throws -> String {
         if let given = try givenHubSpotURL() { return given }
-        if let stored = try await journal?.configuration.setting(.apiURL) {
+        if let stored = try await configuration?.setting(.apiURL) {
             return try Self.checkedURL(stored, source: "the HubSpot URL stored by `leadsync connect`")
         }
         return Self.defaultHubSpotURL
@@ -231,10 +255,10 @@ struct GlobalOptions: ParsableArguments {
 
     /// The OAuth consent page: flag, env, config file, stored setting; by default HubSpot's,
     /// or `{hubspot-url}/oauth/authorize` when a HubSpot URL was given.
-    func hubspotAuthorizeURL(journal: Journal?) async throws -> String {
+    func hubspotAuthorizeURL(configuration: (any ConfigurationStoreProtocol)?) async throws -> String {
         if let given = try givenAuthURL() { return given }
         if let given = try givenHubSpotURL() { return given + "/oauth/authorize" }
-        if let stored = try await journal?.configuration.setting(.authURL) {
+        if let stored = try await configuration?.setting(.authURL) {
             return try Self.checkedURL(stored, source: "the HubSpot auth URL stored by `leadsync connect`")
         }
         return Self.defaultAuthURL

@@ -43,7 +43,13 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let journal = try global.openJournal()
+        // A tenant is reached through async stores; this command blocks on reads of its input.
+        let workspace = try Blocking.run { [global] in try await global.openWorkspace() }
+        defer { _ = try? Blocking.run { await workspace.close() } }
+        if case .tenant = workspace.kind, inputID != nil {
+            throw CommandError(
+                .usage, "--input-id: a tenant keeps no ingest marks yet, so an ingest cannot resume there")
+        }
         let fd: Int32
         if let file, file != "-" {
             fd = open(file, O_RDONLY)
@@ -61,8 +67,16 @@ struct IngestCommand: ParsableCommand {
         defer { if fd != STDIN_FILENO { close(fd) } }
         // Without --input-id the input still gets one, named in the error should the ingest stop.
         let id = inputID ?? String(UInt64.random(in: 1 << 60 ... .max), radix: 16)
-        var ingester = Ingester(
-            journal: journal, format: resolvedFormat, defaultAt: Timestamp.epochMilliseconds(Date()), inputID: id)
+        let now = Timestamp.epochMilliseconds(Date())
+        var ingester =
+            switch workspace.kind {
+            case .file(let journal, _):
+                Ingester(journal: journal, format: resolvedFormat, defaultAt: now, inputID: id)
+            case .tenant:
+                Ingester(
+                    sink: StoresIngestSink(changeLog: workspace.changeLog, conversations: workspace.conversations),
+                    format: resolvedFormat, defaultAt: now, inputID: id)
+            }
         ingester.batchSize = batchSize
         if printCommits {
             // For crash tests: each line is written after its batch committed.

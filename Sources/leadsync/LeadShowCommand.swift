@@ -11,13 +11,16 @@ struct LeadShowCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let journal = try global.openJournalForReading()
-        let record = try await journal.leads.lead(lead)
-        let conversations = try await journal.conversations.conversations(ofLead: lead)
+        try await global.withWorkspace(reading: true) { try await show($0) }
+    }
+
+    private func show(_ workspace: Workspace) async throws {
+        let record = try await workspace.leads.lead(lead)
+        let conversations = try await workspace.conversations.conversations(ofLead: lead)
         // A lead known only by its conversations has no values yet: it awaits an email.
         guard record != nil || !conversations.isEmpty else {
             // A journal that cannot be written now (full disk, read-only) may hold the lead unfolded.
-            let unfolded = try await journal.leads.status().unfoldedChanges
+            let unfolded = try await workspace.leads.status().unfoldedChanges
             throw CommandError(
                 .failure,
                 unfolded > 0
@@ -25,7 +28,7 @@ struct LeadShowCommand: AsyncParsableCommand {
                         + "(the journal cannot be written now) and may hold it"
                     : "unknown lead \(lead)")
         }
-        let refused = try await journal.conversations.rejected().filter { $0.lead == lead }
+        let refused = try await workspace.conversations.rejected().filter { $0.lead == lead }
         if json {
             var members: [(key: String, value: JSONValue)] = [
                 ("lead", .string(lead)), ("hubspot_id", .null), ("state", .string("awaiting_identity")),

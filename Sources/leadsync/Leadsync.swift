@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LeadSyncJournal
+import LeadSyncPostgres
 import LeadSyncSQLite
 import LeadSyncSupport
 
@@ -35,6 +36,8 @@ struct Leadsync: AsyncParsableCommand {
             fail(error.message, error.isConfiguration ? .usage : .failure)
         } catch let error as SQLiteError {
             fail("journal: \(error)", .failure)
+        } catch let error as PostgresStoreError {
+            fail("store: \(error.message)", error.isConfiguration ? .usage : .failure)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {

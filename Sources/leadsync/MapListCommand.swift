@@ -9,7 +9,7 @@ struct MapListCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let mappings = try await global.openJournal().configuration.mappings()
+        let mappings = try await global.withWorkspace { try await $0.configuration.mappings() }
         if json {
             Output.json(.array(mappings.map(\.json)))
         } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LeadSyncJournal
 
 struct MapRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,8 +9,7 @@ struct MapRemoveCommand: AsyncParsableCommand {
     @Argument(help: "The lead field.") var leadField: String
 
     func run() async throws {
-        let journal = try global.openJournal()
-        guard try await journal.configuration.removeMapping(field: leadField) else {
+        guard try await global.withWorkspace({ try await $0.configuration.removeMapping(field: leadField) }) else {
             throw CommandError(.failure, "no mapping for lead field \(leadField)")
         }
         Output.note("removed the mapping of \(leadField)")

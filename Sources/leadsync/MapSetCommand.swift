@@ -13,10 +13,11 @@ struct MapSetCommand: AsyncParsableCommand {
     @Flag(help: "Map a field no lead in this journal has carried yet.") var force = false
 
     func run() async throws {
-        let journal = try global.openJournal()
-        try await checkSeen(journal)
-        let replaced = try await journal.configuration.setMapping(
-            Mapping(field: leadField, property: hubspotProperty, write: write))
+        let replaced = try await global.withWorkspace { workspace in
+            try await checkSeen(workspace.leads)
+            return try await workspace.configuration.setMapping(
+                Mapping(field: leadField, property: hubspotProperty, write: write))
+        }
         if let replaced {
             Output.note("replaced the mapping \(replaced.field) → \(replaced.property): its pending values stay local")
         }
@@ -26,8 +27,8 @@ struct MapSetCommand: AsyncParsableCommand {
     /// A field no change has carried is most likely a typo, and mapping it would take the
     /// property from the field that does carry it: refused unless `--force`. A journal with no
     /// changes yet cannot tell, so there it is only a warning (mappings set up before any lead).
-    private func checkSeen(_ journal: Journal) async throws {
-        let seen = try await journal.leads.fieldsSeen()
+    private func checkSeen(_ leads: any LeadStoreProtocol) async throws {
+        let seen = try await leads.fieldsSeen()
         guard !seen.contains(leadField) else { return }
         if force || seen.isEmpty {
             Output.note("warning: no lead in this journal has carried the field \(leadField) yet")

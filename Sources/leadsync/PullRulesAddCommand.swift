@@ -43,13 +43,14 @@ struct PullRulesAddCommand: AsyncParsableCommand {
 
     func run() async throws {
         let filter = try rule()
-        let journal = try global.openJournal()
-        if !force { try await checkProperty(journal) }
         guard let op = PullRule.Operator(rawValue: filter.op) else {
             throw CommandError(.usage, "the journal does not know the operator \(filter.op)")
         }
-        let added = try await journal.configuration.addPullRule(
-            property: filter.property, op: op, values: filter.values)
+        let added = try await global.withWorkspace { workspace in
+            if !force { try await checkProperty(workspace) }
+            return try await workspace.configuration.addPullRule(
+                property: filter.property, op: op, values: filter.values)
+        }
         if json {
             Output.json(added.json)
         } else {
@@ -60,12 +61,12 @@ struct PullRulesAddCommand: AsyncParsableCommand {
     /// A rule on a property HubSpot lacks would silently pull nothing (or everything): refused
     /// when HubSpot can say so. Offline — not connected, or HubSpot unreachable — the rule is
     /// accepted with a warning, so devices can be provisioned before they reach HubSpot.
-    private func checkProperty(_ journal: Journal) async throws {
+    private func checkProperty(_ workspace: Workspace) async throws {
         let unchecked = "so the property \(property) was not checked (`leadsync pull` will use the rule as given)"
         let access: HubSpotAccess
         do {
             access = try await global.hubspotAccess(
-                journal: journal, transport: CurlTransport(), logger: try global.logger("leadsync.pull-rules"))
+                workspace: workspace, transport: CurlTransport(), logger: try global.logger("leadsync.pull-rules"))
         } catch let error as CommandError where error.status == .notConnected {
             Output.note("warning: not connected to HubSpot, \(unchecked)")
             return

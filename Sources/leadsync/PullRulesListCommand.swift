@@ -9,7 +9,7 @@ struct PullRulesListCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let rules = try await global.openJournal().configuration.pullRules()
+        let rules = try await global.withWorkspace { try await $0.configuration.pullRules() }
         if json {
             Output.json(.array(rules.map(\.json)))
         } else if rules.isEmpty {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LeadSyncJournal
 
 struct PullRulesRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a pull rule by its id.")
@@ -7,6 +8,6 @@ struct PullRulesRemoveCommand: AsyncParsableCommand {
     @Argument(help: "The rule's id, as pull-rules list shows it.") var id: String
 
     func run() async throws {
-        try await global.openJournal().configuration.removePullRule(id: id)
+        try await global.withWorkspace { try await $0.configuration.removePullRule(id: id) }
     }
 }

@@ -17,14 +17,11 @@ struct RulesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let journal = try global.openJournal()
-        let rules: PushRules
-        if update != nil || create != nil {
-            let result = try await journal.configuration.setPushRules(update: update?.isOn, create: create?.isOn)
+        let rules = try await global.withWorkspace { workspace in
+            guard update != nil || create != nil else { return try await workspace.configuration.pushRules() }
+            let result = try await workspace.configuration.setPushRules(update: update?.isOn, create: create?.isOn)
             if result.createTurnedOff { Output.note("create is off too: creating contacts needs update") }
-            rules = result.rules
-        } else {
-            rules = try await journal.configuration.pushRules()
+            return result.rules
         }
         if json {
             Output.json(.object([("update", .bool(rules.update)), ("create", .bool(rules.create))]))

@@ -10,8 +10,9 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let journal = try global.openJournalForReading()
-        let entries = try await StatusDocument.entries(global: global, journal: journal)
+        let entries = try await global.withWorkspace(reading: true) {
+            try await StatusDocument.entries(global: global, workspace: $0)
+        }
         if json {
             Output.json(.object(entries))
         } else {

@@ -5,9 +5,17 @@ import LeadSyncSupport
 /// The document `status` prints, and `sync --follow --listen` serves at `/status`.
 enum StatusDocument {
     static func entries(global: GlobalOptions, journal: Journal) async throws -> [(String, JSONValue)] {
-        let status = try await journal.leads.status()
-        let conversations = try await journal.conversations.counts()
-        let connection = try await ConnectionState.current(global: global, journal: journal)
+        try await entries(
+            global: global,
+            workspace: Workspace(
+                kind: .file(journal, credentials: CredentialsFile(path: try global.credentialsPath())),
+                created: journal.created))
+    }
+
+    static func entries(global: GlobalOptions, workspace: Workspace) async throws -> [(String, JSONValue)] {
+        let status = try await workspace.leads.status()
+        let conversations = try await workspace.conversations.counts()
+        let connection = try await ConnectionState.current(global: global, workspace: workspace)
         return [
             ("connection", .string(connection.rawValue)),
             ("pending_changes", .integer(status.pendingChanges)),
@@ -22,7 +30,7 @@ enum StatusDocument {
             ("conversations_pending", .integer(conversations.pending)),
             ("last_sync_at", .optional(status.lastSyncAt)),
             ("last_error", .optional(status.lastError)),
-            ("stalled_since", .optional(try await journal.configuration.setting(.stalledSince))),
+            ("stalled_since", .optional(try await workspace.configuration.setting(.stalledSince))),
         ]
     }
 }

@@ -3,7 +3,7 @@ internal import LeadSyncSQLite
 /// How far the journal holds one input: written in the transaction of every batch an ingest
 /// commits, so it says exactly what the journal kept, whatever a failing disk did to the last
 /// commit (decision 0031). A re-run naming the same input id skips the lines up to ``line``.
-struct IngestMark: Sendable, Hashable {
+package struct IngestMark: Sendable, Hashable {
     /// The input's id: `--input-id`, or one ingest made up and named in its error.
     var input: String
     /// The last input line whose batch is committed.

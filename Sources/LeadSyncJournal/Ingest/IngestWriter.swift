@@ -8,24 +8,35 @@ internal import LeadSyncSQLite
 /// leads, so folding per batch rewrote the same lead pages many times over (docs/benchmarks.md,
 /// "Ingest vs a Python script"). The window's changes are kept until then and folded from
 /// memory, in the transaction of the batch that fills the window.
-final class IngestWriter {
-    /// What one batch's transaction did.
-    typealias Outcome = (lastSeq: Int64?, conversations: ConversationRecordReport)
-
+final class IngestWriter: IngestSink {
     private final class InFlight: @unchecked Sendable {
         // Written on the journal's queue before `done` is signalled, read after waiting on it.
         var result: Result<Outcome, any Error>?
         let done = DispatchSemaphore(value: 0)
     }
 
+    private let journal: Journal
     private let database: JournalDatabase
     private let window: UnfoldedWindow
     private var inFlight: InFlight?
 
     init(_ journal: Journal) {
+        self.journal = journal
         database = journal.changeLog.database
         window = UnfoldedWindow(size: database.options.ingestFoldWindow, chunk: database.options.foldWindow)
     }
+
+    /// Folds what the journal holds (a journal that cannot is damaged: nothing is appended to
+    /// it), then reads the mark of `input`.
+    func prepare(input: String) throws -> IngestMark? {
+        try journal.blocking { journal in
+            _ = try await journal.changeLog.fold()
+            return try await journal.changeLog.database.run { db in try IngestMark.load(input, db) }
+        }
+    }
+
+    /// Folds whatever others appended meanwhile.
+    func finish() throws { _ = try journal.blocking { try await $0.changeLog.fold() } }
 
     /// Waits for the batch in flight, then starts writing `lines`, and `mark` in the same
     /// transaction, unless that batch failed.

@@ -1,8 +1,8 @@
 internal import LeadSyncSQLite
 
-/// Reads lead changes from a file descriptor and appends every valid one to a journal in batch
-/// transactions; every invalid line is reported with its line number and reason and does not
-/// stop the others.
+/// Reads lead changes from a file descriptor and appends every valid one to a journal (or a
+/// store's change log and conversations: ``IngestSink``) in batch transactions; every invalid
+/// line is reported with its line number and reason and does not stop the others.
 ///
 /// Every batch's transaction also records how far the journal holds the input (its id and last
 /// line, an ``IngestMark``), so an ingest given the id of an input the journal already holds
@@ -17,7 +17,7 @@ package struct Ingester {
     /// Lines longer than this are invalid ("line exceeds 1 MiB").
     package static let maxLineLength = 1 << 20
 
-    package let journal: Journal
+    let sink: any IngestSink
     package let format: IngestFormat
     /// `at` for changes that give none: the time of ingest, in epoch milliseconds.
     package let defaultAt: Int64
@@ -30,7 +30,12 @@ package struct Ingester {
     package var onCommit: ((_ seq: Int64, _ line: Int) -> Void)?
 
     package init(journal: Journal, format: IngestFormat, defaultAt: Int64, inputID: String) {
-        self.journal = journal
+        self.init(sink: IngestWriter(journal), format: format, defaultAt: defaultAt, inputID: inputID)
+    }
+
+    /// An ingest into `sink`: ``StoresIngestSink`` for stores other than a SQLite journal.
+    package init(sink: any IngestSink, format: IngestFormat, defaultAt: Int64, inputID: String) {
+        self.sink = sink
         self.format = format
         self.defaultAt = defaultAt
         self.inputID = inputID
@@ -42,7 +47,7 @@ package struct Ingester {
     /// input's mark) but not appended or reported again.
     ///
     /// Synchronous, because it blocks on reads of `fd`: it reaches the journal through
-    /// `Journal.blocking(_:)`. Call it from a plain thread or a synchronous command.
+    /// ``Blocking/run(_:)``. Call it from a plain thread or a synchronous command.
     ///
     /// - Throws: ``IngestFailure`` carrying what was appended before the failure (nothing when
     ///   the journal could not even fold what it already held, or when the input is not the one
@@ -50,15 +55,11 @@ package struct Ingester {
     package func run(fileDescriptor fd: Int32) throws(IngestFailure) -> IngestReport {
         var report = IngestReport()
         do {
-            // A journal that cannot fold what it holds is damaged: append nothing to it.
-            let held = try journal.blocking { [inputID] journal in
-                _ = try await journal.changeLog.fold()
-                return try await journal.changeLog.database.run { db in try IngestMark.load(inputID, db) }
-            }
+            let held = try sink.prepare(input: inputID)
             report.resumedAfterLine = held?.line ?? 0
             report.lastAppendedLine = report.resumedAfterLine
             try read(fd, after: held, into: &report)
-            _ = try journal.blocking { try await $0.changeLog.fold() }
+            try sink.finish()
         } catch {
             throw IngestFailure(report: report, error: error)
         }
@@ -71,7 +72,7 @@ package struct Ingester {
         var batch: [(line: Int, content: IngestLine)] = []
         batch.reserveCapacity(batchSize)
         // The next batch is parsed while the last one is written.
-        let writer = IngestWriter(journal)
+        let writer = sink
         var writing: [(line: Int, content: IngestLine)] = []
         // Valid lines read so far, skipped ones included: part of each batch's mark.
         var validLines = 0
@@ -79,7 +80,7 @@ package struct Ingester {
         // The held line is found in this input as the mark describes it (or nothing was held).
         var heldLineFound = held == nil
 
-        func settle(_ outcome: IngestWriter.Outcome?, _ lines: [(line: Int, content: IngestLine)]) {
+        func settle(_ outcome: IngestSink.Outcome?, _ lines: [(line: Int, content: IngestLine)]) {
             guard let outcome, let last = lines.last?.line else { return }
             if let seq = outcome.lastSeq { onCommit?(seq, last) }
             for (index, error) in outcome.conversations.refused.sorted(by: { $0.key < $1.key }) {
