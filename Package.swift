@@ -107,7 +107,7 @@ let package = Package(
             name: "leadsync",
             dependencies: [
                 "LeadSyncEngine", "LeadSyncCLISupport", "LeadSyncSupport", "LeadSyncHTTPServer", "HubSpotSimulator",
-                "LeadSyncWorkload", "LeadSyncPostgres",
+                "LeadSyncWorkload", "LeadSyncPostgres", "LeadSyncServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

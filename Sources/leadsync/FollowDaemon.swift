@@ -3,8 +3,6 @@ import LeadSyncEngine
 import LeadSyncJournal
 import LeadSyncSupport
 import Logging
-import Metrics
-import Prometheus
 
 /// What runs beside the reconciler in `sync --follow`: the health watch (readiness, the stall
 /// watchdog), retention, and with `--listen` the metrics and the HTTP endpoint.
@@ -14,22 +12,16 @@ struct FollowDaemon: Sendable {
     let metrics: SyncMetrics?
     let endpoint: HealthEndpoint?
 
-    /// Prometheus is the process's metrics backend once, for the process's life.
-    private static let registry: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return registry
-    }()
-
     /// Subscribes to `events` (before the sync starts, so nothing is missed) and binds `--listen`.
     init(sync: SyncCommand, journal: Journal, events: SyncEvents, logger: Logger) throws {
-        let registry = sync.listen.map { _ in Self.registry }
+        // With --listen, the metrics backend is bootstrapped before SyncHealth records its first gauges.
+        if sync.listen != nil { _ = HealthEndpoint.registry }
         health = SyncHealth(
             journal: journal, events: events, stallAfter: .milliseconds(Int64(sync.stallAfter.seconds * 1000)),
             logger: logger)
         retention = JournalRetention(
             journal: journal, policy: .init(keep: .milliseconds(Int64(sync.retain.seconds * 1000))), logger: logger)
-        guard let address = sync.listen, let registry else {
+        guard let address = sync.listen else {
             metrics = nil
             endpoint = nil
             return
@@ -37,7 +29,7 @@ struct FollowDaemon: Sendable {
         let metrics = SyncMetrics(journal: journal, events: events)
         let global = sync.global
         let endpoint = HealthEndpoint(
-            journal: journal, health: health, metrics: metrics, registry: registry,
+            journal: journal, health: health, metrics: metrics,
             status: { journal in .object(try await StatusDocument.entries(global: global, journal: journal)) })
         let port: Int
         do {

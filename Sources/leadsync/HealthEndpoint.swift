@@ -6,23 +6,44 @@ import LeadSyncSupport
 import Metrics
 import Prometheus
 
-/// What `sync --follow --listen` serves, on the project's own HTTP server (decision 0007):
+/// What `sync --follow --listen` and `serve --listen` serve, on the project's own HTTP server
+/// (decision 0007):
 ///
 /// - `GET /livez`: 200 while the process answers (no dependency checks: restart me if not);
-/// - `GET /readyz`: 200 when ``SyncHealth`` says ready, else 503 with the reason (starting,
+/// - `GET /readyz`: 200 when `readiness` says ready, else 503 with the reason (starting,
 ///   reconnection required, stalled, shutting down);
-/// - `GET /metrics`: every swift-metrics figure of the process in Prometheus text (the journal's
-///   gauges read at each scrape);
-/// - `GET /status`: the `status --json` document.
+/// - `GET /metrics`: every swift-metrics figure of the process in Prometheus text (`refresh`
+///   records the gauges read at each scrape first);
+/// - `GET /status`: `status`'s JSON document.
 ///
 /// Handlers run on the server's connection threads, so they may block on the journal.
 final class HealthEndpoint: Sendable {
     private let server: HTTPServer
 
-    init(
-        journal: Journal, health: SyncHealth, metrics: SyncMetrics, registry: PrometheusCollectorRegistry,
+    /// Prometheus is the process's metrics backend once, for the process's life.
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    /// The endpoint of `sync --follow`: readiness from `health`, the journal's gauges read at
+    /// each scrape, `/status` the `status --json` document.
+    convenience init(
+        journal: Journal, health: SyncHealth, metrics: SyncMetrics,
         status: @escaping @Sendable (Journal) async throws -> JSONValue
     ) {
+        self.init(
+            readiness: { health.readiness },
+            refresh: { try journal.blocking { _ in try await metrics.recordJournalGauges() } },
+            status: { try journal.blocking { journal in try await status(journal) } })
+    }
+
+    init(
+        readiness: @escaping @Sendable () -> SyncHealth.Readiness, refresh: @escaping @Sendable () throws -> Void,
+        status: @escaping @Sendable () throws -> JSONValue
+    ) {
+        let registry = Self.registry
         server = HTTPServer { request in
             guard request.method == "GET" || request.method == "HEAD" else {
                 return HTTPServerResponse(
@@ -32,12 +53,12 @@ final class HealthEndpoint: Sendable {
             case "/livez":
                 return HTTPServerResponse(status: 200, contentType: "text/plain", text: "ok\n")
             case "/readyz":
-                let readiness = health.readiness
+                let readiness = readiness()
                 return HTTPServerResponse(
                     status: readiness.isReady ? 200 : 503, contentType: "text/plain", text: readiness.reason + "\n")
             case "/metrics":
                 do {
-                    try journal.blocking { _ in try await metrics.recordJournalGauges() }
+                    try refresh()
                 } catch {
                     return Self.unavailable("the journal could not be read: \(error)")
                 }
@@ -47,7 +68,7 @@ final class HealthEndpoint: Sendable {
                     status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: body)
             case "/status":
                 do {
-                    let document = try journal.blocking { journal in try await status(journal) }
+                    let document = try status()
                     return HTTPServerResponse(status: 200, contentType: "application/json", text: document.text + "\n")
                 } catch {
                     return Self.unavailable("the journal could not be read: \(error)")

@@ -16,7 +16,7 @@ struct Leadsync: AsyncParsableCommand {
             InitCommand.self, IngestCommand.self, MapCommand.self, RulesCommand.self, LeadCommand.self,
             StatusCommand.self, ConfigCommand.self, JournalCommand.self, GenerateCommand.self, ConnectCommand.self,
             DisconnectCommand.self, RejectedCommand.self, SyncCommand.self, VerifyCommand.self,
-            PullCommand.self, PullRulesCommand.self, BenchCommand.self,
+            PullCommand.self, PullRulesCommand.self, BenchCommand.self, ServeCommand.self,
         ]
     )
 

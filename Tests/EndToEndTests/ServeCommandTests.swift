@@ -1,0 +1,207 @@
+import Foundation
+import HubSpotSimulator
+import LeadSyncTestKit
+import Synchronization
+import Testing
+
+/// `leadsync serve` (issue 14, decision 0028): real worker processes leasing the tenants of a
+/// PostgreSQL store and draining each into its own private app of one simulator.
+@Suite(.hangGuard) struct ServeCommandTests {
+    static let key = String(repeating: "5e", count: 32)
+
+    /// A store of tenants `t1`…, each with leads of its own email domain, connected with its own
+    /// private app's token (the app named after the tenant, so the simulator's request log
+    /// tells whose each request was), and what HubSpot must hold for each once drained.
+    final class Fleet: Sendable {
+        let store: String
+        let simulator: HubSpotSimulator
+        let executable: BuiltExecutable
+        let tenants: [String]
+        let expected: [String: [String: [String: String]]]
+        /// The simulator's request log (`--request-log`'s lines), with when each was written.
+        let log = Mutex<[(at: ContinuousClock.Instant, line: String)]>([])
+
+        init(tenants count: Int, leads: Int, latencyMilliseconds: Int = 0) throws {
+            store = try PostgresServer.shared().createDatabase()
+            executable = try BuiltExecutable.named("leadsync")
+            simulator = try HubSpotSimulator.started(token: "pat-na1-unused") {
+                $0.rateLimit = nil
+                $0.dailyLimit = nil
+                $0.latencyMilliseconds = latencyMilliseconds
+            }.simulator
+            tenants = (1...count).map { "t\($0)" }
+            var expected: [String: [String: [String: String]]] = [:]
+            for tenant in tenants {
+                simulator.registerToken("pat-na1-\(tenant)", app: tenant)
+                var lines: [String] = []
+                for index in 0..<leads {
+                    let email = "l\(index)@\(tenant).example.com"
+                    lines.append(
+                        #"{"lead":"L-\#(index)","at":\#(1_700_000_000_000 + index),"fields":{"email":"\#(email)","first_name":"A\#(index)"}}"#
+                    )
+                    var contact = ["email": email, "firstname": "A\(index)"]
+                    if index % 3 == 0 {
+                        lines.append(
+                            #"{"lead":"L-\#(index)","at":\#(1_700_000_100_000 + index),"fields":{"first_name":"B\#(index)","company":"C-\#(tenant)"}}"#
+                        )
+                        contact["firstname"] = "B\(index)"
+                        contact["company"] = "C-\(tenant)"
+                    }
+                    expected[tenant, default: [:]][email] = contact
+                }
+                for arguments in [
+                    ["init"], ["ingest"], ["connect", "--token", "-", "--hubspot-url", simulator.baseURL],
+                ] {
+                    let input = arguments == ["ingest"] ? lines.joined(separator: "\n") : "pat-na1-\(tenant)\n"
+                    let result = try executable.run(
+                        arguments, environment: Self.environment(store: store, tenant: tenant), stdin: Data(input.utf8))
+                    guard result.status == 0 else { throw SetupFailed(command: arguments, stderr: result.stderr) }
+                }
+            }
+            self.expected = expected
+            simulator.logRequests { [weak self] line in self?.log.withLock { $0.append((ContinuousClock.now, line)) } }
+        }
+
+        deinit { simulator.stop() }
+
+        struct SetupFailed: Error {
+            let command: [String]
+            let stderr: String
+        }
+
+        func environment(tenant: String?) -> [String: String] { Self.environment(store: store, tenant: tenant) }
+
+        static func environment(store: String, tenant: String?) -> [String: String] {
+            var environment = [
+                "LEADSYNC_STORE": store, "LEADSYNC_CREDENTIALS_KEY": ServeCommandTests.key, "LEADSYNC_TOKEN": "",
+                "LEADSYNC_DB": "/nonexistent/unused.db",
+            ]
+            if let tenant { environment["LEADSYNC_TENANT"] = tenant }
+            return environment
+        }
+
+        /// `leadsync serve` as worker `name`, with a lease of `lease`.
+        func worker(_ name: String, lease: String = "3s", _ arguments: [String] = []) throws -> RunningProcess {
+            try executable.start(
+                ["serve", "--worker", name, "--lease", lease, "--tenants-at-once", "2"] + arguments,
+                environment: environment(tenant: nil))
+        }
+
+        /// What the simulator holds for `tenant`'s contacts (its email domain).
+        func contacts(of tenant: String) -> [String: [String: String]] {
+            simulator.contactsByEmail(properties: ["email", "firstname", "company"])
+                .filter { $0.key.hasSuffix("@\(tenant).example.com") }
+        }
+
+        var drained: Bool { tenants.allSatisfy { contacts(of: $0) == expected[$0] } }
+
+        /// Waits until `condition` holds; false after `seconds`.
+        func wait(seconds: Double, _ condition: () -> Bool) -> Bool {
+            let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+            while !condition() {
+                guard ContinuousClock.now < deadline else { return false }
+                usleep(50_000)
+            }
+            return true
+        }
+    }
+
+    @Test func aWorkerDrainsEveryTenantServesMetricsAndReleasesItsLeasesOnSigterm() throws {
+        let fleet = try Fleet(tenants: 3, leads: 40)
+        let worker = try fleet.worker("w1", lease: "15s", ["--listen", "127.0.0.1:0"])
+        var port: Int?
+        while port == nil, let line = worker.nextErrorLine() {
+            if line.contains("listening"),
+                let address = line.split(separator: " ").last(where: { $0.hasPrefix("address=") })
+            {
+                port = address.split(separator: ":").last.flatMap { Int($0) }
+            }
+        }
+        let listening = try #require(port, "serve logged no listening address")
+        #expect(fleet.wait(seconds: 30) { fleet.drained })
+        let client = LoopbackHTTPClient(port: listening)
+        #expect(try client.send("GET", "/livez").status == 200)
+        #expect(try client.send("GET", "/readyz").status == 200)
+        // A drain's figures are recorded once its last answer is: HubSpot may hold the contacts a moment before.
+        var metrics = ""
+        #expect(
+            fleet.wait(seconds: 10) {
+                metrics = (try? client.send("GET", "/metrics").text) ?? ""
+                return metrics.contains("leadsync_serve_contacts_delivered_total 120")
+            })
+        for tenant in fleet.tenants {
+            #expect(metrics.contains(#"leadsync_serve_tenant_contacts_delivered_total{tenant="\#(tenant)"} 40"#))
+        }
+
+        // SIGTERM: exit 0 within 2 s, every lease released: a second worker drains new work of
+        // a tenant at once, not after the first one's 15 s lease.
+        #expect(ServeCommandTests.stop(worker, with: SIGTERM) == 0)
+        let more = #"{"lead":"L-new","at":1700000200000,"fields":{"email":"new@t1.example.com","first_name":"N"}}"#
+        #expect(
+            try fleet.executable.run(["ingest"], environment: fleet.environment(tenant: "t1"), stdin: Data(more.utf8))
+                .status == 0)
+        let next = try fleet.worker("w2", lease: "60s")
+        defer { _ = ServeCommandTests.stop(next, with: SIGKILL) }
+        #expect(fleet.wait(seconds: 10) { fleet.contacts(of: "t1")["new@t1.example.com"] != nil })
+    }
+
+    /// Sends `signal`: the exit status, or nil when the process took more than 2 s.
+    static func stop(_ process: RunningProcess, with signal: Int32) -> Int32? {
+        kill(process.pid, signal)
+        defer {
+            process.kill()
+            process.wait()
+        }
+        return process.wait(atMost: 2)
+    }
+}
+
+extension ServeCommandTests {
+    /// Issue 14's failover proof at CI size: three workers, six tenants, a worker killed with
+    /// SIGKILL mid-drain. Its tenants wait for their leases to expire (nobody else writes to
+    /// them meanwhile), are taken over, and every tenant ends exactly as its input says.
+    @Test func aKilledWorkersTenantsAreTakenOverAfterTheirLeaseAndEveryTenantEndsExact() throws {
+        // 6 × (200 + 67) = 1,602 changes; latency so that a drain lasts long enough to be cut.
+        let fleet = try Fleet(tenants: 6, leads: 200, latencyMilliseconds: 150)
+        let workers = try ["w1", "w2", "w3"].map { try fleet.worker($0, lease: "3s") }
+        defer { for worker in workers.dropFirst() { _ = Self.stop(worker, with: SIGKILL) } }
+        let writing = fleet.wait(seconds: 30) {
+            fleet.log.withLock { $0.contains { $0.line.contains("contacts.batch") } }
+        }
+        #expect(writing)
+        workers[0].kill()
+        let killed = ContinuousClock.now
+        #expect(!fleet.drained)
+
+        // The tenants w1 had leased and not finished: its log up to the kill.
+        var leased: Set<String> = []
+        var finished: Set<String> = []
+        while let line = workers[0].nextErrorLine() {
+            guard let tenant = line.split(separator: " ").first(where: { $0.hasPrefix("tenant=") })?.dropFirst(7)
+            else { continue }
+            if line.contains("tenant leased") { leased.insert(String(tenant)) }
+            if line.contains("tenant drained") { finished.insert(String(tenant)) }
+        }
+        workers[0].wait()
+        let cut = leased.subtracting(finished)
+        #expect(!cut.isEmpty, "w1 was killed with no drain under way")
+
+        #expect(fleet.wait(seconds: 30) { fleet.drained })
+        let takeOver = ContinuousClock.now - killed
+        #expect(takeOver < .seconds(30))
+        print(
+            "serve failover: killed w1 holding \(cut.sorted()) mid-drain; every tenant exact \(takeOver) after the kill"
+        )
+        // No other worker wrote to a cut tenant while w1's lease on it could still be current:
+        // the first of its requests after the kill (and after w1's last answers, 0.5 s) comes
+        // once the 3 s lease has run out, counted from w1's last heartbeat (every 1 s, so at
+        // most 1 s before the kill).
+        let lines = fleet.log.withLock { $0 }
+        for tenant in cut {
+            let after = lines.filter { $0.at > killed + .milliseconds(500) && $0.line.hasSuffix(" \(tenant)") }
+            let first = try #require(after.first, "nobody took \(tenant) over")
+            #expect(first.at - killed >= .milliseconds(1_900), "\(tenant) written again before w1's lease ran out")
+        }
+        for worker in workers.dropFirst() { #expect(Self.stop(worker, with: SIGTERM) == 0) }
+    }
+}
