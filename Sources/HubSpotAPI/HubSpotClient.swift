@@ -263,31 +263,32 @@ package struct HubSpotClient: Sendable {
     /// a retry, which ends in reconnecting.
     func authorized(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
         for isRetry in [false, true] {
-            var token: Secret?
-            var taken = ContinuousClock.now
+            var handout: TokenHandout?
             do {
                 let response = try await admitted(operation: operation) {
                     // Taken once the request may go: a wait for the budget (a 429's Retry-After, the
                     // rolling window) must not age a token near its expiry into a 401 and a second try.
-                    let fresh = try await authorizer.accessToken()
-                    token = fresh
-                    taken = ContinuousClock.now
+                    let taken = try await authorizer.accessToken()
+                    handout = taken
                     var attempt = request
-                    attempt.headers.replaceOrAdd(name: "Authorization", value: "Bearer " + fresh.revealed)
+                    attempt.headers.replaceOrAdd(name: "Authorization", value: "Bearer " + taken.token.revealed)
                     return attempt
                 }
-                await authorizer.requestAnswered(after: ContinuousClock.now - taken)
+                if let handout { await authorizer.requestEnded(handout, answered: true) }
                 return response
             } catch var error as HubSpotError {
                 // Thrown before a token was taken: the authorizer's own failure, not an answer.
-                guard let token else { throw error }
-                await authorizer.requestAnswered(after: ContinuousClock.now - taken)
+                guard let handout else { throw error }
+                await authorizer.requestEnded(handout, answered: true)
                 guard error.status == 401 else { throw error }
-                try await authorizer.tokenRefused(token, error: error, isRetry: isRetry)
+                try await authorizer.tokenRefused(handout.token, error: error, isRetry: isRetry)
                 guard !isRetry else {
                     error.classification = .needsReconnect
                     throw error
                 }
+            } catch {
+                if let handout { await authorizer.requestEnded(handout, answered: false) }
+                throw error
             }
         }
         preconditionFailure("the loop above returns or throws")

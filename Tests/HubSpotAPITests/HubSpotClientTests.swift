@@ -184,12 +184,12 @@ struct HubSpotClientAdmissionOrderTests {
     struct RecordingAuthorizer: HubSpotAuthorizer {
         let token: Secret
         let log: Log
-        func accessToken() async throws -> Secret {
+        func accessToken() async throws -> TokenHandout {
             log.add("token")
-            return token
+            return TokenHandout(token: token)
         }
         func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {}
-        func requestAnswered(after roundTrip: Duration) async { log.add("answered") }
+        func requestEnded(_ handout: TokenHandout, answered: Bool) async { log.add(answered ? "answered" : "ended") }
     }
 
     struct WaitingAdmission: RequestAdmission {

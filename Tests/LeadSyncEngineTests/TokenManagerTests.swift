@@ -70,42 +70,70 @@ struct TokenManagerTests {
         #expect(await manager.refreshCount == 1)
     }
 
+    /// Hands a token out for a request that is answered `after` seconds later on the test's clock.
+    func request(_ manager: TokenManager, answeredAfter seconds: Double = 0) async throws {
+        let handout = try await manager.accessToken()
+        harness.clock.advance(seconds: seconds)
+        await manager.requestEnded(handout, answered: true)
+    }
+
     @Test func slowRoundTripsRefreshEarlierButATokenServesHalfItsLife() async throws {
         let (manager, _) = try await connectedManager()
-        // 0.5 s of a 2-second token left: more than the fixed margin (20 %, 0.4 s).
-        harness.clock.advance(seconds: 1.5)
-        _ = try await manager.accessToken()
+        // Answered 0.3 s after its token was handed out, 0.5 s of the 2-second token left: more
+        // than the fixed margin (20 %, 0.4 s), less than twice the round trip.
+        harness.clock.advance(seconds: 1.2)
+        try await request(manager, answeredAfter: 0.3)
         #expect(await manager.refreshCount == 0)
-        // A request took 0.3 s to be answered: the margin is now twice that, 0.6 s.
-        await manager.requestAnswered(after: .milliseconds(300))
-        _ = try await manager.accessToken()
+        try await request(manager)
         #expect(await manager.refreshCount == 1)
 
         // However slow the requests, a token serves half its life (2 × 5 s is capped at 1 s).
-        await manager.requestAnswered(after: .seconds(5))
-        harness.clock.advance(seconds: 0.9)
-        _ = try await manager.accessToken()
-        #expect(await manager.refreshCount == 1)
-        harness.clock.advance(seconds: 0.2)
-        _ = try await manager.accessToken()
+        try await request(manager, answeredAfter: 5)
+        try await request(manager)
         #expect(await manager.refreshCount == 2)
+        harness.clock.advance(seconds: 0.9)
+        try await request(manager)
+        #expect(await manager.refreshCount == 2)
+        harness.clock.advance(seconds: 0.2)
+        try await request(manager)
+        #expect(await manager.refreshCount == 3)
 
         // 32 fast answers later the slow ones are forgotten: the fixed margin is back.
-        for _ in 0..<32 { await manager.requestAnswered(after: .milliseconds(10)) }
+        for _ in 0..<32 { try await request(manager) }
         harness.clock.advance(seconds: 1.5)
-        _ = try await manager.accessToken()
-        #expect(await manager.refreshCount == 2)
-        harness.clock.advance(seconds: 0.2)
-        _ = try await manager.accessToken()
+        try await request(manager)
         #expect(await manager.refreshCount == 3)
+        harness.clock.advance(seconds: 0.2)
+        try await request(manager)
+        #expect(await manager.refreshCount == 4)
+    }
+
+    @Test func aRequestStillInFlightWidensTheMarginBeforeItsAnswerArrives() async throws {
+        let (manager, _) = try await connectedManager()
+        // No answer yet, and none slow before it: only the waiting request shows the way is slow.
+        let waiting = try await manager.accessToken()
+        harness.clock.advance(seconds: 1.05)
+        // 0.95 s left, over the fixed 0.4 s; the request waiting 1.05 s calls for twice that,
+        // capped at half the token's life (1 s).
+        try await request(manager)
+        #expect(await manager.refreshCount == 1)
+
+        // A request that ends without an answer says nothing about the way: it stops counting and
+        // leaves no round trip behind.
+        await manager.requestEnded(waiting, answered: false)
+        harness.clock.advance(seconds: 1.5)
+        try await request(manager)
+        #expect(await manager.refreshCount == 1)
     }
 
     @Test func theClientReportsRoundTripsSoASlowHubSpotGetsTokensRefreshedEarlier() async throws {
-        let (manager, client) = try await connectedManager()
-        harness.simulator.updateConfiguration { $0.latencyMilliseconds = 300 }
+        let (manager, _) = try await connectedManager()
+        // Account details answers take 0.3 s on the test's clock.
+        let slow = ClockAdvancingTransport(inner: transport, clock: harness.clock, path: "/account-info/", seconds: 0.3)
+        let client = HubSpotClient(baseURL: harness.baseURL, transport: slow, authorizer: manager)
         _ = try await client.accountDetails()
-        // 0.5 s left: under twice the round trip just measured (at least 0.3 s), over the fixed 0.4 s.
-        harness.clock.advance(seconds: 1.5)
+        // 0.5 s left: under twice the round trip just measured, over the fixed 0.4 s.
+        harness.clock.advance(seconds: 1.2)
         _ = try await client.accountDetails()
         #expect(await manager.refreshCount == 1)
     }
@@ -116,13 +144,9 @@ struct TokenManagerTests {
         let slow = ClockAdvancingTransport(inner: transport, clock: harness.clock, path: "/token", seconds: 1)
         let oauth = HubSpotOAuth(
             baseURL: harness.baseURL, transport: slow, clientId: "client-1", clientSecret: Secret("secret-1"))
-        // The fixed margin only: the requests' real round trips (long on a loaded machine) must not
-        // move it, since the expiry here is on the test's clock.
-        var configuration = TokenManager.Configuration()
-        configuration.roundTripMultiple = 0
         let manager = TokenManager(
             credentials: try #require(try file.read()), store: file, settings: journal.configuration, oauth: oauth,
-            clock: harness.clock, configuration: configuration)
+            clock: harness.clock)
         let client = HubSpotClient(baseURL: harness.baseURL, transport: transport, authorizer: manager)
         harness.simulator.expireAccessTokens()
         _ = try await client.accountDetails()

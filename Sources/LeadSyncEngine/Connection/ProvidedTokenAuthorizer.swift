@@ -14,7 +14,7 @@ final class ProvidedTokenAuthorizer: HubSpotAuthorizer {
         self.provider = provider
     }
 
-    func accessToken() async throws -> Secret { try await provider() }
+    func accessToken() async throws -> TokenHandout { TokenHandout(token: try await provider()) }
 
     func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {
         refused.withLock { $0 = token }
@@ -26,7 +26,7 @@ final class ProvidedTokenAuthorizer: HubSpotAuthorizer {
     }
 
     /// The provider decides when its tokens are renewed: round trips are its concern.
-    func requestAnswered(after roundTrip: Duration) async {}
+    func requestEnded(_ handout: TokenHandout, answered: Bool) async {}
 
     /// True when the provider now has a token HubSpot has not refused (a paused sync may go on).
     func hasFreshToken() async -> Bool {

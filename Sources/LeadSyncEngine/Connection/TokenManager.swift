@@ -12,7 +12,9 @@ import Metrics
 ///
 /// "Ahead of expiry" is sized from the requests' measured round trips as well as the token's
 /// lifetime: a token handed out must still be alive when its request reaches HubSpot, however slow
-/// the way there has lately been (see ``Configuration/roundTripMultiple``).
+/// the way there has lately been (see ``Configuration/roundTripMultiple``). A request still waiting
+/// for its answer counts as a round trip at least as long as it has waited: a way that has just
+/// become slow shows there before any slow answer comes back.
 ///
 /// A refused token never loops: a 401 on the token that answered an earlier 401 of the same
 /// request, or on a static token, means reconnecting. Failures that end in reconnecting throw ``HubSpotError`` classified
@@ -31,8 +33,8 @@ package actor TokenManager: HubSpotAuthorizer {
         /// …and at most this fraction of its lifetime (20 %: a 30-minute token refreshes at 6 min).
         package var refreshFraction = 0.2
         /// The margin is also at least this multiple of the slowest of the last
-        /// ``roundTripsKept`` answered requests (default 2: room for a request twice as slow as
-        /// any recent one). A round trip bounds how long a token travels before HubSpot checks it;
+        /// ``roundTripsKept`` answered requests and of those still in flight (default 2: room for
+        /// a request twice as slow as any recent one). A round trip bounds how long a token travels before HubSpot checks it;
         /// with real 30-minute tokens this never exceeds the fixed margin, with short ones on a
         /// starved machine it does.
         package var roundTripMultiple = 2.0
@@ -55,7 +57,10 @@ package actor TokenManager: HubSpotAuthorizer {
     private var refreshing: Task<Secret, any Error>?
     private var reconnectionRequired = false
     /// The latest answered requests' round trips, oldest first, at most `roundTripsKept`.
-    private var roundTrips: [Duration] = []
+    private var roundTrips: [TimeInterval] = []
+    /// When each token handed out for a request not yet ended was handed out, by handout id.
+    private var inFlight: [UInt64: Date] = [:]
+    private var lastHandout: UInt64 = 0
     /// How many refreshes reached HubSpot's token endpoint successfully.
     package private(set) var refreshCount = 0
 
@@ -77,11 +82,17 @@ package actor TokenManager: HubSpotAuthorizer {
         self.logger = logger
     }
 
-    package func accessToken() async throws -> Secret {
+    package func accessToken() async throws -> TokenHandout {
         guard !reconnectionRequired else { throw Self.reconnectError }
-        guard credentials.kind == .oauth, refreshDue else { return credentials.accessToken }
-        logger.debug("access token near expiry, refreshing")
-        return try await refresh()
+        guard credentials.kind == .oauth else { return TokenHandout(token: credentials.accessToken) }
+        var token = credentials.accessToken
+        if refreshDue {
+            logger.debug("access token near expiry, refreshing")
+            token = try await refresh()
+        }
+        lastHandout += 1
+        inFlight[lastHandout] = clock.now
+        return TokenHandout(token: token, id: lastHandout)
     }
 
     package func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {
@@ -97,8 +108,10 @@ package actor TokenManager: HubSpotAuthorizer {
         _ = try await refresh()
     }
 
-    package func requestAnswered(after roundTrip: Duration) {
-        roundTrips.append(roundTrip)
+    package func requestEnded(_ handout: TokenHandout, answered: Bool) {
+        // A request without an answer says nothing about when HubSpot read its token.
+        guard let handedOut = inFlight.removeValue(forKey: handout.id), answered else { return }
+        roundTrips.append(clock.now.timeIntervalSince(handedOut))
         if roundTrips.count > configuration.roundTripsKept { roundTrips.removeFirst() }
     }
 
@@ -113,7 +126,9 @@ package actor TokenManager: HubSpotAuthorizer {
     private var marginSeconds: TimeInterval {
         let lifetime = Double(credentials.lifetimeSeconds ?? 1800)
         let fixed = min(configuration.refreshMargin.timeInterval, lifetime * configuration.refreshFraction)
-        let slowest = roundTrips.max()?.timeInterval ?? 0
+        let now = clock.now
+        let waiting = inFlight.values.min().map { now.timeIntervalSince($0) } ?? 0
+        let slowest = max(roundTrips.max() ?? 0, waiting)
         return min(max(fixed, slowest * configuration.roundTripMultiple), lifetime * configuration.maxRefreshFraction)
     }
 
