@@ -214,9 +214,10 @@ struct HubSpotClientAdmissionOrderTests {
         #expect(log.events.withLock { $0 } == ["admitted", "token", "completed", "answered"])
     }
 
-    /// The authorizer hears of every answer, failures included, so it can size its refresh margin
-    /// from the round trips; a request without an answer tells nothing about that.
-    @Test func roundTripsAreReportedForAnswersNotForLostRequests() async throws {
+    /// The authorizer hears of every request's end, failures included, so it can size its refresh
+    /// margin from the round trips and the requests still in flight; a request without an answer is
+    /// reported as such, since it tells nothing about when HubSpot read its token.
+    @Test func everyRequestsEndIsReportedAndLostOnesAsUnanswered() async throws {
         let harness = try SimulatorHarness()
         defer { harness.stop() }
         let log = Log()
@@ -229,6 +230,6 @@ struct HubSpotClientAdmissionOrderTests {
         await #expect(throws: HubSpotError.self) { try await client.accountDetails() }
         await #expect(throws: TransportError.self) { try await unreachable.accountDetails() }
         _ = try await client.accountDetails()
-        #expect(log.events.withLock { $0 } == ["token", "answered", "token", "token", "answered"])
+        #expect(log.events.withLock { $0 } == ["token", "answered", "token", "ended", "token", "answered"])
     }
 }
