@@ -133,7 +133,7 @@ import Testing
             #expect(await manager.refreshCount == 1)
             let saved = try #require(try await credentials.credentials())
             #expect(saved.accessToken != connected.accessToken)
-            #expect(saved.accessToken == (try await manager.accessToken()))
+            #expect(saved.accessToken == (try await manager.accessToken().token))
         }
     }
 }
