@@ -31,14 +31,7 @@ struct FollowDaemon: Sendable {
         let endpoint = HealthEndpoint(
             journal: journal, health: health, metrics: metrics,
             status: { journal in .object(try await StatusDocument.entries(global: global, journal: journal)) })
-        let port: Int
-        do {
-            port = try endpoint.start(address)
-        } catch {
-            throw CommandError(.failure, "--listen \(address.text(port: address.port)): \(error)")
-        }
-        logger.info(
-            "listening for /livez /readyz /metrics /status", metadata: ["address": "\(address.text(port: port))"])
+        try endpoint.start(address, logger: logger)
         self.metrics = metrics
         self.endpoint = endpoint
     }

@@ -3,6 +3,7 @@ import LeadSyncEngine
 import LeadSyncHTTPServer
 import LeadSyncJournal
 import LeadSyncSupport
+import Logging
 import Metrics
 import Prometheus
 
@@ -80,9 +81,17 @@ final class HealthEndpoint: Sendable {
         }
     }
 
-    /// Binds `address` and serves until ``stop()``; returns the bound port.
-    func start(_ address: ListenAddress) throws -> Int {
-        try server.start(host: address.host, port: address.port)
+    /// Binds `address` and serves until ``stop()``, logging the bound address.
+    /// - Throws: `CommandError` `.failure` naming `--listen` when the address cannot be bound.
+    func start(_ address: ListenAddress, logger: Logger) throws {
+        let port: Int
+        do {
+            port = try server.start(host: address.host, port: address.port)
+        } catch {
+            throw CommandError(.failure, "--listen \(address.text(port: address.port)): \(error)")
+        }
+        logger.info(
+            "listening for /livez /readyz /metrics /status", metadata: ["address": "\(address.text(port: port))"])
     }
 
     func stop() { server.stop() }

@@ -83,14 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
                         ("tenants", .array(worker.heldTenants.map { JSONValue.string($0) })),
                     ])
                 })
-            let port: Int
-            do {
-                port = try endpoint.start(address)
-            } catch {
-                throw CommandError(.failure, "--listen \(address.text(port: address.port)): \(error)")
-            }
-            logger.info(
-                "listening for /livez /readyz /metrics /status", metadata: ["address": "\(address.text(port: port))"])
+            try endpoint.start(address, logger: logger)
             return endpoint
         }
         let signals = SignalRelay([SIGINT, SIGTERM]) { _ in

@@ -35,33 +35,13 @@ struct Workspace: Sendable {
         }
     }
 
-    var configuration: any ConfigurationStoreProtocol {
-        switch kind {
-        case .file(let journal, _): journal.configuration
-        case .tenant(let tenant, _, _): tenant.configuration
-        }
-    }
+    var configuration: any ConfigurationStoreProtocol { stores.configuration }
 
-    var leads: any LeadStoreProtocol {
-        switch kind {
-        case .file(let journal, _): journal.leads
-        case .tenant(let tenant, _, _): tenant.leads
-        }
-    }
+    var leads: any LeadStoreProtocol { stores.leads }
 
-    var changeLog: any ChangeLogProtocol {
-        switch kind {
-        case .file(let journal, _): journal.changeLog
-        case .tenant(let tenant, _, _): tenant.changeLog
-        }
-    }
+    var changeLog: any ChangeLogProtocol { stores.changeLog }
 
-    var conversations: any ConversationStoreProtocol {
-        switch kind {
-        case .file(let journal, _): journal.conversations
-        case .tenant(let tenant, _, _): tenant.conversations
-        }
-    }
+    var conversations: any ConversationStoreProtocol { stores.conversations }
 
     /// Whether credentials are stored, without opening them (a tenant's need no key for this).
     func hasCredentials() async throws -> Bool {
