@@ -142,6 +142,7 @@ package struct PullImporter: Sendable {
                 let wait = pacer.delay(now: now)
                 if wait > 0 { try await clock.sleep(for: .milliseconds(wait)) }
                 pacer.started(at: now)
+                defer { pacer.answered(at: now) }
                 return try await client.searchContacts(query)
             }.value
             session.read += page.results.count

@@ -1,29 +1,42 @@
-/// Spaces search requests so they stay under search's own per-second limit (5/s, separate from the
-/// 10-second limit, and answered without rate-limit headers to steer by; hubspot-api.md §4.2).
+/// Keeps search requests under search's own per-second limit (5/s, separate from the 10-second
+/// limit, and answered without rate-limit headers to steer by; hubspot-api.md §4.2).
 ///
-/// Requests start at even intervals of `1 s / limit` plus a margin, rather than in bursts of
-/// `limit`: HubSpot counts arrivals, and even spacing keeps any one-second window at or under the
-/// limit even when network delays shift some arrivals by up to the margin × limit.
+/// HubSpot counts a request when it arrives, which is some time between its start and its answer.
+/// So a request holds one of the second's places from its start until a second after its answer,
+/// and a new one starts only while fewer than the limit are held. That stays under the limit
+/// however long the network or a loaded machine delays any one request. Evenly spaced starts did
+/// not: a request that arrived just before the next one started left four intervals (880 ms) for
+/// six arrivals, and HubSpot answered 429.
+///
+/// Requests are sequential: each `started(at:)` is followed by its `answered(at:)` before the next
+/// `delay(now:)`.
 package struct SearchPacer: Sendable, Hashable {
-    /// Time between two request starts, in milliseconds.
-    package let intervalMilliseconds: Int64
-    private var lastStart: Int64?
+    /// Requests HubSpot takes in any one second.
+    package let limit: Int
+    private static let windowMilliseconds: Int64 = 1_000
+    /// Start of the request in flight, if any (epoch ms).
+    private var inFlight: Int64?
+    /// Answer times of the latest `limit` requests, oldest first (epoch ms).
+    private var answers: [Int64] = []
 
-    /// - Parameters:
-    ///   - requestsPerSecond: search's limit. Default 5: HubSpot's (per account since 2026).
-    ///   - marginPercent: extra spacing, so jitter in arrival times cannot squeeze `limit + 1`
-    ///     requests into one second. Default 10%.
-    package init(requestsPerSecond: Int = 5, marginPercent: Int = 10) {
-        let base = 1000.0 / Double(max(1, requestsPerSecond))
-        self.intervalMilliseconds = Int64((base * Double(100 + marginPercent) / 100).rounded(.up))
-    }
+    /// - Parameter requestsPerSecond: search's limit. Default 5: HubSpot's (per account since 2026).
+    package init(requestsPerSecond: Int = 5) { self.limit = max(1, requestsPerSecond) }
 
     /// How long to wait before starting a request at `now` (epoch ms); zero when it may start now.
     package func delay(now: Int64) -> Int64 {
-        guard let lastStart else { return 0 }
-        return max(0, lastStart + intervalMilliseconds - now)
+        precondition(inFlight == nil, "a search request is still in flight")
+        guard answers.count == limit else { return 0 }
+        return max(0, answers[0] + Self.windowMilliseconds - now)
     }
 
     /// Records that a request started at `now` (epoch ms).
-    package mutating func started(at now: Int64) { lastStart = now }
+    package mutating func started(at now: Int64) { inFlight = now }
+
+    /// Records that the request in flight ended at `now` (epoch ms), answered or failed: a failed
+    /// one may still have been counted.
+    package mutating func answered(at now: Int64) {
+        inFlight = nil
+        answers.append(now)
+        if answers.count > limit { answers.removeFirst() }
+    }
 }
