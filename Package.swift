@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "LeadSyncServe",
             dependencies: [
-                "LeadSyncEngine", "LeadSyncPostgres", "LeadSyncSupport",
+                "HubSpotAPI", "LeadSyncEngine", "LeadSyncPostgres", "LeadSyncSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -203,6 +203,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "LeadSyncTestKit", "LeadSyncJournal", "LeadSyncSQLite", "HubSpotSimulator", "LeadSyncWorkload",
+                "LeadSyncPostgres",
             ]
         ),
     ]

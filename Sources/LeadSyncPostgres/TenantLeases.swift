@@ -1,4 +1,5 @@
-internal import Logging
+package import LeadSyncSupport
+package import Logging
 internal import PostgresNIO
 
 /// A worker's hold on one tenant (decision 0028): while it lasts, only this worker drains the
@@ -44,6 +45,39 @@ package struct TenantLeases: Sendable {
         }
     }
 
+    /// Takes `tenant`'s lease for `duration` when it is free or expired: a command that drains or
+    /// pulls one tenant (`sync --once`, `pull`) holds it as a worker would (decision 0037). Nil
+    /// when another holds it; two takers at the same moment get it once (the second `UPDATE`
+    /// waits for the first and then finds the lease taken).
+    package func acquire(tenant: String, for duration: Duration) async throws -> TenantLease? {
+        try await database.statements("taking the lease on tenant \(tenant)") { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE lease SET owner = \(worker), token = nextval('lease_token'),
+                    expires_at = clock_timestamp() + \(Self.milliseconds(duration)) * interval '1 millisecond',
+                    heartbeat_at = clock_timestamp()
+                WHERE tenant = \(tenant) AND expires_at <= clock_timestamp()
+                RETURNING token
+                """, logger: database.logger)
+            for try await token in rows.decode(Int64.self) { return TenantLease(tenant: tenant, token: token) }
+            return nil
+        }
+    }
+
+    /// Who holds `tenant`'s lease and for how many more seconds (on the server's clock); nil when
+    /// it is free.
+    package func holder(of tenant: String) async throws -> (owner: String, seconds: Double)? {
+        try await database.statements("reading the lease on tenant \(tenant)") { connection in
+            let rows = try await connection.query(
+                """
+                SELECT coalesce(owner, ''), extract(epoch FROM expires_at - clock_timestamp())::float8 FROM lease
+                WHERE tenant = \(tenant) AND expires_at > clock_timestamp()
+                """, logger: database.logger)
+            for try await (owner, seconds) in rows.decode((String, Double).self) { return (owner, seconds) }
+            return nil
+        }
+    }
+
     /// Extends `leases` by `duration` from now; returns those still held (a lease that expired
     /// or was taken over is not extended: its tenant is no longer this worker's).
     package func heartbeat(_ leases: [TenantLease], for duration: Duration) async throws -> Set<TenantLease> {
@@ -62,6 +96,29 @@ package struct TenantLeases: Sendable {
                 held.insert(TenantLease(tenant: tenant, token: token))
             }
             return held
+        }
+    }
+
+    /// Extends the leases `held()` gives every `interval` by `duration` until the task is
+    /// cancelled, calling `lost` for each one a heartbeat found expired or taken over. While the
+    /// store cannot be reached the leases run out on their own, and the fence keeps refusing the
+    /// writes of those that did.
+    package func keep(
+        _ held: @Sendable () -> [TenantLease], every interval: Duration, for duration: Duration,
+        clock: any WallClock, logger: Logger, lost: @Sendable (TenantLease) -> Void
+    ) async {
+        while !Task.isCancelled {
+            do { try await clock.sleep(for: interval) } catch { return }
+            let leases = held()
+            guard !leases.isEmpty else { continue }
+            let kept: Set<TenantLease>
+            do {
+                kept = try await heartbeat(leases, for: duration)
+            } catch {
+                logger.error("cannot extend tenant leases", metadata: ["error": "\(error)"])
+                continue
+            }
+            for lease in leases where !kept.contains(lease) { lost(lease) }
         }
     }
 

@@ -8,6 +8,7 @@ internal import Synchronization
 package final class ServeMetrics: Sendable {
     private let held = Mutex(0)
     private let drainCount = Mutex(0)
+    private let pullCount = Mutex(0)
     private let leasesHeld = Gauge(label: "leadsync_serve_leases_held")
 
     package init() {}
@@ -43,6 +44,17 @@ package final class ServeMetrics: Sendable {
         count("notes_written", tenant, summary.notesCreated + summary.notesUpdated)
         count("requests", tenant, summary.requests)
     }
+
+    /// Pulls this worker finished.
+    package var pulls: Int { pullCount.withLock { $0 } }
+
+    func pulled(_ tenant: String, _ counts: PullCounts) {
+        pullCount.withLock { $0 += 1 }
+        count("pulls", tenant, 1)
+        count("contacts_pulled", tenant, counts.created + counts.linked + counts.updated)
+    }
+
+    func pullFailed(_ tenant: String) { count("pull_failures", tenant, 1) }
 
     func pending(_ tenant: String, _ leads: Int64?) {
         guard let leads else { return }

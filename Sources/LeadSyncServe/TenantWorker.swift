@@ -1,13 +1,15 @@
 internal import Foundation
+internal import HubSpotAPI
 package import LeadSyncEngine
 package import LeadSyncPostgres
 package import LeadSyncSupport
 package import Logging
 internal import Synchronization
 
-/// One `leadsync serve` worker (decision 0028): it leases tenants of a PostgreSQL store, drains
-/// each leased tenant with the same `Reconciler` (contacts, then notes) a single journal uses,
-/// and releases it when the drain ends or it had nothing to do. Any number of workers may serve
+/// One `leadsync serve` worker (decision 0028): it leases tenants of a PostgreSQL store, pulls
+/// each leased tenant that pulls when its pull is due (`PullImporter`, decision 0036), drains it
+/// with the same `Reconciler` (contacts, then notes) a single journal uses, and releases it when
+/// that is done or it had nothing to do. Any number of workers may serve
 /// one store: a tenant is drained by one worker at a time, since every write of a leased tenant
 /// checks the lease's fencing token (`PostgresStoreError` `.leaseLost` once it is gone).
 ///
@@ -26,8 +28,12 @@ package final class TenantWorker: Sendable {
         package var tenantsAtOnce = 4
         /// How long to wait after a pass that found no tenant with work (or none free).
         package var idlePoll: Duration = .seconds(1)
-        /// How each tenant is drained (once, not following).
+        /// How each tenant is drained (once, not following); its pacer paces pulls' lists too.
         package var sync = SyncOptions()
+        /// How often a tenant that pulls (it has pull rules, or has pulled before) is pulled: its
+        /// incremental pull is due this long after its last pull ended (decision 0036). Nil:
+        /// never.
+        package var pullInterval: Duration? = .seconds(300)
         /// How long this worker leaves a tenant alone after its drain failed or ended short of
         /// drained (refused credentials, HubSpot unreachable): other tenants are not held up by
         /// one that cannot be drained now.
@@ -36,13 +42,35 @@ package final class TenantWorker: Sendable {
         package init(worker: String) { self.worker = worker }
     }
 
-    /// A tenant's HubSpot gateway, from its own credentials.
-    package typealias Access = @Sendable (PostgresTenant) async throws -> any ContactsGateway
+    /// A tenant's HubSpot client and gateway, from its own credentials.
+    package typealias Access = @Sendable (PostgresTenant) async throws -> HubSpotAccess
+
+    /// What a leased tenant is doing, for a stop or a lost lease to interrupt it.
+    private enum Activity {
+        case starting
+        /// A pull is resumable: cancelled, it keeps every page it committed.
+        case pulling(Task<PullCounts, any Error>)
+        case draining(Reconciler)
+
+        func interrupt() {
+            switch self {
+            case .starting: break
+            case .pulling(let pull): pull.cancel()
+            case .draining(let reconciler): reconciler.requestStop()
+            }
+        }
+    }
+
+    /// What a leased tenant has to do.
+    private struct Work {
+        var pull = false
+        var drain = false
+    }
 
     private struct State {
         var stopping = false
-        /// Held leases, with the drain's reconciler once it exists.
-        var held: [TenantLease: Reconciler?] = [:]
+        /// Held leases, with what each tenant is doing.
+        var held: [TenantLease: Activity] = [:]
         /// Tenants whose last drain here failed, with when they may be drained again.
         var failedUntil: [String: Date] = [:]
     }
@@ -85,14 +113,15 @@ package final class TenantWorker: Sendable {
                 }
                 var started = 0
                 for lease in taken {
-                    guard await hasWork(lease) else {
+                    let work = await work(lease)
+                    guard work.pull || work.drain else {
                         try? await leases.release([lease])
                         continue
                     }
-                    state.withLock { $0.held[lease] = .some(nil) }
+                    state.withLock { $0.held[lease] = .starting }
                     metrics.leased(lease.tenant)
                     started += 1
-                    group.addTask { await self.drain(lease, leases) }
+                    group.addTask { await self.serve(lease, work, leases) }
                 }
                 if started == 0 { await idle() }
             }
@@ -107,11 +136,11 @@ package final class TenantWorker: Sendable {
     /// Stops taking tenants, asks every drain to stop (each records what it has and releases
     /// its lease) and ends ``run()``.
     package func stop() {
-        let reconcilers = state.withLock { state -> [Reconciler] in
+        let activities = state.withLock { state in
             state.stopping = true
-            return state.held.values.compactMap { $0 }
+            return Array(state.held.values)
         }
-        for reconciler in reconcilers { reconciler.requestStop() }
+        for activity in activities { activity.interrupt() }
         wakes.continuation.yield()
     }
 
@@ -120,56 +149,63 @@ package final class TenantWorker: Sendable {
 
     private var isStopping: Bool { state.withLock { $0.stopping } }
 
-    /// Whether the tenant has something sendable: a pending lead with an identity that is not
-    /// waiting for a match, or a pending conversation whose lead has a contact. A tenant without
-    /// is released at once, sparing HubSpot a drain's opening requests; what waits (no email
-    /// yet, create turned off) waits for a change, as it does in `sync --once`.
-    private func hasWork(_ lease: TenantLease) async -> Bool {
+    /// What the tenant has to do. A pull when one is due. A drain when it has something
+    /// sendable: a pending lead with an identity that is not waiting for a match, or a pending
+    /// conversation whose lead has a contact. A tenant with neither is released at once, sparing
+    /// HubSpot a drain's opening requests; what waits (no email yet, create turned off) waits for
+    /// a change, as it does in `sync --once`.
+    private func work(_ lease: TenantLease) async -> Work {
         let now = clock.now
         let resting = state.withLock { state in
             state.failedUntil = state.failedUntil.filter { $0.value > now }
             return state.failedUntil[lease.tenant] != nil
         }
-        if resting { return false }
+        if resting { return Work() }
         let tenant = store.tenant(lease)
         do {
+            var work = Work(pull: try await pullDue(tenant))
             let status = try await tenant.leads.status()
-            if status.pendingLeads - status.awaitingIdentity - status.unmatched > 0 { return true }
+            if status.pendingLeads - status.awaitingIdentity - status.unmatched > 0 {
+                work.drain = true
+                return work
+            }
             var after: String?
             while true {
                 let page = try await tenant.conversations.pending(after: after, limit: 500)
-                if page.contains(where: { $0.contactId != nil }) { return true }
-                guard page.count == 500, let last = page.last else { return false }
+                if page.contains(where: { $0.contactId != nil }) {
+                    work.drain = true
+                    return work
+                }
+                guard page.count == 500, let last = page.last else { return work }
                 after = last.conversation
             }
         } catch {
             logger.error("cannot read tenant", metadata: ["tenant": "\(lease.tenant)", "error": "\(error)"])
-            return false
+            return Work()
         }
     }
 
-    private func drain(_ lease: TenantLease, _ leases: TenantLeases) async {
+    /// Whether the tenant pulls (it has pull rules, or has pulled before) and its last pull
+    /// ended `pullInterval` ago or more (or it never ended one).
+    private func pullDue(_ tenant: PostgresTenant) async throws -> Bool {
+        guard let interval = configuration.pullInterval else { return false }
+        let settings = try await tenant.configuration.settings()
+        let pulled = settings[.pullCursor] != nil || settings[.fullPullCheckpoint] != nil
+        if !pulled, try await tenant.configuration.pullRules().isEmpty { return false }
+        guard let last = settings[.lastPullAt].flatMap(Timestamp.parse) else { return true }
+        let (seconds, attoseconds) = interval.components
+        return Timestamp.epochMilliseconds(clock.now) - last >= seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    private func serve(_ lease: TenantLease, _ work: Work, _ leases: TenantLeases) async {
         var logger = self.logger
         logger[metadataKey: "tenant"] = "\(lease.tenant)"
         let tenant = store.tenant(lease)
         logger.info("tenant leased", metadata: ["token": "\(lease.token)"])
         do {
-            let reconciler = Reconciler(
-                journal: tenant, gateway: try await access(tenant), options: configuration.sync, clock: clock,
-                logger: logger)
-            let stopNow = state.withLock { state -> Bool in
-                guard state.held[lease] != nil else { return true }
-                state.held[lease] = .some(reconciler)
-                return state.stopping
-            }
-            if stopNow { reconciler.requestStop() }
-            let report = try await reconciler.run()
-            metrics.drained(lease.tenant, report.summary)
-            logger.info("tenant drained", metadata: ["ending": "\(report.ending)"])
-            switch report.ending {
-            case .drained, .stopped, .interrupted: break
-            default: rest(lease.tenant)
-            }
+            let access = try await access(tenant)
+            if work.pull { await pull(tenant, lease, client: access.client, logger: logger) }
+            if work.drain { try await drain(tenant, lease, gateway: access.gateway(), logger: logger) }
         } catch {
             metrics.failed(lease.tenant)
             logger.error("tenant drain failed", metadata: ["error": "\(error)"])
@@ -183,6 +219,56 @@ package final class TenantWorker: Sendable {
         wakes.continuation.yield()
     }
 
+    /// Runs the tenant's pull (incremental; a full one resumed or, for a tenant with pull rules
+    /// that never pulled, begun). A failed pull is logged and leaves the tenant alone for
+    /// `retryFailedAfter` after its drain, so it is not retried at every pass.
+    private func pull(_ tenant: PostgresTenant, _ lease: TenantLease, client: HubSpotClient, logger: Logger) async {
+        var pullConfiguration = PullImporter.Configuration()
+        pullConfiguration.pacer = configuration.sync.pacer
+        let importer = PullImporter(
+            journal: tenant, client: client, clock: clock, configuration: pullConfiguration, logger: logger)
+        let pull = Task { try await importer.run(full: false) }
+        guard start(.pulling(pull), for: lease) else {
+            pull.cancel()
+            _ = await pull.result
+            return
+        }
+        do {
+            let counts = try await pull.value
+            metrics.pulled(lease.tenant, counts)
+            logger.info("tenant pulled", metadata: ["pull.counts": "\(counts.json)"])
+        } catch {
+            metrics.pullFailed(lease.tenant)
+            logger.error("tenant pull failed", metadata: ["error": "\(error)"])
+            rest(lease.tenant)
+        }
+    }
+
+    private func drain(_ tenant: PostgresTenant, _ lease: TenantLease, gateway: any ContactsGateway, logger: Logger)
+        async throws
+    {
+        let reconciler = Reconciler(
+            journal: tenant, gateway: gateway, options: configuration.sync, clock: clock, logger: logger)
+        if !start(.draining(reconciler), for: lease) { reconciler.requestStop() }
+        let report = try await reconciler.run()
+        metrics.drained(lease.tenant, report.summary)
+        logger.info("tenant drained", metadata: ["ending": "\(report.ending)"])
+        switch report.ending {
+        case .drained, .stopped, .interrupted: break
+        default: rest(lease.tenant)
+        }
+    }
+
+    /// Records what the leased tenant does now; false when it must stop at once (the worker is
+    /// stopping, or the lease was found lost).
+    private func start(_ activity: Activity, for lease: TenantLease) -> Bool {
+        state.withLock { state in
+            guard state.held[lease] != nil, !state.stopping else { return false }
+            state.held[lease] = activity
+            return true
+        }
+    }
+
     /// Leaves `tenant` alone for `retryFailedAfter`.
     private func rest(_ tenant: String) {
         let pause = configuration.retryFailedAfter.components
@@ -193,24 +279,14 @@ package final class TenantWorker: Sendable {
     /// Extends the held leases every `heartbeatInterval` until cancelled; stops the drains of
     /// leases found lost.
     private func heartbeats(_ leases: TenantLeases) async {
-        while !Task.isCancelled {
-            do { try await clock.sleep(for: configuration.heartbeatInterval) } catch { return }
-            let held = state.withLock { Array($0.held.keys) }
-            guard !held.isEmpty else { continue }
-            let kept: Set<TenantLease>
-            do {
-                kept = try await leases.heartbeat(held, for: configuration.leaseDuration)
-            } catch {
-                // The store is unreachable: the leases run out on their own; writes stay fenced.
-                logger.error("cannot extend tenant leases", metadata: ["error": "\(error)"])
-                continue
-            }
-            for lease in held where !kept.contains(lease) {
-                logger.warning("tenant lease lost", metadata: ["tenant": "\(lease.tenant)"])
-                metrics.lost(lease.tenant)
-                let reconciler = state.withLock { $0.held[lease] ?? nil }
-                reconciler?.requestStop()
-            }
+        let held: @Sendable () -> [TenantLease] = { self.state.withLock { Array($0.held.keys) } }
+        await leases.keep(
+            held, every: configuration.heartbeatInterval, for: configuration.leaseDuration, clock: clock,
+            logger: logger
+        ) { lease in
+            self.logger.warning("tenant lease lost", metadata: ["tenant": "\(lease.tenant)"])
+            self.metrics.lost(lease.tenant)
+            self.state.withLock { $0.held[lease] }?.interrupt()
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeadSyncEngine
 import LeadSyncJournal
 import LeadSyncSupport
 
@@ -12,12 +13,32 @@ struct ConfigShowCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let journal = try global.openJournal()
+        let document = try await global.withWorkspace { workspace in try await show(workspace) }
+        if json {
+            Output.json(document)
+        } else if case .object(let members) = document {
+            for (key, value) in members {
+                let text = if case .string(let s) = value { s } else { value.text }
+                Output.data("\(key): \(text)")
+            }
+        }
+    }
+
+    /// The document: where the journal is (`db`, or `store` and `tenant`; the others null), the
+    /// resolved options, and what the journal stores.
+    private func show(_ workspace: Workspace) async throws -> JSONValue {
+        let journal = workspace.stores
         let rules = try await journal.configuration.pushRules()
-        let credentials = try global.credentialsPath()
+        let (db, store, tenant, credentials): (String?, String?, String?, String?) =
+            switch workspace.kind {
+            case .file(let file, let credentials): (file.path, nil, nil, credentials.path)
+            case .tenant(let tenant, let store, _): (nil, "\(store.address)", tenant.id, nil)
+            }
         let token = global.environment["LEADSYNC_TOKEN"].map { $0.isEmpty ? JSONValue.null : .string("<redacted>") }
-        let document = JSONValue.object([
-            ("db", .string(journal.path)),
+        return JSONValue.object([
+            ("db", .optional(db)),
+            ("store", .optional(store)),
+            ("tenant", .optional(tenant)),
             ("hubspot_url", .string(try await global.hubspotBaseURL(configuration: journal.configuration))),
             ("hubspot_auth_url", .string(try await global.hubspotAuthorizeURL(configuration: journal.configuration))),
             ("hubspot_api", .string(global.environment["LEADSYNC_HUBSPOT_API"] ?? "2026-03")),
@@ -26,8 +47,8 @@ struct ConfigShowCommand: AsyncParsableCommand {
             ("daily_limit", try global.resolvedDailyLimit().map { .integer($0) } ?? .null),
             ("rate_share", try global.resolvedRateShare().map { .number(String($0)) } ?? .null),
             ("synchronous", .string(try global.synchronous().rawValue)),
-            ("credentials", .string(FileManager.default.fileExists(atPath: credentials) ? "stored" : "none")),
-            ("credentials_path", .string(credentials)),
+            ("credentials", .string(try await workspace.hasCredentials() ? "stored" : "none")),
+            ("credentials_path", .optional(credentials)),
             ("token_env", token ?? .null),
             (
                 "settings",
@@ -50,13 +71,5 @@ struct ConfigShowCommand: AsyncParsableCommand {
                     })
             ),
         ])
-        if json {
-            Output.json(document)
-        } else if case .object(let members) = document {
-            for (key, value) in members {
-                let text = if case .string(let s) = value { s } else { value.text }
-                Output.data("\(key): \(text)")
-            }
-        }
     }
 }

@@ -61,25 +61,38 @@ extension GlobalOptions {
         }
     }
 
+    /// The request budget of a workspace: the journal's, shared through its ledger file; a
+    /// tenant's, of this process (a tenant is drained by one process at a time: its lease's).
+    func requestBudget(workspace: Workspace) async throws -> RequestBudget {
+        switch workspace.kind {
+        case .file(let journal, _): try await requestBudget(journal: journal)
+        case .tenant(let tenant, _, _):
+            try RequestBudget(
+                configuration: try await pacerConfiguration(journal: tenant), ledgerPath: nil,
+                share: FleetShare.Configuration(share: try resolvedRateShare()))
+        }
+    }
+
     /// The HubSpot client of a workspace: the journal's as ``hubspotAccess(journal:transport:budget:logger:)``
-    /// gives it; a tenant's with its stored credentials (or `LEADSYNC_TOKEN`) and no shared budget
-    /// (a tenant's requests here are the odd check, not a drain). Exits 3 when not connected.
-    func hubspotAccess(workspace: Workspace, transport: any HTTPTransport, logger: Logger) async throws
-        -> HubSpotAccess
-    {
+    /// gives it; a tenant's with its stored credentials (or `LEADSYNC_TOKEN`), its requests admitted
+    /// by `budget` (the tenant's ``requestBudget(workspace:)`` when nil). Exits 3 when not connected.
+    func hubspotAccess(
+        workspace: Workspace, transport: any HTTPTransport, budget: RequestBudget? = nil, logger: Logger
+    ) async throws -> HubSpotAccess {
         let tenant: PostgresTenant
-        let credentials: PostgresCredentialStore
         switch workspace.kind {
         case .file(let journal, _):
-            return try await hubspotAccess(journal: journal, transport: transport, logger: logger)
-        case .tenant(let found, _, let stored): (tenant, credentials) = (found, stored)
+            return try await hubspotAccess(journal: journal, transport: transport, budget: budget, logger: logger)
+        case .tenant(let found, _, _): tenant = found
         }
         do {
+            let admission: RequestBudget
+            if let budget { admission = budget } else { admission = try await requestBudget(workspace: workspace) }
             return try await HubSpotAccess.open(
                 configuration: tenant.configuration,
-                credentials: .environment(stored: credentials, environment: environment),
+                credentials: .environment(stored: workspace.credentials, environment: environment),
                 apiURL: try await hubspotBaseURL(configuration: tenant.configuration),
-                version: try hubspotAPIVersion(), transport: transport, logger: logger)
+                version: try hubspotAPIVersion(), transport: transport, admission: admission, logger: logger)
         } catch let error as ConnectionError {
             throw CommandError(.notConnected, error.message)
         }

@@ -193,15 +193,18 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Commands that work on a SQLite journal only exit 2 when given a PostgreSQL store, and so
-    /// does a journal file given `--tenant`.
+    /// The commands that work on a SQLite journal file only (`journal backup|compact|check`: the
+    /// file's own maintenance) exit 2 when given a PostgreSQL store, saying what does that work
+    /// for a store; and a journal file given `--tenant` exits 2.
     private func refuseStore() throws {
         guard let (address, source) = try storeAddress() else {
             if let tenant { throw CommandError(.usage, "--tenant \(tenant) needs --store (or LEADSYNC_STORE)") }
             return
         }
         throw CommandError(
-            .usage, "\(source) \(address): this command works on a SQLite journal (--db) only so far, not on a tenant")
+            .usage,
+            "\(source) \(address): this command works on a SQLite journal file (--db) only; back up, compact and check a PostgreSQL store with the database's own tools (pg_dump, autovacuum/VACUUM, amcheck)"
+        )
     }
 
     private func openJournal(at path: String, cacheKiB: Int? = nil) throws -> Journal {

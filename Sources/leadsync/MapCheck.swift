@@ -19,12 +19,14 @@ struct MapCheckCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let journal = try global.openJournal()
         let logger = try global.logger("leadsync.map-check")
-        let access = try await global.hubspotAccess(journal: journal, transport: CurlTransport(), logger: logger)
         let report: MapCheckService.Report
         do {
-            report = try await MapCheckService(journal: journal, client: access.client).check()
+            report = try await global.withWorkspace { workspace in
+                let access = try await global.hubspotAccess(
+                    workspace: workspace, transport: CurlTransport(), logger: logger)
+                return try await MapCheckService(journal: workspace.stores, client: access.client).check()
+            }
         } catch  where error.requiresReconnection {
             throw CommandError(.notConnected, global.refusedAccessMessage())
         } catch let error as HubSpotError {

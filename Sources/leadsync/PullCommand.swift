@@ -4,6 +4,8 @@ import HubSpotAPI
 import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
+import LeadSyncPostgres
+import Logging
 
 struct PullCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,13 +23,31 @@ struct PullCommand: AsyncParsableCommand {
     @Flag(help: .hidden) var printCommits = false
 
     func run() async throws {
-        let journal = try global.openJournal()
         let logger = try global.logger("leadsync.pull")
-        let access = try await global.hubspotAccess(journal: journal, transport: CurlTransport(), logger: logger)
+        let counts = try await global.withWorkspace { opened in
+            try await global.withLease(on: opened, for: "pull", logger: logger) { workspace, lease in
+                do {
+                    return try await pull(workspace, logger: logger)
+                } catch let error as PostgresStoreError where error.code == .leaseLost {
+                    throw CommandError(.failure, lease?.lostMessage ?? error.message)
+                }
+            }
+        }
+        if json {
+            Output.data(counts.json)
+        } else {
+            Output.data(
+                "created \(counts.created), linked \(counts.linked), updated \(counts.updated), unchanged \(counts.unchanged)"
+            )
+        }
+    }
+
+    private func pull(_ workspace: Workspace, logger: Logger) async throws -> PullCounts {
+        let access = try await global.hubspotAccess(workspace: workspace, transport: CurlTransport(), logger: logger)
         var configuration = PullImporter.Configuration()
-        configuration.pacer = try await global.pacerConfiguration(journal: journal)
+        configuration.pacer = try await global.pacerConfiguration(journal: workspace.stores)
         let importer = PullImporter(
-            journal: journal, client: access.client, configuration: configuration, logger: logger)
+            journal: workspace.stores, client: access.client, configuration: configuration, logger: logger)
         let progress = PullProgressLine()
         let counts: PullCounts
         do {
@@ -59,12 +79,6 @@ struct PullCommand: AsyncParsableCommand {
                 }
             throw CommandError(status, error.message)
         }
-        if json {
-            Output.data(counts.json)
-        } else {
-            Output.data(
-                "created \(counts.created), linked \(counts.linked), updated \(counts.updated), unchanged \(counts.unchanged)"
-            )
-        }
+        return counts
     }
 }

@@ -18,9 +18,9 @@ struct RejectedListCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document on stdout.") var json = false
 
     func run() async throws {
-        let journal = try global.openJournal()
-        let entries = try await journal.ledger.rejectedEntries()
-        let conversations = try await journal.conversations.rejected()
+        let (entries, conversations) = try await global.withWorkspace { workspace in
+            (try await workspace.ledger.rejectedEntries(), try await workspace.conversations.rejected())
+        }
         if json {
             Output.json(.array(entries.map(\.json) + conversations.map(\.json)))
             return
@@ -55,10 +55,18 @@ struct RejectedRetryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let journal = try global.openJournal()
+        let retried = try await global.withWorkspace { workspace in try await retry(workspace) }
+        if json {
+            Output.json(.object([("retried", .integer(Int64(retried)))]))
+        } else {
+            Output.note("\(retried) rejected \(retried == 1 ? "entry is" : "entries are") pending again")
+        }
+    }
+
+    private func retry(_ workspace: Workspace) async throws -> Int {
         // Conversation entries are `conversation:<id>`; every id is checked before anything changes.
         let prefix = RejectedConversation.entryIdPrefix
-        let refused = Set(try await journal.conversations.rejected().map(\.conversation))
+        let refused = Set(try await workspace.conversations.rejected().map(\.conversation))
         let conversations =
             all ? Array(refused) : ids.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
         if let unknown = conversations.first(where: { !refused.contains($0) }) {
@@ -67,15 +75,13 @@ struct RejectedRetryCommand: AsyncParsableCommand {
         let fieldIds = ids.filter { !$0.hasPrefix(prefix) }
         var retried = 0
         do {
-            if all || !fieldIds.isEmpty { retried = try await journal.ledger.retryRejected(ids: all ? nil : fieldIds) }
+            if all || !fieldIds.isEmpty {
+                retried = try await workspace.ledger.retryRejected(ids: all ? nil : fieldIds)
+            }
         } catch let error as JournalError where error.code == .unknownRejectedEntry {
             throw CommandError(.failure, error.message)
         }
-        retried += try await journal.conversations.retry(conversations)
-        if json {
-            Output.json(.object([("retried", .integer(Int64(retried)))]))
-        } else {
-            Output.note("\(retried) rejected \(retried == 1 ? "entry is" : "entries are") pending again")
-        }
+        retried += try await workspace.conversations.retry(conversations)
+        return retried
     }
 }

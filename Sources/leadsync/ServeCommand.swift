@@ -18,6 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
             Leases tenants of --store (at most --tenants-at-once), drains each with its own stored \
             credentials (sealed with LEADSYNC_CREDENTIALS_KEY_FILE or LEADSYNC_CREDENTIALS_KEY) as \
             `sync --once` would, and releases it; a tenant with nothing to send is released at once. \
+            A tenant that pulls (it has pull rules, or has pulled) is pulled as `pull` would in its \
+            turn, --pull-every after its last pull. \
             A tenant is drained by one worker at a time; a worker whose lease ran out cannot record \
             anything. A killed worker's tenants are taken over once its leases expire (--lease). \
             SIGTERM or SIGINT stops the drains, releases every lease and exits 0. With --listen it \
@@ -37,6 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "This worker's name in the lease rows (default: host and process id).")
     var worker: String?
+
+    @Option(help: "Pull a tenant that pulls this long after its last pull (e.g. 90s, 5m, 1h).")
+    var pullEvery = DurationText(seconds: 300, text: "5m")
 
     func validate() throws {
         guard tenantsAtOnce > 0 else { throw ValidationError("--tenants-at-once must be at least 1") }
@@ -69,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.leaseDuration = leaseDuration
         configuration.heartbeatInterval = leaseDuration / 3
         configuration.tenantsAtOnce = tenantsAtOnce
+        configuration.pullInterval = .milliseconds(Int64(pullEvery.seconds * 1000))
         let name = configuration.worker
         let worker = TenantWorker(
             store: store, configuration: configuration, access: try access(key: key, logger: logger), logger: logger)
@@ -108,12 +114,11 @@ struct ServeCommand: AsyncParsableCommand {
         return { tenant in
             var pacer = Pacer.Configuration()
             try await pacer.adoptAccountTimeZone(of: tenant)
-            let access = try await HubSpotAccess.open(
+            return try await HubSpotAccess.open(
                 journal: tenant, credentials: .stored(tenant.credentials(sealedWith: key)),
                 apiURL: try await global.hubspotBaseURL(configuration: tenant.configuration), version: version,
                 transport: transport, admission: try RequestBudget(configuration: pacer, ledgerPath: nil),
                 logger: logger)
-            return access.gateway()
         }
     }
 }

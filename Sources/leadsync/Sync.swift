@@ -59,29 +59,52 @@ struct SyncCommand: AsyncParsableCommand {
     static let journalCacheKiB = 1_024
 
     func run() async throws {
-        let journal = try global.openJournal(cacheKiB: Self.journalCacheKiB)
-        let lock: SyncLock
-        do {
-            lock = try SyncLock(journalPath: journal.path)
-        } catch let error as SyncError {
-            throw CommandError(.failure, error.message)
+        try await global.withWorkspace(cacheKiB: Self.journalCacheKiB) { workspace in
+            let logger = try global.logger("leadsync.sync")
+            switch workspace.kind {
+            case .file(let journal, _):
+                let lock: SyncLock
+                do {
+                    lock = try SyncLock(journalPath: journal.path)
+                } catch let error as SyncError {
+                    throw CommandError(.failure, error.message)
+                }
+                defer { lock.release() }
+                try await drain(workspace, journal: journal, lease: nil, logger: logger)
+            case .tenant:
+                if follow {
+                    throw CommandError(
+                        .usage,
+                        "--follow works on a SQLite journal (--db): a PostgreSQL store's tenants are followed by `leadsync serve --store …`"
+                    )
+                }
+                try await global.withLease(on: workspace, for: "sync", logger: logger) { leased, lease in
+                    try await drain(leased, journal: nil, lease: lease, logger: logger)
+                }
+            }
         }
-        defer { lock.release() }
-        let logger = try global.logger("leadsync.sync")
+    }
+
+    /// Drains `workspace` (a tenant opened with its `lease`) and maps the ending to the exit
+    /// status; `journal`: the journal file, which `--follow` watches and compacts.
+    private func drain(_ workspace: Workspace, journal: Journal?, lease: CommandLease?, logger: Logger) async throws {
         let transport = CurlTransport()
-        let budget = try await global.requestBudget(journal: journal)
+        let budget = try await global.requestBudget(workspace: workspace)
         let access = try await global.hubspotAccess(
-            journal: journal, transport: transport, budget: budget, logger: logger)
+            workspace: workspace, transport: transport, budget: budget, logger: logger)
         var options = SyncOptions()
         options.follow = follow
         options.maximumDuration = maxSeconds.map { .milliseconds(Int64($0 * 1000)) }
         options.giveUpAfter = .milliseconds(Int64(giveUpAfter.seconds * 1000))
-        options.pacer = try await global.pacerConfiguration(journal: journal)
+        options.pacer = try await global.pacerConfiguration(journal: workspace.stores)
         let events = SyncEvents()
-        let daemon = try follow ? FollowDaemon(sync: self, journal: journal, events: events, logger: logger) : nil
+        let daemon = try journal.flatMap { journal in
+            try follow ? FollowDaemon(sync: self, journal: journal, events: events, logger: logger) : nil
+        }
         let reconciler = Reconciler(
-            journal: journal, gateway: access.gateway(), options: options,
+            journal: workspace.stores, gateway: access.gateway(), options: options,
             logger: logger, events: events)
+        lease?.onLost { reconciler.requestStop() }
 
         let received = Mutex<Int32?>(nil)
         let signals = SignalRelay([SIGINT, SIGTERM]) { number in
@@ -90,7 +113,7 @@ struct SyncCommand: AsyncParsableCommand {
             reconciler.requestStop()
         }
         defer { signals.cancel() }
-        let progress = ProgressReporter(total: try await journal.leads.status().pendingLeads)
+        let progress = ProgressReporter(total: try await workspace.leads.status().pendingLeads)
         let background = daemon.map { daemon in Task { await daemon.run() } }
         let report: SyncReport
         let latest = Mutex(DrainSummary())
@@ -105,11 +128,13 @@ struct SyncCommand: AsyncParsableCommand {
             // What HubSpot acknowledged before the failure (a journal that failed may not have
             // recorded all of it: the next sync sends those leads again).
             Output.note("before it stopped: \(latest.withLock { $0 }.text)")
+            if let lease, lease.isLost { throw CommandError(.failure, lease.lostMessage) }
             throw error
         }
         await daemon?.stop(background)
         progress.finish()
         print(report)
+        if let lease, lease.isLost { throw CommandError(.failure, lease.lostMessage) }
         switch report.ending {
         case .drained, .stopped: return
         case .interrupted:
@@ -243,7 +268,7 @@ final class ProgressReporter: Sendable {
 extension GlobalOptions {
     /// The pacer's limits: `--rate-limit` and `--daily-limit` as caps when given, the account's
     /// time zone (recorded at `connect`) for the daily reset.
-    func pacerConfiguration(journal: Journal) async throws -> Pacer.Configuration {
+    func pacerConfiguration(journal: any JournalStores) async throws -> Pacer.Configuration {
         var configuration = Pacer.Configuration()
         if let limit = try resolvedRateLimit() {
             configuration.limit = limit

@@ -31,15 +31,16 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let journal = try global.openJournal()
-        let access = try await global.hubspotAccess(
-            journal: journal, transport: CurlTransport(), logger: try global.logger("leadsync.verify"))
-        let verifier = Verifier(
-            journal: journal, gateway: HubSpotGateway(client: access.client),
-            properties: Set(try await journal.configuration.mappings().map(\.property)),
-            pacer: try await global.pacerConfiguration(journal: journal),
-            giveUpAfter: .milliseconds(Int64(giveUpAfter.seconds * 1000)))
-        let report = try await verifier.run(sample: all ? nil : (sample ?? 100))
+        let report = try await global.withWorkspace { workspace in
+            let access = try await global.hubspotAccess(
+                workspace: workspace, transport: CurlTransport(), logger: try global.logger("leadsync.verify"))
+            let verifier = Verifier(
+                journal: workspace.stores, gateway: HubSpotGateway(client: access.client),
+                properties: Set(try await workspace.configuration.mappings().map(\.property)),
+                pacer: try await global.pacerConfiguration(journal: workspace.stores),
+                giveUpAfter: .milliseconds(Int64(giveUpAfter.seconds * 1000)))
+            return try await verifier.run(sample: all ? nil : (sample ?? 100))
+        }
         if json {
             Output.json(
                 .object([

@@ -11,7 +11,8 @@ import LeadSyncSupport
 struct Workspace: Sendable {
     enum Kind: Sendable {
         case file(Journal, credentials: CredentialsFile)
-        case tenant(PostgresTenant, store: PostgresStore, credentials: PostgresCredentialStore)
+        /// `key`: the store's credentials key (nil when none is configured).
+        case tenant(PostgresTenant, store: PostgresStore, key: CredentialsKey?)
     }
 
     let kind: Kind
@@ -23,7 +24,7 @@ struct Workspace: Sendable {
     var credentials: any CredentialStore {
         switch kind {
         case .file(_, let credentials): credentials
-        case .tenant(_, _, let credentials): credentials
+        case .tenant(let tenant, _, let key): tenant.credentials(sealedWith: key)
         }
     }
 
@@ -41,13 +42,15 @@ struct Workspace: Sendable {
 
     var changeLog: any ChangeLogProtocol { stores.changeLog }
 
+    var ledger: any DeliveryLedgerProtocol { stores.ledger }
+
     var conversations: any ConversationStoreProtocol { stores.conversations }
 
     /// Whether credentials are stored, without opening them (a tenant's need no key for this).
     func hasCredentials() async throws -> Bool {
         switch kind {
         case .file(_, let credentials): credentials.exists
-        case .tenant(_, _, let credentials): try await credentials.exists()
+        case .tenant(let tenant, _, let key): try await tenant.credentials(sealedWith: key).exists()
         }
     }
 
@@ -88,10 +91,11 @@ extension GlobalOptions {
     /// Runs `body` on the command's workspace and closes it after: a tenant of `--store` when one
     /// is given, else the journal `--db` names (opened to change it, or to read it when `reading`).
     /// `createTenant`: `init` creates the tenant; every other command exits 2 when it is missing.
+    /// `cacheKiB`: the journal's page cache, as ``openJournal(cacheKiB:)`` takes it.
     func withWorkspace<T: Sendable>(
-        reading: Bool = false, createTenant: Bool = false, _ body: (Workspace) async throws -> T
+        reading: Bool = false, createTenant: Bool = false, cacheKiB: Int? = nil, _ body: (Workspace) async throws -> T
     ) async throws -> T {
-        let workspace = try await openWorkspace(reading: reading, createTenant: createTenant)
+        let workspace = try await openWorkspace(reading: reading, createTenant: createTenant, cacheKiB: cacheKiB)
         do {
             let value = try await body(workspace)
             await workspace.close()
@@ -102,10 +106,12 @@ extension GlobalOptions {
         }
     }
 
-    /// The workspace of ``withWorkspace(reading:createTenant:_:)``; the caller closes it.
-    func openWorkspace(reading: Bool = false, createTenant: Bool = false) async throws -> Workspace {
+    /// The workspace of ``withWorkspace(reading:createTenant:cacheKiB:_:)``; the caller closes it.
+    func openWorkspace(reading: Bool = false, createTenant: Bool = false, cacheKiB: Int? = nil) async throws
+        -> Workspace
+    {
         guard let (address, source) = try storeAddress() else {
-            let journal = reading ? try openJournalForReading() : try openJournal()
+            let journal = reading ? try openJournalForReading() : try openJournal(cacheKiB: cacheKiB)
             return Workspace(
                 kind: .file(journal, credentials: CredentialsFile(path: try credentialsPath())),
                 created: journal.created)
@@ -140,8 +146,7 @@ extension GlobalOptions {
                     "--tenant: the store \(address) has no tenant \(id); create it with `leadsync init --store … --tenant \(id)`"
                 )
             }
-            return Workspace(
-                kind: .tenant(tenant, store: store, credentials: tenant.credentials(sealedWith: key)), created: created)
+            return Workspace(kind: .tenant(tenant, store: store, key: key), created: created)
         } catch let error as PostgresStoreError where error.code == .invalidTenant {
             await store.close()
             throw CommandError(.usage, "--tenant: \(error.message)")

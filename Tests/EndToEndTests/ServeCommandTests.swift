@@ -205,3 +205,39 @@ extension ServeCommandTests {
         for worker in workers.dropFirst() { #expect(Self.stop(worker, with: SIGTERM) == 0) }
     }
 }
+
+extension ServeCommandTests {
+    /// serve pulls as it drains (decision 0036): a tenant that has pulled is pulled again in its
+    /// turn, `--pull-every` after its last pull, so a contact edited in HubSpot reaches the
+    /// tenant's lead with no `leadsync pull` run; a tenant that never pulled is not pulled.
+    @Test func aContactEditedInHubSpotReachesItsTenantsLeadThroughServe() throws {
+        let fleet = try Fleet(tenants: 2, leads: 6)
+        let t1 = fleet.environment(tenant: "t1")
+        #expect(try fleet.executable.run(["sync", "--once"], environment: t1).status == 0)
+        let pulled = try fleet.executable.run(["pull", "--json"], environment: t1)
+        #expect(pulled.status == 0, "\(pulled.stderr)")
+        let contact = try #require(fleet.simulator.contacts().first { $0.properties["email"] == "l0@t1.example.com" })
+        #expect(fleet.simulator.editContact(id: contact.id, properties: ["firstname": "Edited"]))
+
+        let worker = try fleet.worker("w1", lease: "15s", ["--pull-every", "1s"])
+        defer { _ = ServeCommandTests.stop(worker, with: SIGKILL) }
+        func firstName(_ lead: String, of environment: [String: String]) -> String? {
+            guard let shown = try? fleet.executable.run(["lead", "show", lead, "--json"], environment: environment),
+                let lead = try? JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any]
+            else { return nil }
+            return (lead["fields"] as? [String: Any])?["first_name"] as? String
+        }
+        #expect(fleet.wait(seconds: 30) { firstName("L-0", of: t1) == "Edited" })
+        // t2 has work to push (t1's was pushed by the sync above): the worker drains it too.
+        #expect(fleet.wait(seconds: 30) { fleet.contacts(of: "t2") == fleet.expected["t2"] })
+        #expect(ServeCommandTests.stop(worker, with: SIGTERM) == 0)
+
+        for (tenant, pulls) in [("t1", true), ("t2", false)] {
+            let shown = try fleet.executable.run(
+                ["config", "show", "--json"], environment: fleet.environment(tenant: tenant))
+            let settings = try #require(
+                (try JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any])?["settings"] as? [String: Any])
+            #expect((settings["last_pull_at"] != nil) == pulls, "\(tenant)")
+        }
+    }
+}

@@ -1,4 +1,6 @@
 import Foundation
+import HubSpotSimulator
+import LeadSyncPostgres
 import LeadSyncTestKit
 import Testing
 
@@ -44,6 +46,78 @@ import Testing
     @Test func theSameCommandsGiveTheSameOutputOnBothStores() throws {
         let sqlite = try Self.session(LeadsyncCLI(.sqlite))
         let postgres = try Self.session(LeadsyncCLI(.postgres))
+        #expect(sqlite.count == postgres.count)
+        for (expected, actual) in zip(sqlite, postgres) { #expect(actual == expected) }
+    }
+
+    static let hubspotToken = "pat-na1-store-acceptance"
+
+    /// The commands that talk to HubSpot, on a journal and its own hubspot-sim (contact ids and
+    /// answers the same for both stores): every stdout and exit code, times and durations masked.
+    static func hubspotSession(_ cli: LeadsyncCLI) throws -> [String] {
+        let simulator = try HubSpotSimulator.started(token: hubspotToken) {
+            $0.rateLimit = nil
+            $0.dailyLimit = nil
+        }.simulator
+        defer { simulator.stop() }
+        let pat = simulator.seedContacts([["email": "pat@example.com", "firstname": "Pat", "lifecyclestage": "lead"]])
+        let environment = ["LEADSYNC_TOKEN": hubspotToken, "LEADSYNC_HUBSPOT_URL": simulator.baseURL]
+        var outputs: [String] = []
+        func record(_ arguments: String..., stdin: String = "") throws {
+            let result = try cli.run(arguments, environment: environment, stdin: Data(stdin.utf8))
+            outputs.append("\(arguments): exit \(result.status) stdout \(Self.masked(result.stdoutText))")
+        }
+        try record("map", "set", "lifecycle", "lifecyclestage")
+        try record(
+            "ingest", "--json",
+            stdin: """
+                {"lead":"L-1","at":"2026-11-28T10:00:00Z","fields":{"email":"ada@example.com","first_name":"Ada","lifecycle":"lead"}}
+                {"lead":"L-2","at":"2026-11-28T10:00:00Z","fields":{"email":"bob@example.com","first_name":"Bob","lifecycle":"sometime"}}
+                {"lead":"L-3","at":"2026-11-28T10:00:00Z","fields":{"first_name":"No Email"}}
+                """)
+        try record("map", "check", "--json")
+        try record("sync", "--once", "--json")
+        try record("status", "--json")
+        try record("rejected", "list", "--json")
+        try record("rejected", "list")
+        try record("lead", "show", "L-2", "--json")
+        try record("pull", "--json")
+        _ = simulator.editContact(id: pat[0], properties: ["firstname": "Patricia"])
+        try record("pull", "--json")
+        try record("lead", "show", "hubspot-\(pat[0])", "--json")
+        _ = simulator.editContact(id: pat[0], properties: ["firstname": "Patsy"])
+        try record("verify", "--all", "--json")
+        try record("lead", "show", "L-1", "--json")
+        try record("rejected", "retry", "--all", "--json")
+        try record("rejected", "retry", "404")
+        try record("sync", "--once", "--json")
+        try record("map", "set", "shoe", "shoe_size", "--force")
+        try record("map", "check")
+        // Where the journal is differs (a file, a tenant): the rest of the document is the same.
+        let config = try cli.json("config", "show", environment: environment)
+        var document = try #require(config.1 as? [String: Any])
+        for location in ["db", "store", "tenant", "credentials_path"] { document[location] = nil }
+        let sorted = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
+        outputs.append("config show: exit \(config.0.status) \(Self.masked(String(decoding: sorted, as: UTF8.self)))")
+        return outputs
+    }
+
+    /// `text` with ISO 8601 times, elapsed seconds and the simulator's port masked: they differ
+    /// from run to run.
+    static func masked(_ text: String) -> String {
+        text.replacing(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/, with: "<time>")
+            .replacing(/"elapsed_seconds": ?[0-9.]+/, with: "<elapsed>")
+            .replacing(/127\.0\.0\.1:\d+/, with: "<hubspot-sim>")
+    }
+
+    @Test func syncPullVerifyRejectedConfigAndMapCheckGiveTheSameOutputOnBothStores() throws {
+        let sqlite = try Self.hubspotSession(LeadsyncCLI(.sqlite))
+        let postgres = try Self.hubspotSession(LeadsyncCLI(.postgres))
+        // The session does what it says on either store: a drain with a refusal, two pulls, a difference.
+        let sync = #"["sync", "--once", "--json"]: exit 0 stdout {"delivered":2,"delivered_values":5,"rejected":1"#
+        #expect(sqlite.contains { $0.hasPrefix(sync) })
+        #expect(sqlite.contains { $0.contains(#"exit 0 stdout {"created": 0, "linked": 0, "updated": 1"#) })
+        #expect(sqlite.contains { $0.hasPrefix(#"["verify", "--all", "--json"]: exit 1"#) && $0.contains("Patsy") })
         #expect(sqlite.count == postgres.count)
         for (expected, actual) in zip(sqlite, postgres) { #expect(actual == expected) }
     }
@@ -158,13 +232,56 @@ import Testing
         #expect(noStore.stderr.contains("--store"))
     }
 
-    @Test func commandsThatWorkOnAJournalFileOnlyRefuseAStore() throws {
+    @Test func journalMaintenanceRefusesAStoreNamingTheDatabasesOwnTools() throws {
         let cli = try LeadsyncCLI(.postgres)
-        for command in [["journal", "check"], ["rejected", "list"], ["verify"], ["pull"]] {
+        for command in [
+            ["journal", "check"], ["journal", "compact"], ["journal", "backup", cli.directory.path("b.db")],
+        ] {
             let result = try cli.run(command)
             #expect(result.status == 2, "\(command)")
-            #expect(result.stderr.contains("SQLite journal (--db) only"), "\(command)")
+            #expect(result.stderr.contains("SQLite journal file (--db) only"), "\(command)")
+            #expect(result.stderr.contains("pg_dump"), "\(command)")
         }
+        let follow = try cli.run("sync", "--follow")
+        #expect(follow.status == 2)
+        #expect(follow.stderr.contains("leadsync serve"))
+    }
+
+    /// A tenant is drained by one process at a time (decision 0037): while a worker holds its
+    /// lease, `sync --once` and `pull` exit 1 naming the worker and send nothing; once it is
+    /// free they run, and give the lease back when done.
+    @Test func syncAndPullLeaveATenantAWorkerHoldsAlone() async throws {
+        let cli = try LeadsyncCLI(.postgres)
+        let simulator = try HubSpotSimulator.started(token: StoreAcceptanceTests.hubspotToken) {
+            $0.rateLimit = nil
+            $0.dailyLimit = nil
+        }.simulator
+        defer { simulator.stop() }
+        let environment = [
+            "LEADSYNC_TOKEN": StoreAcceptanceTests.hubspotToken, "LEADSYNC_HUBSPOT_URL": simulator.baseURL,
+        ]
+        _ = try cli.run("ingest", stdin: #"{"lead":"L-1","fields":{"email":"ada@example.com"}}"#)
+        let store = try await PostgresStore.open(
+            try PostgresStoreAddress(parsing: cli.storeEnvironment["LEADSYNC_STORE"]!))
+        let leases = store.leases(worker: "worker-7")
+        let held = try #require(try await leases.acquire(tenant: "acme", for: .seconds(60)))
+
+        for command in [["sync", "--once"], ["pull"]] {
+            let refused = try cli.run(command, environment: environment)
+            #expect(refused.status == 1, "\(command)")
+            #expect(refused.stderr.contains("worker-7") && refused.stderr.contains("tenant acme"), "\(refused.stderr)")
+        }
+        #expect(simulator.counters().totalRequests == 0)
+        #expect((try cli.json("status").1 as? [String: Any])?["pending_leads"] as? Int == 1)
+
+        try await leases.release([held])
+        let synced = try cli.run("sync", "--once", environment: environment)
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(simulator.contacts().count == 1)
+        // The sync gave the lease back: it is free at once, not after its 15 s.
+        let after = try await leases.acquire(tenant: "acme", for: .seconds(60))
+        #expect(after != nil && after!.token > held.token + 1)
+        await store.close()
     }
 
     @Test func anIngestCannotResumeOnATenantYet() throws {

@@ -2,6 +2,8 @@ import Foundation
 import LeadSyncJournal
 import LeadSyncPostgres
 import LeadSyncSupport
+import LeadSyncTestKit
+import Logging
 import Testing
 
 /// Leases and fencing (decision 0028): a lease is held by one worker at a time, and a tenant
@@ -60,6 +62,63 @@ import Testing
             try await store.tenant(taken).ledger.recordSyncStep(outcomes: [Self.linkL1], marks: [:])
             #expect(try await acme.leads.lead("L-1")?.remoteID == "101")
             await Self.expectLeaseLost { try await late.ledger.recordSyncStep(outcomes: [Self.linkL1], marks: [:]) }
+        }
+    }
+
+    /// `sync --store` and `pull --store` take their tenant's lease by name (decision 0037): held
+    /// by a worker, it is not theirs; theirs, no worker takes it.
+    @Test func aCommandTakesItsTenantsLeaseOnlyWhenNoWorkerHoldsIt() async throws {
+        try await StoreBackend.withPostgresStore { store in
+            for id in ["acme", "globex"] { _ = try await store.tenant(id) }
+            let worker = store.leases(worker: "w1")
+            let command = store.leases(worker: "leadsync sync")
+            let held = try await worker.acquire(limit: 1, for: .seconds(60))
+            #expect(held.map(\.tenant) == ["acme"])
+            #expect(try await command.acquire(tenant: "acme", for: .seconds(15)) == nil)
+            let holder = try #require(try await command.holder(of: "acme"))
+            #expect(holder.owner == "w1" && holder.seconds > 50 && holder.seconds <= 60)
+
+            let globex = try #require(try await command.acquire(tenant: "globex", for: .seconds(15)))
+            #expect(globex.token > held[0].token)
+            #expect(try await worker.acquire(limit: 5, for: .seconds(60)).isEmpty)
+            #expect(try await command.acquire(tenant: "globex", for: .seconds(15)) == nil)
+
+            // Given back, the tenant is free at once: for a worker and for the next command.
+            try await command.release([globex])
+            #expect(try await command.holder(of: "globex") == nil)
+            #expect(try await worker.acquire(limit: 5, for: .seconds(60)).map(\.tenant) == ["globex"])
+            #expect(try await command.acquire(tenant: "nobody", for: .seconds(15)) == nil)
+        }
+    }
+
+    /// The heartbeat loop of a worker and of a command: it extends what is held, and reports a
+    /// lease taken over. (The adjustable clock's sleeps return at once: heartbeats back to back.)
+    @Test func keepingLeasesExtendsThemAndReportsOneTakenOver() async throws {
+        try await StoreBackend.withPostgresStore { store in
+            _ = try await store.tenant("acme")
+            let leases = store.leases(worker: "w1")
+            let lease = try #require(try await leases.acquire(tenant: "acme", for: .seconds(5)))
+            let lost = AsyncStream.makeStream(of: TenantLease.self)
+            let keeping = Task {
+                await leases.keep(
+                    { [lease] }, every: .seconds(1), for: .seconds(60), clock: AdjustableClock(),
+                    logger: Logger(label: "test")
+                ) { lost.continuation.yield($0) }
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            var left = 0.0
+            while left < 50, ContinuousClock.now < deadline {
+                left = try await leases.holder(of: "acme")?.seconds ?? 0
+            }
+            #expect(left > 50)
+            // Released and taken by another: a heartbeat reports it lost.
+            try await leases.release([lease])
+            let taken = try #require(try await store.leases(worker: "w2").acquire(tenant: "acme", for: .seconds(60)))
+            var reported = lost.stream.makeAsyncIterator()
+            #expect(await reported.next() == lease)
+            keeping.cancel()
+            await keeping.value
+            #expect(try await store.leases(worker: "w2").heartbeat([taken], for: .seconds(60)) == [taken])
         }
     }
 }

@@ -37,10 +37,9 @@ import Testing
             defer { for account in accounts.values { account.stop() } }
             let known = accounts
             let access: TenantWorker.Access = { tenant in
-                HubSpotGateway(
-                    client: HubSpotClient(
-                        baseURL: known[tenant.id]!.baseURL, transport: CurlTransport(),
-                        authorizer: StaticTokenAuthorizer(token: Secret(Self.token(tenant.id)))))
+                try await HubSpotAccess.open(
+                    configuration: tenant.configuration, credentials: .token(Secret(Self.token(tenant.id))),
+                    apiURL: known[tenant.id]!.baseURL, transport: CurlTransport())
             }
             var workers: [(TenantWorker, PostgresStore)] = []
             for name in ["w1", "w2"] {

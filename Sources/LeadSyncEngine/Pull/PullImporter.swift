@@ -80,6 +80,7 @@ package struct PullImporter: Sendable {
             try await journal.ledger.applyPulled([], settings: [.fullPullCheckpoint: checkpoint.stored])
             try await fullPull(from: checkpoint, &session, progress)
         }
+        try await journal.configuration.setSetting(.lastPullAt, Timestamp.format(clock.now))
         logger.info(
             "pull finished",
             metadata: [
