@@ -59,8 +59,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// The long names of the options above, which all take a value.
     static let names: Set<String> = [
-        "--db", "--hubspot-url", "--hubspot-auth-url", "--log-level", "--rate-limit", "--daily-limit", "--config",
-        "--store", "--tenant",
+        "--db", "--hubspot-url", "--hubspot-auth-url", "--log-level", "--rate-limit", "--daily-limit", "--rate-share",
+        "--config", "--store", "--tenant",
     ]
 
     /// Moves global options given before the command name to the end of the arguments, where

@@ -93,6 +93,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.db))
     }
 
+    /// Every global option that takes a value is moved after the command when given before it
+    /// (`--rate-share` was not: `leadsync --rate-share 0.5 status` exited 2).
+    @Test func everyValueOptionWorksBeforeTheCommand() throws {
+        let cli = try LeadsyncCLI()
+        let result = try cli.run(
+            "--rate-share", "0.5", "--rate-limit", "50/10s", "--daily-limit", "1000", "--log-level", "debug",
+            "--hubspot-url", "http://127.0.0.1:9", "config", "show", "--json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let config = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        #expect(config["rate_share"] as? Double == 0.5)
+        #expect(config["rate_limit"] as? String == "50/10s")
+        #expect(config["daily_limit"] as? Int == 1000)
+        #expect(config["log_level"] as? String == "debug")
+        #expect(config["hubspot_url"] as? String == "http://127.0.0.1:9")
+        #expect(try cli.run("--rate-share", "0.5", "status").status == 0)
+    }
+
     @Test func flagsBeatEnvironmentWhichBeatsTheConfigFile() async throws {
         let cli = try LeadsyncCLI()
         let config = cli.directory.path("config.json")
