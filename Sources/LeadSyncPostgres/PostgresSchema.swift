@@ -221,6 +221,23 @@ enum PostgresSchema {
                 )
                 """
             ]),
+        Migration(
+            name: "0007-tenant-ingest-marks",
+            statements: [
+                // How far the tenant holds each ingested input (decision 0031), written in each
+                // batch's transaction, so `ingest --input-id` resumes after the last batch kept.
+                """
+                CREATE TABLE ingest_mark (
+                    tenant text NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+                    input text NOT NULL,
+                    line bigint NOT NULL,
+                    lines bigint NOT NULL,
+                    lead text NOT NULL,
+                    ingested_at bigint NOT NULL,
+                    PRIMARY KEY (tenant, input)
+                )
+                """
+            ]),
     ]
 
     static var latestVersion: Int { migrations.count }

@@ -46,10 +46,6 @@ struct IngestCommand: ParsableCommand {
         // A tenant is reached through async stores; this command blocks on reads of its input.
         let workspace = try Blocking.run { [global] in try await global.openWorkspace() }
         defer { _ = try? Blocking.run { await workspace.close() } }
-        if case .tenant = workspace.kind, inputID != nil {
-            throw CommandError(
-                .usage, "--input-id: a tenant keeps no ingest marks yet, so an ingest cannot resume there")
-        }
         let fd: Int32
         if let file, file != "-" {
             fd = open(file, O_RDONLY)
@@ -72,10 +68,9 @@ struct IngestCommand: ParsableCommand {
             switch workspace.kind {
             case .file(let journal, _):
                 Ingester(journal: journal, format: resolvedFormat, defaultAt: now, inputID: id)
-            case .tenant:
+            case .tenant(let tenant, _, _):
                 Ingester(
-                    sink: StoresIngestSink(changeLog: workspace.changeLog, conversations: workspace.conversations),
-                    format: resolvedFormat, defaultAt: now, inputID: id)
+                    sink: StoresIngestSink(store: tenant), format: resolvedFormat, defaultAt: now, inputID: id)
             }
         ingester.batchSize = batchSize
         if printCommits {

@@ -5,15 +5,19 @@ internal import LeadSyncSQLite
 /// commit (decision 0031). A re-run naming the same input id skips the lines up to ``line``.
 package struct IngestMark: Sendable, Hashable {
     /// The input's id: `--input-id`, or one ingest made up and named in its error.
-    var input: String
+    package var input: String
     /// The last input line whose batch is committed.
-    var line: Int
+    package var line: Int
     /// Valid lines up to ``line``: with ``lead``, how a re-run tells it reads the same input.
-    var lines: Int
+    package var lines: Int
     /// The lead of line ``line``.
-    var lead: String
+    package var lead: String
     /// When the batch was ingested (epoch ms): compaction drops marks older than it keeps history.
-    var ingestedAt: Int64
+    package var ingestedAt: Int64
+
+    package init(input: String, line: Int, lines: Int, lead: String, ingestedAt: Int64) {
+        (self.input, self.line, self.lines, self.lead, self.ingestedAt) = (input, line, lines, lead, ingestedAt)
+    }
 
     static func migrate(_ db: Connection) throws {
         try db.execute(

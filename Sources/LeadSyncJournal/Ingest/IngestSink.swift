@@ -16,31 +16,37 @@ package protocol IngestSink {
     func finish() throws
 }
 
-/// An ingest into stores reached through the journal's protocols (a PostgreSQL tenant): each batch
-/// is one `record` of its conversation entries, then one `record` of its changes, written before
-/// the next batch is parsed. The two are separate transactions: a batch cut between them keeps
-/// its messages without its fields, and a re-sent batch counts its messages (by id) as
-/// duplicates and appends the fields.
-///
-/// Input marks are not kept: ``prepare(input:)`` holds none, so `--input-id` cannot resume here.
+/// A store that takes an ingest's batches whole (a PostgreSQL tenant): each batch's conversation
+/// entries, its changes and the input's ``IngestMark`` in one transaction, as a SQLite journal
+/// writes them, so a batch is kept entirely or not at all and a re-run with the same input id
+/// resumes after the last batch kept.
+package protocol IngestStore: Sendable {
+    /// The mark of `input`, nil when the store holds none of it.
+    func ingestMark(input: String) async throws -> IngestMark?
+    /// Records `entries`, then the changes `changes` gives for their report (a refused entry's
+    /// line appends nothing), then `mark`, in one transaction.
+    func ingest(
+        entries: [ConversationEntry], changes: (ConversationRecordReport) -> [LeadChange], mark: IngestMark
+    ) async throws -> IngestSink.Outcome
+}
+
+/// An ingest into an ``IngestStore``: each batch written before the next is parsed.
 package final class StoresIngestSink: IngestSink {
-    private let changeLog: any ChangeLogProtocol
-    private let conversations: any ConversationStoreProtocol
+    private let store: any IngestStore
     private var written: Outcome?
 
-    package init(changeLog: any ChangeLogProtocol, conversations: any ConversationStoreProtocol) {
-        self.changeLog = changeLog
-        self.conversations = conversations
-    }
+    package init(store: any IngestStore) { self.store = store }
 
-    package func prepare(input: String) throws -> IngestMark? { nil }
+    package func prepare(input: String) throws -> IngestMark? {
+        let store = store
+        return try Blocking.run { try await store.ingestMark(input: input) }
+    }
 
     package func submit(_ lines: [IngestLine], mark: IngestMark) throws -> Outcome? {
         let previous = written
         written = nil
-        let changeLog = changeLog
-        let conversations = conversations
-        written = try Blocking.run { try await Self.write(lines, changeLog, conversations) }
+        let store = store
+        written = try Blocking.run { try await Self.write(lines, mark, store) }
         return previous
     }
 
@@ -51,9 +57,9 @@ package final class StoresIngestSink: IngestSink {
 
     package func finish() throws {}
 
-    private static func write(
-        _ lines: [IngestLine], _ changeLog: any ChangeLogProtocol, _ conversations: any ConversationStoreProtocol
-    ) async throws -> Outcome {
+    private static func write(_ lines: [IngestLine], _ mark: IngestMark, _ store: any IngestStore) async throws
+        -> Outcome
+    {
         var indices: [Int] = []
         var entries: [ConversationEntry] = []
         for (index, line) in lines.enumerated() {
@@ -61,10 +67,14 @@ package final class StoresIngestSink: IngestSink {
             indices.append(index)
             entries.append(entry)
         }
-        var report = entries.isEmpty ? ConversationRecordReport() : try await conversations.record(entries)
+        var (lastSeq, report) = try await store.ingest(
+            entries: entries,
+            changes: { report in
+                let refused = Set(report.refused.keys.map { indices[$0] })
+                return lines.enumerated().compactMap { index, line in refused.contains(index) ? nil : line.change }
+            }, mark: mark)
         // The store numbers refusals by entry; the ingest by the line's place in the batch.
         report.refused = Dictionary(uniqueKeysWithValues: report.refused.map { (indices[$0.key], $0.value) })
-        let changes = lines.enumerated().compactMap { index, line in report.refused[index] == nil ? line.change : nil }
-        return (try await changeLog.record(changes), report)
+        return (lastSeq, report)
     }
 }
