@@ -40,7 +40,9 @@ package final class Reconciler: Sendable {
     private let notesSummary = Mutex(DrainSummary())
     /// Where the running loop listens; nil outside ``run(progress:)``.
     private let loopEvents: Mutex<AsyncStream<Event>.Continuation?> = Mutex(nil)
-    let stopRequested = Mutex(false)
+    /// Asked for by ``requestStop()``: the notes lane's waits, and the budget's for this sync's
+    /// requests, end on it at once.
+    let stop = StopSignal()
 
     package init(
         journal: any JournalStores, gateway: any ContactsGateway, options: SyncOptions = SyncOptions(),
@@ -61,7 +63,7 @@ package final class Reconciler: Sendable {
     /// Asks a running sync to stop: no new request starts; requests in flight get
     /// ``SyncOptions/stopGrace`` to be answered (and recorded), then are abandoned, still pending.
     package func requestStop() {
-        stopRequested.withLock { $0 = true }
+        stop.request()
         _ = loopEvents.withLock { $0?.yield(.stop) }
     }
 
@@ -96,7 +98,8 @@ package final class Reconciler: Sendable {
     /// called after every answer with the running totals.
     package func run(progress: (@Sendable (DrainSummary) -> Void)? = nil) async throws -> SyncReport {
         let started = clock.now
-        var report = try await drain(progress: progress)
+        // The budget's admission sees the stop too (StopSignal.current).
+        var report = try await StopSignal.$current.withValue(stop) { try await drain(progress: progress) }
         report.summary.absorb(notesSummary.withLock { $0 })
         report.summary.elapsedSeconds = clock.now.timeIntervalSince(started)
         let summary = report.summary
@@ -153,7 +156,7 @@ package final class Reconciler: Sendable {
             loop.freshSeq = backlogThrough
             loop.schedule(.fresh, after: options.freshInterval, in: &group)
             var actions = machine.start(now: clock.now)
-            if stopRequested.withLock({ $0 }) { continuation.yield(.stop) }
+            if stop.isRequested { continuation.yield(.stop) }
             var iterator = stream.makeAsyncIterator()
             // Once the sync must end, answers still in flight are recorded first, so the journal
             // knows what HubSpot took; those that take longer than the grace are abandoned.
@@ -298,7 +301,8 @@ package final class Reconciler: Sendable {
                 break
             case .failure(let failure):
                 let metadata: Logger.Metadata = ["request": "\(request)", "failure": "\(failure)"]
-                if failing {
+                // After a stop, requests waiting for the budget are refused (cancelled): not news.
+                if failing || stopping {
                     logger.debug("request failed; retrying", metadata: metadata)
                 } else {
                     logger.warning("HubSpot request failed; retrying", metadata: metadata)
@@ -451,10 +455,7 @@ package final class Reconciler: Sendable {
         {
             guard let notes = reconciler.notes else { return nil }
             try await lane.drain()
-            let reconciler = reconciler
-            let report = try await notes.drain(pacer: machine.pacer, deadline: deadline) {
-                reconciler.stopRequested.withLock { $0 }
-            }
+            let report = try await notes.drain(pacer: machine.pacer, deadline: deadline, stop: reconciler.stop)
             machine.adoptPacer(report.pacer)
             reconciler.notesSummary.withLock { $0.absorb(report.summary) }
             conversations = try await journal.conversations.counts()

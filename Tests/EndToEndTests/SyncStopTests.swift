@@ -70,6 +70,27 @@ import Testing
         #expect((status as? [String: Any])?["pending_leads"] as? Int == 20, "nothing acknowledged, nothing lost")
     }
 
+    /// Decision 0039: the notes lane waiting for a spent budget (10 requests per 10 s: the
+    /// definitions, the upsert and the key probe, then 7 creates of 100 notes) stops within 2 s,
+    /// not when the window rolls; the conversations not sent stay pending.
+    @Test func onceStopsWithinTwoSecondsWhileNotesWaitForASpentBudget() throws {
+        let fixture = try Fixture()
+        defer { fixture.simulator.stop() }
+        let lines = (0..<1_000).map { index in
+            #"{"lead": "L-\#(index % 20)", "at": "2026-11-28T10:15:00Z", "conversation": "C-\#(index)", "#
+                + #""message": {"id": "m\#(index)", "from": "visitor", "text": "hello \#(index)"}, "#
+                + #""fields": {"email": "l\#(index % 20)@example.com"}}"#
+        }
+        let ingested = try fixture.cli.run(["ingest"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(ingested.status == 0, "\(ingested.stderr)")
+        let sync = try Self.start(fixture, ["--once", "--rate-limit", "10/10s"], url: fixture.simulator.baseURL)
+        try SyncCommandTests().waitUntil { fixture.simulator.counters().totalRequests >= 10 }
+        #expect(Self.stop(sync, with: SIGTERM) == 143)
+        let (_, status) = try fixture.cli.json("status")
+        let pending = (status as? [String: Any])?["conversations_pending"] as? Int
+        #expect(pending.map { $0 >= 300 && $0 < 1_000 } == true, "pending: \(String(describing: pending))")
+    }
+
     @Test func giveUpAfterIsKeptToWhileHubSpotIsUnreachable() throws {
         let fixture = try Fixture()
         try Self.ingest(fixture, leads: 5)

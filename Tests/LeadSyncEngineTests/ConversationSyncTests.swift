@@ -142,6 +142,73 @@ struct ConversationSyncTests {
         #expect(try await harness.journal.conversations.counts().pending == 0)
     }
 
+    /// 20 leads and 1,000 one-message conversations: 10 creates of 100 notes.
+    func recordTwentyLeadsAndAThousandConversations(_ harness: DrainHarness) async throws {
+        _ = try await harness.journal.changeLog.record(
+            (0..<20).map {
+                LeadChange(lead: "L-\($0)", fields: ["email": .string("l\($0)@example.com")], atMilliseconds: 1)
+            })
+        _ = try await harness.journal.conversations.record(
+            (0..<1_000).map {
+                ConversationEntry(
+                    lead: "L-\($0 % 20)", conversation: "C-\($0)", atMilliseconds: at + Int64($0),
+                    message: .init(id: "m\($0)", from: "visitor", text: "hello \($0)"))
+            })
+    }
+
+    /// Issue 13, decision 0039: the notes lane waits for the pacer when the window is spent (10
+    /// requests per 10 s: the definitions, the upsert, the key probe and 7 creates); a stop asked
+    /// as that wait begins ends it: on a clock that stands still only the stop can.
+    /// What was not sent stays pending. (`SyncStopTests` times the whole process's stop: < 2 s.)
+    @Test func aStopEndsTheNotesLanesWaitForASpentBudget() async throws {
+        let harness = try DrainHarness()
+        try await recordTwentyLeadsAndAThousandConversations(harness)
+        var options = SyncOptions()
+        options.pacer.limit = 10
+        options.pacer.limitIsCap = true
+        let asked = Mutex<Reconciler?>(nil)
+        let reconciler = Reconciler(
+            journal: harness.journal, gateway: harness.gateway, options: options,
+            clock: StandingClock { asked.withLock { $0 }?.requestStop() })
+        asked.withLock { $0 = reconciler }
+        let report = try #require(
+            try await reconciler.run(orCancelAfter: .seconds(150)), "the stop did not end the wait")
+        #expect(report.ending == .interrupted)
+        #expect(harness.simulator.counters().totalRequests == 10)
+        let created = harness.simulator.notes().count
+        #expect(created == report.summary.notesCreated && created == 700)
+        // Nothing lost: a second sync sends the rest, one note per conversation.
+        #expect(try await harness.sync().ending == .drained)
+        #expect(harness.simulator.notes().count == 1_000)
+        #expect(try await harness.journal.conversations.counts().pending == 0)
+    }
+
+    /// Issue 13, decision 0039: a create HubSpot never answers has the stop's grace (1 s) to be
+    /// answered, then is abandoned: the notes lane does not wait for HubSpot (or curl's 120-s
+    /// timeout) once stopped.
+    @Test func aStopAbandonsANotesCreateHubSpotNeverAnswers() async throws {
+        let harness = try DrainHarness()
+        try await recordTwentyLeadsAndAThousandConversations(harness)
+        harness.simulator.injectFault(.hang(milliseconds: 600_000), onRequest: 1, path: "notes.batch.create")
+        let reconciler = harness.reconciler()
+        let stopped = Mutex(false)
+        harness.simulator.logRequests { line in
+            // Logged when the hung create arrives.
+            guard line.split(separator: " ").dropFirst(2).first == "notes.batch.create" else { return }
+            let first = stopped.withLock { stopped in
+                defer { stopped = true }
+                return !stopped
+            }
+            if first { reconciler.requestStop() }
+        }
+        let report = try #require(try await reconciler.run(orCancelAfter: .seconds(150)), "waited for HubSpot")
+        #expect(report.ending == .interrupted)
+        harness.simulator.clearFaults()
+        #expect(try await harness.sync().ending == .drained)
+        #expect(harness.simulator.notes().count == 1_000, "one note per conversation, the hung create's settled")
+        #expect(try await harness.journal.conversations.counts().pending == 0)
+    }
+
     @Test func aConversationWaitsForIdentityAndForAMatchWhileCreateIsOff() async throws {
         let harness = try DrainHarness()
         _ = try await say(harness, "C-1", "m1", "no email yet", at: 0)

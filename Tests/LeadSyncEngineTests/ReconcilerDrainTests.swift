@@ -6,6 +6,7 @@ import LeadSyncJournal
 import LeadSyncSupport
 import LeadSyncTestKit
 import LeadSyncWorkload
+import Synchronization
 import Testing
 
 /// Drains against the simulator over real HTTP, with a real journal: the final state HubSpot
@@ -369,5 +370,34 @@ import Testing
         #expect(report.ending == .deadlineReached)
         #expect(harness.simulator.contacts().count == 100)
         #expect(harness.simulator.counters().rateLimited == 0)
+    }
+
+    /// Issue 13, decision 0039: a batch waiting for the account's budget (the journal's shared
+    /// `RequestBudget`, spent here while the sync's own pacer has room) sees a stop at once: it is
+    /// not sent, and the sync does not wait for it. On the budget's standing clock the window never
+    /// rolls, and the stop's grace is an hour: only the stop can end the wait.
+    @Test func aBatchWaitingForTheBudgetSeesAStopAtOnce() async throws {
+        let harness = try DrainHarness()
+        _ = try await harness.journal.changeLog.record(
+            (0..<1_100).map {
+                LeadChange(lead: "L-\($0)", fields: ["email": .string("b\($0)@example.com")], atMilliseconds: Self.t0)
+            })
+        var account = Pacer.Configuration()
+        account.limit = 10
+        account.limitIsCap = true
+        let asked = Mutex<Reconciler?>(nil)
+        let client = HubSpotClient(
+            baseURL: harness.simulator.baseURL, transport: harness.transport,
+            authorizer: StaticTokenAuthorizer(token: Secret(harness.token)),
+            admission: try RequestBudget(
+                configuration: account, ledgerPath: nil,
+                clock: StandingClock { asked.withLock { $0 }?.requestStop() }))
+        // The definitions and 11 upserts: the last two wait for the budget.
+        let reconciler = harness.reconciler(gateway: HubSpotGateway(client: client)) { $0.stopGrace = .seconds(3_600) }
+        asked.withLock { $0 = reconciler }
+        let report = try #require(try await reconciler.run(orCancelAfter: .seconds(150)), "waited for the budget")
+        #expect(report.ending == .interrupted)
+        #expect(harness.simulator.counters().totalRequests == 10, "nothing sent after the stop")
+        #expect(try await harness.journal.leads.status().pendingLeads == 200)
     }
 }

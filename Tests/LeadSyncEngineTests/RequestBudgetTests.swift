@@ -1,6 +1,7 @@
 import Foundation
 import HubSpotAPI
 import LeadSyncEngine
+import LeadSyncSupport
 import LeadSyncTestKit
 import Testing
 
@@ -66,5 +67,22 @@ import Testing
         let times = try await Self.send(11, through: fresh, clock: clock)
         #expect(times.prefix(10).allSatisfy { $0 == start })
         #expect(times[10].timeIntervalSince(start) >= 10)
+    }
+
+    /// Issue 13: a stopped sync's request waiting for the window to roll is refused as soon as the
+    /// stop is asked (here the moment it starts waiting), not admitted when the window rolls 10 s
+    /// later.
+    @Test func aStopEndsAWaitForTheBudgetAtOnce() async throws {
+        let stop = StopSignal()
+        var configuration = Pacer.Configuration()
+        configuration.limit = 10
+        configuration.limitIsCap = true
+        let budget = try RequestBudget(
+            configuration: configuration, ledgerPath: nil, clock: StandingClock { stop.request() })
+        for _ in 0..<10 { budget.completed(try await budget.admit("contacts.batch.upsert"), rateLimit: nil) }
+        await #expect(throws: CancellationError.self) {
+            try await StopSignal.$current.withValue(stop) { try await budget.admit("contacts.batch.upsert") }
+        }
+        #expect(stop.isRequested, "the request waited for the window")
     }
 }

@@ -117,10 +117,15 @@ extension NotesSync {
         case stopped(SyncReport.Ending)
     }
 
-    /// What the pass's task group hands back: a window prepared, or a request's end.
+    /// What the pass's task group hands back: a window prepared, a request's end, or the stop's
+    /// timing.
     enum Step: Sendable {
         case prepared(PreparedWindow, PassOutcome)
         case sent(window: Int, NoteRequest, SendResult)
+        /// The sync was stopped (a signal, `--max-seconds`).
+        case stopAsked
+        /// The requests still in flight after a stop or an ending had their grace.
+        case graceOver
     }
 
     /// One pass over the pending conversations, as a pipeline of windows (decision 0038).
@@ -151,51 +156,74 @@ extension NotesSync {
         /// as fast as the budget allows rather than one window per round trip. A create's intent
         /// is recorded after the pacer admitted it, just before it is sent (decision 0016), so a
         /// stop leaves no intent for a create that never went out.
-        mutating func run(deadline: Date?, isStopping: @escaping @Sendable () -> Bool) async throws -> PassOutcome {
-            let clock = sync.clock
-            @Sendable func stop() -> SyncReport.Ending? {
-                if let deadline, clock.now >= deadline { return .deadlineReached }
-                return isStopping() ? .stopped : nil
-            }
+        ///
+        /// A stop (a signal, `--max-seconds`) or an ending wakes the pass at once, wherever its
+        /// requests wait: nothing new is sent, and what is on the wire gets
+        /// ``SyncOptions/stopGrace`` to be answered and recorded; what is still out then is
+        /// abandoned, still pending (decision 0010).
+        mutating func run() async throws -> PassOutcome {
+            let (clock, gate, grace) = (sync.clock, gate, sync.options.stopGrace)
             var reader = WindowReader(size: sync.options.windowSize)
             var windows: [Int: WindowInFlight] = [:]
             var queue: [(window: Int, request: NoteRequest)] = []
             var nextWindow = 0
             var preparing = false
             var inFlight = 0
+            var graceStarted = false
             try await withThrowingTaskGroup(of: Step.self) { group in
-                while true {
+                // Cancels the stop's watch, and after the grace what is still in flight.
+                defer { group.cancelAll() }
+                group.addTask {
+                    if let deadline = gate.deadline {
+                        try? await gate.stop.sleep(
+                            for: .interval(max(0, deadline.timeIntervalSince(clock.now))), on: clock)
+                    } else {
+                        await gate.stop.wait()
+                    }
+                    return .stopAsked
+                }
+                steps: while true {
+                    if outcome.ending == nil { outcome.ending = gate.stopping() }
                     if outcome.ending == nil, !preparing, windows.count < Self.windowsInPipeline,
                         let window = try await reader.next(from: journal)
                     {
-                        if let ending = stop() {
-                            outcome.ending = ending
-                        } else {
-                            preparing = true
-                            let pass = self
-                            let more = reader.hasMore
-                            group.addTask {
-                                var preparation = pass
-                                preparation.outcome = PassOutcome()
-                                let prepared = try await preparation.prepare(window, more: more)
-                                return .prepared(prepared, preparation.outcome)
-                            }
+                        preparing = true
+                        let pass = self
+                        let more = reader.hasMore
+                        group.addTask {
+                            var preparation = pass
+                            preparation.outcome = PassOutcome()
+                            let prepared = try await preparation.prepare(window, more: more)
+                            return .prepared(prepared, preparation.outcome)
                         }
                     }
                     let limit = await gate.concurrency()
                     while inFlight < limit, !queue.isEmpty, outcome.ending == nil {
-                        if let ending = stop() {
+                        if let ending = gate.stopping() {
                             outcome.ending = ending
                             break
                         }
                         let (id, request) = queue.removeFirst()
                         inFlight += 1
                         outcome.sent = true
-                        let send = sendTask(request, works: windows[id]?.works ?? [], stop: stop)
+                        let send = sendTask(request, works: windows[id]?.works ?? [])
                         group.addTask { .sent(window: id, request, try await send()) }
+                    }
+                    guard inFlight > 0 || preparing else { break }
+                    if outcome.ending != nil, !graceStarted {
+                        graceStarted = true
+                        group.addTask {
+                            try? await clock.sleep(for: grace)
+                            return .graceOver
+                        }
                     }
                     guard let step = try await group.next() else { break }
                     switch step {
+                    case .stopAsked:
+                        continue
+                    case .graceOver:
+                        // Still on the wire: cancelled, left pending for the next sync (as after a kill).
+                        break steps
                     case .prepared(let prepared, let preparation):
                         preparing = false
                         outcome.absorb(preparation)
@@ -355,8 +383,13 @@ extension NotesSync {
 
         /// Sends one request through the pacer; nil when it failed (recorded in `outcome`).
         private mutating func paced<Value: Sendable>(_ call: () async -> GatewayAnswer<Value>) async throws -> Value? {
-            if case .daily(let reset) = try await gate.admit() {
+            switch try await gate.admit() {
+            case .go: break
+            case .daily(let reset):
                 outcome.ending = .dailyLimit(resetAt: reset)
+                return nil
+            case .stopped(let ending):
+                outcome.ending = outcome.ending ?? ending
                 return nil
             }
             outcome.sent = true
@@ -381,20 +414,17 @@ extension NotesSync {
 
         // MARK: Writes
 
-        /// The task that sends `request` once the pacer admits it, unless the pass was stopped
+        /// The task that sends `request` once the pacer admits it, unless the sync was stopped
         /// meanwhile; a create's intent is recorded between the admission and the send.
-        private func sendTask(
-            _ request: NoteRequest, works: [NoteWork], stop: @escaping @Sendable () -> SyncReport.Ending?
-        ) -> @Sendable () async throws -> SendResult {
+        private func sendTask(_ request: NoteRequest, works: [NoteWork]) -> @Sendable () async throws -> SendResult {
             let (gateway, gate, tally, mode) = (sync.gateway, gate, tally, mode)
             let (journal, clock, logger) = (journal, sync.clock, sync.logger)
             return {
                 let issued = clock.now
-                guard case .go = try await gate.admit() else { return .dailyLimit }
-                if let ending = stop() {
-                    // Admitted but never sent: counted as answered now, which only errs on the safe side.
-                    await gate.completed(nil, failure: nil)
-                    return .stopped(ending)
+                switch try await gate.admit() {
+                case .go: break
+                case .daily: return .dailyLimit
+                case .stopped(let ending): return .stopped(ending)
                 }
                 if case .create(let items) = request {
                     // The intent is durable before the create can reach HubSpot (decision 0016).

@@ -46,11 +46,12 @@ package struct NotesSync: Sendable {
 
     /// Drains pending conversations: passes until one sends nothing (everything sendable is in
     /// HubSpot, refused, or waits for a contact), or an ending (`--max-seconds`, reconnection, the
-    /// daily limit, missing scopes, giving up).
-    package func drain(pacer: Pacer, deadline: Date? = nil, isStopping: @escaping @Sendable () -> Bool = { false })
-        async throws -> Report
-    {
-        let gate = PacerGate(pacer: pacer, clock: clock)
+    /// daily limit, missing scopes, giving up). Once `stop` is asked for (or `deadline` passes)
+    /// nothing new is sent, wherever the lane waits, and requests in flight get
+    /// ``SyncOptions/stopGrace`` to be answered and recorded before they are abandoned, still
+    /// pending (decision 0010).
+    package func drain(pacer: Pacer, deadline: Date? = nil, stop: StopSignal = StopSignal()) async throws -> Report {
+        let gate = PacerGate(pacer: pacer, clock: clock, stop: stop, deadline: deadline)
         let tally = Tally()
         var random = SplitMix64(seed: options.seed)
         var attempt = 0
@@ -65,7 +66,7 @@ package struct NotesSync: Sendable {
         }
         while true {
             var pass = Pass(sync: self, mode: mode, gate: gate, tally: tally)
-            let outcome = try await pass.run(deadline: deadline, isStopping: isStopping)
+            let outcome = try await pass.run()
             if let ending = outcome.ending { return await report(ending) }
             if outcome.succeeded {
                 lastSuccess = clock.now
@@ -88,8 +89,8 @@ package struct NotesSync: Sendable {
             if let deadline, clock.now.addingTimeInterval(delay.timeInterval) >= deadline {
                 return await report(.deadlineReached)
             }
-            if isStopping() { return await report(.stopped) }
-            try await clock.sleep(for: delay)
+            try await stop.sleep(for: delay, on: clock)
+            if let ending = gate.stopping() { return await report(ending) }
         }
     }
 
@@ -106,7 +107,11 @@ package struct NotesSync: Sendable {
         guard try await !journal.conversations.pending(after: nil, limit: 1).isEmpty else { return .mode(.lookup) }
         var random = SplitMix64(seed: options.seed)
         for attempt in 0..<5 {
-            if case .daily(let reset) = try await gate.admit() { return .ended(.dailyLimit(resetAt: reset)) }
+            switch try await gate.admit() {
+            case .go: break
+            case .daily(let reset): return .ended(.dailyLimit(resetAt: reset))
+            case .stopped(let ending): return .ended(ending)
+            }
             let answer = await gateway.createNoteKeyProperty(name: Self.keyProperty)
             await gate.completed(answer.rateLimit, failure: answer.result.failure)
             await tally.request(answer.result.failure)
@@ -118,7 +123,7 @@ package struct NotesSync: Sendable {
                 return .mode(mode)
             case .failure(let failure):
                 if let ending = Self.ending(of: failure, pacer: await gate.pacer) { return .ended(ending) }
-                try await clock.sleep(for: options.backoff.delay(attempt: attempt, using: &random))
+                try await gate.stop.sleep(for: options.backoff.delay(attempt: attempt, using: &random), on: clock)
             }
         }
         // HubSpot keeps failing the probe: look-up mode is safe everywhere; try again next sync.
@@ -161,31 +166,48 @@ actor Tally {
     }
 }
 
-/// The sync's pacer, shared by the notes lane's concurrent requests.
+/// The sync's pacer, shared by the notes lane's concurrent requests. A wait for the pacer ends
+/// as soon as the sync is stopped (a signal, `--max-seconds`): with the budget spent it may
+/// otherwise last a whole window (issue 13: a stop within 2 s in every state).
 actor PacerGate {
     enum Admission {
         case go
         case daily(Date)
+        /// The sync was stopped before the request could go.
+        case stopped(SyncReport.Ending)
     }
 
     private(set) var pacer: Pacer
     let clock: any WallClock
+    let stop: StopSignal
+    /// `--max-seconds` runs out.
+    let deadline: Date?
 
-    init(pacer: Pacer, clock: any WallClock) {
+    init(pacer: Pacer, clock: any WallClock, stop: StopSignal, deadline: Date?) {
         self.pacer = pacer
         self.clock = clock
+        self.stop = stop
+        self.deadline = deadline
     }
 
-    /// Waits until the pacer lets a request go, and counts it as sent. Throws when the task is
-    /// cancelled while waiting.
+    /// Why the sync stops, if it does: nothing new may be sent.
+    nonisolated func stopping() -> SyncReport.Ending? {
+        if let deadline, clock.now >= deadline { return .deadlineReached }
+        return stop.isRequested ? .stopped : nil
+    }
+
+    /// Waits until the pacer lets a request go, and counts it as sent; or until the sync is
+    /// stopped. Throws when the task is cancelled while waiting.
     func admit() async throws -> Admission {
         while true {
+            if let ending = stopping() { return .stopped(ending) }
             switch pacer.decide(now: clock.now) {
             case .now:
                 pacer.recordSend(now: clock.now)
                 return .go
             case .at(let date):
-                try await clock.sleep(for: .interval(max(0.001, date.timeIntervalSince(clock.now))))
+                let wake = min(date, deadline ?? date)
+                try await stop.sleep(for: .interval(max(0.001, wake.timeIntervalSince(clock.now))), on: clock)
             case .dailyLimitReached(let reset):
                 return .daily(reset)
             }

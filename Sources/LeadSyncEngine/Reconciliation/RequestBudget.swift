@@ -48,8 +48,13 @@ package final class RequestBudget: RequestAdmission {
     /// The ledger beside the journal at `journalPath`.
     package static func ledgerPath(journalPath: String) -> String { journalPath + ".requests" }
 
+    /// Waits until the request may go, and counts it. A request of a stopped sync
+    /// (``StopSignal/current``) is refused with `CancellationError` instead, at once even while
+    /// it waits for the window to roll (issue 13: a stop within 2 s in every state).
     package func admit(_ operation: String) async throws -> AdmissionTicket {
+        let stop = StopSignal.current
         while true {
+            if stop?.isRequested == true { throw CancellationError() }
             let now = clock.now
             let decision = decide(now: now)
             switch decision {
@@ -57,8 +62,12 @@ package final class RequestBudget: RequestAdmission {
                 return ticket
             case .wait(let until):
                 // At least a millisecond: a slot freed by another process is seen on the next look.
-                try await clock.sleep(
-                    for: .milliseconds(max(1, Int64((until.timeIntervalSince(now) * 1000).rounded(.up)))))
+                let wait = Duration.milliseconds(max(1, Int64((until.timeIntervalSince(now) * 1000).rounded(.up))))
+                if let stop {
+                    try await stop.sleep(for: wait, on: clock)
+                } else {
+                    try await clock.sleep(for: wait)
+                }
             }
         }
     }
