@@ -260,3 +260,21 @@ extension ServeCommandTests {
         }
     }
 }
+
+extension ServeCommandTests {
+    /// `sync --once` on a tenant a `serve` worker is draining (decision 0037): the sync exits 1
+    /// at once naming the worker, and HubSpot receives each lead's record once (without the
+    /// lease, both drained it: 1,200 records for 600 leads). The latency keeps the worker's drain
+    /// under way for seconds after it leased the tenant, while the sync starts.
+    @Test func aSyncBesideAServeWorkerNeverSendsATenantsChangesTwice() throws {
+        let fleet = try Fleet(tenants: 1, leads: 600, latencyMilliseconds: 1_500)
+        let worker = try fleet.worker("w1", lease: "15s")
+        defer { _ = ServeCommandTests.stop(worker, with: SIGKILL) }
+        while let line = worker.nextErrorLine(), !line.contains("tenant leased") {}
+        let sync = try fleet.executable.run(["sync", "--once"], environment: fleet.environment(tenant: "t1"))
+        #expect(sync.status == 1 && sync.stderr.contains("w1"), "\(sync.stderr)")
+        #expect(fleet.wait(seconds: 60) { fleet.drained })
+        #expect(fleet.simulator.counters().recordsReceived == 600)
+        #expect(ServeCommandTests.stop(worker, with: SIGTERM) == 0)
+    }
+}
