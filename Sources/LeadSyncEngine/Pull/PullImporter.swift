@@ -136,7 +136,7 @@ package struct PullImporter: Sendable {
         var planner = IncrementalPullPlanner(
             cursor: cursor, upperBound: now, properties: session.properties,
             ruleFilters: session.filters.compactMap(\.searchFilter), configuration: configuration.incremental)
-        var pacer = SearchPacer(requestsPerSecond: configuration.searchRequestsPerSecond)
+        var pacer = SearchPacer(requestsPerSecond: configuration.searchRequestsPerSecond, now: now)
         logger.debug("incremental pull", metadata: ["pull.cursor": "\(Timestamp.format(epochMilliseconds: cursor))"])
         while let query = planner.nextQuery {
             let page = try await read("contacts.search") {

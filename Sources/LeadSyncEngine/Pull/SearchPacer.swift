@@ -8,6 +8,10 @@
 /// not: a request that arrived just before the next one started left four intervals (880 ms) for
 /// six arrivals, and HubSpot answered 429.
 ///
+/// A pacer begins as if the limit had been used up the moment it was made: a pull killed or
+/// ended a moment ago may have left its last searches in HubSpot's current second, and a new
+/// process cannot see them. That costs each incremental pull one second at its start.
+///
 /// Requests are sequential: each `started(at:)` is followed by its `answered(at:)` before the next
 /// `delay(now:)`.
 package struct SearchPacer: Sendable, Hashable {
@@ -17,15 +21,19 @@ package struct SearchPacer: Sendable, Hashable {
     /// Start of the request in flight, if any (epoch ms).
     private var inFlight: Int64?
     /// Answer times of the latest `limit` requests, oldest first (epoch ms).
-    private var answers: [Int64] = []
+    private var answers: [Int64]
 
-    /// - Parameter requestsPerSecond: search's limit. Default 5: HubSpot's (per account since 2026).
-    package init(requestsPerSecond: Int = 5) { self.limit = max(1, requestsPerSecond) }
+    /// - Parameters:
+    ///   - requestsPerSecond: search's limit. Default 5: HubSpot's (per account since 2026).
+    ///   - now: when the pacer is made (epoch ms); its first search starts a second later.
+    package init(requestsPerSecond: Int = 5, now: Int64) {
+        self.limit = max(1, requestsPerSecond)
+        self.answers = Array(repeating: now, count: limit)
+    }
 
     /// How long to wait before starting a request at `now` (epoch ms); zero when it may start now.
     package func delay(now: Int64) -> Int64 {
         precondition(inFlight == nil, "a search request is still in flight")
-        guard answers.count == limit else { return 0 }
         return max(0, answers[0] + Self.windowMilliseconds - now)
     }
 
