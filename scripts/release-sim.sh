@@ -16,6 +16,9 @@ trap 'stop_sim; rm -rf "$work"' EXIT
 # Starts a fresh simulator accepting $token with the given options; sets $url.
 start_sim() {
     stop_sim
+    # Emptied here, not only by the redirection below: that runs in the child, and the wait
+    # could read the previous simulator's URL before it does.
+    : >"$work/sim.out"
     "$sim" --port 0 --token "$token" "$@" >"$work/sim.out" &
     sim_pid=$!
     for _ in $(seq 1 100); do
