@@ -22,6 +22,31 @@ import Testing
     }
 }
 
+@Suite struct SyncLockReleaseTests {
+    /// The descriptor of `path` open in this process, read from /proc/self/fd.
+    static func openDescriptor(of path: String) throws -> Int32 {
+        let entries = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
+        let found = entries.compactMap(Int32.init).first {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == path
+        }
+        return try #require(found, "\(path) is not open")
+    }
+
+    @Test func aReleaseFreesTheLockEvenWhileAChildBeingStartedHoldsACopyOfItsDescriptor() throws {
+        // Seen in the full suite: a test released the lock and took it again while another test
+        // was starting a process; the child, between fork and exec, still had the lock file open.
+        let directory = try TemporaryDirectory(prefix: "leadsync-lock")
+        let first = try SyncLock(journalPath: directory.path("leads.db"))
+        // What the child's descriptor table holds: the same open file, another descriptor.
+        let copy = dup(try Self.openDescriptor(of: first.path))
+        #expect(copy >= 0)
+        defer { close(copy) }
+        first.release()
+        let again = try SyncLock(journalPath: directory.path("leads.db"))
+        again.release()
+    }
+}
+
 @Suite struct SyncLockIdentityTests {
     @Test func aSymlinkOrAnotherPathToTheSameJournalFindsTheSameLock() throws {
         let directory = try TemporaryDirectory(prefix: "leadsync-lock")

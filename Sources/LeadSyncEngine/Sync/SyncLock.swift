@@ -42,10 +42,18 @@ package final class SyncLock: Sendable {
 
     deinit { release() }
 
-    /// Releases the lock (closing the file releases the `flock`). Idempotent.
+    /// Releases the lock. Idempotent.
+    ///
+    /// Unlocks before closing: a child this process is starting holds a copy of every descriptor
+    /// between its fork and its exec (`O_CLOEXEC` closes it only at the exec), and a close alone
+    /// would leave the lock held through that copy — a sync started right after would find it held
+    /// by this very process.
     package func release() {
         descriptor.withLock { fd in
-            if let open = fd { close(open) }
+            if let open = fd {
+                flock(open, LOCK_UN)
+                close(open)
+            }
             fd = nil
         }
     }
