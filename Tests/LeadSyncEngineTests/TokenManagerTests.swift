@@ -6,6 +6,7 @@ import LeadSyncHTTP
 import LeadSyncJournal
 import LeadSyncSupport
 import LeadSyncTestKit
+import Synchronization
 import Testing
 
 @Suite("TokenManager against hubspot-sim", .hangGuard)
@@ -183,6 +184,20 @@ struct TokenManagerTests {
         #expect(try await journal.configuration.connectionSettings().reconnectionRequired)
     }
 
+    @Test func aRefreshedTokenThatExpiresOnTheWayIsRetriedLaterNotAReconnection() async throws {
+        // Seen in FaultMixTests under the full suite's load: a retry's fresh 2-second token
+        // expired before HubSpot read it, and the sync told the user to reconnect.
+        let (manager, _) = try await connectedManager()
+        let stalling = StallingTransport(clock: harness.clock, stalls: 2)
+        let client = HubSpotClient(baseURL: harness.baseURL, transport: stalling, authorizer: manager)
+        let error = await #expect(throws: HubSpotError.self) { try await client.accountDetails() }
+        #expect(error?.status == 401)
+        #expect(error?.classification == .retryLater(after: nil))
+        #expect(await manager.refreshCount == 1)
+        await #expect(try !journal.configuration.connectionSettings().reconnectionRequired)
+        #expect(try await client.accountDetails().status == 200, "the next try goes through")
+    }
+
     @Test func rotatedRefreshTokenIsSaved() async throws {
         harness.simulator.updateConfiguration { $0.rotateRefreshTokens = true }
         let (_, client) = try await connectedManager()
@@ -240,5 +255,27 @@ struct ClockAdvancingTransport: HTTPTransport {
         let response = try await inner.send(request)
         if request.url.contains(path) { clock.advance(seconds: seconds) }
         return response
+    }
+}
+
+/// Curl underneath; its first `stalls` requests sit 2.5 s (on the simulator's clock) before they
+/// go: a starved machine holding a request while its 2-second token runs out.
+final class StallingTransport: HTTPTransport {
+    let clock: AdjustableClock
+    let stallsLeft: Mutex<Int>
+    let curl = CurlTransport()
+
+    init(clock: AdjustableClock, stalls: Int) {
+        self.clock = clock
+        self.stallsLeft = Mutex(stalls)
+    }
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let stall = stallsLeft.withLock { left in
+            defer { left -= 1 }
+            return left > 0
+        }
+        if stall { clock.advance(seconds: 2.5) }
+        return try await curl.send(request)
     }
 }

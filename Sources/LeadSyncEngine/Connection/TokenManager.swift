@@ -96,6 +96,16 @@ package actor TokenManager: HubSpotAuthorizer {
     }
 
     package func tokenRefused(_ token: Secret, error: HubSpotError, isRetry: Bool) async throws {
+        if isRetry, credentials.kind == .oauth, error.classification == .needsTokenRefresh,
+            (credentials.lifetimeSeconds ?? 0) > 0
+        {
+            // A refreshed token with a life, refused as expired: it expired on the way (a starved
+            // machine, a slow network). A later try with a new token gets through; reconnecting
+            // would not help. A grant whose tokens are born expired still ends in reconnection.
+            var late = error
+            late.classification = .retryLater(after: nil)
+            throw late
+        }
         guard credentials.kind == .oauth, !isRetry else {
             try await markReconnectionRequired()
             var dead = error
