@@ -73,6 +73,10 @@ package final class TenantWorker: Sendable {
         var held: [TenantLease: Activity] = [:]
         /// Tenants whose last drain here failed, with when they may be drained again.
         var failedUntil: [String: Date] = [:]
+        /// The idle wait under way, which a wake cancels.
+        var idling: Task<Void, Never>?
+        /// A wake came while no idle wait was under way: the next one ends at once.
+        var woken = false
     }
 
     let store: PostgresStore
@@ -82,8 +86,6 @@ package final class TenantWorker: Sendable {
     let logger: Logger
     package let metrics: ServeMetrics
     private let state = Mutex(State())
-    /// A drain ended or a stop was asked: the idle wait ends early (the latest wake is kept).
-    private let wakes = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
     package init(
         store: PostgresStore, configuration: Configuration, access: @escaping Access,
@@ -141,7 +143,7 @@ package final class TenantWorker: Sendable {
             return Array(state.held.values)
         }
         for activity in activities { activity.interrupt() }
-        wakes.continuation.yield()
+        wake()
     }
 
     /// The tenants this worker holds now.
@@ -206,6 +208,12 @@ package final class TenantWorker: Sendable {
             let access = try await access(tenant)
             if work.pull { await pull(tenant, lease, client: access.client, logger: logger) }
             if work.drain { try await drain(tenant, lease, gateway: access.gateway(), logger: logger) }
+        } catch let error as PostgresStoreError where error.code == .leaseLost {
+            // This worker's lease ran out (a stall, a heartbeat late behind the drain's writes), not
+            // the tenant: any worker may take it again at once, this one included. Resting it here
+            // would have every worker that lost it leave it alone for `retryFailedAfter`.
+            metrics.lost(lease.tenant)
+            logger.warning("tenant drain ended: lease lost", metadata: ["error": "\(error)"])
         } catch {
             metrics.failed(lease.tenant)
             logger.error("tenant drain failed", metadata: ["error": "\(error)"])
@@ -216,7 +224,7 @@ package final class TenantWorker: Sendable {
         state.withLock { $0.held[lease] = nil }
         metrics.released(lease.tenant)
         try? await leases.release([lease])
-        wakes.continuation.yield()
+        wake()
     }
 
     /// Runs the tenant's pull (incremental; a full one resumed or, for a tenant with pull rules
@@ -290,17 +298,34 @@ package final class TenantWorker: Sendable {
         }
     }
 
-    /// Waits `idlePoll`, or less when a drain ends or a stop is asked.
+    /// Waits `idlePoll`, or less when a drain ends or a stop is asked (``wake()``).
+    ///
+    /// Not an `AsyncStream` of wakes raced against the sleep: cancelling the losing `next()`
+    /// finishes such a stream for good, and every later wait returned at once: the worker spun
+    /// through passes (a lease query each while a slot was free) on all the CPU it could get.
     private func idle() async {
-        let wakes = self.wakes.stream
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await self.clock.sleep(for: self.configuration.idlePoll) }
-            group.addTask {
-                var woken = wakes.makeAsyncIterator()
-                _ = await woken.next()
+        let clock = self.clock
+        let pause = configuration.idlePoll
+        let wait = Task { _ = try? await clock.sleep(for: pause) }
+        let woken = state.withLock { state in
+            guard !state.woken else {
+                state.woken = false
+                return true
             }
-            await group.next()
-            group.cancelAll()
+            state.idling = wait
+            return false
         }
+        if woken { wait.cancel() }
+        await wait.value
+        state.withLock { $0.idling = nil }
+    }
+
+    /// A drain ended or a stop was asked: ends the idle wait under way, or the next one.
+    private func wake() {
+        let idling = state.withLock { state in
+            if state.idling == nil { state.woken = true }
+            return state.idling
+        }
+        idling?.cancel()
     }
 }
