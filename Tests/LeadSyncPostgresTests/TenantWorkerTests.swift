@@ -4,7 +4,7 @@ import HubSpotSimulator
 import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
-import LeadSyncPostgres
+@testable import LeadSyncPostgres
 import LeadSyncServe
 import LeadSyncSupport
 import LeadSyncTestKit
