@@ -4,13 +4,14 @@ import HubSpotSimulator
 import LeadSyncEngine
 import LeadSyncHTTP
 import LeadSyncJournal
-@testable import LeadSyncPostgres
 import LeadSyncServe
 import LeadSyncSupport
 import LeadSyncTestKit
 import LeadSyncWorkload
 import Synchronization
 import Testing
+
+@testable import LeadSyncPostgres
 
 /// Workers of `leadsync serve` (decision 0028), in-process, each on its own connection: they
 /// lease the store's tenants, drain each with the engine against its own HubSpot account, and
