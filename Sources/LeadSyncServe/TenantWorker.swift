@@ -206,8 +206,13 @@ package final class TenantWorker: Sendable {
         logger.info("tenant leased", metadata: ["token": "\(lease.token)"])
         do {
             let access = try await access(tenant)
-            if work.pull { await pull(tenant, lease, client: access.client, logger: logger) }
-            if work.drain { try await drain(tenant, lease, gateway: access.gateway(), logger: logger) }
+            // The worker's limits, with the daily one reset at the tenant's account midnight.
+            var options = configuration.sync
+            try await options.pacer.adoptAccountTimeZone(of: tenant)
+            if work.pull { await pull(tenant, lease, client: access.client, pacer: options.pacer, logger: logger) }
+            if work.drain {
+                try await drain(tenant, lease, gateway: access.gateway(), options: options, logger: logger)
+            }
         } catch let error as PostgresStoreError where error.code == .leaseLost {
             // This worker's lease ran out (a stall, a heartbeat late behind the drain's writes), not
             // the tenant: any worker may take it again at once, this one included. Resting it here
@@ -230,9 +235,12 @@ package final class TenantWorker: Sendable {
     /// Runs the tenant's pull (incremental; a full one resumed or, for a tenant with pull rules
     /// that never pulled, begun). A failed pull is logged and leaves the tenant alone for
     /// `retryFailedAfter` after its drain, so it is not retried at every pass.
-    private func pull(_ tenant: PostgresTenant, _ lease: TenantLease, client: HubSpotClient, logger: Logger) async {
+    private func pull(
+        _ tenant: PostgresTenant, _ lease: TenantLease, client: HubSpotClient, pacer: Pacer.Configuration,
+        logger: Logger
+    ) async {
         var pullConfiguration = PullImporter.Configuration()
-        pullConfiguration.pacer = configuration.sync.pacer
+        pullConfiguration.pacer = pacer
         let importer = PullImporter(
             journal: tenant, client: client, clock: clock, configuration: pullConfiguration, logger: logger)
         let pull = Task { try await importer.run(full: false) }
@@ -252,11 +260,11 @@ package final class TenantWorker: Sendable {
         }
     }
 
-    private func drain(_ tenant: PostgresTenant, _ lease: TenantLease, gateway: any ContactsGateway, logger: Logger)
-        async throws
-    {
-        let reconciler = Reconciler(
-            journal: tenant, gateway: gateway, options: configuration.sync, clock: clock, logger: logger)
+    private func drain(
+        _ tenant: PostgresTenant, _ lease: TenantLease, gateway: any ContactsGateway, options: SyncOptions,
+        logger: Logger
+    ) async throws {
+        let reconciler = Reconciler(journal: tenant, gateway: gateway, options: options, clock: clock, logger: logger)
         if !start(.draining(reconciler), for: lease) { reconciler.requestStop() }
         let report = try await reconciler.run()
         metrics.drained(lease.tenant, report.summary)

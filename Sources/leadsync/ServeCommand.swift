@@ -75,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.heartbeatInterval = leaseDuration / 3
         configuration.tenantsAtOnce = tenantsAtOnce
         configuration.pullInterval = .milliseconds(Int64(pullEvery.seconds * 1000))
+        configuration.sync.pacer = try global.pacerLimits()
         let name = configuration.worker
         let worker = TenantWorker(
             store: store, configuration: configuration, access: try access(key: key, logger: logger), logger: logger)
@@ -106,13 +107,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// How a drain reaches a tenant's HubSpot account: the tenant's stored credentials (a
     /// token or OAuth, refreshed and saved back), its stored HubSpot URL unless one is given,
-    /// and a request budget of its own (decision 0017: one budget per account).
+    /// and a request budget of its own (decision 0017: one budget per account), capped by `--rate-limit`
+    /// and `--daily-limit` when given, as the drains and pulls are.
     private func access(key: CredentialsKey?, logger: Logger) throws -> TenantWorker.Access {
         let global = self.global
         let version = try global.hubspotAPIVersion()
+        let limits = try global.pacerLimits()
         let transport = CurlTransport()
         return { tenant in
-            var pacer = Pacer.Configuration()
+            var pacer = limits
             try await pacer.adoptAccountTimeZone(of: tenant)
             return try await HubSpotAccess.open(
                 journal: tenant, credentials: .stored(tenant.credentials(sealedWith: key)),

@@ -269,6 +269,14 @@ extension GlobalOptions {
     /// The pacer's limits: `--rate-limit` and `--daily-limit` as caps when given, the account's
     /// time zone (recorded at `connect`) for the daily reset.
     func pacerConfiguration(journal: any JournalStores) async throws -> Pacer.Configuration {
+        var configuration = try pacerLimits()
+        try await configuration.adoptAccountTimeZone(of: journal)
+        return configuration
+    }
+
+    /// `--rate-limit` and `--daily-limit` as caps when given, for any account (`serve` adds each
+    /// tenant's time zone).
+    func pacerLimits() throws -> Pacer.Configuration {
         var configuration = Pacer.Configuration()
         if let limit = try resolvedRateLimit() {
             configuration.limit = limit
@@ -278,7 +286,6 @@ extension GlobalOptions {
             configuration.dailyLimit = daily
             configuration.dailyLimitIsCap = true
         }
-        try await configuration.adoptAccountTimeZone(of: journal)
         return configuration
     }
 }

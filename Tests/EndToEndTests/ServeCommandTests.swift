@@ -147,6 +147,22 @@ import Testing
         #expect(fleet.wait(seconds: 10) { fleet.contacts(of: "t1")["new@t1.example.com"] != nil })
     }
 
+    /// `--rate-limit` and `--daily-limit` cap every tenant's requests, as they cap `sync`'s:
+    /// serve used to build each tenant's pacer from the defaults alone, and drained all 300
+    /// leads here. With a daily limit of 2 the drain stops at the limit, with leads left.
+    @Test func theRequestLimitsGivenCapEveryTenantsDrain() throws {
+        let fleet = try Fleet(tenants: 1, leads: 300)
+        let worker = try fleet.worker("w1", lease: "15s", ["--daily-limit", "2"])
+        defer { _ = Self.stop(worker, with: SIGKILL) }
+        var ending: String?
+        while ending == nil, let line = worker.nextErrorLine() {
+            if line.contains("tenant drained") || line.contains("tenant drain failed") { ending = line }
+        }
+        #expect(ending?.contains("ending=HubSpot daily limit reached") == true, "\(ending ?? "no drain ended")")
+        #expect(fleet.log.withLock { $0.count } <= 2)
+        #expect(fleet.contacts(of: "t1").count < 300)
+    }
+
     /// Sends `signal`: the exit status, or nil when the process took more than 2 s.
     static func stop(_ process: RunningProcess, with signal: Int32) -> Int32? {
         kill(process.pid, signal)
