@@ -22,8 +22,11 @@ package struct TenantLeases: Sendable {
     /// Who holds the leases this value takes (shown in the lease rows).
     package let worker: String
 
-    /// Takes up to `limit` tenants whose lease is free or expired, least recently held first,
-    /// each for `duration`.
+    /// Takes up to `limit` tenants whose lease is free or expired, each for `duration`: first those
+    /// whose holder stopped renewing without releasing them (a killed or stalled worker, cut
+    /// mid-drain), then the rest least recently held first. Taking expired leases strictly by age
+    /// put a killed worker's tenants, which expire last, behind the whole backlog of a busy fleet
+    /// (20.7 s from the kill in `scripts/tenant-failover.sh` with a 15-s lease).
     package func acquire(limit: Int, for duration: Duration) async throws -> [TenantLease] {
         guard limit > 0 else { return [] }
         return try await database.statements("taking tenant leases") { connection in
@@ -34,7 +37,7 @@ package struct TenantLeases: Sendable {
                     heartbeat_at = clock_timestamp()
                 WHERE tenant IN (
                     SELECT tenant FROM lease WHERE expires_at <= clock_timestamp()
-                    ORDER BY expires_at, tenant LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED)
+                    ORDER BY owner IS NULL, expires_at, tenant LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED)
                 RETURNING tenant, token
                 """, logger: database.logger)
             var leases: [TenantLease] = []

@@ -36,6 +36,20 @@ import Testing
         }
     }
 
+    @Test func aKilledWorkersTenantIsTakenBeforeOlderFreeOnes() async throws {
+        try await StoreBackend.withPostgresStore { store in
+            for id in ["a", "b", "c"] { _ = try await store.tenant(id) }
+            let one = store.leases(worker: "one")
+            try await one.release(try await one.acquire(limit: 2, for: .seconds(60)))
+            // c's holder stops renewing without a release: its lease expires after a's and b's.
+            _ = try await store.leases(worker: "killed").acquire(limit: 1, for: .zero)
+            let next = try await store.leases(worker: "two").acquire(limit: 1, for: .seconds(60))
+            #expect(next.map(\.tenant) == ["c"])
+            #expect(
+                try await store.leases(worker: "two").acquire(limit: 2, for: .seconds(60)).map(\.tenant) == ["a", "b"])
+        }
+    }
+
     @Test func anExpiredLeaseCannotRecordOutcomesAndItsSuccessorCan() async throws {
         try await StoreBackend.withPostgresStore { store in
             let acme = try await store.tenant("acme")
