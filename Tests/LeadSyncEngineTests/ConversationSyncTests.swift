@@ -89,16 +89,7 @@ struct ConversationSyncTests {
 
     @Test func aWindowLeavesItsPartialBatchOfCreatesToTheNextWindow() async throws {
         let harness = try DrainHarness()
-        _ = try await harness.journal.changeLog.record(
-            (0..<30).map {
-                LeadChange(lead: "L-\($0)", fields: ["email": .string("l\($0)@example.com")], atMilliseconds: 1)
-            })
-        _ = try await harness.journal.conversations.record(
-            (0..<300).map {
-                ConversationEntry(
-                    lead: "L-\($0 % 30)", conversation: "C-\($0)", atMilliseconds: at + Int64($0),
-                    message: .init(id: "m\($0)", from: "visitor", text: "hello \($0)"))
-            })
+        try await recordLeads(30, conversations: 300, harness)
         let report = try await harness.sync { $0.windowSize = 150 }
         #expect(report.ending == .drained)
         #expect(report.summary.notesCreated == 300)
@@ -122,16 +113,7 @@ struct ConversationSyncTests {
             else { return }
             log.withLock { $0.append((arrival, answer)) }
         }
-        _ = try await harness.journal.changeLog.record(
-            (0..<30).map {
-                LeadChange(lead: "L-\($0)", fields: ["email": .string("l\($0)@example.com")], atMilliseconds: 1)
-            })
-        _ = try await harness.journal.conversations.record(
-            (0..<400).map {
-                ConversationEntry(
-                    lead: "L-\($0 % 30)", conversation: "C-\($0)", atMilliseconds: at + Int64($0),
-                    message: .init(id: "m\($0)", from: "visitor", text: "hello \($0)"))
-            })
+        try await recordLeads(30, conversations: 400, harness)
         let report = try await harness.sync { $0.windowSize = 100 }
         #expect(report.ending == .drained)
         #expect(report.summary.notesCreated == 400)
@@ -142,16 +124,16 @@ struct ConversationSyncTests {
         #expect(try await harness.journal.conversations.counts().pending == 0)
     }
 
-    /// 20 leads and 1,000 one-message conversations: 10 creates of 100 notes.
-    func recordTwentyLeadsAndAThousandConversations(_ harness: DrainHarness) async throws {
+    /// `leads` leads with an email and `conversations` one-message conversations spread over them.
+    func recordLeads(_ leads: Int, conversations: Int, _ harness: DrainHarness) async throws {
         _ = try await harness.journal.changeLog.record(
-            (0..<20).map {
+            (0..<leads).map {
                 LeadChange(lead: "L-\($0)", fields: ["email": .string("l\($0)@example.com")], atMilliseconds: 1)
             })
         _ = try await harness.journal.conversations.record(
-            (0..<1_000).map {
+            (0..<conversations).map {
                 ConversationEntry(
-                    lead: "L-\($0 % 20)", conversation: "C-\($0)", atMilliseconds: at + Int64($0),
+                    lead: "L-\($0 % leads)", conversation: "C-\($0)", atMilliseconds: at + Int64($0),
                     message: .init(id: "m\($0)", from: "visitor", text: "hello \($0)"))
             })
     }
@@ -162,7 +144,8 @@ struct ConversationSyncTests {
     /// What was not sent stays pending. (`SyncStopTests` times the whole process's stop: < 2 s.)
     @Test func aStopEndsTheNotesLanesWaitForASpentBudget() async throws {
         let harness = try DrainHarness()
-        try await recordTwentyLeadsAndAThousandConversations(harness)
+        // 20 leads and 1,000 conversations: 10 creates of 100 notes.
+        try await recordLeads(20, conversations: 1_000, harness)
         var options = SyncOptions()
         options.pacer.limit = 10
         options.pacer.limitIsCap = true
@@ -188,7 +171,8 @@ struct ConversationSyncTests {
     /// timeout) once stopped.
     @Test func aStopAbandonsANotesCreateHubSpotNeverAnswers() async throws {
         let harness = try DrainHarness()
-        try await recordTwentyLeadsAndAThousandConversations(harness)
+        // 20 leads and 1,000 conversations: 10 creates of 100 notes.
+        try await recordLeads(20, conversations: 1_000, harness)
         harness.simulator.injectFault(.hang(milliseconds: 600_000), onRequest: 1, path: "notes.batch.create")
         let reconciler = harness.reconciler()
         let stopped = Mutex(false)
