@@ -61,60 +61,52 @@ extension ChangeLog {
         return try folder.finish()
     }
 
-    /// Folds `changes`, appended with consecutive seqs from `first` (the last of them is the
-    /// journal's last), from memory when every change before them is folded; otherwise reads
-    /// the table, which folds whatever is unfolded in seq order, `window` changes per transaction.
+    /// Leads a fold from memory reads and changes before writing them: each is about a kilobyte
+    /// in memory, and writing them in id order every thousand costs no more than once per window.
+    static let leadsPerWrite = 1_000
+
+    /// Folds `window`, coalesced from the changes appended with consecutive seqs `seqs` (the last
+    /// of them is the journal's last), from memory when every change before them is folded;
+    /// otherwise reads the table, which folds whatever is unfolded in seq order, `chunk` changes
+    /// per transaction.
     ///
     /// From memory, the fold goes lead by lead in the order of their rows (new leads last, in the
-    /// order they appear), each lead's changes in seq order: a lead's state depends only on its
-    /// own changes, so the result is the same, while every lead is read and written once and the
-    /// lead table's pages are written in order, each once per window, however large the window.
-    /// Leads are written every `window` changes, so memory holds few of them (decision 0029).
-    static func fold(appended changes: PackedChanges, first: Int64, window: Int, _ db: Connection) throws {
-        guard try Counter.foldedSeq.value(db) == first - 1 else {
-            _ = try fold(db, window: window, limit: nil)
+    /// order they appeared): a lead's state depends only on its own changes, so the result is
+    /// the same, while every lead is read and written once and the lead table's pages are written
+    /// in order, each once per window. Leads are written every ``leadsPerWrite`` leads, so memory
+    /// holds few of them (decisions 0029, 0042).
+    static func fold(_ window: CoalescedChanges, seqs: ClosedRange<Int64>, chunk: Int, _ db: Connection) throws {
+        guard try Counter.foldedSeq.value(db) == seqs.lowerBound - 1 else {
+            _ = try fold(db, window: chunk, limit: nil)
             return
         }
         var folder = try Folder(db)
         var held = 0
-        var previous = ""
-        for index in try leadOrder(changes, db) {
-            try changes.change(at: index) { lead, at, fields in
-                if lead != previous {
-                    if held >= window {
-                        try folder.writeLeads()
-                        held = 0
-                    }
-                    previous = lead
-                }
-                held += 1
-                try folder.fold(seq: first + Int64(index), lead: lead, at: at, fields: fields, origin: .local)
-            }
-        }
-        _ = try folder.finish()
-    }
-
-    /// The positions of `changes` by their lead's row id (new leads after every existing one, in
-    /// order of appearance), then by position.
-    private static func leadOrder(_ changes: PackedChanges, _ db: Connection) throws -> [Int] {
         let select = try db.cached("SELECT id FROM lead WHERE key = ?")
         defer { select.reset() }
-        var ranks: [String: Int64] = [:]
-        var rankOf: [Int64] = []
-        rankOf.reserveCapacity(changes.count)
-        for index in 0..<changes.count {
-            let lead = try changes.lead(at: index)
-            if let rank = ranks[lead] {
-                rankOf.append(rank)
-                continue
-            }
+        let rank = { (lead: String) throws -> Int64 in
             try select.bind(1, lead)
-            let rank = try select.step() ? select.int64(0) : Int64.max / 2 + Int64(index)
-            select.reset()
-            ranks[lead] = rank
-            rankOf.append(rank)
+            defer { select.reset() }
+            return try select.step() ? select.int64(0) : .max
         }
-        return (0..<changes.count).sorted { (rankOf[$0], $0) < (rankOf[$1], $1) }
+        try window.forEachLead(rankedBy: rank) { lead, fields in
+            if held >= leadsPerWrite {
+                try folder.writeLeads()
+                held = 0
+            }
+            held += 1
+            // Fields won by one change share its seq and `at`: they fold as that change did.
+            var start = fields.startIndex
+            while start < fields.endIndex {
+                let seq = fields[start].seq
+                let end = fields[start...].firstIndex { $0.seq != seq } ?? fields.endIndex
+                try folder.fold(
+                    seq: seq, lead: lead, at: fields[start].at,
+                    fields: fields[start..<end].map { ($0.name, $0.value) }, origin: .local)
+                start = end
+            }
+        }
+        try folder.finish(through: seqs.upperBound)
     }
 }
 
@@ -143,8 +135,7 @@ private struct Folder {
         }
         try writer.fold(seq: seq, lead: lead, at: at, fields: fields, origin: origin)
         count += 1
-        // A fold from memory goes lead by lead: the cursor moves to the largest seq folded.
-        last = max(last, seq)
+        last = seq
     }
 
     /// Writes the leads folded so far and forgets them; the fold goes on in the same transaction.
@@ -155,5 +146,12 @@ private struct Folder {
         try writer.finish()
         if count > 0 { try Counter.foldedSeq.set(last, db) }
         return count
+    }
+
+    /// Writes what was folded and moves the fold cursor to `seq`: a coalesced window's changes
+    /// that won no field are folded too.
+    func finish(through seq: Int64) throws {
+        try writer.finish()
+        try Counter.foldedSeq.set(seq, db)
     }
 }

@@ -23,11 +23,16 @@ package struct JournalOptions: Sendable {
     /// most a fraction of a second for the lock and that memory stays bounded (docs/benchmarks.md).
     package var foldWindow: Int = 5_000
 
-    /// Changes an ingest appends (and holds in memory, packed) between its folds; each fold is
-    /// one transaction, writing its leads every ``foldWindow`` changes. Default 50,000: a fold
-    /// writes each lead page it touches to the WAL once per transaction, so a window spanning
-    /// many batches writes the lead table far less often (decision 0029, docs/benchmarks.md).
-    package var ingestFoldWindow: Int = 50_000
+    /// Most changes an ingest appends between its folds (each fold is one transaction, writing
+    /// its leads every ``foldWindow`` leads). Default 1,000,000: it bounds how many of an ingest's
+    /// durable changes another process sees unfolded; memory is bounded by ``ingestFoldMemory``.
+    package var ingestFoldWindow: Int = 1_000_000
+
+    /// About how many bytes of changes, coalesced per lead, an ingest holds between its folds.
+    /// Default 16 MiB: the fields of about 100,000 leads, so a backlog over that many leads is
+    /// folded once, each lead read and written once, however many times it changed (decision
+    /// 0042, docs/benchmarks.md).
+    package var ingestFoldMemory: Int = 16 << 20
 
     /// Most changes `status` and `lead show` fold before they answer, so they stay fast even
     /// right after many library appends; what is left is reported as `unfoldedChanges`.

@@ -42,9 +42,14 @@ struct IngestCommand: ParsableCommand {
         }
     }
 
+    /// SQLite's page cache for an ingest: its fold goes through the leads in id order, each once
+    /// per window, which a small cache serves; the 8 MiB default put a large ingest over its
+    /// 64 MB goal once the window held its changes coalesced (docs/benchmarks.md).
+    static let journalCacheKiB = 2_048
+
     func run() throws {
         // A tenant is reached through async stores; this command blocks on reads of its input.
-        let workspace = try Blocking.run { [global] in try await global.openWorkspace() }
+        let workspace = try Blocking.run { [global] in try await global.openWorkspace(cacheKiB: Self.journalCacheKiB) }
         defer { _ = try? Blocking.run { await workspace.close() } }
         let fd: Int32
         if let file, file != "-" {

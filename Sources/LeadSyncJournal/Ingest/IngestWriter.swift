@@ -2,12 +2,12 @@ internal import Dispatch
 internal import LeadSyncSQLite
 
 /// Writes an ingest's batches on the journal's queue while the caller parses the next one (at
-/// most one batch in flight, so at most two are in memory), and folds every
-/// `JournalOptions.ingestFoldWindow` changes rather than every batch: a fold writes each lead it
-/// touches once per transaction, and a batch of a thousand changes touches about a thousand
-/// leads, so folding per batch rewrote the same lead pages many times over (docs/benchmarks.md,
-/// "Ingest vs a Python script"). The window's changes are kept until then and folded from
-/// memory, in the transaction of the batch that fills the window.
+/// most one batch in flight, so at most two are in memory), and folds when its window of
+/// changes, coalesced per lead, reaches `JournalOptions.ingestFoldMemory` bytes or
+/// `ingestFoldWindow` changes rather than every batch: a fold writes each lead it touches once
+/// per transaction, and a batch of a thousand changes touches about a thousand leads, so folding
+/// per batch rewrote the same lead pages many times over (docs/benchmarks.md, decisions 0029,
+/// 0042). The window is folded from memory, in the transaction of the batch that fills it.
 final class IngestWriter: IngestSink {
     private final class InFlight: @unchecked Sendable {
         // Written on the journal's queue before `done` is signalled, read after waiting on it.
@@ -23,7 +23,9 @@ final class IngestWriter: IngestSink {
     init(_ journal: Journal) {
         self.journal = journal
         database = journal.changeLog.database
-        window = UnfoldedWindow(size: database.options.ingestFoldWindow, chunk: database.options.foldWindow)
+        window = UnfoldedWindow(
+            limit: database.options.ingestFoldWindow, memory: database.options.ingestFoldMemory,
+            chunk: database.options.foldWindow)
     }
 
     /// Folds what the journal holds (a journal that cannot is damaged: nothing is appended to
@@ -35,8 +37,14 @@ final class IngestWriter: IngestSink {
         }
     }
 
-    /// Folds whatever others appended meanwhile.
-    func finish() throws { _ = try journal.blocking { try await $0.changeLog.fold() } }
+    /// Folds the window, then whatever others appended meanwhile.
+    func finish() throws {
+        let window = window
+        _ = try journal.blocking { journal in
+            try await journal.changeLog.database.run { db in try db.write { db in try window.fold(db) } }
+            return try await journal.changeLog.fold()
+        }
+    }
 
     /// Waits for the batch in flight, then starts writing `lines`, and `mark` in the same
     /// transaction, unless that batch failed.
@@ -71,38 +79,52 @@ final class IngestWriter: IngestSink {
     }
 }
 
-/// The changes an ingest appended since its last fold, touched only on the journal's queue.
+/// The changes an ingest appended since its last fold, coalesced per lead, touched only on the
+/// journal's queue.
 private final class UnfoldedWindow: @unchecked Sendable {
-    let size: Int
-    /// Changes folded per transaction from the table, and whose leads a fold from memory holds.
+    /// Most changes a window holds.
+    let limit: Int
+    /// Leads a fold from memory holds before writing them; changes per transaction of a fold
+    /// from the table.
     let chunk: Int
-    private var changes = PackedChanges()
+    private var window: CoalescedChanges
     private var first: Int64 = 0
     /// False once another writer's changes came between two batches: the fold then reads the
     /// table instead.
     private var contiguous = true
 
-    init(size: Int, chunk: Int) {
-        self.size = size
+    init(limit: Int, memory: Int, chunk: Int) {
+        self.limit = limit
         self.chunk = chunk
+        window = CoalescedChanges(capacity: memory)
     }
 
     /// Adds a batch just appended (its last seq is `last`) and folds the window once it is full.
     func add(_ batch: [LeadChange], last: Int64, _ db: Connection) throws {
         let batchFirst = last - Int64(batch.count) + 1
-        if changes.isEmpty {
-            first = batchFirst
-        } else if batchFirst != first + Int64(changes.count) {
-            contiguous = false
+        if !window.isEmpty, batchFirst != first + Int64(window.changes) { contiguous = false }
+        for (offset, change) in batch.enumerated() {
+            let seq = batchFirst + Int64(offset)
+            if window.isEmpty { first = seq }
+            if !window.add(change, seq: seq) {
+                try fold(db)
+                first = seq
+                _ = window.add(change, seq: seq)
+            }
+            if window.changes >= limit { try fold(db) }
         }
-        for change in batch { changes.append(change) }
-        guard changes.count >= size else { return }
+    }
+
+    /// Folds the window's changes (from the table when others' came between them) and empties it.
+    func fold(_ db: Connection) throws {
+        guard !window.isEmpty else { return }
         if contiguous {
-            try ChangeLog.fold(appended: changes, first: first, window: chunk, db)
+            let seqs = first...(first + Int64(window.changes) - 1)
+            try ChangeLog.fold(window, seqs: seqs, chunk: chunk, db)
         } else {
             _ = try ChangeLog.fold(db, window: chunk, limit: nil)
         }
-        changes.removeAll()
+        window.removeAll()
         contiguous = true
     }
 }
