@@ -126,7 +126,8 @@ package struct JSONParser {
     private mutating func parseString() throws(ParseError) -> String {
         let start = index
         index += 1
-        var utf8: [UInt8] = []
+        // Only a string with escapes is copied before it becomes a String.
+        var unescaped: [UInt8]?
         var runStart = index
         while true {
             guard index < bytes.count else {
@@ -134,25 +135,33 @@ package struct JSONParser {
             }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                let run = UnsafeBufferPointer(rebasing: bytes[runStart..<index])
                 index += 1
-                break
+                let string: String?
+                if var utf8 = unescaped {
+                    utf8.append(contentsOf: run)
+                    string = String(validating: utf8, as: UTF8.self)
+                } else {
+                    string = String(validating: run, as: UTF8.self)
+                }
+                guard let string else {
+                    throw ParseError(message: "string starting at byte \(start + 1) is not valid UTF-8")
+                }
+                return string
             }
             if byte < 0x20 {
                 throw failure(byte == 0 ? "NUL byte inside a string" : "unescaped control character in a string")
             }
             if byte == UInt8(ascii: "\\") {
+                var utf8 = unescaped.take() ?? []
                 utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 try parseEscape(into: &utf8)
+                unescaped = utf8
                 runStart = index
             } else {
                 index += 1
             }
         }
-        guard let string = String(validating: utf8, as: UTF8.self) else {
-            throw ParseError(message: "string starting at byte \(start + 1) is not valid UTF-8")
-        }
-        return string
     }
 
     private mutating func parseEscape(into utf8: inout [UInt8]) throws(ParseError) {

@@ -149,6 +149,22 @@ import Testing
         #expect(try await ingested.maintenance.check() == [])
     }
 
+    @Test func aLineIsRefusedForItsBytesBeforeItsJSON() throws {
+        func parsed(_ bytes: [UInt8]) -> Result<IngestLine, IngestLineError> {
+            ChangeLineParser.parse(bytes, defaultAt: 0)
+        }
+        let prefix = Array(#"{"lead":"L-1","fields":{"name":""#.utf8)
+        let suffix = Array(#""}}"#.utf8)
+        #expect(parsed(prefix + [0xC3, 0x28] + suffix) == .failure(IngestLineError("line is not valid UTF-8")))
+        #expect(parsed(prefix + [0x41, 0x00] + suffix) == .failure(IngestLineError("line contains a NUL byte")))
+        #expect(
+            parsed(Array(#"{"lead":"L-1","fields":{"name":"A"}"#.utf8) + [0xFF])
+                == .failure(IngestLineError("line is not valid UTF-8")))
+        // Raw UTF-8 and escapes in one string.
+        let line = prefix + Array(#"Zoë \"Z\" \u00e9"#.utf8) + suffix
+        #expect(try parsed(line).get().change?.fields["name"] == .string("Zoë \"Z\" é"))
+    }
+
     @Test func missingAtDefaultsToTheTimeOfIngest() throws {
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))

@@ -25,16 +25,19 @@ package struct IngestLine: Sendable, Hashable {
 package enum ChangeLineParser {
     /// Parses `bytes` (one line, without its newline).
     package static func parse(_ bytes: [UInt8], defaultAt: Int64) -> Result<IngestLine, IngestLineError> {
-        if bytes.contains(0) { return .failure(IngestLineError("line contains a NUL byte")) }
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            return .failure(IngestLineError("line is not valid UTF-8"))
-        }
         let value: JSONValue
         do {
             value = try bytes.withUnsafeBufferPointer { buffer throws(JSONParser.ParseError) in
                 try JSONParser.parse(buffer)
             }
         } catch {
+            // What is wrong with the line as a whole is said before what is wrong with its JSON.
+            // A line that parses holds neither: the parser validates every string's UTF-8 and
+            // allows only ASCII outside strings.
+            if bytes.contains(0) { return .failure(IngestLineError("line contains a NUL byte")) }
+            guard String(validating: bytes, as: UTF8.self) != nil else {
+                return .failure(IngestLineError("line is not valid UTF-8"))
+            }
             return .failure(IngestLineError("invalid JSON: \(error.message)"))
         }
         return change(from: value, defaultAt: defaultAt)
