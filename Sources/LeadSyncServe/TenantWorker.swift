@@ -104,7 +104,9 @@ package final class TenantWorker: Sendable {
     package func run() async {
         let leases = store.leases(worker: configuration.worker)
         let heartbeat = Task { await self.heartbeats(leases) }
-        await withTaskGroup(of: Void.self) { group in
+        // Discarding: a tenant's turn is freed when it ends, where a plain group would keep every
+        // finished turn for as long as the worker runs.
+        await withDiscardingTaskGroup { group in
             while !isStopping {
                 let free = configuration.tenantsAtOnce - state.withLock { $0.held.count }
                 var taken: [TenantLease] = []
@@ -127,8 +129,8 @@ package final class TenantWorker: Sendable {
                 }
                 if started == 0 { await idle() }
             }
-            // The drains end within their stop grace, each releasing its lease.
-            await group.waitForAll()
+            // The group waits for the drains, which end within their stop grace, each releasing
+            // its lease.
         }
         heartbeat.cancel()
         let left = state.withLock { Array($0.held.keys) }
