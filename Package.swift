@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CLeadSyncSQLite", path: "Sources/CLeadSyncSQLite"),
         .systemLibrary(name: "CLeadSyncCurl", path: "Sources/CLeadSyncCurl"),
         .systemLibrary(name: "CLeadSyncZlib", path: "Sources/CLeadSyncZlib"),
+        // glibc's mallopt, which Swift's Glibc module does not show: the CLI caps malloc's arenas.
+        .systemLibrary(name: "CLeadSyncMalloc", path: "Sources/CLeadSyncMalloc"),
         // OpenSSL's libcrypto (AES-256-GCM for credentials at rest, decision 0027): only LeadSyncPostgres.
         .systemLibrary(name: "CLeadSyncCrypto", path: "Sources/CLeadSyncCrypto"),
 
@@ -107,7 +109,7 @@ let package = Package(
             name: "leadsync",
             dependencies: [
                 "LeadSyncEngine", "LeadSyncCLISupport", "LeadSyncSupport", "LeadSyncHTTPServer", "HubSpotSimulator",
-                "LeadSyncWorkload", "LeadSyncPostgres", "LeadSyncServe",
+                "LeadSyncWorkload", "LeadSyncPostgres", "LeadSyncServe", "CLeadSyncMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

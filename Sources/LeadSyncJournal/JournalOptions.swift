@@ -28,11 +28,11 @@ package struct JournalOptions: Sendable {
     /// durable changes another process sees unfolded; memory is bounded by ``ingestFoldMemory``.
     package var ingestFoldWindow: Int = 1_000_000
 
-    /// About how many bytes of changes, coalesced per lead, an ingest holds between its folds.
-    /// Default 16 MiB: the fields of about 100,000 leads, so a backlog over that many leads is
-    /// folded once, each lead read and written once, however many times it changed (decision
-    /// 0042, docs/benchmarks.md).
-    package var ingestFoldMemory: Int = 16 << 20
+    /// How many bytes of changes, coalesced per lead, an ingest holds between its folds.
+    /// Default 8 MiB: the fields of about 60,000 leads, each read and written once per window
+    /// however many times it changed; 16 MiB folded 10^5 leads once but put the ingest of 10^7
+    /// changes over 10^6 leads at 77 MB (decision 0042, docs/benchmarks.md).
+    package var ingestFoldMemory: Int = 8 << 20
 
     /// Most changes `status` and `lead show` fold before they answer, so they stay fast even
     /// right after many library appends; what is left is reported as `unfoldedChanges`.

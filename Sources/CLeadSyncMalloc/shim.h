@@ -1,0 +1,14 @@
+#ifndef LEADSYNC_MALLOC_SHIM_H
+#define LEADSYNC_MALLOC_SHIM_H
+
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+/// Caps glibc's malloc arenas at `count`: by default each thread that allocates under contention
+/// gets its own, and memory freed in one cannot serve another (mallopt and M_ARENA_MAX are not
+/// visible to Swift through Glibc).
+static inline void leadsync_limit_malloc_arenas(int count) { mallopt(M_ARENA_MAX, count); }
+#else
+static inline void leadsync_limit_malloc_arenas(int count) { (void)count; }
+#endif
+
+#endif
