@@ -40,6 +40,7 @@ package struct DeliveryLedger: Sendable {
     static func recordOutcomes(_ outcomes: [LeadOutcome], now: Int64, _ db: Connection) throws {
         try db.write { db in
             let writer = try DerivedStateWriter(db)
+            writer.reserveCapacity(outcomes.count)
             for outcome in outcomes {
                 for refusal in try writer.record(outcome) {
                     try db.cached(

@@ -51,6 +51,7 @@ extension DerivedStateWriter {
                 }
             }
         }
+        guard !refusals.isEmpty else { return [] }
         count(.rejected, Int64(refusals.count))
         return refusals.sorted { $0.key.message < $1.key.message }.map { key, fields in
             Refusal(

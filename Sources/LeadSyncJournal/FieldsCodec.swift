@@ -62,18 +62,23 @@ package enum FieldsCodec {
     /// escapes, `true`, `false` or `null`.
     /// Nil for anything else (the parser decides). The drain decodes every pending value.
     private static func decodeWithoutEscapes(_ text: String) -> FieldValue? {
-        let utf8 = text.utf8
-        guard let first = utf8.first else { return nil }
-        switch first {
-        case UInt8(ascii: "\""):
-            guard utf8.count >= 2, utf8.last == UInt8(ascii: "\""),
-                !utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 })
-            else { return nil }
-            return .string(String(decoding: utf8.dropFirst().dropLast(), as: UTF8.self))
-        case UInt8(ascii: "t") where text == "true": return .bool(true)
-        case UInt8(ascii: "f") where text == "false": return .bool(false)
-        case UInt8(ascii: "n") where text == "null": return .null
-        default: return nil
+        var text = text
+        // On the contiguous bytes: the generic `UTF8View` walk was half of what turning a
+        // window's leads into pending leads cost (profile of the drain).
+        return text.withUTF8 { bytes -> FieldValue? in
+            guard let first = bytes.first else { return nil }
+            switch first {
+            case UInt8(ascii: "\""):
+                guard bytes.count >= 2, bytes[bytes.count - 1] == UInt8(ascii: "\""),
+                    !bytes.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 })
+                else { return nil }
+                let inside = UnsafeBufferPointer(rebasing: bytes[1..<bytes.count - 1])
+                return .string(String(decoding: inside, as: UTF8.self))
+            case UInt8(ascii: "t") where bytes.elementsEqual("true".utf8): return .bool(true)
+            case UInt8(ascii: "f") where bytes.elementsEqual("false".utf8): return .bool(false)
+            case UInt8(ascii: "n") where bytes.elementsEqual("null".utf8): return .null
+            default: return nil
+            }
         }
     }
 

@@ -6,12 +6,33 @@ final class SQLiteLeadRows: LeadRows {
     let db: Connection
     /// The id the next new lead gets (nil: not known yet in this transaction).
     private var nextID: Int64?
+    /// The statements of the per-lead reads and writes, taken from the connection's cache once
+    /// per writer: looking one up there hashes its whole SQL, which cost the drain more than
+    /// the statement's own step.
+    private var readByKey: Statement?
+    private var readByID: Statement?
+    private var insert: Statement?
+    private var update: Statement?
+    /// The state blob being written, reused from lead to lead.
+    private var blob: [UInt8] = []
 
     init(_ db: Connection) { self.db = db }
 
-    func lead(key: String) throws -> StoredLead? { try StoredLead.read(key: key, db) }
+    func lead(key: String) throws -> StoredLead? {
+        let select = try readByKey ?? db.cached("SELECT \(StoredLead.columns) FROM lead WHERE key = ?")
+        readByKey = select
+        defer { select.reset() }
+        try select.bind(1, key)
+        return try select.step() ? StoredLead(select) : nil
+    }
 
-    func lead(id: Int64) throws -> StoredLead? { try StoredLead.read(id: id, db) }
+    func lead(id: Int64) throws -> StoredLead? {
+        let select = try readByID ?? db.cached("SELECT \(StoredLead.columns) FROM lead WHERE id = ?")
+        readByID = select
+        defer { select.reset() }
+        try select.bind(1, id)
+        return try select.step() ? StoredLead(select) : nil
+    }
 
     /// Ids are allocated as SQLite would (the largest plus one), which is safe because the
     /// transaction holds the write lock.
@@ -22,19 +43,29 @@ final class SQLiteLeadRows: LeadRows {
     }
 
     func write(_ lead: StoredLead, isNew: Bool) throws {
-        let write =
-            isNew
-            ? try db.cached(
-                "INSERT INTO lead(remote_id, mark, pending_fields, pending_changes, state, id, key) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            )
-            : try db.cached(
-                "UPDATE lead SET remote_id = ?, mark = ?, pending_fields = ?, pending_changes = ?, state = ? WHERE id = ?"
-            )
+        let write: Statement
+        if isNew {
+            write =
+                try insert
+                ?? db.cached(
+                    "INSERT INTO lead(remote_id, mark, pending_fields, pending_changes, state, id, key) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                )
+            insert = write
+        } else {
+            write =
+                try update
+                ?? db.cached(
+                    "UPDATE lead SET remote_id = ?, mark = ?, pending_fields = ?, pending_changes = ?, state = ? WHERE id = ?"
+                )
+            update = write
+        }
         try write.bind(1, lead.remoteID)
         try write.bind(2, lead.mark.rawValue)
         try write.bind(3, lead.pendingFields)
         try write.bind(4, lead.pendingChanges)
-        try write.bind(5, blob: lead.stateBlob)
+        blob.removeAll(keepingCapacity: true)
+        lead.writeState(to: &blob)
+        try write.bind(5, blob: blob)
         try write.bind(6, lead.id)
         if isNew { try write.bind(7, lead.key) }
         try write.step()

@@ -24,13 +24,20 @@ extension PendingLead {
     package init(_ lead: StoredLead, mappings: [String: Mapping]) throws {
         let identityField = mappings.values.first { $0.property == Mapping.identityProperty }?.field
         self.init(cursor: lead.id, lead: lead.key, remoteID: lead.remoteID, identity: nil, mark: lead.mark, fields: [])
+        fields.reserveCapacity(max(0, Int(lead.pendingFields)))
         for (field, row) in lead.fields {
-            if field == identityField { identity = try FieldsCodec.decodeValue(row.value) }
-            guard row.state == .pending, let mapping = mappings[field] else { continue }
+            let isIdentity = field == identityField
+            guard row.state == .pending, let mapping = mappings[field] else {
+                if isIdentity { identity = try FieldsCodec.decodeValue(row.value) }
+                continue
+            }
+            // The identity is usually pending too: its text is decoded once.
+            let value = try FieldsCodec.decodeValue(row.value)
+            if isIdentity { identity = value }
             fields.append(
                 PendingLead.Field(
-                    field: field, property: mapping.property, write: mapping.write,
-                    value: try FieldsCodec.decodeValue(row.value), seq: row.seq, atMilliseconds: row.at))
+                    field: field, property: mapping.property, write: mapping.write, value: value, seq: row.seq,
+                    atMilliseconds: row.at))
         }
     }
 }

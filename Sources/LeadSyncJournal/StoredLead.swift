@@ -85,6 +85,12 @@ package struct StoredLead: Sendable {
     package var stateBlob: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(16 + fields.count * 48 + baseValues.count * 32)
+        writeState(to: &out)
+        return out
+    }
+
+    /// Appends ``stateBlob`` to `out`: a writer of many leads reuses one buffer.
+    func writeState(to out: inout [UInt8]) {
         BlobWriter.count(fields.count, &out)
         for (name, row) in fields {
             BlobWriter.string(name, &out)
@@ -98,7 +104,6 @@ package struct StoredLead: Sendable {
             BlobWriter.string(property, &out)
             BlobWriter.string(value, &out)
         }
-        return out
     }
 
     package func field(_ name: String) -> FieldRow? {
@@ -132,12 +137,13 @@ package struct StoredLead: Sendable {
     /// Pending fields and distinct pending seqs, from the fields themselves.
     var pendingCounts: (fields: Int64, changes: Int64) {
         var count: Int64 = 0
-        var seqs: [Int64] = []
-        for (_, row) in fields where row.state == .pending {
+        var changes: Int64 = 0
+        // A seq counts at its first pending field: no set to allocate for a lead's few fields.
+        for (index, (_, row)) in fields.enumerated() where row.state == .pending {
             count += 1
-            if !seqs.contains(row.seq) { seqs.append(row.seq) }
+            if !fields[..<index].contains(where: { $0.row.state == .pending && $0.row.seq == row.seq }) { changes += 1 }
         }
-        return (count, Int64(seqs.count))
+        return (count, changes)
     }
 }
 

@@ -20,6 +20,10 @@ let directory = FileManager.default.temporaryDirectory.appendingPathComponent("j
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
 
+/// The CPU this process has used so far (user + system), in seconds: unlike wall time, it
+/// barely moves with the load other processes put on the machine.
+func cpuSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }
+
 func seconds(_ start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -46,6 +50,7 @@ for n in 0..<leadCount {
 try await journal.changeLog.fold()
 
 var start = ContinuousClock.now
+let startCPU = cpuSeconds()
 var cursor: Int64 = 0
 var drained = 0
 while true {
@@ -67,6 +72,7 @@ while true {
     cursor = last.cursor
 }
 let journalSeconds = seconds(start)
+let journalCPU = cpuSeconds() - startCPU
 let status = try await journal.leads.status()
 precondition(
     drained == leadCount && status.pendingLeads == 0, "drained \(drained), \(status.pendingLeads) still pending")
@@ -76,8 +82,8 @@ func exec(_ db: OpaquePointer?, _ sql: String) {
 }
 
 /// Drains the same number of leads through the C API: one row per lead, read by window and
-/// updated by key. Returns the leads drained and the seconds it took.
-@MainActor func rawFloor(path: String) -> (Int, Double) {
+/// updated by key. Returns the leads drained, the seconds it took and the CPU seconds it used.
+@MainActor func rawFloor(path: String) -> (Int, Double, Double) {
     var db: OpaquePointer?
     precondition(sqlite3_open(path, &db) == SQLITE_OK)
     exec(db, "PRAGMA journal_mode = WAL")
@@ -104,6 +110,7 @@ func exec(_ db: OpaquePointer?, _ sql: String) {
         db, "SELECT id, key, state FROM lead WHERE pending > 0 AND id > ? ORDER BY id LIMIT ?", -1, &select, nil)
     sqlite3_prepare_v2(db, "UPDATE lead SET remote_id = ?, pending = 0, state = ? WHERE key = ?", -1, &update, nil)
     let start = ContinuousClock.now
+    let startCPU = cpuSeconds()
     var cursor: Int64 = 0
     var rawDrained = 0
     while true {
@@ -136,18 +143,21 @@ func exec(_ db: OpaquePointer?, _ sql: String) {
         cursor = last.id
     }
     let rawSeconds = seconds(start)
+    let rawCPU = cpuSeconds() - startCPU
     sqlite3_finalize(insert)
     sqlite3_finalize(select)
     sqlite3_finalize(update)
     sqlite3_close(db)
     precondition(rawDrained == leadCount)
-    return (rawDrained, rawSeconds)
+    return (rawDrained, rawSeconds, rawCPU)
 }
-let (rawDrained, rawSeconds) = rawFloor(path: directory + "/raw.db")
+let (rawDrained, rawSeconds, rawCPU) = rawFloor(path: directory + "/raw.db")
 
-func rate(_ count: Int, _ seconds: Double) -> String { String(format: "%10.0f leads/s", Double(count) / seconds) }
-print("raw C API floor (1 read + 1 update per lead): \(rate(rawDrained, rawSeconds))")
-print("journal (pendingLeads + recordSyncStep):      \(rate(drained, journalSeconds))")
+func rate(_ count: Int, _ seconds: Double, _ cpu: Double) -> String {
+    String(format: "%10.0f leads/s, %5.2f µs CPU per lead", Double(count) / seconds, cpu * 1e6 / Double(count))
+}
+print("raw C API floor (1 read + 1 update per lead): \(rate(rawDrained, rawSeconds, rawCPU))")
+print("journal (pendingLeads + recordSyncStep):      \(rate(drained, journalSeconds, journalCPU))")
 print(
     String(
         format: "journal / raw: %.2f; goal: >= 40,000 leads/s",
