@@ -370,6 +370,50 @@ import Testing
         #expect(resumed.map(\.inputs.count) == Array(repeating: 100, count: 10), "the freed window goes at once")
     }
 
+    @Test func slotsFreeingOneAfterAnotherAreNotHeldUpByAWindowRead() throws {
+        // 10 per 10 s. While the window is full the queue fills for every slot; when its slots free
+        // a few milliseconds apart, each goes from the queue at once instead of after a window
+        // read (which holds up the shell's loop), until fewer than `refillBelow` are queued.
+        var configuration = Self.configuration(limit: 10)
+        configuration.refillBelow = 100
+        var d = Driver(configuration)
+        _ = d.start()
+        var next = 0
+        func window() -> [PendingLead] {
+            defer { next += 500 }
+            return (next..<next + 500).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        }
+        var requests = Self.sends(d.load(window(), end: false))
+        requests += Self.sends(d.load(window(), end: false))
+        _ = d.load(window(), end: false)
+        #expect(requests.count == 10)
+        d.advance(0.2)
+        var answered: [Action] = []
+        for request in requests {
+            answered += d.answer(request, Self.written(request))
+            d.advance(0.01)
+        }
+        #expect(answered.contains(.loadWindow(newPass: false)), "the window is full for 10 s: fill the queue")
+        #expect(!d.load(window(), end: false).contains(.loadWindow(newPass: false)))
+
+        // The first nine slots (each half a millisecond after it frees), each request answered as
+        // the next slot frees.
+        d.now = Self.start.addingTimeInterval(10.2005)
+        var actions = d.machine.wake(now: d.now)
+        var sent: [OutboundRequest] = []
+        var reads = 0
+        for _ in 0..<9 {
+            sent += Self.sends(actions)
+            reads += actions.filter { $0 == .loadWindow(newPass: false) }.count
+            d.advance(0.01)
+            let last = try #require(sent.last)
+            actions = d.answer(last, Self.written(last)) + d.machine.wake(now: d.now)
+        }
+        #expect(sent.count == 9, "each slot as it frees")
+        #expect(reads == 0, "1,000 queued: no window read while slots free 10 ms apart")
+        #expect(actions.contains(.loadWindow(newPass: false)), "the last slot gone, the window is full for 10 s")
+    }
+
     @Test func aLeadIsOnTheWireFromItsSendToItsAnswerNotWhileQueued() throws {
         var configuration = Self.configuration()
         configuration.pacer.maximumConcurrency = 1

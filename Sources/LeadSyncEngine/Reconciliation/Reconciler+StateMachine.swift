@@ -34,6 +34,12 @@ extension Reconciler {
             /// are queued, so the pipe never drains. The machine asks for more while the pacer
             /// has free slots for more full batches than that (``refillTarget``).
             package var refillBelow = 400
+            /// Default 250 ms: while the pacer's window is full and its next slot frees sooner
+            /// than this, the machine asks for a window only below ``refillBelow``. A window read
+            /// holds up the shell's loop (it waits for the journal to record every answer first,
+            /// p90 ≈ 60 ms on a busy machine), and slots freeing meanwhile would wait for it; the
+            /// batches queued while the window was full serve them (issue 11).
+            package var quietBeforeReading: Duration = .milliseconds(250)
             /// Default nil (never): stop when no request has succeeded for this long.
             package var giveUpAfter: Duration?
             package var backoff = Backoff()
@@ -474,6 +480,8 @@ extension Reconciler {
             }
             var actions: [Action] = []
             var wakeAt: Date?
+            // When the pacer's next slot frees, if the full window stopped the sends.
+            var slotFreesAt: Date?
             while inFlight.count < pacer.concurrency {
                 let due = retries.firstIndex { $0.notBefore <= now }
                 guard due != nil || !queue.isEmpty else { break }
@@ -481,6 +489,7 @@ extension Reconciler {
                 case .sent: break
                 case .wait(let date):
                     wakeAt = date
+                    slotFreesAt = date
                 case .paused(let pause):
                     return actions + [pause]
                 }
@@ -508,7 +517,11 @@ extension Reconciler {
                 wakeAt = min(wakeAt ?? next, next)
             }
             if let giveUpAt, !retries.isEmpty { wakeAt = min(wakeAt ?? giveUpAt, giveUpAt) }
-            if pass.reading == .more, queue.count < refillTarget {
+            // While slots free one after another, a window read would hold them up.
+            let slotFreesSoon = slotFreesAt.map {
+                $0.timeIntervalSince(now) < configuration.quietBeforeReading.timeInterval
+            }
+            if pass.reading == .more, queue.count < (slotFreesSoon == true ? configuration.refillBelow : refillTarget) {
                 actions += beginLoad(newPass: false)
             }
             if inFlight.isEmpty, retries.isEmpty, queue.isEmpty, pass.reading == .exhausted {
@@ -561,7 +574,8 @@ extension Reconciler {
         /// ``Configuration/refillBelow``. Counting free slots rather than all of them keeps the
         /// records held, queued plus in flight, to one set of batches: with 64 slots, a queue
         /// sized for all of them beside 64 full requests in flight held twice that and put
-        /// `sync --once` at 86 MB (docs/benchmarks.md).
+        /// `sync --once` at 86 MB (docs/benchmarks.md). While slots free one after another, only
+        /// ``Configuration/refillBelow`` (``Configuration/quietBeforeReading``).
         private var refillTarget: Int {
             max(configuration.refillBelow, (pacer.concurrency - inFlight.count) * configuration.maximumBatchSize)
         }
