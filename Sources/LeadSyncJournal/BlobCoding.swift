@@ -59,12 +59,16 @@ struct BlobReader {
     }
 
     mutating func string() throws -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[try text()]), as: UTF8.self)
+    }
+
+    /// Reads past a text; returns where its UTF-8 lies in `bytes`.
+    mutating func text() throws -> Range<Int> {
         let length = try count()
         guard index + length <= bytes.count else {
             throw JournalError(.corrupt, "a lead's state blob ends inside a text")
         }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<index + length]), as: UTF8.self)
-        index += length
-        return text
+        defer { index += length }
+        return index..<index + length
     }
 }

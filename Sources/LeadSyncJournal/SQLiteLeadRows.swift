@@ -19,19 +19,19 @@ final class SQLiteLeadRows: LeadRows {
     init(_ db: Connection) { self.db = db }
 
     func lead(key: String) throws -> StoredLead? {
-        let select = try readByKey ?? db.cached("SELECT \(StoredLead.columns) FROM lead WHERE key = ?")
-        readByKey = select
-        defer { select.reset() }
-        try select.bind(1, key)
-        return try select.step() ? StoredLead(select) : nil
+        try StoredLead.read(key: key, with: statement(&readByKey, StoredLead.selectByKey))
     }
 
     func lead(id: Int64) throws -> StoredLead? {
-        let select = try readByID ?? db.cached("SELECT \(StoredLead.columns) FROM lead WHERE id = ?")
-        readByID = select
-        defer { select.reset() }
-        try select.bind(1, id)
-        return try select.step() ? StoredLead(select) : nil
+        try StoredLead.read(id: id, with: statement(&readByID, StoredLead.selectByID))
+    }
+
+    /// `sql`'s statement, taken from the connection's cache the first time and kept in `held`.
+    private func statement(_ held: inout Statement?, _ sql: String) throws -> Statement {
+        if let held { return held }
+        let statement = try db.cached(sql)
+        held = statement
+        return statement
     }
 
     /// Ids are allocated as SQLite would (the largest plus one), which is safe because the
@@ -43,22 +43,16 @@ final class SQLiteLeadRows: LeadRows {
     }
 
     func write(_ lead: StoredLead, isNew: Bool) throws {
-        let write: Statement
-        if isNew {
-            write =
-                try insert
-                ?? db.cached(
-                    "INSERT INTO lead(remote_id, mark, pending_fields, pending_changes, state, id, key) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                )
-            insert = write
-        } else {
-            write =
-                try update
-                ?? db.cached(
-                    "UPDATE lead SET remote_id = ?, mark = ?, pending_fields = ?, pending_changes = ?, state = ? WHERE id = ?"
-                )
-            update = write
-        }
+        let write =
+            isNew
+            ? try statement(
+                &insert,
+                "INSERT INTO lead(remote_id, mark, pending_fields, pending_changes, state, id, key) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            )
+            : try statement(
+                &update,
+                "UPDATE lead SET remote_id = ?, mark = ?, pending_fields = ?, pending_changes = ?, state = ? WHERE id = ?"
+            )
         try write.bind(1, lead.remoteID)
         try write.bind(2, lead.mark.rawValue)
         try write.bind(3, lead.pendingFields)

@@ -148,9 +148,16 @@ package struct StoredLead: Sendable {
 }
 
 extension StoredLead {
+    static let selectByKey = "SELECT \(columns) FROM lead WHERE key = ?"
+    static let selectByID = "SELECT \(columns) FROM lead WHERE id = ?"
+
     /// The lead with `key`, or nil.
     static func read(key: String, _ db: Connection) throws -> StoredLead? {
-        let select = try db.cached("SELECT \(columns) FROM lead WHERE key = ?")
+        try read(key: key, with: db.cached(selectByKey))
+    }
+
+    /// The lead with `key`, or nil, through `select` (``selectByKey``'s statement).
+    static func read(key: String, with select: Statement) throws -> StoredLead? {
         defer { select.reset() }
         try select.bind(1, key)
         return try select.step() ? StoredLead(select) : nil
@@ -158,7 +165,11 @@ extension StoredLead {
 
     /// The lead with internal id `id`, or nil.
     static func read(id: Int64, _ db: Connection) throws -> StoredLead? {
-        let select = try db.cached("SELECT \(columns) FROM lead WHERE id = ?")
+        try read(id: id, with: db.cached(selectByID))
+    }
+
+    /// The lead with internal id `id`, or nil, through `select` (``selectByID``'s statement).
+    static func read(id: Int64, with select: Statement) throws -> StoredLead? {
         defer { select.reset() }
         try select.bind(1, id)
         return try select.step() ? StoredLead(select) : nil

@@ -25,7 +25,7 @@ struct Leadsync: AsyncParsableCommand {
     /// validation errors exit 2 (ArgumentParser's own default is 64).
     static func main() async {
         // Two arenas, not one per thread: a sync of 10^6 leads held 32 MB in five arenas for an
-        // 18 MB heap, and peaked at 80 MB where two arenas keep it at 68 (docs/benchmarks.md).
+        // 18 MB heap, and peaked at 80 MB where two arenas keep it at 72 (docs/benchmarks.md).
         leadsync_limit_malloc_arenas(2)
         do {
             var command = try parseAsRoot(GlobalOptions.movedAfterCommand(Array(CommandLine.arguments.dropFirst())))

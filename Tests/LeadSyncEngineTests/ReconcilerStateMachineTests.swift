@@ -340,16 +340,19 @@ import Testing
         #expect(sent.map(\.inputs.count) == [75], "the partial batch goes: no window is coming to fill it")
     }
 
+    /// The next 500 leads after `next`, each with its own email (a window no lead repeats in).
+    static func freshWindow(after next: inout Int) -> [PendingLead] {
+        defer { next += 500 }
+        return (next..<next + 500).map { lead("L-\($0)", email: "p\($0)@example.com") }
+    }
+
     @Test func theQueueHoldsFullBatchesForTheFreeSlotsOnly() throws {
         // 10 per 10 s: ten slots. Queued plus in flight stays one set of batches (memory), yet
         // every slot has a full batch waiting when the window frees (a window's budget at once).
         var d = Driver(Self.configuration(limit: 10))
         _ = d.start()
         var next = 0
-        func window() -> [PendingLead] {
-            defer { next += 500 }
-            return (next..<next + 500).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
-        }
+        func window() -> [PendingLead] { Self.freshWindow(after: &next) }
         var requests = Self.sends(d.load(window(), end: false))
         let second = d.load(window(), end: false)
         requests += Self.sends(second)
@@ -379,10 +382,7 @@ import Testing
         var d = Driver(configuration)
         _ = d.start()
         var next = 0
-        func window() -> [PendingLead] {
-            defer { next += 500 }
-            return (next..<next + 500).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
-        }
+        func window() -> [PendingLead] { Self.freshWindow(after: &next) }
         var requests = Self.sends(d.load(window(), end: false))
         requests += Self.sends(d.load(window(), end: false))
         _ = d.load(window(), end: false)

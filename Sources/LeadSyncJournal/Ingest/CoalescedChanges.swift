@@ -65,18 +65,14 @@ struct CoalescedChanges {
     ///
     /// - Returns: false, adding nothing, when the window is full: the records it holds and this
     ///   change's would not fit its capacity. An empty window takes any change.
-    mutating func add(_ change: LeadChange, seq: Int64) -> Bool {
+    mutating func add(_ change: LeadChange, seq: Int64) throws -> Bool {
         if bytes.capacity < capacity { bytes.reserveCapacity(capacity) }
         held.removeAll(keepingCapacity: true)
-        let bucket = find(change.lead)
+        let bucket = try find(change.lead)
         let previous = buckets[bucket] == 0 ? nil : Int(buckets[bucket] - 1)
         var appearance = leads
         var replaced = 0
-        if let previous {
-            var index = skipText(from: previous)
-            appearance = Int(unsigned(&index))
-            replaced = readFields(at: index) - previous
-        }
+        if let previous { (appearance, replaced) = try readRecord(at: previous) }
         encodeRecord(change, appearance: appearance, seq: seq)
         let fits = namesSize + bytes.count + record.count <= capacity
         // Compacting pays when it frees a quarter of the buffer; short of that the window is full.
@@ -89,14 +85,14 @@ struct CoalescedChanges {
         if !fits {
             // The lead's old record goes with the rest of the garbage; its bucket stays put.
             buckets[bucket] = Self.replacing
-            compact()
+            try compact()
         }
         buckets[bucket] = Int32(bytes.count + 1)
         bytes.append(contentsOf: record)
         changes += 1
         if previous == nil {
             leads += 1
-            if leads * 2 > buckets.count { grow() }
+            if leads * 2 > buckets.count { try grow() }
         }
         return true
     }
@@ -119,6 +115,8 @@ struct CoalescedChanges {
         rankedBy rank: (String) throws -> Int64,
         _ body: (String, [(name: String, value: String, seq: Int64, at: Int64)]) throws -> Void
     ) throws {
+        // Each lead's rank and record: its key is read again below rather than held here, which
+        // would add a string to each of a window's entries.
         var order: [(rank: Int64, appearance: Int, offset: Int)] = []
         order.reserveCapacity(leads)
         try bytes.withUnsafeBytes { buffer in
@@ -181,41 +179,37 @@ struct CoalescedChanges {
         return names.count - 1
     }
 
-    /// Reads the fields that start at `offset` (a record's field count) into `held`; returns
-    /// where the record ends.
-    private mutating func readFields(at offset: Int) -> Int {
-        var index = offset
-        for _ in 0..<unsigned(&index) {
-            let start = index
-            let name = Int(unsigned(&index))
-            index = skipText(from: index)
-            _ = unsigned(&index)  // seq
-            let at = integer(&index)
-            held.append(HeldField(name: name, encoded: start..<index, at: at))
+    /// Reads the record at `offset`, its fields into `held`; returns the lead's order of
+    /// appearance and the record's length.
+    private mutating func readRecord(at offset: Int) throws -> (appearance: Int, length: Int) {
+        // Moved out and back, so appending never copies it.
+        var fields: [HeldField] = []
+        swap(&fields, &held)
+        defer { swap(&fields, &held) }
+        return try bytes.withUnsafeBytes { buffer in
+            var reader = BlobReader(bytes: buffer, index: offset)
+            _ = try reader.text()  // key
+            let appearance = try reader.count()
+            for _ in 0..<(try reader.count()) {
+                let start = reader.index
+                let name = try reader.count()
+                _ = try reader.text()  // value
+                _ = try reader.integer()  // seq
+                let at = try reader.integer()
+                fields.append(HeldField(name: name, encoded: start..<reader.index, at: at))
+            }
+            return (appearance, reader.index - offset)
         }
-        return index
-    }
-
-    /// Where the record at `offset` ends.
-    private func recordEnd(_ offset: Int) -> Int {
-        var index = skipText(from: offset)
-        _ = unsigned(&index)  // appearance
-        for _ in 0..<unsigned(&index) {
-            _ = unsigned(&index)  // name
-            index = skipText(from: index)
-            _ = unsigned(&index)  // seq
-            _ = unsigned(&index)  // at
-        }
-        return index
     }
 
     /// Drops the garbage: moves every lead's current record down over the dead ones, in place.
-    private mutating func compact() {
+    private mutating func compact() throws {
         var read = 0
         var write = 0
         while read < bytes.count {
-            let end = recordEnd(read)
-            let bucket = find(keyAt: read)
+            held.removeAll(keepingCapacity: true)
+            let end = read + (try readRecord(at: read)).length
+            let bucket = try find(keyAt: read)
             if buckets[bucket] == Int32(read + 1) {
                 if write != read {
                     bytes.withUnsafeMutableBufferPointer { buffer in
@@ -228,66 +222,46 @@ struct CoalescedChanges {
             }
             read = end
         }
+        held.removeAll(keepingCapacity: true)
         bytes.removeLast(bytes.count - write)
         garbage = 0
     }
 
     /// The bucket of `lead`: the one holding its record, or the empty one where it would go.
-    private func find(_ lead: String) -> Int {
+    private func find(_ lead: String) throws -> Int {
         var key = lead
-        return key.withUTF8 { find(UnsafeRawBufferPointer($0)) }
+        return try key.withUTF8 { try find(UnsafeRawBufferPointer($0)) }
     }
 
     /// The bucket of the key of the record at `offset`.
-    private func find(keyAt offset: Int) -> Int {
-        var start = offset
-        let length = Int(unsigned(&start))
-        return bytes.withUnsafeBytes { find(UnsafeRawBufferPointer(rebasing: $0[start..<start + length])) }
+    private func find(keyAt offset: Int) throws -> Int {
+        try bytes.withUnsafeBytes { buffer in
+            var reader = BlobReader(bytes: buffer, index: offset)
+            return try find(UnsafeRawBufferPointer(rebasing: buffer[try reader.text()]))
+        }
     }
 
-    private func find(_ key: UnsafeRawBufferPointer) -> Int {
+    private func find(_ key: UnsafeRawBufferPointer) throws -> Int {
         var hasher = Hasher()
         hasher.combine(bytes: key)
         let mask = buckets.count - 1
         var bucket = hasher.finalize() & mask
-        while buckets[bucket] != 0 {
-            if buckets[bucket] != Self.replacing {
-                var start = Int(buckets[bucket] - 1)
-                let length = Int(unsigned(&start))
-                if bytes.withUnsafeBytes({ $0[start..<start + length].elementsEqual(key) }) { return bucket }
+        try bytes.withUnsafeBytes { buffer in
+            while buckets[bucket] != 0 {
+                if buckets[bucket] != Self.replacing {
+                    var reader = BlobReader(bytes: buffer, index: Int(buckets[bucket] - 1))
+                    if buffer[try reader.text()].elementsEqual(key) { return }
+                }
+                bucket = (bucket + 1) & mask
             }
-            bucket = (bucket + 1) & mask
         }
         return bucket
     }
 
     /// Doubles the buckets, placing every record again.
-    private mutating func grow() {
+    private mutating func grow() throws {
         let offsets = buckets.filter { $0 != 0 }
         buckets = [Int32](repeating: 0, count: buckets.count * 2)
-        for offset in offsets { buckets[find(keyAt: Int(offset - 1))] = offset }
-    }
-
-    private func skipText(from index: Int) -> Int {
-        var index = index
-        let length = Int(unsigned(&index))
-        return index + length
-    }
-
-    private func unsigned(_ index: inout Int) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = bytes[index]
-            index += 1
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-        }
-    }
-
-    private func integer(_ index: inout Int) -> Int64 {
-        let value = unsigned(&index)
-        return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+        for offset in offsets { buckets[try find(keyAt: Int(offset - 1))] = offset }
     }
 }

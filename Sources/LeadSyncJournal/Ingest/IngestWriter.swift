@@ -106,10 +106,10 @@ private final class UnfoldedWindow: @unchecked Sendable {
         for (offset, change) in batch.enumerated() {
             let seq = batchFirst + Int64(offset)
             if window.isEmpty { first = seq }
-            if !window.add(change, seq: seq) {
+            if try !window.add(change, seq: seq) {
                 try fold(db)
                 first = seq
-                _ = window.add(change, seq: seq)
+                _ = try window.add(change, seq: seq)
             }
             if window.changes >= limit { try fold(db) }
         }
