@@ -89,21 +89,16 @@ extension ChangeLog {
             defer { select.reset() }
             return try select.step() ? select.int64(0) : .max
         }
-        try window.forEachLead(rankedBy: rank) { lead, fields in
+        try window.forEachLead(rankedBy: rank) { lead, id, won in
             if held >= leadsPerWrite {
                 try folder.writeLeads()
                 held = 0
             }
             held += 1
-            // Fields won by one change share its seq and `at`: they fold as that change did.
-            var start = fields.startIndex
-            while start < fields.endIndex {
-                let seq = fields[start].seq
-                let end = fields[start...].firstIndex { $0.seq != seq } ?? fields.endIndex
-                try folder.fold(
-                    seq: seq, lead: lead, at: fields[start].at,
-                    fields: fields[start..<end].map { ($0.name, $0.value) }, origin: .local)
-                start = end
+            // Read by the id its rank found, so the fold does not look the key up again.
+            if id != .max, let stored = try folder.writer.rows.lead(id: id) { folder.writer.adopt(stored) }
+            for change in won {
+                try folder.fold(seq: change.seq, lead: lead, at: change.at, fields: change.fields, origin: .local)
             }
         }
         try folder.finish(through: seqs.upperBound)

@@ -10,16 +10,24 @@ internal import LeadSyncSupport
 /// the window's memory grows with the leads it touches, not with the changes, so one window can
 /// span a whole ingest of a lead set whose fields fit in its capacity.
 ///
-/// Each lead's record (key, then per field: name, value as the compact JSON text derived state
-/// stores, seq, `at`) is one stretch of a single byte buffer of fixed capacity. A lead changed
-/// again gets a new record at the end; the old one is garbage until the buffer is compacted in
-/// place.
+/// Each lead's record is one stretch of a single byte buffer of fixed capacity: the key, then
+/// the fields grouped by the change that won them (its seq and `at`, each as a difference from
+/// the window's first, so a few bytes; then each field's name and value as the compact JSON text
+/// derived state stores). A lead changed again gets a new record at the end; the old one is
+/// garbage until the buffer is compacted in place. The denser the records, the more leads a
+/// window holds, and the fewer times a fold reads and writes each lead (decision 0042).
 struct CoalescedChanges {
-    /// One field of a record in `bytes`: its name's number, and the whole field (name, value,
-    /// seq and `at`, encoded) to copy when it is kept.
+    /// One field of a record in `bytes`: its name's number, its group (the change that won it)
+    /// in `heldGroups`, and its name and value, encoded, to copy when it is kept.
     private struct HeldField {
         var name: Int
+        var group: Int
         var encoded: Range<Int>
+    }
+
+    /// The change that won fields of a record: its seq and `at`.
+    private struct HeldGroup {
+        var seq: Int64
         var at: Int64
     }
 
@@ -45,9 +53,13 @@ struct CoalescedChanges {
     /// A bucket whose lead's record is being replaced while the buffer is compacted: probes pass
     /// over it, and its old record is garbage.
     private static let replacing = Int32.max
-    /// Scratch, reused: the fields of the lead's record being replaced, the record being built,
-    /// a value's JSON text.
+    /// The seq and `at` of the window's first change: records hold their differences from these.
+    private var firstSeq: Int64 = 0
+    private var firstAt: Int64 = 0
+    /// Scratch, reused: the fields and groups of the lead's record being replaced, the record
+    /// being built, a value's JSON text.
     private var held: [HeldField] = []
+    private var heldGroups: [HeldGroup] = []
     private var changed: [(name: Int, value: FieldValue)] = []
     private var record: [UInt8] = []
     private var value: [UInt8] = []
@@ -67,7 +79,9 @@ struct CoalescedChanges {
     ///   change's would not fit its capacity. An empty window takes any change.
     mutating func add(_ change: LeadChange, seq: Int64) throws -> Bool {
         if bytes.capacity < capacity { bytes.reserveCapacity(capacity) }
+        if isEmpty { (firstSeq, firstAt) = (seq, change.atMilliseconds) }
         held.removeAll(keepingCapacity: true)
+        heldGroups.removeAll(keepingCapacity: true)
         let bucket = try find(change.lead)
         let previous = buckets[bucket] == 0 ? nil : Int(buckets[bucket] - 1)
         var appearance = leads
@@ -75,10 +89,10 @@ struct CoalescedChanges {
         if let previous { (appearance, replaced) = try readRecord(at: previous) }
         encodeRecord(change, appearance: appearance, seq: seq)
         let fits = namesSize + bytes.count + record.count <= capacity
-        // Compacting pays when it frees a quarter of the buffer; short of that the window is full.
+        // Compacting pays when it frees an eighth of the buffer; short of that the window is full.
         let fitsCompacted =
             namesSize + bytes.count - garbage - replaced + record.count <= capacity
-            && garbage + replaced >= capacity / 4
+            && garbage + replaced >= capacity / 8
         let alone = leads == (previous == nil ? 0 : 1)
         guard fits || fitsCompacted || alone else { return false }
         garbage += replaced
@@ -109,11 +123,20 @@ struct CoalescedChanges {
         changes = 0
     }
 
+    /// The fields of one lead that one change won: what a fold applies as that change.
+    struct Won {
+        var seq: Int64
+        var at: Int64
+        /// Each field's name and value as compact JSON text.
+        var fields: [(name: String, value: String)]
+    }
+
     /// Calls `body` for each lead, in the order `rank` gives (smaller first; ties: order of
-    /// appearance), with the lead's winning fields (name, value as compact JSON text, seq, `at`).
+    /// appearance), with its rank and its winning fields grouped by the change that won them,
+    /// in seq order.
     func forEachLead(
         rankedBy rank: (String) throws -> Int64,
-        _ body: (String, [(name: String, value: String, seq: Int64, at: Int64)]) throws -> Void
+        _ body: (_ lead: String, _ rank: Int64, _ won: [Won]) throws -> Void
     ) throws {
         // Each lead's rank and record: its key is read again below rather than held here, which
         // would add a string to each of a window's entries.
@@ -127,47 +150,71 @@ struct CoalescedChanges {
             }
         }
         order.sort { ($0.rank, $0.appearance) < ($1.rank, $1.appearance) }
-        var fields: [(name: String, value: String, seq: Int64, at: Int64)] = []
+        var won: [Won] = []
         try bytes.withUnsafeBytes { buffer in
             for entry in order {
                 var reader = BlobReader(bytes: buffer, index: entry.offset)
                 let lead = try reader.string()
                 _ = try reader.count()  // appearance
-                fields.removeAll(keepingCapacity: true)
+                won.removeAll(keepingCapacity: true)
                 for _ in 0..<(try reader.count()) {
-                    fields.append(
-                        (names[try reader.count()], try reader.string(), try reader.integer(), try reader.integer()))
+                    var group = Won(
+                        seq: firstSeq + Int64(try reader.unsigned()), at: firstAt + (try reader.integer()), fields: [])
+                    for _ in 0..<(try reader.count()) {
+                        group.fields.append((names[try reader.count()], try reader.string()))
+                    }
+                    won.append(group)
                 }
-                try body(lead, fields)
+                try body(lead, entry.rank, won)
             }
         }
     }
 
-    /// Builds in `record` the lead's record after `change`: each field `held` has that the
-    /// change does not win, then each of the change's fields that wins (a held field loses to
-    /// the change unless it is newer; a tie goes to the later seq, the change's).
+    /// Builds in `record` the lead's record after `change`: the fields `held` has that the change
+    /// does not win, in their groups (seq order), then a group of the change's fields that win (a
+    /// held field loses to the change unless it is newer; a tie goes to the later seq, the
+    /// change's).
     private mutating func encodeRecord(_ change: LeadChange, appearance: Int, seq: Int64) {
         changed.removeAll(keepingCapacity: true)
-        for (name, value) in change.fields { changed.append((number(of: name), value)) }
+        let at = change.atMilliseconds
+        for (name, value) in change.fields {
+            let number = number(of: name)
+            if let field = held.first(where: { $0.name == number }), at < heldGroups[field.group].at { continue }
+            changed.append((number, value))
+        }
         record.removeAll(keepingCapacity: true)
         BlobWriter.string(change.lead, &record)
         BlobWriter.count(appearance, &record)
-        let at = change.atMilliseconds
-        let untouched = held.count { field in !changed.contains { $0.name == field.name } }
-        BlobWriter.count(untouched + changed.count, &record)
-        for field in held where at < field.at || !changed.contains(where: { $0.name == field.name }) {
-            record.append(contentsOf: bytes[field.encoded])
+        let keptGroups = heldGroups.indices.count { group in held.contains { $0.group == group && isKept($0) } }
+        BlobWriter.count(keptGroups + (changed.isEmpty ? 0 : 1), &record)
+        for (index, group) in heldGroups.enumerated() {
+            let kept = held.count { $0.group == index && isKept($0) }
+            guard kept > 0 else { continue }
+            writeGroupHeader(seq: group.seq, at: group.at, fields: kept)
+            for field in held where field.group == index && isKept(field) {
+                record.append(contentsOf: bytes[field.encoded])
+            }
         }
+        guard !changed.isEmpty else { return }
+        writeGroupHeader(seq: seq, at: at, fields: changed.count)
         for (name, fieldValue) in changed {
-            if let field = held.first(where: { $0.name == name }), at < field.at { continue }
             BlobWriter.count(name, &record)
             value.removeAll(keepingCapacity: true)
             JSONText.appendValue(fieldValue, to: &value)
             BlobWriter.count(value.count, &record)
             record.append(contentsOf: value)
-            BlobWriter.integer(seq, &record)
-            BlobWriter.integer(at, &record)
         }
+    }
+
+    /// Whether a field of the record being replaced stays: the change being added does not win it.
+    private func isKept(_ field: HeldField) -> Bool { !changed.contains { $0.name == field.name } }
+
+    /// A group's seq and `at` as differences from the window's first (`at` is within 1990–2099,
+    /// so the difference cannot overflow), and its field count.
+    private mutating func writeGroupHeader(seq: Int64, at: Int64, fields: Int) {
+        BlobWriter.unsigned(UInt64(seq - firstSeq), &record)
+        BlobWriter.integer(at - firstAt, &record)
+        BlobWriter.count(fields, &record)
     }
 
     /// The number of field `name` in `names`, numbering it when new.
@@ -179,24 +226,31 @@ struct CoalescedChanges {
         return names.count - 1
     }
 
-    /// Reads the record at `offset`, its fields into `held`; returns the lead's order of
-    /// appearance and the record's length.
+    /// Reads the record at `offset`, its fields into `held` and their groups into `heldGroups`;
+    /// returns the lead's order of appearance and the record's length.
     private mutating func readRecord(at offset: Int) throws -> (appearance: Int, length: Int) {
-        // Moved out and back, so appending never copies it.
+        // Moved out and back, so appending never copies them.
         var fields: [HeldField] = []
+        var groups: [HeldGroup] = []
         swap(&fields, &held)
-        defer { swap(&fields, &held) }
+        swap(&groups, &heldGroups)
+        defer {
+            swap(&fields, &held)
+            swap(&groups, &heldGroups)
+        }
         return try bytes.withUnsafeBytes { buffer in
             var reader = BlobReader(bytes: buffer, index: offset)
             _ = try reader.text()  // key
             let appearance = try reader.count()
-            for _ in 0..<(try reader.count()) {
-                let start = reader.index
-                let name = try reader.count()
-                _ = try reader.text()  // value
-                _ = try reader.integer()  // seq
-                let at = try reader.integer()
-                fields.append(HeldField(name: name, encoded: start..<reader.index, at: at))
+            for group in 0..<(try reader.count()) {
+                groups.append(
+                    HeldGroup(seq: firstSeq + Int64(try reader.unsigned()), at: firstAt + (try reader.integer())))
+                for _ in 0..<(try reader.count()) {
+                    let start = reader.index
+                    let name = try reader.count()
+                    _ = try reader.text()  // value
+                    fields.append(HeldField(name: name, group: group, encoded: start..<reader.index))
+                }
             }
             return (appearance, reader.index - offset)
         }
@@ -208,6 +262,7 @@ struct CoalescedChanges {
         var write = 0
         while read < bytes.count {
             held.removeAll(keepingCapacity: true)
+            heldGroups.removeAll(keepingCapacity: true)
             let end = read + (try readRecord(at: read)).length
             let bucket = try find(keyAt: read)
             if buckets[bucket] == Int32(read + 1) {
@@ -223,6 +278,7 @@ struct CoalescedChanges {
             read = end
         }
         held.removeAll(keepingCapacity: true)
+        heldGroups.removeAll(keepingCapacity: true)
         bytes.removeLast(bytes.count - write)
         garbage = 0
     }
