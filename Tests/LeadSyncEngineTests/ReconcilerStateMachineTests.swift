@@ -679,27 +679,57 @@ import Testing
 
     @Test func theDefinitionsAreFetchedFirstInsideTheBudget() throws {
         var d = Driver(Self.fetching(limit: 1))
-        #expect(d.start() == [.fetchDefinitions])
+        #expect(d.start() == [.fetchDefinitions, .loadWindow(newPass: true)])
+        #expect(d.load([Self.lead("L-1", email: "a@example.com")]).isEmpty, "nothing goes before the definitions")
         d.advance(0.2)
         let definitions = Array(Self.definitions.values)
-        #expect(
-            d.machine.definitionsReceived(.success(definitions), rateLimit: nil, now: d.now) == [
-                .loadWindow(newPass: true)
-            ])
         // At 1 request per 10 s the first batch waits for the definitions request to leave the
         // window: 10 s after its answer (no margin here, so no credit either).
-        let actions = d.load([Self.lead("L-1", email: "a@example.com")])
+        let actions = d.machine.definitionsReceived(.success(definitions), rateLimit: nil, now: d.now)
         guard case .wake(let at)? = actions.first, actions.count == 1 else {
             Issue.record("expected one wake, got \(actions)")
             return
         }
         #expect(abs(at.timeIntervalSince(d.now) - 10) < 1e-6)
         #expect(d.machine.summary.requests == 1)
+        d.now = at
+        let request = try #require(Self.sends(d.machine.wake(now: d.now)).first)
+        #expect(request.inputs.map(\.key) == ["a@example.com"])
+    }
+
+    @Test func theFirstBurstIsReadWhileTheDefinitionsAreFetched() throws {
+        // 190 per 10 s: when the definitions arrive, 64 requests may go at once (the most in
+        // flight). Their leads are read while the definitions request is out, so the burst goes
+        // with the answer rather than one window read after another.
+        var d = Driver(Self.fetching(limit: 190))
+        #expect(d.start() == [.fetchDefinitions, .loadWindow(newPass: true)])
+        var next = 0
+        var reads = 1
+        var actions = d.load(Self.freshWindow(after: &next), end: false)
+        while actions == [.loadWindow(newPass: false)] {
+            reads += 1
+            actions = d.load(Self.freshWindow(after: &next), end: false)
+        }
+        #expect(actions.isEmpty, "enough read: nothing more until the definitions arrive")
+        #expect(reads == 13, "a full batch for each of the 64 requests, 6,400 leads: 13 windows of 500")
+        // A change recorded meanwhile goes first.
+        let fresh = Self.lead("L-NEW", email: "new@example.com", seq: 900, at: 900)
+        #expect(d.machine.freshLeadsLoaded([fresh], now: d.now).isEmpty)
+
+        d.advance(0.2)
+        let burst = d.machine.definitionsReceived(.success(Array(Self.definitions.values)), rateLimit: nil, now: d.now)
+        let sent = Self.sends(burst)
+        #expect(sent.count == 64)
+        #expect(sent.allSatisfy { $0.inputs.count == 100 })
+        #expect(sent.first?.inputs.first?.key == "new@example.com")
+        #expect(Set(sent.flatMap(\.inputs).map(\.key)).count == 6_400)
+        #expect(burst.last == .loadWindow(newPass: false), "101 left: the next window is read")
     }
 
     @Test func anUnreachableHubSpotAtStartIsRetriedAndAStopEndsItAtOnce() throws {
         var d = Driver(Self.fetching())
         _ = d.start()
+        #expect(d.load([Self.lead("L-1", email: "a@example.com")]).isEmpty)
         let retry = d.machine.definitionsReceived(
             .failure(.transient("connect refused", retryAfter: nil)), rateLimit: nil, now: d.now)
         guard case .wake(let at)? = retry.last else {
@@ -708,18 +738,24 @@ import Testing
         }
         d.now = at
         #expect(d.machine.wake(now: d.now) == [.fetchDefinitions])
-        #expect(d.machine.stopIssuing(now: d.now) == [.finished(sendableLeft: true)], "in flight: nothing to wait for")
+        #expect(
+            d.machine.stopIssuing(now: d.now) == [.finished(sendableLeft: true)],
+            "the definitions request is not waited for; the lead read meanwhile is left")
         #expect(d.machine.definitionsReceived(.success([]), rateLimit: nil, now: d.now).isEmpty)
     }
 
     @Test func aRevokedTokenAtStartPausesAndTheFetchResumesAfterConnect() throws {
         var d = Driver(Self.fetching())
         _ = d.start()
+        #expect(d.load([Self.lead("L-1", email: "a@example.com")]).isEmpty)
         let paused = d.machine.definitionsReceived(
             .failure(.reconnectionRequired("revoked")), rateLimit: nil, now: d.now)
         #expect(paused == [.pause(.reconnectionRequired("revoked"))])
         #expect(d.machine.wake(now: d.now).isEmpty)
         #expect(d.machine.connectionRestored(now: d.now) == [.fetchDefinitions])
+        let sent = Self.sends(
+            d.machine.definitionsReceived(.success(Array(Self.definitions.values)), rateLimit: nil, now: d.now))
+        #expect(sent.map { $0.inputs.map(\.key) } == [["a@example.com"]], "the lead read before the pause")
     }
 
     @Test(arguments: [1, 2, 3] as [UInt64])
@@ -727,7 +763,9 @@ import Testing
         var configuration = Self.fetching(giveUpAfter: .seconds(20))
         configuration.backoff = Backoff(base: .seconds(4), cap: .seconds(30))
         var d = Driver(configuration, seed: seed)
-        var actions = d.start()
+        #expect(d.start() == [.fetchDefinitions, .loadWindow(newPass: true)])
+        #expect(d.load([]).isEmpty)
+        var actions: [Action] = [.fetchDefinitions]
         while actions == [.fetchDefinitions] {
             actions = d.machine.definitionsReceived(
                 .failure(.transient("HTTP 503", retryAfter: nil)), rateLimit: nil, now: d.now)
