@@ -781,20 +781,28 @@ import Testing
 
     // MARK: Pacing over a whole drain
 
-    @Test(arguments: [5, 99] as [UInt64])
-    func aDrainAtTenPerTenSecondsNeverExceedsTheLimit(seed: UInt64) {
-        var configuration = Self.configuration(limit: 10)
-        configuration.refillBelow = 200
-        var d = Driver(configuration, seed: seed)
+    /// What ``simulateDrain(_:leads:fresh:seed:limit:)`` saw.
+    struct SimulatedDrain {
+        var sends: [(at: Date, request: OutboundRequest)] = []
+        var finished = false
+    }
+
+    /// Drives `d` through a whole drain in simulated time: `leads` read in windows of 500, each
+    /// request answered (all written) 100–200 ms after it is sent with `limit` in HubSpot's
+    /// headers, timers fired when due, and each of `fresh` handed to the machine at its time, as
+    /// the shell does with changes recorded during a drain.
+    static func simulateDrain(
+        _ d: inout Driver, leads: [PendingLead], fresh: [(at: Date, lead: PendingLead)] = [], seed: UInt64,
+        limit: Int
+    ) -> SimulatedDrain {
         var random = SplitMix64(seed: seed)
-        let leads = (0..<2_000).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
         var windows = stride(from: 0, to: leads.count, by: 500).map { Array(leads[$0..<min($0 + 500, leads.count)]) }
+        var fresh = fresh[...]
         var inFlight: [(due: Date, request: OutboundRequest)] = []
         var wakes: [Date] = []
-        var sendTimes: [Date] = []
-        var finished = false
+        var drain = SimulatedDrain()
         var actions = d.start()
-        while !finished {
+        while !drain.finished {
             var pending = actions[...]
             while let action = pending.popFirst() {
                 switch action {
@@ -802,44 +810,87 @@ import Testing
                     if newPass && windows.isEmpty { windows = [[]] }
                     let window = windows.isEmpty ? [] : windows.removeFirst()
                     pending += d.load(window, end: windows.isEmpty)
-                case .send, .wake, .record, .finished: apply(action)
+                case .send(let request):
+                    drain.sends.append((d.now, request))
+                    let latency = 0.1 + Double(random.next() % 100) / 1000
+                    inFlight.append((d.now.addingTimeInterval(latency), request))
+                case .wake(let at): wakes.append(at)
+                case .finished: drain.finished = true
+                case .record: break
                 default: Issue.record("unexpected \(action)")
                 }
             }
             actions = []
-            guard !finished else { break }
-            // Advance to the next event: a response (150 ms ± 50 ms latency) or a timer.
+            guard !drain.finished else { break }
+            // Advance to the next event: a response, a timer or a fresh lead.
             let nextResponse = inFlight.map(\.due).min()
-            let nextWake = wakes.min()
-            guard let next = [nextResponse, nextWake].compactMap({ $0 }).min() else { break }
+            guard let next = [nextResponse, wakes.min(), fresh.first?.at].compactMap({ $0 }).min() else { break }
             d.now = next
             if let index = inFlight.firstIndex(where: { $0.due == next }) {
                 let request = inFlight.remove(at: index).request
                 actions = d.answer(
                     request, Self.written(request),
-                    headers: RateLimitInfo(max: 10, intervalMilliseconds: 10_000, remaining: 5))
+                    headers: RateLimitInfo(max: limit, intervalMilliseconds: 10_000, remaining: 5))
+            } else if let lead = fresh.first, lead.at == next {
+                fresh.removeFirst()
+                actions = d.machine.freshLeadsLoaded([lead.lead], now: d.now)
             } else {
                 wakes.removeAll { $0 <= next }
                 actions = d.machine.wake(now: d.now)
             }
         }
-        func apply(_ action: Action) {
-            switch action {
-            case .send(let request):
-                sendTimes.append(d.now)
-                let latency = 0.1 + Double(random.next() % 100) / 1000
-                inFlight.append((d.now.addingTimeInterval(latency), request))
-            case .wake(let at): wakes.append(at)
-            case .finished: finished = true
-            default: break
-            }
-        }
-        #expect(finished, "seed \(seed)")
+        return drain
+    }
+
+    @Test(arguments: [5, 99] as [UInt64])
+    func aDrainAtTenPerTenSecondsNeverExceedsTheLimit(seed: UInt64) {
+        var configuration = Self.configuration(limit: 10)
+        configuration.refillBelow = 200
+        var d = Driver(configuration, seed: seed)
+        let leads = (0..<2_000).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        let drain = Self.simulateDrain(&d, leads: leads, seed: seed, limit: 10)
+        #expect(drain.finished, "seed \(seed)")
         #expect(d.machine.summary.delivered == 2_000, "seed \(seed)")
         #expect(d.machine.summary.batchFill == 1.0, "seed \(seed)")
+        let sendTimes = drain.sends.map(\.at)
         for (i, send) in sendTimes.enumerated() {
             let inWindow = sendTimes[i...].prefix { $0 < send.addingTimeInterval(10) }.count
             #expect(inWindow <= 10, "seed \(seed): \(inWindow) requests in the window from send \(i)")
+        }
+    }
+
+    @Test(arguments: [3, 8] as [UInt64])
+    func aChangeRecordedDuringADrainWaitsAboutHalfAWindowAtMost(seed: UInt64) throws {
+        // 100 per 10 s, a backlog of 39,460 leads, and a change recorded every 0.7 s, 395 full
+        // batches in all. Each window's budget used to leave in one burst as its slots freed, so a
+        // change seen after a burst waited for the next one, up to a whole window; now a twentieth
+        // of it goes half a window later, so a change finds a slot within about half a window. The
+        // backlog still gets the whole budget: four windows, full batches.
+        var d = Driver(Self.configuration(limit: 100), seed: seed)
+        let leads = (0..<39_460).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        let fresh = (0..<40).map { index in
+            (
+                at: Self.start.addingTimeInterval(0.5 + 0.7 * Double(index)),
+                lead: Self.lead("F-\(index)", email: "f\(index)@example.com", seq: 100_000 + Int64(index))
+            )
+        }
+        let drain = Self.simulateDrain(&d, leads: leads, fresh: fresh, seed: seed, limit: 100)
+        #expect(drain.finished)
+        #expect(d.machine.summary.delivered == 39_500)
+        var waits: [Double] = []
+        for (index, change) in fresh.enumerated() {
+            let sent = try #require(
+                drain.sends.first { $0.request.inputs.contains { $0.key == "f\(index)@example.com" } })
+            waits.append(sent.at.timeIntervalSince(change.at))
+        }
+        #expect(waits.max()! < 5.5, "seed \(seed): waits \(waits.map { String(format: "%.1f", $0) })")
+        #expect(drain.sends.count == 395, "seed \(seed): full batches")
+        let last = try #require(drain.sends.last?.at.timeIntervalSince(Self.start))
+        #expect(last < 31.5, "seed \(seed): the budget of four windows carried the backlog (last send at \(last) s)")
+        let sendTimes = drain.sends.map(\.at)
+        for (i, send) in sendTimes.enumerated() {
+            let inWindow = sendTimes[i...].prefix { $0 < send.addingTimeInterval(10) }.count
+            #expect(inWindow <= 100, "seed \(seed): \(inWindow) requests in the window from send \(i)")
         }
     }
 }

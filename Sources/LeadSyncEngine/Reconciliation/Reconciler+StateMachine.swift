@@ -40,6 +40,13 @@ extension Reconciler {
             /// p90 ≈ 60 ms on a busy machine), and slots freeing meanwhile would wait for it; the
             /// batches queued while the window was full serve them (issue 11).
             package var quietBeforeReading: Duration = .milliseconds(250)
+            /// Default 5 %: the share of the window's budget kept out of any half window while the
+            /// pass has more to read. Those requests go half a window after the others, and since a
+            /// slot frees a window after its request, they stay there: a slot frees at least every
+            /// half window, so a change recorded now (``freshLeadsLoaded(_:now:)``, at the queue's
+            /// front) waits for one about half a window at most, not a whole window behind the
+            /// backlog's burst. Each slot still carries one request a window (issue 11, decision 0040).
+            package var secondHalfShare = 0.05
             /// Default nil (never): stop when no request has succeeded for this long.
             package var giveUpAfter: Duration?
             package var backoff = Backoff()
@@ -182,6 +189,8 @@ extension Reconciler {
         /// A request failed since ``lastProgressAt``: `--give-up-after` is running.
         private var failingSinceProgress = false
         private var definitionsSentAt: Date?
+        /// When the recent requests were sent, oldest first (``Configuration/secondHalfShare``).
+        private var recentSends: [Date] = []
         private var nextRequestID = 1
         /// Outcomes and marks gathered while handling one event, emitted as one `.record`.
         private var unrecorded: [LeadOutcome] = []
@@ -549,6 +558,7 @@ extension Reconciler {
                 }
                 flight.sentAt = now
                 pacer.recordSend(now: now)
+                recentSends.append(now)
                 summary.requests += 1
                 if !flight.request.kind.isRead {
                     summary.writeRequests += 1
@@ -644,6 +654,7 @@ extension Reconciler {
             switch admit(now: now) {
             case .sent:
                 pacer.recordSend(now: now)
+                recentSends.append(now)
                 summary.requests += 1
                 definitionsSentAt = now
                 state = .fetchingDefinitions(attempt: attempt, due: nil)
@@ -663,10 +674,12 @@ extension Reconciler {
             case paused(Action)
         }
 
-        /// Asks the pacer whether a request may go at `now`.
+        /// Asks the pacer whether a request may go at `now`, and keeps a share of the window for its
+        /// second half (``Configuration/secondHalfShare``).
         private mutating func admit(now: Date) -> Admission {
             switch pacer.decide(now: now) {
             case .now:
+                if let later = secondHalfWait(now: now) { return .wait(later) }
                 return .sent
             case .at(let date):
                 return .wait(date)
@@ -675,6 +688,19 @@ extension Reconciler {
                 lastError = "HubSpot daily limit reached"
                 return .paused(.pause(.dailyLimit(resetAt: resetAt)))
             }
+        }
+
+        /// When the next request may go if `limit` less the second half's share were sent in the
+        /// last half window; nil when it may go now, or once the pass is read to its end (what is
+        /// left then goes as soon as the window allows).
+        private mutating func secondHalfWait(now: Date) -> Date? {
+            let half = pacer.window.timeInterval / 2
+            let horizon = now.addingTimeInterval(-half)
+            recentSends.removeFirst(recentSends.prefix { $0 <= horizon }.count)
+            let reserved = Int(Double(pacer.limit) * configuration.secondHalfShare)
+            let allowed = pacer.limit - reserved
+            guard reserved > 0, pass.reading != .exhausted, recentSends.count >= allowed else { return nil }
+            return recentSends[recentSends.count - allowed].addingTimeInterval(half)
         }
 
         private mutating func beginLoad(newPass: Bool) -> [Action] {
