@@ -42,6 +42,20 @@ import Testing
         #expect(try await journal.leads.pendingLeads(changedAfter: through, limit: 10).leads.isEmpty)
     }
 
+    @Test func aChangeAppendedAfterTheFoldIsLeftForTheNextLook() async throws {
+        // A drain folds, then asks which leads changed; a change recorded in between must not be
+        // passed over, or it waits for the drain's next pass.
+        let (_, journal) = try await journalWithAda()
+        try await journal.changeLog.record(lead: "L-1", fields: ["first_name": .string("Ada Lovelace")])
+        let first = try await journal.leads.pendingLeads(changedAfter: 0, limit: 10)
+        #expect(first.leads.map(\.lead) == ["L-1"])
+        #expect(first.through == 1, "change 2 is not folded yet")
+        try await journal.changeLog.fold()
+        let next = try await journal.leads.pendingLeads(changedAfter: first.through, limit: 10)
+        #expect(next.through == 2)
+        #expect(next.leads.first?.fields.first { $0.field == "first_name" }?.value == .string("Ada Lovelace"))
+    }
+
     @Test func deliveredOutcomesFinishTheLeadAndSetBaseValues() async throws {
         let (_, journal) = try await journalWithAda()
         let lead = try #require(try await journal.leads.pendingLeads(limit: 1).first)
