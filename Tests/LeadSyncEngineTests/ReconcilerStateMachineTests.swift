@@ -863,7 +863,7 @@ import Testing
     func aChangeRecordedDuringADrainWaitsAboutHalfAWindowAtMost(seed: UInt64) throws {
         // 100 per 10 s, a backlog of 39,460 leads, and a change recorded every 0.7 s, 395 full
         // batches in all. Each window's budget used to leave in one burst as its slots freed, so a
-        // change seen after a burst waited for the next one, up to a whole window; now a twentieth
+        // change seen after a burst waited for the next one, up to a whole window; now one request
         // of it goes half a window later, so a change finds a slot within about half a window. The
         // backlog still gets the whole budget: four windows, full batches.
         var d = Driver(Self.configuration(limit: 100), seed: seed)

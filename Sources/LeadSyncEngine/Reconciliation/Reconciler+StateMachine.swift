@@ -40,13 +40,16 @@ extension Reconciler {
             /// p90 ≈ 60 ms on a busy machine), and slots freeing meanwhile would wait for it; the
             /// batches queued while the window was full serve them (issue 11).
             package var quietBeforeReading: Duration = .milliseconds(250)
-            /// Default 5 %: the share of the window's budget kept out of any half window while the
-            /// pass has more to read. Those requests go half a window after the others, and since a
-            /// slot frees a window after its request, they stay there: a slot frees at least every
-            /// half window, so a change recorded now (``freshLeadsLoaded(_:now:)``, at the queue's
-            /// front) waits for one about half a window at most, not a whole window behind the
-            /// backlog's burst. Each slot still carries one request a window (issue 11, decision 0040).
-            package var secondHalfShare = 0.05
+            /// Default 1 %: the share of the window's budget (rounded down: one request at 100 to
+            /// 199 a window, none under 100) kept out of any half window while the pass has more to
+            /// read. Those requests go half a window after the others, and since a slot frees a
+            /// window after its request, they stay there: a slot frees at least every half window,
+            /// so a change recorded now (``freshLeadsLoaded(_:now:)``, at the queue's front) waits
+            /// for one about half a window at most, not a whole window behind the backlog's burst.
+            /// Each slot still carries one request a window; a drain whose last window needs the
+            /// late share ends half a window later. At 5 % that cost 5 s in `DrainBenchmark live`
+            /// (issue 11, decision 0040).
+            package var secondHalfShare = 0.01
             /// Default nil (never): stop when no request has succeeded for this long.
             package var giveUpAfter: Duration?
             package var backoff = Backoff()
