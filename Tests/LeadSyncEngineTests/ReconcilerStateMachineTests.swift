@@ -587,6 +587,48 @@ import Testing
         #expect(d.machine.lastError == "HTTP 503")
     }
 
+    @Test func batchesWaitingForTheirRetryKeepTheirSlotsSoFailuresHoldNoMoreThanTheSlots() throws {
+        // Every request fails with a 503 for 20 s, then HubSpot answers again. A failed batch
+        // waits out its backoff; when its slot took a new batch, which failed too, the batches
+        // waiting grew until they held the journal (a 108 MB heap at 10^6 leads). They keep their
+        // slots: what is sent while failing stays one set of batches, and the drain completes after.
+        var configuration = Self.configuration(limit: 100_000)
+        configuration.pacer.maximumConcurrency = 4
+        configuration.giveUpAfter = nil
+        var d = Driver(configuration)
+        let total = 10_000
+        var next = 0
+        var sentWhileFailing = Set<String>()
+        var finished = false
+        var actions = d.start()
+        for round in 0..<2_000 where !finished {
+            let failing = round < 400
+            var following: [Action] = []
+            for action in actions {
+                switch action {
+                case .loadWindow(let newPass):
+                    let leads = newPass && next > 0 ? [] : Self.freshWindow(after: &next)
+                    following += d.load(leads, end: next >= total)
+                case .send(let request):
+                    if failing {
+                        sentWhileFailing.formUnion(request.inputs.map(\.key))
+                        following += d.fail(request, .transient("HTTP 503", retryAfter: nil))
+                    } else {
+                        following += d.answer(request, Self.written(request))
+                    }
+                case .finished:
+                    finished = true
+                default:
+                    break
+                }
+            }
+            d.advance(0.05)
+            actions = following + d.machine.wake(now: d.now)
+        }
+        #expect(sentWhileFailing.count <= 4 * 100, "four slots of 100 inputs, whatever the backlog")
+        #expect(finished && d.machine.summary.delivered == total)
+    }
+
     @Test func givesUpWhenNothingSucceededForTooLong() throws {
         var d = Driver()
         _ = d.start()

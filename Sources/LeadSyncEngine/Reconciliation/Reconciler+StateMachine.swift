@@ -540,7 +540,7 @@ extension Reconciler {
             var slotFreesAt: Date?
             while inFlight.count < pacer.concurrency {
                 let due = retries.firstIndex { $0.notBefore <= now }
-                guard due != nil || !queue.isEmpty else { break }
+                guard due != nil || (!queue.isEmpty && freeSlots > 0) else { break }
                 switch admit(now: now) {
                 case .sent: break
                 case .wait(let date):
@@ -641,8 +641,14 @@ extension Reconciler {
         /// `sync --once` at 86 MB (docs/benchmarks.md). While slots free one after another, only
         /// ``Configuration/refillBelow`` (``Configuration/quietBeforeReading``).
         private var refillTarget: Int {
-            max(configuration.refillBelow, (pacer.concurrency - inFlight.count) * configuration.maximumBatchSize)
+            max(configuration.refillBelow, freeSlots * configuration.maximumBatchSize)
         }
+
+        /// Slots for new batches: a batch waiting for its retry keeps its slot. Otherwise, while
+        /// HubSpot fails, each failed batch's slot takes a new one that fails too, and the batches
+        /// waiting out their backoff grow until they hold the whole backlog (a 108 MB heap was
+        /// seen); this way in flight plus waiting stays one set of batches.
+        private var freeSlots: Int { max(0, pacer.concurrency - inFlight.count - retries.count) }
 
         /// Reads are in flight: their answers queue the writes they decide (an `if-empty`
         /// field's update, a found contact's update by id), so a partial write batch may wait
@@ -716,8 +722,11 @@ extension Reconciler {
             let id = nextRequestID
             nextRequestID += 1
             let kind = items[0].kind
+            // Sized once: grown by appends, the flights in flight held a fifth more (heaptrack).
             var inputs: [OutboundRequest.Input] = []
+            inputs.reserveCapacity(items.count)
             var byTrace: [String: Item] = [:]
+            byTrace.reserveCapacity(items.count)
             var keys = Set<String>()
             var readProperties: Set<String> = []
             for (index, item) in items.enumerated() {
@@ -887,7 +896,8 @@ extension Reconciler {
                 }
             }
             guard !kept.isEmpty else { return nil }
-            item.record.values = kept
+            // Usually every value is kept: the record keeps its own array, not a second one.
+            if kept.count < item.record.values.count { item.record.values = kept }
             if needsRead { item.stage = .read }
             return item
         }
