@@ -55,8 +55,8 @@ struct SyncCommand: AsyncParsableCommand {
 
     /// SQLite's page cache for a sync: it reads and writes windows of 500 pending leads in id
     /// order, which a small cache holds; the default's 8 MiB serve the fold of a large ingest.
-    /// With 8 MiB, `sync --once` peaked above its 64 MB goal; with 1 MiB it stays under it, as
-    /// fast (docs/benchmarks.md).
+    /// With 8 MiB, `sync --once` peaked well above its 64 MB goal; 1 MiB is as fast, and 256 KiB
+    /// (with a trim after every answer) lowered nothing at 10^7 changes (docs/benchmarks.md).
     static let journalCacheKiB = 1_024
 
     /// Answers between two `malloc_trim`s, which hand the heap's free pages back to the system:
