@@ -560,9 +560,7 @@ extension Reconciler {
                     busyKeys.formUnion(flight.keys)
                 }
                 flight.sentAt = now
-                pacer.recordSend(now: now)
-                recentSends.append(now)
-                summary.requests += 1
+                countSend(now: now)
                 if !flight.request.kind.isRead {
                     summary.writeRequests += 1
                     summary.writeInputs += flight.request.inputs.count
@@ -662,9 +660,7 @@ extension Reconciler {
             guard due <= now else { return [.wake(at: wakeAt)] }
             switch admit(now: now) {
             case .sent:
-                pacer.recordSend(now: now)
-                recentSends.append(now)
-                summary.requests += 1
+                countSend(now: now)
                 definitionsSentAt = now
                 state = .fetchingDefinitions(attempt: attempt, due: nil)
                 return [.fetchDefinitions]
@@ -681,6 +677,14 @@ extension Reconciler {
             case wait(Date)
             /// The day's budget is spent: the machine paused.
             case paused(Action)
+        }
+
+        /// Counts a request the machine sends at `now`: in the pacer, the second half's record
+        /// (``Configuration/secondHalfShare``) and the summary.
+        private mutating func countSend(now: Date) {
+            pacer.recordSend(now: now)
+            recentSends.append(now)
+            summary.requests += 1
         }
 
         /// Asks the pacer whether a request may go at `now`, and keeps a share of the window for its

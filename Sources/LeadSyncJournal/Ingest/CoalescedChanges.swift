@@ -226,8 +226,8 @@ struct CoalescedChanges {
         return names.count - 1
     }
 
-    /// Reads the record at `offset`, its fields into `held` and their groups into `heldGroups`;
-    /// returns the lead's order of appearance and the record's length.
+    /// Reads the record at `offset`, its fields into `held` and their groups into `heldGroups`
+    /// (replacing what they held); returns the lead's order of appearance and the record's length.
     private mutating func readRecord(at offset: Int) throws -> (appearance: Int, length: Int) {
         // Moved out and back, so appending never copies them.
         var fields: [HeldField] = []
@@ -238,6 +238,8 @@ struct CoalescedChanges {
             swap(&fields, &held)
             swap(&groups, &heldGroups)
         }
+        fields.removeAll(keepingCapacity: true)
+        groups.removeAll(keepingCapacity: true)
         return try bytes.withUnsafeBytes { buffer in
             var reader = BlobReader(bytes: buffer, index: offset)
             _ = try reader.text()  // key
@@ -261,8 +263,6 @@ struct CoalescedChanges {
         var read = 0
         var write = 0
         while read < bytes.count {
-            held.removeAll(keepingCapacity: true)
-            heldGroups.removeAll(keepingCapacity: true)
             let end = read + (try readRecord(at: read)).length
             let bucket = try find(keyAt: read)
             if buckets[bucket] == Int32(read + 1) {
@@ -277,8 +277,6 @@ struct CoalescedChanges {
             }
             read = end
         }
-        held.removeAll(keepingCapacity: true)
-        heldGroups.removeAll(keepingCapacity: true)
         bytes.removeLast(bytes.count - write)
         garbage = 0
     }
