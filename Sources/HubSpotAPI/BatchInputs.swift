@@ -2,7 +2,7 @@
 protocol BatchWriteInput {
     /// Unique within the batch: HubSpot names it in the result or error of the input.
     var objectWriteTraceId: String { get }
-    var properties: [String: String] { get }
+    var properties: PropertyValues { get }
     /// The fields that say which record the input writes, each followed by a comma.
     func writeKey(_ json: inout JSONWriter)
     /// Fields after the properties, each preceded by a comma.
@@ -22,9 +22,9 @@ package struct UpsertInput: Sendable, Hashable {
     package var idProperty: String
     /// Unique within the batch: HubSpot names it in the error of a refused input.
     package var objectWriteTraceId: String
-    package var properties: [String: String]
+    package var properties: PropertyValues
 
-    package init(id: String, idProperty: String = "email", objectWriteTraceId: String, properties: [String: String]) {
+    package init(id: String, idProperty: String = "email", objectWriteTraceId: String, properties: PropertyValues) {
         self.id = id
         self.idProperty = idProperty
         self.objectWriteTraceId = objectWriteTraceId
@@ -47,9 +47,9 @@ extension UpsertInput: BatchWriteInput {
 package struct UpdateInput: Sendable, Hashable {
     package var id: String
     package var objectWriteTraceId: String
-    package var properties: [String: String]
+    package var properties: PropertyValues
 
-    package init(id: String, objectWriteTraceId: String, properties: [String: String]) {
+    package init(id: String, objectWriteTraceId: String, properties: PropertyValues) {
         self.id = id
         self.objectWriteTraceId = objectWriteTraceId
         self.properties = properties

@@ -5,11 +5,11 @@ package struct NoteCreateInput: Sendable, Hashable {
     /// Unique within the batch: results and errors are matched by it (HubSpot answers in any order).
     package var objectWriteTraceId: String
     /// `hs_timestamp`, `hs_note_body` and, in unique-key mode, the note's key property.
-    package var properties: [String: String]
+    package var properties: PropertyValues
     /// The contact the note is associated with (type 202, note → contact).
     package var contactId: String
 
-    package init(objectWriteTraceId: String, properties: [String: String], contactId: String) {
+    package init(objectWriteTraceId: String, properties: PropertyValues, contactId: String) {
         self.objectWriteTraceId = objectWriteTraceId
         self.properties = properties
         self.contactId = contactId

@@ -49,7 +49,7 @@ package struct HubSpotClient: Sendable {
     /// `{"inputs":[…]}`: the body of every batch write, contacts and notes alike.
     static func writeBody(_ inputs: [some BatchWriteInput]) -> Data {
         let propertyBytes = inputs.reduce(0) { sum, input in
-            input.properties.reduce(sum) { $0 + $1.key.utf8.count + $1.value.utf8.count + 8 }
+            input.properties.reduce(sum) { $0 + $1.name.utf8.count + $1.value.utf8.count + 8 }
         }
         var json = JSONWriter(capacity: 16 + inputs.count * 160 + propertyBytes)
         json.raw("{\"inputs\":")
@@ -60,7 +60,7 @@ package struct HubSpotClient: Sendable {
             json.string(input.objectWriteTraceId)
             json.raw(",")
             json.key("properties")
-            json.stringMap(input.properties)
+            json.properties(input.properties)
             input.writeTrailer(&json)
             json.raw("}")
         }
@@ -115,10 +115,10 @@ package struct HubSpotClient: Sendable {
     // MARK: Single contacts, list, search
 
     /// Creates one contact. An email another contact has → 409 with ``HubSpotError/existingId``.
-    package func createContact(properties: [String: String]) async throws -> HubSpotResponse<Contact> {
+    package func createContact(properties: PropertyValues) async throws -> HubSpotResponse<Contact> {
         var json = JSONWriter()
         json.raw("{\"properties\":")
-        json.stringMap(properties)
+        json.properties(properties)
         json.raw(",\"associations\":[]}")
         let response = try await authorized(
             http.request(.post, http.version.contacts, json: json.data), operation: "contacts.create")

@@ -50,14 +50,14 @@ struct JSONWriter {
         raw("\":")
     }
 
-    /// `{"k":"v",…}`, keys sorted so equal inputs give equal bytes.
-    mutating func stringMap(_ map: [String: String]) {
+    /// `{"name":"value",…}`, in the values' order (by name), so equal values give equal bytes.
+    mutating func properties(_ values: PropertyValues) {
         bytes.append(0x7B)
-        for (index, key) in map.keys.sorted().enumerated() {
+        for (index, element) in values.enumerated() {
             if index > 0 { bytes.append(0x2C) }
-            string(key)
+            string(element.name)
             bytes.append(0x3A)
-            string(map[key]!)
+            string(element.value)
         }
         bytes.append(0x7D)
     }

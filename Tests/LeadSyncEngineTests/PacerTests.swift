@@ -172,6 +172,17 @@ import Testing
         #expect(pacer.decide(now: reset) == .now)
     }
 
+    @Test(arguments: [
+        "2026-11-29T03:00:00Z", "2026-11-29T00:00:00Z", "2026-11-28T23:59:59.999Z", "1969-12-31T12:00:00Z",
+    ])
+    func utcsMidnightIsTheCalendarsWithoutIt(_ text: String) throws {
+        let date = try #require(Timestamp.parse(text)).seconds
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        let expected = try #require(calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: date)))
+        #expect(Pacer.nextMidnight(after: date, in: .gmt) == expected)
+    }
+
     @Test func dailyRemainingCountsTheWholeAccount() {
         var pacer = Pacer(configuration: configuration(limit: 100, daily: 1_000), now: start)
         pacer.observe(RateLimitInfo(daily: 1_000, dailyRemaining: 0), now: start)

@@ -130,7 +130,7 @@ struct DrainBenchmark {
                 emails[change.lead] = field.value.wireString.lowercased()
             }
             guard let email = emails[change.lead] else { continue }
-            var values: [String: String] = [:]
+            var values: PropertyValues = [:]
             for field in change.fields {
                 if let property = properties[field.name] { values[property] = field.value.wireString }
             }

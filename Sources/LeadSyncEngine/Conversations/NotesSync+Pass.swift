@@ -488,7 +488,7 @@ extension NotesSync {
         private static func perform(
             _ request: NoteRequest, works: [NoteWork], mode: NoteKeyMode, gateway: any NotesGateway
         ) async -> GatewayAnswer<BatchResult> {
-            func properties(_ item: Item) -> [String: String] {
+            func properties(_ item: Item) -> PropertyValues {
                 let note = works[item.work].body(item.part)
                 return ["hs_note_body": note.body, "hs_timestamp": Timestamp.format(epochMilliseconds: note.timestamp)]
             }

@@ -1,5 +1,5 @@
 package import Foundation
-package import HubSpotAPI
+import HubSpotAPI
 package import LeadSyncJournal
 package import LeadSyncSupport
 package import Logging

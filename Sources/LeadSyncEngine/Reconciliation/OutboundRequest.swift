@@ -1,3 +1,5 @@
+package import HubSpotAPI
+
 /// A batch request the state machine asks its shell to send.
 package struct OutboundRequest: Sendable, Hashable {
     /// Which HubSpot batch call carries it.
@@ -21,7 +23,7 @@ package struct OutboundRequest: Sendable, Hashable {
         /// Unique within the request: HubSpot echoes it on per-input errors (207).
         package var traceID: String
         /// Property → value to write; empty for reads.
-        package var properties: [String: String]
+        package var properties: PropertyValues
     }
 
     /// Identifies the request in the events that answer it.

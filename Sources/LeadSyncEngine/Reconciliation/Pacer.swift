@@ -37,8 +37,9 @@ package struct Pacer: Sendable {
         /// Default 20 ms: added to the window for clock granularity (HubSpot's and ours count in
         /// milliseconds); costs 0.2% of a 10 s budget.
         package var margin: Duration = .milliseconds(20)
-        /// The account's time zone: the daily count resets at its midnight. Default UTC.
-        package var timeZone = TimeZone(identifier: "UTC")!
+        /// The account's time zone: the daily count resets at its midnight. Default UTC (`.gmt`,
+        /// whose midnight is computed without loading ICU's zone data: ``Pacer/nextMidnight(after:in:)``).
+        package var timeZone = TimeZone.gmt
         /// Default 64: requests in flight at most. The window, not this, paces a drain; this bounds
         /// connections and memory. It is large so that a window's free budget goes out at once
         /// rather than trickling over a latency per few requests: the last, partial window of a
@@ -230,7 +231,14 @@ package struct Pacer: Sendable {
     }
 
     /// The first midnight in `timeZone` strictly after `date`.
+    ///
+    /// UTC's is whole days since the epoch: Foundation's calendar would load ICU's zone and
+    /// calendar data, 1.8 MB of a sync's resident memory (docs/benchmarks.md, issue 10).
     package static func nextMidnight(after date: Date, in timeZone: TimeZone) -> Date {
+        if timeZone == .gmt {
+            let day: TimeInterval = 86_400
+            return Date(timeIntervalSince1970: ((date.timeIntervalSince1970 / day).rounded(.down) + 1) * day)
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let today = calendar.startOfDay(for: date)

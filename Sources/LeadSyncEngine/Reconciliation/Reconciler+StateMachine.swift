@@ -157,7 +157,8 @@ extension Reconciler {
         /// A request on the wire (or waiting to be retried) and the items it carries.
         struct Flight: Sendable {
             var request: OutboundRequest
-            var items: [String: Item]
+            /// The item of each of the request's inputs, in their order.
+            var items: [Item]
             var keys: Set<String>
             var sentAt: Date
             var attempt = 0
@@ -392,7 +393,7 @@ extension Reconciler {
                     retries.insert(contentsOf: [(left, now), (right, now)], at: 0)
                 } else {
                     busyKeys.subtract(flight.keys)
-                    for item in flight.items.values { refuse(item, refusal) }
+                    for item in flight.items { refuse(item, refusal) }
                 }
                 return emit() + pump(now: now)
             }
@@ -729,38 +730,35 @@ extension Reconciler {
             // Sized once: grown by appends, the flights in flight held a fifth more (heaptrack).
             var inputs: [OutboundRequest.Input] = []
             inputs.reserveCapacity(items.count)
-            var byTrace: [String: Item] = [:]
-            byTrace.reserveCapacity(items.count)
             var keys = Set<String>()
             var readProperties: Set<String> = []
             for (index, item) in items.enumerated() {
                 let traceID = "\(id)-\(index)"
                 let properties =
                     kind.isRead
-                    ? [:] : Dictionary(item.record.values.map { ($0.property, $0.wire) }, uniquingKeysWith: { $1 })
+                    ? [:] : PropertyValues(item.record.values.lazy.map { ($0.property, $0.wire) })
                 inputs.append(OutboundRequest.Input(key: item.key, traceID: traceID, properties: properties))
-                byTrace[traceID] = item
                 keys.formUnion(item.record.keys)
                 if kind.isRead {
                     readProperties.formUnion(item.record.values.filter { $0.rule == .ifEmpty }.map(\.property))
                 }
             }
             let request = OutboundRequest(id: id, kind: kind, inputs: inputs, readProperties: readProperties.sorted())
-            return Flight(request: request, items: byTrace, keys: keys, sentAt: .distantPast)
+            return Flight(request: request, items: items, keys: keys, sentAt: .distantPast)
         }
 
         private mutating func split(_ flight: Flight) -> (Flight, Flight) {
             let half = flight.request.inputs.count / 2
-            func part(_ inputs: ArraySlice<OutboundRequest.Input>, id: Int) -> Flight {
-                let items = Dictionary(uniqueKeysWithValues: inputs.map { ($0.traceID, flight.items[$0.traceID]!) })
+            func part(_ range: Range<Int>, id: Int) -> Flight {
+                let items = Array(flight.items[range])
                 var request = flight.request
                 request.id = id
-                request.inputs = Array(inputs)
-                let keys = items.values.reduce(into: Set<String>()) { $0.formUnion($1.record.keys) }
+                request.inputs = Array(flight.request.inputs[range])
+                let keys = items.reduce(into: Set<String>()) { $0.formUnion($1.record.keys) }
                 return Flight(request: request, items: items, keys: keys, sentAt: flight.sentAt)
             }
-            let left = part(flight.request.inputs[..<half], id: nextRequestID)
-            let right = part(flight.request.inputs[half...], id: nextRequestID + 1)
+            let left = part(0..<half, id: nextRequestID)
+            let right = part(half..<flight.items.count, id: nextRequestID + 1)
             nextRequestID += 2
             return (left, right)
         }
@@ -768,7 +766,8 @@ extension Reconciler {
         // MARK: Outcomes
 
         private mutating func handleWrite(_ flight: Flight, _ answer: BatchAnswer) {
-            for (trace, item) in flight.items {
+            for (input, item) in zip(flight.request.inputs, flight.items) {
+                let trace = input.traceID
                 if let contact = answer.contacts[trace] {
                     let record = item.record
                     note(
@@ -801,7 +800,8 @@ extension Reconciler {
         }
 
         private mutating func handleRead(_ flight: Flight, _ answer: BatchAnswer) {
-            for (trace, var item) in flight.items {
+            for (input, var item) in zip(flight.request.inputs, flight.items) {
+                let trace = input.traceID
                 if let found = answer.contacts[trace] {
                     item.hubSpot = found.properties
                     if found.id != item.record.remoteID {
