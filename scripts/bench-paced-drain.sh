@@ -7,6 +7,10 @@
 # last answer. Printed: the time, the floor, their ratio (goal ≤ 1.03), requests vs that minimum,
 # batch fill, and the 429s hubspot-sim answered (goal 0).
 #
+# The sync runs with `--rate-share 1`, as a process alone on its account is told to (it then has
+# the whole limit from its first request; decision 0045); RATE_SHARE=F gives another share, and
+# RATE_SHARE= (empty) none, which measures the fleet-safe slow start instead.
+#
 # PACED_TRACE=DIR keeps hubspot-sim's request log (requests.log) and the sync's trace-level log
 # (sync.log, read by scripts/drain-trace.py) in DIR.
 #
@@ -26,11 +30,13 @@ export LEADSYNC_DB="$work/journal.db" LEADSYNC_SYNCHRONOUS=normal LEADSYNC_HUBSP
 "$leadsync" ingest "$work/changes.ndjson" >/dev/null
 "$leadsync" status --json >/dev/null   # folds, so the sync below times the drain, not the fold
 
+share=()
+if [ -n "${RATE_SHARE-1}" ]; then share=(--rate-share "${RATE_SHARE-1}"); fi
 start="$(date +%s.%N)"
 if [ -n "${PACED_TRACE:-}" ]; then
-    LEADSYNC_LOG_LEVEL=trace "$leadsync" sync --once --json >"$work/sync.json" 2>"$work/sync.log"
+    LEADSYNC_LOG_LEVEL=trace "$leadsync" "${share[@]}" sync --once --json >"$work/sync.json" 2>"$work/sync.log"
 else
-    "$leadsync" sync --once --json >"$work/sync.json"
+    "$leadsync" "${share[@]}" sync --once --json >"$work/sync.json"
 fi
 end="$(date +%s.%N)"
 curl --fail --no-progress-meter "$url/_sim/counters" >"$work/counters.json"
@@ -40,16 +46,16 @@ if [ -n "${PACED_TRACE:-}" ]; then
     cp "$work/requests.log" "$work/sync.log" "$PACED_TRACE"/
 fi
 
-python3 - "$work/sync.json" "$work/counters.json" "$start" "$end" "$leads" "$limit" "$latency" <<'PY'
+python3 - "$work/sync.json" "$work/counters.json" "$start" "$end" "$leads" "$limit" "$latency" "${share[*]:-no --rate-share}" <<'PY'
 import json, math, sys
 sync = json.load(open(sys.argv[1]))
 counters = json.load(open(sys.argv[2]))
 start, end = float(sys.argv[3]), float(sys.argv[4])
-leads, limit, latency = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
+leads, limit, latency, share = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7]), sys.argv[8]
 elapsed = end - start
 minimum = math.ceil(sync["delivered"] / 100) + 1          # full upserts + the property definitions
 floor = (minimum - 1) // limit * 10 + latency / 1000      # request k at ⌊k/limit⌋ × 10 s, + one latency
-print(f"paced drain, {leads} clean contacts at {limit}/10s, {latency} ms latency:")
+print(f"paced drain, {leads} clean contacts at {limit}/10s, {latency} ms latency ({share}):")
 print(f"  leadsync sync --once (process start to exit): {elapsed:.1f} s")
 print(f"  floor for {minimum} requests:                 {floor:.1f} s")
 print(f"  ratio: {elapsed / floor:.3f}x the floor (goal <= 1.03)")

@@ -218,6 +218,15 @@ import Testing
         #expect(share.ownLimit(of: 200, holds: 45) == 200)
     }
 
+    @Test(arguments: [(0.25, 47), (1, 190)])
+    func aConfiguredShareIsTheAllowanceFromTheStartWithoutASlowStart(share: Double, allowed: Int) {
+        var share = FleetShare(configuration: FleetShare.Configuration(share: share), now: t0)
+        #expect(!share.ramping)
+        #expect(share.ownLimit(of: 190, holds: 0) == allowed, "before any answer")
+        share.observe(RateLimitInfo(max: 190, intervalMilliseconds: 10_000, remaining: 189), ours: 1, now: t0)
+        #expect(share.ownLimit(of: 190, holds: 1) == allowed, "after the first")
+    }
+
     @Test func aConfiguredShareCapsTheAllowance() {
         var configuration = Self.noSlowStart
         configuration.share = 0.25

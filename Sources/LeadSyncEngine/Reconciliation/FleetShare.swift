@@ -34,11 +34,13 @@ package import HubSpotAPI
 package struct FleetShare: Sendable, Hashable {
     package struct Configuration: Sendable, Hashable {
         /// A fixed share (0 < share ≤ 1) of the account's limit this process never exceeds; nil: none.
+        /// Given, the allowance also starts there, with no slow start: the operator divided the
+        /// account, so there is nothing to discover (`--rate-share 1`: a process alone on it).
         package var share: Double?
         /// The allowance at the start, before answers show the room is there: this share of the
         /// limit. Default 10 %: a fleet of up to ten starting together stays under the limit in
         /// its first round trip; a process alone has the whole limit after about five round trips
-        /// (1, 20, 40, 80, then the rest at 190/10 s). 1: no slow start.
+        /// (1, 20, 40, 80, then the rest at 190/10 s). 1: no slow start. Unused with a ``share``.
         package var initial = 0.1
         /// `Remaining` below this share of `Max` is crowding. Default 5 %: about the requests a
         /// fleet has on the wire at once, which HubSpot has not counted yet.
@@ -58,6 +60,9 @@ package struct FleetShare: Sendable, Hashable {
         package var room = 0.3
 
         package init(share: Double? = nil) { self.share = share }
+
+        /// The share of the limit the allowance starts from.
+        var start: Double { share ?? initial }
     }
 
     package let configuration: Configuration
@@ -72,7 +77,7 @@ package struct FleetShare: Sendable, Hashable {
 
     package init(configuration: Configuration = Configuration(), now: Date) {
         self.configuration = configuration
-        self.ramping = configuration.initial < 1
+        self.ramping = configuration.share == nil && configuration.initial < 1
         self.lastObserved = now
     }
 
@@ -82,7 +87,7 @@ package struct FleetShare: Sendable, Hashable {
     /// journal holds when another of its processes is already past that point (a `verify` beside a
     /// `sync` must not wait for the sync's drain to end).
     package func ownLimit(of limit: Int, holds: Int) -> Int {
-        var capped = allowance ?? Swift.max(configuration.initial * Double(limit), Double(holds + 1))
+        var capped = allowance ?? Swift.max(configuration.start * Double(limit), Double(holds + 1))
         if let share = configuration.share { capped = min(capped, share * Double(limit)) }
         return max(1, Int(capped.rounded(.down)))
     }
@@ -98,7 +103,7 @@ package struct FleetShare: Sendable, Hashable {
         // The slow start begins at the initial share, or at what the journal already holds when
         // another of its processes got there first.
         var allowance =
-            self.allowance ?? Swift.min(ceiling, Swift.max(configuration.initial * Double(max), Double(ours)))
+            self.allowance ?? Swift.min(ceiling, Swift.max(configuration.start * Double(max), Double(ours)))
         let reserve = configuration.reserve * Double(max)
         let used = Double(max - remaining)
         let others = used - Double(ours)
