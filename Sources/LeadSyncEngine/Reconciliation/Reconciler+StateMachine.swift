@@ -42,7 +42,9 @@ extension Reconciler {
             package var quietBeforeReading: Duration = .milliseconds(250)
             /// Default 1 %: the share of the window's budget (rounded down: one request at 100 to
             /// 199 a window, none under 100) kept out of any half window while the pass has more to
-            /// read. Those requests go half a window after the others, and since a slot frees a
+            /// read, for each kind of write a change recorded now may need — an upsert by email (its
+            /// lead has no contact yet) and an update by id (it has one) go in separate batches, so
+            /// two requests at 100 to 199. Those requests go half a window after the others, and since a slot frees a
             /// window after its request, they stay there: a slot frees at least every half window,
             /// so a change recorded now (``freshLeadsLoaded(_:now:)``, at the queue's front) waits
             /// for one about half a window at most, not a whole window behind the backlog's burst.
@@ -704,6 +706,9 @@ extension Reconciler {
             }
         }
 
+        /// The kinds of write batch a change may need: upsert by email, update by id.
+        private static var writeKinds: Int { 2 }
+
         /// When the next request may go if `limit` less the second half's share were sent in the
         /// last half window; nil when it may go now, or once the pass is read to its end (what is
         /// left then goes as soon as the window allows).
@@ -711,7 +716,7 @@ extension Reconciler {
             let half = pacer.window.timeInterval / 2
             let horizon = now.addingTimeInterval(-half)
             recentSends.removeFirst(recentSends.prefix { $0 <= horizon }.count)
-            let reserved = Int(Double(pacer.limit) * configuration.secondHalfShare)
+            let reserved = Int(Double(pacer.limit) * configuration.secondHalfShare) * Self.writeKinds
             let allowed = pacer.limit - reserved
             guard reserved > 0, pass.reading != .exhausted, recentSends.count >= allowed else { return nil }
             return recentSends[recentSends.count - allowed].addingTimeInterval(half)
