@@ -1,5 +1,5 @@
 /// The varint encoding of the journal's compact binary records: the `state` blob of a lead row
-/// (`StoredLead`) and the changes an ingest holds between folds (`CoalescedChanges`). Counts and
+/// (`StoredLead`) and the changes an ingest sorts by lead (`LeadSortedChanges`). Counts and
 /// lengths are LEB128 varints, integers zigzag-encoded, texts a length and their UTF-8 bytes.
 enum BlobWriter {
     static func count(_ value: Int, _ out: inout [UInt8]) { unsigned(UInt64(value), &out) }

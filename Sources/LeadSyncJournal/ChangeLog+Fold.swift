@@ -38,14 +38,22 @@ extension ChangeLog {
 
     private static func foldWindow(_ db: Connection, size: Int) throws -> Int {
         let after = try Counter.foldedSeq.value(db)
+        // Changes a fold in lead order folded already, before the cursor could pass them.
+        let progress = try LeadOrderFold.load(db)
         var folder = try Folder(db)
         let select = try db.cached(
             "SELECT seq, lead, at, fields, origin FROM change WHERE seq > ? ORDER BY seq LIMIT ?")
         defer { select.reset() }
         try select.bind(1, after)
         try select.bind(2, Int64(size))
+        var read = 0
+        var last = after
         while try select.step() {
             let seq = select.int64(0)
+            let lead = select.text(1)
+            read += 1
+            last = seq
+            if let progress, progress.holds(seq: seq, lead: lead) { continue }
             let fields: [String: FieldValue]
             do {
                 fields = try FieldsCodec.decode(select.text(3))
@@ -53,55 +61,76 @@ extension ChangeLog {
                 throw JournalError(.corrupt, "change \(seq) has unreadable fields: \(error)")
             }
             try folder.fold(
-                seq: seq, lead: select.text(1), at: select.int64(2),
+                seq: seq, lead: lead, at: select.int64(2),
                 fields: fields.map { ($0.key, FieldsCodec.encode($0.value)) },
                 origin: ChangeOrigin(rawValue: select.int64(4)) ?? .local)
         }
         select.reset()
-        return try folder.finish()
+        guard read > 0 else { return 0 }
+        try folder.finish(through: last)
+        if let progress, last >= progress.throughSeq { try LeadOrderFold.clear(db) }
+        return read
     }
 
-    /// Leads a fold from memory reads and changes before writing them: each is about a kilobyte
-    /// in memory, and writing them in id order every thousand costs no more than once per window.
+    /// Leads a fold in lead order reads and changes before writing them: each is about a
+    /// kilobyte in memory, and writing them in order every thousand costs no more than once per
+    /// transaction.
     static let leadsPerWrite = 1_000
 
-    /// Folds `window`, coalesced from the changes appended with consecutive seqs `seqs` (the last
-    /// of them is the journal's last), from memory when every change before them is folded;
-    /// otherwise reads the table, which folds whatever is unfolded in seq order, `chunk` changes
-    /// per transaction.
+    /// Folds `sorted`, the changes appended with seqs `seqs` (the journal's every change in that
+    /// range), lead by lead: each lead is read and written once, its changes applied in seq
+    /// order. A lead's state depends only on its own changes, so the result is the one a fold
+    /// in seq order gives (decision 0044). Commits every `leadsPerTransaction` leads, recording
+    /// its progress (``LeadOrderFold``) so that a fold in seq order between its transactions, or
+    /// after a crash, folds each change once; the fold cursor moves to the end of `seqs` with
+    /// the last lead. Changes another process folded meanwhile (up to the cursor) are skipped.
     ///
-    /// From memory, the fold goes lead by lead in the order of their rows (new leads last, in the
-    /// order they appeared): a lead's state depends only on its own changes, so the result is
-    /// the same, while every lead is read and written once and the lead table's pages are written
-    /// in order, each once per window. Leads are written every ``leadsPerWrite`` leads, so memory
-    /// holds few of them (decisions 0029, 0042).
-    static func fold(_ window: CoalescedChanges, seqs: ClosedRange<Int64>, chunk: Int, _ db: Connection) throws {
-        guard try Counter.foldedSeq.value(db) == seqs.lowerBound - 1 else {
-            _ = try fold(db, window: chunk, limit: nil)
-            return
+    /// - Returns: false, folding nothing, when another fold in lead order is in progress or
+    ///   changes before `seqs` are still unfolded after folding up to `seqs` in seq order: the
+    ///   caller folds from the table.
+    static func fold(
+        _ sorted: LeadSortedChanges, seqs: ClosedRange<Int64>, leadsPerTransaction: Int, _ db: Connection
+    ) throws -> Bool {
+        let before = try Counter.foldedSeq.value(db)
+        if before < seqs.lowerBound - 1 {
+            _ = try fold(db, window: leadsPerTransaction, limit: Int(seqs.lowerBound - 1 - before))
         }
-        var folder = try Folder(db)
-        var held = 0
-        let select = try db.cached("SELECT id FROM lead WHERE key = ?")
-        defer { select.reset() }
-        let rank = { (lead: String) throws -> Int64 in
-            try select.bind(1, lead)
-            defer { select.reset() }
-            return try select.step() ? select.int64(0) : .max
+        let ready = try db.read { db in
+            try Counter.foldedSeq.value(db) >= seqs.lowerBound - 1 && LeadOrderFold.load(db) == nil
         }
-        try window.forEachLead(rankedBy: rank) { lead, id, won in
-            if held >= leadsPerWrite {
+        guard ready else { return false }
+        let leads = try sorted.leads()
+        var next = try leads.next()
+        while let first = next {
+            next = try db.write { db -> (lead: String, changes: [LeadSortedChanges.Change])? in
+                let cursor = try Counter.foldedSeq.value(db)
+                // Another process's fold in seq order went past the whole range.
+                guard cursor < seqs.upperBound else { return nil }
+                var folder = try Folder(db)
+                var lead: (lead: String, changes: [LeadSortedChanges.Change])? = first
+                var count = 0
+                var last = first.lead
+                while let (key, changes) = lead, count < leadsPerTransaction {
+                    if count > 0, count % leadsPerWrite == 0 { try folder.writeLeads() }
+                    for change in changes where change.seq > cursor {
+                        try folder.fold(
+                            seq: change.seq, lead: key, at: change.at, fields: change.fields, origin: .local)
+                    }
+                    last = key
+                    count += 1
+                    lead = try leads.next()
+                }
+                guard lead != nil else {
+                    try folder.finish(through: seqs.upperBound)
+                    try LeadOrderFold.clear(db)
+                    return nil
+                }
                 try folder.writeLeads()
-                held = 0
-            }
-            held += 1
-            // Read by the id its rank found, so the fold does not look the key up again.
-            if id != .max, let stored = try folder.writer.rows.lead(id: id) { folder.writer.adopt(stored) }
-            for change in won {
-                try folder.fold(seq: change.seq, lead: lead, at: change.at, fields: change.fields, origin: .local)
+                try LeadOrderFold(throughSeq: seqs.upperBound, lastLead: last).save(db)
+                return lead
             }
         }
-        try folder.finish(through: seqs.upperBound)
+        return true
     }
 }
 
@@ -111,8 +140,6 @@ private struct Folder {
     let db: Connection
     let writer: DerivedStateWriter
     var seen = Set<String>()
-    var count = 0
-    var last: Int64 = 0
 
     init(_ db: Connection) throws {
         self.db = db
@@ -129,22 +156,12 @@ private struct Folder {
             try db.cached("INSERT OR IGNORE INTO field_seen(field) VALUES (?)").execute([.text(field)])
         }
         try writer.fold(seq: seq, lead: lead, at: at, fields: fields, origin: origin)
-        count += 1
-        last = seq
     }
 
     /// Writes the leads folded so far and forgets them; the fold goes on in the same transaction.
     func writeLeads() throws { try writer.finish() }
 
-    /// Writes what was folded and moves the fold cursor; returns how many changes were folded.
-    func finish() throws -> Int {
-        try writer.finish()
-        if count > 0 { try Counter.foldedSeq.set(last, db) }
-        return count
-    }
-
-    /// Writes what was folded and moves the fold cursor to `seq`: a coalesced window's changes
-    /// that won no field are folded too.
+    /// Writes what was folded and moves the fold cursor to `seq`: every change up to it is folded.
     func finish(through seq: Int64) throws {
         try writer.finish()
         try Counter.foldedSeq.set(seq, db)

@@ -17,22 +17,16 @@ package struct JournalOptions: Sendable {
     /// ingest or a sync holds the lock for one batch at a time, well under a second.
     package var busyTimeout: Duration = .seconds(30)
 
-    /// Changes folded into derived state per transaction, and the changes whose leads a fold
-    /// holds in memory. Default 5,000: large enough to amortise the commit and to collapse
+    /// Changes folded into derived state per transaction (leads, for an ingest's fold in lead
+    /// order), and the changes whose leads a fold holds in memory. Default 5,000: large enough to amortise the commit and to collapse
     /// repeated changes of a lead's field into one write, small enough that appenders wait at
     /// most a fraction of a second for the lock and that memory stays bounded (docs/benchmarks.md).
     package var foldWindow: Int = 5_000
 
-    /// Most changes an ingest appends between its folds (each fold is one transaction, writing
-    /// its leads every ``foldWindow`` leads). Default 1,000,000: it bounds how many of an ingest's
-    /// durable changes another process sees unfolded; memory is bounded by ``ingestFoldMemory``.
-    package var ingestFoldWindow: Int = 1_000_000
-
-    /// How many bytes of changes, coalesced per lead, an ingest holds between its folds.
-    /// Default 8 MiB: the fields of about 60,000 leads, each read and written once per window
-    /// however many times it changed; 16 MiB folded 10^5 leads once but put the ingest of 10^7
-    /// changes over 10^6 leads at 77 MB (decision 0042, docs/benchmarks.md).
-    package var ingestFoldMemory: Int = 8 << 20
+    /// How many bytes of its changes an ingest sorts in memory; beyond that it sorts them in runs
+    /// written to a temporary file beside the journal, merged when it folds them, lead by lead,
+    /// at its end. Default 8 MiB: about 75,000 changes of three fields (decision 0044).
+    package var ingestSortMemory: Int = 8 << 20
 
     /// Most changes `status` and `lead show` fold before they answer, so they stay fast even
     /// right after many library appends; what is left is reported as `unfoldedChanges`.

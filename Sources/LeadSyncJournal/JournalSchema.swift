@@ -115,6 +115,7 @@ enum JournalSchema {
         migrator.register("0003-conversations", ConversationTables.migrate)
         migrator.register("0004-ingest-marks", IngestMark.migrate)
         migrator.register("0005-sealed-conversation-parts", ConversationTables.migrateSealedParts)
+        migrator.register("0006-lead-order-fold", LeadOrderFold.migrate)
         return migrator
     }()
 }

@@ -46,10 +46,10 @@ import Testing
         #expect(commits.map(\.line) == [3, 7, 8])
     }
 
-    @Test func foldsInWindowsAcrossBatchesAndAfterAnEarlierUnfoldedAppend() async throws {
+    @Test func foldsAcrossBatchesAndAfterAnEarlierUnfoldedAppend() async throws {
         let dir = try TemporaryDirectory()
         var options = JournalOptions(synchronous: .normal)
-        options.ingestFoldWindow = 5  // folds after the third and sixth batch of two, then at the end
+        options.ingestSortMemory = 200  // sorts in runs of a few changes
         let journal = try Journal(path: dir.path("j.db"), options: options)
         // An unfolded append comes first: the ingest must fold it before its own changes.
         try await journal.changeLog.record(
@@ -70,7 +70,7 @@ import Testing
         #expect(try await journal.maintenance.check() == [])
     }
 
-    @Test func aWindowWritesItsLeadsInChunksAndEndsAsOneWindowAtATimeWould() async throws {
+    @Test func aFoldInLeadOrderCommitsInChunksAndEndsAsOneAtATimeWould() async throws {
         // Leads repeat within and across chunks of three changes, new leads appear in later
         // chunks, late changes lose to earlier-appended newer ones, and a mapped field goes pending.
         let leads = (0..<40).map { "L-\(($0 * 7 + $0 / 5) % 11)" }
@@ -81,10 +81,10 @@ import Testing
         let keys = Set(leads).sorted() + (0..<5).map { "M-\($0)" }
         var states: [[LeadRecord?]] = []
         var statuses: [JournalStatus] = []
-        for (window, chunk) in [(1_000, 1_000), (7, 3), (40, 3)] {
+        for (memory, chunk) in [(1 << 20, 1_000), (300, 3), (1 << 20, 3)] {
             let dir = try TemporaryDirectory()
             var options = JournalOptions(synchronous: .normal)
-            options.ingestFoldWindow = window
+            options.ingestSortMemory = memory
             options.foldWindow = chunk
             let journal = try Journal(path: dir.path("j.db"), options: options)
             _ = try await journal.configuration.setMapping(Mapping(field: "email", property: "email"))
@@ -94,7 +94,7 @@ import Testing
             try await journal.changeLog.record(
                 (0..<40).map { LeadChange(lead: "M-\($0 % 5)", fields: ["n": .number("\($0)")], atMilliseconds: 7) })
             try await journal.changeLog.fold()
-            #expect(try await journal.maintenance.check() == [], "window \(window), chunks of \(chunk)")
+            #expect(try await journal.maintenance.check() == [], "memory \(memory), chunks of \(chunk)")
             var state: [LeadRecord?] = []
             for key in keys { state.append(try await journal.leads.lead(key)) }
             states.append(state)
@@ -106,11 +106,11 @@ import Testing
     }
 
     @Test(arguments: [(200, 13), (5_000, 13), (16 << 20, 13), (30_000, 1_500), (16 << 20, 1_500)])
-    func coalescedWindowsEndAsTheFoldOfEveryChangeInSeqOrder(memory: Int, leadCount: UInt64) async throws {
+    func aFoldInLeadOrderEndsAsTheFoldOfEveryChangeInSeqOrder(memory: Int, leadCount: UInt64) async throws {
         // Leads changed many times, `at` often tied or older than what a lead holds, nulls among
         // the values, and a lead that only appears late: per field the latest `at` must win, a tie
-        // going to the later change, as a fold from the table gives. Small windows fold often and
-        // compact their buffer; 1,500 leads grow its index.
+        // going to the later change, as a fold from the table gives. Small buffers sort in many
+        // runs, merged at the end.
         var random = SplitMix64(seed: 7)
         let fields = ["email", "first_name", "score"]
         let lines = (0..<3_000).map { n in
@@ -125,7 +125,7 @@ import Testing
         }
         let dir = try TemporaryDirectory()
         var options = JournalOptions(synchronous: .normal)
-        options.ingestFoldMemory = memory
+        options.ingestSortMemory = memory
         let ingested = try Journal(path: dir.path("ingested.db"), options: options)
         let appended = try Journal(path: dir.path("appended.db"), options: options)
         for journal in [ingested, appended] {
@@ -147,6 +147,40 @@ import Testing
             #expect(try await ingested.leads.lead(key) == appended.leads.lead(key), "lead \(key)")
         }
         #expect(try await ingested.maintenance.check() == [])
+    }
+
+    @Test func aFoldInLeadOrderStoppedBetweenItsTransactionsIsNotFoldedTwice() async throws {
+        // One lead per transaction; the second transaction fails (as a crash would end it), so
+        // only L-1 is folded and the fold cursor has not moved. L-1's email is then delivered.
+        // A later fold in seq order must skip L-1's change (folding it again would make the
+        // delivered email pending again) and fold the others.
+        let dir = try TemporaryDirectory()
+        var options = JournalOptions(synchronous: .normal)
+        options.foldWindow = 1
+        let journal = try Journal(path: dir.path("j.db"), options: options)
+        try JournalSQL.execute(
+            journal.path,
+            """
+            CREATE TRIGGER stop_second AFTER INSERT ON lead_order_fold WHEN NEW.last_lead = 'L-2'
+            BEGIN SELECT RAISE(ABORT, 'injected stop'); END;
+            """)
+        let lines = (1...3).map { #"{"lead":"L-\#($0)","at":1764000000000,"fields":{"email":"e\#($0)@x.com"}}"# }
+        #expect(throws: IngestFailure.self) { try ingest(lines.joined(separator: "\n"), into: journal) }
+        try JournalSQL.execute(journal.path, "DROP TRIGGER stop_second")
+        #expect(try JournalSQL.scalar(journal.path, "SELECT value FROM counter WHERE name = 'folded_seq'") == 0)
+        try await journal.ledger.recordOutcomes([
+            LeadOutcome(
+                lead: "L-1", remoteID: .set("101"),
+                fields: [.init(field: "email", seq: 1, result: .delivered(property: "email", sent: "e1@x.com"))])
+        ])
+
+        try await journal.changeLog.fold()
+        let status = try await journal.leads.status()
+        #expect(status.unfoldedChanges == 0 && status.pendingLeads == 2 && status.pendingChanges == 2)
+        #expect(try await journal.leads.lead("L-1")?.state == .synced)
+        #expect(try await journal.leads.lead("L-3")?.fields == ["email": .string("e3@x.com")])
+        #expect(try JournalSQL.scalar(journal.path, "SELECT count(*) FROM lead_order_fold") == 0)
+        #expect(try await journal.maintenance.check() == [])
     }
 
     @Test func aLineIsRefusedForItsBytesBeforeItsJSON() throws {

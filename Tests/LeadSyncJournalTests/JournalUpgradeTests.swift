@@ -71,4 +71,45 @@ import Testing
             after.pendingChanges == 0 && after.pendingLeads == 0 && after.awaitingIdentity == 0 && after.unmatched == 0)
         #expect(try await journal.maintenance.check() == [])
     }
+
+    /// `fixtures/journal/schema-5.db` was written by the code of schema 5 (main at 52542fc,
+    /// `leadsync ingest` of four changes over three leads, input id `fixture-1`): it gains the
+    /// table of a fold in lead order's progress, and an ingest folds into it lead by lead.
+    @Test func aSchema5JournalUpgradesAndIngestsIntoItLeadByLead() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("j.db")
+        try FileManager.default.copyItem(atPath: Fixtures.url("journal/schema-5.db").path, toPath: path)
+        let journal = try Journal(path: path)
+        #expect(try await journal.maintenance.schemaVersionOnDisk() == Journal.schemaVersion)
+        #expect(try await journal.maintenance.check() == [])
+        let before = try await journal.leads.status()
+        #expect(before.journalEntries == 4 && before.pendingLeads == 3 && before.unfoldedChanges == 0)
+        #expect(
+            try await journal.leads.lead("L-1")?.fields == [
+                "email": .string("ada@example.com"), "first_name": .string("Augusta"), "last_name": .string("Lovelace"),
+            ])
+
+        let pipe = Pipe()
+        let writer = pipe.fileHandleForWriting
+        writer.write(
+            Data(
+                """
+                {"lead":"L-3","at":1764000000010,"fields":{"email":"alan@example.com"}}
+                {"lead":"L-4","at":1764000000011,"fields":{"first_name":"Edsger"}}
+                {"lead":"L-1","at":1764000000001,"fields":{"first_name":"Older"}}
+
+                """.utf8))
+        try writer.close()
+        let report = try Ingester(journal: journal, format: .ndjson, defaultAt: 0, inputID: "fixture-2")
+            .run(fileDescriptor: pipe.fileHandleForReading.fileDescriptor)
+        #expect(report.appended == 3)
+        let after = try await journal.leads.status()
+        #expect(after.journalEntries == 7 && after.unfoldedChanges == 0 && after.pendingLeads == 4)
+        #expect(try await journal.leads.lead("L-1")?.fields["first_name"] == .string("Augusta"))
+        #expect(
+            try await journal.leads.lead("L-3")?.fields == [
+                "email": .string("alan@example.com"), "first_name": .string("Alan"),
+            ])
+        #expect(try await journal.maintenance.check() == [])
+    }
 }

@@ -2,12 +2,11 @@ internal import Dispatch
 internal import LeadSyncSQLite
 
 /// Writes an ingest's batches on the journal's queue while the caller parses the next one (at
-/// most one batch in flight, so at most two are in memory), and folds when its window of
-/// changes, coalesced per lead, reaches `JournalOptions.ingestFoldMemory` bytes or
-/// `ingestFoldWindow` changes rather than every batch: a fold writes each lead it touches once
-/// per transaction, and a batch of a thousand changes touches about a thousand leads, so folding
-/// per batch rewrote the same lead pages many times over (docs/benchmarks.md, decisions 0029,
-/// 0042). The window is folded from memory, in the transaction of the batch that fills it.
+/// most one batch in flight, so at most two are in memory), and folds once, at the end, lead by
+/// lead: its changes are kept sorted by lead in bounded memory (`LeadSortedChanges`), so each
+/// lead is read and written once per ingest, however many times and wherever in the input it
+/// changed (decision 0044; before, a fold per window of changes rewrote most leads several
+/// times over: docs/benchmarks.md, decisions 0029, 0042).
 final class IngestWriter: IngestSink {
     private final class InFlight: @unchecked Sendable {
         // Written on the journal's queue before `done` is signalled, read after waiting on it.
@@ -17,14 +16,16 @@ final class IngestWriter: IngestSink {
 
     private let journal: Journal
     private let database: JournalDatabase
-    private let window: UnfoldedWindow
+    private let unfolded: UnfoldedChanges
     private var inFlight: InFlight?
 
     init(_ journal: Journal) {
         self.journal = journal
         database = journal.changeLog.database
-        window = UnfoldedWindow(
-            limit: database.options.ingestFoldWindow, memory: database.options.ingestFoldMemory,
+        let directory = journal.path.lastIndex(of: "/").map { String(journal.path[..<$0]) } ?? "."
+        unfolded = UnfoldedChanges(
+            LeadSortedChanges(
+                capacity: database.options.ingestSortMemory, directory: directory.isEmpty ? "/" : directory),
             chunk: database.options.foldWindow)
     }
 
@@ -37,11 +38,11 @@ final class IngestWriter: IngestSink {
         }
     }
 
-    /// Folds the window, then whatever others appended meanwhile.
+    /// Folds the ingest's changes, then whatever others appended meanwhile.
     func finish() throws {
-        let window = window
+        let unfolded = unfolded
         _ = try journal.blocking { journal in
-            try await journal.changeLog.database.run { db in try db.write { db in try window.fold(db) } }
+            try await journal.changeLog.database.run { db in try unfolded.fold(db) }
             return try await journal.changeLog.fold()
         }
     }
@@ -55,12 +56,12 @@ final class IngestWriter: IngestSink {
         let previous = try waitForInFlight()
         let started = InFlight()
         inFlight = started
-        let window = window
+        let unfolded = unfolded
         database.schedule { db in
             started.result = Result {
                 try db.write { db in
                     let (outcome, changes) = try ConversationStore.record(lines: lines, db)
-                    if let last = outcome.lastSeq { try window.add(changes, last: last, db) }
+                    if let last = outcome.lastSeq { try unfolded.add(changes, last: last) }
                     try mark.save(db)
                     return outcome
                 }
@@ -79,52 +80,44 @@ final class IngestWriter: IngestSink {
     }
 }
 
-/// The changes an ingest appended since its last fold, coalesced per lead, touched only on the
-/// journal's queue.
-private final class UnfoldedWindow: @unchecked Sendable {
-    /// Most changes a window holds.
-    let limit: Int
-    /// Leads a fold from memory holds before writing them; changes per transaction of a fold
-    /// from the table.
+/// The changes an ingest appended, sorted by lead until its end, touched only on the journal's
+/// queue.
+private final class UnfoldedChanges: @unchecked Sendable {
+    /// Leads per transaction of the fold in lead order; changes per transaction of a fold from
+    /// the table.
     let chunk: Int
-    private var window: CoalescedChanges
+    private let sorted: LeadSortedChanges
     private var first: Int64 = 0
     /// False once another writer's changes came between two batches: the fold then reads the
-    /// table instead.
+    /// table instead, and nothing more is kept.
     private var contiguous = true
 
-    init(limit: Int, memory: Int, chunk: Int) {
-        self.limit = limit
+    init(_ sorted: LeadSortedChanges, chunk: Int) {
+        self.sorted = sorted
         self.chunk = chunk
-        window = CoalescedChanges(capacity: memory)
     }
 
-    /// Adds a batch just appended (its last seq is `last`) and folds the window once it is full.
-    func add(_ batch: [LeadChange], last: Int64, _ db: Connection) throws {
+    /// Adds a batch just appended (its last seq is `last`).
+    func add(_ batch: [LeadChange], last: Int64) throws {
+        guard contiguous else { return }
         let batchFirst = last - Int64(batch.count) + 1
-        if !window.isEmpty, batchFirst != first + Int64(window.changes) { contiguous = false }
-        for (offset, change) in batch.enumerated() {
-            let seq = batchFirst + Int64(offset)
-            if window.isEmpty { first = seq }
-            if try !window.add(change, seq: seq) {
-                try fold(db)
-                first = seq
-                _ = try window.add(change, seq: seq)
-            }
-            if window.changes >= limit { try fold(db) }
+        if sorted.isEmpty {
+            first = batchFirst
+        } else if batchFirst != first + Int64(sorted.count) {
+            contiguous = false
+            sorted.removeAll()
+            return
         }
+        for (offset, change) in batch.enumerated() { try sorted.add(change, seq: batchFirst + Int64(offset)) }
     }
 
-    /// Folds the window's changes (from the table when others' came between them) and empties it.
+    /// Folds the ingest's changes lead by lead (from the table, in seq order, when others' came
+    /// between them or another fold in lead order is in progress).
     func fold(_ db: Connection) throws {
-        guard !window.isEmpty else { return }
-        if contiguous {
-            let seqs = first...(first + Int64(window.changes) - 1)
-            try ChangeLog.fold(window, seqs: seqs, chunk: chunk, db)
-        } else {
-            _ = try ChangeLog.fold(db, window: chunk, limit: nil)
+        if contiguous, !sorted.isEmpty {
+            let seqs = first...(first + Int64(sorted.count) - 1)
+            if try ChangeLog.fold(sorted, seqs: seqs, leadsPerTransaction: chunk, db) { return }
         }
-        window.removeAll()
-        contiguous = true
+        _ = try ChangeLog.fold(db, window: chunk, limit: nil)
     }
 }
