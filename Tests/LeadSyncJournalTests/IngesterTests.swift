@@ -199,6 +199,49 @@ import Testing
         #expect(try parsed(line).get().change?.fields["name"] == .string("Zoë \"Z\" é"))
     }
 
+    @Test func theDirectParseOfALineIsTheTreeParseOfIt() throws {
+        // The usual lines, lines the direct parse leaves to the tree (escapes, exponents,
+        // conversation keys), invalid ones, and random mutations of them: the result is the same.
+        var lines = [
+            #"{"lead":"L-1","at":1764000000000,"fields":{"email":"a@b.c","n":12,"x":-0.50,"t":true,"f":false,"z":null}}"#,
+            #" { "fields" : { } , "lead" : "L-2" , "at" : "2026-11-28T10:15:00.5+01:00" } "#,
+            #"{"lead":"Zoë","fields":{"name":"Zoë \"Z\" \u00e9","k\n":1}}"#,
+            #"{"lead":"L-3","at":1.764e12,"fields":{"n":1e3,"m":-0,"o":0.0}}"#,
+            #"{"lead":"L-4","fields":{"a":1,"a":2}}"#, #"{"lead":"L-4","lead":"L-5","fields":{}}"#,
+            #"{"lead":"L-5","fields":{"":1}}"#, #"{"lead":"   ","fields":{}}"#, #"{"lead":"","fields":{}}"#,
+            #"{"lead":"L-6","fields":{"n":01}}"#, #"{"lead":"L-6","fields":{"n":1.}}"#,
+            #"{"lead":"L-6","fields":{"n":-}}"#,
+            #"{"lead":"L-7","fields":{"o":{"x":1}}}"#, #"{"lead":"L-7","fields":{"a":[1]}}"#,
+            #"{"lead":"L-8","at":17640000000,"fields":{}}"#, #"{"lead":"L-8","at":"yesterday","fields":{}}"#,
+            #"{"lead":"L-8","at":1764000000000.5,"fields":{}}"#, #"{"lead":"L-9"}"#, #"{"fields":{}}"#,
+            #"{"lead":"L-9","fields":{"t":truex}}"#, #"{"lead":"L-9","fields":{}} x"#, #"{"lead":"L-9","fields":{},}"#,
+            #"{"lead":"L-9","conversation":"C-1","message":{"from":"v","text":"hi"}}"#, #"{"lead":7,"fields":{}}"#,
+            "[1]", "", "{", #"{"lead":"L-11","fields":{"a":"x"}"#,
+        ].map { Array($0.utf8) }
+        lines.append(Array(#"{"lead":"L-12","fields":{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}}"#.utf8))
+        lines.append(Array(#"{"lead":"L-12","fields":{"a":""#.utf8) + [0x41, 0x00] + Array(#""}}"#.utf8))
+        lines.append(Array(#"{"lead":"L-12","fields":{"a":"tab"#.utf8) + [0x09] + Array(#""}}"#.utf8))
+        var random = SplitMix64(seed: 11)
+        let seeds = lines
+        for _ in 0..<3_000 {
+            var line = seeds[Int(random.next() % UInt64(seeds.count))]
+            for _ in 0...(random.next() % 3) where !line.isEmpty {
+                let at = Int(random.next() % UInt64(line.count))
+                switch random.next() % 3 {
+                case 0: line.remove(at: at)
+                case 1: line.insert(Array(#"{}[]":,-.0129eE\ tnfu"#.utf8)[Int(random.next() % 21)], at: at)
+                default: line[at] = UInt8(truncatingIfNeeded: random.next())
+                }
+            }
+            lines.append(line)
+        }
+        for line in lines {
+            #expect(
+                ChangeLineParser.parse(line, defaultAt: 42) == ChangeLineParser.parseTree(line, defaultAt: 42),
+                "\(String(decoding: line, as: UTF8.self))")
+        }
+    }
+
     @Test func missingAtDefaultsToTheTimeOfIngest() throws {
         let dir = try TemporaryDirectory()
         let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))

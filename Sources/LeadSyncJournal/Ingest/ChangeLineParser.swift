@@ -25,6 +25,13 @@ package struct IngestLine: Sendable, Hashable {
 package enum ChangeLineParser {
     /// Parses `bytes` (one line, without its newline).
     package static func parse(_ bytes: [UInt8], defaultAt: Int64) -> Result<IngestLine, IngestLineError> {
+        if let line = bytes.withUnsafeBufferPointer({ parseDirect($0, defaultAt: defaultAt) }) { return .success(line) }
+        return parseTree(bytes, defaultAt: defaultAt)
+    }
+
+    /// Parses `bytes` through a JSON tree: every line, valid or not (``parse(_:defaultAt:)`` reads
+    /// the usual line without one, to the same change).
+    package static func parseTree(_ bytes: [UInt8], defaultAt: Int64) -> Result<IngestLine, IngestLineError> {
         let value: JSONValue
         do {
             value = try bytes.withUnsafeBufferPointer { buffer throws(JSONParser.ParseError) in
