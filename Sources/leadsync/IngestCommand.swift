@@ -19,7 +19,7 @@ struct IngestCommand: ParsableCommand {
 
     @Option(help: "ndjson or csv (default: csv for a FILE ending in .csv, else ndjson).") var format: IngestFormat?
 
-    @Option(help: "Changes per transaction.") var batchSize = 1_000
+    @Option(help: "Changes per transaction.") var batchSize = 10_000
 
     @Option(
         help: """

@@ -7,7 +7,7 @@ import Testing
 @Suite struct IngesterTests {
     /// Ingests `text` through a pipe, the way `leadsync ingest -` reads stdin.
     private func ingest(
-        _ text: String, format: IngestFormat = .ndjson, batchSize: Int = 1_000, inputID: String = "input",
+        _ text: String, format: IngestFormat = .ndjson, batchSize: Int? = nil, inputID: String = "input",
         into journal: Journal
     ) throws -> (IngestReport, [(seq: Int64, line: Int)]) {
         let pipe = Pipe()
@@ -19,7 +19,7 @@ import Testing
         }
         feeder.start()
         var ingester = Ingester(journal: journal, format: format, defaultAt: 42, inputID: inputID)
-        ingester.batchSize = batchSize
+        if let batchSize { ingester.batchSize = batchSize }
         let commits = CommitLog()
         ingester.onCommit = { seq, line in commits.append(seq, line) }
         let report = try ingester.run(fileDescriptor: pipe.fileHandleForReading.fileDescriptor)
@@ -44,6 +44,33 @@ import Testing
         )
         #expect(commits.map(\.seq) == [3, 6, 7])
         #expect(commits.map(\.line) == [3, 7, 8])
+    }
+
+    @Test func aTransactionSpansChunksOfLinesUpToTheBatchSize() async throws {
+        let lines = (1...2_600).map { #"{"lead":"L-\#($0)","at":1764000000000,"fields":{"n":\#($0)}}"# }
+        let text = lines.joined(separator: "\n")
+        // Chunks of at most 1,000 lines are handed to the journal; a transaction commits every
+        // 2,500 lines, each of its chunks reported once it commits.
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(path: dir.path("j.db"), options: JournalOptions(synchronous: .normal))
+        let (report, commits) = try ingest(text, batchSize: 2_500, into: journal)
+        #expect(report.appended == 2_600 && commits.map(\.line) == [1_000, 2_000, 2_500, 2_600])
+
+        // By default a transaction holds 10,000 lines: a failure on line 2,200 keeps none of them.
+        let failing = try Journal(path: dir.path("f.db"), options: JournalOptions(synchronous: .normal))
+        try JournalSQL.execute(
+            failing.path,
+            """
+            CREATE TRIGGER stop_2200 BEFORE INSERT ON change WHEN NEW.lead = 'L-2200'
+            BEGIN SELECT RAISE(ABORT, 'injected stop'); END;
+            """)
+        do {
+            let (_, commits) = try ingest(text, into: failing)
+            Issue.record("the ingest did not stop: \(commits)")
+        } catch let failure as IngestFailure {
+            #expect(failure.report.appended == 0 && failure.report.lastAppendedLine == 0, "\(failure.report)")
+        }
+        #expect(try await failing.leads.status().journalEntries == 0)
     }
 
     @Test func foldsAcrossBatchesAndAfterAnEarlierUnfoldedAppend() async throws {

@@ -7,11 +7,14 @@ package protocol IngestSink {
 
     /// Readies the store for appends and returns the mark it holds of `input` (nil for none).
     func prepare(input: String) throws -> IngestMark?
-    /// Waits for the batch in flight, then starts `lines` with `mark`, unless that batch failed.
-    /// Returns the outcome of the batch that was in flight (nil for none); throws its error.
-    func submit(_ lines: [IngestLine], mark: IngestMark) throws -> Outcome?
-    /// Waits for the batch in flight, if any, and returns its outcome.
-    func waitForInFlight() throws -> Outcome?
+    /// Waits for the chunk in flight, then starts `lines` with `mark`, unless that chunk failed;
+    /// `commit` ends the transaction after them (a store may commit every chunk). Returns the
+    /// outcomes of the chunks committed meanwhile, oldest first; throws the error of the chunk
+    /// in flight (the chunks of its transaction are not kept).
+    func submit(_ lines: [IngestLine], mark: IngestMark, commit: Bool) throws -> [Outcome]
+    /// Waits for the chunk in flight, if any, commits, and returns the outcomes of the chunks
+    /// committed since the last call, oldest first.
+    func waitForInFlight() throws -> [Outcome]
     /// After the last batch.
     func finish() throws
 }
@@ -30,7 +33,8 @@ package protocol IngestStore: Sendable {
     ) async throws -> IngestSink.Outcome
 }
 
-/// An ingest into an ``IngestStore``: each batch written before the next is parsed.
+/// An ingest into an ``IngestStore``: each chunk written, in its own transaction, before the next
+/// is parsed.
 package final class StoresIngestSink: IngestSink {
     private let store: any IngestStore
     private var written: Outcome?
@@ -42,17 +46,17 @@ package final class StoresIngestSink: IngestSink {
         return try Blocking.run { try await store.ingestMark(input: input) }
     }
 
-    package func submit(_ lines: [IngestLine], mark: IngestMark) throws -> Outcome? {
+    package func submit(_ lines: [IngestLine], mark: IngestMark, commit: Bool) throws -> [Outcome] {
         let previous = written
         written = nil
         let store = store
         written = try Blocking.run { try await Self.write(lines, mark, store) }
-        return previous
+        return previous.map { [$0] } ?? []
     }
 
-    package func waitForInFlight() throws -> Outcome? {
+    package func waitForInFlight() throws -> [Outcome] {
         defer { written = nil }
-        return written
+        return written.map { [$0] } ?? []
     }
 
     package func finish() throws {}

@@ -1,8 +1,9 @@
 internal import Dispatch
 internal import LeadSyncSQLite
 
-/// Writes an ingest's batches on the journal's queue while the caller parses the next one (at
-/// most one batch in flight, so at most two are in memory), and folds once, at the end, lead by
+/// Writes an ingest's chunks of lines on the journal's queue while the caller parses the next one
+/// (at most one chunk in flight, so at most two are in memory), in transactions that span
+/// chunks up to `--batch-size` changes, and folds once, at the end, lead by
 /// lead: its changes are kept sorted by lead in bounded memory (`LeadSortedChanges`), so each
 /// lead is read and written once per ingest, however many times and wherever in the input it
 /// changed (decision 0044; before, a fold per window of changes rewrote most leads several
@@ -10,13 +11,14 @@ internal import LeadSyncSQLite
 final class IngestWriter: IngestSink {
     private final class InFlight: @unchecked Sendable {
         // Written on the journal's queue before `done` is signalled, read after waiting on it.
-        var result: Result<Outcome, any Error>?
+        var result: Result<[Outcome], any Error>?
         let done = DispatchSemaphore(value: 0)
     }
 
     private let journal: Journal
     private let database: JournalDatabase
     private let unfolded: UnfoldedChanges
+    private let open = OpenTransaction()
     private var inFlight: InFlight?
 
     init(_ journal: Journal) {
@@ -47,19 +49,22 @@ final class IngestWriter: IngestSink {
         }
     }
 
-    /// Waits for the batch in flight, then starts writing `lines`, and `mark` in the same
-    /// transaction, unless that batch failed.
+    /// Waits for the chunk in flight, then starts writing `lines`, and `mark`, in the transaction
+    /// the ingest holds open (beginning one), unless that chunk failed; commits after them when
+    /// `commit` is true.
     ///
-    /// - Returns: the outcome of the batch that was in flight (nil for the first call).
-    /// - Throws: the error of the batch that was in flight (then `lines` is not started).
-    func submit(_ lines: [IngestLine], mark: IngestMark) throws -> Outcome? {
-        let previous = try waitForInFlight()
+    /// - Returns: the outcomes of the chunks the chunk in flight committed (none when it did not
+    ///   commit), oldest first.
+    /// - Throws: the error of the chunk in flight, whose transaction is rolled back with every
+    ///   chunk it held (then `lines` is not started).
+    func submit(_ lines: [IngestLine], mark: IngestMark, commit: Bool) throws -> [Outcome] {
+        let previous = try waitForChunk()
         let started = InFlight()
         inFlight = started
-        let unfolded = unfolded
+        let (unfolded, open) = (unfolded, open)
         database.schedule { db in
             started.result = Result {
-                try db.write { db in
+                try open.write(commit: commit, db) { db in
                     let (outcome, changes) = try ConversationStore.record(lines: lines, db)
                     if let last = outcome.lastSeq { try unfolded.add(changes, last: last) }
                     try mark.save(db)
@@ -71,12 +76,64 @@ final class IngestWriter: IngestSink {
         return previous
     }
 
-    /// Waits for the batch in flight, if any, and returns its outcome.
-    func waitForInFlight() throws -> Outcome? {
-        guard let pending = inFlight else { return nil }
+    /// Waits for the chunk in flight, if any, then commits the transaction the ingest holds open.
+    /// Returns the outcomes of the chunks committed since the last call, oldest first.
+    func waitForInFlight() throws -> [Outcome] {
+        var outcomes = try waitForChunk()
+        let open = open
+        let committed = InFlight()
+        database.schedule { db in
+            committed.result = Result { try open.commit(db) }
+            committed.done.signal()
+        }
+        committed.done.wait()
+        outcomes += try committed.result!.get()
+        return outcomes
+    }
+
+    private func waitForChunk() throws -> [Outcome] {
+        guard let pending = inFlight else { return [] }
         inFlight = nil
         pending.done.wait()
         return try pending.result!.get()
+    }
+}
+
+/// The transaction an ingest holds open across chunks until it has written `--batch-size`
+/// changes, and the outcomes of the chunks written in it, touched only on the journal's queue:
+/// a commit costs an fsync, and the chunks stay small so memory does not grow with the
+/// transaction (decision 0044).
+private final class OpenTransaction: @unchecked Sendable {
+    private var written: [IngestSink.Outcome] = []
+
+    /// Runs `body` in the open transaction, beginning one when none is, then commits when
+    /// `commit` is true. Rolls back everything written in it when `body` or the commit fails.
+    func write(commit: Bool, _ db: Connection, _ body: (Connection) throws -> IngestSink.Outcome) throws
+        -> [IngestSink.Outcome]
+    {
+        do {
+            if db.isAutocommit { try db.execute("BEGIN IMMEDIATE") }
+            written.append(try body(db))
+            return commit ? try self.commit(db) : []
+        } catch {
+            if !db.isAutocommit { try? db.execute("ROLLBACK") }
+            written = []
+            throw error
+        }
+    }
+
+    /// Commits the open transaction, if any; returns the outcomes of its chunks.
+    func commit(_ db: Connection) throws -> [IngestSink.Outcome] {
+        guard !db.isAutocommit else { return [] }
+        do {
+            try db.execute("COMMIT")
+        } catch {
+            if !db.isAutocommit { try? db.execute("ROLLBACK") }
+            written = []
+            throw error
+        }
+        defer { written = [] }
+        return written
     }
 }
 

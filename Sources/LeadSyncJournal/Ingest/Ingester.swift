@@ -23,10 +23,15 @@ package struct Ingester {
     package let defaultAt: Int64
     /// The input's id: lines of it the journal already holds are skipped.
     package let inputID: String
-    /// Changes per transaction. Default 1,000: one fsync amortised over many rows, and a
-    /// transaction short enough that other appenders and a sync barely wait.
-    package var batchSize = 1_000
-    /// Called after each batch commits, with the last appended seq and the last line it held.
+    /// Changes per transaction. Default 10,000: one fsync amortised over many rows (a commit of
+    /// every 1,000 cost an ingest of 10^6 changes a fifth of its time, docs/benchmarks.md), and a
+    /// transaction short enough that other appenders and a sync wait a fraction of a second.
+    package var batchSize = 10_000
+    /// Lines handed to the journal at a time, so that the memory of the lines being parsed and
+    /// written does not grow with ``batchSize``.
+    static let chunkSize = 1_000
+    /// Called for each chunk of lines once its transaction commits, with the chunk's last appended
+    /// seq and last line.
     package var onCommit: ((_ seq: Int64, _ line: Int) -> Void)?
 
     package init(journal: Journal, format: IngestFormat, defaultAt: Int64, inputID: String) {
@@ -70,36 +75,45 @@ package struct Ingester {
     private func read(_ fd: Int32, after held: IngestMark?, into report: inout IngestReport) throws {
         var reader = LineReader(fileDescriptor: fd, maxLength: Self.maxLineLength)
         var batch: [(line: Int, content: IngestLine)] = []
-        batch.reserveCapacity(batchSize)
-        // The next batch is parsed while the last one is written.
+        batch.reserveCapacity(min(batchSize, Self.chunkSize))
+        // The next chunk is parsed while the last one is written; a transaction holds up to
+        // `batchSize` lines.
         let writer = sink
-        var writing: [(line: Int, content: IngestLine)] = []
+        var inTransaction = 0
+        // The line numbers of the chunks written and not yet committed, oldest first.
+        var writing: [[Int]] = []
         // Valid lines read so far, skipped ones included: part of each batch's mark.
         var validLines = 0
         let skippedThrough = held?.line ?? 0
         // The held line is found in this input as the mark describes it (or nothing was held).
         var heldLineFound = held == nil
 
-        func settle(_ outcome: IngestSink.Outcome?, _ lines: [(line: Int, content: IngestLine)]) {
-            guard let outcome, let last = lines.last?.line else { return }
-            if let seq = outcome.lastSeq { onCommit?(seq, last) }
-            for (index, error) in outcome.conversations.refused.sorted(by: { $0.key < $1.key }) {
-                report.refuse(line: lines[index].line, error)
+        // Counts the chunks committed: the oldest of `writing`.
+        func settle(_ outcomes: [IngestSink.Outcome]) {
+            for outcome in outcomes {
+                let lines = writing.removeFirst()
+                guard let last = lines.last else { continue }
+                if let seq = outcome.lastSeq { onCommit?(seq, last) }
+                for (index, error) in outcome.conversations.refused.sorted(by: { $0.key < $1.key }) {
+                    report.refuse(line: lines[index], error)
+                }
+                report.appended += lines.count - outcome.conversations.refused.count
+                report.lastAppendedLine = last
+                report.messages += outcome.conversations.messages
+                report.duplicateMessages += outcome.conversations.duplicateMessages
             }
-            report.appended += lines.count - outcome.conversations.refused.count
-            report.lastAppendedLine = last
-            report.messages += outcome.conversations.messages
-            report.duplicateMessages += outcome.conversations.duplicateMessages
         }
-        func flush() throws {
+        func flush(commit: Bool) throws {
             guard let last = batch.last else { return }
             let mark = IngestMark(
                 input: inputID, line: last.line, lines: validLines, lead: last.content.lead, ingestedAt: defaultAt)
-            let previous = try writer.submit(batch.map(\.content), mark: mark)
-            let settled = writing
-            writing = batch
+            inTransaction += batch.count
+            let commits = commit || inTransaction >= batchSize
+            if commits { inTransaction = 0 }
+            let committed = try writer.submit(batch.map(\.content), mark: mark, commit: commits)
+            writing.append(batch.map(\.line))
             batch.removeAll(keepingCapacity: true)
-            settle(previous, settled)
+            settle(committed)
         }
         // A line the journal already holds was reported by the ingest that read it.
         func refuse(line: Int, _ message: String) {
@@ -134,7 +148,7 @@ package struct Ingester {
             case .success(let content):
                 validLines += 1
                 batch.append((line, content))
-                if batch.count >= batchSize { try flush() }
+                if batch.count >= min(Self.chunkSize, batchSize - inTransaction) { try flush(commit: false) }
             case .failure(let error):
                 refuse(line: line, error.message)
             }
@@ -170,16 +184,16 @@ package struct Ingester {
                 report.blank += csv.blank
             }
             try confirmHeldLineFound(endingAt: nil)
-            try flush()
-            settle(try writer.waitForInFlight(), writing)
+            try flush(commit: true)
+            settle(try writer.waitForInFlight())
         } catch {
-            // The batch in flight is durable once it commits: count it before giving up.
-            if let outcome = try? writer.waitForInFlight() {
-                settle(outcome, writing)
-            } else if (error as? SQLiteError)?.isUnconfirmedSync == true, let first = writing.first,
-                let last = writing.last
+            // The chunks written are durable once they commit: count them before giving up.
+            if let outcomes = try? writer.waitForInFlight(), !outcomes.isEmpty {
+                settle(outcomes)
+            } else if (error as? SQLiteError)?.isUnconfirmedSync == true, let first = writing.first?.first,
+                let last = writing.last?.last
             {
-                report.unconfirmedLines = first.line...last.line
+                report.unconfirmedLines = first...last
             }
             throw error
         }
