@@ -53,7 +53,12 @@ package enum Timestamp {
     /// Parses RFC 3339 with a required offset (`Z`, `+hh:mm`, `-hh:mm`) and optional fraction.
     /// Returns epoch milliseconds, or nil when the text is not such a timestamp.
     package static func parse(_ text: String) -> Int64? {
-        let b = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// ``parse(_:)`` of the UTF-8 bytes of a text (an ingest reads `at` from its line's bytes).
+    package static func parse(utf8 b: UnsafeBufferPointer<UInt8>) -> Int64? {
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= b.count else { return nil }
             var v = 0

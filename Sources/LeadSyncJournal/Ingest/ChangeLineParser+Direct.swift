@@ -16,18 +16,18 @@ extension ChangeLineParser {
         var fields: [String: FieldValue]?
         guard scanner.take(UInt8(ascii: "{")) else { return nil }
         repeat {
-            guard let key = scanner.plainString() else { return nil }
+            guard let (key, _) = scanner.plainString() else { return nil }
             guard scanner.take(UInt8(ascii: ":")) else { return nil }
-            switch (key.count, key.first) {
-            case (4, UInt8(ascii: "l")) where key.elementsEqual("lead".utf8):
-                guard lead == nil, let text = scanner.plainString(), let id = String(validating: text, as: UTF8.self),
-                    ChangeRules.leadProblem(id) == nil
-                else { return nil }
+            switch key.count {
+            case 4
+            where key[0] == UInt8(ascii: "l") && key[1] == UInt8(ascii: "e") && key[2] == UInt8(ascii: "a")
+                && key[3] == UInt8(ascii: "d"):
+                guard lead == nil, let id = scanner.string(), ChangeRules.leadProblem(id) == nil else { return nil }
                 lead = id
-            case (2, UInt8(ascii: "a")) where key.elementsEqual("at".utf8):
+            case 2 where key[0] == UInt8(ascii: "a") && key[1] == UInt8(ascii: "t"):
                 guard at == nil, let ms = scanner.at(), ChangeRules.atProblem(ms) == nil else { return nil }
                 at = ms
-            case (6, UInt8(ascii: "f")) where key.elementsEqual("fields".utf8):
+            case 6 where key.elementsEqual(Self.fieldsKey):
                 guard fields == nil, let parsed = scanner.fields() else { return nil }
                 fields = parsed
             default:
@@ -37,6 +37,8 @@ extension ChangeLineParser {
         guard scanner.take(UInt8(ascii: "}")), scanner.atEnd, let lead, let fields else { return nil }
         return IngestLine(change: LeadChange(lead: lead, fields: fields, atMilliseconds: at ?? defaultAt))
     }
+
+    private static let fieldsKey = Array("fields".utf8)
 }
 
 /// Reads the tokens of the usual line; every method returns nil (or false) for what it does not
@@ -69,20 +71,29 @@ private struct DirectScanner {
         return true
     }
 
-    /// A string without escapes or control characters, as its bytes (not yet checked as UTF-8).
-    mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
+    /// A string without escapes or control characters, as its bytes (not yet checked as UTF-8),
+    /// and whether they are all ASCII.
+    mutating func plainString() -> (bytes: UnsafeBufferPointer<UInt8>, ascii: Bool)? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = index
+        var high: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return UnsafeBufferPointer(rebasing: bytes[start..<index - 1])
+                return (UnsafeBufferPointer(rebasing: bytes[start..<index - 1]), high < 0x80)
             }
             guard byte >= 0x20, byte != UInt8(ascii: "\\") else { return nil }
+            high |= byte
             index += 1
         }
         return nil
+    }
+
+    /// ``plainString()`` as a string, nil when it is not valid UTF-8 (ASCII needs no check).
+    mutating func string() -> String? {
+        guard let (text, ascii) = plainString() else { return nil }
+        return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
     }
 
     /// `at`: whole epoch milliseconds, or an RFC 3339 string.
@@ -90,8 +101,9 @@ private struct DirectScanner {
         skipWhitespace()
         guard index < bytes.count else { return nil }
         if bytes[index] == UInt8(ascii: "\"") {
-            guard let text = plainString(), let string = String(validating: text, as: UTF8.self) else { return nil }
-            return Timestamp.parse(string)
+            // A timestamp is ASCII: other bytes make it no timestamp, whatever their encoding.
+            guard let (text, _) = plainString() else { return nil }
+            return Timestamp.parse(utf8: text)
         }
         guard let number = number(), !number.contains(UInt8(ascii: ".")) else { return nil }
         return Int64(String(decoding: number, as: UTF8.self))
@@ -128,8 +140,8 @@ private struct DirectScanner {
         var fields: [String: FieldValue] = [:]
         if take(UInt8(ascii: "}")) { return fields }
         repeat {
-            guard let name = plainString(), !name.isEmpty, let key = String(validating: name, as: UTF8.self),
-                take(UInt8(ascii: ":")), let value = value(), fields.updateValue(value, forKey: key) == nil
+            guard let key = string(), !key.isEmpty, take(UInt8(ascii: ":")), let value = value(),
+                fields.updateValue(value, forKey: key) == nil
             else { return nil }
         } while take(UInt8(ascii: ","))
         guard take(UInt8(ascii: "}")) else { return nil }
@@ -141,9 +153,7 @@ private struct DirectScanner {
         skipWhitespace()
         guard index < bytes.count else { return nil }
         switch bytes[index] {
-        case UInt8(ascii: "\""):
-            guard let text = plainString(), let string = String(validating: text, as: UTF8.self) else { return nil }
-            return .string(string)
+        case UInt8(ascii: "\""): return string().map { .string($0) }
         case UInt8(ascii: "t"): return literal("true") ? .bool(true) : nil
         case UInt8(ascii: "f"): return literal("false") ? .bool(false) : nil
         case UInt8(ascii: "n"): return literal("null") ? .null : nil

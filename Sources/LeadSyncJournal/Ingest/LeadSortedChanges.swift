@@ -32,7 +32,7 @@ final class LeadSortedChanges {
     private let directory: String
     private var bytes: [UInt8] = []
     /// Each change in `bytes`, in the order added (seq order).
-    private var records: [Range<Int32>] = []
+    private var records: [Record] = []
     /// The file of runs (-1 until the first run), and each run's bytes in it.
     private var file: Int32 = -1
     private var runs: [Range<Int64>] = []
@@ -40,6 +40,14 @@ final class LeadSortedChanges {
     /// Scratch: a value's JSON text, a run being written.
     private var value: [UInt8] = []
     private var staging: [UInt8] = []
+
+    /// Where a change is in `bytes`, and the first eight bytes of its lead as a big-endian number:
+    /// most comparisons of a sort end there, without reading the keys.
+    private struct Record {
+        var prefix: UInt64
+        var start: Int32
+        var end: Int32
+    }
 
     /// Changes added.
     private(set) var count = 0
@@ -80,7 +88,12 @@ final class LeadSortedChanges {
             bytes.append(contentsOf: record)
             recordStart = 0
         }
-        records.append(Int32(recordStart)..<Int32(bytes.count))
+        var prefix: UInt64 = 0
+        var key = change.lead
+        key.withUTF8 { key in
+            for index in 0..<8 { prefix = prefix << 8 | UInt64(index < key.count ? key[index] : 0) }
+        }
+        records.append(Record(prefix: prefix, start: Int32(recordStart), end: Int32(bytes.count)))
         count += 1
     }
 
@@ -152,15 +165,16 @@ final class LeadSortedChanges {
     private func sortedRecords(_ body: (UnsafeRawBufferPointer) -> Void) {
         bytes.withUnsafeBytes { buffer in
             records.sort { a, b in
-                let order = Self.compare(Self.key(buffer, Int(a.lowerBound)), Self.key(buffer, Int(b.lowerBound)))
-                return order != 0 ? order < 0 : a.lowerBound < b.lowerBound
+                if a.prefix != b.prefix { return a.prefix < b.prefix }
+                let order = Self.compare(Self.key(buffer, Int(a.start)), Self.key(buffer, Int(b.start)))
+                return order != 0 ? order < 0 : a.start < b.start
             }
-            var prefix: [UInt8] = []
+            var length: [UInt8] = []
             for record in records {
-                prefix.removeAll(keepingCapacity: true)
-                BlobWriter.count(record.count, &prefix)
-                prefix.withUnsafeBytes { body($0) }
-                body(UnsafeRawBufferPointer(rebasing: buffer[Int(record.lowerBound)..<Int(record.upperBound)]))
+                length.removeAll(keepingCapacity: true)
+                BlobWriter.count(Int(record.end - record.start), &length)
+                length.withUnsafeBytes { body($0) }
+                body(UnsafeRawBufferPointer(rebasing: buffer[Int(record.start)..<Int(record.end)]))
             }
         }
     }
