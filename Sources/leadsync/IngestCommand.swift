@@ -42,9 +42,9 @@ struct IngestCommand: ParsableCommand {
         }
     }
 
-    /// SQLite's page cache for an ingest: its fold goes through the leads in id order, each once
-    /// per window, which a small cache serves; the 8 MiB default put a large ingest over its
-    /// 64 MB goal once the window held its changes coalesced (docs/benchmarks.md).
+    /// SQLite's page cache for an ingest: its fold goes through the leads in order, each once,
+    /// which a small cache serves; the 8 MiB default put a large ingest over its 64 MB goal
+    /// (docs/benchmarks.md).
     static let journalCacheKiB = 2_048
 
     func run() throws {

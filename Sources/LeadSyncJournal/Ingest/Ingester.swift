@@ -46,8 +46,9 @@ package struct Ingester {
         self.inputID = inputID
     }
 
-    /// Reads to the end of `fd`, appending batch by batch and folding window by window, then
-    /// folds whatever others appended meanwhile. Changes appended before a failure stay appended.
+    /// Reads to the end of `fd`, appending batch by batch, then folds what it appended (each lead
+    /// once, decision 0044) and whatever others appended meanwhile. Changes appended before a
+    /// failure stay appended.
     /// When the journal holds lines of ``inputID``, those are read (and checked against the
     /// input's mark) but not appended or reported again.
     ///
