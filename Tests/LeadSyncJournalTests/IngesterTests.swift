@@ -234,6 +234,7 @@ import Testing
             #" { "fields" : { } , "lead" : "L-2" , "at" : "2026-11-28T10:15:00.5+01:00" } "#,
             #"{"lead":"Zoë","fields":{"name":"Zoë \"Z\" \u00e9","k\n":1}}"#,
             #"{"lead":"L-3","at":1.764e12,"fields":{"n":1e3,"m":-0,"o":0.0}}"#,
+            #"{"lead":"L-\"q\"","fields":{"s\/":"a\\b\tc\"d\r\n\b\f","\t":"x"}}"#, #"{"lead":"L-\n","fields":{}}"#,
             #"{"lead":"L-4","fields":{"a":1,"a":2}}"#, #"{"lead":"L-4","lead":"L-5","fields":{}}"#,
             #"{"lead":"L-5","fields":{"":1}}"#, #"{"lead":"   ","fields":{}}"#, #"{"lead":"","fields":{}}"#,
             #"{"lead":"L-6","fields":{"n":01}}"#, #"{"lead":"L-6","fields":{"n":1.}}"#,

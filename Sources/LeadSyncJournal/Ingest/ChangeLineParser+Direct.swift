@@ -2,8 +2,8 @@ internal import LeadSyncSupport
 
 extension ChangeLineParser {
     /// The usual line read straight from its bytes into a change, without building a JSON tree:
-    /// an object of `lead`, `at` and `fields` whose strings have no escapes, whose numbers have no
-    /// exponent and whose field values are scalars. Parsing was most of an ingest's time once its
+    /// an object of `lead`, `at` and `fields` whose strings have no `\u` escape, whose numbers
+    /// have no exponent and whose field values are scalars. Parsing was most of an ingest's time once its
     /// fold visited each lead once (docs/benchmarks.md, issue 10, eighth pass).
     ///
     /// - Returns: nil for any other line, valid or not: ``parse(_:defaultAt:)`` then parses it
@@ -90,10 +90,52 @@ private struct DirectScanner {
         return nil
     }
 
-    /// ``plainString()`` as a string, nil when it is not valid UTF-8 (ASCII needs no check).
+    /// A string, nil when it is not valid UTF-8 or has a `\u` escape (ASCII needs no check).
     mutating func string() -> String? {
-        guard let (text, ascii) = plainString() else { return nil }
-        return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        var high: UInt8 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<index - 1])
+                return high < 0x80 ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") { return escapedString(from: start) }
+            guard byte >= 0x20 else { return nil }
+            high |= byte
+            index += 1
+        }
+        return nil
+    }
+
+    /// The rest of a string from its first escape at `index` (it began at `start`).
+    private mutating func escapedString(from start: Int) -> String? {
+        var utf8 = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""): return String(validating: utf8, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { return nil }
+                let escaped = bytes[index]
+                index += 1
+                switch escaped {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escaped)
+                case UInt8(ascii: "b"): utf8.append(0x08)
+                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "n"): utf8.append(0x0A)
+                case UInt8(ascii: "r"): utf8.append(0x0D)
+                case UInt8(ascii: "t"): utf8.append(0x09)
+                default: return nil
+                }
+            case ..<0x20: return nil
+            default: utf8.append(byte)
+            }
+        }
+        return nil
     }
 
     /// `at`: whole epoch milliseconds, or an RFC 3339 string.

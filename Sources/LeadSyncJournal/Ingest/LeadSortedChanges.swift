@@ -88,11 +88,8 @@ final class LeadSortedChanges {
             bytes.append(contentsOf: record)
             recordStart = 0
         }
-        var prefix: UInt64 = 0
         var key = change.lead
-        key.withUTF8 { key in
-            for index in 0..<8 { prefix = prefix << 8 | UInt64(index < key.count ? key[index] : 0) }
-        }
+        let prefix = key.withUTF8 { Self.prefix(UnsafeRawBufferPointer($0)) }
         records.append(Record(prefix: prefix, start: Int32(recordStart), end: Int32(bytes.count)))
         count += 1
     }
@@ -185,6 +182,14 @@ final class LeadSortedChanges {
         // Records are written by this process: a bad length cannot occur.
         let key = (try? reader.text()) ?? offset..<offset
         return UnsafeRawBufferPointer(rebasing: buffer[key])
+    }
+
+    /// A key's first eight bytes as a big-endian number (zeros after a shorter key): a smaller
+    /// prefix is a smaller key.
+    static func prefix(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        var prefix: UInt64 = 0
+        for index in 0..<8 { prefix = prefix << 8 | UInt64(index < key.count ? key[index] : 0) }
+        return prefix
     }
 
     /// Compares two keys by their bytes (as SQLite's BINARY collation does).
@@ -291,15 +296,15 @@ private final class RunReader {
     func advance() throws -> Bool {
         guard head < tail || position < end else { return false }
         try ensure(min(10, tail - head + Int(end - position)))
-        let (length, prefix) = try buffer.withUnsafeBytes { bytes in
+        let (length, lengthBytes) = try buffer.withUnsafeBytes { bytes in
             var reader = BlobReader(bytes: UnsafeRawBufferPointer(rebasing: bytes[head..<tail]))
             return (Int(try reader.unsigned()), reader.index)
         }
-        guard length <= tail - head - prefix + Int(end - position) else {
+        guard length <= tail - head - lengthBytes + Int(end - position) else {
             throw JournalError(.corrupt, "an ingest's run of sorted changes ends early")
         }
-        try ensure(prefix + length)
-        record = head + prefix..<head + prefix + length
+        try ensure(lengthBytes + length)
+        record = head + lengthBytes..<head + lengthBytes + length
         key = try buffer.withUnsafeBytes { bytes in
             var reader = BlobReader(bytes: bytes, index: record.lowerBound)
             return try reader.text()
