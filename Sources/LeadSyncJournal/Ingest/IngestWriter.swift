@@ -171,6 +171,8 @@ private final class UnfoldedChanges: @unchecked Sendable {
     /// Folds the ingest's changes lead by lead (from the table, in seq order, when others' came
     /// between them or another fold in lead order is in progress).
     func fold(_ db: Connection) throws {
+        // The file of runs is unlinked: closing it gives its space back.
+        defer { sorted.removeAll() }
         if contiguous, !sorted.isEmpty {
             let seqs = first...(first + Int64(sorted.count) - 1)
             if try ChangeLog.fold(sorted, seqs: seqs, leadsPerTransaction: chunk, db) { return }
