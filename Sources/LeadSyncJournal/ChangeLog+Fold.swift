@@ -107,15 +107,13 @@ extension ChangeLog {
                 // Another process's fold in seq order went past the whole range.
                 guard cursor < seqs.upperBound else { return nil }
                 var folder = try Folder(db)
+                var winners: [Winner] = []
                 var lead: (lead: String, changes: [LeadSortedChanges.Change])? = first
                 var count = 0
                 var last = first.lead
                 while let (key, changes) = lead, count < leadsPerTransaction {
                     if count > 0, count % leadsPerWrite == 0 { try folder.writeLeads() }
-                    for change in changes where change.seq > cursor {
-                        try folder.fold(
-                            seq: change.seq, lead: key, at: change.at, fields: change.fields, origin: .local)
-                    }
+                    try fold(changes.filter { $0.seq > cursor }, of: key, into: &folder, winners: &winners)
                     last = key
                     count += 1
                     lead = try leads.next()
@@ -131,6 +129,45 @@ extension ChangeLog {
             }
         }
         return true
+    }
+
+    /// A field's winning value among a lead's changes, and the index of the change that won it.
+    private typealias Winner = (name: String, value: String, change: Int)
+
+    /// Folds one lead's local `changes` (seq order): only the value that wins each field (the
+    /// latest `at`; on a tie the later seq) is applied, with the seq and `at` of the change that
+    /// won it. The fold keeps the winner among the stored value and every change in seq order,
+    /// so the lead ends the same, for a fraction of the work when a lead changed many times.
+    private static func fold(
+        _ changes: [LeadSortedChanges.Change], of lead: String, into folder: inout Folder, winners: inout [Winner]
+    ) throws {
+        guard let last = changes.last else { return }
+        winners.removeAll(keepingCapacity: true)
+        for (index, change) in changes.enumerated() {
+            for (name, value) in change.fields {
+                if let held = winners.firstIndex(where: { $0.name == name }) {
+                    if change.at >= changes[winners[held].change].at { winners[held] = (name, value, index) }
+                } else {
+                    winners.append((name, value, index))
+                }
+            }
+        }
+        // A lead whose changes hold no field is created all the same.
+        guard !winners.isEmpty else {
+            try folder.fold(seq: last.seq, lead: lead, at: last.at, fields: [], origin: .local)
+            return
+        }
+        winners.sort { $0.change < $1.change }
+        var start = 0
+        while start < winners.count {
+            let index = winners[start].change
+            var end = start
+            while end < winners.count, winners[end].change == index { end += 1 }
+            try folder.fold(
+                seq: changes[index].seq, lead: lead, at: changes[index].at,
+                fields: winners[start..<end].map { ($0.name, $0.value) }, origin: .local)
+            start = end
+        }
     }
 }
 
