@@ -40,6 +40,41 @@ package struct JSONParser {
         return try result.get()
     }
 
+    // MARK: Reading token by token
+
+    /// A parser that reads `bytes` token by token, for a caller that knows the shape it expects
+    /// and builds its own value instead of a ``JSONValue`` tree (an ingest's change lines). Each
+    /// read throws what ``parse(_:)`` would for the same bytes.
+    package init(reading bytes: UnsafeBufferPointer<UInt8>) { self.init(bytes) }
+
+    /// Skips whitespace, then takes `byte` (punctuation such as `{` or `,`) when it comes next.
+    package mutating func take(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// Skips whitespace; the next byte, not taken, or nil at the end.
+    package mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return index < bytes.count ? bytes[index] : nil
+    }
+
+    /// Skips whitespace, then reads a string.
+    package mutating func readString() throws(ParseError) -> String {
+        guard peek() == UInt8(ascii: "\"") else { throw failure("expected a quoted string") }
+        return try parseString()
+    }
+
+    /// Skips whitespace, then reads a value of any kind (numbers as decimal text).
+    package mutating func readValue() throws(ParseError) -> JSONValue {
+        _ = peek()
+        return try parseValue(depth: 0)
+    }
+
+    // MARK: The grammar
+
     private mutating func parseValue(depth: Int) throws(ParseError) -> JSONValue {
         guard index < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[index] {
@@ -126,9 +161,11 @@ package struct JSONParser {
     private mutating func parseString() throws(ParseError) -> String {
         let start = index
         index += 1
-        // Only a string with escapes is copied before it becomes a String.
+        // Only a string with escapes is copied before it becomes a String; one of ASCII alone
+        // needs no UTF-8 validation.
         var unescaped: [UInt8]?
         var runStart = index
+        var high: UInt8 = 0
         while true {
             guard index < bytes.count else {
                 throw ParseError(message: "unterminated string starting at byte \(start + 1)")
@@ -141,6 +178,8 @@ package struct JSONParser {
                 if var utf8 = unescaped {
                     utf8.append(contentsOf: run)
                     string = String(validating: utf8, as: UTF8.self)
+                } else if high < 0x80 {
+                    string = String(decoding: run, as: UTF8.self)
                 } else {
                     string = String(validating: run, as: UTF8.self)
                 }
@@ -159,6 +198,7 @@ package struct JSONParser {
                 unescaped = utf8
                 runStart = index
             } else {
+                high |= byte
                 index += 1
             }
         }
