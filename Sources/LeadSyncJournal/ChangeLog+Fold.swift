@@ -113,7 +113,8 @@ extension ChangeLog {
                 var last = first.lead
                 while let (key, changes) = lead, count < leadsPerTransaction {
                     if count > 0, count % leadsPerWrite == 0 { try folder.writeLeads() }
-                    try fold(changes.filter { $0.seq > cursor }, of: key, into: &folder, winners: &winners)
+                    // In seq order: those another process folded meanwhile come first.
+                    try fold(changes.drop { $0.seq <= cursor }, of: key, into: &folder, winners: &winners)
                     last = key
                     count += 1
                     lead = try leads.next()
@@ -139,11 +140,12 @@ extension ChangeLog {
     /// won it. The fold keeps the winner among the stored value and every change in seq order,
     /// so the lead ends the same, for a fraction of the work when a lead changed many times.
     private static func fold(
-        _ changes: [LeadSortedChanges.Change], of lead: String, into folder: inout Folder, winners: inout [Winner]
+        _ changes: ArraySlice<LeadSortedChanges.Change>, of lead: String, into folder: inout Folder,
+        winners: inout [Winner]
     ) throws {
         guard let last = changes.last else { return }
         winners.removeAll(keepingCapacity: true)
-        for (index, change) in changes.enumerated() {
+        for (index, change) in zip(changes.indices, changes) {
             for (name, value) in change.fields {
                 if let held = winners.firstIndex(where: { $0.name == name }) {
                     if change.at >= changes[winners[held].change].at { winners[held] = (name, value, index) }

@@ -18,9 +18,10 @@ package struct JournalOptions: Sendable {
     package var busyTimeout: Duration = .seconds(30)
 
     /// Changes folded into derived state per transaction (leads, for an ingest's fold in lead
-    /// order), and the changes whose leads a fold holds in memory. Default 5,000: large enough to amortise the commit and to collapse
-    /// repeated changes of a lead's field into one write, small enough that appenders wait at
-    /// most a fraction of a second for the lock and that memory stays bounded (docs/benchmarks.md).
+    /// order), and the changes whose leads a fold holds in memory. Default 5,000: large enough to
+    /// amortise the commit and to collapse repeated changes of a lead's field into one write,
+    /// small enough that appenders wait at most a fraction of a second for the lock and that
+    /// memory stays bounded (docs/benchmarks.md).
     package var foldWindow: Int = 5_000
 
     /// How many bytes of its changes an ingest sorts in memory; beyond that it sorts them in runs

@@ -57,8 +57,7 @@ package enum Timestamp {
         return text.withUTF8 { parse(utf8: $0) }
     }
 
-    /// ``parse(_:)`` of the UTF-8 bytes of a text (an ingest reads `at` from its line's bytes).
-    package static func parse(utf8 b: UnsafeBufferPointer<UInt8>) -> Int64? {
+    private static func parse(utf8 b: UnsafeBufferPointer<UInt8>) -> Int64? {
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= b.count else { return nil }
             var v = 0

@@ -44,10 +44,11 @@ extension Reconciler {
             /// 199 a window, none under 100) kept out of any half window while the pass has more to
             /// read, for each kind of write a change recorded now may need — an upsert by email (its
             /// lead has no contact yet) and an update by id (it has one) go in separate batches, so
-            /// two requests at 100 to 199. Those requests go half a window after the others, and since a slot frees a
-            /// window after its request, they stay there: a slot frees at least every half window,
-            /// so a change recorded now (``freshLeadsLoaded(_:now:)``, at the queue's front) waits
-            /// for one about half a window at most, not a whole window behind the backlog's burst.
+            /// two requests at 100 to 199. Those requests go half a window after the others, and
+            /// since a slot frees a window after its request, they stay there: a slot frees at least
+            /// every half window, so a change recorded now (``freshLeadsLoaded(_:now:)``, at the
+            /// queue's front) waits for one about half a window at most, not a whole window behind
+            /// the backlog's burst.
             /// Each slot still carries one request a window; a drain whose last window needs the
             /// late share ends half a window later. At 5 % that cost 5 s in `DrainBenchmark live`
             /// (issue 11, decision 0040).
