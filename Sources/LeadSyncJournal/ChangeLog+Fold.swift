@@ -77,99 +77,71 @@ extension ChangeLog {
     /// transaction.
     static let leadsPerWrite = 1_000
 
-    /// Folds `sorted`, the changes appended with seqs `seqs` (the journal's every change in that
-    /// range), lead by lead: each lead is read and written once, its changes applied in seq
-    /// order. A lead's state depends only on its own changes, so the result is the one a fold
-    /// in seq order gives (decision 0044). Commits every `leadsPerTransaction` leads, recording
-    /// its progress (``LeadOrderFold``) so that a fold in seq order between its transactions, or
-    /// after a crash, folds each change once; the fold cursor moves to the end of `seqs` with
-    /// the last lead. Changes another process folded meanwhile (up to the cursor) are skipped.
+    /// Folds `sorted`, the changes appended with the seqs `seqs` gives them (the journal's every
+    /// change in that range), lead by lead: each lead is read and written once, with only the
+    /// winning value of each field (``LeadWinners``, chosen on another thread meanwhile). A
+    /// lead's state depends only on its own changes, so the result is the one a fold in seq
+    /// order gives (decision 0044). Commits every `leadsPerTransaction` leads, recording its
+    /// progress (``LeadOrderFold``) so that a fold in seq order between its transactions, or
+    /// after a crash, folds each change once; the fold cursor moves to the end of the range with
+    /// the last lead.
     ///
-    /// - Returns: false, folding nothing, when another fold in lead order is in progress or
-    ///   changes before `seqs` are still unfolded after folding up to `seqs` in seq order: the
-    ///   caller folds from the table.
+    /// - Returns: false when the caller must fold from the table: another fold in lead order is
+    ///   in progress, or changes before the range are still unfolded after folding up to it in
+    ///   seq order (then nothing was folded), or another process folded in seq order between
+    ///   this fold's transactions (then the recorded progress tells what is folded).
     static func fold(
-        _ sorted: LeadSortedChanges, seqs: ClosedRange<Int64>, leadsPerTransaction: Int, _ db: Connection
+        _ sorted: LeadSortedChanges, seqs: AppendedSeqs, leadsPerTransaction: Int, _ db: Connection
     ) throws -> Bool {
+        guard let range = seqs.range else { return true }
         let before = try Counter.foldedSeq.value(db)
-        if before < seqs.lowerBound - 1 {
-            _ = try fold(db, window: leadsPerTransaction, limit: Int(seqs.lowerBound - 1 - before))
+        if before < range.lowerBound - 1 {
+            _ = try fold(db, window: leadsPerTransaction, limit: Int(range.lowerBound - 1 - before))
         }
-        let ready = try db.read { db in
-            try Counter.foldedSeq.value(db) >= seqs.lowerBound - 1 && LeadOrderFold.load(db) == nil
+        let cursor = try db.read { db -> Int64? in
+            let cursor = try Counter.foldedSeq.value(db)
+            return try cursor >= range.lowerBound - 1 && LeadOrderFold.load(db) == nil ? cursor : nil
         }
-        guard ready else { return false }
-        let leads = try sorted.leads()
-        var next = try leads.next()
-        while let first = next {
-            next = try db.write { db -> (lead: String, changes: [LeadSortedChanges.Change])? in
-                let cursor = try Counter.foldedSeq.value(db)
-                // Another process's fold in seq order went past the whole range.
-                guard cursor < seqs.upperBound else { return nil }
+        guard let cursor else { return false }
+        let winners = LeadWinners(
+            try sorted.leads(seqs), after: cursor, batch: min(leadsPerWrite, leadsPerTransaction))
+        defer { winners.stop() }
+        var batch = try winners.next()
+        while batch != nil {
+            let cursorMoved = try db.write { db -> Bool in
+                // Another process folded in seq order: the winners were chosen without knowing.
+                guard try Counter.foldedSeq.value(db) == cursor else { return true }
                 var folder = try Folder(db)
-                var winners: [Winner] = []
-                var lead: (lead: String, changes: [LeadSortedChanges.Change])? = first
                 var count = 0
-                var last = first.lead
-                while let (key, changes) = lead, count < leadsPerTransaction {
-                    if count > 0, count % leadsPerWrite == 0 { try folder.writeLeads() }
-                    // In seq order: those another process folded meanwhile come first.
-                    try fold(changes.drop { $0.seq <= cursor }, of: key, into: &folder, winners: &winners)
-                    last = key
-                    count += 1
-                    lead = try leads.next()
+                var last = ""
+                var fields: [(name: String, value: String)] = []
+                while let leads = batch, count < leadsPerTransaction {
+                    if count > 0 { try folder.writeLeads() }
+                    for lead in leads.leads {
+                        last = leads.text(lead.key)
+                        for step in leads.steps[lead.steps] {
+                            fields.removeAll(keepingCapacity: true)
+                            for field in leads.fields[step.fields] {
+                                fields.append((winners.names[field.name], leads.text(field.value)))
+                            }
+                            try folder.fold(seq: step.seq, lead: last, at: step.at, fields: fields, origin: .local)
+                        }
+                    }
+                    count += leads.leads.count
+                    batch = try winners.next()
                 }
-                guard lead != nil else {
-                    try folder.finish(through: seqs.upperBound)
+                if batch == nil {
+                    try folder.finish(through: range.upperBound)
                     try LeadOrderFold.clear(db)
-                    return nil
+                } else {
+                    try folder.writeLeads()
+                    try LeadOrderFold(throughSeq: range.upperBound, lastLead: last).save(db)
                 }
-                try folder.writeLeads()
-                try LeadOrderFold(throughSeq: seqs.upperBound, lastLead: last).save(db)
-                return lead
+                return false
             }
+            if cursorMoved { return false }
         }
         return true
-    }
-
-    /// A field's winning value among a lead's changes, and the index of the change that won it.
-    private typealias Winner = (name: String, value: String, change: Int)
-
-    /// Folds one lead's local `changes` (seq order): only the value that wins each field (the
-    /// latest `at`; on a tie the later seq) is applied, with the seq and `at` of the change that
-    /// won it. The fold keeps the winner among the stored value and every change in seq order,
-    /// so the lead ends the same, for a fraction of the work when a lead changed many times.
-    private static func fold(
-        _ changes: ArraySlice<LeadSortedChanges.Change>, of lead: String, into folder: inout Folder,
-        winners: inout [Winner]
-    ) throws {
-        guard let last = changes.last else { return }
-        winners.removeAll(keepingCapacity: true)
-        for (index, change) in zip(changes.indices, changes) {
-            for (name, value) in change.fields {
-                if let held = winners.firstIndex(where: { $0.name == name }) {
-                    if change.at >= changes[winners[held].change].at { winners[held] = (name, value, index) }
-                } else {
-                    winners.append((name, value, index))
-                }
-            }
-        }
-        // A lead whose changes hold no field is created all the same.
-        guard !winners.isEmpty else {
-            try folder.fold(seq: last.seq, lead: lead, at: last.at, fields: [], origin: .local)
-            return
-        }
-        winners.sort { $0.change < $1.change }
-        var start = 0
-        while start < winners.count {
-            let index = winners[start].change
-            var end = start
-            while end < winners.count, winners[end].change == index { end += 1 }
-            try folder.fold(
-                seq: changes[index].seq, lead: lead, at: changes[index].at,
-                fields: winners[start..<end].map { ($0.name, $0.value) }, origin: .local)
-            start = end
-        }
     }
 }
 

@@ -20,10 +20,10 @@ package struct ConversationStore: Sendable {
     }
 
     /// Appends ingested lines in one transaction: their conversation entries first (a line whose
-    /// conversation belongs to another lead is refused whole), then the changes of the others,
-    /// which it returns beside what it did.
+    /// conversation belongs to another lead is refused whole), then the changes of the others.
+    /// Returns the last change's seq and what became of the entries.
     static func record(lines: [IngestLine], _ db: Connection) throws -> (
-        (lastSeq: Int64?, conversations: ConversationRecordReport), [LeadChange]
+        lastSeq: Int64?, conversations: ConversationRecordReport
     ) {
         try db.write { db in
             var indices: [Int] = []
@@ -39,7 +39,7 @@ package struct ConversationStore: Sendable {
             let changes = lines.enumerated().compactMap { index, line in
                 report.refused[index] == nil ? line.change : nil
             }
-            return ((try ChangeLog.append(changes, origin: .local, db), report), changes)
+            return (try ChangeLog.append(changes, origin: .local, db), report)
         }
     }
 

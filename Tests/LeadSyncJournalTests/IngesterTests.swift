@@ -176,6 +176,45 @@ import Testing
         #expect(try await ingested.maintenance.check() == [])
     }
 
+    @Test func aFoldInLeadOrderLeavesOutTheChangesOfRefusedLines() async throws {
+        // A line naming another lead's conversation is refused whole, its fields too. The ingest
+        // sorts a chunk's changes before the journal refuses any, so its fold must leave those
+        // out and give the others the seqs they were appended with: a refused email winning a
+        // lead, or a seq off by the refusals before it, shows in the leads.
+        let owner = #"{"lead":"owner","at":1764000000000,"conversation":"C-1","message":{"from":"v","text":"hi"}}"#
+        var lines = [owner]
+        var accepted: [LeadChange] = []
+        for n in 0..<600 {
+            let lead = "L-\(n % 37)"
+            let at = 1_764_000_000_000 + Int64(n % 50)
+            if n % 7 == 3 {
+                lines.append(
+                    #"{"lead":"\#(lead)","at":\#(at + 100),"conversation":"C-1","message":{"from":"v","text":"t"},"fields":{"email":"refused-\#(n)"}}"#
+                )
+            } else {
+                lines.append(#"{"lead":"\#(lead)","at":\#(at),"fields":{"email":"e-\#(n)","score":\#(n)}}"#)
+                accepted.append(
+                    LeadChange(
+                        lead: lead, fields: ["email": .string("e-\(n)"), "score": .number("\(n)")], atMilliseconds: at))
+            }
+        }
+        let dir = try TemporaryDirectory()
+        var options = JournalOptions(synchronous: .normal)
+        options.ingestSortMemory = 300  // sorts in runs of a few changes
+        let ingested = try Journal(path: dir.path("ingested.db"), options: options)
+        let appended = try Journal(path: dir.path("appended.db"), options: options)
+        let (report, _) = try ingest(lines.joined(separator: "\n"), batchSize: 64, into: ingested)
+        #expect(report.appended == 1 + accepted.count && report.invalid.count == 600 - accepted.count)
+        // The reference: the accepted changes appended by the library, folded in seq order.
+        try await appended.changeLog.record(accepted)
+        try await appended.changeLog.fold()
+        for key in (0..<37).map({ "L-\($0)" }) {
+            let lead = try await ingested.leads.lead(key)
+            #expect(try await appended.leads.lead(key) == lead && lead != nil, "lead \(key)")
+        }
+        #expect(try await ingested.maintenance.check() == [])
+    }
+
     @Test func aFoldInLeadOrderStoppedBetweenItsTransactionsIsNotFoldedTwice() async throws {
         // One lead per transaction; the second transaction fails (as a crash would end it), so
         // only L-1 is folded and the fold cursor has not moved. L-1's email is then delivered.

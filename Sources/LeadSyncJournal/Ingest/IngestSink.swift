@@ -1,5 +1,5 @@
-/// Where an ingest's batches go, one at most in flight while the caller parses the next: the
-/// SQLite journal's `IngestWriter`, or ``StoresIngestSink`` over a store's protocols.
+/// Where an ingest's batches go, written while the caller parses the next: the SQLite journal's
+/// `IngestWriter` (a few in flight), or ``StoresIngestSink`` over a store's protocols (one).
 package protocol IngestSink {
     /// What one batch did: its last seq, and its conversation entries' report (refused entries
     /// by their line's index in the batch: nothing of such a line is appended).
@@ -7,16 +7,20 @@ package protocol IngestSink {
 
     /// Readies the store for appends and returns the mark it holds of `input` (nil for none).
     func prepare(input: String) throws -> IngestMark?
-    /// Waits for the chunk in flight, then starts `lines` with `mark`, unless that chunk failed;
-    /// `commit` ends the transaction after them (a store may commit every chunk). Returns the
-    /// outcomes of the chunks committed meanwhile, oldest first; throws the error of the chunk
-    /// in flight (the chunks of its transaction are not kept).
+    /// Waits for the oldest chunk in flight when the sink holds as many as it takes, then starts
+    /// `lines` with `mark`, unless a chunk before failed; `commit` ends the transaction after
+    /// them (a store may commit every chunk). Returns the outcomes of the chunks committed
+    /// meanwhile, oldest first; throws the error of the chunk that failed (the chunks of its
+    /// transaction, and those after it, are not kept).
     func submit(_ lines: [IngestLine], mark: IngestMark, commit: Bool) throws -> [Outcome]
-    /// Waits for the chunk in flight, if any, commits, and returns the outcomes of the chunks
+    /// Waits for the chunks in flight, if any, commits, and returns the outcomes of the chunks
     /// committed since the last call, oldest first.
     func waitForInFlight() throws -> [Outcome]
     /// After the last batch.
     func finish() throws
+    /// After a chunk failed: how many of the last chunks submitted were not written at all
+    /// (queued behind it).
+    var chunksNotWritten: Int { get }
 }
 
 /// A store that takes an ingest's batches whole (a PostgreSQL tenant): each batch's conversation
@@ -60,6 +64,8 @@ package final class StoresIngestSink: IngestSink {
     }
 
     package func finish() throws {}
+
+    package var chunksNotWritten: Int { 0 }
 
     private static func write(_ lines: [IngestLine], _ mark: IngestMark, _ store: any IngestStore) async throws
         -> Outcome

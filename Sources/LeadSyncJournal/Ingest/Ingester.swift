@@ -191,10 +191,13 @@ package struct Ingester {
             // The chunks written are durable once they commit: count them before giving up.
             if let outcomes = try? writer.waitForInFlight(), !outcomes.isEmpty {
                 settle(outcomes)
-            } else if (error as? SQLiteError)?.isUnconfirmedSync == true, let first = writing.first?.first,
-                let last = writing.last?.last
-            {
-                report.unconfirmedLines = first...last
+            } else if (error as? SQLiteError)?.isUnconfirmedSync == true {
+                // The chunks of the transaction whose commit failed; those queued behind it were
+                // not written.
+                let doubtful = writing.dropLast(writer.chunksNotWritten)
+                if let first = doubtful.first?.first, let last = doubtful.last?.last {
+                    report.unconfirmedLines = first...last
+                }
             }
             throw error
         }

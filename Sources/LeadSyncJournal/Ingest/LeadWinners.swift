@@ -1,0 +1,148 @@
+internal import Dispatch
+internal import Foundation
+internal import Synchronization
+
+/// What the fold in lead order applies to each lead of an ingest: per field, the value that
+/// wins among the lead's changes, chosen on a thread of its own while the journal's queue
+/// applies the leads before (the merge of the sorted runs and the choice of winners were a
+/// quarter of the fold, which ran alone on one core after the parse: docs/benchmarks.md,
+/// issue 10, tenth pass). Leads come in batches, at most two waiting; a batch holds bytes, not
+/// strings, and is reused, so that memory is allocated and freed on the thread that applies it
+/// (frees from another thread contended for malloc's lock).
+final class LeadWinners: @unchecked Sendable {
+    /// Leads and what to fold into each: only the winning values, each with the seq and `at` of
+    /// the change that won it, grouped by that change (a step), in seq order. Touched by one
+    /// thread at a time: handed over under the lock.
+    final class Batch: @unchecked Sendable {
+        /// Each lead's key in ``bytes``, and its steps.
+        fileprivate(set) var leads: [(key: Range<Int>, steps: Range<Int>)] = []
+        fileprivate(set) var steps: [(seq: Int64, at: Int64, fields: Range<Int>)] = []
+        /// Each field's index in ``LeadWinners/names``, and its value's JSON text in ``bytes``.
+        fileprivate(set) var fields: [(name: Int, value: Range<Int>)] = []
+        fileprivate(set) var bytes: [UInt8] = []
+
+        /// `range` of ``bytes`` as a string.
+        func text(_ range: Range<Int>) -> String {
+            bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+        }
+
+        fileprivate func removeAll() {
+            leads.removeAll(keepingCapacity: true)
+            steps.removeAll(keepingCapacity: true)
+            fields.removeAll(keepingCapacity: true)
+            bytes.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// The fields' names, by ``Batch/fields``' index.
+    let names: [String]
+    /// Batches made and not yet taken (an empty one ends the leads), batches to reuse, and
+    /// whether the taker has stopped.
+    private let state = Mutex<(made: [Result<Batch, any Error>], spare: [Batch], stopped: Bool)>(([], [], false))
+    private let free = DispatchSemaphore(value: 2)
+    private let made = DispatchSemaphore(value: 0)
+    private let exited = DispatchSemaphore(value: 0)
+    /// The batch the taker holds: it is reused once the next is taken.
+    private var taken: Batch?
+
+    /// Starts choosing the winners of `leads`' changes after seq `cursor` (those up to it are
+    /// folded), `batch` leads at a time.
+    init(_ leads: LeadSortedChanges.Leads, after cursor: Int64, batch: Int) {
+        names = leads.names
+        let thread = Thread { [self] in
+            produce(leads, after: cursor, batch: batch)
+            exited.signal()
+        }
+        thread.start()
+    }
+
+    /// The next batch of leads, nil after the last; the batch before is reused.
+    func next() throws -> Batch? {
+        made.wait()
+        let done = taken
+        taken = nil
+        let result = state.withLock { state in
+            if let done { state.spare.append(done) }
+            return state.made.removeFirst()
+        }
+        free.signal()
+        let batch = try result.get()
+        if batch.leads.isEmpty { return nil }
+        taken = batch
+        return batch
+    }
+
+    /// Stops the thread (after the batch it is making) and waits for it to end: the runs it
+    /// reads can then be closed. Call once, whether or not every batch was taken.
+    func stop() {
+        state.withLock { $0.stopped = true }
+        free.signal()
+        exited.wait()
+    }
+
+    private func produce(_ leads: LeadSortedChanges.Leads, after cursor: Int64, batch size: Int) {
+        var leads = leads
+        var winners: [Winner] = []
+        while true {
+            free.wait()
+            guard let batch = state.withLock({ $0.stopped ? nil : $0.spare.popLast() ?? Batch() }) else { return }
+            batch.removeAll()
+            let result = Result { () throws -> Batch in
+                while batch.leads.count < size, try leads.next() { Self.add(leads, after: cursor, to: batch, &winners) }
+                return batch
+            }
+            state.withLock { $0.made.append(result) }
+            made.signal()
+            if (try? result.get())?.leads.isEmpty ?? true { return }
+        }
+    }
+
+    /// A field's winning value among a lead's changes: the field's name index, and the change
+    /// and field that won it.
+    private typealias Winner = (name: Int, change: Int, field: Int)
+
+    /// Adds the current lead to `batch` with the winners of its changes after seq `cursor`,
+    /// unless it has none: per field, the latest `at`; on a tie the later seq. The fold keeps
+    /// the winner among the stored value and every change in seq order, so applying only these
+    /// ends the lead the same, for a fraction of the work when a lead changed many times.
+    private static func add(
+        _ leads: LeadSortedChanges.Leads, after cursor: Int64, to batch: Batch, _ winners: inout [Winner]
+    ) {
+        let changes = leads.changes
+        guard let last = changes.last, last.seq > cursor else { return }
+        let start = changes.firstIndex { $0.seq > cursor }!
+        winners.removeAll(keepingCapacity: true)
+        for index in start..<changes.endIndex {
+            let change = changes[index]
+            for field in change.fields {
+                let name = leads.fields[field].name
+                if let held = winners.firstIndex(where: { $0.name == name }) {
+                    if change.at >= changes[winners[held].change].at { winners[held] = (name, index, field) }
+                } else {
+                    winners.append((name, index, field))
+                }
+            }
+        }
+        let keyStart = batch.bytes.count
+        var key = leads.key
+        key.withUTF8 { batch.bytes.append(contentsOf: $0) }
+        let firstStep = batch.steps.count
+        // A lead whose changes hold no field is created all the same.
+        if winners.isEmpty { batch.steps.append((last.seq, last.at, batch.fields.count..<batch.fields.count)) }
+        winners.sort { $0.change < $1.change }
+        var first = 0
+        while first < winners.count {
+            let index = winners[first].change
+            let fieldsStart = batch.fields.count
+            while first < winners.count, winners[first].change == index {
+                let value = leads.fields[winners[first].field].value
+                let valueStart = batch.bytes.count
+                leads.values.withUnsafeBufferPointer { batch.bytes.append(contentsOf: $0[value]) }
+                batch.fields.append((winners[first].name, valueStart..<batch.bytes.count))
+                first += 1
+            }
+            batch.steps.append((changes[index].seq, changes[index].at, fieldsStart..<batch.fields.count))
+        }
+        batch.leads.append((keyStart..<keyStart + key.utf8.count, firstStep..<batch.steps.count))
+    }
+}
