@@ -18,14 +18,23 @@ struct WireBatchResponse {
     var results: [Contact]
     var errors: [WireError]
 
-    init(json: JSONValue) throws {
-        results = try json.elements(of: "results", Contact.init(json:))
-        // A 207's refusals are few and varied: they keep the Decodable reading every other
-        // HubSpot error has (HubSpotError+Response.swift).
-        if let refusals = json["errors"], case .array(let list) = refusals, !list.isEmpty {
-            errors = try JSONDecoder().decode([WireError].self, from: Data(refusals.text.utf8))
-        } else {
-            errors = []
+    init(reading json: inout JSONParser) throws {
+        var results: [Contact] = []
+        var errors: [WireError] = []
+        try JSONParser.readObject(&json, "a batch answer") { key, json in
+            switch key {
+            case "results": results = try JSONParser.readArray(&json, "`results`", Contact.init(reading:))
+            case "errors":
+                // A 207's refusals are few and varied: they keep the Decodable reading every other
+                // HubSpot error has (HubSpotError+Response.swift).
+                let refusals = try json.readValue()
+                if case .array(let list) = refusals, !list.isEmpty {
+                    errors = try JSONDecoder().decode([WireError].self, from: Data(refusals.text.utf8))
+                }
+            default: _ = try json.readValue()
+            }
         }
+        self.results = results
+        self.errors = errors
     }
 }

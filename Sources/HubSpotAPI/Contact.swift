@@ -30,12 +30,11 @@ package struct Contact: Sendable, Hashable {
 }
 
 extension Contact {
-    /// Reads one record of an answer (contacts and notes share the shape) from the parsed JSON:
-    /// batch answers are the drain's hot path, and this costs a fraction of `JSONDecoder`.
-    /// HubSpot sends every property value as a string; a number or boolean is kept as its text and
+    /// Reads one record of an answer (contacts and notes share the shape) token by token: batch
+    /// answers are the drain's hot path, and this costs a fraction of `JSONDecoder`. HubSpot
+    /// sends every property value as a string; a number or boolean is kept as its text and
     /// `null` as absent.
-    init(json: JSONValue) throws(UnreadableAnswer) {
-        guard case .object(let members) = json else { throw UnreadableAnswer("a record is not an object") }
+    init(reading json: inout JSONParser) throws {
         var id: String?
         var properties: [String: String] = [:]
         var createdAt: String?
@@ -43,25 +42,24 @@ extension Contact {
         var archived = false
         var new: Bool?
         var objectWriteTraceId: String?
-        for (key, value) in members {
+        try JSONParser.readObject(&json, "a record") { key, json in
             switch key {
-            case "id": id = value.scalarText
+            case "id": id = try json.readValue().scalarText
             case "properties":
-                guard case .object(let values) = value else { throw UnreadableAnswer("`properties` is not an object") }
-                properties.reserveCapacity(values.count)
-                for (name, value) in values {
+                try JSONParser.readObject(&json, "`properties`") { name, json in
+                    let value = try json.readValue()
                     if let text = value.scalarText {
                         properties[name] = text
                     } else if value != .null {
                         throw UnreadableAnswer("property `\(name)` is not a string")
                     }
                 }
-            case "createdAt": createdAt = value.scalarText
-            case "updatedAt": updatedAt = value.scalarText
-            case "archived": archived = value == .bool(true)
-            case "new": if case .bool(let flag) = value { new = flag }
-            case "objectWriteTraceId": objectWriteTraceId = value.scalarText
-            default: break
+            case "createdAt": createdAt = try json.readValue().scalarText
+            case "updatedAt": updatedAt = try json.readValue().scalarText
+            case "archived": archived = try json.readValue() == .bool(true)
+            case "new": if case .bool(let flag) = try json.readValue() { new = flag }
+            case "objectWriteTraceId": objectWriteTraceId = try json.readValue().scalarText
+            default: _ = try json.readValue()
             }
         }
         guard let id else { throw UnreadableAnswer("a record without an `id`") }

@@ -17,11 +17,19 @@ package struct ContactPage: Sendable {
 
 extension ContactPage {
     /// `{"results":[…],"paging":{"next":{"after":…}},"total"?:…}` of a list or search.
-    init(json: JSONValue) throws {
-        self.init(
-            results: try json.elements(of: "results", Contact.init(json:)),
-            nextAfter: json["paging"]?["next"]?["after"]?.scalarText,
-            total: json["total"]?.scalarText.flatMap { Int($0) })
+    init(reading json: inout JSONParser) throws {
+        var results: [Contact] = []
+        var nextAfter: String?
+        var total: Int?
+        try JSONParser.readObject(&json, "a page") { key, json in
+            switch key {
+            case "results": results = try JSONParser.readArray(&json, "`results`", Contact.init(reading:))
+            case "paging": nextAfter = try json.readValue()["next"]?["after"]?.scalarText
+            case "total": total = try json.readValue().scalarText.flatMap { Int($0) }
+            default: _ = try json.readValue()
+            }
+        }
+        self.init(results: results, nextAfter: nextAfter, total: total)
     }
 }
 

@@ -104,7 +104,7 @@ package struct HubSpotClient: Sendable {
         var request = http.request(.post, path, json: body)
         request.freshConnection = freshConnection
         let response = try await authorized(request, operation: operation)
-        let wire = try http.read(response, operation: operation, WireBatchResponse.init(json:))
+        let wire = try http.read(response, operation: operation, WireBatchResponse.init(reading:))
         let correlationId = response.headers["X-HubSpot-Correlation-Id"]
         let errors = wire.errors.map {
             HubSpotError(batchEntry: $0, status: response.status, correlationId: correlationId)
@@ -122,7 +122,7 @@ package struct HubSpotClient: Sendable {
         json.raw(",\"associations\":[]}")
         let response = try await authorized(
             http.request(.post, http.version.contacts, json: json.data), operation: "contacts.create")
-        return http.wrap(try http.read(response, operation: "contacts.create", Contact.init(json:)), response)
+        return http.wrap(try http.read(response, operation: "contacts.create", Contact.init(reading:)), response)
     }
 
     /// Reads one contact by record id, or by `idProperty` (e.g. `email`).
@@ -133,7 +133,7 @@ package struct HubSpotClient: Sendable {
         if let idProperty { query.append(("idProperty", idProperty)) }
         let path = http.version.contacts + "/" + HubSpotHTTP.percentEncode(id)
         let response = try await authorized(http.request(.get, path, query: query), operation: "contacts.get")
-        return http.wrap(try http.read(response, operation: "contacts.get", Contact.init(json:)), response)
+        return http.wrap(try http.read(response, operation: "contacts.get", Contact.init(reading:)), response)
     }
 
     /// One page of all contacts in id order; pass the previous page's `nextAfter` for the next.
@@ -144,7 +144,7 @@ package struct HubSpotClient: Sendable {
         if let after { query.append(("after", after)) }
         let response = try await authorized(
             http.request(.get, http.version.contacts, query: query), operation: "contacts.list")
-        return http.wrap(try http.read(response, operation: "contacts.list", ContactPage.init(json:)), response)
+        return http.wrap(try http.read(response, operation: "contacts.list", ContactPage.init(reading:)), response)
     }
 
     /// One page of a search. Search has its own limit (5/s) and no rate-limit headers.
@@ -193,7 +193,7 @@ package struct HubSpotClient: Sendable {
         json.raw("}")
         let request = http.request(.post, http.version.contacts + "/search", json: json.data)
         let response = try await authorized(request, operation: "contacts.search")
-        return http.wrap(try http.read(response, operation: "contacts.search", ContactPage.init(json:)), response)
+        return http.wrap(try http.read(response, operation: "contacts.search", ContactPage.init(reading:)), response)
     }
 
     // MARK: Properties and account

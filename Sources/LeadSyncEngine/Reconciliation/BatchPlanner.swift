@@ -8,15 +8,15 @@ struct BatchPlanner {
     /// The positions in `queue` of the next batch: the first item whose keys are free and whose
     /// kind is not in `skipping`, then every following item of the same kind whose keys are free
     /// too. The caller removes them (`removeSubranges`) when it sends the batch.
-    static func nextBatch<Item, Kind: Hashable>(
-        in queue: [Item], maximum: Int = maximumInputs, busy: Set<String>, kind: (Item) -> Kind,
-        keys: (Item) -> [String], skipping: Set<Kind> = []
+    static func nextBatch<Item, Kind: Hashable, Key: Hashable>(
+        in queue: [Item], maximum: Int = maximumInputs, busy: Set<Key>, kind: (Item) -> Kind,
+        keys: (Item) -> [Key], skipping: Set<Kind> = []
     ) -> RangeSet<Int> {
         var taken = RangeSet<Int>()
         var count = 0
         // Keys of the items taken and of those passed over: a later item sharing a key with a
         // passed-over one must not overtake it.
-        var seenKeys = Set<String>()
+        var seenKeys = Set<Key>()
         var batchKind: Kind?
         var index = queue.startIndex
         // A full batch ends the scan: the queue behind it can be thousands of records.

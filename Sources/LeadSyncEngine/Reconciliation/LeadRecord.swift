@@ -34,17 +34,28 @@ struct LeadRecord: Sendable, Hashable {
     /// What an earlier sync found (unmatched, awaiting identity); cleared once the lead is sent.
     var mark: LeadMark
 
+    /// What no two records may share in one batch or in two batches in flight: the lead, its
+    /// contact, its email. Typed rather than prefixed strings: building those was a fair part
+    /// of planning batches in an unthrottled sync.
+    enum Key: Hashable, Sendable {
+        case lead(String)
+        case contact(String)
+        case email(String)
+    }
+
     /// The keys no other record may share in one batch or in two batches in flight.
-    var keys: [String] {
-        var keys = ["lead:" + lead]
-        if let remoteID { keys.append("id:" + remoteID) }
-        if let email { keys.append("email:" + email.value) }
+    var keys: [Key] {
+        var keys: [Key] = [.lead(lead)]
+        if let remoteID { keys.append(.contact(remoteID)) }
+        if let email { keys.append(.email(email.value)) }
         return keys
     }
 
     /// The newest change the record carries, so records of leads sharing a contact go out in
     /// (`at`, append) order.
     var newest: (Int64, Int64) {
-        values.map { ($0.at, $0.seq) }.max { $0 < $1 } ?? (0, 0)
+        var newest: (Int64, Int64)?
+        for value in values where newest.map({ $0 < (value.at, value.seq) }) ?? true { newest = (value.at, value.seq) }
+        return newest ?? (0, 0)
     }
 }

@@ -162,7 +162,7 @@ extension Reconciler {
             var request: OutboundRequest
             /// The item of each of the request's inputs, in their order.
             var items: [Item]
-            var keys: Set<String>
+            var keys: Set<LeadRecord.Key>
             var sentAt: Date
             var attempt = 0
         }
@@ -188,7 +188,7 @@ extension Reconciler {
         /// Leads queued, in flight or waiting to be retried: never in two batches at once.
         private var busyLeads: Set<String> = []
         /// Keys (lead, email, contact id) of requests in flight or waiting to be retried.
-        private var busyKeys: Set<String> = []
+        private var busyKeys: Set<LeadRecord.Key> = []
         /// Leads left waiting (identity, match) in this run, with their highest pending seq.
         private var parked: [String: Int64] = [:]
         /// The last success (or the start); `--give-up-after` counts from it.
@@ -354,12 +354,12 @@ extension Reconciler {
                     pass.sent = true
                 }
             }
-            // Leads sharing a contact go out in (at, append) order of their newest change.
-            let ordered = fresh.enumerated().sorted { a, b in
-                let (x, y) = (a.element.record.newest, b.element.record.newest)
-                return x != y ? x < y : a.offset < b.offset
-            }
-            return ordered.map(\.element)
+            // Leads sharing a contact go out in (at, append) order of their newest change. Sorted
+            // by index, each record's newest change found once: sorting the items themselves,
+            // finding it at every comparison, was a sixteenth of an unthrottled sync's time.
+            let newest = fresh.map(\.record.newest)
+            let order = fresh.indices.sorted { a, b in newest[a] != newest[b] ? newest[a] < newest[b] : a < b }
+            return order.map { fresh[$0] }
         }
 
         /// HubSpot answered request `id` with 200, 201 or 207. `roundTrip`: when it really left and
@@ -736,7 +736,7 @@ extension Reconciler {
             // Sized once: grown by appends, the flights in flight held a fifth more (heaptrack).
             var inputs: [OutboundRequest.Input] = []
             inputs.reserveCapacity(items.count)
-            var keys = Set<String>()
+            var keys = Set<LeadRecord.Key>()
             var readProperties: Set<String> = []
             for (index, item) in items.enumerated() {
                 let traceID = "\(id)-\(index)"
@@ -760,7 +760,7 @@ extension Reconciler {
                 var request = flight.request
                 request.id = id
                 request.inputs = Array(flight.request.inputs[range])
-                let keys = items.reduce(into: Set<String>()) { $0.formUnion($1.record.keys) }
+                let keys = items.reduce(into: Set<LeadRecord.Key>()) { $0.formUnion($1.record.keys) }
                 return Flight(request: request, items: items, keys: keys, sentAt: flight.sentAt)
             }
             let left = part(0..<half, id: nextRequestID)
