@@ -39,7 +39,10 @@ final class LeadWinners: @unchecked Sendable {
     /// Batches made and not yet taken (an empty one ends the leads), batches to reuse, and
     /// whether the taker has stopped.
     private let state = Mutex<(made: [Result<Batch, any Error>], spare: [Batch], stopped: Bool)>(([], [], false))
-    private let free = DispatchSemaphore(value: 2)
+    /// Batches that may be made before one is taken: two, signalled at start (libdispatch traps
+    /// when a semaphore is released below the value it was made with, which a stop before the
+    /// last batch would leave).
+    private let free = DispatchSemaphore(value: 0)
     private let made = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
     /// The batch the taker holds: it is reused once the next is taken.
@@ -49,6 +52,8 @@ final class LeadWinners: @unchecked Sendable {
     /// folded), `batch` leads at a time.
     init(_ leads: LeadSortedChanges.Leads, after cursor: Int64, batch: Int) {
         names = leads.names
+        free.signal()
+        free.signal()
         let thread = Thread { [self] in
             produce(leads, after: cursor, batch: batch)
             exited.signal()
