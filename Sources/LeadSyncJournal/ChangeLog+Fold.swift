@@ -114,19 +114,9 @@ extension ChangeLog {
                 var folder = try Folder(db)
                 var count = 0
                 var last = ""
-                var fields: [(name: String, value: String)] = []
                 while let leads = batch, count < leadsPerTransaction {
                     if count > 0 { try folder.writeLeads() }
-                    for lead in leads.leads {
-                        last = leads.text(lead.key)
-                        for step in leads.steps[lead.steps] {
-                            fields.removeAll(keepingCapacity: true)
-                            for field in leads.fields[step.fields] {
-                                fields.append((winners.names[field.name], leads.text(field.value)))
-                            }
-                            try folder.fold(seq: step.seq, lead: last, at: step.at, fields: fields, origin: .local)
-                        }
-                    }
+                    last = try folder.fold(leads, names: winners.names)
                     count += leads.leads.count
                     batch = try winners.next()
                 }
@@ -167,6 +157,23 @@ private struct Folder {
             try db.cached("INSERT OR IGNORE INTO field_seen(field) VALUES (?)").execute([.text(field)])
         }
         try writer.fold(seq: seq, lead: lead, at: at, fields: fields, origin: origin)
+    }
+
+    /// Folds a batch of an ingest's leads, each with only its winning values; returns the last
+    /// lead's key.
+    mutating func fold(_ batch: LeadWinners.Batch, names: [String]) throws -> String {
+        var lead = ""
+        var fields: [(name: String, value: String)] = []
+        for (key, steps) in batch.leads {
+            lead = batch.text(key)
+            for step in batch.steps[steps] {
+                // One array for every step: a new one each was an allocation per change folded.
+                fields.removeAll(keepingCapacity: true)
+                for field in batch.fields[step.fields] { fields.append((names[field.name], batch.text(field.value))) }
+                try fold(seq: step.seq, lead: lead, at: step.at, fields: fields, origin: .local)
+            }
+        }
+        return lead
     }
 
     /// Writes the leads folded so far and forgets them; the fold goes on in the same transaction.

@@ -43,7 +43,8 @@ package struct JSONParser {
     // MARK: Reading token by token
 
     /// A parser that reads `bytes` token by token, for a caller that knows the shape it expects
-    /// and builds its own value instead of a ``JSONValue`` tree (an ingest's change lines). Each
+    /// and builds its own value instead of a ``JSONValue`` tree (an ingest's change lines,
+    /// HubSpot's answers). Each
     /// read throws what ``parse(_:)`` would for the same bytes.
     package init(reading bytes: UnsafeBufferPointer<UInt8>) { self.init(bytes) }
 

@@ -54,8 +54,6 @@ struct LeadRecord: Sendable, Hashable {
     /// The newest change the record carries, so records of leads sharing a contact go out in
     /// (`at`, append) order.
     var newest: (Int64, Int64) {
-        var newest: (Int64, Int64)?
-        for value in values where newest.map({ $0 < (value.at, value.seq) }) ?? true { newest = (value.at, value.seq) }
-        return newest ?? (0, 0)
+        values.lazy.map { ($0.at, $0.seq) }.max { $0 < $1 } ?? (0, 0)
     }
 }

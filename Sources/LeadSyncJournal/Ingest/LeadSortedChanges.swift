@@ -240,8 +240,8 @@ final class LeadSortedChanges {
             var value: Range<Int>
         }
 
-        /// The current lead's key.
-        private(set) var key = ""
+        /// The current lead's key, as bytes: the fold copies it as they are.
+        private(set) var key: [UInt8] = []
         /// Its appended changes, in seq order.
         private(set) var changes: [Change] = []
         private(set) var fields: [Field] = []
@@ -254,7 +254,6 @@ final class LeadSortedChanges {
         /// runs were written in ordinal order, so a lead's changes come out in ordinal order,
         /// which is seq order.
         private var heap: [Int] = []
-        private var keyBytes: [UInt8] = []
 
         fileprivate init(_ sources: [RunReader], names: [String], seqs: AppendedSeqs) throws {
             self.sources = sources
@@ -271,10 +270,10 @@ final class LeadSortedChanges {
             fields.removeAll(keepingCapacity: true)
             values.removeAll(keepingCapacity: true)
             guard let first = heap.first else { return false }
-            keyBytes.removeAll(keepingCapacity: true)
-            sources[first].withKey { keyBytes.append(contentsOf: $0) }
+            key.removeAll(keepingCapacity: true)
+            sources[first].withKey { key.append(contentsOf: $0) }
             while let top = heap.first,
-                keyBytes.withUnsafeBytes({ key in sources[top].withKey { LeadSortedChanges.compare(key, $0) == 0 } })
+                key.withUnsafeBytes({ key in sources[top].withKey { LeadSortedChanges.compare(key, $0) == 0 } })
             {
                 let start = fields.count
                 let (ordinal, at) = try sources[top].readChange(fields: &fields, values: &values)
@@ -291,7 +290,6 @@ final class LeadSortedChanges {
                     if !heap.isEmpty { siftDown(0) }
                 }
             }
-            key = String(decoding: keyBytes, as: UTF8.self)
             return true
         }
 

@@ -129,8 +129,7 @@ final class LeadWinners: @unchecked Sendable {
             }
         }
         let keyStart = batch.bytes.count
-        var key = leads.key
-        key.withUTF8 { batch.bytes.append(contentsOf: $0) }
+        batch.bytes.append(contentsOf: leads.key)
         let firstStep = batch.steps.count
         // A lead whose changes hold no field is created all the same.
         if winners.isEmpty { batch.steps.append((last.seq, last.at, batch.fields.count..<batch.fields.count)) }
@@ -148,6 +147,6 @@ final class LeadWinners: @unchecked Sendable {
             }
             batch.steps.append((changes[index].seq, changes[index].at, fieldsStart..<batch.fields.count))
         }
-        batch.leads.append((keyStart..<keyStart + key.utf8.count, firstStep..<batch.steps.count))
+        batch.leads.append((keyStart..<keyStart + leads.key.count, firstStep..<batch.steps.count))
     }
 }
