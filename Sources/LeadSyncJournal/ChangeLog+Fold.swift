@@ -98,13 +98,14 @@ extension ChangeLog {
         if before < range.lowerBound - 1 {
             _ = try fold(db, window: leadsPerTransaction, limit: Int(range.lowerBound - 1 - before))
         }
-        let cursor = try db.read { db -> Int64? in
+        let start = try db.read { db -> (cursor: Int64, mappings: [String: Mapping])? in
             let cursor = try Counter.foldedSeq.value(db)
-            return try cursor >= range.lowerBound - 1 && LeadOrderFold.load(db) == nil ? cursor : nil
+            guard try cursor >= range.lowerBound - 1 && LeadOrderFold.load(db) == nil else { return nil }
+            return (cursor, try DerivedStateWriter.mappings(db))
         }
-        guard let cursor else { return false }
+        guard let (cursor, mappings) = start else { return false }
         let winners = LeadWinners(
-            try sorted.leads(seqs), after: cursor, batch: min(leadsPerWrite, leadsPerTransaction))
+            try sorted.leads(seqs), after: cursor, batch: min(leadsPerWrite, leadsPerTransaction), mappings: mappings)
         defer { winners.stop() }
         var batch = try winners.next()
         while batch != nil {
@@ -112,11 +113,13 @@ extension ChangeLog {
                 // Another process folded in seq order: the winners were chosen without knowing.
                 guard try Counter.foldedSeq.value(db) == cursor else { return true }
                 var folder = try Folder(db)
+                // The leads folded as new hold if the mappings are still those they were folded with.
+                let asNew = folder.writer.mappings == winners.mappings
                 var count = 0
                 var last = ""
                 while let leads = batch, count < leadsPerTransaction {
                     if count > 0 { try folder.writeLeads() }
-                    last = try folder.fold(leads, names: winners.names)
+                    last = try folder.fold(leads, names: winners.names, asNew: asNew)
                     count += leads.leads.count
                     batch = try winners.next()
                 }
@@ -139,12 +142,16 @@ extension ChangeLog {
 /// changes in seq order (the rules are `DerivedStateWriter.fold`'s), and records the fields seen.
 private struct Folder {
     let db: Connection
+    let rows: SQLiteLeadRows
     let writer: DerivedStateWriter
     var seen = Set<String>()
+    /// The names of an ingest's fold in lead order recorded as seen, by their index.
+    var seenIndices: [Bool] = []
 
     init(_ db: Connection) throws {
         self.db = db
-        writer = try DerivedStateWriter(db)
+        rows = SQLiteLeadRows(db)
+        writer = DerivedStateWriter(rows: rows, mappings: try DerivedStateWriter.mappings(db))
     }
 
     /// Folds one change; `fields` are (name, value as compact JSON text).
@@ -153,27 +160,47 @@ private struct Folder {
     )
         throws
     {
-        for (field, _) in fields where seen.insert(field).inserted {
-            try db.cached("INSERT OR IGNORE INTO field_seen(field) VALUES (?)").execute([.text(field)])
-        }
+        for (field, _) in fields where seen.insert(field).inserted { try see(field) }
         try writer.fold(seq: seq, lead: lead, at: at, fields: fields, origin: origin)
     }
 
+    private func see(_ field: String) throws {
+        try db.cached("INSERT OR IGNORE INTO field_seen(field) VALUES (?)").execute([.text(field)])
+    }
+
     /// Folds a batch of an ingest's leads, each with only its winning values; returns the last
-    /// lead's key.
-    mutating func fold(_ batch: LeadWinners.Batch, names: [String]) throws -> String {
+    /// lead's key. A lead the journal does not hold is inserted as the batch folded it as new
+    /// (``LeadWinners/Batch/asNew``) when `asNew` is true: that work was done on another thread.
+    mutating func fold(_ batch: LeadWinners.Batch, names: [String], asNew: Bool) throws -> String {
         var lead = ""
-        var fields: [(name: String, value: String)] = []
-        for (key, steps) in batch.leads {
-            lead = batch.text(key)
-            for step in batch.steps[steps] {
-                // One array for every step: a new one each was an allocation per change folded.
-                fields.removeAll(keepingCapacity: true)
-                for field in batch.fields[step.fields] { fields.append((names[field.name], batch.text(field.value))) }
-                try fold(seq: step.seq, lead: lead, at: step.at, fields: fields, origin: .local)
+        for index in batch.leads.indices {
+            lead = batch.text(batch.leads[index].key)
+            for step in batch.steps[batch.leads[index].steps] {
+                // Seen by index: hashing each name of each change showed in the fold's profile.
+                for field in batch.fields[step.fields] where !seen(index: field.name) {
+                    try see(names[field.name])
+                }
             }
+            if asNew {
+                let (counted, state) = batch.asNew[index]
+                let inserted = try batch.bytes.withUnsafeBytes { bytes in
+                    try rows.insert(new: lead, counted, state: UnsafeRawBufferPointer(rebasing: bytes[state]))
+                }
+                if inserted {
+                    writer.countWritten(new: counted)
+                    continue
+                }
+            }
+            try batch.fold(lead: index, lead, names: names, into: writer)
         }
         return lead
+    }
+
+    /// Whether the name at `index` was recorded as seen; records it.
+    private mutating func seen(index: Int) -> Bool {
+        if index >= seenIndices.count { seenIndices += repeatElement(false, count: index + 1 - seenIndices.count) }
+        defer { seenIndices[index] = true }
+        return seenIndices[index]
     }
 
     /// Writes the leads folded so far and forgets them; the fold goes on in the same transaction.

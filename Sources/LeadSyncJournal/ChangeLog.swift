@@ -63,18 +63,18 @@ package struct ChangeLog: Sendable {
     }
 
     static func append(_ changes: [LeadChange], origin: ChangeOrigin, _ db: Connection) throws -> Int64? {
+        try append(changes.map(EncodedChange.init), origin: origin, db)
+    }
+
+    static func append(_ changes: [EncodedChange], origin: ChangeOrigin, _ db: Connection) throws -> Int64? {
         guard !changes.isEmpty else { return nil }
-        for change in changes { _ = try validated(change) }
+        for change in changes { try LeadChange.validate(lead: change.lead) }
         return try db.write { db in
             let insert = try db.cached(insertChangeSQL)
-            var encoded: [UInt8] = []
-            encoded.reserveCapacity(512)
             for change in changes {
-                encoded.removeAll(keepingCapacity: true)
-                FieldsCodec.encode(change.fields, into: &encoded)
                 try insert.bind(1, change.lead)
                 try insert.bind(2, change.atMilliseconds)
-                try insert.bind(3, utf8: encoded)
+                try insert.bind(3, utf8: change.fields)
                 try insert.bind(4, origin.rawValue)
                 try insert.step()
                 insert.reset()

@@ -11,10 +11,12 @@ package enum FieldsCodec {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends the JSON object for `fields` to `out`. Keys come in the dictionary's order: the
-    /// text of one set of fields may differ between processes, its meaning never does, and not
-    /// sorting keeps the append path lean.
-    package static func encode(_ fields: [String: FieldValue], into out: inout [UInt8]) {
+    /// Appends the JSON object for `fields` to `out`, in their order (a dictionary's, or a
+    /// line's): the text of one set of fields may differ between processes, its meaning never
+    /// does, and not sorting keeps the append path lean. Each name must come once.
+    package static func encode<Fields: Sequence<(key: String, value: FieldValue)>>(
+        _ fields: Fields, into out: inout [UInt8]
+    ) {
         out.append(UInt8(ascii: "{"))
         var first = true
         for (key, value) in fields {

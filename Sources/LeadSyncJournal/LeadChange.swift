@@ -24,7 +24,10 @@ public struct LeadChange: Sendable, Hashable {
 extension LeadChange {
     /// Checks what every journal requires of a change before appending it.
     /// - Throws: `JournalError` (`invalidChange`) for an empty lead id.
-    package func validate() throws {
+    package func validate() throws { try Self.validate(lead: lead) }
+
+    /// Checks a change's lead id (``validate()``'s check, for a change in another form).
+    static func validate(lead: String) throws {
         guard !lead.isEmpty else { throw JournalError(.invalidChange, "a change needs a non-empty lead id") }
     }
 }

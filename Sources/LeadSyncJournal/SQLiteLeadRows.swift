@@ -12,6 +12,7 @@ final class SQLiteLeadRows: LeadRows {
     private var readByKey: Statement?
     private var readByID: Statement?
     private var insert: Statement?
+    private var insertIfAbsent: Statement?
     private var update: Statement?
     /// The state blob being written, reused from lead to lead.
     private var blob: [UInt8] = []
@@ -37,9 +38,36 @@ final class SQLiteLeadRows: LeadRows {
     /// Ids are allocated as SQLite would (the largest plus one), which is safe because the
     /// transaction holds the write lock.
     func newLeadID() throws -> Int64 {
-        let id = try nextID ?? (db.scalar("SELECT max(id) FROM lead") ?? 0) + 1
+        let id = try nextFreeID()
         nextID = id + 1
         return id
+    }
+
+    private func nextFreeID() throws -> Int64 {
+        try nextID ?? (db.scalar("SELECT max(id) FROM lead") ?? 0) + 1
+    }
+
+    /// Inserts lead `key`, new, with `counted` columns and `state` (its blob) and the next id,
+    /// unless the journal holds a lead `key`.
+    ///
+    /// - Returns: whether it was inserted (when not, no id was taken).
+    func insert(new key: String, _ counted: DerivedStateWriter.Counted, state: UnsafeRawBufferPointer) throws -> Bool {
+        let id = try nextFreeID()
+        let insert = try statement(
+            &insertIfAbsent,
+            "INSERT INTO lead(mark, pending_fields, pending_changes, state, id, key) VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT(key) DO NOTHING")
+        defer { insert.reset() }
+        try insert.bind(1, counted.mark.rawValue)
+        try insert.bind(2, counted.pendingFields)
+        try insert.bind(3, counted.pendingChanges)
+        try insert.bind(4, blob: state)
+        try insert.bind(5, id)
+        try insert.bind(6, key)
+        try insert.step()
+        guard db.changes == 1 else { return false }
+        nextID = id + 1
+        return true
     }
 
     func write(_ lead: StoredLead, isNew: Bool) throws {

@@ -67,13 +67,20 @@ package final class Statement {
 
     /// Binds bytes as a blob (SQLite copies them).
     package func bind(_ index: Int32, blob bytes: [UInt8]) throws(SQLiteError) {
-        let rc = bytes.withUnsafeBytes { buffer in
-            // A nil base address would bind NULL; an empty blob must stay an empty blob.
-            sqlite3_bind_blob(
-                handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count),
-                leadsync_sqlite3_transient())
-        }
+        let rc = bytes.withUnsafeBytes { buffer in bindBlob(index, buffer) }
         try check(rc)
+    }
+
+    /// Binds bytes as a blob (SQLite copies them).
+    package func bind(_ index: Int32, blob buffer: UnsafeRawBufferPointer) throws(SQLiteError) {
+        try check(bindBlob(index, buffer))
+    }
+
+    private func bindBlob(_ index: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32 {
+        // A nil base address would bind NULL; an empty blob must stay an empty blob.
+        sqlite3_bind_blob(
+            handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count),
+            leadsync_sqlite3_transient())
     }
 
     package func bind(_ index: Int32, _ value: String?) throws(SQLiteError) {

@@ -74,6 +74,55 @@ package struct JSONParser {
         return try parseValue(depth: 0)
     }
 
+    /// Skips whitespace, then reads a scalar (a string, a number, `true`, `false` or `null`) and
+    /// appends to `out` the compact JSON text ``JSONText/appendValue(_:to:)`` writes for the value
+    /// read: the bytes as they are for the usual scalar (a string of ASCII without escapes, a
+    /// number without an exponent), so a caller that stores JSON text needs no value in between.
+    ///
+    /// - Returns: false, having read nothing, when an object or an array comes next.
+    package mutating func readScalarText(into out: inout [UInt8]) throws(ParseError) -> Bool {
+        guard let first = peek() else { throw failure("unexpected end of input") }
+        let start = index
+        switch first {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            return false
+        case UInt8(ascii: "\""):
+            if let end = plainStringEnd() {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                index = end
+            } else {
+                JSONText.appendString(try parseString(), to: &out)
+            }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            if let rewritten = try scanNumber() {
+                out.append(contentsOf: rewritten.utf8)
+            } else {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            }
+        default:
+            // A literal, or what parseValue refuses with its message.
+            switch try parseValue(depth: 0) {
+            case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+            default: out.append(contentsOf: "null".utf8)
+            }
+        }
+        return true
+    }
+
+    /// Where the string starting at `index` ends (after its closing quote) when it is ASCII
+    /// without escapes or control characters: its JSON text is then its bytes as they are. Nil
+    /// for any other string (``parseString()`` reads it, or says what is wrong).
+    private func plainStringEnd() -> Int? {
+        var end = index + 1
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") { return end + 1 }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return nil }
+            end += 1
+        }
+        return nil
+    }
+
     // MARK: The grammar
 
     private mutating func parseValue(depth: Int) throws(ParseError) -> JSONValue {
@@ -257,6 +306,13 @@ package struct JSONParser {
 
     private mutating func parseNumber() throws(ParseError) -> String {
         let start = index
+        if let rewritten = try scanNumber() { return rewritten }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+
+    /// Reads a number: nil when its text as written is its decimal text (no exponent), else the
+    /// plain decimal text it stands for.
+    private mutating func scanNumber() throws(ParseError) -> String? {
         let negative = bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
         let integerStart = index
@@ -267,17 +323,17 @@ package struct JSONParser {
         } else {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        let integerDigits = Array(bytes[integerStart..<index])
-        var fractionDigits: [UInt8] = []
+        let integerEnd = index
+        var fractionDigits = index..<index
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             let fractionStart = index
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             guard index > fractionStart else { throw failure("digit expected after '.'") }
-            fractionDigits = Array(bytes[fractionStart..<index])
+            fractionDigits = fractionStart..<index
         }
         guard index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") else {
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            return nil
         }
         index += 1
         var exponentNegative = false
@@ -294,7 +350,8 @@ package struct JSONParser {
         }
         guard index > exponentStart else { throw failure("digit expected in exponent") }
         return Self.plainDecimal(
-            negative: negative, integer: integerDigits, fraction: fractionDigits,
+            negative: negative, integer: Array(bytes[integerStart..<integerEnd]),
+            fraction: Array(bytes[fractionDigits]),
             exponent: exponentNegative ? -exponent : exponent)
     }
 

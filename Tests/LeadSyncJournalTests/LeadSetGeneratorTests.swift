@@ -38,7 +38,8 @@ import Testing
         spec.invalidShare = 0.2
         for change in LeadSetGenerator(spec) {
             let parsed = try #require(
-                try ChangeLineParser.parse(Array(change.ndjsonLine.utf8), defaultAt: 0).get().change)
+                try ChangeLineParser.parse(Array(change.ndjsonLine.utf8), defaultAt: 0).get().change
+            ).decoded()
             #expect(parsed.lead == change.lead && parsed.atMilliseconds == change.atMilliseconds)
             #expect(parsed.fields == change.fieldDictionary)
         }

@@ -9,7 +9,8 @@ import Testing
     private func leads(_ count: Int, in directory: String) throws -> LeadSortedChanges.Leads {
         let sorted = LeadSortedChanges(capacity: 1 << 20, directory: directory)
         for n in 0..<count {
-            try sorted.add(LeadChange(lead: "L-\(n)", fields: ["email": .string("e\(n)")], atMilliseconds: 1))
+            try sorted.add(
+                EncodedChange(LeadChange(lead: "L-\(n)", fields: ["email": .string("e\(n)")], atMilliseconds: 1)))
         }
         var seqs = AppendedSeqs()
         let contiguous = seqs.record(base: 0, changes: count, refused: [], last: Int64(count))
@@ -19,7 +20,7 @@ import Testing
 
     @Test func everyLeadComesOnceInKeyOrderWithItsWinningValue() throws {
         let dir = try TemporaryDirectory()
-        let winners = LeadWinners(try leads(25, in: dir.url.path), after: 0, batch: 4)
+        let winners = LeadWinners(try leads(25, in: dir.url.path), after: 0, batch: 4, mappings: [:])
         defer { winners.stop() }
         var keys: [String] = []
         var values: [String] = []
@@ -44,7 +45,7 @@ import Testing
         // concurrent ingest).
         let dir = try TemporaryDirectory()
         for _ in 0..<20 {
-            let winners = LeadWinners(try leads(50, in: dir.url.path), after: 0, batch: 2)
+            let winners = LeadWinners(try leads(50, in: dir.url.path), after: 0, batch: 2, mappings: [:])
             #expect(try winners.next()?.leads.count == 2)
             winners.stop()
         }

@@ -16,6 +16,39 @@ import Testing
         #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse(input) }
     }
 
+    @Test(arguments: [
+        #""plain ascii""#, #""a\"b\\c\/d\n""#, #""Zoë \u00e9 \ud83d\ude00""#, "\"\u{1F600}\"", "12", "-0.50", "1.5e2",
+        "1E-2", "true", "false", "null",
+    ])
+    func aScalarReadAsTextIsTheTextOfItsValue(_ input: String) throws {
+        // What a caller storing JSON text gets is what encoding the value read gives.
+        var bytes = Array(("  " + input + " ,").utf8)
+        let (text, value, next) = try bytes.withUnsafeMutableBufferPointer { buffer in
+            var parser = JSONParser(reading: UnsafeBufferPointer(buffer))
+            var text: [UInt8] = []
+            let read = try parser.readScalarText(into: &text)
+            #expect(read)
+            return (text, try JSONParser.parse(input), parser.peek())
+        }
+        var expected: [UInt8] = []
+        JSONText.appendValue(try #require(value.fieldValue), to: &expected)
+        #expect(String(decoding: text, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(next == UInt8(ascii: ","))
+    }
+
+    @Test func aScalarReadAsTextLeavesObjectsAndArraysUnread() throws {
+        for input in ["{\"a\":1}", "[1]"] {
+            var bytes = Array(input.utf8)
+            let (read, text, next) = try bytes.withUnsafeMutableBufferPointer { buffer in
+                var parser = JSONParser(reading: UnsafeBufferPointer(buffer))
+                var text: [UInt8] = []
+                let read = try parser.readScalarText(into: &text)
+                return (read, text, parser.peek())
+            }
+            #expect(!read && text.isEmpty && next == input.utf8.first)
+        }
+    }
+
     @Test func stringsDecodeEscapesAndSurrogatePairs() throws {
         #expect(try JSONParser.parse(#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\né😀"))
     }

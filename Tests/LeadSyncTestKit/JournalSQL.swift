@@ -12,4 +12,9 @@ public enum JournalSQL {
     public static func scalar(_ path: String, _ sql: String) throws -> Int64? {
         try Connection(path: path, create: false, busyTimeout: .seconds(30)).scalar(sql)
     }
+
+    /// The first column of the first row of `sql` as text (nil for no row or NULL).
+    public static func text(_ path: String, _ sql: String) throws -> String? {
+        try Connection(path: path, create: false, busyTimeout: .seconds(30)).scalarText(sql)
+    }
 }

@@ -30,7 +30,8 @@ struct CSVChangeReader {
                 refusal = IngestLineError(startsRecord ? "line exceeds 1 MiB" : "record exceeds 1 MiB")
             }
             return parser.skipLine(quotes: quotes) ? endRefused() : nil
-        case .text(let number, let bytes):
+        case .text(let number, let slice):
+            let bytes = Array(slice)
             if refusal != nil { return parser.feed(bytes) == nil ? nil : endRefused() }
             if startsRecord {
                 recordStart = number

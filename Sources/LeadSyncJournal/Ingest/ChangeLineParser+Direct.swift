@@ -1,7 +1,8 @@
 internal import LeadSyncSupport
 
 extension ChangeLineParser {
-    /// The usual line read token by token into a change, without building a JSON tree: an object
+    /// The usual line read token by token into a change, without building a JSON tree, its
+    /// fields straight into the text the journal stores (``EncodedChange``): an object
     /// of `lead`, `at` and `fields` whose field values are scalars. Parsing was most of an
     /// ingest's time once its fold visited each lead once (docs/benchmarks.md, issue 10, eighth
     /// pass). The tokens come from the one ``JSONParser``, so strings and numbers read as in the tree.
@@ -13,7 +14,8 @@ extension ChangeLineParser {
         var json = JSONParser(reading: bytes)
         var lead: String?
         var at: Int64?
-        var fields: [String: FieldValue]?
+        // The fields' text, as the journal stores it: one allocation for the whole line.
+        var fields: [UInt8] = []
         do throws(JSONParser.ParseError) {
             guard json.take(UInt8(ascii: "{")) else { return nil }
             repeat {
@@ -29,8 +31,9 @@ extension ChangeLineParser {
                     else { return nil }
                     at = ms
                 case "fields":
-                    guard fields == nil, let read = try Self.fields(&json) else { return nil }
-                    fields = read
+                    guard fields.isEmpty else { return nil }
+                    fields.reserveCapacity(bytes.count)
+                    guard try Self.fields(&json, into: &fields) else { return nil }
                 default:
                     return nil
                 }
@@ -39,8 +42,8 @@ extension ChangeLineParser {
         } catch {
             return nil
         }
-        guard let lead, let fields else { return nil }
-        return IngestLine(change: LeadChange(lead: lead, fields: fields, atMilliseconds: at ?? defaultAt))
+        guard let lead, !fields.isEmpty else { return nil }
+        return IngestLine(change: EncodedChange(lead: lead, atMilliseconds: at ?? defaultAt, fields: fields))
     }
 
     /// `at` as the tree reads it: whole epoch milliseconds, or an RFC 3339 string.
@@ -52,24 +55,37 @@ extension ChangeLineParser {
         }
     }
 
-    /// `fields`: an object of non-empty names, each once, with scalar values.
-    private static func fields(_ json: inout JSONParser) throws(JSONParser.ParseError) -> [String: FieldValue]? {
-        guard json.take(UInt8(ascii: "{")) else { return nil }
-        var fields: [String: FieldValue] = [:]
-        if json.take(UInt8(ascii: "}")) { return fields }
-        repeat {
-            let name = try json.readString()
-            guard !name.isEmpty, json.take(UInt8(ascii: ":")) else { return nil }
-            let value: FieldValue
-            switch try json.readValue() {
-            case .string(let text): value = .string(text)
-            case .number(let text): value = .number(text)
-            case .bool(let flag): value = .bool(flag)
-            case .null: value = .null
-            case .object, .array: return nil
-            }
-            guard fields.updateValue(value, forKey: name) == nil else { return nil }
-        } while json.take(UInt8(ascii: ","))
-        return json.take(UInt8(ascii: "}")) ? fields : nil
+    /// Fields in one line at most for the direct parse (it checks names for repeats among them).
+    private static let maxFields = 64
+
+    /// `fields`, an object of non-empty names, each once, with scalar values, appended to `out`
+    /// as compact JSON text in the order read; false for any other value.
+    private static func fields(_ json: inout JSONParser, into out: inout [UInt8]) throws(JSONParser.ParseError)
+        -> Bool
+    {
+        guard json.take(UInt8(ascii: "{")) else { return false }
+        out.append(UInt8(ascii: "{"))
+        defer { out.append(UInt8(ascii: "}")) }
+        if json.take(UInt8(ascii: "}")) { return true }
+        // Where each name's text is in `out` (equal names have equal text), on the stack.
+        return try withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: maxFields) {
+            names throws(JSONParser.ParseError) -> Bool in
+            var count = 0
+            repeat {
+                guard json.peek() == UInt8(ascii: "\""), count < maxFields else { return false }
+                if count > 0 { out.append(UInt8(ascii: ",")) }
+                let start = out.count
+                _ = try json.readScalarText(into: &out)
+                let name = start..<out.count
+                // `""` is the empty name.
+                guard name.count > 2, json.take(UInt8(ascii: ":")) else { return false }
+                for earlier in names[..<count] where out[earlier].elementsEqual(out[name]) { return false }
+                names[count] = name
+                count += 1
+                out.append(UInt8(ascii: ":"))
+                guard try json.readScalarText(into: &out) else { return false }
+            } while json.take(UInt8(ascii: ","))
+            return json.take(UInt8(ascii: "}"))
+        }
     }
 }

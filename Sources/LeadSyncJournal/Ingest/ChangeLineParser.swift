@@ -3,11 +3,11 @@ internal import LeadSyncSupport
 /// One valid NDJSON line: a lead change, a conversation entry, or both.
 package struct IngestLine: Sendable, Hashable {
     /// The line's `fields`; nil when it has none.
-    package var change: LeadChange?
+    package var change: EncodedChange?
     /// The line's `message` and/or `summary`; nil when it has neither.
     package var conversation: ConversationEntry?
 
-    package init(change: LeadChange?, conversation: ConversationEntry? = nil) {
+    package init(change: EncodedChange?, conversation: ConversationEntry? = nil) {
         self.change = change
         self.conversation = conversation
     }
@@ -24,9 +24,14 @@ package struct IngestLine: Sendable, Hashable {
 /// `summary` (a string, or null to remove it). A line needs `fields`, `message` or `summary`.
 package enum ChangeLineParser {
     /// Parses `bytes` (one line, without its newline).
-    package static func parse(_ bytes: [UInt8], defaultAt: Int64) -> Result<IngestLine, IngestLineError> {
+    package static func parse(_ bytes: ArraySlice<UInt8>, defaultAt: Int64) -> Result<IngestLine, IngestLineError> {
         if let line = bytes.withUnsafeBufferPointer({ parseDirect($0, defaultAt: defaultAt) }) { return .success(line) }
-        return parseTree(bytes, defaultAt: defaultAt)
+        return parseTree(Array(bytes), defaultAt: defaultAt)
+    }
+
+    /// Parses `bytes` (one line, without its newline).
+    package static func parse(_ bytes: [UInt8], defaultAt: Int64) -> Result<IngestLine, IngestLineError> {
+        parse(bytes[...], defaultAt: defaultAt)
     }
 
     /// Parses `bytes` through a JSON tree: every line, valid or not (``parse(_:defaultAt:)`` reads
@@ -56,7 +61,7 @@ package enum ChangeLineParser {
         }
         var lead: String?
         var at = defaultAt
-        var fields: [String: FieldValue]?
+        var fields: [UInt8]?
         var conversation: String?
         var message: ConversationEntry.Message?
         var summary: ConversationEntry.Summary?
@@ -90,16 +95,20 @@ package enum ChangeLineParser {
                 guard case .object(let entries) = member.value else {
                     return .failure(IngestLineError("\"fields\" must be an object"))
                 }
-                var parsed: [String: FieldValue] = [:]
+                var parsed: [(key: String, value: FieldValue)] = []
                 for entry in entries {
                     guard !entry.key.isEmpty else { return .failure(IngestLineError("a field name is empty")) }
                     guard let field = entry.value.fieldValue else {
                         return .failure(
                             IngestLineError("field \"\(entry.key)\" must be a string, number, boolean or null"))
                     }
-                    parsed[entry.key] = field
+                    parsed.append((entry.key, field))
                 }
-                fields = parsed
+                // In the line's order, as the direct parse writes them (the parser refuses a
+                // repeated name).
+                var text: [UInt8] = []
+                FieldsCodec.encode(parsed, into: &text)
+                fields = text
             case "conversation":
                 guard case .string(let id) = member.value else {
                     return .failure(IngestLineError("\"conversation\" must be a string"))
@@ -140,7 +149,7 @@ package enum ChangeLineParser {
         }
         return .success(
             IngestLine(
-                change: fields.map { LeadChange(lead: lead, fields: $0, atMilliseconds: at) }, conversation: entry))
+                change: fields.map { EncodedChange(lead: lead, atMilliseconds: at, fields: $0) }, conversation: entry))
     }
 
     /// `{"id"?: string, "from": string, "text": string}`.

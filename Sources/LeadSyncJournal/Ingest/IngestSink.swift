@@ -77,11 +77,13 @@ package final class StoresIngestSink: IngestSink {
             indices.append(index)
             entries.append(entry)
         }
+        // The store folds each value: it takes the changes decoded.
+        let changes = try lines.map { try $0.change?.decoded() }
         var (lastSeq, report) = try await store.ingest(
             entries: entries,
             changes: { report in
                 let refused = Set(report.refused.keys.map { indices[$0] })
-                return lines.enumerated().compactMap { index, line in refused.contains(index) ? nil : line.change }
+                return changes.indices.compactMap { refused.contains($0) ? nil : changes[$0] }
             }, mark: mark)
         // The store numbers refusals by entry; the ingest by the line's place in the batch.
         report.refused = Dictionary(uniqueKeysWithValues: report.refused.map { (indices[$0.key], $0.value) })

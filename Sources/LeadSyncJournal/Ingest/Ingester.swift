@@ -174,7 +174,7 @@ package struct Ingester {
                 var csv = CSVChangeReader(defaultAt: defaultAt)
                 while let line = try reader.next() {
                     if let (result, number) = csv.feed(line) {
-                        try accept(result.map { IngestLine(change: $0) }, line: number)
+                        try accept(result.map { IngestLine(change: EncodedChange($0)) }, line: number)
                     }
                     if let error = csv.headerError {
                         refuse(line: 1, error.message)

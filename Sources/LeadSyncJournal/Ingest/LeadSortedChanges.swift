@@ -15,7 +15,8 @@ internal import LeadSyncSupport
 /// change is known here by its ordinal, its place among the changes added; the appends tell
 /// which seq each ordinal got (``AppendedSeqs``). Changes are packed into a byte buffer of half
 /// the capacity: each change's lead, ordinal, `at`, and every field as the index of its name
-/// (``names``) and its value as the compact JSON text derived state stores (encoded once, here).
+/// (``names``) and its value as the compact JSON text derived state stores (as the change's
+/// text holds it: ``EncodedChange``).
 /// When the next change does not fit, the buffer is handed to a thread of its own, which sorts
 /// its changes by lead (a lead's changes stay in ordinal order) and writes them as one run to an
 /// unlinked temporary file beside the journal, while changes go on filling the other half;
@@ -37,11 +38,14 @@ final class LeadSortedChanges {
     private var file: Int32 = -1
     private var runs: [Range<Int64>] = []
     private var fileSize: Int64 = 0
-    /// Scratch: a value's JSON text.
-    private var value: [UInt8] = []
     /// The fields' names, each once, by the index records hold.
     private(set) var names: [String] = []
-    private var nameIndex: [String: Int] = [:]
+    /// Each name's JSON text, by the same index, and the index of each text.
+    private var nameTexts: [[UInt8]] = []
+    private var nameIndex: [[UInt8]: Int] = [:]
+    /// The name index of each field of the change added before, in its order: most changes name
+    /// their fields in the same order, so a name is nearly always found without hashing it.
+    private var lastNames: [Int] = []
 
     /// Changes added.
     private(set) var count = 0
@@ -61,20 +65,29 @@ final class LeadSortedChanges {
     }
 
     /// Adds `change`, whose ordinal is ``count`` before the call.
-    func add(_ change: LeadChange) throws {
+    func add(_ change: EncodedChange) throws {
         let limit = capacity / 2
         if filling.bytes.capacity < limit { filling.bytes.reserveCapacity(limit) }
         let start = filling.bytes.count
         BlobWriter.string(change.lead, &filling.bytes)
         BlobWriter.count(count, &filling.bytes)
         BlobWriter.integer(change.atMilliseconds, &filling.bytes)
-        BlobWriter.count(change.fields.count, &filling.bytes)
-        for (name, fieldValue) in change.fields {
-            BlobWriter.count(index(of: name), &filling.bytes)
-            value.removeAll(keepingCapacity: true)
-            JSONText.appendValue(fieldValue, to: &value)
+        // The field count goes before the fields, once they are counted.
+        let countAt = filling.bytes.count
+        filling.bytes.append(0)
+        var fields = 0
+        try change.forEachField { name, value in
+            BlobWriter.count(try index(of: name, at: fields), &filling.bytes)
             BlobWriter.count(value.count, &filling.bytes)
             filling.bytes.append(contentsOf: value)
+            fields += 1
+        }
+        if fields < 0x80 {
+            filling.bytes[countAt] = UInt8(fields)
+        } else {
+            var count: [UInt8] = []
+            BlobWriter.count(fields, &count)
+            filling.bytes.replaceSubrange(countAt...countAt, with: count)
         }
         var recordStart = start
         if filling.bytes.count > limit, start > 0 {
@@ -91,11 +104,36 @@ final class LeadSortedChanges {
         count += 1
     }
 
-    private func index(of name: String) -> Int {
-        if let index = nameIndex[name] { return index }
-        names.append(name)
-        nameIndex[name] = names.count - 1
-        return names.count - 1
+    /// Names compared one by one before one is hashed (hashing bytes goes byte by byte).
+    private static let namesScanned = 16
+
+    /// The index of the name whose JSON text is `text`, the `position`th field of its change.
+    private func index(of text: UnsafeBufferPointer<UInt8>, at position: Int) throws -> Int {
+        if position < lastNames.count, nameTexts[lastNames[position]].elementsEqual(text) {
+            return lastNames[position]
+        }
+        let index: Int
+        if names.count <= Self.namesScanned, let known = nameTexts.firstIndex(where: { $0.elementsEqual(text) }) {
+            index = known
+        } else if names.count > Self.namesScanned, let known = nameIndex[Array(text)] {
+            index = known
+        } else {
+            let key = Array(text)
+            guard case .string(let name) = try FieldsCodec.decodeValue(String(decoding: text, as: UTF8.self)) else {
+                throw JournalError(
+                    .corrupt, "a field name is not a JSON string: \(String(decoding: text, as: UTF8.self))")
+            }
+            index = names.count
+            names.append(name)
+            nameTexts.append(key)
+            nameIndex[key] = index
+        }
+        if position < lastNames.count {
+            lastNames[position] = index
+        } else {
+            lastNames.append(index)
+        }
+        return index
     }
 
     /// Forgets every change and the file of runs.

@@ -6,9 +6,13 @@ internal import Synchronization
 /// wins among the lead's changes, chosen on a thread of its own while the journal's queue
 /// applies the leads before (the merge of the sorted runs and the choice of winners were a
 /// quarter of the fold, which ran alone on one core after the parse: docs/benchmarks.md,
-/// issue 10, tenth pass). Leads come in batches, at most two waiting; a batch holds bytes, not
-/// strings, and is reused, so that memory is allocated and freed on the thread that applies it
-/// (frees from another thread contended for malloc's lock).
+/// issue 10, tenth pass). The same thread folds each lead of a batch as if the journal held
+/// none (``Batch/asNew``), with the journal's own rules: the journal's queue then only inserts
+/// the leads it does not hold, and folds the others from their rows (the fold of a lead was
+/// most of the queue's work, which bounded the fold: issue 10, eleventh pass). Leads come in
+/// batches, at most two waiting; a batch holds bytes, not strings, and is reused, so that
+/// memory is allocated and freed on the thread that applies it (frees from another thread
+/// contended for malloc's lock).
 final class LeadWinners: @unchecked Sendable {
     /// Leads and what to fold into each: only the winning values, each with the seq and `at` of
     /// the change that won it, grouped by that change (a step), in seq order. Touched by one
@@ -19,23 +23,73 @@ final class LeadWinners: @unchecked Sendable {
         fileprivate(set) var steps: [(seq: Int64, at: Int64, fields: Range<Int>)] = []
         /// Each field's index in ``LeadWinners/names``, and its value's JSON text in ``bytes``.
         fileprivate(set) var fields: [(name: Int, value: Range<Int>)] = []
+        /// Each lead's row as the fold writes it when the journal holds no such lead, by the
+        /// index of ``leads``: its counted columns, and its state blob in ``bytes``.
+        fileprivate(set) var asNew: [(counted: DerivedStateWriter.Counted, state: Range<Int>)] = []
         fileprivate(set) var bytes: [UInt8] = []
+        /// Scratch: one step's fields.
+        private var stepFields: [(name: String, value: String)] = []
 
         /// `range` of ``bytes`` as a string.
         func text(_ range: Range<Int>) -> String {
             bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
         }
 
+        /// Folds the steps of the lead at `index` of ``leads``, whose key is `lead`, into `writer`.
+        func fold(lead index: Int, _ lead: String, names: [String], into writer: DerivedStateWriter) throws {
+            for step in steps[leads[index].steps] {
+                stepFields.removeAll(keepingCapacity: true)
+                for field in fields[step.fields] { stepFields.append((names[field.name], text(field.value))) }
+                try writer.fold(seq: step.seq, lead: lead, at: step.at, fields: stepFields, origin: .local)
+            }
+        }
+
         fileprivate func removeAll() {
             leads.removeAll(keepingCapacity: true)
             steps.removeAll(keepingCapacity: true)
             fields.removeAll(keepingCapacity: true)
+            asNew.removeAll(keepingCapacity: true)
             bytes.removeAll(keepingCapacity: true)
         }
+
+        /// Folds every lead as new, on this thread, into ``asNew`` (with the rules the journal's
+        /// queue would apply: the same writer over rows that hold no lead).
+        fileprivate func foldAsNew(names: [String], mappings: [String: Mapping]) throws {
+            let rows = NewLeadRows()
+            let writer = DerivedStateWriter(rows: rows, mappings: mappings)
+            for (index, lead) in leads.enumerated() {
+                try fold(lead: index, text(lead.key), names: names, into: writer)
+            }
+            try writer.finish()
+            // Written in id order, which is the order the leads were folded in.
+            precondition(rows.written.count == leads.count, "a lead folded as new was not written")
+            for lead in rows.written {
+                let start = bytes.count
+                lead.writeState(to: &bytes)
+                asNew.append((DerivedStateWriter.Counted(lead), start..<bytes.count))
+            }
+        }
+    }
+
+    /// The rows of a batch's leads folded as new: none is held, and each one written is kept.
+    private final class NewLeadRows: LeadRows {
+        private var lastID: Int64 = 0
+        private(set) var written: [StoredLead] = []
+
+        func lead(key: String) -> StoredLead? { nil }
+        func lead(id: Int64) -> StoredLead? { nil }
+        func newLeadID() -> Int64 {
+            lastID += 1
+            return lastID
+        }
+        func write(_ lead: StoredLead, isNew: Bool) { written.append(lead) }
+        func add(_ deltas: [Counter: Int64]) {}
     }
 
     /// The fields' names, by ``Batch/fields``' index.
     let names: [String]
+    /// The mappings the leads were folded as new with (``Batch/asNew``).
+    let mappings: [String: Mapping]
     /// Batches made and not yet taken (an empty one ends the leads), batches to reuse, and
     /// whether the taker has stopped.
     private let state = Mutex<(made: [Result<Batch, any Error>], spare: [Batch], stopped: Bool)>(([], [], false))
@@ -49,9 +103,10 @@ final class LeadWinners: @unchecked Sendable {
     private var taken: Batch?
 
     /// Starts choosing the winners of `leads`' changes after seq `cursor` (those up to it are
-    /// folded), `batch` leads at a time.
-    init(_ leads: LeadSortedChanges.Leads, after cursor: Int64, batch: Int) {
+    /// folded), `batch` leads at a time, and folding each lead as new with `mappings`.
+    init(_ leads: LeadSortedChanges.Leads, after cursor: Int64, batch: Int, mappings: [String: Mapping]) {
         names = leads.names
+        self.mappings = mappings
         free.signal()
         free.signal()
         let thread = Thread { [self] in
@@ -94,6 +149,7 @@ final class LeadWinners: @unchecked Sendable {
             batch.removeAll()
             let result = Result { () throws -> Batch in
                 while batch.leads.count < size, try leads.next() { Self.add(leads, after: cursor, to: batch, &winners) }
+                try batch.foldAsNew(names: names, mappings: mappings)
                 return batch
             }
             state.withLock { $0.made.append(result) }
