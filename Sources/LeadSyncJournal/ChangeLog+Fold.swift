@@ -114,7 +114,7 @@ extension ChangeLog {
                 guard try Counter.foldedSeq.value(db) == cursor else { return true }
                 var folder = try Folder(db)
                 // The leads folded as new hold if the mappings are still those they were folded with.
-                let asNew = folder.writer.mappings == winners.mappings
+                let asNew = folder.writer.mappings == winners.rules.mappings
                 var count = 0
                 var last = ""
                 while let leads = batch, count < leadsPerTransaction {

@@ -85,8 +85,9 @@ package final class DerivedStateWriter {
     }
 
     let rows: any LeadRows
-    package let mappings: [String: Mapping]
-    package let identityField: String?
+    let rules: LeadRules
+    package var mappings: [String: Mapping] { rules.mappings }
+    package var identityField: String? { rules.identityField }
     private var entries: [Int64: Entry] = [:]
     /// The entries in the order they were taken: usually already the id order `finish()`
     /// writes in (windows are read in id order), so it seldom sorts.
@@ -97,8 +98,7 @@ package final class DerivedStateWriter {
 
     package init(rows: any LeadRows, mappings: [String: Mapping]) {
         self.rows = rows
-        self.mappings = mappings
-        self.identityField = mappings.values.first { $0.property == Mapping.identityProperty }?.field
+        rules = LeadRules(mappings: mappings)
     }
 
     /// A writer on a SQLite journal's rows, inside the transaction `db` is in.
@@ -229,17 +229,13 @@ package final class DerivedStateWriter {
         let entry = try entry(leadID(lead, create: true)!)
         for (field, value) in fields {
             let current = entry.lead.field(field)
-            let mapped = mappings[field] != nil
             switch origin {
-            case .local:
-                // Latest `at` wins; on a tie the later append (this one) wins.
-                if let current, at < current.at { continue }
-                entry.lead.setField(field, .init(value: value, seq: seq, at: at, state: mapped ? .pending : .unmapped))
-            case .remote:
-                if current?.state == .pending { continue }
-                entry.lead.setField(
-                    field, .init(value: value, seq: seq, at: at, state: mapped ? .delivered : .unmapped))
+            // Latest `at` wins; on a tie the later append (this one) wins.
+            case .local: if let current, at < current.at { continue }
+            case .remote: if current?.state == .pending { continue }
             }
+            entry.lead.setField(
+                field, .init(value: value, seq: seq, at: at, state: rules.state(of: field, origin: origin)))
             entry.dirty = true
         }
     }
@@ -261,8 +257,7 @@ package final class DerivedStateWriter {
         if zip(order, order.dropFirst()).contains(where: { $0.id > $1.id }) { order.sort { $0.id < $1.id } }
         for entry in order where entry.dirty {
             var lead = entry.lead
-            (lead.pendingFields, lead.pendingChanges) = lead.pendingCounts
-            lead.mark = newMark(lead, old: entry.loaded, explicit: entry.explicitMark)
+            rules.finish(&lead, old: entry.loaded, explicit: entry.explicitMark)
             try rows.write(lead, isNew: entry.isNew)
             moves.add(from: entry.loaded, to: Counted(lead))
         }
@@ -277,31 +272,6 @@ package final class DerivedStateWriter {
         counterDeltas = counterDeltas.filter { $0.value != 0 }
         if !counterDeltas.isEmpty { try rows.add(counterDeltas) }
         counterDeltas.removeAll()
-    }
-
-    /// What a lead waits for: nothing once no value is pending; its identity while it has no
-    /// remote id and no usable identity value; otherwise what the sync last found.
-    private func newMark(_ lead: StoredLead, old: Counted, explicit: LeadMark?) -> LeadMark {
-        let linked = lead.remoteID != nil
-        if lead.pendingFields <= 0 { return .none }
-        if !linked, !hasUsableIdentity(lead) { return .awaitingIdentity }
-        if let explicit { return explicit == .awaitingIdentity && linked ? .none : explicit }
-        return old.mark == .awaitingIdentity ? .none : old.mark
-    }
-
-    private func hasUsableIdentity(_ lead: StoredLead) -> Bool {
-        guard let identityField, let row = lead.field(identityField), row.state != .rejected else { return false }
-        // A JSON string with a printable ASCII character other than a quote or an escape holds
-        // more than whitespace: the usual case, answered without parsing the value.
-        let text = row.value.utf8
-        if text.first == UInt8(ascii: "\""),
-            text.contains(where: { (0x21..<0x7F).contains($0) && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") })
-        {
-            return true
-        }
-        let value = (try? FieldsCodec.decodeValue(row.value)) ?? .null
-        // Matching trims whitespace, so a value of spaces only is no identity.
-        return value.wireString.unicodeScalars.contains { !$0.properties.isWhitespace }
     }
 }
 

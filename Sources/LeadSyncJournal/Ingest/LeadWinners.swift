@@ -52,44 +52,31 @@ final class LeadWinners: @unchecked Sendable {
             bytes.removeAll(keepingCapacity: true)
         }
 
-        /// Folds every lead as new, on this thread, into ``asNew`` (with the rules the journal's
-        /// queue would apply: the same writer over rows that hold no lead).
-        fileprivate func foldAsNew(names: [String], mappings: [String: Mapping]) throws {
-            let rows = NewLeadRows()
-            let writer = DerivedStateWriter(rows: rows, mappings: mappings)
-            for (index, lead) in leads.enumerated() {
-                try fold(lead: index, text(lead.key), names: names, into: writer)
-            }
-            try writer.finish()
-            // Written in id order, which is the order the leads were folded in.
-            precondition(rows.written.count == leads.count, "a lead folded as new was not written")
-            for lead in rows.written {
+        /// Folds every lead as new into ``asNew``, on this thread, with the journal's rules: the
+        /// winners are each field's only value, so each becomes the field's value.
+        fileprivate func foldAsNew(names: [String], rules: LeadRules) {
+            var fields: [(name: String, row: StoredLead.FieldRow)] = []
+            for lead in leads {
+                fields.removeAll(keepingCapacity: true)
+                for step in steps[lead.steps] {
+                    for field in self.fields[step.fields] {
+                        let row = StoredLead.FieldRow(
+                            value: text(field.value), seq: step.seq, at: step.at, state: .unmapped)
+                        fields.append((names[field.name], row))
+                    }
+                }
+                let new = rules.newLead(key: text(lead.key), fields: fields)
                 let start = bytes.count
-                lead.writeState(to: &bytes)
-                asNew.append((DerivedStateWriter.Counted(lead), start..<bytes.count))
+                new.writeState(to: &bytes)
+                asNew.append((DerivedStateWriter.Counted(new), start..<bytes.count))
             }
         }
-    }
-
-    /// The rows of a batch's leads folded as new: none is held, and each one written is kept.
-    private final class NewLeadRows: LeadRows {
-        private var lastID: Int64 = 0
-        private(set) var written: [StoredLead] = []
-
-        func lead(key: String) -> StoredLead? { nil }
-        func lead(id: Int64) -> StoredLead? { nil }
-        func newLeadID() -> Int64 {
-            lastID += 1
-            return lastID
-        }
-        func write(_ lead: StoredLead, isNew: Bool) { written.append(lead) }
-        func add(_ deltas: [Counter: Int64]) {}
     }
 
     /// The fields' names, by ``Batch/fields``' index.
     let names: [String]
-    /// The mappings the leads were folded as new with (``Batch/asNew``).
-    let mappings: [String: Mapping]
+    /// The rules the leads were folded as new with (``Batch/asNew``).
+    let rules: LeadRules
     /// Batches made and not yet taken (an empty one ends the leads), batches to reuse, and
     /// whether the taker has stopped.
     private let state = Mutex<(made: [Result<Batch, any Error>], spare: [Batch], stopped: Bool)>(([], [], false))
@@ -106,7 +93,7 @@ final class LeadWinners: @unchecked Sendable {
     /// folded), `batch` leads at a time, and folding each lead as new with `mappings`.
     init(_ leads: LeadSortedChanges.Leads, after cursor: Int64, batch: Int, mappings: [String: Mapping]) {
         names = leads.names
-        self.mappings = mappings
+        rules = LeadRules(mappings: mappings)
         free.signal()
         free.signal()
         let thread = Thread { [self] in
@@ -149,7 +136,7 @@ final class LeadWinners: @unchecked Sendable {
             batch.removeAll()
             let result = Result { () throws -> Batch in
                 while batch.leads.count < size, try leads.next() { Self.add(leads, after: cursor, to: batch, &winners) }
-                try batch.foldAsNew(names: names, mappings: mappings)
+                batch.foldAsNew(names: names, rules: rules)
                 return batch
             }
             state.withLock { $0.made.append(result) }
