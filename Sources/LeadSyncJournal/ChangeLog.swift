@@ -63,18 +63,35 @@ package struct ChangeLog: Sendable {
     }
 
     static func append(_ changes: [LeadChange], origin: ChangeOrigin, _ db: Connection) throws -> Int64? {
-        try append(changes.map(EncodedChange.init), origin: origin, db)
+        // Each change's fields encoded into one reused buffer: an array per change cost the
+        // batched appends a tenth against raw SQLite.
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(512)
+        return try append(changes, origin: origin, db) { change in
+            encoded.removeAll(keepingCapacity: true)
+            FieldsCodec.encode(change.fields, into: &encoded)
+            return (change.lead, change.atMilliseconds, encoded)
+        }
     }
 
     static func append(_ changes: [EncodedChange], origin: ChangeOrigin, _ db: Connection) throws -> Int64? {
+        try append(changes, origin: origin, db) { ($0.lead, $0.atMilliseconds, $0.fields) }
+    }
+
+    /// Appends `changes` in one transaction, each as `row` gives its lead, `at` and fields' text.
+    private static func append<Change>(
+        _ changes: [Change], origin: ChangeOrigin, _ db: Connection,
+        row: (Change) -> (lead: String, at: Int64, fields: [UInt8])
+    ) throws -> Int64? {
         guard !changes.isEmpty else { return nil }
-        for change in changes { try LeadChange.validate(lead: change.lead) }
         return try db.write { db in
             let insert = try db.cached(insertChangeSQL)
             for change in changes {
-                try insert.bind(1, change.lead)
-                try insert.bind(2, change.atMilliseconds)
-                try insert.bind(3, utf8: change.fields)
+                let (lead, at, fields) = row(change)
+                try LeadChange.validate(lead: lead)
+                try insert.bind(1, lead)
+                try insert.bind(2, at)
+                try insert.bind(3, utf8: fields)
                 try insert.bind(4, origin.rawValue)
                 try insert.step()
                 insert.reset()
