@@ -27,13 +27,14 @@ struct LeadRules: Sendable {
         lead.mark = mark(lead, old: old, explicit: explicit)
     }
 
-    /// A lead new to the journal whose local changes set each of `fields` once (by name; the
-    /// rows' states are set here), as folding them and writing it leaves it: each value wins.
-    func newLead(key: String, fields: [(name: String, row: StoredLead.FieldRow)]) -> StoredLead {
+    /// A lead new to the journal whose local changes set each of `fields` once (a value as
+    /// compact JSON text, and the seq and `at` of its change), as folding them and writing it
+    /// leaves it: each value wins.
+    func newLead(key: String, fields: [(name: String, value: String, seq: Int64, at: Int64)]) -> StoredLead {
         var lead = StoredLead(id: 0, key: key)
         lead.fields = fields.map { field in
-            var row = field.row
-            row.state = state(of: field.name, origin: .local)
+            let row = StoredLead.FieldRow(
+                value: field.value, seq: field.seq, at: field.at, state: state(of: field.name, origin: .local))
             return (field.name, row)
         }
         // StoredLead keeps its fields sorted by name.

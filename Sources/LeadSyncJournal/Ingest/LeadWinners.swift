@@ -55,14 +55,12 @@ final class LeadWinners: @unchecked Sendable {
         /// Folds every lead as new into ``asNew``, on this thread, with the journal's rules: the
         /// winners are each field's only value, so each becomes the field's value.
         fileprivate func foldAsNew(names: [String], rules: LeadRules) {
-            var fields: [(name: String, row: StoredLead.FieldRow)] = []
+            var fields: [(name: String, value: String, seq: Int64, at: Int64)] = []
             for lead in leads {
                 fields.removeAll(keepingCapacity: true)
                 for step in steps[lead.steps] {
                     for field in self.fields[step.fields] {
-                        let row = StoredLead.FieldRow(
-                            value: text(field.value), seq: step.seq, at: step.at, state: .unmapped)
-                        fields.append((names[field.name], row))
+                        fields.append((names[field.name], text(field.value), step.seq, step.at))
                     }
                 }
                 let new = rules.newLead(key: text(lead.key), fields: fields)
