@@ -51,16 +51,6 @@ package final class DerivedStateWriter {
         let pendingChanges: Int64
         let mark: LeadMark
 
-        init(pendingFields: Int64, pendingChanges: Int64, mark: LeadMark) {
-            self.pendingFields = pendingFields
-            self.pendingChanges = pendingChanges
-            self.mark = mark
-        }
-
-        init(_ lead: StoredLead) {
-            self.init(pendingFields: lead.pendingFields, pendingChanges: lead.pendingChanges, mark: lead.mark)
-        }
-
         static let none = Counted(pendingFields: 0, pendingChanges: 0, mark: .none)
     }
 
@@ -298,5 +288,11 @@ package struct StateMove: Sendable {
     /// What removing the mapping of `field` does: its pending values become local only.
     package static func removing(_ field: String) -> StateMove {
         StateMove(field: field, from: [.pending], to: .unmapped)
+    }
+}
+
+extension DerivedStateWriter.Counted {
+    init(_ lead: StoredLead) {
+        self.init(pendingFields: lead.pendingFields, pendingChanges: lead.pendingChanges, mark: lead.mark)
     }
 }

@@ -43,14 +43,19 @@ final class SQLiteLeadRows: LeadRows {
         return id
     }
 
+    /// The id the next new lead gets, read once per transaction.
     private func nextFreeID() throws -> Int64 {
-        try nextID ?? (db.scalar("SELECT max(id) FROM lead") ?? 0) + 1
+        if let nextID { return nextID }
+        let id = (try db.scalar("SELECT max(id) FROM lead") ?? 0) + 1
+        nextID = id
+        return id
     }
 
     /// Inserts lead `key`, new, with `counted` columns and `state` (its blob) and the next id,
     /// unless the journal holds a lead `key`.
     ///
-    /// - Returns: whether it was inserted (when not, no id was taken).
+    /// - Returns: whether it was inserted (when not, no id was taken, and the next is still
+    ///   known: a re-ingest of held leads asks SQLite for the largest id once, not per lead).
     func insert(new key: String, _ counted: DerivedStateWriter.Counted, state: UnsafeRawBufferPointer) throws -> Bool {
         let id = try nextFreeID()
         let insert = try statement(

@@ -26,6 +26,13 @@ import Testing
         return (report, commits.entries)
     }
 
+    /// The changes of `lines` (each with fields), as the library's `record` takes them.
+    private func changes(of lines: some Sequence<String>) throws -> [LeadChange] {
+        try lines.map { line in
+            try #require(ChangeLineParser.parse(Array(line.utf8), defaultAt: 0).get().change).decoded()
+        }
+    }
+
     final class CommitLog: @unchecked Sendable {
         // Appended only from the ingesting thread.
         var entries: [(seq: Int64, line: Int)] = []
@@ -162,12 +169,7 @@ import Testing
         #expect(report.appended == 3_000)
         // The reference: the same changes appended by the library, folded from the table in seq order.
         for batch in stride(from: 0, to: lines.count, by: 500) {
-            var changes: [LeadChange] = []
-            for line in lines[batch..<min(batch + 500, lines.count)] {
-                changes.append(
-                    try #require(ChangeLineParser.parse(Array(line.utf8), defaultAt: 0).get().change).decoded())
-            }
-            try await appended.changeLog.record(changes)
+            try await appended.changeLog.record(changes(of: lines[batch..<min(batch + 500, lines.count)]))
         }
         try await appended.changeLog.fold()
         #expect(try await ingested.leads.status() == appended.leads.status())
@@ -203,12 +205,7 @@ import Testing
         for (index, input) in inputs.enumerated() {
             _ = try ingest(input.joined(separator: "\n"), inputID: "input-\(index)", into: ingested)
             if index == 0 { idsAfterFirst = try JournalSQL.text(ingested.path, ids) }
-            var changes: [LeadChange] = []
-            for line in input {
-                changes.append(
-                    try #require(ChangeLineParser.parse(Array(line.utf8), defaultAt: 0).get().change).decoded())
-            }
-            try await appended.changeLog.record(changes)
+            try await appended.changeLog.record(changes(of: input))
             try await appended.changeLog.fold()
         }
         let rows =
