@@ -59,11 +59,14 @@ struct SyncCommand: AsyncParsableCommand {
     /// (with a trim after every answer) lowered nothing at 10^7 changes (docs/benchmarks.md).
     static let journalCacheKiB = 1_024
 
-    /// Answers between two `malloc_trim`s, which hand the heap's free pages back to the system:
-    /// about a window's 500 leads. Freed pages scattered through glibc's arenas otherwise stay
-    /// resident; at 10^6 leads trimming every fifth answer took the sync's peak RSS from 76 to 70 MB
-    /// for 1.4 s more system CPU in 70 s, every answer to 69 MB for 5 s (docs/benchmarks.md).
-    static let answersPerTrim = 5
+    /// The least time between two `malloc_trim`s, which hand the heap's free pages back to the
+    /// system. Freed pages scattered through glibc's arenas otherwise stay resident: at 10^6
+    /// leads trimming every fifth answer took the sync's peak RSS from 76 to 70 MB. Counted in
+    /// time, not answers: an unthrottled drain answers hundreds of times a second, and trimming
+    /// every fifth answer cost a tenth of its CPU at 10^5 leads (pages handed back, then faulted
+    /// in again), while every 250 ms kept the peak at 10^7 changes within 0.3 MB of it
+    /// (docs/benchmarks.md, issue 11).
+    static let trimInterval = Duration.milliseconds(250)
 
     func run() async throws {
         try await global.withWorkspace(cacheKiB: Self.journalCacheKiB) { workspace in
@@ -124,14 +127,16 @@ struct SyncCommand: AsyncParsableCommand {
         let background = daemon.map { daemon in Task { await daemon.run() } }
         let report: SyncReport
         let latest = Mutex(DrainSummary())
-        let answers = Mutex(0)
+        let lastTrim = Mutex(ContinuousClock.now)
         do {
             report = try await reconciler.run { summary in
                 latest.withLock { $0 = summary }
                 progress.update(summary)
-                if answers.withLock({ count in
-                    count += 1
-                    return count % Self.answersPerTrim == 0
+                let now = ContinuousClock.now
+                if lastTrim.withLock({ last in
+                    guard now - last >= Self.trimInterval else { return false }
+                    last = now
+                    return true
                 }) {
                     leadsync_trim_malloc()
                 }

@@ -8,15 +8,17 @@ struct BatchPlanner {
     /// The positions in `queue` of the next batch: the first item whose keys are free and whose
     /// kind is not in `skipping`, then every following item of the same kind whose keys are free
     /// too. The caller removes them (`removeSubranges`) when it sends the batch.
-    static func nextBatch<Item, Kind: Hashable, Key: Hashable>(
+    static func nextBatch<Item, Kind: Hashable, Key: Hashable, Keys: Sequence<Key>>(
         in queue: [Item], maximum: Int = maximumInputs, busy: Set<Key>, kind: (Item) -> Kind,
-        keys: (Item) -> [Key], skipping: Set<Kind> = []
+        keys: (Item) -> Keys, skipping: Set<Kind> = []
     ) -> RangeSet<Int> {
-        var taken = RangeSet<Int>()
+        // Gathered as ranges and made a set once: the set's own insert is generic code that
+        // looks up type metadata at every call.
+        var taken: [Range<Int>] = []
         var count = 0
         // Keys of the items taken and of those passed over: a later item sharing a key with a
         // passed-over one must not overtake it.
-        var seenKeys = Set<Key>()
+        var seenKeys = Set<Key>(minimumCapacity: 3 * maximum)
         var batchKind: Kind?
         var index = queue.startIndex
         // A full batch ends the scan: the queue behind it can be thousands of records.
@@ -28,12 +30,16 @@ struct BatchPlanner {
                 batchKind == nil ? !skipping.contains(itemKind) : batchKind == itemKind
             {
                 batchKind = itemKind
-                taken.insert(index, within: queue)
+                if taken.last?.upperBound == index {
+                    taken[taken.count - 1] = taken[taken.count - 1].lowerBound..<(index + 1)
+                } else {
+                    taken.append(index..<(index + 1))
+                }
                 count += 1
             }
             seenKeys.formUnion(itemKeys)
             index += 1
         }
-        return taken
+        return RangeSet(taken)
     }
 }

@@ -77,6 +77,12 @@ package struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
             }
         }
         guard labels >= 2, tldLetters else { return .invalid }
-        return .valid(String(decoding: trimmed.lazy.map(lower), as: UTF8.self))
+        // Written into the string's own storage: decoding a lazy map of the bytes takes the
+        // string initializer's slow, generic path.
+        let normalised = String(unsafeUninitializedCapacity: trimmed.count) { buffer in
+            for (index, byte) in trimmed.enumerated() { buffer[index] = lower(byte) }
+            return trimmed.count
+        }
+        return .valid(normalised)
     }
 }

@@ -43,12 +43,31 @@ struct LeadRecord: Sendable, Hashable {
         case email(String)
     }
 
-    /// The keys no other record may share in one batch or in two batches in flight.
-    var keys: [Key] {
-        var keys: [Key] = [.lead(lead)]
-        if let remoteID { keys.append(.contact(remoteID)) }
-        if let email { keys.append(.email(email.value)) }
-        return keys
+    /// The keys no other record may share in one batch or in two batches in flight: the lead,
+    /// then its contact and its email when known. A sequence, not an array: planning a batch
+    /// asks for every queued record's keys, and an array each time showed in the profile of an
+    /// unthrottled drain.
+    struct Keys: Sequence, IteratorProtocol {
+        fileprivate var lead: Key?
+        fileprivate var contact: Key?
+        fileprivate var email: Key?
+
+        mutating func next() -> Key? {
+            if let key = lead {
+                lead = nil
+                return key
+            }
+            if let key = contact {
+                contact = nil
+                return key
+            }
+            defer { email = nil }
+            return email
+        }
+    }
+
+    var keys: Keys {
+        Keys(lead: .lead(lead), contact: remoteID.map(Key.contact), email: email.map { .email($0.value) })
     }
 
     /// The newest change the record carries, so records of leads sharing a contact go out in

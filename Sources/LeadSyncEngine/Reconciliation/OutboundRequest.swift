@@ -26,6 +26,10 @@ package struct OutboundRequest: Sendable, Hashable {
         package var properties: PropertyValues
     }
 
+    /// The trace id of the input at `index`: its position, unique within the request, which is
+    /// all HubSpot asks of a trace id (a split request's halves keep their inputs' ids).
+    static func traceID(_ index: Int) -> String { String(index) }
+
     /// Identifies the request in the events that answer it.
     package var id: Int
     package var kind: Kind

@@ -162,9 +162,11 @@ extension Reconciler {
             var request: OutboundRequest
             /// The item of each of the request's inputs, in their order.
             var items: [Item]
-            var keys: Set<LeadRecord.Key>
             var sentAt: Date
             var attempt = 0
+
+            /// The keys its items hold busy while it is in flight or waiting to be retried.
+            var keys: some Sequence<LeadRecord.Key> { items.lazy.flatMap(\.record.keys) }
         }
 
         package let configuration: Configuration
@@ -201,6 +203,8 @@ extension Reconciler {
         private var nextRequestID = 1
         /// Outcomes and marks gathered while handling one event, emitted as one `.record`.
         private var unrecorded: [LeadOutcome] = []
+        /// Where each lead's outcome is in ``unrecorded``: an answer notes a hundred leads.
+        private var unrecordedIndex: [String: Int] = [:]
         private var unrecordedMarks: [String: LeadMark] = [:]
 
         package init(configuration: Configuration, random: Random, now: Date) {
@@ -334,7 +338,7 @@ extension Reconciler {
                     pass.skippedBusy = true
                     continue
                 }
-                let through = lead.fields.map(\.seq).max() ?? 0
+                let through = lead.fields.lazy.map(\.seq).max() ?? 0
                 if parked[lead.lead] == through { continue }
                 parked[lead.lead] = nil
                 let built = builder.build(lead)
@@ -371,7 +375,7 @@ extension Reconciler {
             pacer.recordCompletion(now: roundTrip?.answered ?? now, sentAt: roundTrip?.sent ?? flight.sentAt)
             if let rateLimit { pacer.observe(rateLimit, now: now) }
             progressed(at: now)
-            busyKeys.subtract(flight.keys)
+            for key in flight.keys { busyKeys.remove(key) }
             if flight.request.kind.isRead {
                 handleRead(flight, answer)
             } else {
@@ -395,7 +399,7 @@ extension Reconciler {
                     let (left, right) = split(flight)
                     retries.insert(contentsOf: [(left, now), (right, now)], at: 0)
                 } else {
-                    busyKeys.subtract(flight.keys)
+                    for key in flight.keys { busyKeys.remove(key) }
                     for item in flight.items { refuse(item, refusal) }
                 }
                 return emit() + pump(now: now)
@@ -561,7 +565,7 @@ extension Reconciler {
                     let items = takeBatch()
                     guard !items.isEmpty else { break }
                     flight = makeFlight(items)
-                    busyKeys.formUnion(flight.keys)
+                    for key in flight.keys { busyKeys.insert(key) }
                 }
                 flight.sentAt = now
                 countSend(now: now)
@@ -615,15 +619,16 @@ extension Reconciler {
                     waiting.insert(kind)
                     continue
                 }
-                let items = Array(queue[batch])
                 if batch.ranges.count == 1 {
                     // Moves the records behind the batch down in one piece: `removeSubranges`
                     // swaps them forward one by one, copying each (over a third of taking a batch
                     // in a perf profile of an unthrottled drain, thousands queued).
+                    let items = Array(queue[batch.ranges[0]])
                     queue.removeSubrange(batch.ranges[0])
-                } else {
-                    queue.removeSubranges(batch)
+                    return items
                 }
+                let items = Array(queue[batch])
+                queue.removeSubranges(batch)
                 return items
             }
         }
@@ -736,21 +741,20 @@ extension Reconciler {
             // Sized once: grown by appends, the flights in flight held a fifth more (heaptrack).
             var inputs: [OutboundRequest.Input] = []
             inputs.reserveCapacity(items.count)
-            var keys = Set<LeadRecord.Key>()
             var readProperties: Set<String> = []
             for (index, item) in items.enumerated() {
-                let traceID = "\(id)-\(index)"
                 let properties =
                     kind.isRead
                     ? [:] : PropertyValues(item.record.values.lazy.map { ($0.property, $0.wire) })
-                inputs.append(OutboundRequest.Input(key: item.key, traceID: traceID, properties: properties))
-                keys.formUnion(item.record.keys)
+                inputs.append(
+                    OutboundRequest.Input(
+                        key: item.key, traceID: OutboundRequest.traceID(index), properties: properties))
                 if kind.isRead {
                     readProperties.formUnion(item.record.values.filter { $0.rule == .ifEmpty }.map(\.property))
                 }
             }
             let request = OutboundRequest(id: id, kind: kind, inputs: inputs, readProperties: readProperties.sorted())
-            return Flight(request: request, items: items, keys: keys, sentAt: .distantPast)
+            return Flight(request: request, items: items, sentAt: .distantPast)
         }
 
         private mutating func split(_ flight: Flight) -> (Flight, Flight) {
@@ -760,8 +764,7 @@ extension Reconciler {
                 var request = flight.request
                 request.id = id
                 request.inputs = Array(flight.request.inputs[range])
-                let keys = items.reduce(into: Set<LeadRecord.Key>()) { $0.formUnion($1.record.keys) }
-                return Flight(request: request, items: items, keys: keys, sentAt: flight.sentAt)
+                return Flight(request: request, items: items, sentAt: flight.sentAt)
             }
             let left = part(0..<half, id: nextRequestID)
             let right = part(half..<flight.items.count, id: nextRequestID + 1)
@@ -888,26 +891,28 @@ extension Reconciler {
         /// when nothing is left to send.
         private mutating func applyWriteRules(_ item: Item) -> Item? {
             var item = item
-            var kept: [LeadRecord.Value] = []
+            // Usually every value is kept: the values kept are only gathered apart once one is
+            // skipped, so the record keeps its own array.
+            var kept: [LeadRecord.Value]?
             var needsRead = false
-            for value in item.record.values {
+            for (index, value) in item.record.values.enumerated() {
                 let hubSpot: WriteRuleResolver.HubSpotValue =
                     item.hubSpot.map { .known($0[value.property]) } ?? .unknown
                 switch WriteRuleResolver.decide(rule: value.rule, localIsNull: value.isNull, hubSpot: hubSpot) {
                 case .send:
-                    kept.append(value)
+                    kept?.append(value)
                 case .needsHubSpotValue:
-                    kept.append(value)
+                    kept?.append(value)
                     needsRead = true
                 case .skip(let hubSpotValue):
+                    if kept == nil { kept = Array(item.record.values[..<index]) }
                     let skipped = value.outcome(.skipped(property: value.property, remoteValue: hubSpotValue))
                     note(item.record.lead, fields: [skipped])
                     summary.skipped += 1
                 }
             }
-            guard !kept.isEmpty else { return nil }
-            // Usually every value is kept: the record keeps its own array, not a second one.
-            if kept.count < item.record.values.count { item.record.values = kept }
+            if let kept { item.record.values = kept }
+            guard !item.record.values.isEmpty else { return nil }
             if needsRead { item.stage = .read }
             return item
         }
@@ -920,10 +925,11 @@ extension Reconciler {
         private mutating func note(
             _ lead: String, remoteID: LeadOutcome.RemoteID = .keep, fields: [LeadOutcome.Field] = []
         ) {
-            if let index = unrecorded.lastIndex(where: { $0.lead == lead }) {
+            if let index = unrecordedIndex[lead] {
                 unrecorded[index].fields += fields
                 if remoteID != .keep { unrecorded[index].remoteID = remoteID }
             } else if remoteID != .keep || !fields.isEmpty {
+                unrecordedIndex[lead] = unrecorded.count
                 unrecorded.append(LeadOutcome(lead: lead, remoteID: remoteID, fields: fields))
             }
         }
@@ -932,6 +938,7 @@ extension Reconciler {
         private mutating func emit() -> [Action] {
             defer {
                 unrecorded = []
+                unrecordedIndex = [:]
                 unrecordedMarks = [:]
             }
             return unrecorded.isEmpty && unrecordedMarks.isEmpty ? [] : [.record(unrecorded, marks: unrecordedMarks)]

@@ -55,7 +55,7 @@ struct RecordBuilder: Sendable {
         values.sort { $0.property < $1.property }
         let record = LeadRecord(
             lead: lead.lead, remoteID: lead.remoteID, email: email, values: values,
-            pendingThrough: lead.fields.map(\.seq).max() ?? 0, mark: lead.mark)
+            pendingThrough: lead.fields.lazy.map(\.seq).max() ?? 0, mark: lead.mark)
         return Built(record: record, rejected: rejected, awaitingIdentity: false)
     }
 }
