@@ -26,30 +26,10 @@ extension DerivedStateWriter {
         case .clear: try setRemoteID(leadID, nil)
         }
         var refusals: [RefusalKey: [String: FieldValue]] = [:]
-        for field in outcome.fields {
-            let row = try fieldRow(leadID, field.field)
-            let current = row.map { $0.seq == field.seq && $0.state == .pending } ?? false
-            switch field.result {
-            case .delivered(let property, let sent):
-                try setBaseValue(leadID, property, sent)
-                if current, let row { try setState(leadID, field.field, row, to: .delivered) }
-            case .rejected(let category, let message, let source):
-                guard current, let row else { continue }
-                try setState(leadID, field.field, row, to: .rejected)
-                refusals[RefusalKey(category: category, message: message, source: source), default: [:]][
-                    field.field] = try FieldsCodec.decodeValue(row.value)
-            case .skipped(let property, let remoteValue):
-                guard current, var row else { continue }
-                count(.skipped, 1)
-                if let remoteValue {
-                    try setBaseValue(leadID, property, remoteValue)
-                    row.value = FieldsCodec.encode(.string(remoteValue))
-                    row.state = .skipped
-                    try setField(leadID, field.field, row)
-                } else {
-                    try setState(leadID, field.field, row, to: .skipped)
-                }
-            }
+        // The lead is taken once per outcome, not once per field (as a fold takes it once per
+        // change).
+        if !outcome.fields.isEmpty {
+            try change(leadID) { lead in try record(outcome.fields, in: &lead, refusals: &refusals) }
         }
         guard !refusals.isEmpty else { return [] }
         count(.rejected, Int64(refusals.count))
@@ -57,6 +37,44 @@ extension DerivedStateWriter {
             Refusal(
                 leadID: leadID, fields: fields, category: key.category, message: key.message, source: key.source)
         }
+    }
+
+    /// Applies the outcomes of `fields` to `lead`, gathering the refused values in `refusals`;
+    /// false when nothing changed.
+    private func record(
+        _ fields: [LeadOutcome.Field], in lead: inout StoredLead,
+        refusals: inout [RefusalKey: [String: FieldValue]]
+    ) throws -> Bool {
+        var changed = false
+        for field in fields {
+            // Only the value the outcome is about changes state: a newer one stays pending.
+            guard var row = lead.field(field.field), row.seq == field.seq, row.state == .pending else {
+                if case .delivered(let property, let sent) = field.result {
+                    lead.setBaseValue(property, sent)
+                    changed = true
+                }
+                continue
+            }
+            changed = true
+            switch field.result {
+            case .delivered(let property, let sent):
+                lead.setBaseValue(property, sent)
+                row.state = .delivered
+            case .rejected(let category, let message, let source):
+                row.state = .rejected
+                refusals[RefusalKey(category: category, message: message, source: source), default: [:]][
+                    field.field] = try FieldsCodec.decodeValue(row.value)
+            case .skipped(let property, let remoteValue):
+                count(.skipped, 1)
+                if let remoteValue {
+                    lead.setBaseValue(property, remoteValue)
+                    row.value = FieldsCodec.encode(.string(remoteValue))
+                }
+                row.state = .skipped
+            }
+            lead.setField(field.field, row)
+        }
+        return changed
     }
 
     private struct RefusalKey: Hashable {

@@ -164,6 +164,13 @@ package final class DerivedStateWriter {
         entry.dirty = true
     }
 
+    /// Changes lead `leadID` in place, several changes taking its entry once; `change` says
+    /// whether it changed anything (the lead is then written).
+    func change(_ leadID: Int64, _ change: (inout StoredLead) throws -> Bool) throws {
+        let entry = try entry(leadID)
+        if try change(&entry.lead) { entry.dirty = true }
+    }
+
     package func fieldRow(_ leadID: Int64, _ field: String) throws -> FieldRow? {
         try entry(leadID).lead.field(field)
     }
