@@ -15,6 +15,8 @@ struct HTTPConnection {
     /// Bytes received but not consumed yet, from `start`.
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Compresses this connection's answers; made at the first answer a client takes gzipped.
+    private var gzip: GzipEncoder?
 
     init(fd: Int32, server: HTTPServer) {
         self.fd = fd
@@ -55,15 +57,7 @@ struct HTTPConnection {
                     return
                 }
                 let keepAlive = Self.keepsAlive(head) && !response.closesConnection
-                if response.compressible, let encoding = request.header("Accept-Encoding"), encoding.contains("gzip"),
-                    !response.body.isEmpty,
-                    !response.headers.contains(where: { $0.name.lowercased() == "content-encoding" }),
-                    let compressed = GzipEncoder.compress(response.body)
-                {
-                    response.body = compressed
-                    response.headers.append(("Content-Encoding", "gzip"))
-                    response.headers.append(("Vary", "Accept-Encoding"))
-                }
+                compress(&response, for: request)
                 let written = write(response, keepAlive: keepAlive, headOnly: head.method == "HEAD")
                 if written, !keepAlive { closeGracefully() }
                 response.onDelivered?()
@@ -80,8 +74,24 @@ struct HTTPConnection {
         }
     }
 
+    /// Gzips the body for a client that accepts it, unless the handler forbade it or encoded the
+    /// body itself.
+    private mutating func compress(_ response: inout HTTPServerResponse, for request: HTTPServerRequest) {
+        guard response.compressible, !response.body.isEmpty, let encoding = request.header("Accept-Encoding"),
+            encoding.contains("gzip"),
+            !response.headers.contains(where: { HTTPServerRequest.sameName($0.name, "Content-Encoding") })
+        else { return }
+        let encoder = gzip ?? GzipEncoder()
+        gzip = encoder
+        guard let compressed = encoder.compress(response.body) else { return }
+        response.body = compressed
+        response.headers.append(("Content-Encoding", "gzip"))
+        response.headers.append(("Vary", "Accept-Encoding"))
+    }
+
     private static func keepsAlive(_ head: Head) -> Bool {
-        let connection = head.headers.first { $0.name.lowercased() == "connection" }?.value.lowercased() ?? ""
+        let connection =
+            head.headers.first { HTTPServerRequest.sameName($0.name, "Connection") }?.value.lowercased() ?? ""
         if head.version == "HTTP/1.0" { return connection.contains("keep-alive") }
         return !connection.contains("close")
     }
@@ -123,30 +133,54 @@ struct HTTPConnection {
         return nil
     }
 
+    /// Splits a head into its request line and fields, on bytes: the head is ASCII by the
+    /// protocol, and decoding it to a `String` to split it cost more than the rest of reading a request.
     private func parseHead(_ bytes: ArraySlice<UInt8>) throws -> Head {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)[...]
+        var lines = Self.lines(bytes)[...]
         // Tolerate stray CRLFs before a request line (RFC 9112 §2.2).
         while let first = lines.first, first.isEmpty { lines.removeFirst() }
         guard let requestLine = lines.popFirst() else { throw Failure.reject(400, "missing request line") }
-        let parts = requestLine.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 3, parts[2].hasPrefix("HTTP/1.") else {
+        let parts = requestLine.split(separator: 0x20, omittingEmptySubsequences: true)
+        guard parts.count == 3, parts[2].starts(with: "HTTP/1.".utf8) else {
             throw Failure.reject(400, "malformed request line")
         }
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(12)
         for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { throw Failure.reject(400, "malformed header line") }
-            let name = line[..<colon]
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            headers.append((String(name), value))
+            guard let colon = line.firstIndex(of: 0x3A) else { throw Failure.reject(400, "malformed header line") }
+            // Optional whitespace around a field value is spaces and tabs (RFC 9110 §5.5).
+            var value = line[(colon + 1)...]
+            while let first = value.first, first == 0x20 || first == 0x09 { value.removeFirst() }
+            while let last = value.last, last == 0x20 || last == 0x09 { value.removeLast() }
+            headers.append((Self.text(line[..<colon]), Self.text(value)))
         }
-        return Head(method: String(parts[0]), target: String(parts[1]), version: String(parts[2]), headers: headers)
+        return Head(
+            method: Self.text(parts[0]), target: Self.text(parts[1]), version: Self.text(parts[2]), headers: headers)
     }
+
+    /// The lines of a head, split at each CRLF.
+    private static func lines(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var lineStart = bytes.startIndex
+        var i = bytes.startIndex
+        while i + 1 < bytes.endIndex {
+            if bytes[i] == 13, bytes[i + 1] == 10 {
+                lines.append(bytes[lineStart..<i])
+                i += 2
+                lineStart = i
+            } else {
+                i += 1
+            }
+        }
+        lines.append(bytes[lineStart...])
+        return lines
+    }
+
+    private static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 
     private mutating func readRequest(_ head: Head) throws -> HTTPServerRequest {
         func header(_ name: String) -> String? {
-            head.headers.first { $0.name.lowercased() == name }?.value
+            head.headers.first { HTTPServerRequest.sameName($0.name, name) }?.value
         }
         let path: String
         let query: String
@@ -253,15 +287,24 @@ struct HTTPConnection {
 
     // MARK: Writing
 
+    /// Sends the status line, the fields and the body in one buffer (one `send` for most answers).
     private func write(_ response: HTTPServerResponse, keepAlive: Bool, headOnly: Bool) -> Bool {
-        var head = "HTTP/1.1 \(response.status) \(HTTPServerResponse.reasonPhrase(response.status))\r\n"
-        for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
-        if response.status != 204 && response.status != 304 {
-            head += "Content-Length: \(response.body.count)\r\n"
+        let sendsBody = !headOnly && response.status != 204
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512 + (sendsBody ? response.body.count : 0))
+        func field(_ name: String, _ value: String) {
+            bytes.append(contentsOf: name.utf8)
+            bytes.append(contentsOf: ": ".utf8)
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(contentsOf: "\r\n".utf8)
         }
-        head += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
-        var bytes = Array(head.utf8)
-        if !headOnly && response.status != 204 { bytes.append(contentsOf: response.body) }
+        bytes.append(
+            contentsOf: "HTTP/1.1 \(response.status) \(HTTPServerResponse.reasonPhrase(response.status))\r\n".utf8)
+        for (name, value) in response.headers { field(name, value) }
+        if response.status != 204 && response.status != 304 { field("Content-Length", String(response.body.count)) }
+        field("Connection", keepAlive ? "keep-alive" : "close")
+        bytes.append(contentsOf: "\r\n".utf8)
+        if sendsBody { bytes.append(contentsOf: response.body) }
         return sendAll(bytes)
     }
 
