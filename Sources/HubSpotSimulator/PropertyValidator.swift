@@ -171,7 +171,11 @@ enum PropertyValidator {
     /// Syntax check: one `@`, a non-empty local part, a dotted domain whose last label has two or
     /// more letters, no spaces. HubSpot also checks deliverability; the simulator cannot.
     static func isEmail(_ value: String) -> Bool {
-        let bytes = Array(value.utf8)
+        var text = value
+        return text.withUTF8(isEmail)
+    }
+
+    private static func isEmail(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let at = bytes.firstIndex(of: 0x40), at > 0, at <= 64, bytes.lastIndex(of: 0x40) == at,
             !bytes.contains(0x20), !bytes.contains(0x09)
         else { return false }

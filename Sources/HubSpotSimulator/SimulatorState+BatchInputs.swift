@@ -45,9 +45,11 @@ extension SimulatorState {
     func check(_ properties: JSONValue?, rules: [String: PropertyValidator.Rule]) -> (
         [String: String], [PropertyValidator.Problem]
     ) {
-        var values: [String: String] = [:]
+        let members = properties?.objectValue ?? []
+        // Sized up front: grown from empty, the table was rehashed several times per input.
+        var values = [String: String](minimumCapacity: members.count)
         var problems: [PropertyValidator.Problem] = []
-        for (name, raw) in properties?.objectValue ?? [] {
+        for (name, raw) in members {
             let text = raw.propertyString ?? ""
             switch PropertyValidator.check(
                 name: name, value: text, rule: rules[name], lowercaseEmails: configuration.caseInsensitiveEmails)

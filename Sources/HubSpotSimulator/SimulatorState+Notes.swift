@@ -12,17 +12,11 @@ extension SimulatorState {
     static let contactToNoteType = 201
 
     func render(_ note: SimNote, names: [String], extra: [(String, JSONValue)] = []) -> JSONValue {
-        let props = renderedProperties(names + Self.noteAlwaysReturned, value: note.value)
-        var members: [(String, JSONValue)] = [
-            ("id", .string(note.id)), ("properties", .object(props)),
-            ("createdAt", .string(ISOTimestamp.format(note.createdAtMilliseconds))),
-            ("updatedAt", .string(ISOTimestamp.format(note.updatedAtMilliseconds))), ("archived", .bool(note.archived)),
-        ]
-        if let archivedAt = note.archivedAtMilliseconds {
-            members.append(("archivedAt", .string(ISOTimestamp.format(archivedAt))))
-        }
-        members.append(contentsOf: extra)
-        return .object(members)
+        renderRecord(
+            id: note.id, names: names + Self.noteAlwaysReturned, value: note.value,
+            createdAt: note.createdAtMilliseconds,
+            updatedAt: note.updatedAtMilliseconds, archivedAt: note.archivedAtMilliseconds, archived: note.archived,
+            extra: extra)
     }
 
     /// One input's plan: the checked values (and contacts to associate), or the error that

@@ -16,7 +16,12 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
     /// Trimmed and lowercased: the key emails are compared by.
     var emailKey: String {
         let trimmed = trimmedSpaces
-        guard trimmed.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x80 }) else { return trimmed }
-        return trimmed.lowercased()
+        func mayChange(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A || byte >= 0x80 }
+        // Scanned as contiguous bytes when possible: iterating the UTF-8 view byte by byte cost
+        // more than the scan (emails are keyed several times per upserted contact).
+        let lowercase =
+            trimmed.utf8.withContiguousStorageIfAvailable { $0.contains(where: mayChange) }
+            ?? trimmed.utf8.contains(where: mayChange)
+        return lowercase ? trimmed.lowercased() : trimmed
     }
 }

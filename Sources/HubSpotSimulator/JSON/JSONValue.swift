@@ -10,6 +10,10 @@ enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// A value already written as JSON text (a rendered record), copied as is when serialised:
+    /// records are written straight to bytes instead of through a tree of values per record.
+    /// Its members cannot be looked up.
+    case raw([UInt8])
 
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
@@ -20,6 +24,7 @@ enum JSONValue: Sendable, Equatable {
         case (.array(let a), .array(let b)): a == b
         case (.object(let a), .object(let b)):
             a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.raw(let a), .raw(let b)): a == b
         default: false
         }
     }
