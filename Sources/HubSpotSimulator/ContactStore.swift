@@ -56,7 +56,12 @@ struct ContactStore {
     /// The contact holding `value` in the unique property `property` (email matches secondary
     /// emails too).
     func find(_ property: String, _ value: String) -> Int64? {
-        unique[property]?[key(property, value)]
+        find(property, key: key(property, value))
+    }
+
+    /// The contact holding a value whose ``key(_:_:)`` is `key` in the unique property `property`.
+    func find(_ property: String, key: String) -> Int64? {
+        unique[property]?[key]
     }
 
     /// Creates a contact; values must already be validated. Returns its id.

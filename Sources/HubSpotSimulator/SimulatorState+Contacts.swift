@@ -67,11 +67,13 @@ extension SimulatorState {
         plans.reserveCapacity(inputs.count)
         var traceMode = false
         for (index, input) in inputs.enumerated() {
-            let property = input["idProperty"]?.stringValue ?? "hs_object_id"
-            let id = keyed[index].id
+            // The key is the id as the store compares and keeps it (an email trimmed and, when
+            // configured, lowercased), worked out once per input.
+            let (key, id) = keyed[index]
+            let property = key.property
             let trace = input["objectWriteTraceId"]?.propertyString
             if trace != nil { traceMode = true }
-            let existing = store.find(property, id)
+            let existing = store.find(property, key: key.value)
             var plan = Plan(existing: existing, values: [:], trace: trace)
             var problems: [PropertyValidator.Problem] = []
             if property == "email", !PropertyValidator.isEmail(id.trimmedSpaces) {
@@ -83,11 +85,7 @@ extension SimulatorState {
             case .success(var values):
                 // The id names the contact; an email in `properties` cannot re-key it.
                 values[property] = nil
-                if existing == nil {
-                    values[property] =
-                        property == "email" && configuration.caseInsensitiveEmails
-                        ? id.emailKey : id
-                }
+                if existing == nil { values[property] = key.value }
                 plan.values = values
             case .failure(let found): problems += found.problems
             }

@@ -4,7 +4,7 @@ import LeadSyncSupport
 /// create/get/patch/delete, as hubspot-api.md §14 describes them. Search is in
 /// `SimulatorState+Search.swift`, associations in `SimulatorState+Associations.swift`.
 extension SimulatorState {
-    /// Properties every note answer carries.
+    /// Properties every note answer carries, sorted.
     static let noteAlwaysReturned = ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"]
     /// The association type of a note → contact association (HubSpot-defined).
     static let noteToContactType = 202
@@ -13,7 +13,7 @@ extension SimulatorState {
 
     func render(_ note: SimNote, names: [String], extra: [(String, JSONValue)] = []) -> JSONValue {
         renderRecord(
-            id: note.id, names: names + Self.noteAlwaysReturned, value: note.value,
+            id: note.id, names: names, always: Self.noteAlwaysReturned, value: note.value,
             createdAt: note.createdAtMilliseconds,
             updatedAt: note.updatedAtMilliseconds, archivedAt: note.archivedAtMilliseconds, archived: note.archived,
             extra: extra)

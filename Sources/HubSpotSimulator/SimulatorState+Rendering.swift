@@ -4,7 +4,7 @@ import LeadSyncSupport
 extension SimulatorState {
     /// Properties HubSpot returns when a read names none.
     static let defaultPropertyNames = ["firstname", "lastname", "email"]
-    /// Properties every contact answer carries.
+    /// Properties every contact answer carries, sorted.
     static let alwaysReturned = ["createdate", "hs_object_id", "lastmodifieddate"]
 
     func render(
@@ -28,18 +28,20 @@ extension SimulatorState {
                 })
         }
         return renderRecord(
-            id: contact.id, names: names + Self.alwaysReturned, value: contact.value, history: versions,
+            id: contact.id, names: names, always: Self.alwaysReturned, value: contact.value, history: versions,
             createdAt: contact.createdAtMilliseconds, updatedAt: contact.updatedAtMilliseconds,
             archivedAt: contact.archivedAtMilliseconds, archived: contact.archived,
             extra: extra)
     }
 
-    /// A record (contact or note) as the objects APIs answer it: `id`, `properties`,
-    /// `propertiesWithHistory` when given, `createdAt`, `updatedAt`, `archived`, `archivedAt` when
-    /// set, then `extra`. Written straight to JSON text: batch answers hold a hundred records,
-    /// and a tree of values per record cost more than the rest of an upsert.
+    /// A record (contact or note) as the objects APIs answer it: `id`, `properties` (`names` and
+    /// the type's `always` returned names, sorted), `propertiesWithHistory` when given,
+    /// `createdAt`, `updatedAt`, `archived`, `archivedAt` when set, then `extra`. Written straight
+    /// to JSON text: batch answers hold a hundred records, and a tree of values per record cost
+    /// more than the rest of an upsert.
     func renderRecord(
-        id: String, names: [String], value: (String) -> String?, history: JSONValue? = nil, createdAt: Int64,
+        id: String, names: [String], always: [String], value: (String) -> String?, history: JSONValue? = nil,
+        createdAt: Int64,
         updatedAt: Int64, archivedAt: Int64?, archived: Bool, extra: [(String, JSONValue)]
     ) -> JSONValue {
         var json = JSONWriter(capacity: 512)
@@ -47,7 +49,7 @@ extension SimulatorState {
         json.key("id")
         json.write(string: id)
         json.key("properties")
-        writeProperties(names, value: value, to: &json)
+        writeProperties(names, always: always, value: value, to: &json)
         if let history {
             json.key("propertiesWithHistory")
             json.write(history)
@@ -70,12 +72,26 @@ extension SimulatorState {
         return .raw(json.bytes)
     }
 
-    /// The `properties` object of a record: each name once, sorted; a name without a value is
-    /// omitted, or `null` with `emptyPropertiesAsNull`.
-    private func writeProperties(_ names: [String], value: (String) -> String?, to json: inout JSONWriter) {
+    /// The `properties` object of a record: each of `names` and `always` once, sorted; a name
+    /// without a value is omitted, or `null` with `emptyPropertiesAsNull`. `always` is sorted
+    /// already and merged in rather than sorted again with the names for every record.
+    private func writeProperties(
+        _ names: [String], always: [String], value: (String) -> String?, to json: inout JSONWriter
+    ) {
+        let requested = names.sorted()
         json.beginObject()
         var previous: String?
-        for name in names.sorted() where name != previous {
+        var (i, j) = (0, 0)
+        while i < requested.count || j < always.count {
+            let name: String
+            if j == always.count || i < requested.count && requested[i] < always[j] {
+                name = requested[i]
+                i += 1
+            } else {
+                name = always[j]
+                j += 1
+            }
+            guard name != previous else { continue }
             previous = name
             if let text = value(name) {
                 json.key(name)

@@ -77,8 +77,9 @@ struct HTTPConnection {
     /// Gzips the body for a client that accepts it, unless the handler forbade it or encoded the
     /// body itself.
     private mutating func compress(_ response: inout HTTPServerResponse, for request: HTTPServerRequest) {
+        // Searched as bytes: `String.contains` here is Foundation's, which bridges to NSString.
         guard response.compressible, !response.body.isEmpty, let encoding = request.header("Accept-Encoding"),
-            encoding.contains("gzip"),
+            encoding.utf8.contains("gzip".utf8),
             !response.headers.contains(where: { HTTPServerRequest.sameName($0.name, "Content-Encoding") })
         else { return }
         let encoder = gzip ?? GzipEncoder()

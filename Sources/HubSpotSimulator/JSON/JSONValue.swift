@@ -62,9 +62,21 @@ enum JSONValue: Sendable, Equatable {
 
     /// Serialises to UTF-8 bytes.
     var bytes: [UInt8] {
-        var writer = JSONWriter()
+        // Room for the rendered records up front: a batch answer's buffer is not regrown (and
+        // copied) over and over as its hundred records go in.
+        var writer = JSONWriter(capacity: 1024 + rawByteCount)
         writer.write(self)
         return writer.bytes
+    }
+
+    /// The length of the already written JSON text (``raw``) this value holds.
+    private var rawByteCount: Int {
+        switch self {
+        case .raw(let text): text.count
+        case .array(let items): items.reduce(0) { $0 + $1.rawByteCount }
+        case .object(let members): members.reduce(0) { $0 + $1.1.rawByteCount }
+        default: 0
+        }
     }
 }
 
