@@ -249,8 +249,18 @@ extension SimulatorState {
         {
             return nonUnique(idProperty, of: .contacts, correlation: context.correlation)
         }
-        let archived = context.flag("archived")
-        let (results, errors) = batchReadResults(inputs, objectName: "CONTACT") { raw in
+        let (results, errors) = readContacts(
+            inputs, idProperty: idProperty, archived: context.flag("archived"),
+            names: names.isEmpty ? Self.defaultPropertyNames : names, history: history)
+        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: 200)
+    }
+
+    /// A batch read's results and errors. Not `mutating`: a closure of a mutating method that
+    /// reads `self` copied the whole state on each call, twice per input.
+    private func readContacts(
+        _ inputs: [JSONValue], idProperty: String?, archived: Bool, names: [String], history: [String]
+    ) -> (results: [JSONValue], errors: [JSONValue]) {
+        batchReadResults(inputs, objectName: "CONTACT") { raw in
             let found: Int64?
             if let idProperty, idProperty != "hs_object_id" {
                 found = store.find(idProperty, raw)
@@ -258,9 +268,8 @@ extension SimulatorState {
                 found = store.resolve(raw, includeArchived: archived)
             }
             guard let id = found, let contact = store[id], contact.archived == archived else { return nil }
-            return (id, render(contact, names: names.isEmpty ? Self.defaultPropertyNames : names, history: history))
+            return (id, render(contact, names: names, history: history))
         }
-        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: 200)
     }
 
     // MARK: Batch archive
