@@ -257,13 +257,20 @@ extension SimulatorState {
         if let idProperty, !notes.uniqueNames.contains(idProperty) {
             return nonUnique(idProperty, of: .notes, correlation: context.correlation)
         }
-        let archived = context.flag("archived")
-        let (results, errors) = batchReadResults(inputs, objectName: "NOTE") { raw in
+        let (results, errors) = readNotes(
+            inputs, idProperty: idProperty, archived: context.flag("archived"), names: names)
+        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: 200)
+    }
+
+    /// A batch read's results and errors; not `mutating`, for the reason `readContacts` gives.
+    private func readNotes(_ inputs: [JSONValue], idProperty: String?, archived: Bool, names: [String]) -> (
+        results: [JSONValue], errors: [JSONValue]
+    ) {
+        batchReadResults(inputs, objectName: "NOTE") { raw in
             let found = idProperty.map { notes.find($0, raw) } ?? notes.resolve(raw, includeArchived: archived)
             guard let id = found, let note = notes[id], note.archived == archived else { return nil }
             return (id, render(note, names: names))
         }
-        return batchAnswer(results: results, errors: errors, now: context.now, successStatus: 200)
     }
 
     mutating func noteBatchArchive(_ inputs: [JSONValue], _ context: RequestContext) -> SimResponse {
