@@ -18,12 +18,14 @@ struct WireBatchResponse {
     var results: [Contact]
     var errors: [WireError]
 
-    init(reading json: inout JSONParser) throws {
+    /// Reads an answer whose records keep only the properties named in `keeping`, all when nil.
+    init(reading json: inout JSONParser, keeping: [String]? = nil) throws {
         var results: [Contact] = []
         var errors: [WireError] = []
         try JSONParser.readObject(&json, "a batch answer") { key, json in
             switch key {
-            case "results": results = try JSONParser.readArray(&json, "`results`", Contact.init(reading:))
+            case "results":
+                results = try JSONParser.readArray(&json, "`results`") { try Contact(reading: &$0, keeping: keeping) }
             case "errors":
                 // A 207's refusals are few and varied: they keep the Decodable reading every other
                 // HubSpot error has (HubSpotError+Response.swift).

@@ -33,8 +33,10 @@ extension Contact {
     /// Reads one record of an answer (contacts and notes share the shape) token by token: batch
     /// answers are the drain's hot path, and this costs a fraction of `JSONDecoder`. HubSpot
     /// sends every property value as a string; a number or boolean is kept as its text and
-    /// `null` as absent.
-    init(reading json: inout JSONParser) throws {
+    /// `null` as absent. Of the properties, only those named in `keeping` are read when it is
+    /// given: a write's caller needs few or none, and reading every echoed value into the
+    /// dictionary was most of reading a write's answer.
+    init(reading json: inout JSONParser, keeping: [String]? = nil) throws {
         var id: String?
         var properties: [String: String] = [:]
         var createdAt: String?
@@ -47,6 +49,7 @@ extension Contact {
             case "id": id = try json.readValue().scalarText
             case "properties":
                 try JSONParser.readObject(&json, "`properties`") { name, json in
+                    guard keeping?.contains(name) ?? true else { return try json.skipValue() }
                     let value = try json.readValue()
                     if let text = value.scalarText {
                         properties[name] = text

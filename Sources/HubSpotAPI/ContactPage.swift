@@ -23,7 +23,7 @@ extension ContactPage {
         var total: Int?
         try JSONParser.readObject(&json, "a page") { key, json in
             switch key {
-            case "results": results = try JSONParser.readArray(&json, "`results`", Contact.init(reading:))
+            case "results": results = try JSONParser.readArray(&json, "`results`") { try Contact(reading: &$0) }
             case "paging": nextAfter = try json.readValue()["next"]?["after"]?.scalarText
             case "total": total = try json.readValue().scalarText.flatMap { Int($0) }
             default: _ = try json.readValue()

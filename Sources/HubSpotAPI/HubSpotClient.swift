@@ -35,15 +35,26 @@ package struct HubSpotClient: Sendable {
     // MARK: Batches
 
     /// Creates or updates contacts keyed by `idProperty` (email by default). At most 100 inputs.
-    package func batchUpsert(_ inputs: [UpsertInput]) async throws -> HubSpotResponse<BatchResult> {
+    ///
+    /// HubSpot echoes each written contact's properties; the answer's contacts keep only those
+    /// named in `keepingProperties` when it is given (a caller matching answers to inputs needs
+    /// one at most), all of them when nil.
+    package func batchUpsert(_ inputs: [UpsertInput], keepingProperties: [String]? = nil) async throws
+        -> HubSpotResponse<BatchResult>
+    {
         try await batch(
-            http.version.contacts + "/batch/upsert", Self.writeBody(inputs), operation: "contacts.batch.upsert")
+            http.version.contacts + "/batch/upsert", Self.writeBody(inputs), operation: "contacts.batch.upsert",
+            keepingProperties: keepingProperties)
     }
 
-    /// Updates contacts by record id. At most 100 inputs.
-    package func batchUpdate(_ inputs: [UpdateInput]) async throws -> HubSpotResponse<BatchResult> {
+    /// Updates contacts by record id. At most 100 inputs. The answer's contacts keep the
+    /// properties named in `keepingProperties`, all when nil, as ``batchUpsert(_:keepingProperties:)``'s.
+    package func batchUpdate(_ inputs: [UpdateInput], keepingProperties: [String]? = nil) async throws
+        -> HubSpotResponse<BatchResult>
+    {
         try await batch(
-            http.version.contacts + "/batch/update", Self.writeBody(inputs), operation: "contacts.batch.update")
+            http.version.contacts + "/batch/update", Self.writeBody(inputs), operation: "contacts.batch.update",
+            keepingProperties: keepingProperties)
     }
 
     /// `{"inputs":[…]}`: the body of every batch write, contacts and notes alike.
@@ -96,15 +107,19 @@ package struct HubSpotClient: Sendable {
         return json.data
     }
 
-    /// Sends a batch body to `path` and reads `results[]` and, for a 207, `errors[]`.
-    /// `freshConnection` for creates: the transport must never send them twice by itself.
-    func batch(_ path: String, _ body: Data, operation: String, freshConnection: Bool = false) async throws
-        -> HubSpotResponse<BatchResult>
-    {
+    /// Sends a batch body to `path` and reads `results[]` (with the properties named in
+    /// `keepingProperties`, all when nil) and, for a 207, `errors[]`. `freshConnection` for
+    /// creates: the transport must never send them twice by itself.
+    func batch(
+        _ path: String, _ body: Data, operation: String, freshConnection: Bool = false,
+        keepingProperties: [String]? = nil
+    ) async throws -> HubSpotResponse<BatchResult> {
         var request = http.request(.post, path, json: body)
         request.freshConnection = freshConnection
         let response = try await authorized(request, operation: operation)
-        let wire = try http.read(response, operation: operation, WireBatchResponse.init(reading:))
+        let wire = try http.read(response, operation: operation) {
+            try WireBatchResponse(reading: &$0, keeping: keepingProperties)
+        }
         let correlationId = response.headers["X-HubSpot-Correlation-Id"]
         let errors = wire.errors.map {
             HubSpotError(batchEntry: $0, status: response.status, correlationId: correlationId)
@@ -122,7 +137,7 @@ package struct HubSpotClient: Sendable {
         json.raw(",\"associations\":[]}")
         let response = try await authorized(
             http.request(.post, http.version.contacts, json: json.data), operation: "contacts.create")
-        return http.wrap(try http.read(response, operation: "contacts.create", Contact.init(reading:)), response)
+        return http.wrap(try http.read(response, operation: "contacts.create") { try Contact(reading: &$0) }, response)
     }
 
     /// Reads one contact by record id, or by `idProperty` (e.g. `email`).
@@ -133,7 +148,7 @@ package struct HubSpotClient: Sendable {
         if let idProperty { query.append(("idProperty", idProperty)) }
         let path = http.version.contacts + "/" + HubSpotHTTP.percentEncode(id)
         let response = try await authorized(http.request(.get, path, query: query), operation: "contacts.get")
-        return http.wrap(try http.read(response, operation: "contacts.get", Contact.init(reading:)), response)
+        return http.wrap(try http.read(response, operation: "contacts.get") { try Contact(reading: &$0) }, response)
     }
 
     /// One page of all contacts in id order; pass the previous page's `nextAfter` for the next.

@@ -74,6 +74,22 @@ package struct JSONParser {
         return try parseValue(depth: 0)
     }
 
+    /// Skips whitespace, then reads a value of any kind and drops it, throwing what
+    /// ``readValue()`` would: for a reader that wants only some of an object's members (the
+    /// properties a caller asked for). A string of ASCII without escapes and a number without an
+    /// exponent, the usual scalars, are passed over without making a value.
+    package mutating func skipValue() throws(ParseError) {
+        // The end of input, as any other byte, goes to parseValue, which says what is wrong.
+        switch peek() ?? 0 {
+        case UInt8(ascii: "\""):
+            if let end = plainStringEnd() { index = end } else { _ = try parseString() }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            _ = try scanNumber()
+        default:
+            _ = try parseValue(depth: 0)
+        }
+    }
+
     /// Skips whitespace, then reads a scalar (a string, a number, `true`, `false` or `null`) and
     /// appends to `out` the compact JSON text ``JSONText/appendValue(_:to:)`` writes for the value
     /// read: the bytes as they are for the usual scalar (a string of ASCII without escapes, a

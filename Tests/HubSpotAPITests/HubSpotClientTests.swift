@@ -60,6 +60,26 @@ struct HubSpotClientTests {
         #expect(error.propertyNames.contains("no_such_property"))
     }
 
+    @Test func aWriteAnswerKeepsTheNamedPropertiesOnly() async throws {
+        let client = client()
+        let input = UpsertInput(
+            id: "ada@example.com", objectWriteTraceId: "t1",
+            properties: ["email": "ada@example.com", "firstname": "Ada"])
+        let kept = try await client.batchUpsert([input], keepingProperties: ["email", "phone"])
+        let contact = try #require(kept.value.results.first)
+        #expect(contact.properties == ["email": "ada@example.com"])
+        #expect(contact.objectWriteTraceId == "t1" && contact.createdAt != nil)
+        let all = try await client.batchUpdate(
+            [UpdateInput(id: contact.id, objectWriteTraceId: "t2", properties: ["firstname": "Augusta"])])
+        #expect(all.value.results.first?.properties["firstname"] == "Augusta")
+        #expect(all.value.results.first?.properties["hs_object_id"] == contact.id)
+        let none = try await client.batchUpdate(
+            [UpdateInput(id: contact.id, objectWriteTraceId: "t3", properties: ["firstname": "Ada"])],
+            keepingProperties: [])
+        #expect(none.value.results.map(\.properties) == [[:]])
+        #expect(none.value.results.map(\.id) == [contact.id])
+    }
+
     @Test func updateOfAMissingIdIsAnErrorNamingTheId() async throws {
         let ids = harness.simulator.seedContacts([["email": "a@example.com"]])
         let answer = try await client().batchUpdate([

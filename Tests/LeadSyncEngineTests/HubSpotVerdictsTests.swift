@@ -31,6 +31,24 @@ import Testing
         #expect(answer.contacts.mapValues(\.id) == ["1-0": "1", "1-1": "2"])
     }
 
+    @Test func aWriteAnswerKeepsWhatMatchingItWithoutATraceIDNeeds() {
+        // What the client keeps of a write's answer still matches it when HubSpot echoes no trace id.
+        func kept(_ properties: [String: String], _ kind: OutboundRequest.Kind) -> [String: String] {
+            let names = HubSpotVerdicts.keptProperties(kind) ?? Array(properties.keys)
+            return properties.filter { names.contains($0.key) }
+        }
+        let echoed = ["email": "bob@example.com", "firstname": "Bob", "hs_merged_object_ids": "7;8"]
+        let upsert = HubSpotVerdicts.answer(
+            BatchResult(results: [Contact(id: "2", properties: kept(echoed, .upsertByEmail))], errors: []),
+            to: Self.request(.upsertByEmail, ["bob@example.com"]))
+        #expect(upsert.contacts.mapValues(\.id) == ["1-0": "2"])
+        let update = HubSpotVerdicts.answer(
+            BatchResult(results: [Contact(id: "2", properties: kept(echoed, .updateByID))], errors: []),
+            to: Self.request(.updateByID, ["8"]))
+        #expect(update.contacts.mapValues(\.id) == ["1-0": "2"])
+        #expect(HubSpotVerdicts.keptProperties(.readByEmail) == nil && HubSpotVerdicts.keptProperties(.readByID) == nil)
+    }
+
     @Test func aConflictNamesTheExistingContactFromHubSpotsMessage() {
         let request = Self.request(.upsertByEmail, ["ada@example.com"])
         let answer = HubSpotVerdicts.answer(

@@ -49,6 +49,39 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        #""plain ascii""#, #""a\"b\\c\/d\n""#, #""Zoë \u00e9 \ud83d\ude00""#, "12", "-0.50", "1.5e2", "true", "null",
+        #"{"a":[1,{"b":"c"}]}"#, "[]",
+    ])
+    func aSkippedValueLeavesTheParserAfterIt(_ input: String) throws {
+        var bytes = Array(("  " + input + " ,").utf8)
+        let next = try bytes.withUnsafeMutableBufferPointer { buffer in
+            var parser = JSONParser(reading: UnsafeBufferPointer(buffer))
+            try parser.skipValue()
+            return parser.peek()
+        }
+        #expect(next == UInt8(ascii: ","))
+    }
+
+    @Test(arguments: [
+        "\"unterminated", "\"bad \\q escape\"", "\"control \u{01}\"", "01", "1.", "1e", "nul", "{\"a\":1,\"a\":2}",
+        "",
+    ])
+    func aSkippedValueIsRefusedAsReadingItWouldBe(_ input: String) throws {
+        func error(_ read: (inout JSONParser) throws -> Void) -> JSONParser.ParseError? {
+            var bytes = Array(input.utf8)
+            return bytes.withUnsafeMutableBufferPointer { buffer in
+                var parser = JSONParser(reading: UnsafeBufferPointer(buffer))
+                do {
+                    try read(&parser)
+                    return nil
+                } catch { return error as? JSONParser.ParseError }
+            }
+        }
+        let refusal = try #require(error { _ = try $0.readValue() })
+        #expect(error { try $0.skipValue() } == refusal)
+    }
+
     @Test func stringsDecodeEscapesAndSurrogatePairs() throws {
         #expect(try JSONParser.parse(#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\né😀"))
     }

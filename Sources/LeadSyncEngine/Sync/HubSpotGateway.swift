@@ -31,12 +31,12 @@ package final class HubSpotGateway: ContactsGateway {
                     request.inputs.map {
                         UpsertInput(
                             id: $0.key, idProperty: "email", objectWriteTraceId: $0.traceID, properties: $0.properties)
-                    })
+                    }, keepingProperties: HubSpotVerdicts.keptProperties(request.kind))
             case .updateByID:
                 try await client.batchUpdate(
                     request.inputs.map {
                         UpdateInput(id: $0.key, objectWriteTraceId: $0.traceID, properties: $0.properties)
-                    })
+                    }, keepingProperties: HubSpotVerdicts.keptProperties(request.kind))
             case .readByEmail:
                 try await client.batchRead(
                     ids: request.inputs.map(\.key), idProperty: "email",

@@ -23,6 +23,17 @@ enum HubSpotVerdicts {
         return properties.sorted()
     }
 
+    /// The properties of an answer's contacts worth reading: of a write's, only what matching
+    /// them to inputs needs when HubSpot echoes no trace id (``trace(of:in:kind:)``), as
+    /// ``answer(_:to:)`` keeps the id alone; nil (all) for a read, whose values are wanted.
+    static func keptProperties(_ kind: OutboundRequest.Kind) -> [String]? {
+        switch kind {
+        case .upsertByEmail: ["email"]
+        case .updateByID: [mergedIDsProperty]
+        case .readByEmail, .readByID: nil
+        }
+    }
+
     /// `result` matched to `request`'s inputs.
     static func answer(_ result: BatchResult, to request: OutboundRequest) -> BatchAnswer {
         var answer = BatchAnswer()
