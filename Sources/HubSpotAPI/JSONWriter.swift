@@ -1,4 +1,5 @@
 import Foundation
+import LeadSyncSupport
 
 /// Writes request bodies straight into bytes: batch bodies are built on the hot path of a drain,
 /// where `JSONEncoder` costs about five times as much.
@@ -13,33 +14,8 @@ struct JSONWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func string(_ value: String) {
-        bytes.append(0x22)
-        for byte in value.utf8 {
-            switch byte {
-            case 0x22:
-                bytes.append(0x5C)
-                bytes.append(0x22)
-            case 0x5C:
-                bytes.append(0x5C)
-                bytes.append(0x5C)
-            case 0x0A:
-                bytes.append(0x5C)
-                bytes.append(0x6E)
-            case 0x0D:
-                bytes.append(0x5C)
-                bytes.append(0x72)
-            case 0x09:
-                bytes.append(0x5C)
-                bytes.append(0x74)
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(0x22)
-    }
+    /// `value` as a string literal, escaped as the journal escapes its text (``JSONText``).
+    mutating func string(_ value: String) { JSONText.appendString(value, to: &bytes) }
 
     mutating func integer(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
 

@@ -15,13 +15,23 @@ package struct PropertyValues: Sendable, Hashable, RandomAccessCollection, Expre
     package struct Element: Sendable, Hashable {
         package var name: String
         package var value: String
+
+        package init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
     private var elements: [Element]
 
-    /// The values of `pairs`; of a name given more than once, the last value.
-    package init(_ pairs: some Sequence<(String, String)>) {
-        var elements = pairs.map { Element(name: $0.0, value: $0.1) }
+    /// The values of `elements`; of a name given more than once, the last value.
+    ///
+    /// An array, not any sequence: a generic initializer is not specialized for a caller in
+    /// another module (a `package` declaration's body is not inlinable there), and walking the
+    /// engine's sequence generically cost 3 % of an unthrottled sync's CPU (perf,
+    /// docs/benchmarks.md). The array is sorted in place.
+    package init(_ elements: [Element]) {
+        var elements = elements
         // Insertion sort: stable and in place, quick for the handful of values an input has.
         for index in elements.indices.dropFirst() {
             let element = elements[index]
@@ -46,7 +56,9 @@ package struct PropertyValues: Sendable, Hashable, RandomAccessCollection, Expre
         self.elements = elements
     }
 
-    package init(dictionaryLiteral pairs: (String, String)...) { self.init(pairs) }
+    package init(dictionaryLiteral pairs: (String, String)...) {
+        self.init(pairs.map { Element(name: $0.0, value: $0.1) })
+    }
 
     package var startIndex: Int { elements.startIndex }
     package var endIndex: Int { elements.endIndex }

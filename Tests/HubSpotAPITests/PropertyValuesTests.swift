@@ -5,7 +5,8 @@ import Testing
 struct PropertyValuesTests {
     @Test func valuesAreSortedByNameAndANameGivenTwiceKeepsItsLastValue() {
         let values = PropertyValues([
-            ("lastname", "Lovelace"), ("company", "A"), ("firstname", "Ada"), ("company", "B"),
+            .init(name: "lastname", value: "Lovelace"), .init(name: "company", value: "A"),
+            .init(name: "firstname", value: "Ada"), .init(name: "company", value: "B"),
         ])
         #expect(values.map(\.name) == ["company", "firstname", "lastname"])
         #expect(values["company"] == "B")

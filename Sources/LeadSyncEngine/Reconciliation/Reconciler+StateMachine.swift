@@ -745,7 +745,7 @@ extension Reconciler {
             for (index, item) in items.enumerated() {
                 let properties =
                     kind.isRead
-                    ? [:] : PropertyValues(item.record.values.lazy.map { ($0.property, $0.wire) })
+                    ? [:] : PropertyValues(item.record.values.map { .init(name: $0.property, value: $0.wire) })
                 inputs.append(
                     OutboundRequest.Input(
                         key: item.key, traceID: OutboundRequest.traceID(index), properties: properties))
