@@ -19,7 +19,7 @@ struct WireBatchResponse {
     var errors: [WireError]
 
     /// Reads an answer whose records keep only the properties named in `keeping`, all when nil.
-    init(reading json: inout JSONParser, keeping: [String]? = nil) throws {
+    init(reading json: inout JSONParser, keeping: [String]?) throws {
         var results: [Contact] = []
         var errors: [WireError] = []
         try JSONParser.readObject(&json, "a batch answer") { key, json in

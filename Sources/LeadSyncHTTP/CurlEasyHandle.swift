@@ -109,7 +109,7 @@ final class CurlEasyHandle {
     /// Keeps one header line of the response. Read as bytes: the Foundation trimming this took
     /// was most of what libcurl's callbacks cost in an unthrottled sync (perf).
     private func receivedHeaderLine(_ line: UnsafeRawBufferPointer) {
-        let bytes = line.bindMemory(to: UInt8.self)
+        let bytes = line.assumingMemoryBound(to: UInt8.self)
         if bytes.starts(with: "HTTP/".utf8) {
             // A new status line (after `100 Continue`): only the final response's headers count.
             responseHeaders = HTTPHeaders()
