@@ -1,4 +1,5 @@
 import Foundation
+import LeadSyncSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -80,7 +81,7 @@ struct HTTPConnection {
         // Searched as bytes: `String.contains` here is Foundation's, which bridges to NSString.
         guard response.compressible, !response.body.isEmpty, let encoding = request.header("Accept-Encoding"),
             encoding.utf8.contains("gzip".utf8),
-            !response.headers.contains(where: { HTTPServerRequest.sameName($0.name, "Content-Encoding") })
+            !response.headers.contains(where: { HTTPFieldName.same($0.name, "Content-Encoding") })
         else { return }
         let encoder = gzip ?? GzipEncoder()
         gzip = encoder
@@ -92,7 +93,7 @@ struct HTTPConnection {
 
     private static func keepsAlive(_ head: Head) -> Bool {
         let connection =
-            head.headers.first { HTTPServerRequest.sameName($0.name, "Connection") }?.value.lowercased() ?? ""
+            head.headers.first { HTTPFieldName.same($0.name, "Connection") }?.value.lowercased() ?? ""
         if head.version == "HTTP/1.0" { return connection.contains("keep-alive") }
         return !connection.contains("close")
     }
@@ -181,7 +182,7 @@ struct HTTPConnection {
 
     private mutating func readRequest(_ head: Head) throws -> HTTPServerRequest {
         func header(_ name: String) -> String? {
-            head.headers.first { HTTPServerRequest.sameName($0.name, name) }?.value
+            head.headers.first { HTTPFieldName.same($0.name, name) }?.value
         }
         let path: String
         let query: String

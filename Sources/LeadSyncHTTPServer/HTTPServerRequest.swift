@@ -1,3 +1,5 @@
+import LeadSyncSupport
+
 /// One HTTP/1.1 request as the server read it: method, target split into path and query, headers
 /// and the whole body (de-chunked).
 package struct HTTPServerRequest: Sendable {
@@ -25,15 +27,7 @@ package struct HTTPServerRequest: Sendable {
 
     /// The first value of a header, matched case-insensitively.
     package func header(_ name: String) -> String? {
-        headers.first { Self.sameName($0.name, name) }?.value
-    }
-
-    /// Whether two header names are the same: ASCII letters compared without case (RFC 9110
-    /// §5.1), without making lowercased copies on every lookup.
-    package static func sameName(_ a: String, _ b: String) -> Bool {
-        a.utf8.elementsEqual(b.utf8) { x, y in
-            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A)
-        }
+        headers.first { HTTPFieldName.same($0.name, name) }?.value
     }
 
     /// Query parameters in order, `+` and percent escapes decoded. A repeated name appears once per
