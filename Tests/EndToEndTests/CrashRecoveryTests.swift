@@ -57,7 +57,10 @@ import Testing
     @Test(.hangGuard)
     func aKilledIngestRunAgainWithItsInputIDAppendsEachLineOnce() throws {
         let cli = try LeadsyncCLI()
-        let lines = 5_000
+        // Enough lines that the ingest is still going when the kill lands: with 5,000 it once
+        // finished first (a clean-clone run under load, the child's 20 commits done before this
+        // process read its second).
+        let lines = 100_000
         let path = cli.directory.path("input.ndjson")
         let input = (1...lines).map { #"{"lead":"R-\#($0)","fields":{"n":\#($0)}}"# }
         try Data(input.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
