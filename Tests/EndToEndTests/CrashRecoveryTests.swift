@@ -58,8 +58,8 @@ import Testing
     func aKilledIngestRunAgainWithItsInputIDAppendsEachLineOnce() throws {
         let cli = try LeadsyncCLI()
         // Enough lines that the ingest is still going when the kill lands: with 5,000 it once
-        // finished first (a clean-clone run under load, the child's 20 commits done before this
-        // process read its second).
+        // finished first (a run of the suite under load: the child's 20 commits were done before
+        // this process had read its second).
         let lines = 100_000
         let path = cli.directory.path("input.ndjson")
         let input = (1...lines).map { #"{"lead":"R-\#($0)","fields":{"n":\#($0)}}"# }

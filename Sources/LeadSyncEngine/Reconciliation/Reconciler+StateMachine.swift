@@ -165,8 +165,10 @@ extension Reconciler {
             var sentAt: Date
             var attempt = 0
 
-            /// The keys its items hold busy while it is in flight or waiting to be retried.
-            var keys: some Sequence<LeadRecord.Key> { items.lazy.flatMap(\.record.keys) }
+            /// The keys its items hold busy while it is in flight or waiting to be retried. A
+            /// closure, not a key path: a key path through this generic type's `Item` is made
+            /// anew at every use (it showed in the profile, at every answer and batch sent).
+            var keys: some Sequence<LeadRecord.Key> { items.lazy.flatMap { $0.record.keys } }
         }
 
         package let configuration: Configuration
@@ -361,7 +363,7 @@ extension Reconciler {
             // Leads sharing a contact go out in (at, append) order of their newest change. Sorted
             // by index, each record's newest change found once: sorting the items themselves,
             // finding it at every comparison, was a sixteenth of an unthrottled sync's time.
-            let newest = fresh.map(\.record.newest)
+            let newest = fresh.map { $0.record.newest }
             let order = fresh.indices.sorted { a, b in newest[a] != newest[b] ? newest[a] < newest[b] : a < b }
             return order.map { fresh[$0] }
         }
@@ -576,7 +578,7 @@ extension Reconciler {
                 inFlight[flight.request.id] = flight
                 actions.append(.send(flight.request))
             }
-            if let next = retries.map(\.notBefore).min(), next > now {
+            if let next = retries.lazy.map({ $0.notBefore }).min(), next > now {
                 wakeAt = min(wakeAt ?? next, next)
             }
             if let giveUpAt, !retries.isEmpty { wakeAt = min(wakeAt ?? giveUpAt, giveUpAt) }
