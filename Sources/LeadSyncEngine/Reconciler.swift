@@ -9,10 +9,11 @@ import Synchronization
 ///
 /// Its decisions live in ``StateMachine`` (pure, tested without I/O); this shell performs the
 /// actions the machine returns: it fetches HubSpot's property definitions and sends batches as
-/// child tasks (the machine's pacer decides how many and when), reads the journal in bounded
-/// windows, queues outcomes on a ``JournalLane`` that records them in order while the requests
-/// already in flight go on (every window read waits for it), and runs timers for backoff and
-/// pacing, so a stalled queue never waits for a new local write to wake up.
+/// child tasks (the machine's pacer decides how many and when), queues outcomes on a
+/// ``JournalLane`` that records them in order while the requests already in flight go on, reads
+/// the journal in bounded windows on that lane (after the outcomes queued before, while the loop
+/// goes on), and runs timers for backoff and pacing, so a stalled queue never waits for a new
+/// local write to wake up.
 ///
 /// Crash safety: outcomes are recorded only after HubSpot answered, in one transaction per
 /// answer, and a batch goes on the wire only once every answer received before it is recorded.
@@ -71,6 +72,8 @@ package final class Reconciler: Sendable {
     enum Event: Sendable {
         case definitions(GatewayAnswer<[PropertyDefinition]>, RoundTrip)
         case answered(Int, GatewayAnswer<BatchAnswer>, RoundTrip)
+        /// The window a `.loadWindow` asked for, read on the journal lane.
+        case windowRead(Result<WindowRead, any Error>)
         /// A batch was not sent because recording an earlier answer failed.
         case recordFailed
         case wake
@@ -82,6 +85,16 @@ package final class Reconciler: Sendable {
         case fresh
         case poll
         case probe
+    }
+
+    /// A window of pending leads, read after the outcomes recorded before it was asked for.
+    struct WindowRead: Sendable {
+        var leads: [PendingLead]
+        /// The journal's size when a new pass began (follow mode).
+        var journalEntries: Int64?
+        var asked: Date
+        var drained: Date
+        var read: Date
     }
 
     /// Why the loop stops issuing.
@@ -204,6 +217,8 @@ package final class Reconciler: Sendable {
                             id, failure, rateLimit: answer.rateLimit, now: now, roundTrip: roundTrip)
                     }
                     progress?(machine.summary)
+                case .windowRead(let read):
+                    actions = try loop.windowRead(read.get(), into: &machine)
                 case .recordFailed:
                     try await lane.drain()
                 case .wake:
@@ -325,26 +340,7 @@ package final class Reconciler: Sendable {
             while let action = queue.popFirst() {
                 switch action {
                 case .loadWindow(let newPass):
-                    let asked = clock.now
-                    // The window must see every outcome recorded so far.
-                    try await lane.drain()
-                    let drained = clock.now
-                    if newPass {
-                        cursor = 0
-                        _ = try await journal.changeLog.fold()
-                        if options.follow { journalEntries = try await journal.leads.status().journalEntries }
-                    }
-                    let leads = try await journal.leads.pendingLeads(limit: options.windowSize, after: cursor)
-                    cursor = leads.last?.cursor ?? cursor
-                    logger.trace(
-                        "window read",
-                        metadata: [
-                            "trace.asked_ms": "\(Timestamp.epochMilliseconds(asked))",
-                            "trace.drained_ms": "\(Timestamp.epochMilliseconds(drained))",
-                            "trace.read_ms": "\(Timestamp.epochMilliseconds(clock.now))",
-                            "window.leads": "\(leads.count)",
-                        ])
-                    queue += machine.windowLoaded(leads, endOfPass: leads.count < options.windowSize, now: clock.now)
+                    readWindow(newPass: newPass)
                 case .fetchDefinitions:
                     let (gateway, continuation, clock) = (reconciler.gateway, continuation, clock)
                     group.addTask {
@@ -431,6 +427,53 @@ package final class Reconciler: Sendable {
                 }
             }
             return nil
+        }
+
+        /// Reads the next window on the journal lane, after the outcomes queued so far (the window
+        /// must see them), while the loop handles answers; it comes back as `.windowRead`. Waiting
+        /// for it here held the loop idle for about half of an unthrottled drain.
+        mutating func readWindow(newPass: Bool) {
+            if newPass { cursor = 0 }
+            let (journal, continuation, clock, cursor) = (journal, continuation, clock, cursor)
+            let (limit, follow, asked) = (options.windowSize, options.follow, clock.now)
+            lane.afterWrites { written in
+                do {
+                    try written.get()
+                    let drained = clock.now
+                    var entries: Int64?
+                    if newPass {
+                        _ = try await journal.changeLog.fold()
+                        if follow { entries = try await journal.leads.status().journalEntries }
+                    }
+                    let leads = try await journal.leads.pendingLeads(limit: limit, after: cursor)
+                    continuation.yield(
+                        .windowRead(
+                            .success(
+                                WindowRead(
+                                    leads: leads, journalEntries: entries, asked: asked, drained: drained,
+                                    read: clock.now))))
+                } catch {
+                    continuation.yield(.windowRead(.failure(error)))
+                }
+            }
+        }
+
+        /// Hands the machine a window ``readWindow(newPass:)`` read.
+        mutating func windowRead(
+            _ window: WindowRead, into machine: inout Reconciler.StateMachine<SplitMix64>
+        ) -> [Reconciler.StateMachine<SplitMix64>.Action] {
+            cursor = window.leads.last?.cursor ?? cursor
+            if let entries = window.journalEntries { journalEntries = entries }
+            logger.trace(
+                "window read",
+                metadata: [
+                    "trace.asked_ms": "\(Timestamp.epochMilliseconds(window.asked))",
+                    "trace.drained_ms": "\(Timestamp.epochMilliseconds(window.drained))",
+                    "trace.read_ms": "\(Timestamp.epochMilliseconds(window.read))",
+                    "window.leads": "\(window.leads.count)",
+                ])
+            return machine.windowLoaded(
+                window.leads, endOfPass: window.leads.count < options.windowSize, now: clock.now)
         }
 
         /// While draining, every ``SyncOptions/freshInterval``: hands the machine the leads that

@@ -263,6 +263,26 @@ import Testing
         #expect(after.last == .loadWindow(newPass: true))
     }
 
+    /// The shell reads a window while the machine goes on, so a lead answered meanwhile can come
+    /// back in it as it was before its outcome was recorded: it is left to the next pass.
+    @Test func aLeadAnsweredWhileAWindowIsReadIsNotSentAgainFromThatWindow() throws {
+        var d = Driver()
+        _ = d.start()
+        let first = d.load((0..<150).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }, end: false)
+        #expect(first.contains(.loadWindow(newPass: false)))
+        let request = try #require(Self.sends(first).first)
+        #expect(Self.outcomes(d.answer(request, Self.written(request))).count == 100)
+        // The window was read before that answer's outcomes were recorded: L-5 still looks pending.
+        let stale = [Self.lead("L-5", email: "p5@example.com")]
+        let next = d.load(stale + (150..<250).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }, end: true)
+        let sent = Self.sends(next)
+        #expect(sent.map(\.inputs.count) == [100, 50], "the 50 carried over and the 100 read, L-5 left out")
+        #expect(!sent.flatMap(\.inputs).contains { $0.key == "p5@example.com" })
+        var last: [Action] = []
+        for request in sent { last = d.answer(request, Self.written(request)) }
+        #expect(last.last == .loadWindow(newPass: true), "the next pass reads L-5 as it is now")
+    }
+
     @Test func aPartialBatchWaitsForTheNextWindowToFillIt() throws {
         var d = Driver()
         _ = d.start()

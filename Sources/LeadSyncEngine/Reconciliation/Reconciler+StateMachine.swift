@@ -68,8 +68,9 @@ extension Reconciler {
             /// Fetch HubSpot's contact property definitions and answer with
             /// ``definitionsReceived(_:rateLimit:now:)``.
             case fetchDefinitions
-            /// Read the next window of pending leads (from the start when `newPass`) and answer
-            /// with ``windowLoaded(_:endOfPass:now:)``.
+            /// Read the next window of pending leads (from the start when `newPass`), after the
+            /// records asked for before it, and answer with ``windowLoaded(_:endOfPass:now:)``. The
+            /// machine goes on meanwhile: records asked for later may not show in the window.
             case loadWindow(newPass: Bool)
             /// Send this request; answer with ``responseReceived(_:_:rateLimit:now:)`` or
             /// ``requestFailed(_:_:rateLimit:now:)``.
@@ -208,6 +209,8 @@ extension Reconciler {
         /// Where each lead's outcome is in ``unrecorded``: an answer notes a hundred leads.
         private var unrecordedIndex: [String: Int] = [:]
         private var unrecordedMarks: [String: LeadMark] = [:]
+        /// Leads recorded while a window is read: the window may show them as they were before.
+        private var recordedDuringRead: Set<String> = []
 
         package init(configuration: Configuration, random: Random, now: Date) {
             self.configuration = configuration
@@ -277,6 +280,14 @@ extension Reconciler {
         /// A window of pending leads was read. `endOfPass`: no leads after these.
         package mutating func windowLoaded(_ leads: [PendingLead], endOfPass: Bool, now: Date) -> [Action] {
             pass.reading = endOfPass ? .exhausted : .more
+            var leads = leads
+            if !recordedDuringRead.isEmpty {
+                // Read before their records were committed: the next pass reads them as they are.
+                let count = leads.count
+                leads.removeAll { recordedDuringRead.contains($0.lead) }
+                if leads.count < count { pass.skippedBusy = true }
+                recordedDuringRead = []
+            }
             guard builder != nil else {
                 // Read while the definitions are fetched: built when they arrive.
                 unbuilt.append(leads)
@@ -938,6 +949,10 @@ extension Reconciler {
 
         /// The outcomes and marks gathered for the current event, as one action.
         private mutating func emit() -> [Action] {
+            if pass.reading == .loading {
+                for outcome in unrecorded { recordedDuringRead.insert(outcome.lead) }
+                recordedDuringRead.formUnion(unrecordedMarks.keys)
+            }
             defer {
                 unrecorded = []
                 unrecordedIndex = [:]
