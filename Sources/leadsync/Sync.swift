@@ -127,19 +127,12 @@ struct SyncCommand: AsyncParsableCommand {
         let background = daemon.map { daemon in Task { await daemon.run() } }
         let report: SyncReport
         let latest = Mutex(DrainSummary())
-        let lastTrim = Mutex(ContinuousClock.now)
+        let trim = Mutex(Throttle(every: Self.trimInterval, last: .now))
         do {
             report = try await reconciler.run { summary in
                 latest.withLock { $0 = summary }
                 progress.update(summary)
-                let now = ContinuousClock.now
-                if lastTrim.withLock({ last in
-                    guard now - last >= Self.trimInterval else { return false }
-                    last = now
-                    return true
-                }) {
-                    leadsync_trim_malloc()
-                }
+                if trim.withLock({ $0.take(at: .now) }) { leadsync_trim_malloc() }
             }
         } catch {
             await daemon?.stop(background)
@@ -259,7 +252,7 @@ final class SignalRelay {
 final class ProgressReporter: Sendable {
     private let line: ProgressLine
     private let started = Date()
-    private let state = Mutex<(lastDraw: Date, drawn: Bool)>((.distantPast, false))
+    private let state = Mutex((redraw: Throttle(every: .milliseconds(200)), drawn: false))
     private let enabled = isatty(STDERR_FILENO) != 0
 
     init(total: Int64) {
@@ -268,14 +261,13 @@ final class ProgressReporter: Sendable {
 
     func update(_ summary: DrainSummary) {
         guard enabled else { return }
-        let now = Date()
         let due = state.withLock { state in
-            guard now.timeIntervalSince(state.lastDraw) >= 0.2 else { return false }
-            state = (now, true)
+            guard state.redraw.take(at: .now) else { return false }
+            state.drawn = true
             return true
         }
         guard due else { return }
-        let text = line.render(summary, elapsedSeconds: now.timeIntervalSince(started))
+        let text = line.render(summary, elapsedSeconds: Date().timeIntervalSince(started))
         FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
     }
 
