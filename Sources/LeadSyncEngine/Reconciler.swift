@@ -16,7 +16,8 @@ import Synchronization
 /// local write to wake up.
 ///
 /// Crash safety: outcomes are recorded only after HubSpot answered, in one transaction per
-/// answer, and a batch goes on the wire only once every answer received before it is recorded.
+/// answer (or per answers queued together while the lane was busy, none of which a send waited
+/// for), and a batch goes on the wire only once every answer received before it is recorded.
 /// So the batches HubSpot may have applied without a surviving record are at most those in
 /// flight: a kill at any moment re-sends no more (batch upsert and update by id are idempotent),
 /// and the journal only marks the exact value sent.
@@ -92,6 +93,7 @@ package final class Reconciler: Sendable {
         var leads: [PendingLead]
         /// The journal's size when a new pass began (follow mode).
         var journalEntries: Int64?
+        /// When the loop asked for it, the lane reached it, and it was read (the trace's times).
         var asked: Date
         var drained: Date
         var read: Date

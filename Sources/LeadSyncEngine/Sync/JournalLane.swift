@@ -87,38 +87,34 @@ final class JournalLane: Sendable {
             var index = jobs.startIndex
             while index < jobs.endIndex {
                 switch jobs[index] {
-                case .record:
+                case .record(var outcomes, var marks, var at):
                     // A step's marks are written after its outcomes: a group ends at a step with
                     // marks, so every write lands in the order of separate transactions.
-                    var outcomes: [LeadOutcome] = []
-                    var marks: [String: LeadMark] = [:]
-                    var at = Date.distantPast
+                    index += 1
                     while marks.isEmpty, index < jobs.endIndex,
                         case .record(let more, let moreMarks, let now) = jobs[index]
                     {
                         outcomes += more
-                        marks = moreMarks
-                        at = now
+                        (marks, at) = (moreMarks, now)
                         index += 1
                     }
                     await write(outcomes, marks, at)
-                    continue
                 case .barrier(let continuation):
-                    if let error = failure.withLock({ $0 }) {
-                        continuation.resume(throwing: error)
-                    } else {
-                        continuation.resume()
-                    }
+                    continuation.resume(with: written)
+                    index += 1
                 case .read(let read):
-                    await read(failure.withLock { $0 }.map { .failure($0) } ?? .success(()))
+                    await read(written)
+                    index += 1
                 }
-                index += 1
             }
             if finished { return }
             // Ended by finish() (the next turn performs what is left) or by cancellation.
             if jobs.isEmpty, await iterator.next() == nil, !queued.withLock({ $0.finished }) { return }
         }
     }
+
+    /// What a drain or read is told of the writes before it: the first that failed, if any.
+    private var written: Result<Void, any Error> { failure.withLock { $0 }.map { .failure($0) } ?? .success(()) }
 
     /// Commits one record (the records of several answers, when they queued up together).
     private func write(_ outcomes: [LeadOutcome], _ marks: [String: LeadMark], _ now: Date) async {
