@@ -26,7 +26,9 @@ public struct SimulatorConfiguration: Sendable {
     public var searchPerSecond: Int? = 5
     /// Fixed latency added to every API answer, slept on the connection's thread.
     public var latencyMilliseconds = 0
-    /// Uniform random extra latency in `0...jitterMilliseconds` (seeded).
+    /// How far each answer's latency strays from ``latencyMilliseconds``, either way: a uniform
+    /// draw in `-jitterMilliseconds...jitterMilliseconds` (seeded; the sum never below 0), so
+    /// a latency of 150 and a jitter of 50 are the 150 ± 50 ms the product's goals name.
     public var jitterMilliseconds = 0
     /// `expires_in` of OAuth access tokens.
     public var accessTokenLifetimeSeconds = 1800

@@ -123,10 +123,11 @@ struct SimulatorState {
         response.compressible = configuration.compressResponses
         switch response.disposition {
         case .respond:
-            let latency =
+            let jitter = configuration.jitterMilliseconds
+            let latency = max(
+                0,
                 configuration.latencyMilliseconds
-                + (configuration.jitterMilliseconds > 0
-                    ? Int(random.next() % UInt64(configuration.jitterMilliseconds + 1)) : 0)
+                    + (jitter > 0 ? Int(random.next() % UInt64(2 * jitter + 1)) - jitter : 0))
             if latency > 0 { response.disposition = .delay(milliseconds: latency) }
         case .delay(let ms):
             response.disposition = .delay(milliseconds: ms + configuration.latencyMilliseconds)

@@ -23,7 +23,8 @@ struct HubSpotSim: ParsableCommand {
     @Option(help: "Daily request limit for static tokens (0 = none).") var dailyLimit = 625_000
     @Option(help: "Search requests per second (0 = unlimited).") var searchPerSecond = 5
     @Option(name: .customLong("latency-ms"), help: "Fixed latency per answer.") var latencyMilliseconds = 0
-    @Option(name: .customLong("jitter-ms"), help: "Random extra latency, 0…N ms.") var jitterMilliseconds = 0
+    @Option(name: .customLong("jitter-ms"), help: "Random latency either way: each answer's latency is L ± up to N ms.")
+    var jitterMilliseconds = 0
     @Option(help: "OAuth access-token lifetime in seconds.") var tokenLifetime = 1800
     @Option(name: .customLong("search-lag-ms"), help: "Delay before writes are visible to search.")
     var searchLagMilliseconds = 0

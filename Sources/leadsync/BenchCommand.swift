@@ -25,7 +25,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Requests per 10 seconds, as N/10s.") var rateLimit = "190/10s"
     @Option(name: .customLong("daily-limit"), help: "Requests per day (default: HubSpot's).") var dailyLimit: Int?
     @Option(name: .customLong("latency-ms"), help: "Latency the simulator adds to every answer.") var latencyMs = 150
-    @Option(name: .customLong("jitter-ms"), help: "Random extra latency, up to this.") var jitterMs = 50
+    @Option(
+        name: .customLong("jitter-ms"), help: "Random latency either way: each answer's is the latency ± up to this.")
+    var jitterMs = 50
     @Option(name: .customLong("fault-5xx"), help: "Share of requests answered with a 5xx.") var fault5xx = 0.0
     @Option(name: .customLong("fault-reset"), help: "Share of connections reset.") var faultReset = 0.0
     @Option(name: .customLong("fault-hang"), help: "Share of requests that hang, then drop.") var faultHang = 0.0

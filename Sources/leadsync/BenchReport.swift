@@ -96,7 +96,8 @@ struct BenchReport {
         }
         let endpoints = (traffic?.endpoints ?? []).map { endpoint in
             let fill = endpoint.fill.map { String(format: ", fill %.1f%%", $0 * 100) } ?? ""
-            return "  \(endpoint.name): \(endpoint.requests) requests, \(endpoint.inputs) inputs\(fill)"
+            return
+                "  \(endpoint.name): \(Output.count(endpoint.requests, "request")), \(Output.count(endpoint.inputs, "input"))\(fill)"
         }
         return (summary + (endpoints.isEmpty ? [] : ["requests by endpoint:"] + endpoints)).joined(separator: "\n")
     }

@@ -140,12 +140,12 @@ struct IngestCommand: ParsableCommand {
             }
             Output.json(.object(members))
         } else {
-            var summary = "appended \(report.appended) change\(report.appended == 1 ? "" : "s")"
+            var summary = "appended \(Output.count(report.appended, "change"))"
             if report.messages + report.duplicateMessages > 0 {
                 summary +=
-                    " (\(report.messages) message\(report.messages == 1 ? "" : "s"), \(report.duplicateMessages) duplicate\(report.duplicateMessages == 1 ? "" : "s"))"
+                    " (\(Output.count(report.messages, "message")), \(Output.count(report.duplicateMessages, "duplicate")))"
             }
-            Output.note(summary + ", \(report.invalidCount) invalid line\(report.invalidCount == 1 ? "" : "s")")
+            Output.note(summary + ", \(Output.count(report.invalidCount, "invalid line"))")
         }
     }
 

@@ -98,7 +98,9 @@ extension LeadRecord {
             lines.append("  \(field) \(target): \(JSONValue(delivery.value).text)  [\(delivery.state.name)]")
         }
         if !pending.isEmpty {
-            lines.append("  pending changes: \(pending.map { String($0.seq) }.joined(separator: ", "))")
+            // The count first: a bare seq ("pending changes: 3") read as a count of three.
+            let seqs = pending.map { String($0.seq) }.joined(separator: ", ")
+            lines.append("  pending changes: \(pending.count) (\(pending.count == 1 ? "seq" : "seqs") \(seqs))")
         }
         for entry in rejected { lines.append("  rejected #\(entry.id): \(entry.category): \(entry.message)") }
         return lines.joined(separator: "\n")
@@ -118,7 +120,7 @@ extension ConversationInfo {
 
     var humanText: String {
         let ids = notes.compactMap(\.noteId)
-        return "  conversation \(conversation): \(messages) message\(messages == 1 ? "" : "s")  [\(state.rawValue)]"
+        return "  conversation \(conversation): \(Output.count(messages, "message"))  [\(state.rawValue)]"
             + (ids.isEmpty ? "" : "  notes \(ids.joined(separator: ", "))")
     }
 }

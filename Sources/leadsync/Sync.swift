@@ -197,9 +197,9 @@ extension DrainSummary {
     /// The summary a person reads after a drain.
     var text: String {
         """
-        delivered \(delivered) records (\(deliveredValues) values), rejected \(rejected) values, \
-        skipped \(skipped), awaiting identity \(awaitingIdentity), unmatched \(unmatched); \
-        \(requests) requests, \(rateLimited) 429s, batch fill \(Int((batchFill * 100).rounded()))%, \
+        delivered \(Output.count(delivered, "record")) (\(Output.count(deliveredValues, "value"))), \
+        rejected \(Output.count(rejected, "value")), skipped \(skipped), awaiting identity \(awaitingIdentity), \
+        unmatched \(unmatched); \(Output.count(requests, "request")), \(rateLimited) 429s, batch fill \(Int((batchFill * 100).rounded()))%, \
         \(String(format: "%.1f", elapsedSeconds)) s
         """
     }

@@ -43,6 +43,9 @@ import Testing
         #expect(
             rejected.first?["category"] as? String == "INVALID_EMAIL"
                 && rejected.first?["source"] as? String == "hubspot")
+        // The human text counts the pending changes before naming their seqs.
+        let text = try cli.run("lead", "show", "L-1")
+        #expect(text.stdoutText.contains("pending changes: 1 (seq 2)"), "\(text.stdoutText)")
     }
 
     @Test func anUnknownLeadExitsOne() throws {

@@ -64,6 +64,27 @@ import Testing
         #expect(fields["pending_leads"] as? Int == fields["awaiting_identity"] as? Int)
     }
 
+    /// The summary a person reads counts in words that agree with the count ("1 record", not
+    /// "1 records", which a user met).
+    @Test func theHumanSummarySaysOneRecordAndOneValue() throws {
+        let fixture = try Fixture()
+        defer { fixture.simulator.stop() }
+        let ingested = try fixture.cli.run(
+            ["ingest"],
+            stdin: Data(
+                """
+                {"lead":"L-1","at":"2026-11-28T10:00:00Z","fields":{"email":"ada@example.com","first_name":"Ada"}}
+                {"lead":"L-2","at":"2026-11-28T10:00:00Z","fields":{"email":"not-an-email","first_name":"Bo"}}
+
+                """.utf8))
+        #expect(ingested.stderr.contains("appended 2 changes, 0 invalid lines"), "\(ingested.stderr)")
+        let result = try fixture.sync("--once")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("delivered 1 record (2 values), rejected 1 value, skipped 0, awaiting identity 1"),
+            "\(result.stderr)")
+    }
+
     @Test func withoutCredentialsItExitsThree() throws {
         let fixture = try Fixture()
         defer { fixture.simulator.stop() }
