@@ -466,6 +466,22 @@ import Testing
         #expect(next.flatMap(\.inputs).filter { $0.key == "p140@example.com" }.count == 1)
     }
 
+    /// A change to a lead with a contact goes as an update by id, which the backlog's windows of
+    /// upserts by email never fill: its partial batch goes at once. It used to wait for them,
+    /// and in `DrainBenchmark live` missed the half-window slot kept for it (issue 11).
+    @Test func aFreshChangeTheBacklogCannotFillGoesAtOnceInAPartialBatch() throws {
+        var d = Driver()
+        _ = d.start()
+        let backlog = (0..<150).map { Self.lead("L-\($0)", email: "p\($0)@example.com") }
+        #expect(Self.sends(d.load(backlog, end: false)).map(\.inputs.count) == [100])
+        let fresh = [Self.lead("L-OLD", email: "old@example.com", remoteID: "77", seq: 900, at: 900)]
+        let sent = Self.sends(d.machine.freshLeadsLoaded(fresh, now: d.now))
+        #expect(sent.map(\.kind) == [.updateByID])
+        #expect(sent.first?.inputs.map(\.key) == ["77"])
+        // The backlog's partial batch of upserts still waits for the window.
+        #expect(!sent.contains { $0.kind == .upsertByEmail })
+    }
+
     // MARK: Partial failures
 
     @Test func multiStatusDeliversTheGoodAndRejectsTheBadByTraceID() throws {

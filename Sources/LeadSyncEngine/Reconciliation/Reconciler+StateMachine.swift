@@ -145,6 +145,9 @@ extension Reconciler {
             var hubSpot: [String: String]?
             /// How many times a response left this item unanswered.
             var unanswered = 0
+            /// Built from a change recorded while the drain ran (``freshLeadsLoaded(_:now:)``): a
+            /// batch of such items only does not wait to be filled (``takeBatch()``).
+            var fresh = false
 
             var kind: OutboundRequest.Kind {
                 switch (stage, record.remoteID != nil) {
@@ -331,7 +334,7 @@ extension Reconciler {
                 busyLeads.remove(item.record.lead)
                 return true
             }
-            queue.insert(contentsOf: items(for: leads), at: 0)
+            queue.insert(contentsOf: items(for: leads, fresh: true), at: 0)
             return emit() + pump(now: now)
         }
 
@@ -342,10 +345,11 @@ extension Reconciler {
         }
 
         /// The items to send for `leads`, in the order their contacts need: local rejections,
-        /// identity waits and write-rule skips noted on the way.
-        private mutating func items(for leads: [PendingLead]) -> [Item] {
+        /// identity waits and write-rule skips noted on the way. `fresh`: the leads' changes were
+        /// recorded while the drain ran.
+        private mutating func items(for leads: [PendingLead], fresh: Bool = false) -> [Item] {
             guard let builder else { return [] }
-            var fresh: [Item] = []
+            var made: [Item] = []
             for lead in leads {
                 if busyLeads.contains(lead.lead) {
                     pass.skippedBusy = true
@@ -364,9 +368,9 @@ extension Reconciler {
                 }
                 guard let record = built.record else { continue }
                 let needsMatch = record.remoteID == nil && !configuration.pushRules.create
-                let item = Item(record: record, stage: needsMatch ? .read : .write, hubSpot: nil)
+                let item = Item(record: record, stage: needsMatch ? .read : .write, hubSpot: nil, fresh: fresh)
                 if let item = applyWriteRules(item) {
-                    fresh.append(item)
+                    made.append(item)
                     busyLeads.insert(lead.lead)
                     pass.sent = true
                 }
@@ -374,9 +378,9 @@ extension Reconciler {
             // Leads sharing a contact go out in (at, append) order of their newest change. Sorted
             // by index, each record's newest change found once: sorting the items themselves,
             // finding it at every comparison, was a sixteenth of an unthrottled sync's time.
-            let newest = fresh.map { $0.record.newest }
-            let order = fresh.indices.sorted { a, b in newest[a] != newest[b] ? newest[a] < newest[b] : a < b }
-            return order.map { fresh[$0] }
+            let newest = made.map { $0.record.newest }
+            let order = made.indices.sorted { a, b in newest[a] != newest[b] ? newest[a] < newest[b] : a < b }
+            return order.map { made[$0] }
         }
 
         /// HubSpot answered request `id` with 200, 201 or 207. `roundTrip`: when it really left and
@@ -616,6 +620,11 @@ extension Reconciler {
         /// Takes the next batch worth sending now. A partial batch waits for what will fill it —
         /// the next window, or (for writes) the answers of reads in flight — and then the next
         /// kind is tried, so a waiting kind never holds up a full batch of another behind it.
+        /// A partial batch of fresh changes only goes at once: no backlog record of its kind is
+        /// queued, so the backlog's windows would not fill it. Changes to leads with a contact
+        /// (updates by id) waited behind a backlog of upserts by email for a whole window, and
+        /// the half-window slot kept for them carried backlog upserts instead (issue 11: 9–10 s
+        /// of a live change's p99).
         private mutating func takeBatch() -> [Item] {
             // Whether a window is coming depends on the queue before any batch is taken.
             let windowIsComing = windowComing
@@ -627,7 +636,8 @@ extension Reconciler {
                 guard let first = batch.ranges.first?.lowerBound else { return [] }
                 let kind = queue[first].kind
                 if batch.ranges.reduce(0, { $0 + $1.count }) < configuration.maximumBatchSize,
-                    windowIsComing || (!kind.isRead && readsInFlight)
+                    windowIsComing || (!kind.isRead && readsInFlight),
+                    !batch.ranges.allSatisfy({ range in queue[range].allSatisfy { $0.fresh } })
                 {
                     waiting.insert(kind)
                     continue
