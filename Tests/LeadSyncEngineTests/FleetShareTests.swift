@@ -218,6 +218,19 @@ import Testing
         #expect(share.ownLimit(of: 200, holds: 45) == 200)
     }
 
+    @Test func aProcessNeverCrowdedEndsItsSlowStartAfterAWindowSoAWindowsTurnDoesNotCutItsAllowance() {
+        var share = FleetShare(now: t0)
+        // Others grew faster in the first window: its part of the room is 19 requests.
+        share.observe(headers(remaining: 150), ours: 10, now: t0)
+        #expect(share.ownLimit(of: 200, holds: 10) == 19)
+        #expect(share.ramping)
+        // A window on, its first window's requests have left HubSpot's count and one of this
+        // window's is counted; the account has room, so nobody is crowded.
+        share.observe(headers(remaining: 100), ours: 1, now: t0.addingTimeInterval(10.5))
+        #expect(!share.ramping)
+        #expect(share.ownLimit(of: 200, holds: 1) == 23, "19 grown by 2 % of Max a window, not cut to its 1")
+    }
+
     @Test(arguments: [(0.25, 47), (1, 190)])
     func aConfiguredShareIsTheAllowanceFromTheStartWithoutASlowStart(share: Double, allowed: Int) {
         var share = FleetShare(configuration: FleetShare.Configuration(share: share), now: t0)

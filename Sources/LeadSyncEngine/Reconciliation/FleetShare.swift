@@ -15,7 +15,11 @@ package import HubSpotAPI
 /// what goes out per round trip), never above its part of the account's use plus its part of the
 /// room left (`ours + room × (Max − used) × ours / used`: the whole limit alone, about `Max / N`
 /// among N growing together) (decision 0023), taking only a third of that room while others are
-/// there, since it learns of their sends a round trip late (decision 0033). The ramp ends at the first crowded answer or after a window alone. Then,
+/// there, since it learns of their sends a round trip late (decision 0033). The ramp ends at the
+/// first crowded answer, after a window alone, or a window after its first answer: past the first
+/// window, a process's part of the account is small for a moment at each window's turn, and a
+/// ramp bounded by that kept a process that was never crowded at a few requests a window
+/// (decision 0054). Then,
 /// while `Remaining` stays above a reserve, the allowance grows by a fixed share of `Max` per
 /// window; when it falls under the reserve (or a 429 comes) while others hold part of the window,
 /// the allowance shrinks to a share of what the process itself has in the window, at most once
@@ -70,6 +74,8 @@ package struct FleetShare: Sendable, Hashable {
     package private(set) var allowance: Double?
     /// In the slow start: growing by two requests per answer, up to its part of the account's use.
     package private(set) var ramping: Bool
+    /// When the first answer came: the slow start lasts a window at most.
+    private var firstAnswer: Date?
     private var lastObserved: Date
     private var lastDecrease: Date = .distantPast
     /// Since when answers have shown no one else in the window.
@@ -107,6 +113,8 @@ package struct FleetShare: Sendable, Hashable {
         let reserve = configuration.reserve * Double(max)
         let used = Double(max - remaining)
         let others = used - Double(ours)
+        if now.timeIntervalSince(firstAnswer ?? now) >= window { ramping = false }
+        firstAnswer = firstAnswer ?? now
         if Double(remaining) < reserve && others >= reserve {
             // What a decrease changes shows in HubSpot's count only as the window rolls over: one
             // decrease per window. From what this journal has in the window, not from the
