@@ -86,8 +86,8 @@ extension HubSpotError {
     }
 
     /// "Property values were not valid: [{…,"error":"INVALID_OPTION","name":"budget"}]" carries a
-    /// JSON array inside the message.
-    private static func propertyValueDetails(in message: String) -> [Detail] {
+    /// JSON array inside the message: one detail per item; none for any other message.
+    package static func propertyValueDetails(in message: String) -> [Detail] {
         guard let range = message.range(of: "Property values were not valid: "),
             let items = try? JSONDecoder().decode(
                 [WirePropertyValueError].self, from: Data(message[range.upperBound...].utf8))

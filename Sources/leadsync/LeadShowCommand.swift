@@ -45,7 +45,7 @@ struct LeadShowCommand: AsyncParsableCommand {
             Output.json(.object(members))
         } else {
             let head = record?.humanText ?? "lead \(lead)  state awaiting_identity  hubspot id none"
-            let refusals = refused.map { "  rejected \($0.entryId): \($0.category): \($0.message)" }
+            let refusals = refused.map { "  rejected \($0.entryId): \(Output.refusal($0.category, $0.message))" }
             Output.data(([head] + refusals + conversations.map(\.humanText)).joined(separator: "\n"))
         }
     }
@@ -102,7 +102,9 @@ extension LeadRecord {
             let seqs = pending.map { String($0.seq) }.joined(separator: ", ")
             lines.append("  pending changes: \(pending.count) (\(pending.count == 1 ? "seq" : "seqs") \(seqs))")
         }
-        for entry in rejected { lines.append("  rejected #\(entry.id): \(entry.category): \(entry.message)") }
+        for entry in rejected {
+            lines.append("  rejected #\(entry.id): \(Output.refusal(entry.category, entry.message))")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -29,11 +29,11 @@ struct RejectedListCommand: AsyncParsableCommand {
         for entry in entries {
             let fields = entry.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(JSONValue($0.value).text)" }
             Output.data(
-                "#\(entry.id) \(entry.lead) [\(entry.source.rawValue)] \(entry.category): \(entry.message)  "
+                "#\(entry.id) \(entry.lead) [\(entry.source.rawValue)] \(Output.refusal(entry.category, entry.message))  "
                     + fields.joined(separator: " "))
         }
         for entry in conversations {
-            Output.data("#\(entry.entryId) \(entry.lead) [hubspot] \(entry.category): \(entry.message)")
+            Output.data("#\(entry.entryId) \(entry.lead) [hubspot] \(Output.refusal(entry.category, entry.message))")
         }
     }
 }

@@ -17,7 +17,13 @@ struct StatusCommand: AsyncParsableCommand {
             Output.json(.object(entries))
         } else {
             for (key, value) in entries {
-                let text = if case .string(let s) = value { s } else { value.text }
+                let text =
+                    switch value {
+                    case .string(let s): s
+                    // "last sync at: never", "last error: none" rather than JSON's null.
+                    case .null: key.hasSuffix("_at") || key.hasSuffix("_since") ? "never" : "none"
+                    default: value.text
+                    }
                 Output.data("\(key.replacingOccurrences(of: "_", with: " ")): \(text)")
             }
         }

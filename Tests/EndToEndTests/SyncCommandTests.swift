@@ -85,6 +85,28 @@ import Testing
             "\(result.stderr)")
     }
 
+    /// What a person reads about a refusal is the property's own message, not HubSpot's JSON
+    /// inside a string (which a user met); `--json` keeps HubSpot's message as it came. And a
+    /// journal never synced says so in words, not JSON's null.
+    @Test func aRefusalReadsAsThePropertysOwnMessageAndStatusSaysNeverForNoSync() throws {
+        let fixture = try Fixture()
+        defer { fixture.simulator.stop() }
+        let line = #"{"lead":"L-2","at":"2026-11-28T10:00:00Z","fields":{"email":"not-an-email"}}"#
+        #expect(try fixture.cli.run(["ingest"], stdin: Data((line + "\n").utf8)).status == 0)
+        let before = try fixture.cli.run(["status"]).stdoutText
+        #expect(before.contains("last sync at: never\n") && before.contains("last error: none\n"), "\(before)")
+        #expect(try fixture.sync("--once").status == 0)
+        let readable = "VALIDATION_ERROR: email: Email address not-an-email is invalid (INVALID_EMAIL)"
+        let listed = try fixture.cli.run(["rejected", "list"]).stdoutText
+        #expect(listed.contains("#1 L-2 [local] \(readable)  email=\"not-an-email\""), "\(listed)")
+        #expect(!listed.contains("isValid"), "\(listed)")
+        let shown = try fixture.cli.run(["lead", "show", "L-2"]).stdoutText
+        #expect(shown.contains("rejected #1: \(readable)"), "\(shown)")
+        let (_, json) = try fixture.cli.json("rejected", "list")
+        let message = try #require((json as? [[String: Any]])?.first?["message"] as? String)
+        #expect(message.hasPrefix("Property values were not valid: [{"), "\(message)")
+    }
+
     @Test func withoutCredentialsItExitsThree() throws {
         let fixture = try Fixture()
         defer { fixture.simulator.stop() }
