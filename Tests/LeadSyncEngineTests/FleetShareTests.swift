@@ -149,12 +149,13 @@ import Testing
             #expect(fleet.limited == 0, "seed \(seed)")
             #expect(fleet.elapsed < 22, "seed \(seed): the window fills in its first seconds")
         }
-        // At the spread the goal names, 150 ± 50 ms (decision 0052): within issue 12's goals,
-        // at most 1 % answered 429 and at least 90 % of the budget used.
+        // At the spread the goal names, 150 ± 50 ms (decision 0052). The ramps end a window after
+        // their first answers, each taking a tenth off (decision 0054): without that tenth the
+        // fleet's second window overflowed by a few (seeds 1 and 3: 3 and 2 answered 429).
         for seed: UInt64 in [1, 2, 3, 4] {
             let fleet = drain(.init(), requests: [200, 200, 200, 200], latency: 100...200, seed: seed)
-            #expect(fleet.limited <= 8, "seed \(seed)")
-            #expect(fleet.elapsed < 44, "seed \(seed)")
+            #expect(fleet.limited == 0, "seed \(seed)")
+            #expect(fleet.elapsed < 42.5, "seed \(seed)")
         }
         // Each taking its whole part of the room (decision 0023): the window overflows as the
         // ramps meet the limit.
@@ -236,7 +237,9 @@ import Testing
         // window's is counted; the account has room, so nobody is crowded.
         share.observe(headers(remaining: 100), ours: 1, now: t0.addingTimeInterval(10.5))
         #expect(!share.ramping)
-        #expect(share.ownLimit(of: 200, holds: 1) == 23, "19 grown by 2 % of Max a window, not cut to its 1")
+        #expect(
+            share.ownLimit(of: 200, holds: 1) == 21,
+            "19 less the tenth it takes off as it leaves the ramp, grown by 2 % of Max a window; not cut to its 1")
     }
 
     @Test(arguments: [(0.25, 47), (1, 190)])

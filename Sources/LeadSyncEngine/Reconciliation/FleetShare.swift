@@ -16,10 +16,10 @@ package import HubSpotAPI
 /// room left (`ours + room × (Max − used) × ours / used`: the whole limit alone, about `Max / N`
 /// among N growing together) (decision 0023), taking only a third of that room while others are
 /// there, since it learns of their sends a round trip late (decision 0033). The ramp ends at the
-/// first crowded answer, after a window alone, or a window after its first answer: past the first
-/// window, a process's part of the account is small for a moment at each window's turn, and a
-/// ramp bounded by that kept a process that was never crowded at a few requests a window
-/// (decision 0054). Then,
+/// first crowded answer, after a window alone, or a window after its first answer, taking a tenth
+/// off then: past the first window, a process's part of the account is small for a moment at each
+/// window's turn, and a ramp bounded by that kept a process that was never crowded at a few
+/// requests a window (decision 0054). Then,
 /// while `Remaining` stays above a reserve, the allowance grows by a fixed share of `Max` per
 /// window; when it falls under the reserve (or a 429 comes) while others hold part of the window,
 /// the allowance shrinks to a share of what the process itself has in the window, at most once
@@ -50,7 +50,8 @@ package struct FleetShare: Sendable, Hashable {
         /// fleet has on the wire at once, which HubSpot has not counted yet.
         package var reserve = 0.05
         /// When crowded, the allowance becomes this share of what the journal has in the window
-        /// (or of the allowance, when lower). Default 0.9.
+        /// (or of the allowance, when lower); a ramp that ends uncrowded takes the same share of
+        /// the allowance once. Default 0.9.
         package var decrease = 0.9
         /// The allowance grows by this share of `Max` per window while not crowded. Default 2 %.
         package var increase = 0.02
@@ -113,7 +114,13 @@ package struct FleetShare: Sendable, Hashable {
         let reserve = configuration.reserve * Double(max)
         let used = Double(max - remaining)
         let others = used - Double(ours)
-        if now.timeIntervalSince(firstAnswer ?? now) >= window { ramping = false }
+        if ramping, now.timeIntervalSince(firstAnswer ?? now) >= window {
+            // Never crowded, it leaves the ramp with an allowance grown from answers a round trip
+            // old, as the others' did: together they can be a few over the limit, which the
+            // second window's first burst would show as 429s. A tenth off, once, keeps it under.
+            ramping = false
+            allowance *= configuration.decrease
+        }
         firstAnswer = firstAnswer ?? now
         if Double(remaining) < reserve && others >= reserve {
             // What a decrease changes shows in HubSpot's count only as the window rolls over: one
