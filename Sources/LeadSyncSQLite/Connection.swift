@@ -26,10 +26,18 @@ package final class Connection {
     ///     full disk); only correct when its `-wal` is absent or empty.
     ///   - busyTimeout: how long a statement waits for another connection's lock before
     ///     failing with `SQLITE_BUSY`. Default 30 s: appenders and a sync share one file.
+    /// SQLite's process-wide settings, made once before the first connection opens (after that
+    /// `sqlite3_config` refuses). Memory statistics off: SQLite otherwise takes a process-wide
+    /// mutex on every allocation and free, which was a tenth of a drain's journal thread.
+    private static let configureLibrary: Void = {
+        _ = leadsync_sqlite3_config_int(SQLITE_CONFIG_MEMSTATUS, 0)
+    }()
+
     package init(
         path: String, create: Bool = true, readOnly: Bool = false, immutable: Bool = false,
         busyTimeout: Duration = .seconds(30)
     ) throws(SQLiteError) {
+        Self.configureLibrary
         var handle: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= readOnly || immutable ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
