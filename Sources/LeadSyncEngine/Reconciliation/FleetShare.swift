@@ -15,7 +15,8 @@ package import HubSpotAPI
 /// what goes out per round trip), never above its part of the account's use plus its part of the
 /// room left (`ours + room × (Max − used) × ours / used`: the whole limit alone, about `Max / N`
 /// among N growing together) (decision 0023), taking only a third of that room while others are
-/// there, since it learns of their sends a round trip late (decision 0033). The ramp ends at the
+/// there (in the slow start, while anyone else is: decision 0055), since it learns of their sends
+/// a round trip late (decision 0033). The ramp ends at the
 /// first crowded answer, after a window alone, or a window after its first answer, taking a tenth
 /// off then: past the first window, a process's part of the account is small for a moment at each
 /// window's turn, and a ramp bounded by that kept a process that was never crowded at a few
@@ -142,7 +143,11 @@ package struct FleetShare: Sendable, Hashable {
             // fleet's sum stays under `Max` although each process learns of the others' sends a
             // round trip late.
             let part = Double(ours) / Swift.max(1, used)
-            let room = others < reserve ? 1 : configuration.room
+            // In the slow start anyone else at all is company: a fleet starting together is
+            // counted at first as one request per process, so others under the reserve can be
+            // eight processes about to send their first bursts (decision 0055).
+            let alone = ramping ? others <= 0 : others < reserve
+            let room = alone ? 1 : configuration.room
             let bound = Double(ours) + room * (Double(max) - used) * part
             if ramping {
                 // Two per answer: the allowance counts the window's requests, not those in flight,
