@@ -8,6 +8,9 @@
 # Printed for both: elapsed, requests, 429s (share of requests; goal <= 1%), and budget used:
 # requests / (LIMIT x elapsed / 10 s) over the drain (goal >= 90%).
 #
+# FLEET_JOIN=SECONDS starts the fleet's processes that many seconds apart (processes joining an
+# account another already drains at its limit) instead of at once.
+#
 # FLEET_TRACE=DIR keeps a trace of both runs in DIR: hubspot-sim's request log (NAME-requests.log:
 # arrival and answer ms, endpoint, status, Remaining, correlation id) and each process's log at
 # trace level (NAME-I.log: its requests' answers with their correlation ids), which
@@ -42,6 +45,7 @@ run() {
     local start end
     start="$(date +%s.%N)"
     for i in $(seq 0 $((count - 1))); do
+        if [ "$i" -gt 0 ] && [ -n "${FLEET_JOIN:-}" ]; then sleep "$FLEET_JOIN"; fi
         LEADSYNC_DB="$work/$name-$i.db" LEADSYNC_SYNCHRONOUS=normal LEADSYNC_HUBSPOT_URL="$url" \
             LEADSYNC_TOKEN="pat-na1-fleet-$i" LEADSYNC_RATE_SHARE="$([ "$count" -gt 1 ] && echo "${FLEET_SHARE:-}")" \
             LEADSYNC_LOG_LEVEL="$([ -n "${FLEET_TRACE:-}" ] && echo trace || echo info)" \
@@ -67,7 +71,9 @@ import json, sys
 work, limit, processes, leads, latency = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 import os
 share = os.environ.get("FLEET_SHARE") or "none (AIMD only)"
-print(f"fleet on one account: {processes} processes x {leads} contacts at {limit}/10s, {latency} ms latency, --rate-share {share}")
+join = os.environ.get("FLEET_JOIN")
+print(f"fleet on one account: {processes} processes x {leads} contacts at {limit}/10s, {latency} ms latency, --rate-share {share}"
+      + (f", started {join} s apart" if join else ""))
 rows = {}
 for line in open(f"{work}/runs.txt"):
     name, count, start, end = line.split()
