@@ -17,6 +17,13 @@ package final class Connection {
     package let path: String
     private var statementCache: [String: Statement] = [:]
 
+    /// SQLite's process-wide settings, made once before the first connection opens (after that
+    /// `sqlite3_config` refuses). Memory statistics off: SQLite otherwise takes a process-wide
+    /// mutex on every allocation and free, about 5 % of a drain's journal thread in its profile.
+    private static let configureLibrary: Void = {
+        _ = leadsync_sqlite3_config_int(SQLITE_CONFIG_MEMSTATUS, 0)
+    }()
+
     /// Opens (creating when `create` is true) the database at `path`.
     ///
     /// - Parameters:
@@ -26,13 +33,6 @@ package final class Connection {
     ///     full disk); only correct when its `-wal` is absent or empty.
     ///   - busyTimeout: how long a statement waits for another connection's lock before
     ///     failing with `SQLITE_BUSY`. Default 30 s: appenders and a sync share one file.
-    /// SQLite's process-wide settings, made once before the first connection opens (after that
-    /// `sqlite3_config` refuses). Memory statistics off: SQLite otherwise takes a process-wide
-    /// mutex on every allocation and free, which was a tenth of a drain's journal thread.
-    private static let configureLibrary: Void = {
-        _ = leadsync_sqlite3_config_int(SQLITE_CONFIG_MEMSTATUS, 0)
-    }()
-
     package init(
         path: String, create: Bool = true, readOnly: Bool = false, immutable: Bool = false,
         busyTimeout: Duration = .seconds(30)

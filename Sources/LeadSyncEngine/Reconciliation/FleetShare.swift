@@ -16,12 +16,11 @@ package import HubSpotAPI
 /// room left (`ours + room × (Max − used) × ours / used`: the whole limit alone, about `Max / N`
 /// among N growing together) (decision 0023), taking only a third of that room while others are
 /// there (in the slow start, while anyone else is: decision 0055), since it learns of their sends
-/// a round trip late (decision 0033). The ramp ends at the
-/// first crowded answer, after a window alone, or a window after its first answer, taking a tenth
-/// off then: past the first window, a process's part of the account is small for a moment at each
-/// window's turn, and a ramp bounded by that kept a process that was never crowded at a few
-/// requests a window (decision 0054). Then,
-/// while `Remaining` stays above a reserve, the allowance grows by a fixed share of `Max` per
+/// a round trip late (decision 0033). The ramp ends at the first crowded answer, after a window
+/// alone, or a window after its first answer, taking a tenth off then: past the first window, a
+/// process's part of the account is small for a moment at each window's turn, and a ramp bounded
+/// by that kept a process that was never crowded at a few requests a window (decision 0054).
+/// Then, while `Remaining` stays above a reserve, the allowance grows by a fixed share of `Max` per
 /// window; when it falls under the reserve (or a 429 comes) while others hold part of the window,
 /// the allowance shrinks to a share of what the process itself has in the window, at most once
 /// per window (a decrease shows in HubSpot's count only as the window rolls over). Every process
